@@ -26,6 +26,7 @@ if (args.length === 0) {
   run(bin('eslint'), ['--max-warnings=0', '.']);
   run(bin('prettier'), ['--check', '--log-level=warn', '.']);
   run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.shared.json']);
 }
 const files = (args.length ? args : ['test']).flatMap(testFiles);
 run(process.execPath, [

@@ -2,12 +2,19 @@
  * Time-ordered ids (UUIDv7, RFC 9562): sortable by creation time, so journal and outbox order
  * survive a plain ORDER BY on the id. Uses Web Crypto, available in Node 20 and every browser.
  */
+interface RandomSource {
+  getRandomValues<T extends Uint8Array>(array: T): T;
+}
+// Web Crypto is a global in Node 20 and in browsers; shared/ is type-checked without DOM or Node
+// types, so it is reached through a minimal structural type.
+const random = (globalThis as unknown as { crypto: RandomSource }).crypto;
+
 let lastMs = -1;
 let seq = 0;
 
 export function uuidv7(nowMs: number = Date.now()): string {
   const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
+  random.getRandomValues(bytes);
   // Within one millisecond a 12-bit counter keeps ids from one process strictly increasing.
   if (nowMs <= lastMs) {
     nowMs = lastMs;
