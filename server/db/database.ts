@@ -1,0 +1,37 @@
+/**
+ * One interface over node-postgres and PGlite, so the server runs the same SQL on a real
+ * PostgreSQL cluster and on the embedded WASM build. Only what the server needs: parameterised
+ * queries and a transaction that commits when the callback resolves and rolls back when it throws.
+ */
+export interface QueryResult<R> {
+  rows: R[];
+  /** Rows returned by a SELECT or touched by INSERT/UPDATE/DELETE. */
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** The schema every statement runs in (search_path). */
+  readonly schema: string;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL reports int8 as text; amounts and times are all safe integers, so read numbers. */
+export function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n))
+    throw new Error(`int8 value outside the safe integer range: ${text}`);
+  return n;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function assertSchemaName(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`bad schema name ${JSON.stringify(schema)}`);
+  return schema;
+}

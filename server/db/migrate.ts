@@ -1,0 +1,42 @@
+import type { Database } from './database.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Applies every migration not yet recorded, each in its own transaction. An advisory lock keyed
+ * to the schema keeps two server instances starting together from migrating twice.
+ */
+export async function runMigrations(db: Database): Promise<number[]> {
+  const applied: number[] = [];
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (
+       id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  for (const m of MIGRATIONS) {
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${db.schema}`]);
+      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
+      if (done.rowCount > 0) return;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+      applied.push(m.id);
+    });
+  }
+  return applied;
+}
+
+/**
+ * Parameterised queries take one statement each; migrations separate theirs with a line holding
+ * only `--;;` so function bodies may contain semicolons.
+ */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/^--;;$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,33 @@
+import { PGlite } from '@electric-sql/pglite';
+import { assertSchemaName, parseInt8 } from './database.ts';
+import type { Database, Queryable, QueryResult } from './database.ts';
+
+const INT8_OID = 20;
+
+/**
+ * PGlite: PostgreSQL in WASM, one connection. Its transaction mutex serialises transactions,
+ * which is what row locks would give on a single connection anyway. `dataDir` undefined means
+ * in memory (tests); a path persists between runs (`npm run api`).
+ */
+export async function openPglite(opts: { dataDir?: string; schema?: string }): Promise<Database> {
+  const schema = assertSchemaName(opts.schema ?? 'public');
+  const db = await PGlite.create(opts.dataDir, {
+    parsers: { [INT8_OID]: (text: string) => parseInt8(text) },
+  });
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema};`);
+
+  const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
+    async query<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+      const r = await q.query<R>(sql, params as unknown[]);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+  });
+  const top = wrap(db);
+  return {
+    kind: 'pglite',
+    schema,
+    query: top.query,
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))),
+    close: () => db.close(),
+  };
+}
