@@ -1,0 +1,14 @@
+import { DeskError } from '../errors.ts';
+import type { ErrorCode, ErrorInfo } from '../errors.ts';
+import type { EscrowEvent } from './types.ts';
+
+/** What `decide` answers: the events to append, or one stable rejection. */
+export type Decision = { ok: true; events: EscrowEvent[] } | { ok: false; error: ErrorInfo };
+
+/**
+ * Rules reject by throwing a DeskError; `decide` catches it and returns it as a value. Throwing
+ * keeps each rule a straight line of checks instead of a ladder of early returns.
+ */
+export function reject(code: ErrorCode, message: string): never {
+  throw new DeskError(code, message);
+}
