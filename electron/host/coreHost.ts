@@ -1,0 +1,197 @@
+import type { Worker } from 'node:worker_threads';
+import { fail } from '../../shared/errors.ts';
+import type { Result } from '../../shared/errors.ts';
+import type { Actor } from '../../shared/escrow/types.ts';
+import type { MethodName, TopicName } from '../../shared/contract/types.ts';
+import { spawnWorker } from './spawnWorker.ts';
+import type { CoreWorkerData, WorkerCall, WorkerMessage } from './workerMessages.ts';
+
+export type HostLog = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+export interface CoreHostOptions {
+  workerEntry: URL;
+  workerData: CoreWorkerData;
+  /** A call that takes longer means the worker is stuck: it is killed and restarted. */
+  callTimeoutMs?: number;
+  /** First restart delay; doubles with each crash that happens before the worker is ready. */
+  restartDelayMs?: number;
+  /** After this many crashes in a row without reaching ready, the host stops restarting. */
+  maxConsecutiveCrashes?: number;
+  log?: HostLog;
+}
+
+export interface CoreHost {
+  call(
+    method: MethodName,
+    input: unknown,
+    actor: Actor | null,
+    nowMs: number,
+  ): Promise<Result<unknown>>;
+  onEvent(listener: (topic: TopicName, payload: unknown) => void): () => void;
+  /** Resolves when a worker is ready (now or after the next restart). */
+  whenReady(): Promise<void>;
+  /** Crashes so far, each followed by a restart. */
+  readonly restarts: number;
+  /** Terminates the current worker as a crash would; the host restarts it. */
+  killWorker(reason: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  message: WorkerCall;
+  sent: boolean;
+  timer: NodeJS.Timeout;
+  resolve(result: Result<unknown>): void;
+}
+
+/**
+ * Owns the worker thread that runs the desk core. Calls are correlated by id; when the worker
+ * dies every call it had been given fails with `unavailable` (the caller retries with the same
+ * commandId, so a command that did commit is not applied twice), and a fresh worker is started
+ * on the same database file, where everything committed is still there (WAL, synchronous=FULL).
+ */
+export function createCoreHost(options: CoreHostOptions): CoreHost {
+  const callTimeoutMs = options.callTimeoutMs ?? 30_000;
+  const baseDelayMs = options.restartDelayMs ?? 100;
+  const maxCrashes = options.maxConsecutiveCrashes ?? 5;
+  const log: HostLog = options.log ?? (() => {});
+
+  const pending = new Map<number, Pending>();
+  const listeners = new Set<(topic: TopicName, payload: unknown) => void>();
+  let readyWaiters: Array<() => void> = [];
+  let worker: Worker | null = null;
+  let ready = false;
+  let closed = false;
+  let gaveUp = false;
+  let nextId = 1;
+  let restarts = 0;
+  let crashesInRow = 0;
+
+  const emit = (topic: TopicName, payload: unknown) => {
+    for (const listener of listeners) listener(topic, payload);
+  };
+
+  function settle(id: number, result: Result<unknown>): void {
+    const entry = pending.get(id);
+    if (!entry) return;
+    pending.delete(id);
+    clearTimeout(entry.timer);
+    entry.resolve(result);
+  }
+
+  function start(): void {
+    ready = false;
+    const w = spawnWorker(options.workerEntry, options.workerData);
+    worker = w;
+    w.on('message', (message: WorkerMessage) => {
+      if (worker !== w) return;
+      if (message.kind === 'ready') {
+        ready = true;
+        crashesInRow = 0;
+        log('info', `core worker ready (restarts so far: ${restarts})`);
+        for (const entry of pending.values()) send(entry);
+        const waiters = readyWaiters;
+        readyWaiters = [];
+        for (const wake of waiters) wake();
+        emit('host.status', { state: 'ready', restarts, reason: null });
+      } else if (message.kind === 'result') {
+        settle(message.id, message.result);
+      } else if (message.kind === 'event') {
+        emit(message.topic, message.payload);
+      }
+    });
+    w.on('error', (err: Error) => log('error', `core worker error: ${err.stack ?? err.message}`));
+    w.on('exit', (code) => {
+      if (worker !== w) return;
+      worker = null;
+      ready = false;
+      if (closed) return;
+      crashed(`core worker exited with code ${code}`);
+    });
+  }
+
+  function crashed(reason: string): void {
+    restarts++;
+    crashesInRow++;
+    log(
+      'error',
+      `${reason}; failing ${[...pending.values()].filter((p) => p.sent).length} call(s) in flight`,
+    );
+    for (const [id, entry] of pending) {
+      // Calls never sent are safe to hand to the next worker; sent ones may or may not have run.
+      if (entry.sent) settle(id, fail('unavailable', 'the desk core restarted; retry the call'));
+    }
+    if (crashesInRow > maxCrashes) {
+      gaveUp = true;
+      log('error', `core worker crashed ${crashesInRow} times in a row; not restarting`);
+      for (const id of [...pending.keys()])
+        settle(id, fail('unavailable', 'the desk core is down'));
+      emit('host.status', {
+        state: 'restarting',
+        restarts,
+        reason: 'gave up after repeated crashes',
+      });
+      return;
+    }
+    emit('host.status', { state: 'restarting', restarts, reason: reason.slice(0, 500) });
+    const delayMs = Math.min(5_000, baseDelayMs * 2 ** (crashesInRow - 1));
+    setTimeout(() => {
+      if (!closed) start();
+    }, delayMs).unref();
+  }
+
+  function send(entry: Pending): void {
+    if (!ready || !worker || entry.sent) return;
+    entry.sent = true;
+    worker.postMessage(entry.message);
+  }
+
+  start();
+
+  return {
+    get restarts() {
+      return restarts;
+    },
+    call(method, input, actor, nowMs) {
+      if (closed || gaveUp) return Promise.resolve(fail('unavailable', 'the desk core is down'));
+      const id = nextId++;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          const entry = pending.get(id);
+          settle(id, fail('unavailable', `${method} timed out after ${callTimeoutMs} ms`));
+          // A sent call that never answers means the worker is wedged: restart it.
+          if (entry?.sent) void this.killWorker(`${method} timed out`);
+        }, callTimeoutMs);
+        const entry: Pending = {
+          message: { kind: 'call', id, method, input, actor, nowMs },
+          sent: false,
+          timer,
+          resolve,
+        };
+        pending.set(id, entry);
+        send(entry);
+      });
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    whenReady() {
+      if (ready) return Promise.resolve();
+      return new Promise((resolve) => readyWaiters.push(resolve));
+    },
+    async killWorker(reason) {
+      const w = worker;
+      if (!w) return;
+      log('warn', `killing core worker: ${reason}`);
+      await w.terminate();
+    },
+    async close() {
+      closed = true;
+      for (const id of [...pending.keys()]) settle(id, fail('unavailable', 'the desk is closing'));
+      const w = worker;
+      worker = null;
+      if (w) await w.terminate();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { userSchema } from '../../shared/contract/domainSchemas.ts';
+import { ERROR_CODES, fail, ok } from '../../shared/errors.ts';
+import type { Authenticator } from './sessionTypes.ts';
+
+const loginResponse = z.object({ token: z.string().min(1).max(4096), user: userSchema });
+const errorResponse = z.object({
+  error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
+});
+
+/** Signs in against the central API (`POST /v1/auth/login`), which owns users and roles. */
+export function serverAuthenticator(serverUrl: string, timeoutMs = 10_000): Authenticator {
+  return {
+    async signIn(username, password) {
+      let response: Response;
+      try {
+        response = await fetch(new URL('/v1/auth/login', serverUrl), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username, password }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (err) {
+        return fail(
+          'unavailable',
+          `cannot reach ${new URL(serverUrl).host}: ${(err as Error).message}`,
+        );
+      }
+      const body: unknown = await response.json().catch(() => null);
+      if (!response.ok) {
+        const parsed = errorResponse.safeParse(body);
+        if (parsed.success) return fail(parsed.data.error.code, parsed.data.error.message);
+        return fail(
+          response.status === 401 ? 'unauthorized' : 'unavailable',
+          `server answered ${response.status}`,
+        );
+      }
+      const parsed = loginResponse.safeParse(body);
+      if (!parsed.success) return fail('internal', 'unexpected sign-in response from the server');
+      return ok(parsed.data);
+    },
+  };
+}

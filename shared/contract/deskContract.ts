@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import {
+  balanceSchema,
+  orderSchema,
+  orderSummarySchema,
+  postingSchema,
+  syncStatusSchema,
+  timelineEntrySchema,
+  userSchema,
+} from './domainSchemas.ts';
+import {
+  carrierField,
+  epochMsField,
+  fenField,
+  idField,
+  localeField,
+  noteText,
+  orderStatusField,
+  serverUrlField,
+  shortText,
+  trackingNoField,
+  uuidField,
+} from './fields.ts';
+
+/**
+ * The desk contract: every call the renderer can make, by name, with its input and output
+ * schema. The preload, the main process, web mode and the renderer's client are all generated
+ * from this one object, so adding a method here is the only step needed to expose it.
+ *
+ * Inputs are strict (unknown keys are an error, never silently dropped). Who is acting never
+ * appears in an input: the host takes the actor from the signed-in session.
+ */
+
+const none = z.strictObject({});
+const done = z.object({});
+/** Every money-moving call carries a client-made idempotency key, so a retry cannot repeat it. */
+const command = { commandId: uuidField, orderId: idField };
+const orderResult = z.object({ order: orderSchema });
+
+const settingsSchema = z.object({ locale: localeField, serverUrl: z.string().nullable() });
+
+export const deskContract = {
+  'session.signIn': {
+    input: z.strictObject({
+      username: z.string().trim().min(1).max(64),
+      password: z.string().min(1).max(256),
+    }),
+    output: z.object({ user: userSchema }),
+  },
+  'session.current': { input: none, output: z.object({ user: userSchema.nullable() }) },
+  'session.signOut': { input: none, output: done },
+
+  'orders.list': {
+    input: z.strictObject({
+      merchantId: idField.optional(),
+      status: orderStatusField.optional(),
+      limit: z.number().int().min(1).max(200),
+      afterCursor: z.string().max(200).optional(),
+    }),
+    output: z.object({
+      orders: z.array(orderSummarySchema),
+      nextCursor: z.string().nullable(),
+    }),
+  },
+  'orders.get': {
+    input: z.strictObject({ orderId: idField }),
+    output: z.object({
+      order: orderSchema,
+      timeline: z.array(timelineEntrySchema),
+      postings: z.array(postingSchema),
+    }),
+  },
+
+  'shipments.ship': {
+    input: z.strictObject({ ...command, carrier: carrierField, trackingNo: trackingNoField }),
+    output: orderResult,
+  },
+
+  'refunds.agree': {
+    input: z.strictObject({ ...command, refundId: idField }),
+    output: orderResult,
+  },
+  'refunds.refuse': {
+    input: z.strictObject({ ...command, refundId: idField, reason: shortText.min(1) }),
+    output: orderResult,
+  },
+  'refunds.confirmReturn': {
+    input: z.strictObject({ ...command, refundId: idField }),
+    output: orderResult,
+  },
+  'refunds.resolveEscalation': {
+    input: z.strictObject({
+      ...command,
+      refundId: idField,
+      outcome: z.enum(['refund', 'close']),
+      amountFen: fenField.optional(),
+      note: noteText,
+    }),
+    output: orderResult,
+  },
+
+  'claims.requestSellerEvidence': {
+    input: z.strictObject({ ...command, claimId: idField }),
+    output: orderResult,
+  },
+  'claims.submitSellerEvidence': {
+    input: z.strictObject({
+      ...command,
+      claimId: idField,
+      note: noteText,
+      evidence: z
+        .array(
+          z.strictObject({
+            sha256: z.string().regex(/^[0-9a-f]{64}$/),
+            name: z.string().min(1).max(200),
+            sizeBytes: z.number().int().min(0).max(50_000_000),
+            mime: z.string().min(1).max(100),
+          }),
+        )
+        .max(20),
+    }),
+    output: orderResult,
+  },
+  'claims.decide': {
+    input: z.strictObject({
+      ...command,
+      claimId: idField,
+      decision: z.enum(['approve', 'reject', 'request_info']),
+      amountFen: fenField.optional(),
+      reasonCode: z.string().min(1).max(64),
+      note: noteText,
+    }),
+    output: orderResult,
+  },
+  'claims.secondApproval': {
+    input: z.strictObject({ ...command, claimId: idField, approve: z.boolean(), note: noteText }),
+    output: orderResult,
+  },
+
+  'ledger.balances': {
+    input: z.strictObject({ merchantId: idField.optional() }),
+    output: z.object({ balances: z.array(balanceSchema) }),
+  },
+  'ledger.verify': {
+    input: none,
+    output: z.object({
+      ok: z.boolean(),
+      problems: z.array(z.object({ code: z.string(), message: z.string() })),
+    }),
+  },
+
+  'sync.status': { input: none, output: syncStatusSchema },
+  'sync.now': { input: none, output: syncStatusSchema },
+
+  'settings.get': { input: none, output: settingsSchema },
+  'settings.set': {
+    input: z.strictObject({
+      locale: localeField.optional(),
+      serverUrl: serverUrlField.nullable().optional(),
+    }),
+    output: settingsSchema,
+  },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
+/**
+ * Events the core pushes without being asked. Payloads are validated on the sending side too,
+ * so a subscriber can trust the shape.
+ */
+export const deskTopics = {
+  /** Orders whose state changed (a local command, a sync pull, a timer). */
+  'orders.changed': z.object({ orderIds: z.array(z.string()).max(1000), at: epochMsField }),
+  'sync.status': syncStatusSchema,
+  /** The core host itself: restarting after a crash, ready again. */
+  'host.status': z.object({
+    state: z.enum(['ready', 'restarting']),
+    restarts: z.number().int().min(0),
+    reason: z.string().max(500).nullable(),
+  }),
+} as const satisfies Record<string, z.ZodType>;

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { CURRENCIES, MAX_ORDER_FEN } from '../money.ts';
+
+/**
+ * Field schemas the desk contract is built from. Every string has a length cap and every amount
+ * is a safe integer, so nothing a renderer sends can make the core allocate without bound or
+ * do float arithmetic on money.
+ */
+
+/** Ids that also appear inside ledger account names, so they share its segment rule. */
+export const idField = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only');
+
+export const uuidField = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a UUID');
+
+/** `z.number().int()` already refuses anything outside the safe integer range. */
+export const fenField = z.number().int().min(0).max(MAX_ORDER_FEN);
+/** Signed ledger balances (debits positive) may exceed one order's cap but stay safe integers. */
+export const signedFenField = z.number().int();
+export const epochMsField = z.number().int().min(0);
+export const countField = z.number().int().min(0);
+
+export const currencyField = z.enum(CURRENCIES);
+export const shortText = z.string().max(200);
+export const noteText = z.string().max(2000);
+export const carrierField = z.string().trim().min(1).max(40);
+export const trackingNoField = z.string().trim().min(1).max(40);
+
+export const orderStatusField = z.enum([
+  'awaiting_payment',
+  'funds_held',
+  'shipped',
+  'completed',
+  'closed_unpaid',
+  'refunded',
+  'partially_refunded',
+]);
+export const goodsKindField = z.enum(['express', 'surface', 'virtual']);
+export const roleField = z.enum([
+  'seller_staff',
+  'seller_admin',
+  'agent',
+  'senior_agent',
+  'buyer',
+  'bank',
+  'system',
+]);
+export const localeField = z.enum(['zh-CN', 'zh-TW', 'en']);
+
+/** Only http(s) servers; the URL is parsed, not pattern-matched, so odd spellings normalise. */
+export const serverUrlField = z
+  .string()
+  .max(2048)
+  .refine((text) => {
+    try {
+      const url = new URL(text);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '';
+    } catch {
+      return false;
+    }
+  }, 'an http(s) URL without credentials');

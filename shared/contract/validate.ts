@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import { fail, ok } from '../errors.ts';
+import type { Result } from '../errors.ts';
+import { deskContract, deskTopics } from './deskContract.ts';
+import type { MethodName, MethodOutput, TopicName, TopicPayload } from './types.ts';
+
+export const METHOD_NAMES = Object.keys(deskContract) as MethodName[];
+export const TOPIC_NAMES = Object.keys(deskTopics) as TopicName[];
+
+/** Own keys only: `constructor` or `__proto__` as a method name must not reach a prototype. */
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(deskContract, name);
+}
+
+export function isTopicName(name: unknown): name is TopicName {
+  return typeof name === 'string' && Object.hasOwn(deskTopics, name);
+}
+
+/** Messages quote the path and zod's wording, never the offending value (it may be huge). */
+function describe(error: z.ZodError): string {
+  const first = error.issues[0];
+  if (!first) return 'invalid input';
+  const path = first.path.map(String).join('.').slice(0, 100) || '(input)';
+  return `${path}: ${first.message.slice(0, 200)}`;
+}
+
+/** Checks a call's method name and input; the parsed input is what the handlers receive. */
+export function parseCall(
+  method: unknown,
+  input: unknown,
+): Result<{ method: MethodName; input: unknown }> {
+  if (!isMethodName(method)) {
+    return fail('unknown_method', `unknown method ${JSON.stringify(String(method).slice(0, 80))}`);
+  }
+  const parsed = deskContract[method].input.safeParse(input);
+  if (!parsed.success) return fail('invalid_input', describe(parsed.error));
+  return ok({ method, input: parsed.data });
+}
+
+/**
+ * Checks what a handler produced before it leaves the host. A mismatch is the host's bug, so it
+ * becomes `internal`, never a half-shaped value in the renderer.
+ */
+export function parseOutput<M extends MethodName>(
+  method: M,
+  value: unknown,
+): Result<MethodOutput<M>> {
+  const parsed = deskContract[method].output.safeParse(value);
+  if (!parsed.success) return fail('internal', `bad ${method} output: ${describe(parsed.error)}`);
+  return ok(parsed.data as MethodOutput<M>);
+}
+
+export function parseTopic<T extends TopicName>(
+  topic: T,
+  payload: unknown,
+): Result<TopicPayload<T>> {
+  const parsed = deskTopics[topic].safeParse(payload);
+  if (!parsed.success) return fail('internal', `bad ${topic} payload: ${describe(parsed.error)}`);
+  return ok(parsed.data as TopicPayload<T>);
+}
