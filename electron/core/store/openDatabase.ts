@@ -1,0 +1,32 @@
+import Database from 'better-sqlite3';
+import { migrate } from './migrate.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** How long a writer waits for another connection's lock before failing with SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+  /** better-sqlite3's nativeBinding, for the Electron-ABI build of the addon. */
+  nativeBinding?: string;
+}
+
+/**
+ * Opens (creating if needed) the desk database with the durability settings money needs:
+ * WAL so readers never block the writer, synchronous=FULL so a committed transaction survives
+ * power loss, foreign keys on, then applies pending migrations.
+ */
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
+    migrate(db, MIGRATIONS);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}

@@ -1,0 +1,157 @@
+import type { EscrowCommand, OrderState } from '../../../shared/escrow/types.ts';
+import type { ErrorInfo } from '../../../shared/errors.ts';
+import type { Mutation } from '../../../shared/sync/protocol.ts';
+import type { Db } from '../store/openDatabase.ts';
+import type { SyncMeta } from './syncMeta.ts';
+
+/**
+ * The persistent outbox. A row is written (its mutation id allocated) in the same SQLite
+ * transaction as the optimistic apply, before it; it leaves only when a pull confirms the server
+ * processed it (`id <= lastMutationId`), so a crash at any point loses nothing.
+ */
+export interface OutboxRow {
+  mutationId: number;
+  commandId: string;
+  orderId: string;
+  command: EscrowCommand;
+  clientTime: number;
+  baseVersion: number | null;
+  baseState: OrderState | null;
+  serverStatus: 'applied' | 'rejected' | null;
+  error: ErrorInfo | null;
+  localErrorCode: string | null;
+}
+
+export interface Outbox {
+  /** Allocates the next mutation id and writes the row. Call inside a transaction. */
+  append(input: {
+    commandId: string;
+    command: EscrowCommand;
+    clientTime: number;
+    baseState: OrderState | null;
+    baseVersion: number | null;
+  }): number;
+  /** Mutations the server has not processed yet, oldest first. */
+  unpushed(afterId: number, limit: number): Mutation[];
+  markServerResult(mutationId: number, status: 'applied' | 'rejected', error?: ErrorInfo): void;
+  /** Deletes rows the server confirmed and returns them. */
+  dropThrough(mutationId: number): OutboxRow[];
+  pendingForOrder(orderId: string): OutboxRow[];
+  get(mutationId: number): OutboxRow | null;
+  setLocalError(mutationId: number, code: string | null): void;
+  count(): number;
+  all(): OutboxRow[];
+}
+
+interface Row {
+  mutation_id: number;
+  command_id: string;
+  order_id: string;
+  command_json: string;
+  client_time: number;
+  base_version: number | null;
+  base_state_json: string | null;
+  server_status: 'applied' | 'rejected' | null;
+  error_code: string | null;
+  error_message: string | null;
+  local_error_code: string | null;
+}
+
+function toRow(r: Row): OutboxRow {
+  return {
+    mutationId: r.mutation_id,
+    commandId: r.command_id,
+    orderId: r.order_id,
+    command: JSON.parse(r.command_json) as EscrowCommand,
+    clientTime: r.client_time,
+    baseVersion: r.base_version,
+    baseState: r.base_state_json ? (JSON.parse(r.base_state_json) as OrderState) : null,
+    serverStatus: r.server_status,
+    error: r.error_code
+      ? ({ code: r.error_code, message: r.error_message ?? '' } as ErrorInfo)
+      : null,
+    localErrorCode: r.local_error_code,
+  };
+}
+
+export function createOutbox(db: Db, meta: SyncMeta): Outbox {
+  const insert = db.prepare(
+    `INSERT INTO sync_outbox (mutation_id, command_id, order_id, command_json, client_time,
+       base_version, base_state_json) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const maxId = db.prepare<[], { m: number | null }>(
+    'SELECT max(mutation_id) AS m FROM sync_outbox',
+  );
+  const unpushed = db.prepare<[number, number], Row>(
+    'SELECT * FROM sync_outbox WHERE mutation_id > ? ORDER BY mutation_id LIMIT ?',
+  );
+  const mark = db.prepare(
+    `UPDATE sync_outbox SET server_status = ?, error_code = ?, error_message = ?
+     WHERE mutation_id = ?`,
+  );
+  const through = db.prepare<[number], Row>(
+    'SELECT * FROM sync_outbox WHERE mutation_id <= ? ORDER BY mutation_id',
+  );
+  const deleteThrough = db.prepare('DELETE FROM sync_outbox WHERE mutation_id <= ?');
+  const forOrder = db.prepare<[string], Row>(
+    'SELECT * FROM sync_outbox WHERE order_id = ? ORDER BY mutation_id',
+  );
+  const byId = db.prepare<[number], Row>('SELECT * FROM sync_outbox WHERE mutation_id = ?');
+  const localError = db.prepare('UPDATE sync_outbox SET local_error_code = ? WHERE mutation_id = ?');
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_outbox');
+  const all = db.prepare<[], Row>('SELECT * FROM sync_outbox ORDER BY mutation_id');
+
+  return {
+    append(input) {
+      const id =
+        Math.max(
+          meta.getNumber('lastAllocatedMutationId'),
+          meta.getNumber('confirmedMutationId'),
+          maxId.get()?.m ?? 0,
+        ) + 1;
+      meta.set('lastAllocatedMutationId', String(id));
+      insert.run(
+        id,
+        input.commandId,
+        input.command.orderId,
+        JSON.stringify(input.command),
+        input.clientTime,
+        input.baseVersion,
+        input.baseState ? JSON.stringify(input.baseState) : null,
+      );
+      return id;
+    },
+    unpushed(afterId, limit) {
+      return unpushed.all(afterId, limit).map((r) => ({
+        id: r.mutation_id,
+        commandId: r.command_id,
+        command: JSON.parse(r.command_json) as EscrowCommand,
+        clientTime: r.client_time,
+      }));
+    },
+    markServerResult(mutationId, status, error) {
+      mark.run(status, error?.code ?? null, error?.message ?? null, mutationId);
+    },
+    dropThrough(mutationId) {
+      const rows = through.all(mutationId).map(toRow);
+      if (rows.length > 0) deleteThrough.run(mutationId);
+      return rows;
+    },
+    pendingForOrder(orderId) {
+      return forOrder.all(orderId).map(toRow);
+    },
+    get(mutationId) {
+      const r = byId.get(mutationId);
+      return r ? toRow(r) : null;
+    },
+    setLocalError(mutationId, code) {
+      localError.run(code, mutationId);
+    },
+    count() {
+      return count.get()?.n ?? 0;
+    },
+    all() {
+      return all.all().map(toRow);
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { decide } from '../../../shared/escrow/decide.ts';
+import { evolve } from '../../../shared/escrow/evolve.ts';
+import type { EscrowPolicy } from '../../../shared/escrow/policy.ts';
+import type { Actor, OrderState } from '../../../shared/escrow/types.ts';
+import { postingFor } from '../../../shared/ledger/postings.ts';
+import type { Db } from '../store/openDatabase.ts';
+import type { Outbox } from './outbox.ts';
+import type { ReplicaStore } from './replicaStore.ts';
+
+/**
+ * The provisional overlay: each order's still-pending mutations replayed, in id order, on top
+ * of its confirmed state with the same `decide`/`evolve` the server runs. Everything here is a
+ * guess about what the server will say, so it lives in its own tables and is rebuilt per order
+ * whenever that order's confirmed state or its pending mutations change (rebase).
+ *
+ * One aggregate per order means an order's overlay depends only on that order, so a rebase
+ * touches just the orders a pull or a mutation changed.
+ */
+export interface ProvisionalOverlay {
+  rebuild(orderIds: Iterable<string>, nowMs: number): void;
+  /** The state the user sees: provisional when mutations are pending, else confirmed. */
+  displayedOrder(orderId: string): OrderState | null;
+}
+
+export function createProvisionalOverlay(
+  db: Db,
+  replica: ReplicaStore,
+  outbox: Outbox,
+  actor: () => Actor,
+  policy?: EscrowPolicy,
+): ProvisionalOverlay {
+  const delOrder = db.prepare('DELETE FROM sync_provisional_orders WHERE order_id = ?');
+  const delLegs = db.prepare('DELETE FROM sync_provisional_legs WHERE order_id = ?');
+  const putOrder = db.prepare(
+    'INSERT INTO sync_provisional_orders (order_id, state_json, pending_count) VALUES (?, ?, ?)',
+  );
+  const putLeg = db.prepare(
+    `INSERT INTO sync_provisional_legs (mutation_id, leg, order_id, kind, at, currency, account, amount_fen)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const provisional = db.prepare<[string], { state_json: string }>(
+    'SELECT state_json FROM sync_provisional_orders WHERE order_id = ?',
+  );
+
+  function rebuildOne(orderId: string, nowMs: number): void {
+    delOrder.run(orderId);
+    delLegs.run(orderId);
+    // A mutation the server already rejected has no effect to show; its issue says why.
+    const pending = outbox.pendingForOrder(orderId).filter((m) => m.serverStatus !== 'rejected');
+    if (pending.length === 0) return;
+    let state: OrderState | null = replica.confirmedOrder(orderId);
+    for (const m of pending) {
+      const d = decide(state, m.command, { now: nowMs, actor: actor() }, policy);
+      if (!d.ok) {
+        // Kept and still pushed: the server, not this replay, decides. Shown as "likely refused".
+        if (m.localErrorCode !== d.error.code) outbox.setLocalError(m.mutationId, d.error.code);
+        continue;
+      }
+      if (m.localErrorCode !== null) outbox.setLocalError(m.mutationId, null);
+      let leg = 0;
+      d.events.forEach((event, i) => {
+        if (state) {
+          const posting = postingFor(event, state, {
+            txnId: `provisional:${m.mutationId}:${i}`,
+            commandId: m.commandId,
+          });
+          for (const l of posting?.legs ?? []) {
+            putLeg.run(
+              m.mutationId,
+              leg++,
+              orderId,
+              posting?.kind ?? '',
+              event.at,
+              posting?.currency ?? 'CNY',
+              l.account,
+              l.amountFen,
+            );
+          }
+        }
+        state = evolve(state, event);
+      });
+    }
+    if (state) putOrder.run(orderId, JSON.stringify(state), pending.length);
+  }
+
+  return {
+    rebuild(orderIds, nowMs) {
+      for (const id of new Set(orderIds)) rebuildOne(id, nowMs);
+    },
+    displayedOrder(orderId) {
+      const p = provisional.get(orderId);
+      if (p) return JSON.parse(p.state_json) as OrderState;
+      return replica.confirmedOrder(orderId);
+    },
+  };
+}

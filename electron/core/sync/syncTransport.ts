@@ -1,0 +1,132 @@
+import type { ErrorCode } from '../../../shared/errors.ts';
+import {
+  chainResponseSchema,
+  parsePullResponse,
+  pushResponseSchema,
+} from '../../../shared/sync/protocol.ts';
+import type {
+  ChainResponse,
+  PullRequest,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+} from '../../../shared/sync/protocol.ts';
+
+/**
+ * HTTP to the central API. Every failure is classified once, here: `transient` failures (no
+ * connection, timeout, a cut or garbled response, 5xx, 429) are retried with backoff and never
+ * change local state; the others (4xx) need a person (sign in again, update the app).
+ */
+export class SyncTransportError extends Error {
+  readonly transient: boolean;
+  /** True when no HTTP answer arrived at all: the desk is (or looks) offline. */
+  readonly network: boolean;
+  readonly status: number | null;
+  readonly code: ErrorCode;
+  constructor(
+    message: string,
+    opts: { transient: boolean; network: boolean; status: number | null; code: ErrorCode },
+  ) {
+    super(message);
+    this.name = 'SyncTransportError';
+    this.transient = opts.transient;
+    this.network = opts.network;
+    this.status = opts.status;
+    this.code = opts.code;
+  }
+}
+
+export interface SyncTransport {
+  push(req: PushRequest): Promise<PushResponse>;
+  pull(req: PullRequest): Promise<PullResponse>;
+  chain(upTo: number): Promise<ChainResponse>;
+}
+
+export interface HttpTransportOptions {
+  baseUrl: string;
+  /** The bearer token of the signed-in user; the server takes the actor from it. */
+  token: () => string | null;
+  timeoutMs?: number;
+}
+
+export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const base = opts.baseUrl.replace(/\/+$/, '');
+
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = opts.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await res.text();
+    } catch (err) {
+      throw new SyncTransportError(`no answer from the server: ${(err as Error).message}`, {
+        transient: true,
+        network: true,
+        status: null,
+        code: 'unavailable',
+      });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // A response cut mid-body after the server committed: retrying is safe (pushes are
+      // idempotent by mutation id, pulls by cookie).
+      throw new SyncTransportError(`unreadable answer (HTTP ${res.status})`, {
+        transient: true,
+        network: false,
+        status: res.status,
+        code: 'unavailable',
+      });
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string } }).error;
+      const transient = res.status >= 500 || res.status === 429 || res.status === 408;
+      throw new SyncTransportError(err?.message ?? `HTTP ${res.status}`, {
+        transient,
+        network: false,
+        status: res.status,
+        code: (err?.code as ErrorCode | undefined) ?? (transient ? 'unavailable' : 'internal'),
+      });
+    }
+    return json;
+  }
+
+  function parsed<T>(parse: () => T): T {
+    try {
+      return parse();
+    } catch (err) {
+      throw new SyncTransportError(`answer does not match the protocol: ${(err as Error).message}`, {
+        transient: true,
+        network: false,
+        status: 200,
+        code: 'unavailable',
+      });
+    }
+  }
+
+  return {
+    async push(req) {
+      const json = await call('POST', '/v1/sync/push', req);
+      return parsed(() => pushResponseSchema.parse(json));
+    },
+    async pull(req) {
+      const json = await call('POST', '/v1/sync/pull', req);
+      return parsed(() => parsePullResponse(json));
+    },
+    async chain(upTo) {
+      const json = await call('GET', `/v1/sync/chain?upTo=${upTo}`);
+      return parsed(() => chainResponseSchema.parse(json));
+    },
+  };
+}
