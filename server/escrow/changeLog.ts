@@ -1,0 +1,46 @@
+import type { OrderState } from '../../shared/escrow/types.ts';
+import type { Leg } from '../../shared/ledger/types.ts';
+import type { Queryable } from '../db/database.ts';
+
+/**
+ * The change log: one row per effect, in commit order of `seq`, written in the same database
+ * transaction as the effect. It is the source of `POST /v1/sync/pull` (docs/sync.md): `kind`
+ * names the change, `key` what it upserts, and `merchant_id`/`buyer_id` who may see it.
+ */
+export async function logOrderChange(
+  tx: Queryable,
+  order: OrderState,
+  commandId: string,
+  now: number,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
+     VALUES ('order', $1, $2, $3, $4, $5, $6)`,
+    [order.orderId, order.merchantId, order.buyerId, commandId, JSON.stringify(order), now],
+  );
+}
+
+export interface LedgerTxnChange {
+  seq: number;
+  txnId: string;
+  kind: string;
+  at: number;
+  currency: string;
+  orderId: string | null;
+  legs: Leg[];
+  hash: string;
+}
+
+export async function logLedgerChange(
+  tx: Queryable,
+  txn: LedgerTxnChange,
+  scope: { merchantId: string | null; buyerId: string | null },
+  commandId: string,
+  now: number,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
+     VALUES ('ledger_txn', $1, $2, $3, $4, $5, $6)`,
+    [txn.txnId, scope.merchantId, scope.buyerId, commandId, JSON.stringify(txn), now],
+  );
+}
