@@ -97,7 +97,9 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
     'SELECT * FROM sync_outbox WHERE order_id = ? ORDER BY mutation_id',
   );
   const byId = db.prepare<[number], Row>('SELECT * FROM sync_outbox WHERE mutation_id = ?');
-  const localError = db.prepare('UPDATE sync_outbox SET local_error_code = ? WHERE mutation_id = ?');
+  const localError = db.prepare(
+    'UPDATE sync_outbox SET local_error_code = ? WHERE mutation_id = ?',
+  );
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_outbox');
   const all = db.prepare<[], Row>('SELECT * FROM sync_outbox ORDER BY mutation_id');
 

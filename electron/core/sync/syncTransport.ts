@@ -106,12 +106,15 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
     try {
       return parse();
     } catch (err) {
-      throw new SyncTransportError(`answer does not match the protocol: ${(err as Error).message}`, {
-        transient: true,
-        network: false,
-        status: 200,
-        code: 'unavailable',
-      });
+      throw new SyncTransportError(
+        `answer does not match the protocol: ${(err as Error).message}`,
+        {
+          transient: true,
+          network: false,
+          status: 200,
+          code: 'unavailable',
+        },
+      );
     }
   }
 

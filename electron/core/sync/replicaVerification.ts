@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { SCOPED_CHAIN_GENESIS, foldScopedChain } from '../../../shared/sync/scopedChain.ts';
+import type { Db } from '../store/openDatabase.ts';
+import type { SyncTransport } from './syncTransport.ts';
+
+/**
+ * Replica verification (docs/sync.md): fold the scoped chain over the replicated journal up to
+ * a sequence number and compare it with the server's fold over the same scope. A mismatch means
+ * the replica lacks, adds or alters a transaction the server has; it is reported, never repaired
+ * silently.
+ */
+export interface ReplicaVerification {
+  upTo: number;
+  matches: boolean;
+  local: { head: string; count: number };
+  server: { head: string; count: number };
+}
+
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export function localScopedHead(db: Db, upTo: number): { head: string; count: number } {
+  const rows = db
+    .prepare<[number], { hash: string }>('SELECT hash FROM sync_txns WHERE seq <= ? ORDER BY seq')
+    .iterate(upTo);
+  let count = 0;
+  function* hashes(): Generator<string> {
+    for (const r of rows) {
+      count++;
+      yield r.hash;
+    }
+  }
+  const head = foldScopedChain(SCOPED_CHAIN_GENESIS, hashes(), sha256Hex);
+  return { head, count };
+}
+
+/** Compares at `upTo`, by default the newest journal row this replica holds. */
+export async function verifyReplica(
+  db: Db,
+  transport: SyncTransport,
+  upTo?: number,
+): Promise<ReplicaVerification> {
+  const at =
+    upTo ??
+    db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM sync_txns').get()?.m ??
+    0;
+  const local = localScopedHead(db, at);
+  const server = await transport.chain(at);
+  return {
+    upTo: at,
+    matches: local.head === server.head && local.count === server.count,
+    local,
+    server: { head: server.head, count: server.count },
+  };
+}

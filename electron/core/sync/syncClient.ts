@@ -1,0 +1,503 @@
+import { decide } from '../../../shared/escrow/decide.ts';
+import type { EscrowPolicy } from '../../../shared/escrow/policy.ts';
+import type { Actor, EscrowCommand, OrderState } from '../../../shared/escrow/types.ts';
+import { DeskError } from '../../../shared/errors.ts';
+import { uuidv7 } from '../../../shared/ids.ts';
+import { DEFAULT_PULL_LIMIT, MAX_PUSH_MUTATIONS } from '../../../shared/sync/protocol.ts';
+import type { PullResponse } from '../../../shared/sync/protocol.ts';
+import type { Db } from '../store/openDatabase.ts';
+import { backoffDelayMs } from './backoff.ts';
+import { createOutbox } from './outbox.ts';
+import type { Outbox } from './outbox.ts';
+import { createProvisionalOverlay } from './provisionalOverlay.ts';
+import { createReplicaStore } from './replicaStore.ts';
+import { verifyReplica } from './replicaVerification.ts';
+import type { ReplicaVerification } from './replicaVerification.ts';
+import { createSyncIssues } from './syncIssues.ts';
+import type { SyncIssue } from './syncIssues.ts';
+import { createSyncMeta } from './syncMeta.ts';
+import { migrateSync } from './syncSchema.ts';
+import { createSyncStatusHub } from './syncStatus.ts';
+import type { SyncStatus, SyncStatusListener } from './syncStatus.ts';
+import { SyncTransportError } from './syncTransport.ts';
+import type { SyncTransport } from './syncTransport.ts';
+
+/**
+ * The desk's sync client (docs/sync.md): outbox, push, pull, rebase, issues, status.
+ *
+ * Every step that changes local state is one SQLite transaction that also records how far it
+ * got (cookie, pushed/confirmed mutation ids), so the process may die between any two steps:
+ * on restart it re-sends what the server may not have seen (the server answers repeats from its
+ * stored results) and re-pulls from the last stored cookie.
+ */
+export interface SyncClientOptions {
+  db: Db;
+  transport: SyncTransport;
+  /** The signed-in user, for local replays only; the server takes the actor from the token. */
+  actor: Actor;
+  policy?: EscrowPolicy;
+  pushBatchSize?: number;
+  pullLimit?: number;
+  /** Page size while bootstrapping; each page is stored in one transaction. */
+  bootstrapPageLimit?: number;
+  pollIntervalMs?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface DisplayedOrder {
+  order: OrderState;
+  /** True when pending mutations are shown on top of the server's state. */
+  provisional: boolean;
+  pendingMutations: number;
+}
+
+export interface ProvisionalLeg {
+  mutationId: number;
+  orderId: string;
+  kind: string;
+  at: number;
+  currency: string;
+  account: string;
+  amountFen: number;
+  provisional: true;
+}
+
+export interface SyncClient {
+  readonly clientId: string;
+  /** Writes the mutation to the outbox, then applies it provisionally; one transaction. */
+  enqueue(
+    command: EscrowCommand,
+    opts?: { commandId?: string },
+  ): { mutationId: number; commandId: string; order: OrderState };
+  /** One full round: push everything pending, then pull until caught up. */
+  syncOnce(): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+  /** The shell calls this when the OS reports the network is back: retry now. */
+  notifyOnline(): void;
+  status(): SyncStatus;
+  subscribe(listener: SyncStatusListener): () => void;
+  onOrdersChanged(listener: (orderIds: string[]) => void): () => void;
+  getOrder(orderId: string): DisplayedOrder | null;
+  listOrderIds(): string[];
+  confirmedOrder(orderId: string): OrderState | null;
+  confirmedBalances(): { currency: string; account: string; balanceFen: number }[];
+  provisionalLegs(orderId?: string): ProvisionalLeg[];
+  issues(opts?: { includeAcknowledged?: boolean }): SyncIssue[];
+  acknowledgeIssue(mutationId: number): boolean;
+  /** Sends the refused action again as a new mutation (new id and command id). */
+  retryIssue(mutationId: number): { mutationId: number; commandId: string };
+  pendingCount(): number;
+  verifyReplica(upTo?: number): Promise<ReplicaVerification>;
+}
+
+export function createSyncClient(opts: SyncClientOptions): SyncClient {
+  const { db, transport } = opts;
+  migrateSync(db);
+  const now = opts.now ?? Date.now;
+  const random = opts.random ?? Math.random;
+  const pushBatch = Math.min(MAX_PUSH_MUTATIONS, opts.pushBatchSize ?? MAX_PUSH_MUTATIONS);
+  const pullLimit = opts.pullLimit ?? DEFAULT_PULL_LIMIT;
+  const bootstrapLimit = opts.bootstrapPageLimit ?? 5000;
+  const pollIntervalMs = opts.pollIntervalMs ?? 10_000;
+  const backoff = {
+    baseMs: opts.backoffBaseMs ?? 250,
+    capMs: opts.backoffCapMs ?? 30_000,
+    random,
+  };
+
+  const meta = createSyncMeta(db);
+  const clientId = db.transaction(() => meta.clientId()).immediate();
+  const outbox: Outbox = createOutbox(db, meta);
+  const replica = createReplicaStore(db);
+  const overlay = createProvisionalOverlay(db, replica, outbox, () => opts.actor, opts.policy);
+  const issues = createSyncIssues(db);
+  const orderListeners = new Set<(ids: string[]) => void>();
+
+  const pendingStmt = db.prepare<[], { n: number }>(
+    "SELECT count(*) AS n FROM sync_outbox WHERE server_status IS NULL OR server_status = 'applied'",
+  );
+  const countOrders = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_orders');
+  const countTxns = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_txns');
+  const pendingCount = (): number => pendingStmt.get()?.n ?? 0;
+
+  const lastSynced = meta.get('lastSyncedAt');
+  const hub = createSyncStatusHub({
+    state: 'idle',
+    online: false,
+    pendingMutations: pendingCount(),
+    openIssues: issues.openCount(),
+    lastSyncedAt: lastSynced ? Number(lastSynced) : null,
+    message: null,
+    bootstrap: null,
+  });
+  const refreshCounts = (): void =>
+    hub.update({ pendingMutations: pendingCount(), openIssues: issues.openCount() });
+
+  function emitOrders(ids: Iterable<string>): void {
+    const list = [...new Set(ids)];
+    if (list.length === 0 || orderListeners.size === 0) return;
+    for (let i = 0; i < list.length; i += 1000) {
+      const chunk = list.slice(i, i + 1000);
+      for (const l of orderListeners) {
+        try {
+          l(chunk);
+        } catch {
+          // A broken subscriber must not break sync.
+        }
+      }
+    }
+  }
+
+  function recordRejection(
+    mutationId: number,
+    commandId: string,
+    command: EscrowCommand,
+    error: { code: string; message: string },
+  ): void {
+    const row = outbox.get(mutationId);
+    issues.record({
+      mutationId,
+      commandId,
+      command,
+      error: error as SyncIssue['error'],
+      baseState: row?.baseState ?? null,
+      currentState: replica.confirmedOrder(command.orderId),
+      nowMs: now(),
+    });
+    if (row) outbox.markServerResult(mutationId, 'rejected', error as SyncIssue['error']);
+  }
+
+  // ---- push ------------------------------------------------------------------------------
+
+  async function pushAll(): Promise<void> {
+    let stalls = 0;
+    for (;;) {
+      const after = Math.max(
+        meta.getNumber('pushedMutationId'),
+        meta.getNumber('confirmedMutationId'),
+      );
+      const batch = outbox.unpushed(after, pushBatch);
+      if (batch.length === 0) return;
+      const res = await transport.push({ clientId, mutations: batch });
+      const touched = new Set<string>();
+      db.transaction(() => {
+        for (const r of res.results) {
+          if (r.status === 'skipped') continue;
+          const row = outbox.get(r.id);
+          if (!row) continue;
+          if (r.status === 'applied') {
+            outbox.markServerResult(r.id, 'applied');
+          } else {
+            recordRejection(
+              r.id,
+              row.commandId,
+              row.command,
+              r.error ?? {
+                code: 'internal',
+                message: 'rejected without a reason',
+              },
+            );
+            touched.add(row.orderId);
+          }
+        }
+        if (res.lastMutationId < meta.getNumber('confirmedMutationId')) {
+          throw new SyncTransportError(
+            'the server reports fewer processed mutations than it confirmed before',
+            { transient: false, network: false, status: 200, code: 'internal' },
+          );
+        }
+        meta.set('pushedMutationId', String(res.lastMutationId));
+        overlay.rebuild(touched, now());
+      }).immediate();
+      emitOrders(touched);
+      refreshCounts();
+      // A gap answer (all skipped) re-sends from the server's id; twice in a row means the
+      // server and this desk disagree on numbering and retrying now would spin.
+      if (res.lastMutationId <= after) {
+        if (++stalls >= 2)
+          throw new SyncTransportError('push made no progress', {
+            transient: true,
+            network: false,
+            status: 200,
+            code: 'unavailable',
+          });
+      } else stalls = 0;
+    }
+  }
+
+  // ---- pull ------------------------------------------------------------------------------
+
+  function applyPage(page: PullResponse): Set<string> {
+    const touched = new Set<string>();
+    db.transaction(() => {
+      for (const change of page.changes) {
+        if (change.kind === 'order') {
+          if (replica.putOrder(change.order)) touched.add(change.order.orderId);
+        } else if (change.kind === 'ledger_txn') {
+          replica.putTxn(change.txn);
+        } else {
+          recordRejection(change.mutationId, change.commandId, change.command, change.error);
+          touched.add(change.command.orderId);
+        }
+      }
+      meta.set('cookie', page.cookie);
+      // Only a final page's lastMutationId is consistent with the changes delivered so far.
+      if (!page.more) {
+        const confirmed = Math.max(meta.getNumber('confirmedMutationId'), page.lastMutationId);
+        for (const row of outbox.dropThrough(confirmed)) {
+          touched.add(row.orderId);
+          if (row.serverStatus === 'rejected' && row.error && !issues.get(row.mutationId)) {
+            recordRejection(row.mutationId, row.commandId, row.command, row.error);
+          }
+        }
+        meta.set('confirmedMutationId', String(confirmed));
+        if (meta.getNumber('pushedMutationId') < confirmed)
+          meta.set('pushedMutationId', String(confirmed));
+      }
+      overlay.rebuild(touched, now());
+    }).immediate();
+    return touched;
+  }
+
+  async function pullAll(): Promise<void> {
+    for (;;) {
+      const cookie = meta.get('cookie');
+      const bootstrapping = meta.get('bootstrapped') !== '1';
+      const page = await transport.pull({
+        clientId,
+        cookie,
+        limit: bootstrapping ? bootstrapLimit : pullLimit,
+      });
+      const touched = applyPage(page);
+      if (bootstrapping) {
+        if (!page.more) db.transaction(() => meta.set('bootstrapped', '1')).immediate();
+        hub.update({
+          bootstrap: {
+            orders: countOrders.get()?.n ?? 0,
+            txns: countTxns.get()?.n ?? 0,
+            done: !page.more,
+          },
+        });
+      }
+      emitOrders(touched);
+      refreshCounts();
+      if (!page.more) return;
+    }
+  }
+
+  // ---- rounds and the background loop ----------------------------------------------------
+
+  let inFlight: Promise<void> | null = null;
+
+  async function round(): Promise<void> {
+    hub.update({ state: 'syncing' });
+    try {
+      await pushAll();
+      await pullAll();
+      // Pushing may have raced with new local actions; they go in the next round.
+      const at = now();
+      db.transaction(() => meta.set('lastSyncedAt', String(at))).immediate();
+      hub.update({ state: 'idle', online: true, lastSyncedAt: at, message: null });
+    } catch (err) {
+      if (err instanceof SyncTransportError) {
+        hub.update({
+          state: err.network ? 'offline' : 'error',
+          online: !err.network,
+          message: err.message,
+        });
+      } else {
+        hub.update({ state: 'error', message: (err as Error).message });
+      }
+      throw err;
+    } finally {
+      refreshCounts();
+    }
+  }
+
+  function syncOnce(): Promise<void> {
+    // One round at a time: two concurrent pushes would race on pushedMutationId.
+    if (!inFlight) inFlight = round().finally(() => (inFlight = null));
+    return inFlight;
+  }
+
+  let running = false;
+  let loopDone: Promise<void> | null = null;
+  let wake: (() => void) | null = null;
+  let attempt = 0;
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      try {
+        await syncOnce();
+        attempt = 0;
+        if (!running) break;
+        // New local actions wake the loop early; otherwise poll for server changes.
+        if (
+          pendingCount() === 0 ||
+          outbox.unpushed(meta.getNumber('pushedMutationId'), 1).length === 0
+        )
+          await sleep(pollIntervalMs);
+      } catch (err) {
+        if (!running) break;
+        const transient = !(err instanceof SyncTransportError) || err.transient;
+        attempt++;
+        await sleep(transient ? backoffDelayMs(attempt, backoff) : backoff.capMs);
+      }
+    }
+  }
+
+  function kick(): void {
+    wake?.();
+  }
+
+  return {
+    clientId,
+    enqueue(command, o = {}) {
+      const commandId = o.commandId ?? uuidv7();
+      const at = now();
+      const mutationId = db
+        .transaction(() => {
+          const shown = overlay.displayedOrder(command.orderId);
+          // Checked against what the user sees; a refusal here writes nothing.
+          const d = decide(shown, command, { now: at, actor: opts.actor }, opts.policy);
+          if (!d.ok) throw new DeskError(d.error.code, d.error.message);
+          const confirmed = replica.confirmedOrder(command.orderId);
+          const id = outbox.append({
+            commandId,
+            command,
+            clientTime: at,
+            baseState: shown,
+            baseVersion: confirmed?.version ?? null,
+          });
+          overlay.rebuild([command.orderId], at);
+          return id;
+        })
+        .immediate();
+      refreshCounts();
+      emitOrders([command.orderId]);
+      kick();
+      const order = overlay.displayedOrder(command.orderId);
+      if (!order) throw new DeskError('internal', 'applied mutation left no order');
+      return { mutationId, commandId, order };
+    },
+    syncOnce,
+    start() {
+      if (running) return;
+      running = true;
+      loopDone = loop();
+    },
+    async stop() {
+      running = false;
+      kick();
+      await loopDone;
+      await inFlight?.catch(() => undefined);
+      loopDone = null;
+    },
+    notifyOnline() {
+      attempt = 0;
+      kick();
+    },
+    status: () => hub.get(),
+    subscribe: (l) => hub.subscribe(l),
+    onOrdersChanged(l) {
+      orderListeners.add(l);
+      return () => orderListeners.delete(l);
+    },
+    getOrder(orderId) {
+      const row = db
+        .prepare<[string], { state_json: string; pending_count: number }>(
+          'SELECT state_json, pending_count FROM sync_provisional_orders WHERE order_id = ?',
+        )
+        .get(orderId);
+      if (row)
+        return {
+          order: JSON.parse(row.state_json) as OrderState,
+          provisional: true,
+          pendingMutations: row.pending_count,
+        };
+      const order = replica.confirmedOrder(orderId);
+      return order ? { order, provisional: false, pendingMutations: 0 } : null;
+    },
+    listOrderIds() {
+      return db
+        .prepare<[], { order_id: string }>(
+          `SELECT order_id FROM sync_orders UNION SELECT order_id FROM sync_provisional_orders
+           ORDER BY order_id`,
+        )
+        .all()
+        .map((r) => r.order_id);
+    },
+    confirmedOrder: (orderId) => replica.confirmedOrder(orderId),
+    confirmedBalances() {
+      return db
+        .prepare<[], { currency: string; account: string; balance_fen: number }>(
+          'SELECT currency, account, balance_fen FROM sync_balances ORDER BY currency, account',
+        )
+        .all()
+        .map((r) => ({ currency: r.currency, account: r.account, balanceFen: r.balance_fen }));
+    },
+    provisionalLegs(orderId) {
+      const rows = db
+        .prepare<
+          [string | null, string | null],
+          {
+            mutation_id: number;
+            order_id: string;
+            kind: string;
+            at: number;
+            currency: string;
+            account: string;
+            amount_fen: number;
+          }
+        >(
+          `SELECT * FROM sync_provisional_legs WHERE (? IS NULL OR order_id = ?)
+           ORDER BY mutation_id, leg`,
+        )
+        .all(orderId ?? null, orderId ?? null);
+      return rows.map((r) => ({
+        mutationId: r.mutation_id,
+        orderId: r.order_id,
+        kind: r.kind,
+        at: r.at,
+        currency: r.currency,
+        account: r.account,
+        amountFen: r.amount_fen,
+        provisional: true as const,
+      }));
+    },
+    issues: (o) => issues.list(o),
+    acknowledgeIssue(mutationId) {
+      const done = db.transaction(() => issues.acknowledge(mutationId, now())).immediate();
+      refreshCounts();
+      return done;
+    },
+    retryIssue(mutationId) {
+      const issue = issues.get(mutationId);
+      if (!issue) throw new DeskError('not_found', `no sync issue for mutation ${mutationId}`);
+      if (issue.retriedAs !== null)
+        throw new DeskError('invalid_state', 'this issue was already retried');
+      const r = this.enqueue(issue.command);
+      db.transaction(() => issues.markRetried(mutationId, r.mutationId, now())).immediate();
+      refreshCounts();
+      return { mutationId: r.mutationId, commandId: r.commandId };
+    },
+    pendingCount,
+    verifyReplica: (upTo) => verifyReplica(db, transport, upTo),
+  };
+}

@@ -1,0 +1,187 @@
+import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT } from '../../shared/sync/protocol.ts';
+import type { PullRequest } from '../../shared/sync/protocol.ts';
+import { DeskError } from '../../shared/errors.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { decodeCookie, encodeCookie } from './syncCookie.ts';
+import type { SyncCookie } from './syncCookie.ts';
+import { AGENT_ORDER_PREDICATE } from './syncScope.ts';
+import type { SyncScope } from './syncScope.ts';
+
+/**
+ * `POST /v1/sync/pull` (docs/sync.md). Answers with the response body as JSON text: orders and
+ * journal rows are spliced in as PostgreSQL rendered them, so a 100,000-order bootstrap is never
+ * parsed and re-serialised on the server.
+ *
+ * The high water mark is read under `LOCK TABLE changes IN SHARE MODE`, which waits for every
+ * transaction still inserting change rows and holds new ones back until it is read: every change
+ * up to it is committed, so a cookie never skips a change that commits late with a lower seq.
+ * The client's lastMutationId is read under the same lock, so on a final page it matches the
+ * changes delivered: a mutation reported processed always has its effects (or its rejection)
+ * in what the desk has received.
+ */
+export async function pullChanges(
+  db: Database,
+  scope: SyncScope,
+  req: PullRequest,
+): Promise<string> {
+  const limit = Math.min(MAX_PULL_LIMIT, Math.max(1, req.limit ?? DEFAULT_PULL_LIMIT));
+  let cookie: SyncCookie | null = req.cookie === null ? null : decodeCookie(req.cookie);
+  if (req.cookie !== null && cookie === null)
+    throw new DeskError('invalid_input', 'unknown sync cookie');
+  if (cookie === null) {
+    const mark = await highWater(db, req.clientId);
+    cookie = { kind: 'snapshot', hw: mark.hw, lmid: mark.lmid, phase: 'o', key: '' };
+  }
+  if (cookie.kind === 'snapshot') return snapshotPage(db, scope, req.clientId, cookie, limit);
+  return logPage(db, scope, req.clientId, cookie.seq, limit);
+}
+
+async function highWater(db: Database, clientId: string): Promise<{ hw: number; lmid: number }> {
+  return db.transaction(async (tx) => {
+    await tx.query('LOCK TABLE changes IN SHARE MODE');
+    const hw = await tx.query<{ hw: number }>('SELECT coalesce(max(seq), 0) AS hw FROM changes');
+    const c = await tx.query<{ last_mutation_id: number }>(
+      'SELECT last_mutation_id FROM sync_clients WHERE client_id = $1',
+      [clientId],
+    );
+    return { hw: hw.rows[0]?.hw ?? 0, lmid: c.rows[0]?.last_mutation_id ?? 0 };
+  });
+}
+
+function body(cookie: SyncCookie, lmid: number, changes: string[], more: boolean): string {
+  return `{"cookie":${JSON.stringify(encodeCookie(cookie))},"lastMutationId":${lmid},"more":${more},"changes":[${changes.join(',')}]}`;
+}
+
+/** Journal rows as the protocol's `ledger_txn` change, rendered by PostgreSQL. */
+const TXN_JSON = `json_build_object('kind', 'ledger_txn', 'txn', json_build_object(
+  'seq', t.seq, 'txnId', t.txn_id, 'kind', t.kind, 'at', t.at, 'currency', t.currency,
+  'orderId', t.order_id, 'hash', t.hash,
+  'legs', (SELECT json_agg(json_build_object('account', e.account, 'amountFen', e.amount_fen)
+                           ORDER BY e.leg_no)
+           FROM ledger_entries e WHERE e.txn_id = t.txn_id)))::text`;
+
+async function snapshotPage(
+  db: Queryable,
+  scope: SyncScope,
+  clientId: string,
+  c: Extract<SyncCookie, { kind: 'snapshot' }>,
+  limit: number,
+): Promise<string> {
+  const next = (phase: 'o' | 't' | 'r', key: string): SyncCookie => ({ ...c, phase, key });
+  if (c.phase === 'o') {
+    const r =
+      scope.kind === 'merchant'
+        ? await db.query<{ order_id: string; j: string }>(
+            `SELECT o.order_id, o.state::text AS j FROM orders o
+             WHERE o.merchant_id = $1 AND o.order_id > $2 ORDER BY o.order_id LIMIT $3`,
+            [scope.merchantId, c.key, limit + 1],
+          )
+        : await db.query<{ order_id: string; j: string }>(
+            `SELECT o.order_id, o.state::text AS j FROM orders o
+             WHERE ${AGENT_ORDER_PREDICATE} AND o.order_id > $1 ORDER BY o.order_id LIMIT $2`,
+            [c.key, limit + 1],
+          );
+    const rows = r.rows.slice(0, limit);
+    const changes = rows.map((row) => `{"kind":"order","order":${row.j}}`);
+    const last = rows[rows.length - 1];
+    const cookie = r.rows.length > limit && last ? next('o', last.order_id) : next('t', '0');
+    return body(cookie, c.lmid, changes, true);
+  }
+  if (c.phase === 't') {
+    const after = Number(c.key || '0');
+    const r =
+      scope.kind === 'merchant'
+        ? await db.query<{ seq: number; j: string }>(
+            `SELECT t.seq, ${TXN_JSON} AS j FROM ledger_transactions t
+             WHERE t.seq > $2 AND (
+               t.order_id IN (SELECT o.order_id FROM orders o WHERE o.merchant_id = $1)
+               OR EXISTS (SELECT 1 FROM ledger_entries e WHERE e.txn_id = t.txn_id
+                          AND e.account LIKE 'merchant:' || $1 || ':%'))
+             ORDER BY t.seq LIMIT $3`,
+            [scope.merchantId, after, limit + 1],
+          )
+        : await db.query<{ seq: number; j: string }>(
+            `SELECT t.seq, ${TXN_JSON} AS j FROM ledger_transactions t
+             WHERE t.seq > $1 AND t.order_id IN (
+               SELECT o.order_id FROM orders o WHERE ${AGENT_ORDER_PREDICATE})
+             ORDER BY t.seq LIMIT $2`,
+            [after, limit + 1],
+          );
+    const rows = r.rows.slice(0, limit);
+    const last = rows[rows.length - 1];
+    const cookie = r.rows.length > limit && last ? next('t', String(last.seq)) : next('r', '0');
+    return body(
+      cookie,
+      c.lmid,
+      rows.map((row) => row.j),
+      true,
+    );
+  }
+  // Rejections made before the snapshot: the desk may still hold those mutations.
+  const r = await db.query<{ seq: number; j: string }>(
+    `SELECT seq, payload::text AS j FROM changes
+     WHERE kind = 'rejection' AND key = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`,
+    [clientId, Number(c.key || '0'), c.hw, limit + 1],
+  );
+  const rows = r.rows.slice(0, limit);
+  const last = rows[rows.length - 1];
+  if (r.rows.length > limit && last) {
+    return body(
+      next('r', String(last.seq)),
+      c.lmid,
+      rows.map((row) => row.j),
+      true,
+    );
+  }
+  // The snapshot is complete; the log from hw on follows. `more` stays true so the desk pulls
+  // the log once and takes lastMutationId from a page that is consistent with it.
+  return body(
+    { kind: 'log', seq: c.hw },
+    c.lmid,
+    rows.map((row) => row.j),
+    true,
+  );
+}
+
+async function logPage(
+  db: Database,
+  scope: SyncScope,
+  clientId: string,
+  after: number,
+  limit: number,
+): Promise<string> {
+  const mark = await highWater(db, clientId);
+  if (after > mark.hw) throw new DeskError('invalid_input', 'sync cookie is ahead of the server');
+  const r =
+    scope.kind === 'merchant'
+      ? await db.query<{ seq: number; kind: string; j: string }>(
+          `SELECT seq, kind, payload::text AS j FROM changes
+           WHERE seq > $1 AND seq <= $2
+             AND ((merchant_id = $3 AND kind IN ('order', 'ledger_txn'))
+                  OR (kind = 'rejection' AND key = $4))
+           ORDER BY seq LIMIT $5`,
+          [after, mark.hw, scope.merchantId, clientId, limit + 1],
+        )
+      : await db.query<{ seq: number; kind: string; j: string }>(
+          `SELECT c.seq, c.kind, c.payload::text AS j FROM changes c
+           WHERE c.seq > $1 AND c.seq <= $2 AND (
+             (c.kind = 'rejection' AND c.key = $3)
+             OR (c.kind = 'order' AND c.key IN (SELECT o.order_id FROM orders o WHERE ${AGENT_ORDER_PREDICATE}))
+             OR (c.kind = 'ledger_txn' AND (c.payload->>'orderId') IN (
+                   SELECT o.order_id FROM orders o WHERE ${AGENT_ORDER_PREDICATE})))
+           ORDER BY c.seq LIMIT $4`,
+          [after, mark.hw, clientId, limit + 1],
+        );
+  const rows = r.rows.slice(0, limit);
+  const more = r.rows.length > limit;
+  const changes = rows.map((row) =>
+    row.kind === 'order'
+      ? `{"kind":"order","order":${row.j}}`
+      : row.kind === 'ledger_txn'
+        ? `{"kind":"ledger_txn","txn":${row.j}}`
+        : row.j,
+  );
+  const last = rows[rows.length - 1];
+  const seq = more && last ? last.seq : mark.hw;
+  return body({ kind: 'log', seq }, mark.lmid, changes, more);
+}

@@ -1,0 +1,179 @@
+import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
+import type { Actor } from '../../shared/escrow/types.ts';
+import { DeskError } from '../../shared/errors.ts';
+import type { ErrorInfo } from '../../shared/errors.ts';
+import type { MutationResult, PushRequest, PushResponse } from '../../shared/sync/protocol.ts';
+import type { Clock } from '../clock.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { applyCommand } from '../escrow/applyCommand.ts';
+
+/** Serialization failure and deadlock: nothing was committed, so the mutation is retried. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const ATTEMPTS = 5;
+
+export class SyncUnavailableError extends Error {
+  /** Results of the mutations processed before the failure (already committed). */
+  readonly partial: PushResponse;
+  constructor(message: string, partial: PushResponse) {
+    super(message);
+    this.name = 'SyncUnavailableError';
+    this.partial = partial;
+  }
+}
+
+type Step = { kind: 'done'; last: number; result: MutationResult } | { kind: 'gap'; last: number };
+
+/**
+ * `POST /v1/sync/push` (docs/sync.md). Each mutation runs in its own database transaction that
+ * locks the client's row, applies the command with `applyCommand`, stores the answer in
+ * `sync_results`, advances `last_mutation_id` and, for a rejection, appends a `rejection`
+ * change: all or nothing. So a response lost after the commit costs nothing: the retry finds
+ * `id <= last_mutation_id` and gets the stored answer.
+ */
+export async function pushMutations(
+  db: Database,
+  actor: Actor,
+  req: PushRequest,
+  clock: Clock,
+  policy?: EscrowPolicy,
+): Promise<PushResponse> {
+  await claimClient(db, req.clientId, actor, clock.now());
+  const results: MutationResult[] = [];
+  let last = await lastMutationId(db, req.clientId);
+  let gap = false;
+  for (const m of req.mutations) {
+    if (gap) {
+      results.push({ id: m.id, status: 'skipped' });
+      continue;
+    }
+    let step: Step | null = null;
+    for (let attempt = 1; step === null; attempt++) {
+      try {
+        step = await db.transaction((tx) => pushOne(tx, actor, req.clientId, m, clock, policy));
+      } catch (err) {
+        const code = (err as { code?: unknown } | null)?.code;
+        if (attempt < ATTEMPTS && typeof code === 'string' && RETRYABLE.has(code)) continue;
+        throw new SyncUnavailableError(`mutation ${m.id} could not be applied now`, {
+          lastMutationId: last,
+          results,
+        });
+      }
+    }
+    last = step.last;
+    if (step.kind === 'gap') {
+      gap = true;
+      results.push({ id: m.id, status: 'skipped' });
+    } else {
+      results.push(step.result);
+    }
+  }
+  return { lastMutationId: last, results };
+}
+
+async function pushOne(
+  tx: Queryable,
+  actor: Actor,
+  clientId: string,
+  m: PushRequest['mutations'][number],
+  clock: Clock,
+  policy: EscrowPolicy | undefined,
+): Promise<Step> {
+  const c = await tx.query<{ last_mutation_id: number }>(
+    'SELECT last_mutation_id FROM sync_clients WHERE client_id = $1 FOR UPDATE',
+    [clientId],
+  );
+  const last = c.rows[0]?.last_mutation_id ?? 0;
+  if (m.id <= last) {
+    const stored = await tx.query<{ status: 'applied' | 'rejected'; error: ErrorInfo | null }>(
+      'SELECT status, error FROM sync_results WHERE client_id = $1 AND mutation_id = $2',
+      [clientId, m.id],
+    );
+    const row = stored.rows[0];
+    if (!row) throw new Error(`no stored result for ${clientId}/${m.id}`);
+    return {
+      kind: 'done',
+      last,
+      result: row.error
+        ? { id: m.id, status: row.status, error: row.error }
+        : { id: m.id, status: row.status },
+    };
+  }
+  if (m.id > last + 1) return { kind: 'gap', last };
+
+  const now = clock.now();
+  const outcome = await applyCommand(
+    tx,
+    { commandId: m.commandId, actor, command: m.command },
+    now,
+    { policy },
+  );
+  const error = outcome.ok ? null : outcome.error;
+  await tx.query(
+    `INSERT INTO sync_results (client_id, mutation_id, command_id, status, error, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [
+      clientId,
+      m.id,
+      m.commandId,
+      error ? 'rejected' : 'applied',
+      error ? JSON.stringify(error) : null,
+      now,
+    ],
+  );
+  if (error) {
+    await tx.query(
+      `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
+       VALUES ('rejection', $1, NULL, NULL, $2, $3, $4)`,
+      [
+        clientId,
+        m.commandId,
+        JSON.stringify({
+          kind: 'rejection',
+          mutationId: m.id,
+          commandId: m.commandId,
+          command: m.command,
+          error,
+        }),
+        now,
+      ],
+    );
+  }
+  await tx.query(
+    'UPDATE sync_clients SET last_mutation_id = $2, updated_at = $3 WHERE client_id = $1',
+    [clientId, m.id, now],
+  );
+  return {
+    kind: 'done',
+    last: m.id,
+    result: error ? { id: m.id, status: 'rejected', error } : { id: m.id, status: 'applied' },
+  };
+}
+
+/** A client id belongs to the user who first used it; anyone else is refused. */
+export async function claimClient(
+  db: Queryable,
+  clientId: string,
+  actor: Actor,
+  now: number,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO sync_clients (client_id, user_id, last_mutation_id, created_at, updated_at)
+     VALUES ($1, $2, 0, $3, $3) ON CONFLICT DO NOTHING`,
+    [clientId, actor.userId, now],
+  );
+  const r = await db.query<{ user_id: string }>(
+    'SELECT user_id FROM sync_clients WHERE client_id = $1',
+    [clientId],
+  );
+  if (r.rows[0]?.user_id !== actor.userId) {
+    throw new DeskError('forbidden', 'this sync client belongs to another user');
+  }
+}
+
+async function lastMutationId(db: Queryable, clientId: string): Promise<number> {
+  const r = await db.query<{ last_mutation_id: number }>(
+    'SELECT last_mutation_id FROM sync_clients WHERE client_id = $1',
+    [clientId],
+  );
+  return r.rows[0]?.last_mutation_id ?? 0;
+}

@@ -1,0 +1,52 @@
+import type { Database } from '../db/database.ts';
+
+/**
+ * The sync endpoints' own tables, applied by `prepareSyncSchema` when the routes register.
+ * Ids from 100 up share `schema_migrations` with the server's list without colliding with it,
+ * so sync can add tables without editing that list.
+ *
+ * - `sync_clients`: one row per desk install: whose it is and the last mutation processed.
+ * - `sync_results`: each processed mutation's answer, so a retried push gets the same answer.
+ * - Rejections are `changes` rows of kind `rejection` keyed by client id (visible to that client
+ *   only), found through a partial index.
+ */
+const SYNC_MIGRATIONS: readonly { id: number; name: string; statements: string[] }[] = [
+  {
+    id: 100,
+    name: 'sync_clients_and_results',
+    statements: [
+      `CREATE TABLE sync_clients (
+         client_id text PRIMARY KEY,
+         user_id text NOT NULL,
+         last_mutation_id bigint NOT NULL DEFAULT 0 CHECK (last_mutation_id >= 0),
+         created_at bigint NOT NULL,
+         updated_at bigint NOT NULL
+       )`,
+      `CREATE TABLE sync_results (
+         client_id text NOT NULL REFERENCES sync_clients(client_id),
+         mutation_id bigint NOT NULL CHECK (mutation_id > 0),
+         command_id text NOT NULL,
+         status text NOT NULL CHECK (status IN ('applied', 'rejected')),
+         error jsonb,
+         created_at bigint NOT NULL,
+         PRIMARY KEY (client_id, mutation_id)
+       )`,
+      `CREATE INDEX changes_rejections_by_client ON changes (key, seq) WHERE kind = 'rejection'`,
+      // Bootstrap pages a merchant's orders by order id (keyset paging).
+      `CREATE INDEX orders_by_merchant_and_id ON orders (merchant_id, order_id)`,
+      `CREATE INDEX ledger_transactions_by_order ON ledger_transactions (order_id, seq)`,
+    ],
+  },
+];
+
+export async function prepareSyncSchema(db: Database): Promise<void> {
+  for (const m of SYNC_MIGRATIONS) {
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${db.schema}`]);
+      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
+      if (done.rowCount > 0) return;
+      for (const s of m.statements) await tx.query(s);
+      await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+    });
+  }
+}

@@ -1,0 +1,116 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
+import type { Actor } from '../../shared/escrow/types.ts';
+import { DeskError, isDeskError } from '../../shared/errors.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
+import {
+  MAX_PUSH_MUTATIONS,
+  chainQuerySchema,
+  pullRequestSchema,
+  pushRequestSchema,
+} from '../../shared/sync/protocol.ts';
+import { actorForToken } from '../auth/sessions.ts';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/database.ts';
+import { pullChanges } from './pullChanges.ts';
+import { SyncUnavailableError, claimClient, pushMutations } from './pushMutations.ts';
+import { scopedChainHead } from './scopedChainHead.ts';
+import { syncScopeOf } from './syncScope.ts';
+import { prepareSyncSchema } from './syncMigrations.ts';
+
+export interface SyncRouteDeps {
+  db: Database;
+  clock: Clock;
+  policy?: EscrowPolicy;
+  /** Resolves the caller; by default the bearer token's session (server/auth/sessions.ts). */
+  authenticate?: (request: FastifyRequest) => Promise<Actor | null>;
+}
+
+/** 500 mutations of a few KB each, with room; larger bodies are refused before parsing. */
+const PUSH_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  invalid_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  payload_too_large: 413,
+  unavailable: 503,
+};
+
+function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  return reply.code(STATUS[code] ?? 500).send({ error: { code, message } });
+}
+
+/**
+ * The sync endpoints (docs/sync.md), as one Fastify plugin: register it on the app with
+ * `app.register(syncRoutes, deps)`. It brings its own tables up to date before it serves.
+ */
+export async function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): Promise<void> {
+  await prepareSyncSchema(deps.db);
+  const authenticate =
+    deps.authenticate ??
+    (async (request: FastifyRequest): Promise<Actor | null> => {
+      const header = request.headers.authorization ?? '';
+      const m = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header);
+      if (!m?.[1]) return null;
+      return (await actorForToken(deps.db, m[1], deps.clock.now()))?.actor ?? null;
+    });
+
+  async function guarded(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    handle: (actor: Actor) => Promise<unknown>,
+  ): Promise<unknown> {
+    try {
+      const actor = await authenticate(request);
+      if (!actor) return sendError(reply, 'unauthorized', 'sign in first');
+      return await handle(actor);
+    } catch (err) {
+      if (err instanceof SyncUnavailableError) {
+        // The processed prefix is committed; the desk learns it on the retry.
+        return sendError(reply, 'unavailable', err.message);
+      }
+      if (isDeskError(err)) return sendError(reply, err.code, err.message);
+      request.log.error(err);
+      return sendError(reply, 'unavailable', 'the server could not complete sync now');
+    }
+  }
+
+  app.post('/v1/sync/push', { bodyLimit: PUSH_BODY_LIMIT_BYTES }, (request, reply) =>
+    guarded(request, reply, async (actor) => {
+      syncScopeOf(actor);
+      const raw = request.body as { mutations?: unknown } | null;
+      if (Array.isArray(raw?.mutations) && raw.mutations.length > MAX_PUSH_MUTATIONS) {
+        throw new DeskError('payload_too_large', `at most ${MAX_PUSH_MUTATIONS} mutations a push`);
+      }
+      const parsed = pushRequestSchema.safeParse(raw);
+      if (!parsed.success) throw new DeskError('invalid_input', parsed.error.message.slice(0, 500));
+      const ids = parsed.data.mutations.map((m) => m.id);
+      if (ids.some((id, i) => i > 0 && id !== (ids[i - 1] ?? 0) + 1)) {
+        throw new DeskError('invalid_input', 'mutation ids must be consecutive and ascending');
+      }
+      return pushMutations(deps.db, actor, parsed.data, deps.clock, deps.policy);
+    }),
+  );
+
+  app.post('/v1/sync/pull', (request, reply) =>
+    guarded(request, reply, async (actor) => {
+      const scope = syncScopeOf(actor);
+      const parsed = pullRequestSchema.safeParse(request.body);
+      if (!parsed.success) throw new DeskError('invalid_input', parsed.error.message.slice(0, 500));
+      await claimClient(deps.db, parsed.data.clientId, actor, deps.clock.now());
+      const text = await pullChanges(deps.db, scope, parsed.data);
+      return reply.type('application/json; charset=utf-8').send(text);
+    }),
+  );
+
+  app.get('/v1/sync/chain', (request, reply) =>
+    guarded(request, reply, async (actor) => {
+      const scope = syncScopeOf(actor);
+      const parsed = chainQuerySchema.safeParse(request.query);
+      if (!parsed.success) throw new DeskError('invalid_input', 'upTo must be a sequence number');
+      return scopedChainHead(deps.db, scope, parsed.data.upTo);
+    }),
+  );
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { orderSchema } from '../contract/domainSchemas.ts';
+import { currencyField, epochMsField, signedFenField, uuidField } from '../contract/fields.ts';
+import { ERROR_CODES } from '../errors.ts';
+import type { EscrowCommand, OrderState } from '../escrow/types.ts';
+
+/**
+ * Wire types of the sync protocol (docs/sync.md). Both the server's routes and the desk's
+ * client parse with these schemas, so a shape change breaks both sides' type-check at once.
+ */
+
+/** The server answers a larger push with `payload_too_large`; the desk never sends one. */
+export const MAX_PUSH_MUTATIONS = 500;
+/** Pull pages: the server clamps `limit` to this range. */
+export const DEFAULT_PULL_LIMIT = 1000;
+export const MAX_PULL_LIMIT = 5000;
+
+export const mutationIdField = z.number().int().min(1);
+export const seqField = z.number().int().min(0);
+
+export const errorInfoSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string().max(2000),
+});
+
+/**
+ * Only "an object" is checked here on purpose: a malformed command must become a permanent
+ * rejection that consumes its mutation id (the server runs `validateCommand`), not a 400 for
+ * the whole batch, which would stall the desk's queue behind one bad mutation forever.
+ */
+const commandField = z.custom<EscrowCommand>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  'command must be an object',
+);
+
+export const mutationSchema = z.object({
+  id: mutationIdField,
+  commandId: uuidField,
+  command: commandField,
+  /** The desk's clock when the user acted: shown in history, never used to move money. */
+  clientTime: epochMsField,
+});
+export type Mutation = z.output<typeof mutationSchema>;
+
+export const pushRequestSchema = z.object({
+  clientId: uuidField,
+  mutations: z.array(mutationSchema).min(1).max(MAX_PUSH_MUTATIONS),
+});
+export type PushRequest = z.output<typeof pushRequestSchema>;
+
+export const mutationStatusField = z.enum(['applied', 'rejected', 'skipped']);
+export type MutationStatus = z.output<typeof mutationStatusField>;
+
+export const mutationResultSchema = z.object({
+  id: mutationIdField,
+  status: mutationStatusField,
+  error: errorInfoSchema.optional(),
+});
+export type MutationResult = z.output<typeof mutationResultSchema>;
+
+export const pushResponseSchema = z.object({
+  lastMutationId: seqField,
+  results: z.array(mutationResultSchema),
+});
+export type PushResponse = z.output<typeof pushResponseSchema>;
+
+export const pullRequestSchema = z.object({
+  clientId: uuidField,
+  /** Opaque to the desk; null starts a bootstrap. */
+  cookie: z.string().max(300).nullable(),
+  limit: z.number().int().min(1).max(MAX_PULL_LIMIT).optional(),
+});
+export type PullRequest = z.output<typeof pullRequestSchema>;
+
+export const legSchema = z.object({ account: z.string().max(200), amountFen: signedFenField });
+
+export const syncedTxnSchema = z.object({
+  /** The server's journal sequence number (global, so a scope sees gaps). */
+  seq: z.number().int().min(1),
+  txnId: z.string().max(100),
+  kind: z.string().max(40),
+  at: epochMsField,
+  currency: currencyField,
+  orderId: z.string().max(80).nullable(),
+  legs: z.array(legSchema).min(2),
+  /** The server's chain hash of this transaction (hex sha-256). */
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type SyncedTxn = z.output<typeof syncedTxnSchema>;
+
+export const orderChangeSchema = z.object({ kind: z.literal('order'), order: orderSchema });
+export const txnChangeSchema = z.object({ kind: z.literal('ledger_txn'), txn: syncedTxnSchema });
+export const rejectionChangeSchema = z.object({
+  kind: z.literal('rejection'),
+  mutationId: mutationIdField,
+  commandId: uuidField,
+  command: commandField,
+  error: errorInfoSchema,
+});
+export const changeSchema = z.discriminatedUnion('kind', [
+  orderChangeSchema,
+  txnChangeSchema,
+  rejectionChangeSchema,
+]);
+/** `orderSchema` is the contract's output shape of `OrderState`; the type is the domain's. */
+export type Change =
+  | { kind: 'order'; order: OrderState }
+  | { kind: 'ledger_txn'; txn: SyncedTxn }
+  | z.output<typeof rejectionChangeSchema>;
+export type RejectionChange = Extract<Change, { kind: 'rejection' }>;
+
+export const pullResponseSchema = z.object({
+  cookie: z.string().max(300),
+  lastMutationId: seqField,
+  changes: z.array(changeSchema),
+  more: z.boolean(),
+});
+export interface PullResponse {
+  cookie: string;
+  lastMutationId: number;
+  changes: Change[];
+  more: boolean;
+}
+
+export const chainQuerySchema = z.object({ upTo: z.coerce.number().int().min(0) });
+export const chainResponseSchema = z.object({
+  upTo: seqField,
+  /** How many transactions of the scope were folded. */
+  count: seqField,
+  head: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ChainResponse = z.output<typeof chainResponseSchema>;
+
+/** Parses a pull response and narrows orders to the domain type the schema mirrors. */
+export function parsePullResponse(value: unknown): PullResponse {
+  return pullResponseSchema.parse(value) as PullResponse;
+}
