@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  balanceSchema,
+  accountBalanceSchema,
   orderSchema,
   orderSummarySchema,
   postingSchema,
@@ -10,6 +10,7 @@ import {
 } from './domainSchemas.ts';
 import {
   carrierField,
+  currencyField,
   epochMsField,
   fenField,
   idField,
@@ -18,6 +19,7 @@ import {
   orderStatusField,
   serverUrlField,
   shortText,
+  signedFenField,
   trackingNoField,
   uuidField,
 } from './fields.ts';
@@ -139,13 +141,16 @@ export const deskContract = {
 
   'ledger.balances': {
     input: z.strictObject({ merchantId: idField.optional() }),
-    output: z.object({ balances: z.array(balanceSchema) }),
+    output: z.object({
+      accounts: z.array(accountBalanceSchema),
+      escrowHeld: z.array(z.object({ currency: currencyField, heldFen: signedFenField })),
+    }),
   },
   'ledger.verify': {
     input: none,
     output: z.object({
       ok: z.boolean(),
-      problems: z.array(z.object({ code: z.string(), message: z.string() })),
+      problems: z.array(z.object({ code: z.string(), detail: z.string() })),
     }),
   },
 

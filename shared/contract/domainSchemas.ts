@@ -112,34 +112,48 @@ export const orderSchema = z.object({
   version: countField,
 });
 
-/** One row of an order list: the order without its refund and claim details. */
-export const orderSummarySchema = orderSchema.omit({ refunds: true, claims: true }).extend({
-  openRefunds: countField,
-  openClaims: countField,
+/** One row of an order list (electron/core/escrow/readModels.ts `OrderSummary`). */
+export const orderSummarySchema = z.object({
+  orderId: z.string(),
+  merchantId: z.string(),
+  buyerId: z.string(),
+  status: orderStatusField,
+  currency: currencyField,
+  amountFen: fenField,
+  heldFen: fenField,
+  nextTimerAt: epochMsField.nullable(),
+  createdAt: epochMsField,
+  updatedAt: epochMsField,
+  version: countField,
 });
 
 /** One event of an order's history, as the timeline shows it. */
 export const timelineEntrySchema = z.object({
-  seq: countField,
-  at: epochMsField,
+  version: countField,
   type: z.string(),
-  commandId: z.string().nullable(),
-  actor: z.string().nullable(),
+  at: epochMsField,
+  commandId: z.string(),
+  actor: z.object({ role: roleField, userId: z.string() }),
   event: z.record(z.string(), z.unknown()),
 });
 
 export const postingSchema = z.object({
+  seq: countField,
   txnId: z.string(),
+  commandId: z.string(),
   kind: z.string(),
   at: epochMsField,
   currency: currencyField,
+  hash: z.string(),
   legs: z.array(z.object({ account: z.string(), amountFen: signedFenField })),
 });
 
-export const balanceSchema = z.object({
+export const accountBalanceSchema = z.object({
   account: z.string(),
   currency: currencyField,
-  /** Signed: debits positive, credits negative (ledger/accounts.ts). */
+  /** As stored: debits positive, credits negative (ledger/accounts.ts). */
+  signedFen: signedFenField,
+  /** As people read it: positive on the account's normal side. */
   balanceFen: signedFenField,
 });
 
