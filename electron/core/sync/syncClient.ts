@@ -114,7 +114,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
   const outbox: Outbox = createOutbox(db, meta);
   const replica = createReplicaStore(db);
   const overlay = createProvisionalOverlay(db, replica, outbox, () => opts.actor, opts.policy);
-  const issues = createSyncIssues(db);
+  const issues = createSyncIssues(db, (orderId) => replica.confirmedOrder(orderId));
   const orderListeners = new Set<(ids: string[]) => void>();
 
   const pendingStmt = db.prepare<[], { n: number }>(

@@ -117,9 +117,13 @@ export interface SyncIssues {
   openCount(): number;
 }
 
-function toIssue(r: Row): SyncIssue {
+function toIssue(r: Row, confirmedNow: (orderId: string) => OrderState | null): SyncIssue {
   const base = r.base_state_json ? (JSON.parse(r.base_state_json) as OrderState) : null;
-  const current = r.current_state_json ? (JSON.parse(r.current_state_json) as OrderState) : null;
+  // "What changed meanwhile" is against the confirmed state as it is now, which keeps moving
+  // after the rejection arrived; the stored copy is only a fallback.
+  const current =
+    confirmedNow(r.order_id) ??
+    (r.current_state_json ? (JSON.parse(r.current_state_json) as OrderState) : null);
   return {
     mutationId: r.mutation_id,
     commandId: r.command_id,
@@ -129,14 +133,19 @@ function toIssue(r: Row): SyncIssue {
     baseState: base,
     currentState: current,
     whatChanged: describeChange(base, current),
-    nextActions: JSON.parse(r.next_actions_json) as NextAction[],
+    nextActions: current
+      ? nextActionsFor(r.code, current)
+      : (JSON.parse(r.next_actions_json) as NextAction[]),
     createdAt: r.created_at,
     acknowledgedAt: r.acknowledged_at,
     retriedAs: r.retried_as,
   };
 }
 
-export function createSyncIssues(db: Db): SyncIssues {
+export function createSyncIssues(
+  db: Db,
+  confirmedNow: (orderId: string) => OrderState | null,
+): SyncIssues {
   const insert = db.prepare(
     `INSERT INTO sync_issues (mutation_id, command_id, order_id, command_json, code, message,
        base_state_json, current_state_json, next_actions_json, created_at)
@@ -174,11 +183,13 @@ export function createSyncIssues(db: Db): SyncIssues {
       );
     },
     list(opts = {}) {
-      return (opts.includeAcknowledged ? listAll : listOpen).all().map(toIssue);
+      return (opts.includeAcknowledged ? listAll : listOpen)
+        .all()
+        .map((r) => toIssue(r, confirmedNow));
     },
     get(mutationId) {
       const r = byId.get(mutationId);
-      return r ? toIssue(r) : null;
+      return r ? toIssue(r, confirmedNow) : null;
     },
     acknowledge(mutationId, nowMs) {
       return ack.run(nowMs, mutationId).changes > 0;
