@@ -65,9 +65,11 @@ const ORDERS: DemoOrder[] = [
 /**
  * Demo data for a desk running without a central server (`npm start` offline, the browser
  * tests): a few orders of merchant m-1001 in different states, the guarantee fund and the
- * seller's deposit. Every step has a fixed command id, so seeding twice changes nothing.
+ * seller's deposit. Only an empty database is seeded: the times are relative to the first
+ * start, and a restarted worker must find the data as it was left, not seeded again.
  */
 export function seedDemoData(service: EscrowService, nowMs: number): void {
+  if (service.listOrders({ limit: 1 }).orders.length > 0) return;
   const must = (result: { ok: boolean; error?: { code: string; message: string } }) => {
     if (!result.ok) throw new DeskError('internal', `demo seed failed: ${result.error?.message}`);
   };

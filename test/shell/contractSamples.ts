@@ -1,0 +1,74 @@
+import { uuidv7 } from '../../shared/ids.ts';
+import type { MethodInput, MethodName } from '../../shared/contract/types.ts';
+
+/**
+ * One valid input per contract method, against the demo data. The mapped type makes a new
+ * contract method a compile error here until it has a sample, so no method goes untested.
+ */
+export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
+  'session.signIn': () => ({ username: 'seller', password: 'demo-seller' }),
+  'session.current': () => ({}),
+  'session.signOut': () => ({}),
+  'orders.list': () => ({ limit: 3, status: 'funds_held' }),
+  'orders.get': () => ({ orderId: 'DEMO-1002' }),
+  'shipments.ship': () => ({
+    commandId: uuidv7(),
+    orderId: 'DEMO-1003',
+    carrier: 'EMS',
+    trackingNo: 'EMS-0001',
+  }),
+  'refunds.agree': () => ({ commandId: uuidv7(), orderId: 'DEMO-1006', refundId: 'R-DEMO-1006' }),
+  'refunds.refuse': () => ({
+    commandId: uuidv7(),
+    orderId: 'DEMO-1006',
+    refundId: 'R-DEMO-1006',
+    reason: '已发货',
+  }),
+  'refunds.confirmReturn': () => ({
+    commandId: uuidv7(),
+    orderId: 'DEMO-1006',
+    refundId: 'R-DEMO-1006',
+  }),
+  'refunds.resolveEscalation': () => ({
+    commandId: uuidv7(),
+    orderId: 'DEMO-1006',
+    refundId: 'R-DEMO-1006',
+    outcome: 'refund',
+    amountFen: 100,
+    note: 'platform decision',
+  }),
+  'claims.requestSellerEvidence': () => ({
+    commandId: uuidv7(),
+    orderId: 'DEMO-1004',
+    claimId: 'C-1',
+  }),
+  'claims.submitSellerEvidence': () => ({
+    commandId: uuidv7(),
+    orderId: 'DEMO-1004',
+    claimId: 'C-1',
+    note: 'tracking shows delivered',
+    evidence: [{ sha256: 'a'.repeat(64), name: 'receipt.png', sizeBytes: 1234, mime: 'image/png' }],
+  }),
+  'claims.decide': () => ({
+    commandId: uuidv7(),
+    orderId: 'DEMO-1004',
+    claimId: 'C-1',
+    decision: 'approve',
+    amountFen: 100,
+    reasonCode: 'not_received',
+    note: '',
+  }),
+  'claims.secondApproval': () => ({
+    commandId: uuidv7(),
+    orderId: 'DEMO-1004',
+    claimId: 'C-1',
+    approve: true,
+    note: '',
+  }),
+  'ledger.balances': () => ({}),
+  'ledger.verify': () => ({}),
+  'sync.status': () => ({}),
+  'sync.now': () => ({}),
+  'settings.get': () => ({}),
+  'settings.set': () => ({ locale: 'en' }),
+};

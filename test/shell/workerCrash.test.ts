@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { uuidv7 } from '../../shared/ids.ts';
+import type { TopicName } from '../../shared/contract/types.ts';
+import { signInAsSeller, startDemoHost, unwrap } from './deskHostFixture.ts';
+
+/** Fails the test instead of hanging when a promise never settles. */
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+test('a worker killed mid-flight fails in-flight calls with unavailable, restarts, and keeps committed data', async () => {
+  const fixture = startDemoHost();
+  const { host } = fixture;
+  try {
+    await signInAsSeller(host);
+    const events: Array<{ topic: TopicName; payload: unknown }> = [];
+    host.subscribe((topic, payload) => events.push({ topic, payload }));
+
+    const shipped = unwrap<{ order: { status: string } }>(
+      await host.call('shipments.ship', {
+        commandId: uuidv7(),
+        orderId: 'DEMO-1001',
+        carrier: 'SF Express',
+        trackingNo: 'SF1001-01',
+      }),
+    );
+    assert.equal(shipped.order.status, 'shipped');
+
+    // A burst of reads and one write, then the worker dies before it can answer them all.
+    const shipId = uuidv7();
+    const burst = [
+      ...Array.from({ length: 300 }, (_, i) =>
+        host.call(
+          i % 2 ? 'orders.list' : 'orders.get',
+          i % 2 ? { limit: 50 } : { orderId: 'DEMO-1004' },
+        ),
+      ),
+      host.call('shipments.ship', {
+        commandId: shipId,
+        orderId: 'DEMO-1002',
+        carrier: 'EMS',
+        trackingNo: 'EMS-1002',
+      }),
+    ];
+    await host.core.killWorker('test: simulated crash');
+    const results = await within(10_000, Promise.all(burst), 'calls in flight');
+
+    const codes = new Set(results.map((r) => (r.ok ? 'ok' : r.error.code)));
+    assert.ok(
+      [...codes].every((c) => c === 'ok' || c === 'unavailable'),
+      `unexpected codes ${[...codes]}`,
+    );
+    assert.ok(codes.has('unavailable'), 'some calls must have been cut off by the crash');
+
+    await within(10_000, host.core.whenReady(), 'restart');
+    assert.equal(host.core.restarts, 1);
+    assert.ok(
+      events.some(
+        (e) => e.topic === 'host.status' && (e.payload as { state: string }).state === 'restarting',
+      ),
+    );
+    assert.ok(
+      events.some(
+        (e) => e.topic === 'host.status' && (e.payload as { state: string }).state === 'ready',
+      ),
+    );
+
+    // Still signed in (the session lives in the host), and the committed shipment survived.
+    const detail = unwrap<{ order: { status: string; shipment: { trackingNo: string } } }>(
+      await host.call('orders.get', { orderId: 'DEMO-1001' }),
+    );
+    assert.equal(detail.order.status, 'shipped');
+    assert.equal(detail.order.shipment.trackingNo, 'SF1001-01');
+
+    // The cut-off write is safe to retry with the same command id: applied exactly once.
+    const retried = unwrap<{ order: { status: string; version: number } }>(
+      await host.call('shipments.ship', {
+        commandId: shipId,
+        orderId: 'DEMO-1002',
+        carrier: 'EMS',
+        trackingNo: 'EMS-1002',
+      }),
+    );
+    assert.equal(retried.order.status, 'shipped');
+    const timeline = unwrap<{ timeline: { type: string }[] }>(
+      await host.call('orders.get', { orderId: 'DEMO-1002' }),
+    );
+    assert.equal(timeline.timeline.filter((e) => e.type === 'order_shipped').length, 1);
+
+    assert.deepEqual(unwrap(await host.call('ledger.verify', {})), { ok: true, problems: [] });
+  } finally {
+    await fixture.cleanup();
+  }
+});
+
+test('calls after the host is closed fail with unavailable at once', async () => {
+  const fixture = startDemoHost();
+  await fixture.cleanup();
+  const result = await within(1_000, fixture.host.call('session.current', {}), 'call after close');
+  assert.deepEqual(result, { ok: true, value: { user: null } });
+  const coreCall = await within(
+    1_000,
+    fixture.host.core.call('orders.list', { limit: 1 }, null, Date.now()),
+    'core call',
+  );
+  assert.equal(coreCall.ok, false);
+  if (!coreCall.ok) assert.equal(coreCall.error.code, 'unavailable');
+});
