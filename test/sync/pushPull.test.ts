@@ -7,6 +7,14 @@ import { paidOrder, startSyncServer } from './syncTestServer.ts';
 import type { SyncTestServer } from './syncTestServer.ts';
 import { openDesk, removeDir, tempDir } from './syncTestDesk.ts';
 
+/** The fields these tests read from push, pull and error answers. */
+interface ApiJson {
+  lastMutationId: number;
+  results: { id: number; status: string; error?: { code: string } }[];
+  changes: { kind: string; mutationId?: number }[];
+  error: { code: string };
+}
+
 let server: SyncTestServer;
 let dir: string;
 
@@ -24,13 +32,13 @@ async function post(
   path: string,
   token: string,
   body: unknown,
-): Promise<{ status: number; json: any }> {
+): Promise<{ status: number; json: ApiJson }> {
   const res = await fetch(server.url + path, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as ApiJson };
 }
 
 const ship = (orderId: string, trackingNo = `SF${orderId.replace(/\D/g, '')}0001`) => ({
@@ -105,7 +113,7 @@ describe('push and pull', () => {
       first.json.results.map((r: { status: string }) => r.status),
       ['applied', 'rejected'],
     );
-    assert.equal(first.json.results[1].error.code, 'invalid_state');
+    assert.equal(first.json.results[1]!.error?.code, 'invalid_state');
     const events = async () =>
       (await server.db.query("SELECT 1 FROM order_events WHERE order_id = 'o002'")).rowCount;
     const before = await events();
@@ -172,14 +180,14 @@ describe('push and pull', () => {
       ],
     });
     assert.equal(r.status, 200);
-    assert.equal(r.json.results[0].status, 'rejected');
-    assert.equal(r.json.results[0].error.code, 'invalid_input');
-    assert.equal(r.json.results[1].status, 'applied');
+    assert.equal(r.json.results[0]!.status, 'rejected');
+    assert.equal(r.json.results[0]!.error?.code, 'invalid_input');
+    assert.equal(r.json.results[1]!.status, 'applied');
     assert.equal(r.json.lastMutationId, 2);
     const pull = await post('/v1/sync/pull', token, { clientId, cookie: 'l1.0', limit: 5000 });
     const rejections = pull.json.changes.filter((c: { kind: string }) => c.kind === 'rejection');
     assert.equal(rejections.length, 1);
-    assert.equal(rejections[0].mutationId, 1);
+    assert.equal(rejections[0]!.mutationId, 1);
   });
 
   test('an offline ship of an order whose refund was approved meanwhile becomes a sync issue', async () => {
