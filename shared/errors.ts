@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'refund_exists',
   'claim_not_found',
   'claim_exists',
+  /** A stored evidence file no longer matches the sha-256 its claim cites. */
+  'evidence_mismatch',
   // state machine
   'invalid_state',
   'refund_open',
