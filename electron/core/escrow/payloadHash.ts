@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * JSON with object keys sorted at every level, so a retried command whose client serialised
@@ -19,5 +19,5 @@ export function canonicalJson(value: unknown): string {
 
 /** sha-256 (hex) of the canonical JSON: the identity of a command's payload for idempotency. */
 export function payloadHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return hash('sha256', canonicalJson(value), 'hex');
 }

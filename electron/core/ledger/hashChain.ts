@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Db } from '../store/openDatabase.ts';
 
 /** The prev_hash of the first transaction: 64 zeros, so every row has the same shape. */
@@ -37,7 +37,8 @@ export function canonicalBody(body: TxnBody): string {
 
 /** hash = sha256(prev hash ‖ seq ‖ canonical body), hex. The seq binds a row to its place. */
 export function txnHash(prevHash: string, seq: number, canonical: string): string {
-  return createHash('sha256').update(prevHash).update(`|${seq}|`).update(canonical).digest('hex');
+  // One-shot hash(): several times cheaper than createHash() for short inputs.
+  return hash('sha256', `${prevHash}|${seq}|${canonical}`, 'hex');
 }
 
 export interface ChainHead {

@@ -103,6 +103,25 @@ export function createLedger(db: Db): Ledger {
     'INSERT INTO claim_payments (claim_id, order_id, seq, amount_fen) VALUES (?, ?, ?, ?)',
   );
 
+  function existingPosting(txnId: string, canonical: string): PostedTxn {
+    const existing = byTxnId.get(txnId);
+    if (!existing) throw new DeskError('internal', `txn ${txnId} clashed but is not there`);
+    const stored = canonicalBody({
+      txnId: existing.txn_id,
+      commandId: existing.command_id,
+      kind: existing.kind,
+      at: existing.at,
+      currency: existing.currency,
+      orderId: existing.order_id,
+      claimId: existing.claim_id,
+      legs: legsOf.all(existing.seq).map((l) => ({ account: l.account, amountFen: l.amount_fen })),
+    });
+    if (stored !== canonical) {
+      throw new DeskError('idempotency_conflict', `txn ${txnId} was posted with other content`);
+    }
+    return { seq: existing.seq, txnId: existing.txn_id, hash: existing.hash, duplicate: true };
+  }
+
   function postInTransaction(req: PostingRequest): PostedTxn {
     const legs = validatePosting(req);
     const body: TxnBody = {
@@ -117,45 +136,30 @@ export function createLedger(db: Db): Ledger {
     };
     const canonical = canonicalBody(body);
 
-    const existing = byTxnId.get(req.txnId);
-    if (existing) {
-      const stored = canonicalBody({
-        txnId: existing.txn_id,
-        commandId: existing.command_id,
-        kind: existing.kind,
-        at: existing.at,
-        currency: existing.currency,
-        orderId: existing.order_id,
-        claimId: existing.claim_id,
-        legs: legsOf
-          .all(existing.seq)
-          .map((l) => ({ account: l.account, amountFen: l.amount_fen })),
-      });
-      if (stored !== canonical) {
-        throw new DeskError(
-          'idempotency_conflict',
-          `txn ${req.txnId} was posted with other content`,
-        );
-      }
-      return { seq: existing.seq, txnId: existing.txn_id, hash: existing.hash, duplicate: true };
-    }
-
     const prev = head.get();
     const seq = (prev?.seq ?? 0) + 1;
     const prevHash = prev?.hash ?? GENESIS_HASH;
     const hash = txnHash(prevHash, seq, canonical);
-    insertTxn.run(
-      seq,
-      req.txnId,
-      req.commandId,
-      req.kind,
-      req.at,
-      req.currency,
-      body.orderId,
-      body.claimId,
-      prevHash,
-      hash,
-    );
+    try {
+      insertTxn.run(
+        seq,
+        req.txnId,
+        req.commandId,
+        req.kind,
+        req.at,
+        req.currency,
+        body.orderId,
+        body.claimId,
+        prevHash,
+        hash,
+      );
+    } catch (err) {
+      // A txn id seen before: the same posting again is a harmless retry, other content is a
+      // conflict. Checked only on the clash so the common path costs no extra lookup.
+      if (isConstraint(err, 'SQLITE_CONSTRAINT_UNIQUE'))
+        return existingPosting(req.txnId, canonical);
+      throw err;
+    }
 
     let volumeFen = 0;
     for (const l of legs) if (l.amountFen > 0) volumeFen += l.amountFen;

@@ -22,6 +22,10 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // Savepoint and statement journals in memory: a batch keeps one SAVEPOINT per command, and
+    // on disk their page images cost ~30 temp-file writes per command. They only ever serve a
+    // rollback inside the open transaction; the WAL carries durability.
+    db.pragma('temp_store = MEMORY');
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
     migrate(db, MIGRATIONS);
   } catch (err) {

@@ -1,0 +1,159 @@
+// The desk core's write path: escrow commands through the service onto a durable SQLite file
+// (WAL, synchronous=FULL), against plain prepared INSERTs of as many entry rows as a baseline
+// measured in the same run on the same disk. BENCH_ORDERS scales it (default 5,000 orders,
+// four commands each).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEscrowService } from '../electron/core/escrow/escrowService.ts';
+import { verifyLedger } from '../electron/core/ledger/verifyLedger.ts';
+import { openDatabase } from '../electron/core/store/openDatabase.ts';
+import type { Db } from '../electron/core/store/openDatabase.ts';
+import type { Actor, CommandEnvelope } from '../shared/escrow/types.ts';
+
+const BATCH = 1000;
+const T0 = Date.UTC(2026, 0, 5);
+
+const buyer: Actor = { role: 'buyer', userId: 'b1' };
+const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
+
+/** The full happy path of one order: create, pay, ship, confirm (2 postings, 5 entry rows). */
+function lifecycle(tag: string, i: number): CommandEnvelope[] {
+  const orderId = `${tag}${i}`;
+  const merchantId = `m${i % 50}`;
+  const seller: Actor = { role: 'seller_staff', userId: `s-${merchantId}`, merchantId };
+  const amountFen = 1_000 + (i % 997) * 13;
+  return [
+    {
+      commandId: `${orderId}-create`,
+      actor: buyer,
+      command: {
+        type: 'create_order',
+        orderId,
+        merchantId,
+        buyerId: 'b1',
+        currency: 'CNY',
+        amountFen,
+        feeBps: 60,
+        goodsKind: 'express',
+        item: { title: 'Tea', quantity: 1 },
+      },
+    },
+    {
+      commandId: `${orderId}-pay`,
+      actor: bank,
+      command: {
+        type: 'confirm_payment',
+        orderId,
+        bank: 'ICBC',
+        bankRef: orderId,
+        currency: 'CNY',
+        amountFen,
+      },
+    },
+    {
+      commandId: `${orderId}-ship`,
+      actor: seller,
+      command: { type: 'ship', orderId, carrier: 'SF', trackingNo: 'SF12345678' },
+    },
+    {
+      commandId: `${orderId}-confirm`,
+      actor: buyer,
+      command: { type: 'confirm_receipt', orderId },
+    },
+  ];
+}
+
+function tempFile(): { file: string; done: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'desk-bench-'));
+  return {
+    file: join(dir, 'bench.sqlite'),
+    done: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+const count = (db: Db, table: string) =>
+  db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export async function run(): Promise<void> {
+  const orders = Number(process.env.BENCH_ORDERS ?? 5_000);
+
+  // Engine, batched: BATCH commands per transaction. Commands of one order are spread over
+  // successive batches as they would arrive, not applied in one go.
+  const engine = tempFile();
+  const db = openDatabase(engine.file);
+  const svc = createEscrowService(db);
+  const all: CommandEnvelope[] = [];
+  const perOrder = Array.from({ length: orders }, (_, i) => lifecycle('o', i));
+  for (let step = 0; step < 4; step++) for (const cmds of perOrder) all.push(cmds[step]!);
+  const t0 = process.hrtime.bigint();
+  let rejected = 0;
+  for (let i = 0; i < all.length; i += BATCH) {
+    for (const r of svc.applyBatch(all.slice(i, i + BATCH), T0 + i)) if (!r.ok) rejected++;
+  }
+  const engineSec = Number(process.hrtime.bigint() - t0) / 1e9;
+  const entries = count(db, 'ledger_entries');
+  const batches = Math.ceil(all.length / BATCH);
+  const report = verifyLedger(db);
+  if (!report.ok || rejected > 0)
+    throw new Error(
+      `bench run is not clean: ${rejected} rejected, ${JSON.stringify(report.problems)}`,
+    );
+
+  // Engine, one command per transaction (each commit waits for its fsync).
+  const singles = lifecycle('single', 0).concat(
+    ...Array.from({ length: Math.max(1, Math.floor(orders / 20)) }, (_, i) =>
+      lifecycle('single', i + 1),
+    ),
+  );
+  const latenciesMs: number[] = [];
+  for (const e of singles) {
+    const s = process.hrtime.bigint();
+    const r = svc.apply(e, T0 + 1);
+    latenciesMs.push(Number(process.hrtime.bigint() - s) / 1e6);
+    if (!r.ok) throw new Error(`single command rejected: ${r.error.code}`);
+  }
+  latenciesMs.sort((a, b) => a - b);
+  db.close();
+  engine.done();
+
+  // Baseline: the same number of entry rows as plain prepared INSERTs into a table of the same
+  // shape and indexes, same pragmas, committed in as many transactions.
+  const raw = tempFile();
+  const rdb = openDatabase(raw.file);
+  rdb.exec(`CREATE TABLE raw_entries (seq INTEGER NOT NULL, leg INTEGER NOT NULL, account TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL, PRIMARY KEY (seq, leg)) STRICT, WITHOUT ROWID;
+            CREATE INDEX raw_entries_by_account ON raw_entries (account)`);
+  const insert = rdb.prepare('INSERT INTO raw_entries VALUES (?, ?, ?, ?)');
+  const perTxn = Math.ceil(entries / batches);
+  const insertMany = rdb.transaction((from: number, to: number) => {
+    for (let n = from; n < to; n++)
+      insert.run(n >> 2, n & 3, `escrow:order:o${n >> 2}`, n % 2 ? 1_000 : -1_000);
+  });
+  const r0 = process.hrtime.bigint();
+  for (let n = 0; n < entries; n += perTxn) insertMany.immediate(n, Math.min(entries, n + perTxn));
+  const rawSec = Number(process.hrtime.bigint() - r0) / 1e9;
+  rdb.close();
+  raw.done();
+
+  const cmdsPerSec = all.length / engineSec;
+  const engineRowsPerSec = entries / engineSec;
+  const rawRowsPerSec = entries / rawSec;
+  const lines: [string, string | number][] = [
+    ['engine.commands', all.length],
+    ['engine.batch_size', BATCH],
+    ['engine.entry_rows', entries],
+    ['engine.batched_cmds_per_s', Math.round(cmdsPerSec)],
+    ['engine.entry_rows_per_s', Math.round(engineRowsPerSec)],
+    ['engine.single_cmd_count', singles.length],
+    ['engine.single_cmd_p50_ms', percentile(latenciesMs, 50).toFixed(3)],
+    ['engine.single_cmd_p99_ms', percentile(latenciesMs, 99).toFixed(3)],
+    ['raw.insert_rows_per_s', Math.round(rawRowsPerSec)],
+    ['engine.vs_raw_insert', (engineRowsPerSec / rawRowsPerSec).toFixed(3)],
+  ];
+  for (const [k, v] of lines) console.log(`${k}=${v}`);
+}
