@@ -22,7 +22,8 @@ export async function readBalances(db: Queryable, pattern?: string): Promise<Acc
     account: row.account,
     currency: row.currency,
     signedFen: row.balance_fen,
-    balanceFen: normalBalance(row.account, row.balance_fen),
+    // `+ 0` turns the -0 of a negated zero into 0 for JSON readers.
+    balanceFen: normalBalance(row.account, row.balance_fen) + 0,
   }));
 }
 

@@ -1,0 +1,103 @@
+import fastifyMultipart from '@fastify/multipart';
+import fastifySwagger from '@fastify/swagger';
+import Fastify from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { DeskError, isDeskError } from '../../shared/errors.ts';
+import { sendError } from './sendError.ts';
+import { registerAuthRoutes } from './routes/authRoutes.ts';
+import { registerBankRoutes } from './routes/bankRoutes.ts';
+import { registerCommandRoutes } from './routes/commandRoutes.ts';
+import { registerEvidenceRoutes } from './routes/evidenceRoutes.ts';
+import { registerLedgerRoutes } from './routes/ledgerRoutes.ts';
+import { registerReadRoutes } from './routes/readRoutes.ts';
+import { registerSystemRoutes } from './routes/systemRoutes.ts';
+import type { ServerContext } from './serverContext.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The exact JSON text received, for HMAC checks of bank notifications. */
+    rawBody?: string;
+  }
+}
+
+/** The Fastify app with every route; the caller listens (main.ts, tests) and closes it. */
+export async function buildApp(
+  ctx: ServerContext,
+  opts: { logger?: boolean } = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: ctx.bodyLimitBytes,
+    // Request bodies are parsed with zod in each handler; responses are plain JSON.
+    ajv: { customOptions: { strict: false } },
+  });
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    req.rawBody = text;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new DeskError('invalid_input', 'the body is not valid JSON'), undefined);
+    }
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Escrow Desk central API',
+        version: '1',
+        description:
+          'Authoritative escrow server. Amounts are integer fen. Errors are `{ "error": { "code", "message" } }`. Send `Idempotency-Key: <uuid>` on commands to make retries safe.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          bankSignature: { type: 'apiKey', in: 'header', name: 'x-bank-signature' },
+        },
+      },
+    },
+  });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: ctx.maxEvidenceBytes, files: 1, fields: 5 },
+    throwFileSizeLimit: true,
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    ctx.metrics.requestSeconds.observe(
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setErrorHandler((err: FastifyError | DeskError, req, reply) => {
+    if (isDeskError(err)) return sendError(ctx, reply, err.code, err.message);
+    const status = err.statusCode ?? 500;
+    if (status === 413) return sendError(ctx, reply, 'payload_too_large', 'the body is too large');
+    if (status >= 400 && status < 500)
+      return sendError(ctx, reply, 'invalid_input', err.message, status);
+    req.log.error(err);
+    return sendError(ctx, reply, 'internal', 'internal error');
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendError(ctx, reply, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`),
+  );
+
+  registerSystemRoutes(app, ctx);
+  registerAuthRoutes(app, ctx);
+  registerReadRoutes(app, ctx);
+  registerCommandRoutes(app, ctx);
+  registerBankRoutes(app, ctx);
+  registerEvidenceRoutes(app, ctx);
+  registerLedgerRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,55 @@
+// `npm run api [-- --port 8080] [--demo] [--host 0.0.0.0] [--data-dir .data/api]`
+// Uses PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite (persisted under
+// --data-dir, or in memory with --memory). Prints the URL once it listens.
+import { parseArgs } from 'node:util';
+import { DEMO_ACCOUNTS } from './demo/demoAccounts.ts';
+import { loadDemo } from './demo/loadDemo.ts';
+import { startServer } from './startServer.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.PORT ?? '8787' },
+    host: { type: 'string', default: '127.0.0.1' },
+    demo: { type: 'boolean', default: false },
+    memory: { type: 'boolean', default: false },
+    'data-dir': { type: 'string', default: '.data/api' },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`bad --port ${values.port}`);
+  process.exit(2);
+}
+const databaseUrl = process.env.DATABASE_URL || undefined;
+const bankSecrets = process.env.BANK_SECRETS
+  ? (JSON.parse(process.env.BANK_SECRETS) as Record<string, string>)
+  : undefined;
+
+const server = await startServer({
+  databaseUrl,
+  dataDir: databaseUrl || values.memory ? undefined : values['data-dir'],
+  host: values.host,
+  port,
+  bankSecrets,
+  logger: !values.quiet,
+});
+if (values.demo) {
+  const loaded = await loadDemo(server.ctx.db);
+  console.log(loaded ? 'demo data loaded' : 'demo data already present');
+  for (const a of DEMO_ACCOUNTS)
+    console.log(`  ${a.role.padEnd(13)} ${a.username} / ${a.password}`);
+}
+console.log(
+  `Escrow Desk API listening on ${server.url} (database: ${server.ctx.db.kind}; OpenAPI at ${server.url}/openapi.json)`,
+);
+
+const shutdown = () => {
+  server.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import type { EscrowPolicy } from '../shared/escrow/policy.ts';
+import { DEFAULT_POLICY } from '../shared/escrow/policy.ts';
+import { HOUR_MS } from '../shared/time.ts';
+import type { Clock } from './clock.ts';
+import { systemClock } from './clock.ts';
+import type { Database } from './db/database.ts';
+import { openDatabase } from './db/openDatabase.ts';
+import { buildApp } from './http/app.ts';
+import type { ServerContext } from './http/serverContext.ts';
+import { Metrics } from './observability/metrics.ts';
+import { TimerScheduler } from './timers/timerScheduler.ts';
+
+export interface StartOptions {
+  /** postgres:// URL; without one PGlite is used (in memory unless `dataDir` is given). */
+  databaseUrl?: string;
+  dataDir?: string;
+  schema?: string;
+  /** An already open database (tests share one between two server instances). */
+  db?: Database;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  clock?: Clock;
+  policy?: Partial<EscrowPolicy>;
+  bankSecrets?: Record<string, string>;
+  sessionTtlMs?: number;
+  bodyLimitBytes?: number;
+  maxEvidenceBytes?: number;
+  /** Poll interval for due timers; `false` leaves timers to the caller (tests). */
+  timerIntervalMs?: number | false;
+  logger?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  ctx: ServerContext;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_BANK_SECRETS: Readonly<Record<string, string>> = {
+  icbc: 'dev-secret-icbc-change-me',
+  ccb: 'dev-secret-ccb-change-me',
+};
+
+/** Opens the database (migrating it), builds the app, listens, and starts the timer poller. */
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const ownsDb = !opts.db;
+  const db =
+    opts.db ??
+    (await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, schema: opts.schema }));
+  const ctx: ServerContext = {
+    db,
+    clock: opts.clock ?? systemClock,
+    policy: { ...DEFAULT_POLICY, ...opts.policy },
+    metrics: new Metrics(),
+    bankSecrets: opts.bankSecrets ?? DEFAULT_BANK_SECRETS,
+    sessionTtlMs: opts.sessionTtlMs ?? 12 * HOUR_MS,
+    bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
+    maxEvidenceBytes: opts.maxEvidenceBytes ?? 5 * 1024 * 1024,
+  };
+  const app = await buildApp(ctx, { logger: opts.logger });
+  await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const host = opts.host ?? '127.0.0.1';
+  const scheduler =
+    opts.timerIntervalMs === false
+      ? null
+      : new TimerScheduler(db, ctx.clock, opts.timerIntervalMs ?? 5000, {
+          policy: ctx.policy,
+          metrics: ctx.metrics,
+          onError: (e) => app.log.error(e),
+        });
+  scheduler?.start();
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    app,
+    ctx,
+    async close() {
+      await scheduler?.stop();
+      await app.close();
+      if (ownsDb) await db.close();
+    },
+  };
+}
