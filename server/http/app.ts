@@ -1,7 +1,7 @@
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import { DeskError, isDeskError } from '../../shared/errors.ts';
 import { sendError } from './sendError.ts';
 import { registerAuthRoutes } from './routes/authRoutes.ts';
@@ -11,6 +11,7 @@ import { registerEvidenceRoutes } from './routes/evidenceRoutes.ts';
 import { registerLedgerRoutes } from './routes/ledgerRoutes.ts';
 import { registerReadRoutes } from './routes/readRoutes.ts';
 import { registerSystemRoutes } from './routes/systemRoutes.ts';
+import { registerDisputeRoutes } from '../disputes/disputeRoutes.ts';
 import type { ServerContext } from './serverContext.ts';
 
 declare module 'fastify' {
@@ -99,5 +100,6 @@ export async function buildApp(
   registerBankRoutes(app, ctx);
   registerEvidenceRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
+  registerDisputeRoutes(app, ctx);
   return app;
 }
