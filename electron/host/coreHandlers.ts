@@ -5,6 +5,8 @@ import type { MethodInput, MethodName } from '../../shared/contract/types.ts';
 import type { EscrowService } from '../core/escrow/escrowService.ts';
 import { verifyLedger } from '../core/ledger/verifyLedger.ts';
 import type { Db } from '../core/store/openDatabase.ts';
+import { createSearchModels } from '../core/escrow/searchModels.ts';
+import { normalizeTrackingNo, trackingProblem } from '../../shared/shipping/carriers.ts';
 import { commandFor, isCommandMethod } from './commandFor.ts';
 
 const SELLER_ROLES: readonly Actor['role'][] = ['seller_staff', 'seller_admin'];
@@ -40,6 +42,8 @@ export function createCoreHandlers(
     message: 'no central server configured: working on the local demo data',
   };
 
+  const search = createSearchModels(db);
+
   return function handle(
     method: MethodName,
     input: unknown,
@@ -47,6 +51,12 @@ export function createCoreHandlers(
     nowMs: number,
   ): Result<unknown> {
     if (!actor) return fail('unauthorized', 'sign in first');
+    // The carrier's tracking format is checked here too, not only in the form (issue 6).
+    if (method === 'shipments.ship') {
+      const { carrier, trackingNo } = input as MethodInput<'shipments.ship'>;
+      const problem = trackingProblem(carrier, normalizeTrackingNo(trackingNo));
+      if (problem) return fail('invalid_tracking_number', `${carrier} ${trackingNo}: ${problem}`);
+    }
     if (isCommandMethod(method)) {
       const { commandId, command } = commandFor(method, input as never);
       const applied = service.apply({ commandId, actor, command }, nowMs);
@@ -84,6 +94,95 @@ export function createCoreHandlers(
         const scope = readScope(actor, q.merchantId);
         if (!scope.ok) return scope;
         return ok(service.balances(scope.value === undefined ? {} : { merchantId: scope.value }));
+      }
+      case 'orders.search': {
+        const q = input as MethodInput<'orders.search'>;
+        const scope = readScope(actor, undefined);
+        if (!scope.ok) return scope;
+        return ok(
+          search.searchOrders(
+            {
+              offset: q.offset,
+              limit: q.limit,
+              ...(scope.value === undefined ? {} : { merchantId: scope.value }),
+              ...(q.text === undefined ? {} : { text: q.text }),
+              ...(q.status === undefined ? {} : { status: q.status }),
+              ...(q.fromMs === undefined ? {} : { fromMs: q.fromMs }),
+              ...(q.toMs === undefined ? {} : { toMs: q.toMs }),
+              ...(q.queue === undefined ? {} : { queue: q.queue }),
+            },
+            actor,
+            nowMs,
+          ),
+        );
+      }
+      case 'shipments.check': {
+        const { rows } = input as MethodInput<'shipments.check'>;
+        return ok({ rows: search.checkShipments(rows, actor, nowMs) });
+      }
+      case 'shipments.shipMany': {
+        const { items } = input as MethodInput<'shipments.shipMany'>;
+        const checks = search.checkShipments(
+          items.map((item, line) => ({ line, ...item })),
+          actor,
+          nowMs,
+        );
+        // Rows that fail the check are refused here; the rest go to the rules in one batch.
+        const clean = checks.filter((c) => c.problems.length === 0);
+        const applied = service.applyBatch(
+          clean.map((c) => ({
+            commandId: items[c.line]!.commandId,
+            actor,
+            command: {
+              type: 'ship',
+              orderId: c.orderId,
+              carrier: c.carrier,
+              trackingNo: c.trackingNo,
+            },
+          })),
+          nowMs,
+        );
+        const changed: string[] = [];
+        let next = 0;
+        const results = items.map((item, i) => {
+          const problems = checks[i]!.problems;
+          if (problems.length > 0) {
+            return {
+              orderId: item.orderId,
+              ok: false,
+              error: { code: 'invalid_input', message: problems.join(', ') },
+            };
+          }
+          const r = applied[next++]!;
+          if (r.ok) changed.push(item.orderId);
+          return { orderId: item.orderId, ok: r.ok, error: r.ok ? null : r.error };
+        });
+        if (changed.length > 0) onOrdersChanged(changed);
+        return ok({ results });
+      }
+      case 'ledger.lines': {
+        const q = input as MethodInput<'ledger.lines'>;
+        const scope = readScope(actor, undefined);
+        if (!scope.ok) return scope;
+        if (scope.value === undefined) return fail('forbidden', 'the ledger view is per merchant');
+        return ok(
+          search.ledgerLines({
+            merchantId: scope.value,
+            scope: q.scope,
+            offset: q.offset,
+            limit: q.limit,
+            ...(q.kind === undefined ? {} : { kind: q.kind }),
+            ...(q.fromMs === undefined ? {} : { fromMs: q.fromMs }),
+            ...(q.toMs === undefined ? {} : { toMs: q.toMs }),
+          }),
+        );
+      }
+      case 'ledger.history': {
+        const q = input as MethodInput<'ledger.history'>;
+        const scope = readScope(actor, undefined);
+        if (!scope.ok) return scope;
+        if (scope.value === undefined) return fail('forbidden', 'the chart is per merchant');
+        return ok({ points: search.balanceHistory(scope.value, q.fromMs, q.toMs) });
       }
       case 'ledger.verify': {
         const report = verifyLedger(db);

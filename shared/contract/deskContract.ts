@@ -23,6 +23,12 @@ import {
   trackingNoField,
   uuidField,
 } from './fields.ts';
+import {
+  balancePointSchema,
+  ledgerLineSchema,
+  orderRowSchema,
+  shipCheckSchema,
+} from './searchSchemas.ts';
 
 /**
  * The desk contract: every call the renderer can make, by name, with its input and output
@@ -70,6 +76,62 @@ export const deskContract = {
       order: orderSchema,
       timeline: z.array(timelineEntrySchema),
       postings: z.array(postingSchema),
+    }),
+  },
+
+  /** Search and queues for the seller desk: a window (offset, limit) of a filtered list. */
+  'orders.search': {
+    input: z.strictObject({
+      text: z.string().max(100).optional(),
+      status: orderStatusField.optional(),
+      fromMs: epochMsField.optional(),
+      toMs: epochMsField.optional(),
+      queue: z.enum(['awaiting_shipment', 'open_refunds']).optional(),
+      offset: z.number().int().min(0).max(10_000_000),
+      limit: z.number().int().min(1).max(500),
+    }),
+    output: z.object({ total: z.number().int().min(0), rows: z.array(orderRowSchema) }),
+  },
+
+  /** Checks shipment rows (a CSV import) without applying anything: every problem per row. */
+  'shipments.check': {
+    input: z.strictObject({
+      rows: z
+        .array(
+          z.strictObject({
+            line: z.number().int().min(0).max(1_000_000),
+            orderId: z.string().max(80),
+            carrier: z.string().max(40),
+            trackingNo: z.string().max(60),
+          }),
+        )
+        .max(1000),
+    }),
+    output: z.object({ rows: z.array(shipCheckSchema) }),
+  },
+  /** Ships many orders; a row that fails the check or the rules is refused, the others apply. */
+  'shipments.shipMany': {
+    input: z.strictObject({
+      items: z
+        .array(
+          z.strictObject({
+            commandId: uuidField,
+            orderId: idField,
+            carrier: carrierField,
+            trackingNo: trackingNoField,
+          }),
+        )
+        .min(1)
+        .max(500),
+    }),
+    output: z.object({
+      results: z.array(
+        z.object({
+          orderId: z.string(),
+          ok: z.boolean(),
+          error: z.object({ code: z.string(), message: z.string() }).nullable(),
+        }),
+      ),
     }),
   },
 
@@ -145,6 +207,28 @@ export const deskContract = {
       accounts: z.array(accountBalanceSchema),
       escrowHeld: z.array(z.object({ currency: currencyField, heldFen: signedFenField })),
     }),
+  },
+  /** The merchant's own accounts (or its orders' escrow accounts), newest first. */
+  'ledger.lines': {
+    input: z.strictObject({
+      scope: z.enum(['merchant', 'escrow']),
+      kind: z.string().max(40).optional(),
+      fromMs: epochMsField.optional(),
+      toMs: epochMsField.optional(),
+      offset: z.number().int().min(0).max(10_000_000),
+      limit: z.number().int().min(1).max(1000),
+    }),
+    output: z.object({ total: z.number().int().min(0), lines: z.array(ledgerLineSchema) }),
+  },
+  /** Held in escrow vs released, per day, for the merchant's chart. At most a year of days. */
+  'ledger.history': {
+    input: z
+      .strictObject({ fromMs: epochMsField, toMs: epochMsField })
+      .refine(
+        (q) => q.toMs > q.fromMs && q.toMs - q.fromMs <= 366 * 86_400_000,
+        'a range of 1 to 366 days',
+      ),
+    output: z.object({ points: z.array(balancePointSchema) }),
   },
   'ledger.verify': {
     input: none,

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import {
+  countField,
+  currencyField,
+  epochMsField,
+  fenField,
+  goodsKindField,
+  orderStatusField,
+  signedFenField,
+} from './fields.ts';
+
+/**
+ * Output shapes of the seller desk's lists (electron/core/escrow/searchModels.ts): search rows
+ * with the deadline that matters now and the actions the rules allow, ledger lines, the
+ * held-vs-released history, and the per-row check of a shipment batch.
+ */
+
+export const deadlineKindField = z.enum([
+  'pay_by',
+  'ship_by',
+  'auto_confirm',
+  'refund_answer',
+  'return_ship',
+  'return_confirm',
+  'escalation',
+  'seller_evidence',
+  'info_due',
+]);
+
+export const orderRowSchema = z.object({
+  orderId: z.string(),
+  buyerId: z.string(),
+  title: z.string(),
+  quantity: countField,
+  status: orderStatusField,
+  goodsKind: goodsKindField,
+  currency: currencyField,
+  amountFen: fenField,
+  createdAt: epochMsField,
+  carrier: z.string().nullable(),
+  trackingNo: z.string().nullable(),
+  deadline: z
+    .object({ kind: deadlineKindField, at: epochMsField, moneyMoves: z.boolean() })
+    .nullable(),
+  autoConfirmPaused: z.boolean(),
+  refund: z
+    .object({
+      refundId: z.string(),
+      kind: z.enum(['refund_only', 'return_and_refund']),
+      amountFen: fenField,
+      reason: z.string(),
+      status: z.string(),
+      dueAt: epochMsField.nullable(),
+    })
+    .nullable(),
+  allowed: z.array(z.string()),
+  version: countField,
+});
+
+export const ledgerLineSchema = z.object({
+  seq: countField,
+  txnId: z.string(),
+  kind: z.string(),
+  at: epochMsField,
+  orderId: z.string().nullable(),
+  account: z.string(),
+  currency: currencyField,
+  signedFen: signedFenField,
+});
+
+export const balancePointSchema = z.object({
+  at: epochMsField,
+  heldFen: signedFenField,
+  releasedFen: signedFenField,
+});
+
+export const shipProblemField = z.enum([
+  'unknown_carrier',
+  'tracking_format',
+  'tracking_check_digit',
+  'order_not_found',
+  'not_shippable',
+  'duplicate_order',
+  'duplicate_tracking',
+  'tracking_in_use',
+]);
+
+export const shipCheckSchema = z.object({
+  line: countField,
+  orderId: z.string(),
+  carrier: z.string(),
+  trackingNo: z.string(),
+  problems: z.array(shipProblemField),
+});
