@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allowedCommands } from '../../../shared/escrow/allowedCommands.ts';
 import { authorize } from '../../../shared/escrow/authorize.ts';
+import { DEFAULT_POLICY } from '../../../shared/escrow/policy.ts';
 import type { Actor, EscrowCommand } from '../../../shared/escrow/types.ts';
 import {
   ORDER_ID,
@@ -139,4 +140,46 @@ test('allowed commands follow both the role and the state', () => {
   assert.deepEqual(allowedCommands(buyer, refund, SHIPPED_AT + 2), ['cancel_refund', 'file_claim']);
   assert.deepEqual(allowedCommands(agent, refund, SHIPPED_AT + 2), []);
   assert.deepEqual(allowedCommands(system, refund), ['advance_timers']);
+});
+
+test('allowed commands offer a second approval only to a different senior agent', () => {
+  const policy = { ...DEFAULT_POLICY, secondApprovalThresholdFen: 10 };
+  let s = ok(shipped(), { type: 'confirm_receipt', orderId: ORDER_ID }, buyer, SHIPPED_AT + 1);
+  s = ok(
+    s,
+    {
+      type: 'file_claim',
+      orderId: ORDER_ID,
+      claimId: 'c-1',
+      amountFen: 500,
+      reason: 'fake',
+      evidence: [],
+    },
+    buyer,
+    SHIPPED_AT + 2,
+  );
+  assert.deepEqual(allowedCommands(agent, s, SHIPPED_AT + 3, policy), [
+    'request_seller_evidence',
+    'decide_claim',
+  ]);
+  s = ok(
+    s,
+    {
+      type: 'decide_claim',
+      orderId: ORDER_ID,
+      claimId: 'c-1',
+      decision: 'approve',
+      reasonCode: 'fraud',
+      note: '',
+    },
+    senior,
+    SHIPPED_AT + 3,
+    policy,
+  );
+  assert.deepEqual(allowedCommands(senior, s, SHIPPED_AT + 4, policy), []);
+  assert.deepEqual(
+    allowedCommands({ role: 'senior_agent', userId: 'sa-2' }, s, SHIPPED_AT + 4, policy),
+    ['second_approval'],
+  );
+  assert.deepEqual(allowedCommands(agent, s, SHIPPED_AT + 4, policy), []);
 });

@@ -8,6 +8,7 @@ import {
   PAID_AT,
   SHIPPED_AT,
   T0,
+  agent,
   buyer,
   created,
   ok,
@@ -68,4 +69,47 @@ test('a final order has no deadlines', () => {
   const closed = timers(s, s.payDeadlineAt).state;
   assert.deepEqual(deadlines(closed), []);
   assert.equal(nextTimerAt(closed), null);
+});
+
+test('claim deadlines stay live on a completed order and a return request moves no money yet', () => {
+  let s = ok(shipped(), { type: 'confirm_receipt', orderId: ORDER_ID }, buyer, SHIPPED_AT + 1);
+  s = ok(
+    s,
+    {
+      type: 'file_claim',
+      orderId: ORDER_ID,
+      claimId: 'c-1',
+      amountFen: 5,
+      reason: 'x',
+      evidence: [],
+    },
+    buyer,
+    SHIPPED_AT + 2,
+  );
+  s = ok(
+    s,
+    { type: 'request_seller_evidence', orderId: ORDER_ID, claimId: 'c-1' },
+    agent,
+    SHIPPED_AT + 3,
+  );
+  const due = SHIPPED_AT + 3 + DEFAULT_POLICY.sellerEvidenceMs;
+  assert.deepEqual(deadlines(s), [
+    { kind: 'seller_evidence', at: due, moneyMoves: false, claimId: 'c-1' },
+  ]);
+  assert.equal(nextTimerAt(s), due);
+
+  const r = ok(
+    shipped(),
+    {
+      type: 'request_refund',
+      orderId: ORDER_ID,
+      refundId: 'r-1',
+      kind: 'return_and_refund',
+      amountFen: 5,
+      reason: 'x',
+    },
+    buyer,
+    SHIPPED_AT + 1,
+  );
+  assert.equal(deadlines(r)[0]?.moneyMoves, false);
 });
