@@ -126,8 +126,8 @@ export function seedDemoData(service: EscrowService, nowMs: number): void {
         {
           type: 'ship',
           orderId: o.orderId,
-          carrier: 'SF Express',
-          trackingNo: `SF${o.orderId.slice(5)}0001`,
+          carrier: 'sf',
+          trackingNo: `SF${o.orderId.slice(5)}00000001`,
         },
         t0 + 2 * HOUR_MS,
       );

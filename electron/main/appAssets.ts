@@ -43,3 +43,11 @@ export function resolveAsset(rootDir: string, pathname: string, entryPage: strin
   }
   return null;
 }
+
+/**
+ * The page the desk opens: the full UI when it has been built, otherwise the shell's own
+ * minimal page (sign in, orders, ship), so the shell always starts.
+ */
+export function pickEntryPage(rendererDir: string): string {
+  return existsSync(join(rendererDir, 'index.html')) ? 'index.html' : 'shell/index.html';
+}

@@ -20,13 +20,14 @@ import { demoAuthenticator } from '../host/demoAccounts.ts';
 import { createDeskHost } from '../host/deskHost.ts';
 import type { DeskHost } from '../host/deskHost.ts';
 import { serverAuthenticator } from '../host/serverAuthenticator.ts';
-import { resolveAsset, mimeFor } from './appAssets.ts';
+import { mimeFor, pickEntryPage, resolveAsset } from './appAssets.ts';
 import { menuTemplate } from './appMenu.ts';
 import type { MenuLocale } from './appMenu.ts';
 import { startAutoUpdate } from './autoUpdate.ts';
 import { createFileLog } from './fileLog.ts';
 import { safeStorageVault } from './secretStore.ts';
 import {
+  APP_HOST,
   APP_ORIGIN,
   APP_SCHEME,
   decideNavigation,
@@ -99,6 +100,7 @@ if (!app.requestSingleInstanceLock()) {
   );
 
   void app.whenReady().then(async () => {
+    const entryPage = pickEntryPage(rendererDir);
     const userData = app.getPath('userData');
     session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
       callback(decidePermission(permission)),
@@ -110,7 +112,7 @@ if (!app.requestSingleInstanceLock()) {
     protocol.handle(APP_SCHEME, async (request) => {
       const url = new URL(request.url);
       const file =
-        url.host === 'desk' ? resolveAsset(rendererDir, url.pathname, 'index.html') : null;
+        url.host === APP_HOST ? resolveAsset(rendererDir, url.pathname, entryPage) : null;
       if (!file) return new Response('not found', { status: 404, headers: securityHeaders() });
       return new Response(await readFile(file), {
         headers: { 'Content-Type': mimeFor(file), ...securityHeaders() },

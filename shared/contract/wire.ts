@@ -15,7 +15,8 @@ export type RequestFrame = z.output<typeof requestFrame>;
 
 export type ResponseFrame =
   | {
-      id: number;
+      /** null answers a frame too malformed to carry an id. */
+      id: number | null;
       result:
         { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
     }

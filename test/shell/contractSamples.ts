@@ -11,11 +11,20 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   'session.signOut': () => ({}),
   'orders.list': () => ({ limit: 3, status: 'funds_held' }),
   'orders.get': () => ({ orderId: 'DEMO-1002' }),
+  'orders.search': () => ({ offset: 0, limit: 10, queue: 'awaiting_shipment' }),
+  'shipments.check': () => ({
+    rows: [{ line: 1, orderId: 'DEMO-1003', carrier: 'sf', trackingNo: 'SF123456789013' }],
+  }),
+  'shipments.shipMany': () => ({
+    items: [
+      { commandId: uuidv7(), orderId: 'DEMO-1005', carrier: 'sf', trackingNo: 'SF123456789014' },
+    ],
+  }),
   'shipments.ship': () => ({
     commandId: uuidv7(),
     orderId: 'DEMO-1003',
-    carrier: 'EMS',
-    trackingNo: 'EMS-0001',
+    carrier: 'sf',
+    trackingNo: 'SF123456789012',
   }),
   'refunds.agree': () => ({ commandId: uuidv7(), orderId: 'DEMO-1006', refundId: 'R-DEMO-1006' }),
   'refunds.refuse': () => ({
@@ -66,6 +75,8 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
     note: '',
   }),
   'ledger.balances': () => ({}),
+  'ledger.lines': () => ({ scope: 'merchant', offset: 0, limit: 20 }),
+  'ledger.history': () => ({ fromMs: Date.now() - 7 * 86_400_000, toMs: Date.now() }),
   'ledger.verify': () => ({}),
   'sync.status': () => ({}),
   'sync.now': () => ({}),

@@ -27,8 +27,8 @@ test('a worker killed mid-flight fails in-flight calls with unavailable, restart
       await host.call('shipments.ship', {
         commandId: uuidv7(),
         orderId: 'DEMO-1001',
-        carrier: 'SF Express',
-        trackingNo: 'SF1001-01',
+        carrier: 'sf',
+        trackingNo: 'SF100100000001',
       }),
     );
     assert.equal(shipped.order.status, 'shipped');
@@ -45,8 +45,8 @@ test('a worker killed mid-flight fails in-flight calls with unavailable, restart
       host.call('shipments.ship', {
         commandId: shipId,
         orderId: 'DEMO-1002',
-        carrier: 'EMS',
-        trackingNo: 'EMS-1002',
+        carrier: 'sf',
+        trackingNo: 'SF100200000002',
       }),
     ];
     await host.core.killWorker('test: simulated crash');
@@ -77,15 +77,15 @@ test('a worker killed mid-flight fails in-flight calls with unavailable, restart
       await host.call('orders.get', { orderId: 'DEMO-1001' }),
     );
     assert.equal(detail.order.status, 'shipped');
-    assert.equal(detail.order.shipment.trackingNo, 'SF1001-01');
+    assert.equal(detail.order.shipment.trackingNo, 'SF100100000001');
 
     // The cut-off write is safe to retry with the same command id: applied exactly once.
     const retried = unwrap<{ order: { status: string; version: number } }>(
       await host.call('shipments.ship', {
         commandId: shipId,
         orderId: 'DEMO-1002',
-        carrier: 'EMS',
-        trackingNo: 'EMS-1002',
+        carrier: 'sf',
+        trackingNo: 'SF100200000002',
       }),
     );
     assert.equal(retried.order.status, 'shipped');

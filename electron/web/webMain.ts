@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEMO_ACCOUNTS, demoAuthenticator } from '../host/demoAccounts.ts';
+import { createDeskHost } from '../host/deskHost.ts';
+import { serverAuthenticator } from '../host/serverAuthenticator.ts';
+import { memoryTokenVault } from '../host/sessionTypes.ts';
+import { createFileLog } from '../main/fileLog.ts';
+import { startWebServer } from './webServer.ts';
+
+/**
+ * `node dist/electron/webMain.cjs` (or `tsx electron/web/webMain.ts`): the desk in a browser.
+ * Used by `npm start` where no Electron runtime can be had, and by thin clients.
+ */
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    'data-dir': { type: 'string', default: '.data/web' },
+    'renderer-dir': { type: 'string' },
+    'server-url': { type: 'string' },
+  },
+});
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const fromSource = import.meta.url.endsWith('.ts');
+const rendererDir = resolve(
+  values['renderer-dir'] ?? join(here, fromSource ? '../../dist/renderer' : '../renderer'),
+);
+const workerEntry = new URL(
+  fromSource ? '../host/coreWorker.ts' : './coreWorker.cjs',
+  import.meta.url,
+);
+const dataDir = resolve(values['data-dir']);
+mkdirSync(dataDir, { recursive: true });
+const serverUrl = values['server-url'] ?? process.env.ESCROW_DESK_SERVER_URL ?? null;
+const log = createFileLog(join(dataDir, 'logs'));
+
+const host = createDeskHost({
+  core: {
+    workerEntry,
+    workerData: { databaseFile: join(dataDir, 'desk.db'), seedDemo: serverUrl === null },
+  },
+  settingsFile: join(dataDir, 'settings.json'),
+  authenticatorFor: (settings) => {
+    const url = settings.serverUrl ?? serverUrl;
+    return url ? serverAuthenticator(url) : demoAuthenticator();
+  },
+  vault: memoryTokenVault(),
+  log: (level, message) => log.write(level, message),
+});
+async function main(): Promise<void> {
+  const web = await startWebServer({
+    host,
+    rendererDir,
+    port: Number(values.port),
+    log: (l, m) => log.write(l, m),
+  });
+
+  console.log(`Escrow Desk (web mode) is running. Open:\n  ${web.url}`);
+  if (serverUrl === null) {
+    console.log('Demo sign-in accounts (local demo data, no central server):');
+    for (const a of DEMO_ACCOUNTS) console.log(`  ${a.username} / ${a.password}  (${a.user.role})`);
+  }
+  console.log(`Logs: ${log.file}`);
+
+  let stopping = false;
+  async function stop(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    await web.close();
+    await host.close();
+    process.exit(0);
+  }
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((err: Error) => {
+  console.error(`Escrow Desk web mode could not start: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { startWebServer } from '../../electron/web/webServer.ts';
+import type { WebServer } from '../../electron/web/webServer.ts';
+import { buildRenderer } from '../../scripts/buildApp.mjs';
+import { startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
+import { launchChromium } from './shellBrowser.ts';
+
+const outDir = mkdtempSync(join(tmpdir(), 'desk-renderer-'));
+const fixture = startDemoHost();
+let web: WebServer;
+let browser: Browser;
+
+before(async () => {
+  await buildRenderer(outDir);
+  web = await startWebServer({ host: fixture.host, rendererDir: outDir });
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await web?.close();
+  await fixture.cleanup();
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+test('a wrong password is refused in the page with the desk error', async () => {
+  const page = await browser.newPage();
+  await page.goto(web.url);
+  await page.getByLabel('用户名 / Username').fill('seller');
+  await page.getByLabel('密码 / Password').fill('wrong');
+  await page.getByRole('button', { name: '登录 / Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'wrong username or password' }).waitFor();
+  await page.close();
+});
+
+test('in web mode a seller signs in, opens an order and ships it', async () => {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+
+  await page.goto(web.url);
+  // The token leaves the address bar once read.
+  assert.equal(new URL(page.url()).hash, '');
+
+  await page.getByLabel('用户名 / Username').fill('seller');
+  await page.getByLabel('密码 / Password').fill('demo-seller');
+  await page.getByRole('button', { name: '登录 / Sign in' }).click();
+
+  await page.getByTestId('open-DEMO-1001').click();
+  const status = page.getByTestId('order-status');
+  await status.filter({ hasText: 'funds_held' }).waitFor();
+
+  await page.getByLabel('承运商 / Carrier').selectOption('sf');
+  await page.getByLabel('运单号 / Tracking no.').fill('SF202611260001');
+  await page.getByRole('button', { name: '发货 / Ship' }).click();
+  await status.filter({ hasText: 'shipped' }).waitFor();
+
+  // The shipment is in the desk's database, not just on screen.
+  await fixture.host.call('session.signIn', { username: 'seller', password: 'demo-seller' });
+  const detail = unwrap<{ order: { status: string; shipment: { trackingNo: string } } }>(
+    await fixture.host.call('orders.get', { orderId: 'DEMO-1001' }),
+  );
+  assert.equal(detail.order.status, 'shipped');
+  assert.equal(detail.order.shipment.trackingNo, 'SF202611260001');
+  assert.deepEqual(problems, [], 'no console errors (CSP violations show up here)');
+  await page.close();
+});
+
+test('a page opened without the launch token cannot reach the desk', async () => {
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${web.port}/`);
+  await page.getByLabel('用户名 / Username').fill('seller');
+  await page.getByLabel('密码 / Password').fill('demo-seller');
+  await page.getByRole('button', { name: '登录 / Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'cannot reach the desk' }).waitFor();
+  await page.close();
+});
