@@ -1,0 +1,51 @@
+import type { DeskApi } from '../../shared/contract/types.ts';
+import { createBalanceStore } from './balanceStore.ts';
+import { createBatchShipStore } from './batchShipStore.ts';
+import { createClockStore } from './clockStore.ts';
+import { createDeskCommands } from './deskCommands.ts';
+import { createLocaleStore } from './localeStore.ts';
+import { createNavStore } from './navStore.ts';
+import { createOrderDetailStore } from './orderDetailStore.ts';
+import { createOrderListStore } from './orderListStore.ts';
+import { createSessionStore } from './sessionStore.ts';
+import { createSyncStore } from './syncStore.ts';
+
+/** Every store of the seller desk, wired to one desk connection. */
+export function createAppStores(desk: DeskApi) {
+  const sync = createSyncStore(desk);
+  return {
+    desk,
+    session: createSessionStore(desk),
+    locale: createLocaleStore(desk),
+    nav: createNavStore(),
+    clock: createClockStore(),
+    sync,
+    commands: createDeskCommands(desk, sync),
+    orders: createOrderListStore(desk),
+    shippingQueue: createOrderListStore(desk, 'awaiting_shipment'),
+    refundQueue: createOrderListStore(desk, 'open_refunds'),
+    detail: createOrderDetailStore(desk),
+    batchShip: createBatchShipStore(desk, sync),
+    balance: createBalanceStore(desk),
+  };
+}
+
+export type AppStores = ReturnType<typeof createAppStores>;
+
+/**
+ * Keeps the lists and the open order fresh when the core reports changed orders (a local
+ * command, a sync pull, a timer). Returns the unsubscribe.
+ */
+export function followDeskChanges(stores: AppStores): () => void {
+  const offChanged = stores.desk.subscribe('orders.changed', () => {
+    void stores.orders.getState().refresh();
+    void stores.shippingQueue.getState().refresh();
+    void stores.refundQueue.getState().refresh();
+    void stores.detail.getState().reload();
+  });
+  const offSync = stores.sync.getState().start();
+  return () => {
+    offChanged();
+    offSync();
+  };
+}

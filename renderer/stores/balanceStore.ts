@@ -1,0 +1,129 @@
+import { createStore } from 'zustand/vanilla';
+import type { DeskApi, MethodInput, MethodOutput } from '../../shared/contract/types.ts';
+import { DAY_MS } from '../../shared/time.ts';
+import { ledgerCsv } from '../balance/ledgerCsv.ts';
+import type { LedgerLine } from '../balance/ledgerCsv.ts';
+
+export type BalancePoint = MethodOutput<'ledger.history'>['points'][number];
+export type LedgerScope = MethodInput<'ledger.lines'>['scope'];
+
+export interface BalanceFigures {
+  heldFen: number;
+  availableFen: number;
+  depositFen: number;
+  recoveredFen: number;
+}
+
+export interface LedgerFilters {
+  scope: LedgerScope;
+  kind: string | null;
+  fromMs: number | null;
+  toMs: number | null;
+}
+
+export interface BalanceState {
+  figures: BalanceFigures | null;
+  history: BalancePoint[];
+  historyDays: number;
+  filters: LedgerFilters;
+  lines: LedgerLine[];
+  total: number;
+  error: string | null;
+  load(): Promise<void>;
+  setFilters(patch: Partial<LedgerFilters>): Promise<void>;
+  loadMore(): Promise<void>;
+  /** Every line matching the filters, as CSV text. */
+  exportCsv(): Promise<string>;
+}
+
+const LINES_PAGE = 100;
+const EXPORT_PAGE = 1000;
+
+/**
+ * The merchant's money: what is held in escrow, available, the deposit, compensation
+ * recovered from them; the ledger lines behind it; and held vs released per day.
+ */
+export function createBalanceStore(desk: DeskApi, nowMs: () => number = Date.now) {
+  return createStore<BalanceState>()((set, get) => {
+    const query = (offset: number, limit: number) => {
+      const f = get().filters;
+      return {
+        scope: f.scope,
+        offset,
+        limit,
+        ...(f.kind ? { kind: f.kind } : {}),
+        ...(f.fromMs !== null ? { fromMs: f.fromMs } : {}),
+        ...(f.toMs !== null ? { toMs: f.toMs } : {}),
+      };
+    };
+
+    async function loadFigures(): Promise<void> {
+      const [sheet, recovery] = await Promise.all([
+        desk.ledger.balances({}),
+        desk.ledger.lines({ scope: 'merchant', kind: 'recovery', offset: 0, limit: 1000 }),
+      ]);
+      if (!sheet.ok) return set({ error: sheet.error.message });
+      const account = (suffix: string) =>
+        sheet.value.accounts
+          .filter((a) => a.account.endsWith(`:${suffix}`) && a.currency === 'CNY')
+          .reduce((sum, a) => sum + a.balanceFen, 0);
+      set({
+        figures: {
+          heldFen: sheet.value.escrowHeld.find((h) => h.currency === 'CNY')?.heldFen ?? 0,
+          availableFen: account('available'),
+          depositFen: account('deposit'),
+          // A recovery debits the merchant's accounts (debit +): that is money taken back.
+          recoveredFen: recovery.ok
+            ? recovery.value.lines.reduce((sum, l) => sum + Math.max(0, l.signedFen), 0)
+            : 0,
+        },
+      });
+    }
+
+    async function loadHistory(): Promise<void> {
+      const days = get().historyDays;
+      const toMs = Math.ceil(nowMs() / DAY_MS) * DAY_MS;
+      const r = await desk.ledger.history({ fromMs: toMs - days * DAY_MS, toMs });
+      if (r.ok) set({ history: r.value.points });
+    }
+
+    async function loadLines(): Promise<void> {
+      const r = await desk.ledger.lines(query(0, LINES_PAGE));
+      if (r.ok) set({ lines: r.value.lines, total: r.value.total, error: null });
+      else set({ error: r.error.message });
+    }
+
+    return {
+      figures: null,
+      history: [],
+      historyDays: 30,
+      filters: { scope: 'merchant', kind: null, fromMs: null, toMs: null },
+      lines: [],
+      total: 0,
+      error: null,
+      async load() {
+        await Promise.all([loadFigures(), loadHistory(), loadLines()]);
+      },
+      async setFilters(patch) {
+        set((s) => ({ filters: { ...s.filters, ...patch } }));
+        await loadLines();
+      },
+      async loadMore() {
+        const r = await desk.ledger.lines(query(get().lines.length, LINES_PAGE));
+        if (r.ok) set((s) => ({ lines: [...s.lines, ...r.value.lines], total: r.value.total }));
+      },
+      async exportCsv() {
+        const all: LedgerLine[] = [];
+        for (;;) {
+          const r = await desk.ledger.lines(query(all.length, EXPORT_PAGE));
+          if (!r.ok) throw new Error(r.error.message);
+          all.push(...r.value.lines);
+          if (r.value.lines.length < EXPORT_PAGE || all.length >= r.value.total) break;
+        }
+        return ledgerCsv(all);
+      },
+    };
+  });
+}
+
+export type BalanceStore = ReturnType<typeof createBalanceStore>;

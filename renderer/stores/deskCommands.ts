@@ -1,0 +1,51 @@
+import { uuidv7 } from '../../shared/ids.ts';
+import type { DeskApi, MethodInput } from '../../shared/contract/types.ts';
+import type { Result } from '../../shared/errors.ts';
+import type { SyncStore } from './syncStore.ts';
+
+type Shippable = Omit<MethodInput<'shipments.ship'>, 'commandId'>;
+
+/**
+ * The seller's commands. Each gets one idempotency key when the user acts; a call that fails
+ * with `unavailable` (the core restarting) is retried with the SAME key, so it can never be
+ * applied twice. Accepted commands are recorded as pending until sync confirms them.
+ */
+export function createDeskCommands(desk: DeskApi, sync: SyncStore) {
+  async function run<T>(
+    method: string,
+    orderId: string,
+    call: (commandId: string) => Promise<Result<T>>,
+  ): Promise<Result<T>> {
+    const commandId = uuidv7();
+    let r = await call(commandId);
+    for (let attempt = 0; !r.ok && r.error.code === 'unavailable' && attempt < 2; attempt++) {
+      await new Promise((wake) => setTimeout(wake, 200 * (attempt + 1)));
+      r = await call(commandId);
+    }
+    const action = { commandId, orderId, method, at: Date.now() };
+    if (r.ok) await sync.getState().recordAccepted(action);
+    else sync.getState().recordRejected({ ...action, ...r.error });
+    return r;
+  }
+
+  return {
+    ship: (input: Shippable) =>
+      run('shipments.ship', input.orderId, (commandId) =>
+        desk.shipments.ship({ ...input, commandId }),
+      ),
+    agreeRefund: (orderId: string, refundId: string) =>
+      run('refunds.agree', orderId, (commandId) =>
+        desk.refunds.agree({ commandId, orderId, refundId }),
+      ),
+    refuseRefund: (orderId: string, refundId: string, reason: string) =>
+      run('refunds.refuse', orderId, (commandId) =>
+        desk.refunds.refuse({ commandId, orderId, refundId, reason }),
+      ),
+    confirmReturn: (orderId: string, refundId: string) =>
+      run('refunds.confirmReturn', orderId, (commandId) =>
+        desk.refunds.confirmReturn({ commandId, orderId, refundId }),
+      ),
+  };
+}
+
+export type DeskCommands = ReturnType<typeof createDeskCommands>;

@@ -1,0 +1,38 @@
+import { createStore } from 'zustand/vanilla';
+import type { DeskApi, MethodOutput } from '../../shared/contract/types.ts';
+
+export type OrderDetail = MethodOutput<'orders.get'>;
+
+export interface OrderDetailState {
+  orderId: string | null;
+  detail: OrderDetail | null;
+  error: string | null;
+  open(orderId: string): Promise<void>;
+  reload(): Promise<void>;
+  close(): void;
+}
+
+/** The order open in the detail panel: its state, timeline and ledger postings. */
+export function createOrderDetailStore(desk: DeskApi) {
+  return createStore<OrderDetailState>()((set, get) => ({
+    orderId: null,
+    detail: null,
+    error: null,
+    async open(orderId) {
+      set({ orderId, detail: get().orderId === orderId ? get().detail : null, error: null });
+      await get().reload();
+    },
+    async reload() {
+      const orderId = get().orderId;
+      if (!orderId) return;
+      const r = await desk.orders.get({ orderId });
+      if (get().orderId !== orderId) return;
+      set(r.ok ? { detail: r.value, error: null } : { error: r.error.message });
+    },
+    close() {
+      set({ orderId: null, detail: null, error: null });
+    },
+  }));
+}
+
+export type OrderDetailStore = ReturnType<typeof createOrderDetailStore>;

@@ -1,0 +1,130 @@
+import { createStore } from 'zustand/vanilla';
+import type { DeskApi, MethodInput, MethodOutput } from '../../shared/contract/types.ts';
+
+export type OrderRow = MethodOutput<'orders.search'>['rows'][number];
+export type OrderStatus = NonNullable<MethodInput<'orders.search'>['status']>;
+export type OrderQueue = NonNullable<MethodInput<'orders.search'>['queue']>;
+
+export interface OrderFilters {
+  text: string;
+  status: OrderStatus | null;
+  fromMs: number | null;
+  toMs: number | null;
+}
+
+export const EMPTY_FILTERS: OrderFilters = { text: '', status: null, fromMs: null, toMs: null };
+
+/** Rows are fetched in pages of this size as the table scrolls to them. */
+export const PAGE_SIZE = 100;
+
+export interface OrderListState {
+  filters: OrderFilters;
+  /** null until the first page of the current filters arrives. */
+  total: number | null;
+  pages: ReadonlyMap<number, OrderRow[]>;
+  /** Bumped on every change to `pages`, so a view can subscribe cheaply. */
+  revision: number;
+  error: string | null;
+  /** Index of the keyboard-selected row, or -1. */
+  selected: number;
+  setFilters(patch: Partial<OrderFilters>): Promise<void>;
+  /** Makes sure the rows first..last are loaded (the table calls it as it scrolls). */
+  ensureRange(first: number, last: number): Promise<void>;
+  /** Reloads the pages already loaded (after a change to orders). */
+  refresh(): Promise<void>;
+  rowAt(index: number): OrderRow | undefined;
+  select(index: number): void;
+}
+
+/**
+ * A window onto a long, filtered list of orders (the orders table, the shipping queue, the
+ * refund queue). Only the pages the table shows are fetched; a page that arrives for filters
+ * that have changed meanwhile is dropped, so a fast typist never sees stale results.
+ */
+export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
+  let generation = 0;
+  const inFlight = new Set<number>();
+
+  return createStore<OrderListState>()((set, get) => {
+    async function fetchPage(page: number, gen: number): Promise<void> {
+      if (inFlight.has(page)) return;
+      inFlight.add(page);
+      const { filters } = get();
+      try {
+        const r = await desk.orders.search({
+          offset: page * PAGE_SIZE,
+          limit: PAGE_SIZE,
+          ...(filters.text.trim() ? { text: filters.text.trim() } : {}),
+          ...(filters.status ? { status: filters.status } : {}),
+          ...(filters.fromMs !== null ? { fromMs: filters.fromMs } : {}),
+          ...(filters.toMs !== null ? { toMs: filters.toMs } : {}),
+          ...(queue ? { queue } : {}),
+        });
+        if (gen !== generation) return;
+        if (!r.ok) {
+          set({ error: r.error.message });
+          return;
+        }
+        const pages = new Map(get().pages);
+        pages.set(page, r.value.rows);
+        set((s) => ({
+          pages,
+          total: r.value.total,
+          revision: s.revision + 1,
+          error: null,
+          selected: Math.min(s.selected, r.value.total - 1),
+        }));
+      } finally {
+        if (gen === generation) inFlight.delete(page);
+      }
+    }
+
+    return {
+      filters: EMPTY_FILTERS,
+      total: null,
+      pages: new Map(),
+      revision: 0,
+      error: null,
+      selected: -1,
+      async setFilters(patch) {
+        generation++;
+        inFlight.clear();
+        set((s) => ({
+          filters: { ...s.filters, ...patch },
+          pages: new Map(),
+          revision: s.revision + 1,
+          selected: -1,
+        }));
+        await fetchPage(0, generation);
+      },
+      async ensureRange(first, last) {
+        const gen = generation;
+        const { pages, total } = get();
+        const lastIndex = total === null ? last : Math.min(last, total - 1);
+        const wanted: Promise<void>[] = [];
+        for (let p = Math.floor(Math.max(0, first) / PAGE_SIZE); p * PAGE_SIZE <= lastIndex; p++) {
+          if (!pages.has(p)) wanted.push(fetchPage(p, gen));
+        }
+        if (total === null && wanted.length === 0 && !pages.has(0)) wanted.push(fetchPage(0, gen));
+        await Promise.all(wanted);
+      },
+      async refresh() {
+        const loaded = [...get().pages.keys()];
+        generation++;
+        inFlight.clear();
+        const gen = generation;
+        await Promise.all((loaded.length ? loaded : [0]).map((p) => fetchPage(p, gen)));
+      },
+      rowAt(index) {
+        return get().pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+      },
+      select(index) {
+        const { total } = get();
+        if (total === null || total === 0) return set({ selected: -1 });
+        set({ selected: Math.max(0, Math.min(total - 1, index)) });
+      },
+    };
+  });
+}
+
+export type OrderListStore = ReturnType<typeof createOrderListStore>;

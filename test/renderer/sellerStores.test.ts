@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createAppStores } from '../../renderer/stores/appStores.ts';
+import { validRows } from '../../renderer/stores/batchShipStore.ts';
+import { signedInDesk, startTestDesk } from './deskForTests.ts';
+
+test('sign-in refuses a wrong password and then signs the seller in with their role', async () => {
+  const { desk, cleanup } = startTestDesk();
+  try {
+    const { session } = createAppStores(desk);
+    await session.getState().restore();
+    assert.equal(session.getState().phase, 'signed_out');
+    assert.equal(await session.getState().signIn('seller', 'wrong'), false);
+    assert.match(session.getState().error ?? '', /wrong username or password/);
+    assert.equal(await session.getState().signIn('seller', 'demo-seller'), true);
+    assert.equal(session.getState().user?.role, 'seller_staff');
+    await session.getState().signOut();
+    assert.equal(session.getState().phase, 'signed_out');
+  } finally {
+    await cleanup();
+  }
+});
+
+test('the order list finds an order by tracking number and ignores answers to older searches', async () => {
+  const { desk, cleanup } = await signedInDesk();
+  try {
+    const { orders } = createAppStores(desk);
+    await orders.getState().setFilters({ text: 'SF1004' });
+    assert.equal(orders.getState().total, 1);
+    assert.equal(orders.getState().rowAt(0)?.orderId, 'DEMO-1004');
+    // Two searches in flight: only the later one may show.
+    const first = orders.getState().setFilters({ text: 'DEMO' });
+    const second = orders.getState().setFilters({ text: '1002' });
+    await Promise.all([first, second]);
+    assert.equal(orders.getState().total, 1);
+    assert.equal(orders.getState().rowAt(0)?.orderId, 'DEMO-1002');
+    await orders.getState().setFilters({ text: '', status: 'funds_held' });
+    assert.ok(orders.getState().total! >= 3);
+    for (let i = 0; i < orders.getState().total!; i++) {
+      assert.equal(orders.getState().rowAt(i)?.status, 'funds_held');
+    }
+  } finally {
+    await cleanup();
+  }
+});
+
+test('shipping with a tracking number in the wrong format is refused and changes nothing', async () => {
+  const { desk, cleanup } = await signedInDesk();
+  try {
+    const stores = createAppStores(desk);
+    const bad = await stores.commands.ship({
+      orderId: 'DEMO-1001',
+      carrier: 'sf',
+      trackingNo: 'YT1234567890123',
+    });
+    assert.equal(bad.ok, false);
+    assert.equal(!bad.ok && bad.error.code, 'invalid_tracking_number');
+    assert.equal(stores.sync.getState().rejected[0]?.orderId, 'DEMO-1001');
+    await stores.detail.getState().open('DEMO-1001');
+    assert.equal(stores.detail.getState().detail?.order.status, 'funds_held');
+
+    const good = await stores.commands.ship({
+      orderId: 'DEMO-1001',
+      carrier: 'sf',
+      trackingNo: 'SF1234567890123',
+    });
+    assert.ok(good.ok);
+    await stores.detail.getState().reload();
+    const detail = stores.detail.getState().detail!;
+    assert.equal(detail.order.status, 'shipped');
+    assert.equal(detail.timeline.at(-1)?.type, 'order_shipped');
+    assert.equal(detail.timeline.at(-1)?.actor.userId, 'u-seller-1');
+    await stores.shippingQueue.getState().setFilters({});
+    const queued: string[] = [];
+    for (let i = 0; i < stores.shippingQueue.getState().total!; i++) {
+      queued.push(stores.shippingQueue.getState().rowAt(i)!.orderId);
+    }
+    assert.ok(!queued.includes('DEMO-1001'));
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a CSV batch shows every bad row with its reasons and ships only the good rows', async () => {
+  const { desk, cleanup } = await signedInDesk();
+  try {
+    const stores = createAppStores(desk);
+    const csv = [
+      'order_id,carrier,tracking_no',
+      'DEMO-1002,sf,SF1111222233334',
+      'DEMO-1003,yto,SF1111222233335',
+      'DEMO-9999,sf,SF1111222233336',
+      '"DEMO-1001",ems,EA123456785CN',
+    ].join('\n');
+    await stores.batchShip.getState().preview(csv);
+    const rows = stores.batchShip.getState().rows;
+    assert.deepEqual(
+      rows.map((r) => [r.line, r.orderId, r.problems]),
+      [
+        [2, 'DEMO-1002', []],
+        [3, 'DEMO-1003', ['tracking_format']],
+        [4, 'DEMO-9999', ['order_not_found']],
+        [5, 'DEMO-1001', []],
+      ],
+    );
+    // Nothing is applied by the preview.
+    const before = await desk.orders.get({ orderId: 'DEMO-1002' });
+    assert.equal(before.ok && before.value.order.status, 'funds_held');
+
+    await stores.batchShip.getState().apply();
+    assert.deepEqual(
+      stores.batchShip.getState().results.map((r) => [r.orderId, r.ok]),
+      validRows(rows).map((r) => [r.orderId, true]),
+    );
+    for (const [orderId, status] of [
+      ['DEMO-1002', 'shipped'],
+      ['DEMO-1001', 'shipped'],
+      ['DEMO-1003', 'funds_held'],
+    ] as const) {
+      const r = await desk.orders.get({ orderId });
+      assert.equal(r.ok && r.value.order.status, status, orderId);
+    }
+  } finally {
+    await cleanup();
+  }
+});
+
+test('refusing a refund needs a reason; agreeing takes it out of the refund queue', async () => {
+  const { desk, cleanup } = await signedInDesk();
+  try {
+    const stores = createAppStores(desk);
+    await stores.refundQueue.getState().setFilters({});
+    const row = stores.refundQueue.getState().rowAt(0)!;
+    assert.equal(row.orderId, 'DEMO-1006');
+    assert.equal(row.deadline?.kind, 'refund_answer');
+    const refused = await stores.commands.refuseRefund(row.orderId, row.refund!.refundId, '');
+    assert.equal(refused.ok, false);
+    const agreed = await stores.commands.agreeRefund(row.orderId, row.refund!.refundId);
+    assert.ok(agreed.ok);
+    assert.equal(agreed.ok && agreed.value.order.status, 'refunded');
+    await stores.refundQueue.getState().refresh();
+    assert.equal(stores.refundQueue.getState().total, 0);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('balance figures match the ledger and the CSV export holds every line', async () => {
+  const { desk, cleanup } = await signedInDesk();
+  try {
+    const { balance } = createAppStores(desk);
+    await balance.getState().load();
+    const figures = balance.getState().figures!;
+    const sheet = await desk.ledger.balances({});
+    assert.ok(sheet.ok);
+    assert.equal(figures.heldFen, sheet.value.escrowHeld[0]!.heldFen);
+    assert.equal(figures.depositFen, 1_000_000);
+    assert.ok(figures.heldFen > 0);
+    assert.equal(balance.getState().history.length, 30);
+    assert.equal(balance.getState().history.at(-1)!.heldFen, figures.heldFen);
+
+    await balance.getState().setFilters({ scope: 'escrow' });
+    const csv = await balance.getState().exportCsv();
+    const lines = csv.trim().split('\r\n');
+    assert.equal(
+      lines[0],
+      'seq,txn_id,time_utc,kind,order_id,account,currency,amount_fen,amount_yuan',
+    );
+    assert.equal(lines.length - 1, balance.getState().total);
+    const sumFen = lines.slice(1).reduce((s, l) => s + Number(l.split(',')[7]), 0);
+    assert.equal(-sumFen, figures.heldFen);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('the chosen language is saved in the desk settings', async () => {
+  const { desk, cleanup } = await signedInDesk();
+  try {
+    const { locale } = createAppStores(desk);
+    await locale.getState().setLocale('zh-TW');
+    const other = createAppStores(desk).locale;
+    await other.getState().load();
+    assert.equal(other.getState().locale, 'zh-TW');
+    assert.equal(other.getState().tr.t('nav.shipping'), '出貨');
+    assert.match(other.getState().tr.money(123456), /1,234\.56/);
+  } finally {
+    await cleanup();
+  }
+});
