@@ -3,7 +3,7 @@
 // measured in the same run on the same disk. BENCH_ORDERS scales it (default 5,000 orders,
 // four commands each).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEscrowService } from '../electron/core/escrow/escrowService.ts';
 import { verifyLedger } from '../electron/core/ledger/verifyLedger.ts';
@@ -90,12 +90,14 @@ export async function run(): Promise<void> {
   const all: CommandEnvelope[] = [];
   const perOrder = Array.from({ length: orders }, (_, i) => lifecycle('o', i));
   for (let step = 0; step < 4; step++) for (const cmds of perOrder) all.push(cmds[step]!);
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   let rejected = 0;
   for (let i = 0; i < all.length; i += BATCH) {
     for (const r of svc.applyBatch(all.slice(i, i + BATCH), T0 + i)) if (!r.ok) rejected++;
   }
   const engineSec = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   const entries = count(db, 'ledger_entries');
   const batches = Math.ceil(all.length / BATCH);
   const report = verifyLedger(db);
@@ -149,11 +151,15 @@ export async function run(): Promise<void> {
     ['engine.entry_rows', entries],
     ['engine.batched_cmds_per_s', Math.round(cmdsPerSec)],
     ['engine.entry_rows_per_s', Math.round(engineRowsPerSec)],
+    // CPU per command is what the code costs; wall-clock rates also show how busy the host is.
+    ['engine.batched_cpu_us_per_cmd', ((cpu.user + cpu.system) / all.length).toFixed(1)],
     ['engine.single_cmd_count', singles.length],
     ['engine.single_cmd_p50_ms', percentile(latenciesMs, 50).toFixed(3)],
     ['engine.single_cmd_p99_ms', percentile(latenciesMs, 99).toFixed(3)],
     ['raw.insert_rows_per_s', Math.round(rawRowsPerSec)],
     ['engine.vs_raw_insert', (engineRowsPerSec / rawRowsPerSec).toFixed(3)],
+    ['host.cpus', os.cpus().length],
+    ['host.loadavg_1m', loadavg()[0]!.toFixed(2)],
   ];
   for (const [k, v] of lines) console.log(`${k}=${v}`);
 }
