@@ -73,7 +73,8 @@ export function describeChange(base: OrderState | null, current: OrderState | nu
   if (base.version === current.version && base.status === current.status) {
     return `the order is unchanged (${current.status})`;
   }
-  const parts = [`status ${base.status} → ${current.status}`];
+  const parts: string[] = [];
+  if (base.status !== current.status) parts.push(`status ${base.status} → ${current.status}`);
   const opened = current.refunds.filter(
     (r) => !base.refunds.some((b) => b.refundId === r.refundId && b.status === r.status),
   );
@@ -82,7 +83,9 @@ export function describeChange(base: OrderState | null, current: OrderState | nu
     (c) => !base.claims.some((b) => b.claimId === c.claimId && b.status === c.status),
   );
   for (const c of claims) parts.push(`claim ${c.claimId} is ${c.status}`);
-  return parts.join('; ');
+  return parts.length > 0
+    ? parts.join('; ')
+    : `the order changed (version ${base.version} → ${current.version})`;
 }
 
 interface Row {
