@@ -47,6 +47,7 @@ const host = createDeskHost({
     return url ? serverAuthenticator(url) : demoAuthenticator();
   },
   vault: memoryTokenVault(),
+  serverUrlFor: (settings) => settings.serverUrl ?? serverUrl,
   log: (level, message) => log.write(level, message),
 });
 async function main(): Promise<void> {

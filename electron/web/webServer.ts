@@ -104,6 +104,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   wss.on('connection', (ws: WebSocket) => {
+    // Oversized or broken frames close this socket (ws picks the close code); they must never
+    // surface as an unhandled 'error' that takes the desk down.
+    ws.on('error', (err) => log('warn', `web mode socket: ${err.message}`));
     ws.on('message', (data, isBinary) => {
       void (async () => {
         let frame: unknown;
