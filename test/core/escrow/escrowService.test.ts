@@ -402,3 +402,57 @@ test('a seller sees only their merchant balances and the escrow of their own ord
   assert.equal(svc.accountBalance(account.bank('ICBC')).balanceFen, 3_000);
   void seller;
 });
+
+test('a compensation the guarantee fund cannot cover is refused whole, in a batch without undoing the others', (t) => {
+  const { db, svc } = setup(t);
+  for (const e of [
+    createOrder('o1', 10_000),
+    confirmPayment('o1', 10_000),
+    ship('o1'),
+    confirmReceipt('o1'),
+  ]) {
+    value(svc.apply(e, T0));
+  }
+  value(
+    svc.apply(
+      env(buyer(), {
+        type: 'file_claim',
+        orderId: 'o1',
+        claimId: 'k1',
+        amountFen: 10_000,
+        reason: 'fake',
+        evidence: [],
+      }),
+      T0 + DAY_MS,
+    ),
+  );
+  const approve = env(agent, {
+    type: 'decide_claim',
+    orderId: 'o1',
+    claimId: 'k1',
+    decision: 'approve',
+    reasonCode: 'fraud',
+    note: '',
+  });
+  const before = rowCounts(db);
+  const [created, refused, created2] = svc.applyBatch(
+    [createOrder('o2'), approve, createOrder('o3')],
+    T0 + DAY_MS,
+  );
+  assert.equal(created!.ok, true);
+  assert.equal(created2!.ok, true);
+  assert.equal(refused!.ok ? 'ok' : refused!.error.code, 'guarantee_fund_insufficient');
+  // Only the two new orders were written: their rows, events and command records.
+  const after = rowCounts(db);
+  assert.equal(after.orders! - before.orders!, 2);
+  assert.equal(after.order_events! - before.order_events!, 2);
+  assert.equal(after.commands! - before.commands!, 2);
+  assert.equal(after.ledger_txns, before.ledger_txns);
+  // The refused command's state never reached the cache: the claim is still open.
+  assert.equal(svc.getOrder('o1')!.order.claims[0]!.status, 'submitted');
+  value(svc.fundGuaranteeFund({ txnId: 'fund', bank: 'ICBC', amountFen: 50_000 }, T0 + DAY_MS));
+  const paid = value(svc.apply(approve, T0 + 2 * DAY_MS));
+  assert.equal(paid.order.claims[0]!.status, 'approved');
+  assert.equal(paid.order.compensatedFen, 10_000);
+  assertClean(db);
+});
