@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'unknown_method',
   'internal',
   'unavailable',
+  /** Asked of a desk with no central server (offline demo data): the answer lives on the server. */
+  'server_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,6 +5,7 @@ import type { MethodInput, TopicName } from '../../shared/contract/types.ts';
 import { parseCall, parseOutput, parseTopic } from '../../shared/contract/validate.ts';
 import { createCoreHost } from './coreHost.ts';
 import type { CoreHost, CoreHostOptions, HostLog } from './coreHost.ts';
+import { createDisputeGateway, isDisputeMethod } from './disputeGateway.ts';
 import { createSettingsStore } from './settingsStore.ts';
 import type { DeskSettings } from './settingsStore.ts';
 import type { Authenticator, DeskUser, TokenVault } from './sessionTypes.ts';
@@ -16,6 +17,8 @@ export interface DeskHostOptions {
   /** Which authenticator to use for the current settings (server URL, or demo accounts). */
   authenticatorFor(settings: DeskSettings): Authenticator;
   vault: TokenVault;
+  /** The central server for these settings (dispute desk calls); defaults to settings.serverUrl. */
+  serverUrlFor?(settings: DeskSettings): string | null;
   nowMs?: () => number;
   log?: HostLog;
 }
@@ -46,6 +49,10 @@ export function createDeskHost(options: DeskHostOptions): DeskHost {
   const core = createCoreHost({ ...options.core, log });
   const settings = createSettingsStore(options.settingsFile);
   let user: DeskUser | null = null;
+  const disputes = createDisputeGateway({
+    serverUrl: () => options.serverUrlFor?.(settings.get()) ?? settings.get().serverUrl,
+    token: () => options.vault.load(),
+  });
 
   async function route(method: string, input: unknown): Promise<Result<unknown>> {
     switch (method) {
@@ -79,6 +86,7 @@ export function createDeskHost(options: DeskHostOptions): DeskHost {
       }
       default:
         if (!user) return fail('unauthorized', 'sign in first');
+        if (isDisputeMethod(method)) return disputes(method, input, user);
         return core.call(method as never, input, actorOf(user), nowMs());
     }
   }

@@ -3,7 +3,15 @@ import { userSchema } from '../../shared/contract/domainSchemas.ts';
 import { ERROR_CODES, fail, ok } from '../../shared/errors.ts';
 import type { Authenticator } from './sessionTypes.ts';
 
-const loginResponse = z.object({ token: z.string().min(1).max(4096), user: userSchema });
+// The server leaves `merchantId` out for platform staff (agents); the desk's user has it as null.
+const loginResponse = z.object({
+  token: z.string().min(1).max(4096),
+  user: z.preprocess(
+    (u) =>
+      typeof u === 'object' && u !== null && !('merchantId' in u) ? { ...u, merchantId: null } : u,
+    userSchema,
+  ),
+});
 const errorResponse = z.object({
   error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
 });

@@ -9,6 +9,17 @@ import {
   userSchema,
 } from './domainSchemas.ts';
 import {
+  auditEntrySchema,
+  auditVerificationSchema,
+  base64Field,
+  caseDetailSchema,
+  caseNoteSchema,
+  caseSummarySchema,
+  deskMetricsSchema,
+  disputeInputs,
+  sellerClaimSchema,
+} from './disputeSchemas.ts';
+import {
   carrierField,
   currencyField,
   epochMsField,
@@ -235,6 +246,61 @@ export const deskContract = {
     output: z.object({
       ok: z.boolean(),
       problems: z.array(z.object({ code: z.string(), detail: z.string() })),
+    }),
+  },
+
+  // The dispute desk (agents) and the seller's side of claims. Reads and desk-only actions
+  // (assignment, notes, exports) go to the central API; decisions are the claim commands
+  // above, which travel like every other desk action.
+  'disputes.queue': {
+    input: disputeInputs.queue,
+    output: z.object({ now: epochMsField, cases: z.array(caseSummarySchema) }),
+  },
+  'disputes.case': {
+    input: disputeInputs.claim,
+    output: z.object({ now: epochMsField, case: caseDetailSchema }),
+  },
+  'disputes.assign': {
+    input: disputeInputs.assign,
+    output: z.object({ assignee: z.string().nullable(), changed: z.boolean() }),
+  },
+  'disputes.addNote': { input: disputeInputs.note, output: z.object({ note: caseNoteSchema }) },
+  'disputes.evidenceFile': {
+    input: disputeInputs.file,
+    output: z.object({
+      name: z.string(),
+      mime: z.string(),
+      inline: z.boolean(),
+      sha256: z.string(),
+      base64: base64Field,
+    }),
+  },
+  'disputes.audit': {
+    input: disputeInputs.claim,
+    output: z.object({ entries: z.array(auditEntrySchema), chain: auditVerificationSchema }),
+  },
+  'disputes.auditExport': {
+    input: disputeInputs.auditExport,
+    output: z.object({ fileName: z.string(), text: z.string() }),
+  },
+  'disputes.evidencePack': {
+    input: disputeInputs.claim,
+    output: z.object({ fileName: z.string(), base64: base64Field }),
+  },
+  'disputes.metrics': { input: none, output: deskMetricsSchema },
+  'disputes.sellerClaims': {
+    input: none,
+    output: z.object({ now: epochMsField, claims: z.array(sellerClaimSchema) }),
+  },
+  'disputes.uploadEvidence': {
+    input: disputeInputs.upload,
+    output: z.object({
+      evidence: z.object({
+        sha256: z.string(),
+        name: z.string(),
+        sizeBytes: z.number().int().min(0),
+        mime: z.string(),
+      }),
     }),
   },
 

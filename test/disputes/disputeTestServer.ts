@@ -16,7 +16,7 @@ import { uuidv7 } from '../../shared/ids.ts';
  * signed in over HTTP.
  */
 export const PG_URL = process.env.DISPUTE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const PASSWORD = 'correct horse battery';
+export const PASSWORD = 'correct horse battery';
 export const BANK_SECRET = 'dispute-test-bank-secret';
 export const THRESHOLD_FEN = 500_000;
 export const START_MS = Date.UTC(2026, 10, 2, 9, 0, 0);
