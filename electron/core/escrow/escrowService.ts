@@ -49,6 +49,8 @@ export interface EscrowService extends ReadModels, PlatformMoney {
 export const TIMER_ACTOR: Actor = Object.freeze({ role: 'system', userId: 'system:timers' });
 
 const MAX_COMMAND_ID_CHARS = 200;
+/** One batch is one write transaction; bigger ones would hold the write lock for too long. */
+export const MAX_BATCH_COMMANDS = 10_000;
 
 /** Only what the store needs before the rules see the command; the rules validate the rest. */
 function checkEnvelope(envelope: CommandEnvelope, now: number): string {
@@ -226,8 +228,15 @@ export function createEscrowService(db: Db, opts: { policy?: EscrowPolicy } = {}
       return outer(() => applyOne(envelope, now));
     },
     applyBatch(envelopes, now) {
-      if (!Array.isArray(envelopes))
+      if (!Array.isArray(envelopes)) {
         throw new DeskError('invalid_input', 'envelopes must be a list');
+      }
+      if (envelopes.length > MAX_BATCH_COMMANDS) {
+        throw new DeskError(
+          'payload_too_large',
+          `at most ${MAX_BATCH_COMMANDS} commands per batch`,
+        );
+      }
       if (envelopes.length === 0) return [];
       return outer(() => applyMany(envelopes, now));
     },

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { createEscrowService } from '../../../electron/core/escrow/escrowService.ts';
+import {
+  MAX_BATCH_COMMANDS,
+  createEscrowService,
+} from '../../../electron/core/escrow/escrowService.ts';
 import type { EscrowService } from '../../../electron/core/escrow/escrowService.ts';
 import { verifyLedger } from '../../../electron/core/ledger/verifyLedger.ts';
 import { openDatabase } from '../../../electron/core/store/openDatabase.ts';
@@ -455,4 +458,12 @@ test('a compensation the guarantee fund cannot cover is refused whole, in a batc
   assert.equal(paid.order.claims[0]!.status, 'approved');
   assert.equal(paid.order.compensatedFen, 10_000);
   assertClean(db);
+});
+
+test('a batch larger than one transaction should hold is refused before anything is written', (t) => {
+  const { db, svc } = setup(t);
+  const before = rowCounts(db);
+  const huge = Array.from({ length: MAX_BATCH_COMMANDS + 1 }, (_, i) => createOrder(`big${i}`));
+  assert.throws(() => svc.applyBatch(huge, T0), { code: 'payload_too_large' });
+  assert.deepEqual(rowCounts(db), before);
 });
