@@ -1,0 +1,71 @@
+import { useEffect, useState } from 'react';
+import type { MethodOutput } from '../../shared/contract/types.ts';
+import { useStores, useTr } from '../app/StoresContext.tsx';
+import type { CaseDetail } from './disputeStores.ts';
+import { useDt } from './useDispute.ts';
+
+type Chain = MethodOutput<'disputes.audit'>['chain'];
+
+const statusOf = (v: unknown): string | null =>
+  typeof v === 'object' && v !== null && 'status' in v ? String(v.status) : null;
+const assigneeOf = (v: unknown): string | null | undefined =>
+  typeof v === 'object' && v !== null && 'assignee' in v
+    ? (v.assignee as string | null)
+    : undefined;
+
+/** Who did what to the case and when, with before → after, and whether the hash chain holds. */
+export function AuditTrail({ detail }: { detail: CaseDetail }) {
+  const dt = useDt();
+  const tr = useTr();
+  const { desk } = useStores();
+  const [chain, setChain] = useState<Chain | null>(null);
+  const claimId = detail.claim.claimId;
+  const rows = detail.audit.length;
+
+  useEffect(() => {
+    let live = true;
+    void desk.disputes.audit({ claimId }).then((r) => {
+      if (live && r.ok) setChain(r.value.chain);
+    });
+    return () => {
+      live = false;
+    };
+  }, [desk, claimId, rows]);
+
+  return (
+    <section className="card" aria-labelledby="audit-title">
+      <h2 id="audit-title">{dt('case.audit')}</h2>
+      {chain ? (
+        <p className={chain.ok ? 'ok' : 'bad'} data-testid="audit-chain" data-ok={chain.ok}>
+          {chain.ok
+            ? `✓ ${dt('case.chainOk', { rows: chain.rows, head: chain.headSeq })}`
+            : `✗ ${dt('case.chainBroken', {
+                problems: chain.problems.map((p) => `#${p.seq} ${p.code}`).join(', '),
+              })}`}
+        </p>
+      ) : null}
+      <table className="table compact" data-testid="audit-rows">
+        <tbody>
+          {detail.audit.map((a) => {
+            const from = statusOf(a.before) ?? assigneeOf(a.before);
+            const to = statusOf(a.after) ?? assigneeOf(a.after);
+            return (
+              <tr key={a.seq}>
+                <td>#{a.seq}</td>
+                <td>{tr.date(a.at)}</td>
+                <td>{a.actorId}</td>
+                <td>{a.action}</td>
+                <td>
+                  {from !== undefined || to !== undefined ? `${from ?? '—'} → ${to ?? '—'}` : ''}
+                </td>
+                <td className="mono small" title={a.hash}>
+                  {a.hash.slice(0, 12)}…
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,270 @@
+import { useState } from 'react';
+import { useStore } from 'zustand';
+import { useStores, useTr } from '../app/StoresContext.tsx';
+import { AuditTrail } from './AuditTrail.tsx';
+import { DecisionPanel } from './DecisionPanel.tsx';
+import type { CaseDetail } from './disputeStores.ts';
+import { base64Bytes, saveFile } from './disputeStores.ts';
+import { EvidenceList } from './EvidenceList.tsx';
+import { Countdown } from '../components/Countdown.tsx';
+import { useDisputeStores, useDt } from './useDispute.ts';
+
+/** One case: everything an agent needs to judge it, and the decision. */
+export function CaseView() {
+  const dt = useDt();
+  const { kase } = useDisputeStores();
+  const { detail, error, loading, claimId } = useStore(kase);
+  return (
+    <section className="view disputes case" aria-labelledby="case-title" data-testid="case-view">
+      <button
+        type="button"
+        className="secondary small"
+        onClick={() => kase.getState().close()}
+        data-testid="case-back"
+      >
+        {dt('case.back')}
+      </button>
+      <h1 id="case-title">{dt('case.title', { claimId: claimId ?? '' })}</h1>
+      {error ? (
+        <p role="alert" className="bad">
+          {dt('common.error', { message: error.message })}
+        </p>
+      ) : null}
+      {!detail && loading ? <p className="muted">{dt('common.loading')}</p> : null}
+      {detail ? <CaseBody detail={detail} /> : null}
+    </section>
+  );
+}
+
+function CaseBody({ detail }: { detail: CaseDetail }) {
+  const dt = useDt();
+  const tr = useTr();
+  const { desk, session } = useStores();
+  const user = useStore(session, (s) => s.user);
+  const { kase } = useDisputeStores();
+  const busy = useStore(kase, (s) => s.busy);
+  const offset = useStore(kase, (s) => s.serverOffsetMs);
+  const { summary, order, claim, sellerHistory: h } = detail;
+  const [note, setNote] = useState('');
+
+  return (
+    <div className="case-grid">
+      <div className="case-head" data-testid="case-head">
+        <span className={`badge priority-${summary.priority}`}>
+          {dt(`priority.${summary.priority}`)}
+        </span>{' '}
+        <strong data-testid="case-status">{dt(`status.${summary.deskStatus}`)}</strong> ·{' '}
+        {order.orderId} · {summary.merchantName ?? order.merchantId} · {order.buyerId}
+        <ul className="deadlines">
+          {summary.deadlines.map((d) => (
+            <li key={d.kind}>
+              {dt(`deadline.${d.kind}`)}:{' '}
+              <Countdown at={d.dueAt - offset} moneyMoves={d.kind !== 'agent_sla'} />
+            </li>
+          ))}
+        </ul>
+        <p data-testid="case-assignee">
+          {summary.assignee
+            ? dt('case.assignedTo', { agent: summary.assignee })
+            : dt('case.unassigned')}{' '}
+          {summary.assignee !== user?.userId ? (
+            <button
+              type="button"
+              className="small"
+              disabled={busy}
+              onClick={() => void kase.getState().assign(true)}
+              data-testid="assign-me"
+            >
+              {dt('case.assignToMe')}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="secondary small"
+              disabled={busy}
+              onClick={() => void kase.getState().assign(false)}
+              data-testid="unassign"
+            >
+              {dt('case.unassign')}
+            </button>
+          )}
+          {detail.allowed.includes('request_seller_evidence') ? (
+            <button
+              type="button"
+              className="secondary small"
+              disabled={busy}
+              onClick={() => void kase.getState().requestSellerEvidence()}
+              data-testid="request-evidence"
+            >
+              {dt('case.requestEvidence')}
+            </button>
+          ) : null}
+        </p>
+      </div>
+
+      <section className="card" aria-labelledby="claim-title">
+        <h2 id="claim-title">{dt('case.claim')}</h2>
+        <p>
+          {dt('case.claimed', {
+            amount: tr.money(claim.amountFen),
+            orderAmount: tr.money(order.amountFen),
+          })}{' '}
+          · {tr.date(claim.filedAt)}
+        </p>
+        <p>
+          <span className="muted">{dt('case.reason')}:</span> {claim.reason}
+        </p>
+        <h3>{dt('case.buyerEvidence')}</h3>
+        <EvidenceList
+          claimId={claim.claimId}
+          files={detail.evidence.buyer}
+          testId="buyer-evidence"
+        />
+        <h3>{dt('case.sellerEvidence')}</h3>
+        {claim.sellerNote ? (
+          <p>
+            <span className="muted">{dt('case.sellerNote')}:</span> {claim.sellerNote}
+          </p>
+        ) : null}
+        <EvidenceList
+          claimId={claim.claimId}
+          files={detail.evidence.seller}
+          testId="seller-evidence"
+        />
+      </section>
+
+      <DecisionPanel detail={detail} />
+
+      <section className="card" aria-labelledby="postings-title">
+        <h2 id="postings-title">{dt('case.postings')}</h2>
+        <table className="table compact" data-testid="case-postings">
+          <tbody>
+            {detail.postings.flatMap((p) =>
+              p.legs.map((leg, i) => (
+                <tr
+                  key={`${p.txnId}-${i}`}
+                  className={p.forThisClaim ? 'this-claim' : undefined}
+                  data-claim-leg={p.forThisClaim}
+                >
+                  <td>{i === 0 ? `#${p.seq} ${p.kind}` : ''}</td>
+                  <td>{i === 0 ? tr.date(p.at) : ''}</td>
+                  <td className="mono">{leg.account}</td>
+                  <td className="num">{leg.amountFen > 0 ? tr.money(leg.amountFen) : ''}</td>
+                  <td className="num">{leg.amountFen < 0 ? tr.money(-leg.amountFen) : ''}</td>
+                  <td>
+                    {i === 0 && p.forThisClaim ? (
+                      <span className="badge">{dt('case.thisClaim')}</span>
+                    ) : (
+                      ''
+                    )}
+                  </td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      </section>
+
+      <section className="card" aria-labelledby="timeline-title">
+        <h2 id="timeline-title">{dt('case.timeline')}</h2>
+        <ol className="timeline" data-testid="case-timeline">
+          {detail.timeline.map((e) => (
+            <li key={e.version}>
+              <time dateTime={new Date(e.at).toISOString()}>{tr.date(e.at)}</time> · {e.type} ·{' '}
+              <span className="muted">{e.actorId ?? 'system'}</span>
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section className="card" aria-labelledby="history-title">
+        <h2 id="history-title">{dt('case.history')}</h2>
+        <p data-testid="seller-history">
+          {dt('case.historyLine', {
+            orders: h.orders,
+            completed: h.completedOrders,
+            claims: h.claims,
+            approved: h.claimsApproved,
+            rejected: h.claimsRejected,
+            paid: tr.money(h.compensationPaidFen),
+            recovered: tr.money(h.compensationRecoveredFen),
+            deposit: tr.money(h.depositFen),
+            available: tr.money(h.availableFen),
+          })}
+        </p>
+      </section>
+
+      <section className="card" aria-labelledby="notes-title">
+        <h2 id="notes-title">{dt('case.notes')}</h2>
+        <ul className="notes" data-testid="case-notes">
+          {detail.notes.map((n) => (
+            <li key={n.noteId}>
+              <span className="muted">
+                {n.authorId} · {tr.date(n.createdAt)}
+              </span>
+              <p>{n.body}</p>
+            </li>
+          ))}
+        </ul>
+        <form
+          onSubmit={async (e) => {
+            e.preventDefault();
+            if (note.trim() && (await kase.getState().addNote(note.trim()))) setNote('');
+          }}
+        >
+          <textarea
+            aria-label={dt('case.addNote')}
+            placeholder={dt('case.notePlaceholder')}
+            value={note}
+            maxLength={4000}
+            onChange={(e) => setNote(e.target.value)}
+            data-testid="note-input"
+          />
+          <button
+            type="submit"
+            className="small"
+            disabled={busy || !note.trim()}
+            data-testid="note-add"
+          >
+            {dt('case.addNote')}
+          </button>
+        </form>
+      </section>
+
+      <AuditTrail detail={detail} />
+
+      <div className="actions">
+        <button
+          type="button"
+          className="secondary"
+          onClick={async () => {
+            const r = await desk.disputes.auditExport({ claimId: claim.claimId });
+            if (r.ok)
+              saveFile(
+                r.value.fileName,
+                'application/x-ndjson',
+                new TextEncoder().encode(r.value.text),
+              );
+          }}
+          data-testid="export-audit"
+        >
+          {dt('case.exportAudit')}
+        </button>
+        {summary.deskStatus === 'decided' ? (
+          <button
+            type="button"
+            className="secondary"
+            onClick={async () => {
+              const r = await desk.disputes.evidencePack({ claimId: claim.claimId });
+              if (r.ok) saveFile(r.value.fileName, 'application/pdf', base64Bytes(r.value.base64));
+              await kase.getState().reload();
+            }}
+            data-testid="export-pack"
+          >
+            {dt('case.exportPack')}
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+}

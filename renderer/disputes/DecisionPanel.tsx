@@ -1,0 +1,225 @@
+import { useState } from 'react';
+import { useStore } from 'zustand';
+import { useStores, useTr } from '../app/StoresContext.tsx';
+import { parseYuan } from '../../shared/money.ts';
+import { isDeskError } from '../../shared/errors.ts';
+import type { CaseDetail } from './disputeStores.ts';
+import { useDisputeStores, useDt } from './useDispute.ts';
+
+type Choice = 'approve_full' | 'approve_partial' | 'reject' | 'request_info';
+
+/** Reason codes the desk offers; the server stores whatever code was chosen with the decision. */
+export const REASON_CODES = {
+  approve: ['item_not_received', 'item_not_as_described', 'counterfeit', 'seller_unreachable'],
+  reject: ['insufficient_evidence', 'delivered_as_described', 'outside_policy', 'duplicate_claim'],
+  request_info: ['need_bank_statement', 'need_photos', 'need_courier_record', 'need_chat_log'],
+} as const;
+
+/**
+ * The agent's decision. The desk offers only what the shared rules allow the signed-in agent
+ * now (`allowed` comes from the server's allowedCommands); the server decides in the end,
+ * maker-checker included.
+ */
+export function DecisionPanel({ detail }: { detail: CaseDetail }) {
+  const dt = useDt();
+  const tr = useTr();
+  const { kase } = useDisputeStores();
+  const user = useStore(useStores().session, (s) => s.user);
+  const busy = useStore(kase, (s) => s.busy);
+  const outcome = useStore(kase, (s) => s.outcome);
+  const { claim, allowed, secondApprovalThresholdFen } = detail;
+  const [choice, setChoice] = useState<Choice>('approve_full');
+  const [amount, setAmount] = useState('');
+  const [reasonCode, setReasonCode] = useState<string>(REASON_CODES.approve[0]);
+  const [note, setNote] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const kind = choice === 'approve_full' || choice === 'approve_partial' ? 'approve' : choice;
+  const codes = REASON_CODES[kind];
+  let amountFen: number | null = choice === 'approve_full' ? claim.amountFen : null;
+  if (choice === 'approve_partial') {
+    try {
+      amountFen = parseYuan(amount);
+    } catch (err) {
+      amountFen = null;
+      if (!isDeskError(err)) throw err;
+    }
+  }
+  const overThreshold =
+    kind === 'approve' && amountFen !== null && amountFen > secondApprovalThresholdFen;
+
+  const status = (
+    <p className="muted" role="status" data-testid="decision-outcome">
+      {outcome
+        ? outcome.ok
+          ? dt('decision.sent')
+          : dt('decision.failed', { message: outcome.text })
+        : ''}
+    </p>
+  );
+
+  if (claim.status === 'approved' || claim.status === 'rejected') {
+    return (
+      <section className="card" aria-labelledby="decision-title" data-testid="decision-done">
+        <h2 id="decision-title">{dt('decision.title')}</h2>
+        <p>
+          {dt('decision.done', {
+            status: claim.status,
+            paid: tr.money(claim.paidFen),
+            source: claim.source ? dt(`source.${claim.source}`) : '—',
+            agents: claim.decidedBy.join(', '),
+          })}
+        </p>
+        <p>{claim.reasonCode}</p>
+        {status}
+      </section>
+    );
+  }
+
+  if (claim.status === 'awaiting_second_approval' && claim.pendingApproval) {
+    const mine = claim.pendingApproval.agentId === user?.userId;
+    return (
+      <section className="card" aria-labelledby="decision-title" data-testid="decision-second">
+        <h2 id="decision-title">{dt('decision.title')}</h2>
+        <p>
+          {dt('decision.pending', {
+            amount: tr.money(claim.pendingApproval.amountFen),
+            agent: claim.pendingApproval.agentId,
+          })}
+        </p>
+        <p className="muted">
+          {claim.pendingApproval.reasonCode} · {claim.pendingApproval.note}
+        </p>
+        {mine ? <p className="muted">{dt('decision.ownApproval')}</p> : null}
+        {allowed.includes('second_approval') ? (
+          <div className="actions">
+            <label>
+              {dt('decision.note')}
+              <textarea value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
+            </label>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void kase.getState().secondApproval(true, note)}
+              data-testid="second-approve"
+            >
+              {dt('decision.secondApprove')}
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy}
+              onClick={() => void kase.getState().secondApproval(false, note)}
+            >
+              {dt('decision.secondRefuse')}
+            </button>
+          </div>
+        ) : null}
+        {status}
+      </section>
+    );
+  }
+
+  if (!allowed.includes('decide_claim')) return status;
+
+  return (
+    <section className="card" aria-labelledby="decision-title" data-testid="decision-form">
+      <h2 id="decision-title">{dt('decision.title')}</h2>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (kind === 'approve' && amountFen === null) {
+            setProblem(dt('decision.amount'));
+            return;
+          }
+          setProblem(null);
+          const ok = await kase.getState().decide({
+            decision: kind,
+            ...(kind === 'approve' && amountFen !== null ? { amountFen } : {}),
+            reasonCode,
+            note,
+          });
+          if (ok) setNote('');
+        }}
+      >
+        <fieldset>
+          {(['approve_full', 'approve_partial', 'reject', 'request_info'] as const).map((c) => (
+            <label key={c} className="radio">
+              <input
+                type="radio"
+                name="decision"
+                value={c}
+                checked={choice === c}
+                onChange={() => {
+                  setChoice(c);
+                  const k = c === 'approve_full' || c === 'approve_partial' ? 'approve' : c;
+                  setReasonCode(REASON_CODES[k][0]);
+                }}
+                data-testid={`decision-${c}`}
+              />{' '}
+              {dt(
+                c === 'approve_full'
+                  ? 'decision.approveFull'
+                  : c === 'approve_partial'
+                    ? 'decision.approvePartial'
+                    : c === 'reject'
+                      ? 'decision.reject'
+                      : 'decision.requestInfo',
+              )}
+              {c === 'approve_full' ? ` (${tr.money(claim.amountFen)})` : ''}
+            </label>
+          ))}
+        </fieldset>
+        {choice === 'approve_partial' ? (
+          <label>
+            {dt('decision.amount')}
+            <input
+              inputMode="decimal"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              data-testid="decision-amount"
+            />
+          </label>
+        ) : null}
+        <label>
+          {dt('decision.reasonCode')}
+          <select
+            value={reasonCode}
+            onChange={(e) => setReasonCode(e.target.value)}
+            data-testid="decision-reason"
+          >
+            {codes.map((code) => (
+              <option key={code} value={code}>
+                {code}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {dt('decision.note')}
+          <textarea
+            value={note}
+            maxLength={2000}
+            required
+            onChange={(e) => setNote(e.target.value)}
+            data-testid="decision-note"
+          />
+        </label>
+        {overThreshold ? (
+          <p className="warn" data-testid="threshold-warning">
+            {dt('decision.threshold', { threshold: tr.money(secondApprovalThresholdFen) })}
+          </p>
+        ) : null}
+        {problem ? (
+          <p role="alert" className="bad">
+            {problem}
+          </p>
+        ) : null}
+        <button type="submit" disabled={busy} data-testid="decision-submit">
+          {dt('decision.submit')}
+        </button>
+      </form>
+      {status}
+    </section>
+  );
+}

@@ -1,0 +1,209 @@
+import { useEffect, useState } from 'react';
+import type { MethodOutput } from '../../shared/contract/types.ts';
+import type { ErrorInfo } from '../../shared/errors.ts';
+import { useStores, useTr } from '../app/StoresContext.tsx';
+import { useDt } from './useDispute.ts';
+
+type Metrics = MethodOutput<'disputes.metrics'>;
+
+interface Series {
+  label: string;
+  className: string;
+  values: number[];
+}
+
+const W = 640;
+const H = 200;
+const PAD = { left: 72, right: 12, top: 12, bottom: 30 };
+
+/**
+ * Grouped bars as plain SVG: one group per category, one bar per series. The numbers are also
+ * in a table for screen readers and for copying.
+ */
+function BarChart(props: {
+  title: string;
+  categories: string[];
+  series: Series[];
+  format(v: number): string;
+  testId: string;
+}) {
+  const max = Math.max(1, ...props.series.flatMap((s) => s.values));
+  const innerW = W - PAD.left - PAD.right;
+  const innerH = H - PAD.top - PAD.bottom;
+  const groupW = innerW / Math.max(1, props.categories.length);
+  const barW = Math.max(2, (groupW - 8) / props.series.length);
+  const y = (v: number) => PAD.top + innerH - (innerH * v) / max;
+  return (
+    <figure className="chart">
+      <figcaption>{props.title}</figcaption>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title} data-testid={props.testId}>
+        {[0, 0.5, 1].map((f) => (
+          <g key={f}>
+            <line
+              x1={PAD.left}
+              x2={W - PAD.right}
+              y1={y(max * f)}
+              y2={y(max * f)}
+              className="chart-grid"
+            />
+            <text x={PAD.left - 6} y={y(max * f) + 4} textAnchor="end" className="chart-label">
+              {props.format(Math.round(max * f))}
+            </text>
+          </g>
+        ))}
+        {props.categories.map((c, i) => (
+          <g key={c}>
+            {props.series.map((s, j) => {
+              const v = s.values[i] ?? 0;
+              return (
+                <rect
+                  key={s.label}
+                  x={PAD.left + i * groupW + 4 + j * barW}
+                  y={y(v)}
+                  width={barW - 1}
+                  height={Math.max(0, PAD.top + innerH - y(v))}
+                  className={s.className}
+                >
+                  <title>{`${c} · ${s.label}: ${props.format(v)}`}</title>
+                </rect>
+              );
+            })}
+            <text
+              x={PAD.left + i * groupW + groupW / 2}
+              y={H - 10}
+              textAnchor="middle"
+              className="chart-label"
+            >
+              {c}
+            </text>
+          </g>
+        ))}
+      </svg>
+      <div className="legend">
+        {props.series.map((s) => (
+          <span key={s.label} className={`legend-item ${s.className}`}>
+            ■ {s.label}
+          </span>
+        ))}
+      </div>
+      <table className="visually-hidden">
+        <thead>
+          <tr>
+            <th />
+            {props.series.map((s) => (
+              <th key={s.label}>{s.label}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.categories.map((c, i) => (
+            <tr key={c}>
+              <th>{c}</th>
+              {props.series.map((s) => (
+                <td key={s.label}>{props.format(s.values[i] ?? 0)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}
+
+/** Senior agents' view of the desk: backlog age, decisions, approval rate, money per week. */
+export function DeskMetricsView() {
+  const dt = useDt();
+  const tr = useTr();
+  const { desk } = useStores();
+  const [metrics, setMetrics] = useState<Metrics | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  useEffect(() => {
+    void desk.disputes.metrics({}).then((r) => {
+      if (r.ok) setMetrics(r.value);
+      else setError(r.error);
+    });
+  }, [desk]);
+  const count = (v: number) => String(v);
+  return (
+    <section className="view disputes" aria-labelledby="metrics-title" data-testid="desk-metrics">
+      <div className="view-head">
+        <h1 id="metrics-title">{dt('metrics.title')}</h1>
+      </div>
+      {error ? (
+        <p role="alert" className="bad">
+          {dt('common.error', { message: error.message })}
+        </p>
+      ) : null}
+      {metrics ? (
+        <div className="charts">
+          <p className="card" data-testid="approval-rate">
+            <span className="card-label">{dt('metrics.approvalRate')}</span>{' '}
+            <span className="card-value">
+              {metrics.approvalRate.rate === null
+                ? '—'
+                : `${Math.round(metrics.approvalRate.rate * 100)}%`}
+            </span>{' '}
+            <span className="muted">
+              ({dt('metrics.approved')} {metrics.approvalRate.approved} · {dt('metrics.rejected')}{' '}
+              {metrics.approvalRate.rejected})
+            </span>
+          </p>
+          <BarChart
+            title={dt('metrics.openByAge')}
+            testId="chart-open-by-age"
+            categories={metrics.openByAge.map((b) => b.bucket)}
+            series={[
+              {
+                label: dt('metrics.openByAge'),
+                className: 'chart-open',
+                values: metrics.openByAge.map((b) => b.count),
+              },
+            ]}
+            format={count}
+          />
+          <BarChart
+            title={dt('metrics.perAgent')}
+            testId="chart-per-agent"
+            categories={metrics.decisionsPerAgent.map((a) => a.agentId)}
+            series={[
+              {
+                label: dt('metrics.approved'),
+                className: 'chart-approved',
+                values: metrics.decisionsPerAgent.map((a) => a.approved),
+              },
+              {
+                label: dt('metrics.rejected'),
+                className: 'chart-rejected',
+                values: metrics.decisionsPerAgent.map((a) => a.rejected),
+              },
+              {
+                label: dt('metrics.info'),
+                className: 'chart-info',
+                values: metrics.decisionsPerAgent.map((a) => a.infoRequested),
+              },
+            ]}
+            format={count}
+          />
+          <BarChart
+            title={dt('metrics.weekly')}
+            testId="chart-weekly"
+            categories={metrics.weekly.map((w) => tr.date(w.weekStart, false).slice(5))}
+            series={[
+              {
+                label: dt('metrics.paid'),
+                className: 'chart-paid',
+                values: metrics.weekly.map((w) => w.paidFen),
+              },
+              {
+                label: dt('metrics.recovered'),
+                className: 'chart-recovered',
+                values: metrics.weekly.map((w) => w.recoveredFen),
+              },
+            ]}
+            format={(v) => tr.money(v)}
+          />
+        </div>
+      ) : null}
+    </section>
+  );
+}

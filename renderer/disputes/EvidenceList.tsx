@@ -1,0 +1,98 @@
+import { useState } from 'react';
+import { useStores } from '../app/StoresContext.tsx';
+import type { CaseDetail } from './disputeStores.ts';
+import { saveFile } from './disputeStores.ts';
+import { useDt } from './useDispute.ts';
+
+type Evidence = CaseDetail['evidence']['buyer'][number];
+
+/**
+ * Evidence files with their hash check. Raster images are shown inline from the bytes the
+ * server re-hashed before sending (as a data: URL, which the CSP allows for images only);
+ * every other file is only ever saved as a download, never opened in the desk.
+ */
+export function EvidenceList(props: { claimId: string; files: Evidence[]; testId: string }) {
+  const dt = useDt();
+  if (props.files.length === 0) return <p className="muted">{dt('case.noEvidence')}</p>;
+  return (
+    <ul className="evidence" data-testid={props.testId}>
+      {props.files.map((f) => (
+        <EvidenceItem key={f.sha256} claimId={props.claimId} file={f} />
+      ))}
+    </ul>
+  );
+}
+
+function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
+  const dt = useDt();
+  const { desk } = useStores();
+  const [image, setImage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function fetchFile() {
+    const r = await desk.disputes.evidenceFile({ claimId, sha256: file.sha256 });
+    if (!r.ok) {
+      setError(r.error.message);
+      return null;
+    }
+    return r.value;
+  }
+
+  return (
+    <li data-verified={file.verified}>
+      <strong>{file.name}</strong>{' '}
+      <span className="muted">
+        {file.mime} · {file.sizeBytes} B
+      </span>{' '}
+      <span className={file.verified ? 'ok' : 'bad'} data-testid="evidence-check">
+        {file.verified
+          ? `✓ ${dt('evidence.verified')}`
+          : `✗ ${dt(file.stored ? 'evidence.mismatch' : 'evidence.missing')}`}
+      </span>
+      <div className="mono small">sha256 {file.sha256}</div>
+      {file.verified && file.inline ? (
+        image ? (
+          <img className="evidence-image" src={image} alt={file.name} />
+        ) : (
+          <button
+            type="button"
+            className="secondary small"
+            onClick={async () => {
+              const v = await fetchFile();
+              if (v && v.inline && /^image\/(png|jpeg|gif|webp)$/.test(v.mime))
+                setImage(`data:${v.mime};base64,${v.base64}`);
+            }}
+          >
+            {dt('evidence.show')}
+          </button>
+        )
+      ) : null}
+      {file.verified && !file.inline ? (
+        <button
+          type="button"
+          className="secondary small"
+          onClick={async () => {
+            const v = await fetchFile();
+            // Saved as opaque bytes: the desk never renders a document a buyer or seller sent.
+            if (v) saveFile(v.name, 'application/octet-stream', base64ToBytes(v.base64));
+          }}
+        >
+          {dt('evidence.download')}
+        </button>
+      ) : null}
+      {error ? (
+        <span role="alert" className="bad">
+          {' '}
+          {error}
+        </span>
+      ) : null}
+    </li>
+  );
+}
+
+function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}

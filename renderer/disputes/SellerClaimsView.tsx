@@ -1,0 +1,134 @@
+import { useCallback, useEffect, useState } from 'react';
+import { uuidv7 } from '../../shared/ids.ts';
+import type { MethodOutput } from '../../shared/contract/types.ts';
+import type { ErrorInfo } from '../../shared/errors.ts';
+import { Countdown } from '../components/Countdown.tsx';
+import { useStores, useTr } from '../app/StoresContext.tsx';
+import { bytesBase64 } from './disputeStores.ts';
+import { useDt } from './useDispute.ts';
+
+type SellerClaim = MethodOutput<'disputes.sellerClaims'>['claims'][number];
+
+/** The seller desk's side of claims: what is claimed against the shop, by when to answer, and how. */
+export function SellerClaimsView() {
+  const dt = useDt();
+  const tr = useTr();
+  const { desk } = useStores();
+  const [claims, setClaims] = useState<SellerClaim[]>([]);
+  const [offset, setOffset] = useState(0);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const load = useCallback(
+    () =>
+      desk.disputes.sellerClaims({}).then((r) => {
+        if (r.ok) {
+          setClaims(r.value.claims);
+          setOffset(r.value.now - Date.now());
+          setError(null);
+        } else setError(r.error);
+      }),
+    [desk],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <section
+      className="view disputes"
+      aria-labelledby="seller-claims-title"
+      data-testid="seller-claims"
+    >
+      <div className="view-head">
+        <h1 id="seller-claims-title">{dt('seller.title')}</h1>
+      </div>
+      {error ? (
+        <p role="alert" className="bad">
+          {dt('common.error', { message: error.message })}
+        </p>
+      ) : null}
+      {claims.length === 0 && !error ? <p className="muted">{dt('seller.empty')}</p> : null}
+      {claims.map((c) => (
+        <article key={c.claimId} className="card" data-testid={`seller-claim-${c.claimId}`}>
+          <h2>
+            {c.claimId} · {c.itemTitle} · {tr.money(c.amountFen)}
+          </h2>
+          <p>
+            {c.status} · {tr.date(c.filedAt)} · {c.reason}
+          </p>
+          {c.evidenceDueAt !== null ? (
+            <p>
+              {dt('seller.due')}: <Countdown at={c.evidenceDueAt - offset} moneyMoves />
+            </p>
+          ) : null}
+          {c.sellerEvidence.length > 0 ? (
+            <ul>
+              {c.sellerEvidence.map((e) => (
+                <li key={e.sha256}>
+                  {e.name} <span className="mono small">{e.sha256.slice(0, 16)}…</span>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {c.status === 'awaiting_seller_evidence' ? (
+            <EvidenceForm claim={c} onSent={load} />
+          ) : null}
+        </article>
+      ))}
+    </section>
+  );
+}
+
+function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise<void> }) {
+  const dt = useDt();
+  const { desk } = useStores();
+  const [files, setFiles] = useState<File[]>([]);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        const evidence = [];
+        for (const f of files) {
+          const up = await desk.disputes.uploadEvidence({
+            name: f.name,
+            mime: f.type || 'application/octet-stream',
+            base64: bytesBase64(new Uint8Array(await f.arrayBuffer())),
+          });
+          if (!up.ok) {
+            setBusy(false);
+            setMessage(up.error.message);
+            return;
+          }
+          evidence.push(up.value.evidence);
+        }
+        // The evidence itself is an escrow command; it travels with the desk's other actions.
+        const r = await desk.claims.submitSellerEvidence({
+          commandId: uuidv7(),
+          orderId: claim.orderId,
+          claimId: claim.claimId,
+          note,
+          evidence,
+        });
+        setBusy(false);
+        setMessage(r.ok ? dt('seller.sent') : r.error.message);
+        if (r.ok) await onSent();
+      }}
+    >
+      <label>
+        {dt('seller.files')}
+        <input type="file" multiple onChange={(e) => setFiles([...(e.target.files ?? [])])} />
+      </label>
+      <label>
+        {dt('seller.note')}
+        <textarea value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
+      </label>
+      <button type="submit" disabled={busy}>
+        {dt('seller.submit')}
+      </button>
+      {message ? <p role="status">{message}</p> : null}
+    </form>
+  );
+}
