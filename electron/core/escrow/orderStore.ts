@@ -7,10 +7,16 @@ import type { Db } from '../store/openDatabase.ts';
 /** States kept parsed in memory; a bounded cache, checked against the row's version on use. */
 const CACHE_LIMIT = 20_000;
 
+/**
+ * Cached states are shared with callers (results) and with later commands, so they are frozen:
+ * a caller that mutated one would otherwise change what the next command decides on. Parts
+ * already frozen (shared with the previous state by evolve's spreads) are skipped.
+ */
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+    const obj = value as Record<string, unknown>;
+    for (const key in obj) deepFreeze(obj[key]);
   }
   return value;
 }

@@ -467,3 +467,16 @@ test('a batch larger than one transaction should hold is refused before anything
   assert.throws(() => svc.applyBatch(huge, T0), { code: 'payload_too_large' });
   assert.deepEqual(rowCounts(db), before);
 });
+
+test('an order handed back in a result cannot be changed behind the service', (t) => {
+  const { svc } = setup(t);
+  const created = value(svc.apply(createOrder('o1', 10_000), T0));
+  assert.throws(() => {
+    (created.order as { amountFen: number }).amountFen = 1;
+  }, TypeError);
+  assert.throws(() => {
+    (created.order.item as { quantity: number }).quantity = 99;
+  }, TypeError);
+  const paid = value(svc.apply(confirmPayment('o1', 10_000), T0 + 1));
+  assert.equal(paid.order.amountFen, 10_000);
+});
