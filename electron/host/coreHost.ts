@@ -4,7 +4,13 @@ import type { Result } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/escrow/types.ts';
 import type { MethodName, TopicName } from '../../shared/contract/types.ts';
 import { spawnWorker } from './spawnWorker.ts';
-import type { CoreWorkerData, WorkerCall, WorkerMessage } from './workerMessages.ts';
+import type {
+  CoreSession,
+  CoreWorkerData,
+  WorkerCall,
+  WorkerMessage,
+  WorkerSessionMessage,
+} from './workerMessages.ts';
 
 export type HostLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -28,6 +34,8 @@ export interface CoreHost {
     nowMs: number,
   ): Promise<Result<unknown>>;
   onEvent(listener: (topic: TopicName, payload: unknown) => void): () => void;
+  /** Tells the worker who is signed in; repeated to every restarted worker before any call. */
+  setSession(session: CoreSession | null): void;
   /** Resolves when a worker is ready (now or after the next restart). */
   whenReady(): Promise<void>;
   /** Crashes so far, each followed by a restart. */
@@ -66,6 +74,11 @@ export function createCoreHost(options: CoreHostOptions): CoreHost {
   let nextId = 1;
   let restarts = 0;
   let crashesInRow = 0;
+  let session: CoreSession | null = null;
+  const sendSession = () => {
+    if (ready && worker)
+      worker.postMessage({ kind: 'session', session } satisfies WorkerSessionMessage);
+  };
 
   const emit = (topic: TopicName, payload: unknown) => {
     for (const listener of listeners) listener(topic, payload);
@@ -89,6 +102,7 @@ export function createCoreHost(options: CoreHostOptions): CoreHost {
         ready = true;
         crashesInRow = 0;
         log('info', `core worker ready (restarts so far: ${restarts})`);
+        sendSession();
         for (const entry of pending.values()) send(entry);
         const waiters = readyWaiters;
         readyWaiters = [];
@@ -171,6 +185,10 @@ export function createCoreHost(options: CoreHostOptions): CoreHost {
         pending.set(id, entry);
         send(entry);
       });
+    },
+    setSession(next) {
+      session = next;
+      sendSession();
     },
     onEvent(listener) {
       listeners.add(listener);

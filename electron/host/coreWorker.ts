@@ -3,9 +3,19 @@ import { fail, isDeskError } from '../../shared/errors.ts';
 import type { Result } from '../../shared/errors.ts';
 import { createEscrowService } from '../core/escrow/escrowService.ts';
 import { openDatabase } from '../core/store/openDatabase.ts';
+import { createSyncClient } from '../core/sync/syncClient.ts';
+import type { SyncClient } from '../core/sync/syncClient.ts';
+import { createHttpTransport } from '../core/sync/syncTransport.ts';
 import { createCoreHandlers } from './coreHandlers.ts';
 import { seedDemoData } from './demoSeed.ts';
-import type { CoreWorkerData, WorkerCall, WorkerMessage } from './workerMessages.ts';
+import { createReplicaHandlers } from './replicaHandlers.ts';
+import type {
+  CoreSession,
+  CoreWorkerData,
+  WorkerCall,
+  WorkerMessage,
+  WorkerSessionMessage,
+} from './workerMessages.ts';
 
 /**
  * The worker thread that owns the desk database. One worker, one connection, calls answered
@@ -28,16 +38,74 @@ const handle = createCoreHandlers(db, service, (orderIds) =>
   post({ kind: 'event', topic: 'orders.changed', payload: { orderIds, at: Date.now() } }),
 );
 
-port.on('message', (message: WorkerCall) => {
-  let result: Result<unknown>;
-  try {
-    result = handle(message.method, message.input, message.actor, message.nowMs);
-  } catch (err) {
-    result = isDeskError(err)
-      ? fail(err.code, err.message)
-      : fail('internal', `core error: ${(err as Error).message}`);
+/** Set while signed in against a central server: the sync client and its handlers. */
+let replica: {
+  sync: SyncClient;
+  handle: ReturnType<typeof createReplicaHandlers>;
+  stops: Array<() => void>;
+} | null = null;
+
+async function useSession(session: CoreSession | null): Promise<void> {
+  if (replica) {
+    for (const stop of replica.stops) stop();
+    await replica.sync.stop();
+    replica = null;
   }
-  post({ kind: 'result', id: message.id, result });
+  if (!session?.serverUrl) return;
+  const { token } = session;
+  const sync = createSyncClient({
+    db,
+    transport: createHttpTransport({ baseUrl: session.serverUrl, token: () => token }),
+    actor: session.actor,
+  });
+  const stops = [
+    sync.subscribe((status) => post({ kind: 'event', topic: 'sync.status', payload: status })),
+    sync.onOrdersChanged((orderIds) =>
+      post({
+        kind: 'event',
+        topic: 'orders.changed',
+        payload: { orderIds: orderIds.slice(0, 1000), at: Date.now() },
+      }),
+    ),
+  ];
+  replica = { sync, handle: createReplicaHandlers(sync), stops };
+  sync.start();
+}
+
+// Messages are handled strictly in arrival order, one after another, so a session switch
+// never races the calls around it.
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (message: WorkerCall | WorkerSessionMessage) => {
+  queue = queue.then(async () => {
+    if (message.kind === 'session') {
+      await useSession(message.session).catch((err: Error) =>
+        post({
+          kind: 'event',
+          topic: 'sync.status',
+          payload: {
+            state: 'error',
+            pendingMutations: 0,
+            lastSyncedAt: null,
+            message: err.message,
+          },
+        }),
+      );
+      return;
+    }
+    let result: Result<unknown>;
+    try {
+      const fromReplica =
+        replica && message.actor
+          ? await replica.handle(message.method, message.input, message.actor)
+          : null;
+      result = fromReplica ?? handle(message.method, message.input, message.actor, message.nowMs);
+    } catch (err) {
+      result = isDeskError(err)
+        ? fail(err.code, err.message)
+        : fail('internal', `core error: ${(err as Error).message}`);
+    }
+    post({ kind: 'result', id: message.id, result });
+  });
 });
 
 post({ kind: 'ready' });

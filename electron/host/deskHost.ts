@@ -58,11 +58,17 @@ export function createDeskHost(options: DeskHostOptions): DeskHost {
     switch (method) {
       case 'session.signIn': {
         const { username, password } = input as MethodInput<'session.signIn'>;
-        const signedIn = await options.authenticatorFor(settings.get()).signIn(username, password);
+        const authenticator = options.authenticatorFor(settings.get());
+        const signedIn = await authenticator.signIn(username, password);
         if (!signedIn.ok) return signedIn;
         const saved = options.vault.save(signedIn.value.token);
         if (!saved.ok) return saved;
         user = signedIn.value.user;
+        core.setSession({
+          serverUrl: authenticator.serverUrl ?? null,
+          token: signedIn.value.token,
+          actor: actorOf(user),
+        });
         return ok({ user });
       }
       case 'session.current':
@@ -70,6 +76,7 @@ export function createDeskHost(options: DeskHostOptions): DeskHost {
       case 'session.signOut':
         user = null;
         options.vault.clear();
+        core.setSession(null);
         return ok({});
       case 'settings.get':
         return ok(settings.get());
@@ -81,6 +88,7 @@ export function createDeskHost(options: DeskHostOptions): DeskHost {
         if (before.serverUrl !== next.serverUrl) {
           user = null;
           options.vault.clear();
+          core.setSession(null);
         }
         return ok(next);
       }

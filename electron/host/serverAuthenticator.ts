@@ -19,6 +19,7 @@ const errorResponse = z.object({
 /** Signs in against the central API (`POST /v1/auth/login`), which owns users and roles. */
 export function serverAuthenticator(serverUrl: string, timeoutMs = 10_000): Authenticator {
   return {
+    serverUrl,
     async signIn(username, password) {
       let response: Response;
       try {
@@ -45,7 +46,8 @@ export function serverAuthenticator(serverUrl: string, timeoutMs = 10_000): Auth
       }
       const parsed = loginResponse.safeParse(body);
       if (!parsed.success) return fail('internal', 'unexpected sign-in response from the server');
-      return ok(parsed.data);
+      const { user, token } = parsed.data;
+      return ok({ token, user: { ...user, merchantId: user.merchantId ?? null } });
     },
   };
 }

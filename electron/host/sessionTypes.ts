@@ -5,6 +5,8 @@ export type DeskUser = MethodOutput<'session.current'>['user'] & {};
 
 /** Checks a username and password; the central server in production, demo accounts offline. */
 export interface Authenticator {
+  /** The central server this authenticator signs in against; absent for the offline demo. */
+  readonly serverUrl?: string;
   signIn(username: string, password: string): Promise<Result<{ user: DeskUser; token: string }>>;
 }
 

@@ -21,6 +21,21 @@ export interface WorkerCall {
   nowMs: number;
 }
 
+/**
+ * Who is signed in, against which server. With a server the worker keeps a sync client and
+ * answers from the replica; without one (offline demo) it answers from the local store.
+ */
+export interface CoreSession {
+  serverUrl: string | null;
+  token: string;
+  actor: Actor;
+}
+
+export interface WorkerSessionMessage {
+  kind: 'session';
+  session: CoreSession | null;
+}
+
 /** Worker → host. */
 export type WorkerMessage =
   | { kind: 'ready' }

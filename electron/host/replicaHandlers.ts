@@ -1,0 +1,134 @@
+import { fail, ok } from '../../shared/errors.ts';
+import type { Result } from '../../shared/errors.ts';
+import type { Actor, OrderState } from '../../shared/escrow/types.ts';
+import { normalBalance } from '../../shared/ledger/accounts.ts';
+import type { MethodInput, MethodName } from '../../shared/contract/types.ts';
+import type { SyncClient } from '../core/sync/syncClient.ts';
+import { commandFor, isCommandMethod } from './commandFor.ts';
+
+const SELLER_ROLES: readonly Actor['role'][] = ['seller_staff', 'seller_admin'];
+
+function visible(actor: Actor, order: OrderState): boolean {
+  return !SELLER_ROLES.includes(actor.role) || order.merchantId === actor.merchantId;
+}
+
+function summary(order: OrderState) {
+  const moments = [
+    order.createdAt,
+    order.paidAt,
+    order.shipment?.shippedAt ?? null,
+    order.completedAt,
+  ];
+  return {
+    orderId: order.orderId,
+    merchantId: order.merchantId,
+    buyerId: order.buyerId,
+    status: order.status,
+    currency: order.currency,
+    amountFen: order.amountFen,
+    heldFen: order.heldFen,
+    nextTimerAt: null,
+    createdAt: order.createdAt,
+    updatedAt: Math.max(...moments.filter((m): m is number => m !== null)),
+    version: order.version,
+  };
+}
+
+/**
+ * The contract answered from the replica of a central server (docs/sync.md): reads show the
+ * server's confirmed state with this desk's pending mutations on top, and commands go to the
+ * outbox (applied optimistically, pushed by the sync client). Methods not listed here fall
+ * back to the local store's handlers.
+ */
+export function createReplicaHandlers(sync: SyncClient) {
+  return async function handle(
+    method: MethodName,
+    input: unknown,
+    actor: Actor,
+  ): Promise<Result<unknown> | null> {
+    if (isCommandMethod(method)) {
+      const { commandId, command } = commandFor(method, input as never);
+      const enqueued = sync.enqueue(command, { commandId });
+      return ok({ order: enqueued.order });
+    }
+    switch (method) {
+      case 'orders.list': {
+        const q = input as MethodInput<'orders.list'>;
+        if (
+          SELLER_ROLES.includes(actor.role) &&
+          q.merchantId &&
+          q.merchantId !== actor.merchantId
+        ) {
+          return fail('forbidden', "another merchant's data");
+        }
+        const cursor = q.afterCursor ? /^(\d{1,16})~(.{1,200})$/.exec(q.afterCursor) : null;
+        if (q.afterCursor && !cursor) return fail('invalid_input', 'bad cursor');
+        const rows = sync
+          .listOrderIds()
+          .map((id) => sync.getOrder(id)?.order)
+          .filter((o): o is OrderState => o !== undefined && visible(actor, o))
+          .filter((o) => (q.merchantId ? o.merchantId === q.merchantId : true))
+          .filter((o) => (q.status ? o.status === q.status : true))
+          .sort((a, b) => b.createdAt - a.createdAt || (a.orderId < b.orderId ? 1 : -1))
+          .filter((o) => {
+            if (!cursor) return true;
+            const at = Number(cursor[1]);
+            return o.createdAt < at || (o.createdAt === at && o.orderId < cursor[2]!);
+          });
+        const page = rows.slice(0, q.limit);
+        const last = page[page.length - 1];
+        return ok({
+          orders: page.map(summary),
+          nextCursor: rows.length > q.limit && last ? `${last.createdAt}~${last.orderId}` : null,
+        });
+      }
+      case 'orders.get': {
+        const { orderId } = input as MethodInput<'orders.get'>;
+        const shown = sync.getOrder(orderId);
+        if (!shown || !visible(actor, shown.order))
+          return fail('order_not_found', `no order ${orderId}`);
+        // The replica keeps orders and journal rows, not the per-order event timeline.
+        return ok({ order: shown.order, timeline: [], postings: [] });
+      }
+      case 'ledger.balances': {
+        const q = input as MethodInput<'ledger.balances'>;
+        const merchant = SELLER_ROLES.includes(actor.role) ? actor.merchantId : q.merchantId;
+        const all = sync.confirmedBalances().filter((b) => b.currency === 'CNY');
+        const accounts = all
+          .filter((b) => !b.account.startsWith('escrow:order:'))
+          .filter((b) => (merchant ? b.account.startsWith(`merchant:${merchant}:`) : true))
+          .map((b) => ({
+            account: b.account,
+            currency: 'CNY' as const,
+            signedFen: b.balanceFen,
+            balanceFen: normalBalance(b.account, b.balanceFen),
+          }));
+        const held = all
+          .filter((b) => b.account.startsWith('escrow:order:'))
+          .reduce((sum, b) => sum - b.balanceFen, 0);
+        return ok({ accounts, escrowHeld: held === 0 ? [] : [{ currency: 'CNY', heldFen: held }] });
+      }
+      case 'ledger.verify': {
+        const check = await sync.verifyReplica();
+        return ok({
+          ok: check.matches,
+          problems: check.matches
+            ? []
+            : [
+                {
+                  code: 'replica_diverged',
+                  detail: `local head ${check.local.head} ≠ server ${check.server.head} at ${check.upTo}`,
+                },
+              ],
+        });
+      }
+      case 'sync.status':
+        return ok(sync.status());
+      case 'sync.now':
+        await sync.syncOnce().catch(() => undefined);
+        return ok(sync.status());
+      default:
+        return null;
+    }
+  };
+}

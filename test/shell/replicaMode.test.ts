@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { uuidv7 } from '../../shared/ids.ts';
+import { createDeskHost } from '../../electron/host/deskHost.ts';
+import type { DeskHost } from '../../electron/host/deskHost.ts';
+import { serverAuthenticator } from '../../electron/host/serverAuthenticator.ts';
+import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
+import { DEMO_ACCOUNTS } from '../../server/demo/demoAccounts.ts';
+import { loadDemo } from '../../server/demo/loadDemo.ts';
+import { startServer } from '../../server/startServer.ts';
+import type { RunningServer } from '../../server/startServer.ts';
+import { CORE_WORKER_SOURCE, unwrap } from './deskHostFixture.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'desk-replica-'));
+let server: RunningServer;
+let host: DeskHost;
+
+before(async () => {
+  server = await startServer({ port: 0, logger: false, timerIntervalMs: false });
+  await loadDemo(server.ctx.db);
+  host = createDeskHost({
+    core: {
+      workerEntry: CORE_WORKER_SOURCE,
+      workerData: { databaseFile: join(dir, 'desk.db'), seedDemo: false },
+    },
+    settingsFile: null,
+    authenticatorFor: () => serverAuthenticator(server.url),
+    vault: memoryTokenVault(),
+  });
+});
+after(async () => {
+  await host?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('signed in against the central API, the desk syncs its orders and a shipment reaches the server', async () => {
+  const staff = DEMO_ACCOUNTS.find((a) => a.role === 'seller_staff')!;
+  const wrong = await host.call('session.signIn', { username: staff.username, password: 'nope' });
+  assert.equal(wrong.ok ? 'ok' : wrong.error.code, 'unauthorized');
+
+  const user = unwrap<{ user: { merchantId: string; role: string } }>(
+    await host.call('session.signIn', { username: staff.username, password: staff.password }),
+  );
+  assert.equal(user.user.role, 'seller_staff');
+  assert.equal(user.user.merchantId, staff.merchantId);
+
+  const status = unwrap<{ state: string; message: string | null }>(await host.call('sync.now', {}));
+  assert.notEqual(status.state, 'error', status.message ?? '');
+  const listed = unwrap<{ orders: Array<{ orderId: string; merchantId: string; status: string }> }>(
+    await host.call('orders.list', { limit: 200 }),
+  );
+  assert.ok(listed.orders.length > 0, 'the replica holds the merchant’s orders');
+  assert.ok(listed.orders.every((o) => o.merchantId === staff.merchantId));
+
+  const toShip = listed.orders.find((o) => o.status === 'funds_held');
+  assert.ok(toShip, 'demo data has a paid order to ship');
+  const shipped = unwrap<{ order: { status: string } }>(
+    await host.call('shipments.ship', {
+      commandId: uuidv7(),
+      orderId: toShip.orderId,
+      carrier: 'sf',
+      trackingNo: 'SF998877665544',
+    }),
+  );
+  assert.equal(shipped.order.status, 'shipped');
+
+  unwrap(await host.call('sync.now', {}));
+  const onServer = await server.ctx.db.query<{ status: string }>(
+    'SELECT status FROM orders WHERE order_id = $1',
+    [toShip.orderId],
+  );
+  assert.equal(onServer.rows[0]?.status, 'shipped');
+  const after = unwrap<{ state: string; pendingMutations: number }>(
+    await host.call('sync.status', {}),
+  );
+  assert.equal(after.pendingMutations, 0);
+  assert.deepEqual(unwrap<{ ok: boolean }>(await host.call('ledger.verify', {})).ok, true);
+});
