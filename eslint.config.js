@@ -78,6 +78,34 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['electron/host/**/*.ts', 'electron/web/**/*.ts'],
+    rules: restrict(
+      ['electron', 'electron/*', '**/electron/preload/**', '**/renderer/**', '**/server/**'],
+      'The core host and web mode are plain Node (web mode runs without Electron): no electron, preload, renderer or server imports.',
+    ),
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: restrict(
+      [
+        ...nodeBuiltins,
+        '**/electron/core/**',
+        '**/electron/host/**',
+        '**/electron/main/**',
+        '**/renderer/**',
+        '**/server/**',
+      ],
+      'The sandboxed preload reaches only electron and the contract in shared/.',
+    ),
+  },
+  {
+    files: ['electron/main/**/*.ts'],
+    rules: restrict(
+      ['**/electron/core/**', '**/renderer/**', '**/server/**'],
+      'The main process is a thin shell: the core runs behind electron/host in a worker, never in main.',
+    ),
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
