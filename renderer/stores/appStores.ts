@@ -3,6 +3,7 @@ import { createBalanceStore } from './balanceStore.ts';
 import { createBatchShipStore } from './batchShipStore.ts';
 import { createClockStore } from './clockStore.ts';
 import { createDeskCommands } from './deskCommands.ts';
+import { createDialogStore } from './dialogStore.ts';
 import { createLocaleStore } from './localeStore.ts';
 import { createNavStore } from './navStore.ts';
 import { createOrderDetailStore } from './orderDetailStore.ts';
@@ -25,6 +26,7 @@ export function createAppStores(desk: DeskApi) {
     shippingQueue: createOrderListStore(desk, 'awaiting_shipment'),
     refundQueue: createOrderListStore(desk, 'open_refunds'),
     detail: createOrderDetailStore(desk),
+    dialogs: createDialogStore(),
     batchShip: createBatchShipStore(desk, sync),
     balance: createBalanceStore(desk),
   };

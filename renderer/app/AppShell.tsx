@@ -1,0 +1,122 @@
+import { useEffect } from 'react';
+import { useStore } from 'zustand';
+import { OfflineBanner } from '../components/OfflineBanner.tsx';
+import { OrderDetailPanel } from '../views/orders/OrderDetailPanel.tsx';
+import { RefuseDialog } from '../views/refunds/RefuseDialog.tsx';
+import { BatchShipDialog } from '../views/shipping/BatchShipDialog.tsx';
+import { ShipDialog } from '../views/shipping/ShipDialog.tsx';
+import { focusSearch, isTyping } from './keyboard.ts';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { routesFor } from './routes.ts';
+import { useStores, useTr } from './StoresContext.tsx';
+
+/** Signed-in layout: navigation by role, the offline banner, the view, the detail panel. */
+export function AppShell() {
+  const stores = useStores();
+  const tr = useTr();
+  const user = useStore(stores.session, (s) => s.user);
+  const route = useStore(stores.nav, (s) => s.route);
+  const dialog = useStore(stores.dialogs, (s) => s.dialog);
+  const notice = useStore(stores.dialogs, (s) => s.notice);
+  const status = useStore(stores.sync, (s) => s.status);
+  const rejected = useStore(stores.sync, (s) => s.rejected.length);
+  const routes = routesFor(user?.role);
+  const current = routes.find((r) => r.id === route) ?? routes[0];
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === '/' && !isTyping(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        if (focusSearch()) e.preventDefault();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const View = current?.view;
+  const pendingCount = status?.pendingMutations ?? 0;
+  return (
+    <div className="app">
+      <title>{`${tr.t('app.title')} · ${current ? tr.t(current.labelKey) : ''}`}</title>
+      <a className="skip-link" href="#main">
+        {tr.t('app.skipToMain')}
+      </a>
+      <header className="topbar">
+        <span className="brand">{tr.t('app.title')}</span>
+        <nav aria-label={tr.t('nav.label')}>
+          <ul className="nav">
+            {routes.map((r) => (
+              <li key={r.id}>
+                <button
+                  type="button"
+                  className={`nav-item${r.id === current?.id ? ' active' : ''}`}
+                  aria-current={r.id === current?.id ? 'page' : undefined}
+                  onClick={() => stores.nav.getState().go(r.id)}
+                  data-testid={`nav-${r.id}`}
+                >
+                  {tr.t(r.labelKey)}
+                  {r.showsPending && pendingCount > 0 ? (
+                    <span
+                      className="count"
+                      aria-label={tr.t('sync.pending', { count: pendingCount })}
+                    >
+                      {pendingCount}
+                    </span>
+                  ) : null}
+                  {r.id === 'sync' && rejected > 0 ? (
+                    <span className="count count-bad">{rejected}</span>
+                  ) : null}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <span
+          className="sync-state"
+          data-testid="sync-state"
+          data-state={status?.state ?? 'unknown'}
+        >
+          {status && status.pendingMutations > 0
+            ? tr.t('sync.pending', { count: status.pendingMutations })
+            : status?.state === 'idle'
+              ? tr.t('sync.allSynced')
+              : ''}
+        </span>
+        <LanguageSwitch />
+        <span className="user">
+          {user?.displayName} · {user ? tr.dyn(`role.${user.role}`, user.role) : ''}
+        </span>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => void stores.session.getState().signOut()}
+        >
+          {tr.t('signOut')}
+        </button>
+      </header>
+      <OfflineBanner />
+      <div className="workspace">
+        <main id="main" className="main" tabIndex={-1}>
+          {View ? <View /> : null}
+          <p className="shortcuts muted">{tr.t('shortcuts.title')}</p>
+        </main>
+        <OrderDetailPanel />
+      </div>
+      <div
+        className={`notice${notice ? ` notice-${notice.tone}` : ''}`}
+        role="status"
+        aria-live="polite"
+        data-testid="notice"
+      >
+        {notice?.text ?? ''}
+      </div>
+      {dialog?.kind === 'ship' ? (
+        <ShipDialog key={dialog.orderId} orderId={dialog.orderId} goodsKind={dialog.goodsKind} />
+      ) : null}
+      {dialog?.kind === 'refuse' ? (
+        <RefuseDialog orderId={dialog.orderId} refundId={dialog.refundId} />
+      ) : null}
+      {dialog?.kind === 'batch' ? <BatchShipDialog /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { useEffect, useId, useRef } from 'react';
+import type { ReactNode } from 'react';
+
+/**
+ * A modal on the native <dialog>: the browser traps focus, Esc closes it, and the page behind
+ * is inert, so keyboard and screen-reader users cannot wander out of an unfinished action.
+ */
+export function Modal(props: {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  wide?: boolean;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const { onClose } = props;
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (!dialog.open) dialog.showModal();
+    const cancel = (e: Event) => {
+      e.preventDefault();
+      onClose();
+    };
+    dialog.addEventListener('cancel', cancel);
+    return () => {
+      dialog.removeEventListener('cancel', cancel);
+      if (dialog.open) dialog.close();
+    };
+  }, [onClose]);
+  return (
+    <dialog
+      ref={ref}
+      className={`modal${props.wide ? ' modal-wide' : ''}`}
+      aria-labelledby={titleId}
+    >
+      <h2 id={titleId}>{props.title}</h2>
+      {props.children}
+    </dialog>
+  );
+}

@@ -1,0 +1,27 @@
+import { useStore } from 'zustand';
+import { useStores, useTr } from '../app/StoresContext.tsx';
+
+/** Shown across the top while the desk cannot reach the central server. */
+export function OfflineBanner() {
+  const tr = useTr();
+  const status = useStore(useStores().sync, (s) => s.status);
+  if (!status) return null;
+  if (status.state === 'offline') {
+    return (
+      <div className="banner banner-offline" role="status" data-testid="offline-banner">
+        <strong>{tr.t('offline.banner')}</strong>
+        {status.pendingMutations > 0 ? (
+          <span> · {tr.t('sync.pending', { count: status.pendingMutations })}</span>
+        ) : null}
+      </div>
+    );
+  }
+  if (status.state === 'error') {
+    return (
+      <div className="banner banner-error" role="alert">
+        {tr.t('offline.error', { message: status.message ?? '' })}
+      </div>
+    );
+  }
+  return null;
+}

@@ -1,0 +1,59 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { useStore } from 'zustand';
+import { useStores, useTr } from '../app/StoresContext.tsx';
+import { LanguageSwitch } from '../app/LanguageSwitch.tsx';
+
+export function SignInView() {
+  const stores = useStores();
+  const tr = useTr();
+  const { phase, error } = useStore(stores.session);
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    await stores.session.getState().signIn(username.trim(), password);
+  }
+
+  return (
+    <main className="signin" id="main">
+      <form
+        className="signin-card form"
+        onSubmit={(e) => void submit(e)}
+        aria-labelledby="signin-title"
+      >
+        <h1 id="signin-title">{tr.t('signIn.title')}</h1>
+        <label className="field">
+          <span>{tr.t('signIn.username')}</span>
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+            autoFocus
+          />
+        </label>
+        <label className="field">
+          <span>{tr.t('signIn.password')}</span>
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </label>
+        <p className="error" role="alert">
+          {error ? tr.t('signIn.failed', { message: error }) : ''}
+        </p>
+        <button type="submit" disabled={phase === 'signing_in'}>
+          {phase === 'signing_in' ? tr.t('signIn.busy') : tr.t('signIn.submit')}
+        </button>
+        <LanguageSwitch />
+      </form>
+    </main>
+  );
+}

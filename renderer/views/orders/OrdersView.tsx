@@ -1,0 +1,154 @@
+import { useEffect, useMemo } from 'react';
+import { useStore } from 'zustand';
+import { DAY_MS } from '../../../shared/time.ts';
+import { SEARCH_INPUT_ID } from '../../app/keyboard.ts';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+import { VirtualTable } from '../../components/VirtualTable.tsx';
+import type { OrderStatus } from '../../stores/orderListStore.ts';
+import { orderColumns } from './orderColumns.tsx';
+import { handleRowShortcut } from './rowShortcuts.ts';
+
+const STATUSES: OrderStatus[] = [
+  'awaiting_payment',
+  'funds_held',
+  'shipped',
+  'completed',
+  'closed_unpaid',
+  'refunded',
+  'partially_refunded',
+];
+
+/** A date input's value ("2026-11-26") as local midnight in epoch ms, or null. */
+function dayStart(value: string): number | null {
+  if (!value) return null;
+  const [y, m, d] = value.split('-').map(Number);
+  return new Date(y!, m! - 1, d!).getTime();
+}
+
+function dayValue(ms: number | null): string {
+  if (ms === null) return '';
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Every order of the merchant: search, filters, and the deadline that matters now. */
+export function OrdersView() {
+  const stores = useStores();
+  const tr = useTr();
+  const list = stores.orders;
+  const filters = useStore(list, (s) => s.filters);
+  const total = useStore(list, (s) => s.total);
+  const error = useStore(list, (s) => s.error);
+
+  useEffect(() => {
+    if (list.getState().total === null) void list.getState().setFilters({});
+  }, [list]);
+
+  const columns = useMemo(() => {
+    const c = orderColumns(tr);
+    return [
+      c.orderId!,
+      c.created!,
+      c.buyer!,
+      c.item!,
+      c.amount!,
+      c.status!,
+      c.tracking!,
+      c.deadline!,
+    ];
+  }, [tr]);
+
+  return (
+    <section className="view" aria-labelledby="orders-title">
+      <header className="view-head">
+        <h1 id="orders-title">{tr.t('orders.title')}</h1>
+        <span className="muted" aria-live="polite" data-testid="orders-count">
+          {total === null ? tr.t('orders.loading') : tr.t('orders.count', { count: total })}
+        </span>
+      </header>
+      <div className="filters" role="search">
+        <label className="field grow">
+          <span>{tr.t('search.label')}</span>
+          <input
+            id={SEARCH_INPUT_ID}
+            type="search"
+            value={filters.text}
+            placeholder={tr.t('search.placeholder')}
+            onChange={(e) => void list.getState().setFilters({ text: e.target.value })}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowDown' || e.key === 'Enter') {
+                e.preventDefault();
+                list.getState().select(0);
+                (
+                  document.querySelector('[data-testid="orders-grid"]') as HTMLElement | null
+                )?.focus();
+              }
+            }}
+            autoComplete="off"
+          />
+        </label>
+        <label className="field">
+          <span>{tr.t('filter.status')}</span>
+          <select
+            value={filters.status ?? ''}
+            onChange={(e) =>
+              void list
+                .getState()
+                .setFilters({ status: (e.target.value || null) as OrderStatus | null })
+            }
+          >
+            <option value="">{tr.t('filter.allStatuses')}</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {tr.dyn(`status.${s}`, s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>{tr.t('filter.from')}</span>
+          <input
+            type="date"
+            value={dayValue(filters.fromMs)}
+            onChange={(e) => void list.getState().setFilters({ fromMs: dayStart(e.target.value) })}
+          />
+        </label>
+        <label className="field">
+          <span>{tr.t('filter.to')}</span>
+          <input
+            type="date"
+            value={dayValue(filters.toMs === null ? null : filters.toMs - DAY_MS)}
+            onChange={(e) => {
+              const start = dayStart(e.target.value);
+              void list.getState().setFilters({ toMs: start === null ? null : start + DAY_MS });
+            }}
+          />
+        </label>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            void list.getState().setFilters({ text: '', status: null, fromMs: null, toMs: null })
+          }
+        >
+          {tr.t('filter.clear')}
+        </button>
+      </div>
+      {error ? (
+        <p role="alert" className="error">
+          {tr.t('error.generic', { message: error })}
+        </p>
+      ) : null}
+      <VirtualTable
+        store={list}
+        columns={columns}
+        label={tr.t('orders.title')}
+        emptyText={tr.t('orders.empty')}
+        loadingText={tr.t('a11y.loadingRow')}
+        testId="orders-grid"
+        onOpen={(row) => void stores.detail.getState().open(row.orderId)}
+        onRowKey={(key, row) => handleRowShortcut(stores, key, row)}
+      />
+    </section>
+  );
+}

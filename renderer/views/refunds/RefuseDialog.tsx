@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+import { Modal } from '../../components/Modal.tsx';
+
+/** Refusing a refund needs a reason the buyer (and, if they escalate, an agent) will read. */
+export function RefuseDialog(props: { orderId: string; refundId: string }) {
+  const stores = useStores();
+  const tr = useTr();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const close = () => stores.dialogs.getState().close();
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (reason.trim() === '') {
+      setError(tr.t('refunds.reasonRequired'));
+      return;
+    }
+    setBusy(true);
+    const r = await stores.commands.refuseRefund(props.orderId, props.refundId, reason.trim());
+    setBusy(false);
+    if (!r.ok) {
+      setError(tr.t('error.generic', { message: r.error.message }));
+      return;
+    }
+    stores.dialogs.getState().announce(tr.t('refunds.done', { orderId: props.orderId }), 'ok');
+    close();
+  }
+
+  return (
+    <Modal title={`${tr.t('refunds.refuseSubmit')} · ${props.orderId}`} onClose={close}>
+      <form onSubmit={(e) => void submit(e)} className="form" noValidate>
+        <label className="field">
+          <span>{tr.t('refunds.refuseReason')}</span>
+          <textarea
+            value={reason}
+            maxLength={200}
+            rows={3}
+            onChange={(e) => setReason(e.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby="refuse-error"
+            autoFocus
+            data-testid="refuse-reason"
+          />
+        </label>
+        <p id="refuse-error" className="error" role="alert">
+          {error ?? ''}
+        </p>
+        <div className="actions">
+          <button type="button" className="secondary" onClick={close}>
+            {tr.t('ship.cancel')}
+          </button>
+          <button type="submit" disabled={busy} className="danger" data-testid="refuse-submit">
+            {tr.t('refunds.refuseSubmit')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

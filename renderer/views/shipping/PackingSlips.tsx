@@ -1,0 +1,56 @@
+import { useNow, useTr } from '../../app/StoresContext.tsx';
+import type { OrderRow } from '../../stores/orderListStore.ts';
+
+/**
+ * Packing slips / waybill sheets for the selected orders, one per printed page. Printing uses
+ * the page's own print (the browser's dialog in web mode; in Electron the same dialog offers
+ * "Save as PDF"); the print stylesheet hides everything but these sheets.
+ */
+export function PackingSlips(props: { rows: OrderRow[]; merchantName: string; onBack(): void }) {
+  const tr = useTr();
+  const printedAt = useNow();
+  return (
+    <section className="print-area" aria-label={tr.t('slip.title')}>
+      <div className="actions no-print">
+        <button type="button" className="secondary" onClick={props.onBack}>
+          {tr.t('slip.back')}
+        </button>
+        <button type="button" onClick={() => window.print()} data-testid="slips-print" autoFocus>
+          {tr.t('slip.printNow')}
+        </button>
+      </div>
+      {props.rows.map((r) => (
+        <article key={r.orderId} className="slip" data-testid="packing-slip">
+          <header>
+            <h2>{tr.t('slip.title')}</h2>
+            <p className="slip-from">{props.merchantName}</p>
+            <p className="barcode mono" aria-label={`${tr.t('slip.order')} ${r.orderId}`}>
+              *{r.orderId}*
+            </p>
+          </header>
+          <dl className="slip-fields">
+            <dt>{tr.t('slip.order')}</dt>
+            <dd className="mono">{r.orderId}</dd>
+            <dt>{tr.t('slip.buyer')}</dt>
+            <dd>{r.buyerId}</dd>
+            <dt>{tr.t('slip.item')}</dt>
+            <dd>{r.title}</dd>
+            <dt>{tr.t('slip.qty')}</dt>
+            <dd>{r.quantity}</dd>
+            <dt>{tr.t('slip.amount')}</dt>
+            <dd>{tr.money(r.amountFen, r.currency)}</dd>
+            <dt>{tr.t('detail.goods')}</dt>
+            <dd>{tr.dyn(`goods.${r.goodsKind}`, r.goodsKind)}</dd>
+            {r.deadline ? (
+              <>
+                <dt>{tr.dyn(`deadline.${r.deadline.kind}`, r.deadline.kind)}</dt>
+                <dd>{tr.date(r.deadline.at)}</dd>
+              </>
+            ) : null}
+          </dl>
+          <footer className="muted">{tr.t('slip.printed', { time: tr.date(printedAt) })}</footer>
+        </article>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { useStore } from 'zustand';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+
+/**
+ * Actions that were refused: by the desk at once, or by the central server after sync (these
+ * arrive through `sync.status`; the core keeps the full issue records). Each says what was
+ * tried, why it was refused, and offers the order or an acknowledgement.
+ */
+export function SyncIssuesView() {
+  const stores = useStores();
+  const tr = useTr();
+  const { rejected, status, pending } = useStore(stores.sync);
+  return (
+    <section className="view view-scroll" aria-labelledby="sync-title">
+      <header className="view-head">
+        <h1 id="sync-title">{tr.t('sync.issues.title')}</h1>
+        <span className="muted" data-testid="sync-summary">
+          {status && status.pendingMutations > 0
+            ? tr.t('sync.pending', { count: status.pendingMutations })
+            : tr.t('sync.allSynced')}
+          {status?.lastSyncedAt
+            ? ` · ${tr.t('sync.lastSynced', { time: tr.date(status.lastSyncedAt) })}`
+            : ''}
+        </span>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void stores.sync.getState().syncNow()}
+        >
+          {tr.t('sync.syncNow')}
+        </button>
+      </header>
+      {status?.message ? <p className="muted">{status.message}</p> : null}
+      {pending.length > 0 ? (
+        <ul className="pending-list" aria-label={tr.t('pending.badge')}>
+          {pending.map((p) => (
+            <li key={p.commandId}>
+              <span className="badge badge-pending">{tr.t('pending.badge')}</span>{' '}
+              <span className="mono">{p.orderId}</span> {p.method} · {tr.date(p.at)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <p>{tr.t('sync.issues.intro')}</p>
+      {rejected.length === 0 ? (
+        <p className="muted">{tr.t('sync.issues.none')}</p>
+      ) : (
+        <ul className="issues" data-testid="sync-issues">
+          {rejected.map((r) => (
+            <li key={r.commandId} className="issue">
+              <div>
+                <strong className="mono">{r.orderId}</strong> · {r.method} · {tr.date(r.at)}
+              </div>
+              <div className="error">
+                {r.code}: {r.message}
+              </div>
+              <div className="actions">
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() => void stores.detail.getState().open(r.orderId)}
+                >
+                  {tr.t('sync.issues.open')}
+                </button>
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => stores.sync.getState().acknowledge(r.commandId)}
+                >
+                  {tr.t('sync.issues.acknowledge')}
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

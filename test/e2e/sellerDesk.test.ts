@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startWebServer } from '../../electron/web/webServer.ts';
+import type { WebServer } from '../../electron/web/webServer.ts';
+import { buildRenderer } from '../../scripts/buildApp.mjs';
+import { startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
+import { axeViolations, screenshot, signIn } from './sellerHarness.ts';
+import { launchChromium } from './shellBrowser.ts';
+
+/**
+ * The seller desk end to end in Debian's Chromium, against web mode over a real desk core with
+ * the demo data: sign in, find by tracking number, ship one, batch-ship a CSV with bad rows,
+ * answer a refund, check the balance, all by keyboard where a seller would use it, with axe
+ * checking each main view. Screenshots land in test-results/screenshots/.
+ */
+const outDir = mkdtempSync(join(tmpdir(), 'seller-renderer-'));
+const fixture = startDemoHost();
+let web: WebServer;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+before(async () => {
+  await buildRenderer(outDir);
+  web = await startWebServer({ host: fixture.host, rendererDir: outDir });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+});
+after(async () => {
+  await browser?.close();
+  await web?.close();
+  await fixture.cleanup();
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+async function orderStatus(orderId: string): Promise<string> {
+  const r = await fixture.host.call('orders.get', { orderId });
+  return unwrap<{ order: { status: string } }>(r).order.status;
+}
+
+async function noSeriousAxe(view: string): Promise<void> {
+  assert.deepEqual(await axeViolations(page), [], `axe on ${view}`);
+}
+
+test('a seller signs in (zh-CN by default) and switches the desk to English', async () => {
+  await page.goto(web.url);
+  await page.getByRole('heading', { name: '登录担保交易工作台' }).waitFor();
+  await screenshot(page, '01-sign-in');
+  await noSeriousAxe('sign-in');
+  await signIn(page, 'seller', 'demo-seller');
+  await page.getByTestId('orders-count').filter({ hasText: '共 6 笔订单' }).waitFor();
+  await screenshot(page, '02-orders-zh-CN');
+  await page.getByTestId('language').first().selectOption('en');
+  await page.getByTestId('orders-count').filter({ hasText: '6 orders' }).waitFor();
+  // Money is formatted by Intl for CNY in the chosen locale.
+  await page
+    .getByRole('gridcell', { name: 'CN¥299.00' })
+    .or(page.getByRole('gridcell', { name: '¥299.00' }))
+    .first()
+    .waitFor();
+  await noSeriousAxe('orders');
+});
+
+test('"/" jumps to search and a tracking number finds its order', async () => {
+  await page.locator('body').click();
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'view-search');
+  await page.keyboard.type('SF1004');
+  await page
+    .getByTestId('orders-count')
+    .filter({ hasText: /^1 orders$/ })
+    .waitFor();
+  const rows = page.locator('[data-testid="orders-grid"] [role="row"][data-order-id]');
+  assert.deepEqual(
+    await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-order-id'))),
+    ['DEMO-1004'],
+  );
+  await screenshot(page, '03-search-by-tracking');
+  // Enter opens the order: timeline with actors, postings, what happens if nothing is done.
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  const detail = page.getByTestId('order-detail');
+  await detail.getByRole('heading', { name: 'Order DEMO-1004' }).waitFor();
+  await detail.getByText('If the buyer does nothing, receipt is confirmed automatically').waitFor();
+  assert.ok((await detail.getByTestId('detail-timeline-list').locator('li').count()) >= 3);
+  await screenshot(page, '04-order-detail');
+  await noSeriousAxe('order detail');
+  await detail.getByRole('button', { name: 'Close' }).click();
+});
+
+test('a seller ships an order from the keyboard; a malformed tracking number is refused first', async () => {
+  await page.keyboard.press('/');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('DEMO-1001');
+  await page
+    .getByTestId('orders-count')
+    .filter({ hasText: /^1 orders$/ })
+    .waitFor();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('s');
+  const dialog = page.getByRole('dialog', { name: 'Ship order DEMO-1001' });
+  await dialog.waitFor();
+  await dialog.getByTestId('ship-carrier').selectOption('sf');
+  await dialog.getByTestId('ship-tracking').fill('YT1234567890123');
+  await dialog.getByTestId('ship-submit').click();
+  await dialog.getByText('Tracking number does not match the carrier format').waitFor();
+  await screenshot(page, '05-ship-dialog-invalid');
+  await noSeriousAxe('ship dialog');
+  assert.equal(await orderStatus('DEMO-1001'), 'funds_held');
+  await dialog.getByTestId('ship-tracking').fill('SF 1234 5678 90123');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('notice').filter({ hasText: 'Order DEMO-1001 shipped.' }).waitFor();
+  assert.equal(await orderStatus('DEMO-1001'), 'shipped');
+  await page.locator('[data-order-id="DEMO-1001"]').getByText('SF1234567890123').waitFor();
+});
+
+test('a CSV with two bad rows shows why, and only the good rows are shipped', async () => {
+  await page.getByTestId('nav-shipping').click();
+  await page
+    .getByTestId('shipping-count')
+    .filter({ hasText: /orders to ship/ })
+    .waitFor();
+  await screenshot(page, '06-shipping-queue');
+  await noSeriousAxe('shipping');
+  await page.getByTestId('open-batch').click();
+  const csv = [
+    'order_id,carrier,tracking_no',
+    'DEMO-1002,sf,SF2222333344445',
+    'DEMO-1006,yto,SF2222333344446',
+    'DEMO-1005,sf,SF2222333344447',
+    'DEMO-1003,digital,CARD-2026-0001',
+  ].join('\n');
+  await page.getByTestId('batch-text').fill(csv);
+  await page.getByTestId('batch-preview').click();
+  await page
+    .getByTestId('batch-summary')
+    .filter({ hasText: '2 rows ready, 2 rows with problems' })
+    .waitFor();
+  const table = page.getByTestId('batch-preview-table');
+  await table.locator('tr[data-line="3"]').getByText('does not match the carrier format').waitFor();
+  await table.locator('tr[data-line="4"]').getByText('cannot be shipped now').waitFor();
+  await screenshot(page, '07-batch-preview');
+  await noSeriousAxe('batch preview');
+  // The preview changed nothing.
+  assert.equal(await orderStatus('DEMO-1002'), 'funds_held');
+  await page.getByTestId('batch-apply').click();
+  await page
+    .getByTestId('batch-result')
+    .filter({ hasText: '2 orders shipped, 0 refused.' })
+    .waitFor();
+  assert.equal(await orderStatus('DEMO-1002'), 'shipped');
+  assert.equal(await orderStatus('DEMO-1003'), 'shipped');
+  assert.equal(await orderStatus('DEMO-1006'), 'funds_held');
+  assert.equal(await orderStatus('DEMO-1005'), 'awaiting_payment');
+  await page.getByRole('button', { name: 'Close' }).click();
+});
+
+test('packing slips are laid out one per selected order for printing', async () => {
+  await page.getByTestId('shipping-count').waitFor();
+  const boxes = page.getByTestId('shipping-grid').getByRole('checkbox');
+  await boxes.first().waitFor();
+  await boxes.first().check();
+  await page.getByTestId('print-slips').click();
+  assert.equal(await page.getByTestId('packing-slip').count(), 1);
+  await screenshot(page, '08-packing-slip');
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.getByTestId('nav-orders').isVisible(), false);
+  await page.emulateMedia({ media: 'screen' });
+  await page.getByRole('button', { name: 'Back to the queue' }).click();
+});
+
+test('a seller refuses a refund with a reason from the refund queue', async () => {
+  await page.getByTestId('nav-refunds').click();
+  await page.getByTestId('refunds-count').filter({ hasText: '1 open requests' }).waitFor();
+  await screenshot(page, '09-refunds');
+  await noSeriousAxe('refunds');
+  await page.getByTestId('refunds-grid').focus();
+  await page.keyboard.press('r');
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('refuse-submit').click();
+  await dialog.getByText('Give a reason the buyer will see.').waitFor();
+  await dialog.getByTestId('refuse-reason').fill('Goods were delivered as described.');
+  await dialog.getByTestId('refuse-submit').click();
+  await page.getByTestId('refunds-count').filter({ hasText: '0 open requests' }).waitFor();
+  const r = unwrap<{ order: { refunds: { status: string; refuseReason: string }[] } }>(
+    await fixture.host.call('orders.get', { orderId: 'DEMO-1006' }),
+  );
+  assert.equal(r.order.refunds[0]!.status, 'refused');
+  assert.equal(r.order.refunds[0]!.refuseReason, 'Goods were delivered as described.');
+});
+
+test('the balance view shows held and deposit figures, the chart and the ledger', async () => {
+  await page.getByTestId('nav-balance').click();
+  await page.getByTestId('figure-deposit').filter({ hasText: '10,000.00' }).waitFor();
+  await page.getByTestId('balance-chart').waitFor();
+  assert.ok((await page.getByTestId('ledger-table').locator('tbody tr').count()) >= 1);
+  await screenshot(page, '10-balance');
+  await noSeriousAxe('balance');
+  await page.getByTestId('nav-sync').click();
+  await screenshot(page, '11-sync');
+  await noSeriousAxe('sync');
+  assert.deepEqual(problems, []);
+});
