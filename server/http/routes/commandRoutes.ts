@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { DeskError } from '../../../shared/errors.ts';
 import type { Actor, EscrowCommand } from '../../../shared/escrow/types.ts';
 import { uuidv7 } from '../../../shared/ids.ts';
+import { sha256Hex } from '../../common/canonicalJson.ts';
 import { evidenceRefsOf } from '../../evidence/evidenceStore.ts';
 import { readOrder } from '../../escrow/orderRows.ts';
 import { runCommand } from '../../escrow/runCommand.ts';
@@ -38,7 +39,8 @@ interface CommandRoute<S extends z.ZodType> {
     ids: Ids;
     body: z.infer<S>;
     ctx: ServerContext;
-    now: number;
+    /** A fresh id for what the command creates (order, refund, claim); see newIdFor. */
+    newId: string;
   }) => Promise<EscrowCommand> | EscrowCommand;
 }
 
@@ -54,6 +56,17 @@ function commandIdFor(req: FastifyRequest, actor: Actor, now: number): string {
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))
     throw new DeskError('invalid_input', 'Idempotency-Key must be a UUID');
   return `http:${actor.userId}:${key.toLowerCase()}`;
+}
+
+/**
+ * Ids the server chooses for what a command creates. Under an Idempotency-Key the id is derived
+ * from the key, so a retried request carries the same command and replays instead of
+ * conflicting; without a key it is a fresh UUIDv7.
+ */
+function newIdFor(commandId: string, now: number): string {
+  if (!commandId.startsWith('http:')) return uuidv7(now);
+  const h = sha256Hex(commandId);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 async function merchantFeeBps(ctx: ServerContext, merchantId: string): Promise<number> {
@@ -78,9 +91,9 @@ def({
   roles: 'buyer',
   body: createOrderBody,
   created: true,
-  build: async ({ actor, body, ctx, now }) => ({
+  build: async ({ actor, body, ctx, newId }) => ({
     type: 'create_order',
-    orderId: body.orderId ?? uuidv7(now),
+    orderId: body.orderId ?? newId,
     merchantId: body.merchantId,
     buyerId: actor.userId,
     currency: body.currency,
@@ -117,10 +130,10 @@ def({
   roles: 'buyer',
   body: requestRefundBody,
   created: true,
-  build: ({ ids, body, now }) => ({
+  build: ({ ids, body, newId }) => ({
     type: 'request_refund',
     orderId: ids.orderId,
-    refundId: body.refundId ?? uuidv7(now),
+    refundId: body.refundId ?? newId,
     kind: body.kind,
     amountFen: body.amountFen,
     reason: body.reason,
@@ -199,10 +212,10 @@ def({
   roles: 'buyer',
   body: fileClaimBody,
   created: true,
-  build: async ({ actor, ids, body, ctx, now }) => ({
+  build: async ({ actor, ids, body, ctx, newId }) => ({
     type: 'file_claim',
     orderId: ids.orderId,
-    claimId: body.claimId ?? uuidv7(now),
+    claimId: body.claimId ?? newId,
     amountFen: body.amountFen,
     reason: body.reason,
     evidence: await evidenceRefsOf(ctx.db, actor.userId, body.evidence),
@@ -310,7 +323,7 @@ async function handleCommand(
     refundId: params.refundId ?? '',
     claimId: params.claimId ?? '',
   };
-  const command = await route.build({ actor, ids, body, ctx, now });
+  const command = await route.build({ actor, ids, body, ctx, newId: newIdFor(commandId, now) });
   const outcome = await runCommand(ctx.db, { commandId, actor, command }, ctx.clock, ctx.policy);
   if (!outcome.ok) return sendError(ctx, reply, outcome.error.code, outcome.error.message);
   if (!outcome.replayed) ctx.metrics.commandsApplied.inc({ type: command.type });
