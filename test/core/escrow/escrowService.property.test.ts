@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { createEscrowService } from '../../../electron/core/escrow/escrowService.ts';
-import type { EscrowService } from '../../../electron/core/escrow/escrowService.ts';
+import type { ApplyValue, EscrowService } from '../../../electron/core/escrow/escrowService.ts';
+import type { Result } from '../../../shared/errors.ts';
 import { verifyLedger } from '../../../electron/core/ledger/verifyLedger.ts';
 import { openDatabase } from '../../../electron/core/store/openDatabase.ts';
 import type { Db } from '../../../electron/core/store/openDatabase.ts';
@@ -406,41 +407,52 @@ test(`random command sequences keep the ledger verified and money conserved (see
             ).ok,
           );
           fundedFen += 3_000;
+          const accepted = new Map<string, Result<ApplyValue>>();
           for (const [k, s] of steps.entries()) {
             const where = `step ${k} ${JSON.stringify(s)}`;
             if (s.t === 'clock') world.now += s.ms;
             else if (s.t === 'timers') {
-              for (const r of svc.advanceTimers(world.now))
+              for (const r of svc.advanceTimers(world.now)) {
+                tally(r.result);
                 assert.ok(
                   r.result.ok || r.result.error.code === 'guarantee_fund_insufficient',
                   where,
                 );
+              }
             } else if (s.t === 'replay') {
-              const e = world.sent[s.pick % Math.max(1, world.sent.length)];
-              if (!e) continue;
+              // Only accepted commands are recorded; a rejected one may rightly pass later.
+              const ids = [...accepted.keys()];
+              const id = ids[s.pick % Math.max(1, ids.length)];
+              const e = id === undefined ? undefined : world.sent.find((x) => x.commandId === id);
+              if (!e || id === undefined) continue;
               const before = rowCounts(db);
-              svc.apply(e, world.now);
+              const again = svc.apply(e, world.now);
+              assert.deepEqual(again, accepted.get(id), `a retry got another answer at ${where}`);
               assert.deepEqual(
                 rowCounts(db),
                 before,
                 `a retried command wrote something at ${where}`,
               );
             } else if (s.t === 'batch') {
-              const results = svc.applyBatch(
-                s.items.map((c) => world.envelope(c)),
-                world.now,
-              );
+              const envelopes = s.items.map((c) => world.envelope(c));
+              const results = svc.applyBatch(envelopes, world.now);
               assert.equal(results.length, s.items.length);
-              for (const r of results)
-                if (r.ok) applied++;
-                else rejected++;
+              results.forEach((r, i) => {
+                tally(r);
+                if (r.ok) {
+                  applied++;
+                  accepted.set(envelopes[i]!.commandId, r);
+                } else rejected++;
+              });
             } else {
               const e = world.envelope(s);
               const before = rowCounts(db);
               const r = svc.apply(e, world.now);
               tally(r);
-              if (r.ok) applied++;
-              else {
+              if (r.ok) {
+                applied++;
+                accepted.set(e.commandId, r);
+              } else {
                 rejected++;
                 assert.deepEqual(
                   rowCounts(db),
