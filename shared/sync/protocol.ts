@@ -130,8 +130,3 @@ export const chainResponseSchema = z.object({
   head: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type ChainResponse = z.output<typeof chainResponseSchema>;
-
-/** Parses a pull response and narrows orders to the domain type the schema mirrors. */
-export function parsePullResponse(value: unknown): PullResponse {
-  return pullResponseSchema.parse(value) as PullResponse;
-}

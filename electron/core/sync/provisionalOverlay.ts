@@ -83,9 +83,18 @@ export function createProvisionalOverlay(
     if (state) putOrder.run(orderId, JSON.stringify(state), pending.length);
   }
 
+  // Orders with something to replay or something to clear; every other order's overlay is
+  // empty and stays so, which keeps a 100,000-order bootstrap page from touching these tables.
+  const withOverlay = db.prepare<[], { order_id: string }>(
+    'SELECT order_id FROM sync_outbox UNION SELECT order_id FROM sync_provisional_orders',
+  );
+
   return {
     rebuild(orderIds, nowMs) {
-      for (const id of new Set(orderIds)) rebuildOne(id, nowMs);
+      const ids = new Set(orderIds);
+      if (ids.size === 0) return;
+      const candidates = new Set(withOverlay.all().map((r) => r.order_id));
+      for (const id of ids) if (candidates.has(id)) rebuildOne(id, nowMs);
     },
     displayedOrder(orderId) {
       const p = provisional.get(orderId);

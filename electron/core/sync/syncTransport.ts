@@ -1,9 +1,6 @@
 import type { ErrorCode } from '../../../shared/errors.ts';
-import {
-  chainResponseSchema,
-  parsePullResponse,
-  pushResponseSchema,
-} from '../../../shared/sync/protocol.ts';
+import { parsePullResponse } from '../../../shared/sync/parsePullResponse.ts';
+import { chainResponseSchema, pushResponseSchema } from '../../../shared/sync/protocol.ts';
 import type {
   ChainResponse,
   PullRequest,

@@ -1,0 +1,90 @@
+import { orderStatusField } from '../contract/fields.ts';
+import { DeskError } from '../errors.ts';
+import type { OrderState } from '../escrow/types.ts';
+import { isCurrency } from '../money.ts';
+import { rejectionChangeSchema } from './protocol.ts';
+import type { Change, PullResponse, SyncedTxn } from './protocol.ts';
+
+/**
+ * Parses a pull answer. The envelope and rejections go through the zod schemas; orders and
+ * journal rows, which a bootstrap brings by the hundred thousand, get a structural check of the
+ * fields the desk stores, indexes and sums instead of a full schema walk (measured at ~100 µs an
+ * order, which alone would blow the bootstrap budget). Journal rows must balance, so a corrupt
+ * row can never move the replica's balances. Anything odd throws `invalid_input`.
+ */
+const HASH = /^[0-9a-f]{64}$/;
+const STATUSES = new Set<string>(orderStatusField.options);
+
+function bad(message: string): never {
+  throw new DeskError('invalid_input', `pull answer: ${message}`);
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+const isStr = (v: unknown, max = 200): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= max;
+
+function checkOrder(o: unknown): OrderState {
+  if (typeof o !== 'object' || o === null) bad('order is not an object');
+  const s = o as Record<string, unknown>;
+  if (!isStr(s.orderId, 80) || !isStr(s.merchantId, 80) || !isStr(s.buyerId, 80))
+    bad('order ids missing');
+  if (typeof s.status !== 'string' || !STATUSES.has(s.status)) bad(`order ${s.orderId} status`);
+  if (!isCurrency(s.currency)) bad(`order ${s.orderId} currency`);
+  for (const k of [
+    'version',
+    'createdAt',
+    'amountFen',
+    'heldFen',
+    'releasedFen',
+    'feeFen',
+    'refundedFen',
+    'compensatedFen',
+  ]) {
+    if (!isInt(s[k]) || (s[k] as number) < 0) bad(`order ${s.orderId} ${k}`);
+  }
+  if (!Array.isArray(s.refunds) || !Array.isArray(s.claims)) bad(`order ${s.orderId} lists`);
+  return o as OrderState;
+}
+
+function checkTxn(t: unknown): SyncedTxn {
+  if (typeof t !== 'object' || t === null) bad('ledger_txn is not an object');
+  const x = t as Record<string, unknown>;
+  if (!isInt(x.seq) || x.seq < 1) bad('txn seq');
+  if (!isStr(x.txnId, 100) || !isStr(x.kind, 40) || !isInt(x.at)) bad(`txn ${x.seq} fields`);
+  if (!isCurrency(x.currency)) bad(`txn ${x.seq} currency`);
+  if (x.orderId !== null && !isStr(x.orderId, 80)) bad(`txn ${x.seq} orderId`);
+  if (typeof x.hash !== 'string' || !HASH.test(x.hash)) bad(`txn ${x.seq} hash`);
+  if (!Array.isArray(x.legs) || x.legs.length < 2) bad(`txn ${x.seq} legs`);
+  let sum = 0;
+  for (const leg of x.legs as unknown[]) {
+    const l = leg as Record<string, unknown> | null;
+    if (!l || !isStr(l.account) || !isInt(l.amountFen) || l.amountFen === 0)
+      bad(`txn ${x.seq} leg`);
+    sum += l.amountFen as number;
+  }
+  if (sum !== 0) bad(`txn ${x.seq} does not balance`);
+  return t as SyncedTxn;
+}
+
+export function parsePullResponse(value: unknown): PullResponse {
+  if (typeof value !== 'object' || value === null) bad('not an object');
+  const v = value as Record<string, unknown>;
+  if (!isStr(v.cookie, 300)) bad('cookie');
+  if (!isInt(v.lastMutationId) || v.lastMutationId < 0) bad('lastMutationId');
+  if (typeof v.more !== 'boolean') bad('more');
+  if (!Array.isArray(v.changes)) bad('changes');
+  const changes: Change[] = [];
+  for (const c of v.changes as unknown[]) {
+    const kind = (c as { kind?: unknown } | null)?.kind;
+    if (kind === 'order')
+      changes.push({ kind, order: checkOrder((c as { order: unknown }).order) });
+    else if (kind === 'ledger_txn')
+      changes.push({ kind, txn: checkTxn((c as { txn: unknown }).txn) });
+    else if (kind === 'rejection') {
+      const r = rejectionChangeSchema.safeParse(c);
+      if (!r.success) bad('rejection change');
+      changes.push(r.data);
+    } else bad(`unknown change kind ${String(kind)}`);
+  }
+  return { cookie: v.cookie, lastMutationId: v.lastMutationId, more: v.more, changes };
+}
