@@ -53,6 +53,8 @@ const rendererDir = join(here, '..', 'renderer');
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
+// A separate profile for tests and side-by-side runs; set before anything reads userData.
+if (process.env.ESCROW_DESK_USER_DATA) app.setPath('userData', process.env.ESCROW_DESK_USER_DATA);
 app.setAppLogsPath();
 crashReporter.start({ uploadToServer: false });
 

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { _electron } from 'playwright-core';
+import { ROOT, buildElectron, buildRenderer } from '../../scripts/buildApp.mjs';
+import { electronSqliteBinding, installedElectron } from '../../scripts/electronRuntime.mjs';
+
+test('in Electron a seller signs in, opens an order and ships it', async (t) => {
+  const exe = installedElectron();
+  if (!exe) {
+    t.skip(
+      'no Electron runtime installed: node_modules/electron has no binary (it cannot be downloaded here)',
+    );
+    return;
+  }
+  await buildRenderer();
+  await buildElectron();
+  const binding = await electronSqliteBinding();
+  const userData = mkdtempSync(join(tmpdir(), 'desk-electron-'));
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && k !== 'ESCROW_DESK_SERVER_URL') env[k] = v;
+  const app = await _electron.launch({
+    executablePath: exe,
+    args: [join(ROOT, 'dist/electron/main.cjs')],
+    env: { ...env, ESCROW_DESK_NATIVE_BINDING: binding, ESCROW_DESK_USER_DATA: userData },
+  });
+  try {
+    const page = await app.firstWindow();
+    assert.match(page.url(), /^app:\/\/desk\//);
+    // The page sees the contract and nothing of Node or IPC.
+    const surface = await page.evaluate(() => ({
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (window as unknown as { process?: unknown }).process,
+      desk: Object.keys(window.desk ?? {}).sort(),
+    }));
+    assert.equal(surface.require, 'undefined');
+    assert.equal(surface.process, 'undefined');
+    assert.ok(surface.desk.includes('orders') && surface.desk.includes('subscribe'));
+
+    await page.getByLabel('用户名 / Username').fill('seller');
+    await page.getByLabel('密码 / Password').fill('demo-seller');
+    await page.getByRole('button', { name: '登录 / Sign in' }).click();
+    await page.getByTestId('open-DEMO-1001').click();
+    const status = page.getByTestId('order-status');
+    await status.filter({ hasText: 'funds_held' }).waitFor();
+    await page.getByLabel('承运商 / Carrier').selectOption('sf');
+    await page.getByLabel('运单号 / Tracking no.').fill('SF202611260002');
+    await page.getByRole('button', { name: '发货 / Ship' }).click();
+    await status.filter({ hasText: 'shipped' }).waitFor();
+
+    // A foreign navigation is refused by the shell.
+    await page.evaluate(() => {
+      location.href = 'https://evil.example/';
+    });
+    await page.waitForTimeout(500);
+    assert.match(page.url(), /^app:\/\/desk\//);
+  } finally {
+    await app.close();
+    rmSync(userData, { recursive: true, force: true });
+  }
+});
