@@ -45,7 +45,8 @@ export function safeStorageVault(
     secretStoreUsable(
       platform,
       storage.isEncryptionAvailable(),
-      storage.getSelectedStorageBackend?.() ?? (platform === 'linux' ? null : 'os'),
+      // getSelectedStorageBackend is Linux-only in Electron; elsewhere the OS store is built in.
+      platform === 'linux' ? (storage.getSelectedStorageBackend?.() ?? null) : 'os',
     );
   return {
     save(token) {
