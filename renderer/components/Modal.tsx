@@ -13,21 +13,25 @@ export function Modal(props: {
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const { onClose } = props;
+  // The latest onClose, without reopening the dialog (and moving focus) on every render.
+  const onCloseRef = useRef(props.onClose);
+  useEffect(() => {
+    onCloseRef.current = props.onClose;
+  });
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (!dialog.open) dialog.showModal();
     const cancel = (e: Event) => {
       e.preventDefault();
-      onClose();
+      onCloseRef.current();
     };
     dialog.addEventListener('cancel', cancel);
     return () => {
       dialog.removeEventListener('cancel', cancel);
       if (dialog.open) dialog.close();
     };
-  }, [onClose]);
+  }, []);
   return (
     <dialog
       ref={ref}

@@ -31,7 +31,14 @@ before(async () => {
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
+    // Failed loads are reported by URL below, where the browser's own favicon probe is known.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
+      problems.push(m.text());
+    }
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico'))
+      problems.push(`${r.status()} ${r.url()}`);
   });
 });
 after(async () => {
