@@ -33,7 +33,7 @@ export function AuditTrail({ detail }: { detail: CaseDetail }) {
   }, [desk, claimId, rows]);
 
   return (
-    <section className="card" aria-labelledby="audit-title">
+    <section className="card wide" aria-labelledby="audit-title">
       <h2 id="audit-title">{dt('case.audit')}</h2>
       {chain ? (
         <p className={chain.ok ? 'ok' : 'bad'} data-testid="audit-chain" data-ok={chain.ok}>

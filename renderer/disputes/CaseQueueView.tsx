@@ -6,6 +6,7 @@ import { useTr } from '../app/StoresContext.tsx';
 import { CaseView } from './CaseView.tsx';
 import type { CaseSummary } from './disputeStores.ts';
 import { useDisputeStores, useDt } from './useDispute.ts';
+import './disputes.css';
 
 const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 

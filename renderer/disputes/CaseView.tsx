@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useStores, useTr } from '../app/StoresContext.tsx';
 import { AuditTrail } from './AuditTrail.tsx';
@@ -14,16 +14,33 @@ export function CaseView() {
   const dt = useDt();
   const { kase } = useDisputeStores();
   const { detail, error, loading, claimId } = useStore(kase);
+  const { desk } = useStores();
+  const orderId = detail?.order.orderId;
+  // A decision reaches the server through sync, and other agents act on the same case: reload
+  // when the desk reports the order changed, and every few seconds while the case is open.
+  useEffect(() => {
+    if (!orderId) return;
+    const off = desk.subscribe('orders.changed', (p) => {
+      if (p.orderIds.includes(orderId)) void kase.getState().reload();
+    });
+    const timer = setInterval(() => void kase.getState().reload(), 4000);
+    return () => {
+      off();
+      clearInterval(timer);
+    };
+  }, [desk, kase, orderId]);
   return (
     <section className="view disputes case" aria-labelledby="case-title" data-testid="case-view">
-      <button
-        type="button"
-        className="secondary small"
-        onClick={() => kase.getState().close()}
-        data-testid="case-back"
-      >
-        {dt('case.back')}
-      </button>
+      <div>
+        <button
+          type="button"
+          className="secondary small back"
+          onClick={() => kase.getState().close()}
+          data-testid="case-back"
+        >
+          {dt('case.back')}
+        </button>
+      </div>
       <h1 id="case-title">{dt('case.title', { claimId: claimId ?? '' })}</h1>
       {error ? (
         <p role="alert" className="bad">
@@ -135,7 +152,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
 
       <DecisionPanel detail={detail} />
 
-      <section className="card" aria-labelledby="postings-title">
+      <section className="card wide" aria-labelledby="postings-title">
         <h2 id="postings-title">{dt('case.postings')}</h2>
         <table className="table compact" data-testid="case-postings">
           <tbody>

@@ -64,7 +64,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
         <h2 id="decision-title">{dt('decision.title')}</h2>
         <p>
           {dt('decision.done', {
-            status: claim.status,
+            status: dt(claim.status === 'approved' ? 'decision.approved' : 'decision.rejected'),
             paid: tr.money(claim.paidFen),
             source: claim.source ? dt(`source.${claim.source}`) : '—',
             agents: claim.decidedBy.join(', '),

@@ -3,6 +3,7 @@ import type { MethodOutput } from '../../shared/contract/types.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
 import { useStores, useTr } from '../app/StoresContext.tsx';
 import { useDt } from './useDispute.ts';
+import './disputes.css';
 
 type Metrics = MethodOutput<'disputes.metrics'>;
 
@@ -37,17 +38,11 @@ function BarChart(props: {
     <figure className="chart">
       <figcaption>{props.title}</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title} data-testid={props.testId}>
-        {[0, 0.5, 1].map((f) => (
-          <g key={f}>
-            <line
-              x1={PAD.left}
-              x2={W - PAD.right}
-              y1={y(max * f)}
-              y2={y(max * f)}
-              className="chart-grid"
-            />
-            <text x={PAD.left - 6} y={y(max * f) + 4} textAnchor="end" className="chart-label">
-              {props.format(Math.round(max * f))}
+        {[...new Set([0, 0.5, 1].map((f) => Math.round(max * f)))].map((v) => (
+          <g key={v}>
+            <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="chart-grid" />
+            <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end" className="chart-label">
+              {props.format(v)}
             </text>
           </g>
         ))}

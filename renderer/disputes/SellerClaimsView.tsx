@@ -6,6 +6,7 @@ import { Countdown } from '../components/Countdown.tsx';
 import { useStores, useTr } from '../app/StoresContext.tsx';
 import { bytesBase64 } from './disputeStores.ts';
 import { useDt } from './useDispute.ts';
+import './disputes.css';
 
 type SellerClaim = MethodOutput<'disputes.sellerClaims'>['claims'][number];
 

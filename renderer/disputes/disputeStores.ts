@@ -133,9 +133,12 @@ export function createCaseStore(desk: DeskApi, onChanged: () => void) {
       // Decisions are escrow commands: the desk's core applies them and sync carries them to
       // the server, whose rules (maker-checker included) have the last word.
       decide: (input) =>
-        act(() => desk.claims.decide({ commandId: uuidv7(), ...ids(), ...input }), ''),
+        act(() => desk.claims.decide({ commandId: uuidv7(), ...ids(), ...input }), 'decision'),
       secondApproval: (approve, note) =>
-        act(() => desk.claims.secondApproval({ commandId: uuidv7(), ...ids(), approve, note }), ''),
+        act(
+          () => desk.claims.secondApproval({ commandId: uuidv7(), ...ids(), approve, note }),
+          'decision',
+        ),
     };
   });
 }

@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { createDeskHost } from '../../electron/host/deskHost.ts';
+import type { DeskHost } from '../../electron/host/deskHost.ts';
+import { serverAuthenticator } from '../../electron/host/serverAuthenticator.ts';
+import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
+import { startWebServer } from '../../electron/web/webServer.ts';
+import type { WebServer } from '../../electron/web/webServer.ts';
+import { buildRenderer } from '../../scripts/buildApp.mjs';
+import {
+  balanceOf,
+  paidOrder,
+  PASSWORD,
+  startDisputeServer,
+} from '../disputes/disputeTestServer.ts';
+import type { DisputeTestServer } from '../disputes/disputeTestServer.ts';
+import { makePng } from '../disputes/pngImage.ts';
+import { SCREENSHOT_DIR } from './sellerHarness.ts';
+import { launchChromium } from './shellBrowser.ts';
+
+/**
+ * The dispute desk in Debian's Chromium: two senior agents' desks in web mode, each signed in
+ * to the real central API on PostgreSQL. One agent works a case from the queue to an approval
+ * above the threshold; the desk does not let them check it themselves; the other senior agent
+ * gives the second approval, and the case shows the fund's payout and the seller's recovery.
+ * Screenshots land in test-results/screenshots/.
+ */
+
+const SCHEMA = 'test_e2e_disputes';
+const WORKER = new URL('../../electron/host/coreWorker.ts', import.meta.url);
+const outDir = mkdtempSync(join(tmpdir(), 'disputes-renderer-'));
+const dataDir = mkdtempSync(join(tmpdir(), 'disputes-desks-'));
+let t: DisputeTestServer;
+let browser: Browser;
+const desks: { host: DeskHost; web: WebServer }[] = [];
+const problems: string[] = [];
+const AMOUNT_FEN = 800_000;
+let orderId: string;
+
+// An open, empty box in brown on white: what the buyer photographed.
+const PNG = makePng(96, 64, (x, y) =>
+  x > 20 && x < 76 && y > 16 && y < 56 && (x < 24 || x > 72 || y > 52 || y < 20)
+    ? [139, 94, 52]
+    : [255, 255, 255],
+);
+
+/** Whole-page screenshots: a case is longer than the window. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+async function startDesk(name: string): Promise<WebServer> {
+  const host = createDeskHost({
+    core: {
+      workerEntry: WORKER,
+      workerData: { databaseFile: join(dataDir, `${name}.db`), seedDemo: false },
+    },
+    settingsFile: null,
+    authenticatorFor: () => serverAuthenticator(t.url),
+    serverUrlFor: () => t.url,
+    vault: memoryTokenVault(),
+  });
+  const web = await startWebServer({ host, rendererDir: outDir });
+  desks.push({ host, web });
+  return web;
+}
+
+async function openDesk(web: WebServer, username: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
+  page.on('pageerror', (e) => problems.push(`${username}: ${e.message}`));
+  page.on('console', (m) => {
+    // The app page declares no icon, so Chromium's own favicon request 404s; that is not ours.
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico'))
+      problems.push(`${username}: ${m.text()} ${m.location().url}`);
+  });
+  await page.goto(web.url);
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/密码|Password/).fill(PASSWORD);
+  await page.getByRole('button', { name: /登录|Sign in/ }).click();
+  await page.getByTestId('nav-disputes').click();
+  return page;
+}
+
+before(async () => {
+  t = await startDisputeServer(SCHEMA);
+  // Real time: the desks' countdowns and the server agree.
+  t.clock.set(Date.now());
+  orderId = await paidOrder(t, { amountFen: AMOUNT_FEN, title: '明前龙井 礼盒 2kg' });
+  assert.equal(
+    (
+      await t.api('staff1', 'POST', `/v1/orders/${orderId}/ship`, {
+        carrier: 'SF Express',
+        trackingNo: 'SF7700112233',
+      })
+    ).status,
+    200,
+  );
+  assert.equal(
+    (await t.api('b1', 'POST', `/v1/orders/${orderId}/confirm-receipt`, {})).status,
+    200,
+  );
+  const photo = await t.upload('b1', '空箱照片.png', 'image/png', PNG);
+  const letter = await t.upload(
+    'b1',
+    '银行流水.pdf',
+    'application/pdf',
+    Buffer.from('%PDF-1.4\n%%EOF\n'),
+  );
+  const filed = await t.api('b1', 'POST', `/v1/orders/${orderId}/claims`, {
+    claimId: 'claim-e2e',
+    amountFen: AMOUNT_FEN,
+    reason: '收到空箱，卖家拒绝退款',
+    evidence: [photo.sha256, letter.sha256],
+  });
+  assert.equal(filed.status, 201);
+  // Another, smaller case, so the queue has something to sort and filter.
+  const other = await paidOrder(t, {
+    amountFen: 9_900,
+    buyer: 'b2',
+    merchantId: 'm2',
+    title: 'USB 线',
+  });
+  await t.api('b2', 'POST', `/v1/orders/${other}/claims`, {
+    claimId: 'claim-other',
+    amountFen: 9_900,
+    reason: '未收到货',
+    evidence: [],
+  });
+  await buildRenderer(outDir);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  for (const d of desks) {
+    await d.web.close();
+    await d.host.close();
+  }
+  await t?.close();
+  rmSync(outDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('an agent works one case from the queue to a decision, and a second senior agent checks it', async () => {
+  const maker = await openDesk(await startDesk('senior1'), 'senior1');
+  const row = maker.getByTestId('case-row-claim-e2e');
+  await row.waitFor();
+  assert.equal(await row.getAttribute('data-priority'), 'high');
+  await maker.getByTestId('case-row-claim-other').waitFor();
+  await screenshot(maker, '20-disputes-queue');
+
+  // Search narrows the queue to the tea shop's claim.
+  await maker.getByTestId('queue-search').fill('龙井茶庄');
+  await maker.getByTestId('queue-search').press('Enter');
+  await maker.getByTestId('case-row-claim-other').waitFor({ state: 'detached' });
+  await row.waitFor();
+
+  await maker.getByTestId('open-claim-e2e').click();
+  await maker.getByTestId('case-view').waitFor();
+  const checks = maker.getByTestId('buyer-evidence').getByTestId('evidence-check');
+  await checks.first().waitFor();
+  assert.equal(await checks.count(), 2);
+  for (const text of await checks.allTextContents()) assert.match(text, /sha-256/);
+  await maker.getByTestId('buyer-evidence').getByRole('button', { name: '查看' }).click();
+  const photo = maker.getByRole('img', { name: '空箱照片.png' });
+  await photo.waitFor();
+  // Decoded by the browser, at the size of the file the buyer sent.
+  await maker.waitForFunction(
+    () =>
+      (document.querySelector('img.evidence-image') as HTMLImageElement | null)?.naturalWidth ===
+      96,
+  );
+
+  await maker.getByTestId('assign-me').click();
+  await maker.getByTestId('case-assignee').filter({ hasText: 'senior1' }).waitFor();
+  await maker.getByTestId('note-input').fill('空箱重量与快递记录一致，建议全额赔付');
+  await maker.getByTestId('note-add').click();
+  await maker.getByTestId('case-notes').filter({ hasText: '空箱重量' }).waitFor();
+  await screenshot(maker, '21-case-view');
+
+  // Full compensation above the threshold: the desk says it will wait for a second agent.
+  await maker.getByTestId('decision-approve_full').check();
+  await maker.getByTestId('decision-reason').selectOption('item_not_as_described');
+  await maker.getByTestId('decision-note').fill('证据充分');
+  await maker.getByTestId('threshold-warning').waitFor();
+  await maker.getByTestId('decision-submit').click();
+  // The decision travels through the desk's sync to the server; the case follows.
+  await maker.getByTestId('decision-second').waitFor({ timeout: 30_000 });
+  assert.equal(await maker.getByTestId('second-approve').count(), 0, 'the maker cannot check');
+  await screenshot(maker, '22-awaiting-second-approval');
+  assert.equal(await balanceOf(t, 'buyer:b1:refundable'), 0, 'nothing paid before the check');
+
+  const checker = await openDesk(await startDesk('senior2'), 'senior2');
+  await checker.getByTestId('queue-status').selectOption('awaiting_second_approval');
+  await checker.getByTestId('open-claim-e2e').click();
+  await checker.getByTestId('second-approve').click();
+  await checker.getByTestId('decision-done').waitFor({ timeout: 30_000 });
+  await checker.locator('[data-claim-leg="true"]').first().waitFor();
+  await checker.getByTestId('audit-chain').filter({ hasText: '✓' }).waitFor();
+  await screenshot(checker, '23-case-decided');
+
+  // The money moved on the server: the buyer is owed the compensation, the seller repaid it.
+  assert.equal(await balanceOf(t, 'buyer:b1:refundable'), AMOUNT_FEN);
+  assert.equal(await balanceOf(t, 'merchant:m1:deposit'), 0);
+  const verify = await t.api<{ ok: boolean }>('senior1', 'GET', '/v1/ledger/verify');
+  assert.equal(verify.body.ok, true);
+
+  await checker.getByTestId('nav-metrics').click();
+  await checker.getByTestId('chart-weekly').waitFor();
+  await checker.getByTestId('approval-rate').filter({ hasText: '100%' }).waitFor();
+  await screenshot(checker, '24-desk-metrics');
+  assert.deepEqual(problems, [], 'no page errors or console errors (CSP violations show up here)');
+});
