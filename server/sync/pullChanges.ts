@@ -4,7 +4,7 @@ import { DeskError } from '../../shared/errors.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { decodeCookie, encodeCookie } from './syncCookie.ts';
 import type { SyncCookie } from './syncCookie.ts';
-import { AGENT_ORDER_PREDICATE } from './syncScope.ts';
+import { AGENT_ORDER_PREDICATE, merchantAccounts } from './syncScope.ts';
 import type { SyncScope } from './syncScope.ts';
 
 /**
@@ -82,31 +82,32 @@ async function snapshotPage(
             [c.key, limit + 1],
           );
     const rows = r.rows.slice(0, limit);
+    // The page's orders bring their journal rows along, found by order through an index: paging
+    // the whole journal by seq and filtering by merchant read every order row on every page.
+    const txns = await db.query<{ j: string }>(
+      `SELECT ${TXN_JSON} AS j FROM ledger_transactions t
+       WHERE t.order_id = ANY($1::text[]) ORDER BY t.seq`,
+      [rows.map((row) => row.order_id)],
+    );
     const changes = rows.map((row) => `{"kind":"order","order":${row.j}}`);
+    for (const t of txns.rows) changes.push(t.j);
     const last = rows[rows.length - 1];
     const cookie = r.rows.length > limit && last ? next('o', last.order_id) : next('t', '0');
     return body(cookie, c.lmid, changes, true);
   }
   if (c.phase === 't') {
+    // Journal rows of no order that touch the merchant's own accounts (security deposits).
     const after = Number(c.key || '0');
     const r =
       scope.kind === 'merchant'
         ? await db.query<{ seq: number; j: string }>(
             `SELECT t.seq, ${TXN_JSON} AS j FROM ledger_transactions t
-             WHERE t.seq > $2 AND (
-               t.order_id IN (SELECT o.order_id FROM orders o WHERE o.merchant_id = $1)
-               OR EXISTS (SELECT 1 FROM ledger_entries e WHERE e.txn_id = t.txn_id
-                          AND e.account LIKE 'merchant:' || $1 || ':%'))
+             WHERE t.seq > $2 AND t.order_id IS NULL AND t.txn_id IN (
+               SELECT e.txn_id FROM ledger_entries e WHERE e.account = ANY($1::text[]))
              ORDER BY t.seq LIMIT $3`,
-            [scope.merchantId, after, limit + 1],
+            [merchantAccounts(scope.merchantId), after, limit + 1],
           )
-        : await db.query<{ seq: number; j: string }>(
-            `SELECT t.seq, ${TXN_JSON} AS j FROM ledger_transactions t
-             WHERE t.seq > $1 AND t.order_id IN (
-               SELECT o.order_id FROM orders o WHERE ${AGENT_ORDER_PREDICATE})
-             ORDER BY t.seq LIMIT $2`,
-            [after, limit + 1],
-          );
+        : { rows: [] };
     const rows = r.rows.slice(0, limit);
     const last = rows[rows.length - 1];
     const cookie = r.rows.length > limit && last ? next('t', String(last.seq)) : next('r', '0');

@@ -2,7 +2,7 @@ import { SCOPED_CHAIN_GENESIS, foldScopedChain } from '../../shared/sync/scopedC
 import type { ChainResponse } from '../../shared/sync/protocol.ts';
 import { sha256Hex } from '../common/canonicalJson.ts';
 import type { Queryable } from '../db/database.ts';
-import { AGENT_ORDER_PREDICATE } from './syncScope.ts';
+import { AGENT_ORDER_PREDICATE, merchantAccounts } from './syncScope.ts';
 import type { SyncScope } from './syncScope.ts';
 
 /**
@@ -18,16 +18,18 @@ export async function scopedChainHead(
   const r =
     scope.kind === 'merchant'
       ? await db.query<{ hash: string }>(
-          `SELECT t.hash FROM ledger_transactions t
-           WHERE t.seq <= $2 AND (
-             t.order_id IN (SELECT o.order_id FROM orders o WHERE o.merchant_id = $1)
-             OR EXISTS (SELECT 1 FROM ledger_entries e WHERE e.txn_id = t.txn_id
-                        AND e.account LIKE 'merchant:' || $1 || ':%'))
-           ORDER BY t.seq`,
-          [scope.merchantId, upTo],
+          `SELECT t.seq, t.hash FROM orders o
+             JOIN ledger_transactions t ON t.order_id = o.order_id
+           WHERE o.merchant_id = $1 AND t.seq <= $2
+           UNION ALL
+           SELECT t.seq, t.hash FROM ledger_transactions t
+           WHERE t.seq <= $2 AND t.order_id IS NULL AND t.txn_id IN (
+             SELECT e.txn_id FROM ledger_entries e WHERE e.account = ANY($3::text[]))
+           ORDER BY seq`,
+          [scope.merchantId, upTo, merchantAccounts(scope.merchantId)],
         )
       : await db.query<{ hash: string }>(
-          `SELECT t.hash FROM ledger_transactions t
+          `SELECT t.seq, t.hash FROM ledger_transactions t
            WHERE t.seq <= $1 AND t.order_id IN (
              SELECT o.order_id FROM orders o WHERE ${AGENT_ORDER_PREDICATE})
            ORDER BY t.seq`,

@@ -1,5 +1,6 @@
 import type { Actor } from '../../shared/escrow/types.ts';
 import { DeskError } from '../../shared/errors.ts';
+import { account } from '../../shared/ledger/accounts.ts';
 
 /**
  * Who may see what through sync (docs/sync.md "Visibility"): a seller role sees its merchant's
@@ -19,3 +20,8 @@ export function syncScopeOf(actor: Actor): SyncScope {
 /** SQL predicate over `orders o` for an agent: the order has a claim or an escalated refund. */
 export const AGENT_ORDER_PREDICATE = `(jsonb_array_length(o.state->'claims') > 0
   OR (o.state->'refunds') @> '[{"status":"escalated"}]'::jsonb)`;
+
+/** The merchant's own accounts (the chart has exactly these two per merchant). */
+export function merchantAccounts(merchantId: string): string[] {
+  return [account.merchantAvailable(merchantId), account.merchantDeposit(merchantId)];
+}

@@ -244,4 +244,27 @@ describe('push and pull', () => {
     a.close();
     b.close();
   });
+
+  test('a replica that holds a journal row the server does not show reports divergence', async () => {
+    const desk = openDesk(
+      join(dir, 'e.sqlite'),
+      server.url,
+      server.tokens.get('staff1')!,
+      server.actors.get('staff1')!,
+    );
+    await desk.client.syncOnce();
+    const clean = await desk.client.verifyReplica();
+    assert.equal(clean.matches, true);
+    desk.db
+      .prepare(
+        `INSERT INTO sync_txns (seq, txn_id, kind, at, currency, order_id, legs_json, hash)
+         VALUES (?, 'forged', 'escrow_release', 0, 'CNY', 'o001', '[]', ?)`,
+      )
+      .run(clean.upTo - 1 > 0 ? clean.upTo + 1000 : 1000, 'f'.repeat(64));
+    const forged = await desk.client.verifyReplica(clean.upTo + 1000);
+    assert.equal(forged.matches, false);
+    assert.equal(forged.local.count, forged.server.count + 1);
+    assert.notEqual(forged.local.head, forged.server.head);
+    desk.close();
+  });
 });

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { backoffDelayMs } from '../../electron/core/sync/backoff.ts';
+import { createSyncStatusHub } from '../../electron/core/sync/syncStatus.ts';
+import type { SyncStatus } from '../../electron/core/sync/syncStatus.ts';
+import { describeChange, nextActionsFor } from '../../electron/core/sync/syncIssues.ts';
+import { decide } from '../../shared/escrow/decide.ts';
+import { applyEvents } from '../../shared/escrow/evolve.ts';
+import type { OrderState } from '../../shared/escrow/types.ts';
+import { isDeskError } from '../../shared/errors.ts';
+import { parsePullResponse } from '../../shared/sync/parsePullResponse.ts';
+import { pullResponseSchema } from '../../shared/sync/protocol.ts';
+import { decodeCookie, encodeCookie } from '../../server/sync/syncCookie.ts';
+import { seededRandom } from './faultProxy.ts';
+
+function order(): OrderState {
+  const d = decide(
+    null,
+    {
+      type: 'create_order',
+      orderId: 'o1',
+      merchantId: 'm1',
+      buyerId: 'b1',
+      currency: 'CNY',
+      amountFen: 5000,
+      feeBps: 60,
+      goodsKind: 'express',
+      item: { title: 'Tea', quantity: 1 },
+    },
+    { now: 1_800_000_000_000, actor: { role: 'buyer', userId: 'b1' } },
+  );
+  assert.ok(d.ok);
+  return applyEvents(null, d.events);
+}
+
+const txn = (legs: { account: string; amountFen: number }[]) => ({
+  seq: 3,
+  txnId: 't3',
+  kind: 'payment_confirmed',
+  at: 1,
+  currency: 'CNY',
+  orderId: 'o1',
+  legs,
+  hash: 'a'.repeat(64),
+});
+
+describe('backoff', () => {
+  test('waits grow exponentially up to the cap, with full jitter below that bound', () => {
+    const opts = { baseMs: 100, capMs: 5_000 };
+    assert.equal(backoffDelayMs(0, { ...opts, random: () => 0.999 }), 99);
+    assert.equal(backoffDelayMs(3, { ...opts, random: () => 0.5 }), 400);
+    assert.equal(backoffDelayMs(20, { ...opts, random: () => 0.999 }), 4995);
+    assert.equal(backoffDelayMs(3, { ...opts, random: () => 0 }), 0);
+  });
+  test('the same seed gives the same waits', () => {
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const run = (r: () => number) =>
+      Array.from({ length: 8 }, (_, i) =>
+        backoffDelayMs(i, { baseMs: 10, capMs: 1000, random: r }),
+      );
+    assert.deepEqual(run(a), run(b));
+  });
+});
+
+describe('pull cookies', () => {
+  test('snapshot and log cookies round-trip, order ids with dots included', () => {
+    for (const c of [
+      { kind: 'log' as const, seq: 123 },
+      { kind: 'snapshot' as const, hw: 9, lmid: 4, phase: 'o' as const, key: 'a.b.c' },
+      { kind: 'snapshot' as const, hw: 9, lmid: 0, phase: 't' as const, key: '77' },
+    ]) {
+      assert.deepEqual(decodeCookie(encodeCookie(c)), c);
+    }
+  });
+  test('anything this server did not make is refused', () => {
+    for (const text of [
+      '',
+      'l1.',
+      'l1.-1',
+      'l1.01',
+      'x1.3',
+      's1.1.2.z.',
+      's1.1.2.t.abc',
+      's1.a.2.o.',
+    ]) {
+      assert.equal(decodeCookie(text), null, text);
+    }
+  });
+});
+
+describe('pull answers', () => {
+  test('orders and balanced journal rows pass, and match the zod schema', () => {
+    const value = {
+      cookie: 'l1.5',
+      lastMutationId: 2,
+      more: false,
+      changes: [
+        { kind: 'order', order: order() },
+        {
+          kind: 'ledger_txn',
+          txn: txn([
+            { account: 'platform:bank:icbc', amountFen: 5000 },
+            { account: 'escrow:order:o1', amountFen: -5000 },
+          ]),
+        },
+      ],
+    };
+    const parsed = parsePullResponse(value);
+    assert.equal(parsed.changes.length, 2);
+    assert.equal(pullResponseSchema.safeParse(value).success, true);
+  });
+  test('an unbalanced journal row, a float amount or an unknown kind is refused', () => {
+    const base = { cookie: 'l1.5', lastMutationId: 0, more: false };
+    const cases = [
+      [
+        {
+          kind: 'ledger_txn',
+          txn: txn([
+            { account: 'a', amountFen: 5 },
+            { account: 'b', amountFen: -4 },
+          ]),
+        },
+      ],
+      [
+        {
+          kind: 'ledger_txn',
+          txn: txn([
+            { account: 'a', amountFen: 0.5 },
+            { account: 'b', amountFen: -0.5 },
+          ]),
+        },
+      ],
+      [{ kind: 'order', order: { ...order(), heldFen: -1 } }],
+      [{ kind: 'gossip' }],
+    ];
+    for (const changes of cases) {
+      assert.throws(
+        () => parsePullResponse({ ...base, changes }),
+        (e: unknown) => isDeskError(e) && e.code === 'invalid_input',
+      );
+    }
+  });
+});
+
+describe('sync issues', () => {
+  test('what changed names status, refunds and claims that moved', () => {
+    const base = order();
+    const now = { ...base, status: 'refunded' as const, version: base.version + 3 };
+    assert.equal(describeChange(base, now), 'status awaiting_payment → refunded');
+    assert.equal(describeChange(base, base), 'the order is unchanged (awaiting_payment)');
+    assert.equal(describeChange(base, null), 'the order is not visible to this desk');
+  });
+  test('next actions follow the refusal code', () => {
+    assert.deepEqual(nextActionsFor('invalid_tracking_number', order()), [
+      'view_order',
+      'edit_and_retry',
+      'acknowledge',
+    ]);
+    assert.deepEqual(nextActionsFor('forbidden', null), ['contact_admin', 'acknowledge']);
+  });
+});
+
+describe('sync status', () => {
+  test('subscribers get the current status at once and every change after, not repeats', () => {
+    const hub = createSyncStatusHub({
+      state: 'idle',
+      online: false,
+      pendingMutations: 0,
+      openIssues: 0,
+      lastSyncedAt: null,
+      message: null,
+      bootstrap: null,
+    });
+    const seen: SyncStatus[] = [];
+    const off = hub.subscribe((s) => seen.push(s));
+    hub.update({ pendingMutations: 3 });
+    hub.update({ pendingMutations: 3 });
+    hub.update({ state: 'offline', message: 'no answer' });
+    off();
+    hub.update({ state: 'idle' });
+    assert.deepEqual(
+      seen.map((s) => [s.state, s.pendingMutations]),
+      [
+        ['idle', 0],
+        ['idle', 3],
+        ['offline', 3],
+      ],
+    );
+  });
+});
