@@ -54,7 +54,8 @@ export function SellerClaimsView() {
             {c.claimId} · {c.itemTitle} · {tr.money(c.amountFen)}
           </h2>
           <p>
-            {c.status} · {tr.date(c.filedAt)} · {c.reason}
+            <strong data-testid="seller-claim-status">{dt(`claim.${c.status}`)}</strong> ·{' '}
+            {tr.date(c.filedAt)} · {c.reason}
           </p>
           {c.evidenceDueAt !== null ? (
             <p>

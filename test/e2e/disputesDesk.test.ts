@@ -53,6 +53,9 @@ async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
+const TRACKING_PNG = makePng(64, 64, (x, y) =>
+  ((x >> 3) + (y >> 3)) % 2 ? [30, 30, 30] : [250, 250, 250],
+);
 
 async function startDesk(name: string): Promise<WebServer> {
   const host = createDeskHost({
@@ -70,7 +73,7 @@ async function startDesk(name: string): Promise<WebServer> {
   return web;
 }
 
-async function openDesk(web: WebServer, username: string): Promise<Page> {
+async function openDesk(web: WebServer, username: string, nav = 'nav-disputes'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
   page.on('pageerror', (e) => problems.push(`${username}: ${e.message}`));
   page.on('console', (m) => {
@@ -82,7 +85,7 @@ async function openDesk(web: WebServer, username: string): Promise<Page> {
   await page.getByLabel(/用户名|Username/).fill(username);
   await page.getByLabel(/密码|Password/).fill(PASSWORD);
   await page.getByRole('button', { name: /登录|Sign in/ }).click();
-  await page.getByTestId('nav-disputes').click();
+  await page.getByTestId(nav).click();
   return page;
 }
 
@@ -182,6 +185,28 @@ test('an agent works one case from the queue to a decision, and a second senior 
   await maker.getByTestId('note-add').click();
   await maker.getByTestId('case-notes').filter({ hasText: '空箱重量' }).waitFor();
   await screenshot(maker, '21-case-view');
+
+  // The agent asks the seller for evidence; the seller answers from their own desk.
+  await maker.getByTestId('request-evidence').click();
+  await maker
+    .getByTestId('case-status')
+    .filter({ hasText: '等待卖家举证' })
+    .waitFor({ timeout: 30_000 });
+  const seller = await openDesk(await startDesk('staff1'), 'staff1', 'nav-claims');
+  const claimCard = seller.getByTestId('seller-claim-claim-e2e');
+  await claimCard.locator('time').waitFor();
+  await claimCard
+    .getByLabel(/文件/)
+    .setInputFiles({ name: '顺丰签收单.png', mimeType: 'image/png', buffer: TRACKING_PNG });
+  await claimCard.getByLabel(/说明/).fill('已按时发货，签收单显示重量 2.1kg');
+  await screenshot(seller, '25-seller-claim-evidence');
+  await claimCard.getByRole('button', { name: /提交证据/ }).click();
+  await claimCard.getByRole('status').filter({ hasText: '证据已提交' }).waitFor();
+  await maker
+    .getByTestId('seller-evidence')
+    .getByText('顺丰签收单.png')
+    .waitFor({ timeout: 30_000 });
+  await maker.getByTestId('case-status').filter({ hasText: '审核中' }).waitFor();
 
   // Full compensation above the threshold: the desk says it will wait for a second agent.
   await maker.getByTestId('decision-approve_full').check();
