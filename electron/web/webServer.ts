@@ -63,6 +63,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }
       const pathname = new URL(req.url ?? '/', `http://127.0.0.1:${port}`).pathname;
       const file = resolveAsset(options.rendererDir, pathname, entryPage);
+      // Browsers ask for a favicon on their own; "none" is an answer, not an error.
+      if (!file && pathname === '/favicon.ico') {
+        res.writeHead(204, headers()).end();
+        return;
+      }
       if (!file) {
         res.writeHead(404, { 'Content-Type': 'text/plain', ...headers() }).end('not found');
         return;

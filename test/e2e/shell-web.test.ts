@@ -14,6 +14,8 @@ const outDir = mkdtempSync(join(tmpdir(), 'desk-renderer-'));
 const fixture = startDemoHost();
 let web: WebServer;
 let browser: Browser;
+/** The shell's own page (the full UI, when built, is the site's index). */
+const shellUrl = () => `http://127.0.0.1:${web.port}/shell/index.html#token=${web.token}`;
 
 before(async () => {
   await buildRenderer(outDir);
@@ -29,7 +31,7 @@ after(async () => {
 
 test('a wrong password is refused in the page with the desk error', async () => {
   const page = await browser.newPage();
-  await page.goto(web.url);
+  await page.goto(shellUrl());
   await page.getByLabel('用户名 / Username').fill('seller');
   await page.getByLabel('密码 / Password').fill('wrong');
   await page.getByRole('button', { name: '登录 / Sign in' }).click();
@@ -45,7 +47,7 @@ test('in web mode a seller signs in, opens an order and ships it', async () => {
   });
   page.on('pageerror', (e) => problems.push(e.message));
 
-  await page.goto(web.url);
+  await page.goto(shellUrl());
   // The token leaves the address bar once read.
   assert.equal(new URL(page.url()).hash, '');
 
@@ -75,10 +77,33 @@ test('in web mode a seller signs in, opens an order and ships it', async () => {
 
 test('a page opened without the launch token cannot reach the desk', async () => {
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${web.port}/`);
+  await page.goto(`http://127.0.0.1:${web.port}/shell/index.html`);
   await page.getByLabel('用户名 / Username').fill('seller');
   await page.getByLabel('密码 / Password').fill('demo-seller');
   await page.getByRole('button', { name: '登录 / Sign in' }).click();
   await page.getByRole('alert').filter({ hasText: 'cannot reach the desk' }).waitFor();
+  await page.close();
+});
+
+test('the site index loads under the strict CSP without a console error', async () => {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  const missing: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() === 404) missing.push(new URL(r.url()).pathname);
+  });
+  await page.goto(web.url);
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(missing, [], 'every asset the page asks for exists');
+  assert.equal(new URL(page.url()).hash, '', 'the launch token is wiped from the address bar');
+  // The page renders once its first contract calls answer.
+  await page.waitForFunction(() => document.body.innerText.trim().length > 0, null, {
+    timeout: 20_000,
+  });
+  assert.deepEqual(problems, []);
   await page.close();
 });
