@@ -49,6 +49,22 @@ export function createDeskHost(options: DeskHostOptions): DeskHost {
   const core = createCoreHost({ ...options.core, log });
   const settings = createSettingsStore(options.settingsFile);
   let user: DeskUser | null = null;
+  let resumeTried = false;
+
+  /** Once per launch: a token kept from the last run signs the user back in if still valid. */
+  async function resume(): Promise<void> {
+    resumeTried = true;
+    const token = options.vault.load();
+    const authenticator = options.authenticatorFor(settings.get());
+    if (!token || !authenticator.resume) return;
+    const resumed = await authenticator.resume(token);
+    if (!resumed.ok) {
+      if (resumed.error.code === 'unauthorized') options.vault.clear();
+      return;
+    }
+    user = resumed.value;
+    core.setSession({ serverUrl: authenticator.serverUrl ?? null, token, actor: actorOf(user) });
+  }
   const disputes = createDisputeGateway({
     serverUrl: () => options.serverUrlFor?.(settings.get()) ?? settings.get().serverUrl,
     token: () => options.vault.load(),
@@ -72,6 +88,7 @@ export function createDeskHost(options: DeskHostOptions): DeskHost {
         return ok({ user });
       }
       case 'session.current':
+        if (!user && !resumeTried) await resume();
         return ok({ user });
       case 'session.signOut':
         user = null;

@@ -12,6 +12,12 @@ const loginResponse = z.object({
     userSchema,
   ),
 });
+const meResponse = z.object({
+  user: userSchema.extend({
+    merchantId: userSchema.shape.merchantId.optional(),
+    displayName: userSchema.shape.displayName.optional(),
+  }),
+});
 const errorResponse = z.object({
   error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
 });
@@ -48,6 +54,29 @@ export function serverAuthenticator(serverUrl: string, timeoutMs = 10_000): Auth
       if (!parsed.success) return fail('internal', 'unexpected sign-in response from the server');
       const { user, token } = parsed.data;
       return ok({ token, user: { ...user, merchantId: user.merchantId ?? null } });
+    },
+    async resume(token) {
+      let response: Response;
+      try {
+        response = await fetch(new URL('/v1/me', serverUrl), {
+          headers: { authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (err) {
+        return fail(
+          'unavailable',
+          `cannot reach ${new URL(serverUrl).host}: ${(err as Error).message}`,
+        );
+      }
+      if (!response.ok) return fail('unauthorized', 'the kept sign-in has expired');
+      const parsed = meResponse.safeParse(await response.json().catch(() => null));
+      if (!parsed.success) return fail('internal', 'unexpected /v1/me response from the server');
+      const { user } = parsed.data;
+      return ok({
+        ...user,
+        displayName: user.displayName ?? user.userId,
+        merchantId: user.merchantId ?? null,
+      });
     },
   };
 }

@@ -8,6 +8,8 @@ export interface Authenticator {
   /** The central server this authenticator signs in against; absent for the offline demo. */
   readonly serverUrl?: string;
   signIn(username: string, password: string): Promise<Result<{ user: DeskUser; token: string }>>;
+  /** Who a kept token belongs to, if it is still valid (a desk restarted while signed in). */
+  resume?(token: string): Promise<Result<DeskUser>>;
 }
 
 /**

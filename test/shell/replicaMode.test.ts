@@ -80,3 +80,68 @@ test('signed in against the central API, the desk syncs its orders and a shipmen
   assert.equal(after.pendingMutations, 0);
   assert.deepEqual(unwrap<{ ok: boolean }>(await host.call('ledger.verify', {})).ok, true);
 });
+
+test('a desk restarted with a kept token is signed back in; an expired token is dropped', async () => {
+  const staff = DEMO_ACCOUNTS.find((a) => a.role === 'seller_staff')!;
+  const vault = memoryTokenVault();
+  const second = createDeskHost({
+    core: {
+      workerEntry: CORE_WORKER_SOURCE,
+      workerData: { databaseFile: join(dir, 'desk2.db'), seedDemo: false },
+    },
+    settingsFile: null,
+    authenticatorFor: () => serverAuthenticator(server.url),
+    vault,
+  });
+  try {
+    unwrap(
+      await second.call('session.signIn', { username: staff.username, password: staff.password }),
+    );
+    const token = vault.load();
+    assert.ok(token);
+
+    const kept = memoryTokenVault();
+    kept.save(token);
+    const restarted = createDeskHost({
+      core: {
+        workerEntry: CORE_WORKER_SOURCE,
+        workerData: { databaseFile: join(dir, 'desk3.db'), seedDemo: false },
+      },
+      settingsFile: null,
+      authenticatorFor: () => serverAuthenticator(server.url),
+      vault: kept,
+    });
+    try {
+      const current = unwrap<{ user: { userId: string } | null }>(
+        await restarted.call('session.current', {}),
+      );
+      assert.equal(current.user?.userId, staff.userId);
+      const listed = unwrap<{ orders: unknown[] }>(
+        await restarted.call('orders.list', { limit: 5 }),
+      );
+      assert.ok(Array.isArray(listed.orders));
+    } finally {
+      await restarted.close();
+    }
+
+    const stale = memoryTokenVault();
+    stale.save('x'.repeat(43));
+    const expired = createDeskHost({
+      core: {
+        workerEntry: CORE_WORKER_SOURCE,
+        workerData: { databaseFile: join(dir, 'desk4.db'), seedDemo: false },
+      },
+      settingsFile: null,
+      authenticatorFor: () => serverAuthenticator(server.url),
+      vault: stale,
+    });
+    try {
+      assert.deepEqual(unwrap(await expired.call('session.current', {})), { user: null });
+      assert.equal(stale.load(), null);
+    } finally {
+      await expired.close();
+    }
+  } finally {
+    await second.close();
+  }
+});
