@@ -3,6 +3,16 @@ import type { Leg } from '../../shared/ledger/types.ts';
 import type { Queryable } from '../db/database.ts';
 
 /**
+ * Held from the first change a transaction logs until it commits, so `seq` values become
+ * visible in order: a puller that has seen seq N can never later find a committed N-1.
+ */
+const CHANGE_LOG_LOCK = 0x6368616e; // "chan"
+
+async function lockChangeLog(tx: Queryable): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_LOG_LOCK]);
+}
+
+/**
  * The change log: one row per effect, in commit order of `seq`, written in the same database
  * transaction as the effect. It is the source of `POST /v1/sync/pull` (docs/sync.md): `kind`
  * names the change, `key` what it upserts, and `merchant_id`/`buyer_id` who may see it.
@@ -13,6 +23,7 @@ export async function logOrderChange(
   commandId: string,
   now: number,
 ): Promise<void> {
+  await lockChangeLog(tx);
   await tx.query(
     `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
      VALUES ('order', $1, $2, $3, $4, $5, $6)`,
@@ -38,6 +49,7 @@ export async function logLedgerChange(
   commandId: string,
   now: number,
 ): Promise<void> {
+  await lockChangeLog(tx);
   await tx.query(
     `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
      VALUES ('ledger_txn', $1, $2, $3, $4, $5, $6)`,

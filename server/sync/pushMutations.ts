@@ -10,6 +10,13 @@ import { applyCommand } from '../escrow/applyCommand.ts';
 /** Serialization failure and deadlock: nothing was committed, so the mutation is retried. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 5;
+/**
+ * Mutations applied per database transaction. Each keeps its own all-or-nothing unit (effects,
+ * stored result, lastMutationId) because the chunk commits or rolls back whole; sharing the
+ * commit saves a third of the round trips of a mutation. Kept small so the order and journal
+ * locks a chunk holds are released quickly.
+ */
+const MAX_CHUNK = 20;
 
 export class SyncUnavailableError extends Error {
   /** Results of the mutations processed before the failure (already committed). */
@@ -24,10 +31,10 @@ export class SyncUnavailableError extends Error {
 type Step = { kind: 'done'; last: number; result: MutationResult } | { kind: 'gap'; last: number };
 
 /**
- * `POST /v1/sync/push` (docs/sync.md). Each mutation runs in its own database transaction that
- * locks the client's row, applies the command with `applyCommand`, stores the answer in
- * `sync_results`, advances `last_mutation_id` and, for a rejection, appends a `rejection`
- * change: all or nothing. So a response lost after the commit costs nothing: the retry finds
+ * `POST /v1/sync/push` (docs/sync.md). Each mutation locks the client's row, applies the command
+ * with `applyCommand`, stores the answer in `sync_results`, advances `last_mutation_id` and, for
+ * a rejection, appends a `rejection` change, in one database transaction (shared by up to
+ * MAX_CHUNK consecutive mutations, which commit or roll back together): all or nothing. So a response lost after the commit costs nothing: the retry finds
  * `id <= last_mutation_id` and gets the stored answer.
  */
 export async function pushMutations(
@@ -40,32 +47,48 @@ export async function pushMutations(
   await claimClient(db, req.clientId, actor, clock.now());
   const results: MutationResult[] = [];
   let last = await lastMutationId(db, req.clientId);
-  let gap = false;
-  for (const m of req.mutations) {
-    if (gap) {
-      results.push({ id: m.id, status: 'skipped' });
-      continue;
-    }
-    let step: Step | null = null;
-    for (let attempt = 1; step === null; attempt++) {
-      try {
-        step = await db.transaction((tx) => pushOne(tx, actor, req.clientId, m, clock, policy));
-      } catch (err) {
-        const code = (err as { code?: unknown } | null)?.code;
-        if (attempt < ATTEMPTS && typeof code === 'string' && RETRYABLE.has(code)) continue;
-        throw new SyncUnavailableError(`mutation ${m.id} could not be applied now`, {
-          lastMutationId: last,
-          results,
-        });
+  let chunkSize = MAX_CHUNK;
+  let attempt = 1;
+  let i = 0;
+  while (i < req.mutations.length) {
+    const chunk = req.mutations.slice(i, i + chunkSize);
+    let steps: Step[];
+    try {
+      steps = await db.transaction(async (tx) => {
+        const out: Step[] = [];
+        for (const m of chunk) {
+          const step = await pushOne(tx, actor, req.clientId, m, clock, policy);
+          out.push(step);
+          if (step.kind === 'gap') break;
+        }
+        return out;
+      });
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      if (attempt < ATTEMPTS && typeof code === 'string' && RETRYABLE.has(code)) {
+        // Nothing of the chunk was committed. Retry it one mutation per transaction, so two
+        // desks' chunks cannot keep deadlocking on each other's order rows.
+        attempt++;
+        chunkSize = 1;
+        continue;
       }
+      throw new SyncUnavailableError(`mutation ${chunk[0]?.id} could not be applied now`, {
+        lastMutationId: last,
+        results,
+      });
     }
-    last = step.last;
-    if (step.kind === 'gap') {
-      gap = true;
-      results.push({ id: m.id, status: 'skipped' });
-    } else {
+    attempt = 1;
+    for (const step of steps) {
+      last = step.last;
+      if (step.kind === 'gap') {
+        for (const m of req.mutations.slice(results.length)) {
+          results.push({ id: m.id, status: 'skipped' });
+        }
+        return { lastMutationId: last, results };
+      }
       results.push(step.result);
     }
+    i += steps.length;
   }
   return { lastMutationId: last, results };
 }
