@@ -1,0 +1,202 @@
+import type { ErrorCode } from '../shared/errors.ts';
+import {
+  chainResponseSchema,
+  pullResponseSchema,
+  pushResponseSchema,
+} from '../shared/sync/protocol.ts';
+import type { PullResponse } from '../shared/sync/protocol.ts';
+import { SyncTransportError } from '../electron/core/sync/syncTransport.ts';
+import type { SyncTransport } from '../electron/core/sync/syncTransport.ts';
+import type { SyncFault } from './schedule.ts';
+import type { SimServer } from './simServer.ts';
+
+/**
+ * The desk's sync transport in the simulator: the real endpoints through `app.inject`, with the
+ * faults of the current step applied at exact points of the protocol. It classifies answers
+ * the way the HTTP transport does (electron/core/sync/syncTransport.ts): no answer, a cut
+ * answer and 5xx are transient; 4xx are not.
+ */
+export class DeskKilled extends Error {
+  constructor(readonly point: string) {
+    super(`desk killed ${point}`);
+    this.name = 'DeskKilled';
+  }
+}
+
+/** Test-only: a deliberately wrong transport, to prove the invariants and the shrinker work. */
+export type InjectedBug = 'none' | 'drop_refund_txn';
+
+export interface FaultStats {
+  dropped: number;
+  cut: number;
+  duplicated: number;
+  errors5xx: number;
+  kills: number;
+  offlineRefusals: number;
+}
+
+export interface SimTransport extends SyncTransport {
+  /** The fault for the next sync round; `faultAt` picks which request of its kind it hits. */
+  arm(fault: SyncFault, faultAt: number): void;
+  /** True when the armed fault fired. */
+  fired(): boolean;
+  offline: boolean;
+}
+
+const network = (message: string) =>
+  new SyncTransportError(message, {
+    transient: true,
+    network: true,
+    status: null,
+    code: 'unavailable',
+  });
+const unreadable = (status: number) =>
+  new SyncTransportError(`unreadable answer (HTTP ${status})`, {
+    transient: true,
+    network: false,
+    status,
+    code: 'unavailable',
+  });
+
+export function createSimTransport(opts: {
+  server: () => SimServer;
+  token: string;
+  stats: FaultStats;
+  bug?: InjectedBug;
+}): SimTransport {
+  let fault: SyncFault = 'none';
+  let faultAt = 0;
+  let fired = false;
+  let pushes = 0;
+  let pulls = 0;
+
+  async function call(method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> {
+    const res = await opts.server().inject({
+      method,
+      url,
+      token: opts.token,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    if (typeof res.body !== 'object' || res.body === null) throw unreadable(res.status);
+    if (res.status >= 400) {
+      const err = (res.body as { error?: { code?: string; message?: string } }).error;
+      const transient = res.status >= 500 || res.status === 429 || res.status === 408;
+      throw new SyncTransportError(err?.message ?? `HTTP ${res.status}`, {
+        transient,
+        network: false,
+        status: res.status,
+        code: (err?.code as ErrorCode | undefined) ?? (transient ? 'unavailable' : 'internal'),
+      });
+    }
+    return res.body;
+  }
+
+  function parsed<T>(parse: () => T): T {
+    try {
+      return parse();
+    } catch (err) {
+      throw new SyncTransportError(
+        `answer does not match the protocol: ${(err as Error).message}`,
+        {
+          transient: true,
+          network: false,
+          status: 200,
+          code: 'unavailable',
+        },
+      );
+    }
+  }
+
+  const hits = (kind: 'push' | 'pull', index: number, names: SyncFault[]): boolean => {
+    if (fired || !names.includes(fault) || index !== faultAt) return false;
+    fired = true;
+    void kind;
+    return true;
+  };
+
+  const transport: SimTransport = {
+    offline: false,
+    arm(f, at) {
+      fault = f;
+      faultAt = at;
+      fired = false;
+      pushes = 0;
+      pulls = 0;
+    },
+    fired: () => fired,
+    async push(req) {
+      if (transport.offline) {
+        opts.stats.offlineRefusals++;
+        throw network('offline');
+      }
+      const i = pushes++;
+      if (hits('push', i, ['drop_push'])) {
+        opts.stats.dropped++;
+        throw network('push dropped');
+      }
+      if (hits('push', i, ['error_push'])) {
+        opts.stats.errors5xx++;
+        throw new SyncTransportError('proxy 503', {
+          transient: true,
+          network: false,
+          status: 503,
+          code: 'unavailable',
+        });
+      }
+      const dup = hits('push', i, ['dup_push']);
+      if (dup) {
+        opts.stats.duplicated++;
+        await call('POST', '/v1/sync/push', req);
+      }
+      const cut = !dup && hits('push', i, ['cut_push', 'kill_after_push']);
+      const json = await call('POST', '/v1/sync/push', req);
+      if (cut && fault === 'kill_after_push') {
+        opts.stats.kills++;
+        throw new DeskKilled('after the server committed a push');
+      }
+      if (cut) {
+        opts.stats.cut++;
+        throw unreadable(200);
+      }
+      return parsed(() => pushResponseSchema.parse(json));
+    },
+    async pull(req) {
+      if (transport.offline) {
+        opts.stats.offlineRefusals++;
+        throw network('offline');
+      }
+      const i = pulls++;
+      const dup = hits('pull', i, ['dup_pull']);
+      if (dup) {
+        opts.stats.duplicated++;
+        await call('POST', '/v1/sync/pull', req);
+      }
+      const cut = !dup && hits('pull', i, ['cut_pull', 'kill_after_pull']);
+      const json = await call('POST', '/v1/sync/pull', req);
+      if (cut && fault === 'kill_after_pull') {
+        opts.stats.kills++;
+        throw new DeskKilled('after a pull page was answered, before it was stored');
+      }
+      if (cut) {
+        opts.stats.cut++;
+        throw unreadable(200);
+      }
+      const page: PullResponse = parsed(() => pullResponseSchema.parse(json) as PullResponse);
+      if (opts.bug === 'drop_refund_txn') {
+        return {
+          ...page,
+          changes: page.changes.filter(
+            (c) => !(c.kind === 'ledger_txn' && c.txn.kind === 'escrow_refund'),
+          ),
+        };
+      }
+      return page;
+    },
+    async chain(upTo) {
+      if (transport.offline) throw network('offline');
+      const json = await call('GET', `/v1/sync/chain?upTo=${upTo}`);
+      return parsed(() => chainResponseSchema.parse(json));
+    },
+  };
+  return transport;
+}
