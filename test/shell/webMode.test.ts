@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import fc from 'fast-check';
 import WebSocket from 'ws';
 import { uuidv7 } from '../../shared/ids.ts';
 import { DESK_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../electron/web/loopbackGuard.ts';
@@ -180,4 +181,51 @@ test('pages go out with the CSP, only to loopback host names, and only for GET',
   assert.equal((await httpGet('/', `rebound.evil.example:${web.port}`)).status, 421);
   assert.equal((await httpGet('/', `127.0.0.1:${web.port}`, 'POST')).status, 405);
   assert.equal((await httpGet('/../../package.json', `127.0.0.1:${web.port}`)).status, 404);
+});
+
+test('1,000 generated garbage frames each get a typed refusal and the desk keeps answering', async () => {
+  const attempt = await connect({});
+  assert.ok(attempt.ws);
+  const ws = attempt.ws;
+  const replies: Array<{ id: unknown; result: { ok: boolean; error?: { code: string } } }> = [];
+  ws.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as { topic?: string };
+    if (!frame.topic) replies.push(frame as never);
+  });
+  const frames = fc.sample(
+    fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.json().map((j) => j),
+      fc.anything().map((a) => JSON.stringify({ id: 1, method: 'orders.get', input: a }) ?? 'null'),
+      fc
+        .record({ id: fc.anything(), method: fc.anything(), input: fc.anything() })
+        .map((r) => JSON.stringify(r) ?? 'null'),
+      fc.constantFrom(
+        '{"id":1,"method":"constructor","input":{}}',
+        '{"__proto__":{"id":1}}',
+        '[]',
+        'null',
+        '1e309',
+      ),
+    ),
+    { numRuns: 1000, seed: 42 },
+  );
+  for (const frame of frames) ws.send(frame);
+  const deadline = Date.now() + 20_000;
+  while (replies.length < frames.length && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  assert.equal(replies.length, frames.length, 'every frame is answered');
+  for (const reply of replies) {
+    if (reply.result.ok) continue; // a frame that happened to be a valid call
+    assert.ok(
+      ['invalid_input', 'unknown_method', 'unauthorized', 'order_not_found'].includes(
+        reply.result.error!.code,
+      ),
+      reply.result.error!.code,
+    );
+  }
+  const health = await rpc(ws, 99_999, 'ledger.verify', {});
+  assert.ok(health.result.ok || health.result.error?.code === 'unauthorized');
+  assert.equal(fixture.host.core.restarts, 0);
+  ws.close();
 });
