@@ -84,6 +84,14 @@ export function VirtualTable(props: Props) {
     }
   }, []);
 
+  // Stable callbacks, so a row re-renders only when its own data or selection changes.
+  const onOpenRef = useRef(onOpen);
+  useEffect(() => {
+    onOpenRef.current = onOpen;
+  });
+  const openRow = useCallback((row: OrderRow, index: number) => onOpenRef.current(row, index), []);
+  const selectIndex = useCallback((index: number) => store.getState().select(index), [store]);
+
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const s = store.getState();
@@ -126,10 +134,9 @@ export function VirtualTable(props: Props) {
         columns={columns}
         template={template}
         selected={i === selected}
-        revision={revision}
         loadingText={props.loadingText}
-        onClick={() => store.getState().select(i)}
-        onOpen={onOpen}
+        onSelect={selectIndex}
+        onOpen={openRow}
       />,
     );
   }
@@ -186,9 +193,8 @@ interface RowProps {
   columns: Column[];
   template: string;
   selected: boolean;
-  revision: number;
   loadingText: string;
-  onClick(): void;
+  onSelect(index: number): void;
   onOpen(row: OrderRow, index: number): void;
 }
 
@@ -207,7 +213,7 @@ const Row = memo(function Row(p: RowProps) {
       className={`vt-row vt-abs${p.selected ? ' vt-selected' : ''}`}
       style={style}
       data-order-id={p.row?.orderId}
-      onClick={p.onClick}
+      onClick={() => p.onSelect(p.index)}
       onDoubleClick={() => p.row && p.onOpen(p.row, p.index)}
     >
       {p.row ? (

@@ -38,7 +38,7 @@ export const validRows = (rows: readonly PreviewRow[]) =>
 
 /**
  * Batch shipping from a CSV: every row is checked by the core first and shown with all its
- * problems; only when the user confirms are the rows without problems shipped, in one call.
+ * problems; only when the user confirms are the rows without problems shipped.
  * Bad rows are never sent.
  */
 export function createBatchShipStore(desk: DeskApi, sync: SyncStore) {
@@ -85,34 +85,24 @@ export function createBatchShipStore(desk: DeskApi, sync: SyncStore) {
       const good = validRows(get().rows);
       if (good.length === 0) return;
       set({ phase: 'applying', error: null });
-      const r = await desk.shipments.shipMany({
-        items: good.map((g) => ({
+      // One ship command per row, each with the key made at preview: the same path as shipping
+      // one order, so offline the rows queue for sync like any other action.
+      const results: BatchResult[] = [];
+      for (const g of good) {
+        const input = { orderId: g.orderId, carrier: g.carrier, trackingNo: g.trackingNo };
+        let r = await desk.shipments.ship({ ...input, commandId: g.commandId });
+        if (!r.ok && r.error.code === 'unavailable') {
+          r = await desk.shipments.ship({ ...input, commandId: g.commandId });
+        }
+        const action = {
           commandId: g.commandId,
           orderId: g.orderId,
-          carrier: g.carrier,
-          trackingNo: g.trackingNo,
-        })),
-      });
-      if (!r.ok) {
-        set({ phase: 'previewed', error: r.error.message });
-        return;
-      }
-      const results = r.value.results.map((x) => ({
-        orderId: x.orderId,
-        ok: x.ok,
-        message: x.error?.message ?? null,
-      }));
-      const at = Date.now();
-      for (const [i, x] of r.value.results.entries()) {
-        const action = {
-          commandId: good[i]!.commandId,
-          orderId: x.orderId,
           method: 'shipments.ship',
-          at,
+          at: Date.now(),
         };
-        if (x.ok) await sync.getState().recordAccepted(action);
-        else
-          sync.getState().recordRejected({ ...action, ...(x.error ?? { code: '', message: '' }) });
+        if (r.ok) await sync.getState().recordAccepted(action);
+        else sync.getState().recordRejected({ ...action, ...r.error });
+        results.push({ orderId: g.orderId, ok: r.ok, message: r.ok ? null : r.error.message });
       }
       set({ phase: 'applied', results });
     },

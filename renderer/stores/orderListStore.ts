@@ -21,6 +21,8 @@ export interface OrderListState {
   filters: OrderFilters;
   /** null until the first page of the current filters arrives. */
   total: number | null;
+  /** Matching orders with this desk's mutations not yet confirmed by the server. */
+  pendingTotal: number;
   pages: ReadonlyMap<number, OrderRow[]>;
   /** Bumped on every change to `pages`, so a view can subscribe cheaply. */
   revision: number;
@@ -70,6 +72,7 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
         set((s) => ({
           pages,
           total: r.value.total,
+          pendingTotal: r.value.pendingTotal,
           revision: s.revision + 1,
           error: null,
           selected: Math.min(s.selected, r.value.total - 1),
@@ -82,6 +85,7 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
     return {
       filters: EMPTY_FILTERS,
       total: null,
+      pendingTotal: 0,
       pages: new Map(),
       revision: 0,
       error: null,

@@ -101,7 +101,12 @@ export const deskContract = {
       offset: z.number().int().min(0).max(10_000_000),
       limit: z.number().int().min(1).max(500),
     }),
-    output: z.object({ total: z.number().int().min(0), rows: z.array(orderRowSchema) }),
+    output: z.object({
+      total: z.number().int().min(0),
+      /** Matching orders with mutations of this desk not yet confirmed by the server. */
+      pendingTotal: z.number().int().min(0),
+      rows: z.array(orderRowSchema),
+    }),
   },
 
   /** Checks shipment rows (a CSV import) without applying anything: every problem per row. */

@@ -55,6 +55,8 @@ export const orderRowSchema = z.object({
     .nullable(),
   allowed: z.array(z.string()),
   version: countField,
+  /** True while this desk has mutations on the order that the server has not confirmed. */
+  pendingSync: z.boolean(),
 });
 
 export const ledgerLineSchema = z.object({

@@ -12,6 +12,7 @@ import type {
 import type { Currency } from '../../../shared/money.ts';
 import { normalizeTrackingNo, trackingProblem } from '../../../shared/shipping/carriers.ts';
 import type { Db } from '../store/openDatabase.ts';
+import { createReplicaSearchIndex } from './replicaSearchIndex.ts';
 
 /**
  * Read models behind the seller desk's lists (issue 6): order search over the FTS5 index of
@@ -55,10 +56,14 @@ export interface OrderRow {
   /** What this actor may do now, by the shared rules. */
   allowed: EscrowCommandType[];
   version: number;
+  /** True while this desk has mutations on the order the server has not confirmed. */
+  pendingSync: boolean;
 }
 
 export interface OrderSearchPage {
   total: number;
+  /** How many of the matching orders carry unconfirmed mutations of this desk. */
+  pendingTotal: number;
   rows: OrderRow[];
 }
 
@@ -73,7 +78,12 @@ function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-export function toOrderRow(state: OrderState, actor: Actor, nowMs: number): OrderRow {
+export function toOrderRow(
+  state: OrderState,
+  actor: Actor,
+  nowMs: number,
+  pendingSync = false,
+): OrderRow {
   const first = deadlines(state)[0];
   const refund = openRefund(state);
   return {
@@ -102,6 +112,7 @@ export function toOrderRow(state: OrderState, actor: Actor, nowMs: number): Orde
       : null,
     allowed: allowedCommands(actor, state, nowMs),
     version: state.version,
+    pendingSync,
   };
 }
 
@@ -169,9 +180,30 @@ export interface SearchModels {
 const DAY_MS = 86_400_000;
 
 export function createSearchModels(db: Db): SearchModels {
-  const stateOf = db.prepare<[string], { state_json: string }>(
-    'SELECT state_json FROM orders WHERE order_id = ?',
-  );
+  const replicaReady = createReplicaSearchIndex(db);
+  // What the desk shows for an order: its pending (provisional) state, else the server's
+  // confirmed state, else the local store's (no central server).
+  const shown = () =>
+    replicaReady()
+      ? {
+          joins: `LEFT JOIN orders o ON o.order_id = l.order_id
+                  LEFT JOIN sync_orders s ON s.order_id = l.order_id
+                  LEFT JOIN sync_provisional_orders p ON p.order_id = l.order_id`,
+          state: 'coalesce(p.state_json, s.state_json, o.state_json)',
+          pending: 'coalesce(p.pending_count, 0) > 0',
+        }
+      : {
+          joins: 'JOIN orders o ON o.order_id = l.order_id',
+          state: 'o.state_json',
+          pending: '0',
+        };
+  const stateOf = {
+    get: (orderId: string) =>
+      cached(
+        `SELECT ${shown().state} AS state_json FROM order_lookup l ${shown().joins}
+          WHERE l.order_id = ?`,
+      ).get(orderId) as { state_json: string | null } | undefined,
+  };
   const trackingOwner = db.prepare<[string], { order_id: string }>(
     "SELECT order_id FROM order_lookup WHERE tracking_no = ? AND tracking_no <> '' LIMIT 1",
   );
@@ -227,18 +259,24 @@ export function createSearchModels(db: Db): SearchModels {
             ? 'l.refund_due_at, l.order_id'
             : 'l.created_at DESC, l.order_id DESC';
       const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const total = (
-        cached(`SELECT count(*) AS n FROM order_lookup l ${whereSql}`).get(params) as {
-          n: number;
-        }
-      ).n;
+      const src = shown();
+      const counts = cached(
+        `SELECT count(*) AS n, ${src.pending === '0' ? '0' : `sum(${src.pending})`} AS pending
+           FROM order_lookup l ${src.pending === '0' ? '' : src.joins} ${whereSql}`,
+      ).get(params) as { n: number; pending: number | null };
       const rows = cached(
-        `SELECT o.state_json FROM order_lookup l JOIN orders o ON o.order_id = l.order_id
+        `SELECT ${src.state} AS state_json, ${src.pending} AS pending
+           FROM order_lookup l ${src.joins}
           ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
-      ).all(params) as { state_json: string }[];
+      ).all(params) as { state_json: string | null; pending: number }[];
       return {
-        total,
-        rows: rows.map((r) => toOrderRow(JSON.parse(r.state_json) as OrderState, actor, nowMs)),
+        total: counts.n,
+        pendingTotal: counts.pending ?? 0,
+        rows: rows
+          .filter((r) => r.state_json !== null)
+          .map((r) =>
+            toOrderRow(JSON.parse(r.state_json!) as OrderState, actor, nowMs, r.pending === 1),
+          ),
       };
     },
 
@@ -353,7 +391,7 @@ export function createSearchModels(db: Db): SearchModels {
         const owner = trackingNo ? trackingOwner.get(trackingNo) : undefined;
         if (owner && owner.order_id !== r.orderId) problems.push('tracking_in_use');
         const stored = stateOf.get(r.orderId);
-        const state = stored ? (JSON.parse(stored.state_json) as OrderState) : null;
+        const state = stored?.state_json ? (JSON.parse(stored.state_json) as OrderState) : null;
         // Another merchant's order is reported exactly like a missing one.
         if (!state || (actor.merchantId !== undefined && state.merchantId !== actor.merchantId)) {
           problems.push('order_not_found');

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { DAY_MS } from '../../../shared/time.ts';
 import { SEARCH_INPUT_ID } from '../../app/keyboard.ts';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
+import { ViewPendingCount } from '../../components/ViewPendingCount.tsx';
 import { VirtualTable } from '../../components/VirtualTable.tsx';
 import type { OrderStatus } from '../../stores/orderListStore.ts';
 import { orderColumns } from './orderColumns.tsx';
@@ -65,6 +66,7 @@ export function OrdersView() {
         <span className="muted" aria-live="polite" data-testid="orders-count">
           {total === null ? tr.t('orders.loading') : tr.t('orders.count', { count: total })}
         </span>
+        <ViewPendingCount store={list} />
       </header>
       <div className="filters" role="search">
         <label className="field grow">

@@ -32,7 +32,8 @@ export function orderColumns(tr: Translator): Record<string, Column> {
       width: 'minmax(9rem, 1.1fr)',
       cell: (r) => (
         <>
-          <span className="mono">{r.orderId}</span> <PendingBadge orderId={r.orderId} />
+          <span className="mono">{r.orderId}</span>{' '}
+          <PendingBadge orderId={r.orderId} pendingSync={r.pendingSync} />
         </>
       ),
     },

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import type { Column } from '../../components/VirtualTable.tsx';
+import { ViewPendingCount } from '../../components/ViewPendingCount.tsx';
 import { VirtualTable } from '../../components/VirtualTable.tsx';
 import { orderColumns } from '../orders/orderColumns.tsx';
 import { agreeRefund, handleRowShortcut } from '../orders/rowShortcuts.ts';
@@ -99,6 +100,7 @@ export function RefundsView() {
         <span className="muted" aria-live="polite" data-testid="refunds-count">
           {total === null ? tr.t('orders.loading') : tr.t('refunds.count', { count: total })}
         </span>
+        <ViewPendingCount store={queue} />
       </header>
       <VirtualTable
         store={queue}

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { SEARCH_INPUT_ID } from '../../app/keyboard.ts';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import type { Column } from '../../components/VirtualTable.tsx';
+import { ViewPendingCount } from '../../components/ViewPendingCount.tsx';
 import { VirtualTable } from '../../components/VirtualTable.tsx';
 import type { OrderRow } from '../../stores/orderListStore.ts';
 import { orderColumns } from '../orders/orderColumns.tsx';
@@ -88,6 +89,7 @@ export function ShippingView() {
         <span className="muted" aria-live="polite" data-testid="shipping-count">
           {total === null ? tr.t('orders.loading') : tr.t('shipping.queue', { count: total })}
         </span>
+        <ViewPendingCount store={queue} />
       </header>
       <div className="filters">
         <label className="field grow">

@@ -148,3 +148,65 @@ test('ledger lines and history show the merchant money only', () => {
   const sheet = service.balances({ merchantId: 'm-1001' });
   assert.equal(heldNow, sheet.escrowHeld[0]!.heldFen);
 });
+
+test('orders of the sync replica are searchable, and follow the pending state while there is one', async () => {
+  const { migrateSync } = await import('../../../electron/core/sync/syncSchema.ts');
+  const rdir = mkdtempSync(join(tmpdir(), 'desk-search-replica-'));
+  const rdb = openDatabase(join(rdir, 'desk.db'));
+  try {
+    migrateSync(rdb);
+    const models = createSearchModels(rdb);
+    const demo = createEscrowService(db).getOrder('DEMO-1003')!.order;
+    const confirmed = { ...demo, orderId: 'SRV-1', merchantId: 'm-1001' };
+    rdb
+      .prepare(
+        'INSERT INTO sync_orders (order_id, merchant_id, status, version, created_at, state_json) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        'SRV-1',
+        'm-1001',
+        confirmed.status,
+        confirmed.version,
+        confirmed.createdAt,
+        JSON.stringify(confirmed),
+      );
+    const find = (text: string) =>
+      models.searchOrders({ merchantId: 'm-1001', text, offset: 0, limit: 10 }, seller, now);
+    assert.deepEqual(
+      find('SRV-1').rows.map((r) => [r.orderId, r.status, r.pendingSync]),
+      [['SRV-1', 'funds_held', false]],
+    );
+    const shipped = {
+      ...confirmed,
+      status: 'shipped',
+      shipment: { carrier: 'sf', trackingNo: 'SF5550001112223', shippedAt: now },
+    };
+    rdb
+      .prepare(
+        'INSERT INTO sync_provisional_orders (order_id, state_json, pending_count) VALUES (?, ?, 1)',
+      )
+      .run('SRV-1', JSON.stringify(shipped));
+    const pending = find('5550001112');
+    assert.deepEqual(
+      pending.rows.map((r) => [r.orderId, r.status, r.pendingSync]),
+      [['SRV-1', 'shipped', true]],
+    );
+    assert.equal(pending.pendingTotal, 1);
+    // Confirmed by the server: the provisional row goes, the confirmed one now says shipped.
+    rdb.transaction(() => {
+      rdb
+        .prepare(
+          'UPDATE sync_orders SET status = ?, version = ?, state_json = ? WHERE order_id = ?',
+        )
+        .run('shipped', confirmed.version + 1, JSON.stringify(shipped), 'SRV-1');
+      rdb.prepare('DELETE FROM sync_provisional_orders WHERE order_id = ?').run('SRV-1');
+    })();
+    assert.deepEqual(
+      find('5550001112').rows.map((r) => [r.orderId, r.status, r.pendingSync]),
+      [['SRV-1', 'shipped', false]],
+    );
+  } finally {
+    rdb.close();
+    rmSync(rdir, { recursive: true, force: true });
+  }
+});
