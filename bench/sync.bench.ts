@@ -283,6 +283,17 @@ function startServer(): Promise<{
 }
 
 const secondsSince = (t: number) => (performance.now() - t) / 1000;
+
+/** As the desk's own loop does: a transient failure (e.g. a keep-alive socket closed) retries. */
+async function syncUntilDone(client: { syncOnce(): Promise<void> }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.syncOnce();
+    } catch (err) {
+      if (attempt >= 5 || !(err as { transient?: boolean }).transient) throw err;
+    }
+  }
+}
 const fmt = (n: number) => n.toFixed(3);
 
 export async function run(): Promise<void> {
@@ -327,7 +338,7 @@ export async function run(): Promise<void> {
       bootstrapPageLimit: 5000,
     });
     const t0 = performance.now();
-    await warmClient.syncOnce();
+    await syncUntilDone(warmClient);
     const coldS = secondsSince(t0);
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -387,7 +398,7 @@ export async function run(): Promise<void> {
       bootstrapPageLimit: 5000,
     });
     const t1 = performance.now();
-    await client.syncOnce();
+    await syncUntilDone(client);
     const bootstrapS = secondsSince(t1);
     const orders = desk.prepare('SELECT count(*) FROM sync_orders').pluck().get() as number;
     const txns = desk.prepare('SELECT count(*) FROM sync_txns').pluck().get() as number;
@@ -415,7 +426,7 @@ export async function run(): Promise<void> {
       }
     })();
     const t3 = performance.now();
-    await client.syncOnce();
+    await syncUntilDone(client);
     const pushS = secondsSince(t3);
     const pushPhaseS = (pushLastEnd - pushFirstStart) / 1000;
     if (client.pendingCount() !== 0) throw new Error('push left mutations pending');
