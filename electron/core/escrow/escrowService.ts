@@ -15,6 +15,7 @@ import { account, normalBalance } from '../../../shared/ledger/accounts.ts';
 import { postingFor, recoveryLegs } from '../../../shared/ledger/postings.ts';
 import { createLedger } from '../ledger/ledger.ts';
 import type { PostedTxn } from '../ledger/ledger.ts';
+import type { PostingRequest } from '../../../shared/ledger/types.ts';
 import type { Db } from '../store/openDatabase.ts';
 import { createCommandLog } from './commandLog.ts';
 import { createOrderStore } from './orderStore.ts';
@@ -49,6 +50,15 @@ export interface EscrowService extends ReadModels, PlatformMoney {
 export const TIMER_ACTOR: Actor = Object.freeze({ role: 'system', userId: 'system:timers' });
 
 const MAX_COMMAND_ID_CHARS = 200;
+
+/** A command threw after its first write, with no savepoint to undo it alone. */
+class PartialWrite extends Error {
+  constructor(readonly reason: unknown) {
+    super('a command failed after it had started writing', { cause: reason });
+  }
+}
+
+const NO_WRITES = { before: null, events: [], states: [], postings: [], recovers: false };
 /** One batch is one write transaction; bigger ones would hold the write lock for too long. */
 export const MAX_BATCH_COMMANDS = 10_000;
 
@@ -126,8 +136,25 @@ export function createEscrowService(db: Db, opts: { policy?: EscrowPolicy } = {}
     });
   }
 
-  /** One command; throws a DeskError to reject (the caller's transaction rolls it all back). */
-  function applyWithin(envelope: CommandEnvelope, now: number): ApplyValue {
+  /** What a command will write, decided from reads alone; or the stored result of a retry. */
+  interface Plan {
+    replayed: ApplyValue | null;
+    orderId: string;
+    commandId: string;
+    actor: Actor;
+    hash: string;
+    before: OrderState | null;
+    events: EscrowEvent[];
+    /** states[i] is the order after events[i]. */
+    states: OrderState[];
+    /** postings[i] is what events[i] posts, or null. */
+    postings: (PostingRequest | null)[];
+    /** A compensation is recovered from balances that exist only once it is posted. */
+    recovers: boolean;
+  }
+
+  /** Reads and decides; throws a DeskError to reject. Writes nothing. */
+  function plan(envelope: CommandEnvelope, now: number): Plan {
     const orderId = checkEnvelope(envelope, now);
     const { commandId, actor, command } = envelope;
     const hash = payloadHash({ actor, command });
@@ -139,7 +166,8 @@ export function createEscrowService(db: Db, opts: { policy?: EscrowPolicy } = {}
           `command ${commandId} was applied with another payload`,
         );
       }
-      return replay(prior.orderId, prior.orderVersion, prior.eventCount);
+      const replayed = replay(prior.orderId, prior.orderVersion, prior.eventCount);
+      return { ...NO_WRITES, replayed, orderId, commandId, actor, hash };
     }
 
     const before = orders.load(orderId);
@@ -152,44 +180,101 @@ export function createEscrowService(db: Db, opts: { policy?: EscrowPolicy } = {}
     const decision = decide(before, command, { now, actor }, policy);
     if (!decision.ok) throw new DeskError(decision.error.code, decision.error.message);
 
-    let state = before;
     const events = decision.events;
+    const states: OrderState[] = new Array(events.length);
+    const postings: (PostingRequest | null)[] = new Array(events.length);
+    let state = before;
+    let recovers = false;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
       const prev = state;
       state = evolve(state, event);
-      orders.appendEvent(orderId, state.version, event, commandId, actor);
+      states[i] = state;
       // order_created moves no money; every other event is posted against the state before it.
-      const posting = prev && postingFor(event, prev, { txnId: `${commandId}:${i}`, commandId });
+      postings[i] = prev && postingFor(event, prev, { txnId: `${commandId}:${i}`, commandId });
+      if (event.type === 'compensation_paid') recovers = true;
+    }
+    if (!state) throw new DeskError('internal', 'the rules accepted a command for no order');
+    return {
+      replayed: null,
+      orderId,
+      commandId,
+      actor,
+      hash,
+      before,
+      events,
+      states,
+      postings,
+      recovers,
+    };
+  }
+
+  /** Writes a planned command: timeline, postings, order state, idempotency record. */
+  function write(p: Plan, now: number): ApplyValue {
+    const { orderId, commandId, actor, events, states } = p;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      const state = states[i]!;
+      orders.appendEvent(orderId, state.version, event, commandId, actor);
+      const posting = p.postings[i];
       if (posting) ledger.postInTransaction(posting);
       if (event.type === 'compensation_paid') {
         postRecovery(state, event.amountFen, `${commandId}:${i}:recovery`, commandId, event.at);
       }
     }
-    if (!state) throw new DeskError('internal', 'the rules accepted a command for no order');
-    if (events.length > 0) orders.save(before, state, now);
+    const order = events.length > 0 ? states[events.length - 1]! : p.before!;
+    if (events.length > 0) orders.save(p.before, order, now);
     commands.record(
       commandId,
-      { payloadHash: hash, orderId, orderVersion: state.version, eventCount: events.length },
+      { payloadHash: p.hash, orderId, orderVersion: order.version, eventCount: events.length },
       now,
     );
-    return { events, order: state };
+    return { events, order };
   }
 
-  // Nested calls of a better-sqlite3 transaction function become SAVEPOINTs.
+  // Nested calls of a better-sqlite3 transaction function become SAVEPOINTs: whatever the
+  // command wrote is undone if it throws.
   const applyUnit = db.transaction((envelope: CommandEnvelope, now: number) => {
     const mark = orders.mark();
     try {
-      return applyWithin(envelope, now);
+      const p = plan(envelope, now);
+      return p.replayed ?? write(p, now);
     } catch (err) {
       orders.discardSince(mark);
       throw err;
     }
   });
 
-  function applyOne(envelope: CommandEnvelope, now: number): Result<ApplyValue> {
+  /**
+   * One command without a savepoint of its own: every rejection the rules, the guards or the
+   * floors can raise is found by `plan` and `ledger.precheck` before the first write, so a
+   * rejected command has written nothing. Should a write throw all the same, the command is
+   * half written: PartialWrite makes the caller roll back the whole transaction and run it
+   * again with a savepoint per command. (A savepoint per command costs ~20-30 µs: SQLite copies
+   * every page it touches into the savepoint journal.)
+   */
+  function applyWithoutSavepoint(envelope: CommandEnvelope, now: number): ApplyValue {
+    const p = plan(envelope, now);
+    if (p.replayed) return p.replayed;
+    if (p.recovers) return applyUnit(envelope, now);
+    const postings = p.postings.filter((x): x is PostingRequest => x !== null);
+    if (postings.length > 0) ledger.precheck(postings);
+    const mark = orders.mark();
     try {
-      return ok(applyUnit(envelope, now));
+      return write(p, now);
+    } catch (err) {
+      orders.discardSince(mark);
+      throw new PartialWrite(err);
+    }
+  }
+
+  function applyOne(
+    envelope: CommandEnvelope,
+    now: number,
+    savepoint: boolean,
+  ): Result<ApplyValue> {
+    try {
+      return ok(savepoint ? applyUnit(envelope, now) : applyWithoutSavepoint(envelope, now));
     } catch (err) {
       if (isDeskError(err)) return fail(err.code, err.message);
       throw err;
@@ -213,9 +298,29 @@ export function createEscrowService(db: Db, opts: { policy?: EscrowPolicy } = {}
     }
   }
 
-  function applyMany(envelopes: readonly CommandEnvelope[], now: number): Result<ApplyValue>[] {
+  /**
+   * Runs `fn` (which applies commands) without savepoints; if a command was left half written,
+   * rolls everything back and runs it again with a savepoint per command, so that command is
+   * undone alone and the others stand, exactly as if savepoints had been used throughout.
+   */
+  function outerUnits<T>(fn: (savepoint: boolean) => T): T {
+    try {
+      return outer(() => fn(false));
+    } catch (err) {
+      if (!(err instanceof PartialWrite)) throw err;
+      return outer(() => fn(true));
+    }
+  }
+
+  function applyMany(
+    envelopes: readonly CommandEnvelope[],
+    now: number,
+    savepoint: boolean,
+  ): Result<ApplyValue>[] {
     const results: Result<ApplyValue>[] = new Array(envelopes.length);
-    for (let i = 0; i < envelopes.length; i++) results[i] = applyOne(envelopes[i]!, now);
+    for (let i = 0; i < envelopes.length; i++) {
+      results[i] = applyOne(envelopes[i]!, now, savepoint);
+    }
     return results;
   }
 
@@ -225,7 +330,7 @@ export function createEscrowService(db: Db, opts: { policy?: EscrowPolicy } = {}
 
   return {
     apply(envelope, now) {
-      return outer(() => applyOne(envelope, now));
+      return outerUnits((savepoint) => applyOne(envelope, now, savepoint));
     },
     applyBatch(envelopes, now) {
       if (!Array.isArray(envelopes)) {
@@ -238,13 +343,13 @@ export function createEscrowService(db: Db, opts: { policy?: EscrowPolicy } = {}
         );
       }
       if (envelopes.length === 0) return [];
-      return outer(() => applyMany(envelopes, now));
+      return outerUnits((savepoint) => applyMany(envelopes, now, savepoint));
     },
     advanceTimers(now) {
       if (!Number.isSafeInteger(now) || now < 0) {
         throw new DeskError('invalid_input', 'now must be epoch milliseconds');
       }
-      return outer(() =>
+      return outerUnits((savepoint) =>
         dueOrders.all(now).map((row) => ({
           orderId: row.order_id,
           // The id names the order, its version and the time, so re-running the same sweep is
@@ -256,6 +361,7 @@ export function createEscrowService(db: Db, opts: { policy?: EscrowPolicy } = {}
               command: { type: 'advance_timers', orderId: row.order_id },
             },
             now,
+            savepoint,
           ),
         })),
       );

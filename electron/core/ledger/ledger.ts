@@ -26,6 +26,13 @@ export interface Ledger {
   postInTransaction(req: PostingRequest): PostedTxn;
   /** The signed balance (debit +, credit −); 0 for an account never posted to. */
   signedBalance(account: string, currency: Currency): number;
+  /**
+   * Throws the DeskError that posting `reqs` one after another would throw (an invalid
+   * request, a guard already taken, a floor-zero account crossing zero), reading only. Lets a
+   * caller decide before its first write, so it needs no savepoint to undo a rejection; the
+   * schema's guards and CHECKs still back every write.
+   */
+  precheck(reqs: readonly PostingRequest[]): void;
 }
 
 interface HeadRow {
@@ -102,6 +109,74 @@ export function createLedger(db: Db): Ledger {
   const insertClaimPayment = db.prepare(
     'INSERT INTO claim_payments (claim_id, order_id, seq, amount_fen) VALUES (?, ?, ?, ?)',
   );
+
+  const txnExists = db
+    .prepare<[string], number>('SELECT 1 FROM ledger_txns WHERE txn_id = ?')
+    .pluck();
+  const holdExists = db
+    .prepare<[string], number>('SELECT 1 FROM escrow_holds WHERE order_id = ?')
+    .pluck();
+  const resolutionExists = db
+    .prepare<[string], number>('SELECT 1 FROM escrow_resolutions WHERE order_id = ?')
+    .pluck();
+  const claimPaid = db
+    .prepare<[string], number>('SELECT 1 FROM claim_payments WHERE claim_id = ?')
+    .pluck();
+
+  function precheck(reqs: readonly PostingRequest[]): void {
+    // Balances and guards as the earlier postings of `reqs` leave them.
+    let balances: Map<string, number> | null = null;
+    let taken: Set<string> | null = null;
+    const take = (key: string, exists: boolean, code: ErrorCode, message: string) => {
+      if (exists || taken?.has(key)) throw new DeskError(code, message);
+      (taken ??= new Set()).add(key);
+    };
+    for (const req of reqs) {
+      const legs = validatePosting(req);
+      // A txn id seen before writes nothing new (or is a conflict, found when it is written).
+      if (txnExists.get(req.txnId) !== undefined) continue;
+      if (req.holdsEscrowOf) {
+        const orderId = req.holdsEscrowOf;
+        take(
+          `h:${orderId}`,
+          holdExists.get(orderId) !== undefined,
+          'escrow_already_held',
+          `escrow of order ${orderId} is already held`,
+        );
+      }
+      if (req.resolvesEscrowOf) {
+        const orderId = req.resolvesEscrowOf;
+        take(
+          `r:${orderId}`,
+          resolutionExists.get(orderId) !== undefined,
+          'escrow_already_resolved',
+          `escrow of order ${orderId} is already resolved`,
+        );
+      }
+      if (req.paysClaim) {
+        const claimId = req.paysClaim;
+        take(
+          `c:${claimId}`,
+          claimPaid.get(claimId) !== undefined,
+          'claim_already_paid',
+          `claim ${claimId} is already paid`,
+        );
+      }
+      for (const l of legs) {
+        if (!l.spec.floorZero) continue;
+        const key = `${req.currency}|${l.account}`;
+        const current =
+          balances?.get(key) ?? balanceOf.get(req.currency, l.account)?.balance_fen ?? 0;
+        const next = current + l.amountFen;
+        if ((l.spec.normal === 'debit' ? next : -next) < 0) {
+          const code =
+            l.spec.kind === 'guarantee_fund' ? 'guarantee_fund_insufficient' : 'insufficient_funds';
+          throw new DeskError(code, `${l.account} cannot go below zero`);
+        }
+        (balances ??= new Map()).set(key, next);
+      }
+    }
+  }
 
   function existingPosting(txnId: string, canonical: string): PostedTxn {
     const existing = byTxnId.get(txnId);
@@ -214,5 +289,6 @@ export function createLedger(db: Db): Ledger {
     post: (req) => postAtomically.immediate(req),
     postInTransaction,
     signedBalance: (account, currency) => balanceOf.get(currency, account)?.balance_fen ?? 0,
+    precheck,
   };
 }

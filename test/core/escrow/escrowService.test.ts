@@ -480,3 +480,49 @@ test('an order handed back in a result cannot be changed behind the service', (t
   const paid = value(svc.apply(confirmPayment('o1', 10_000), T0 + 1));
   assert.equal(paid.order.amountFen, 10_000);
 });
+
+test('a command that fails after it began writing is undone alone; the rest of its batch stands', (t) => {
+  const { db, svc } = setup(t);
+  value(svc.apply(createOrder('o1'), T0));
+  value(svc.apply(createOrder('o2'), T0));
+  // A constraint no check before the write can foresee: a second payment posting clashes
+  // after o2's timeline event is already written.
+  db.exec('CREATE UNIQUE INDEX test_one_payment ON ledger_txns (kind)');
+  const before = rowCounts(db);
+  const results = svc.applyBatch(
+    [confirmPayment('o1'), confirmPayment('o2'), createOrder('o3')],
+    T0 + 1,
+  );
+  assert.deepEqual(
+    results.map((r) => (r.ok ? 'ok' : r.error.code)),
+    ['ok', 'internal', 'ok'],
+  );
+  const after = rowCounts(db);
+  assert.equal(after.ledger_txns! - before.ledger_txns!, 1);
+  assert.equal(after.order_events! - before.order_events!, 2);
+  assert.equal(after.commands! - before.commands!, 2);
+  assert.equal(svc.getOrder('o1')!.order.status, 'funds_held');
+  assert.equal(svc.getOrder('o2')!.order.status, 'awaiting_payment');
+  assert.equal(svc.getOrder('o2')!.timeline.length, 1);
+  assert.equal(svc.getOrder('o3')!.order.version, 1);
+  db.exec('DROP INDEX test_one_payment');
+  assertClean(db);
+});
+
+test('a release that would take the escrow account below zero is refused and writes nothing', (t) => {
+  const { db, svc } = setup(t);
+  value(svc.apply(createOrder('o1'), T0));
+  value(svc.apply(confirmPayment('o1'), T0));
+  value(svc.apply(ship('o1'), T0));
+  // The escrow account is emptied behind the engine's back (as a corrupt replica might be), so
+  // the release would take it below zero: the floor refuses it and the batch goes on.
+  db.exec("UPDATE account_balances SET balance_fen = 0 WHERE account = 'escrow:order:o1'");
+  const before = rowCounts(db);
+  const [release, created] = svc.applyBatch([confirmReceipt('o1'), createOrder('o2')], T0 + 1);
+  assert.equal(release!.ok ? 'ok' : release!.error.code, 'insufficient_funds');
+  assert.equal(created!.ok, true);
+  const after = rowCounts(db);
+  assert.equal(after.ledger_txns, before.ledger_txns);
+  assert.equal(after.order_events! - before.order_events!, 1);
+  assert.equal(svc.getOrder('o1')!.order.status, 'shipped');
+});
