@@ -152,7 +152,11 @@ if (!app.requestSingleInstanceLock()) {
         log.write('warn', `refused IPC from ${frame?.url ?? 'a destroyed frame'}`);
         return fail('forbidden', 'calls are accepted only from the desk page');
       }
-      return deskHost.call(method, input);
+      const result = await deskHost.call(method, input);
+      // The menu speaks the desk's language: relabel it when the user switches.
+      if (method === 'settings.set' && result.ok)
+        setMenu((result.value as { locale: MenuLocale }).locale);
+      return result;
     });
     deskHost.subscribe((topic, payload) => {
       for (const win of BrowserWindow.getAllWindows()) {
@@ -167,14 +171,18 @@ if (!app.requestSingleInstanceLock()) {
 
     const settings = await deskHost.call('settings.get', {});
     const locale = settings.ok ? (settings.value as { locale: MenuLocale }).locale : 'zh-CN';
-    Menu.setApplicationMenu(
-      Menu.buildFromTemplate(withClicks(menuTemplate(locale, process.platform, !app.isPackaged))),
-    );
+    setMenu(locale);
 
     mainWindow = createWindow(join(userData, 'window-state.json'));
     if (app.isPackaged)
       startAutoUpdate(process.env.ESCROW_DESK_UPDATE_URL ?? null, (l, m) => log.write(l, m));
   });
+
+  function setMenu(locale: MenuLocale): void {
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(withClicks(menuTemplate(locale, process.platform, !app.isPackaged))),
+    );
+  }
 
   function withClicks(items: ReturnType<typeof menuTemplate>): MenuItemConstructorOptions[] {
     return items.map((item) => {
