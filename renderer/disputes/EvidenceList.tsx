@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStores } from '../app/StoresContext.tsx';
 import type { CaseDetail } from './disputeStores.ts';
 import { saveFile } from './disputeStores.ts';
@@ -29,6 +29,22 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
   const [image, setImage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // Verified raster images are shown straight away; the bytes come re-hashed from the server.
+  const showInline = file.verified && file.inline;
+  useEffect(() => {
+    if (!showInline) return;
+    let live = true;
+    void desk.disputes.evidenceFile({ claimId, sha256: file.sha256 }).then((r) => {
+      if (!live) return;
+      if (!r.ok) setError(r.error.message);
+      else if (r.value.inline && /^image\/(png|jpeg|gif|webp)$/.test(r.value.mime))
+        setImage(`data:${r.value.mime};base64,${r.value.base64}`);
+    });
+    return () => {
+      live = false;
+    };
+  }, [desk, claimId, file.sha256, showInline]);
+
   async function fetchFile() {
     const r = await desk.disputes.evidenceFile({ claimId, sha256: file.sha256 });
     if (!r.ok) {
@@ -50,23 +66,7 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
           : `✗ ${dt(file.stored ? 'evidence.mismatch' : 'evidence.missing')}`}
       </span>
       <div className="mono small">sha256 {file.sha256}</div>
-      {file.verified && file.inline ? (
-        image ? (
-          <img className="evidence-image" src={image} alt={file.name} />
-        ) : (
-          <button
-            type="button"
-            className="secondary small"
-            onClick={async () => {
-              const v = await fetchFile();
-              if (v && v.inline && /^image\/(png|jpeg|gif|webp)$/.test(v.mime))
-                setImage(`data:${v.mime};base64,${v.base64}`);
-            }}
-          >
-            {dt('evidence.show')}
-          </button>
-        )
-      ) : null}
+      {showInline && image ? <img className="evidence-image" src={image} alt={file.name} /> : null}
       {file.verified && !file.inline ? (
         <button
           type="button"

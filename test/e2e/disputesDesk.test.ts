@@ -19,7 +19,7 @@ import {
 } from '../disputes/disputeTestServer.ts';
 import type { DisputeTestServer } from '../disputes/disputeTestServer.ts';
 import { makePng } from '../disputes/pngImage.ts';
-import { SCREENSHOT_DIR } from './sellerHarness.ts';
+import { axeViolations, SCREENSHOT_DIR } from './sellerHarness.ts';
 import { launchChromium } from './shellBrowser.ts';
 
 /**
@@ -156,6 +156,7 @@ test('an agent works one case from the queue to a decision, and a second senior 
   assert.equal(await row.getAttribute('data-priority'), 'high');
   await maker.getByTestId('case-row-claim-other').waitFor();
   await screenshot(maker, '20-disputes-queue');
+  assert.deepEqual(await axeViolations(maker), [], 'axe on the queue');
 
   // Search narrows the queue to the tea shop's claim.
   await maker.getByTestId('queue-search').fill('龙井茶庄');
@@ -169,7 +170,6 @@ test('an agent works one case from the queue to a decision, and a second senior 
   await checks.first().waitFor();
   assert.equal(await checks.count(), 2);
   for (const text of await checks.allTextContents()) assert.match(text, /sha-256/);
-  await maker.getByTestId('buyer-evidence').getByRole('button', { name: '查看' }).click();
   const photo = maker.getByRole('img', { name: '空箱照片.png' });
   await photo.waitFor();
   // Decoded by the browser, at the size of the file the buyer sent.
@@ -185,6 +185,7 @@ test('an agent works one case from the queue to a decision, and a second senior 
   await maker.getByTestId('note-add').click();
   await maker.getByTestId('case-notes').filter({ hasText: '空箱重量' }).waitFor();
   await screenshot(maker, '21-case-view');
+  assert.deepEqual(await axeViolations(maker), [], 'axe on the case');
 
   // The agent asks the seller for evidence; the seller answers from their own desk.
   await maker.getByTestId('request-evidence').click();
@@ -200,6 +201,7 @@ test('an agent works one case from the queue to a decision, and a second senior 
     .setInputFiles({ name: '顺丰签收单.png', mimeType: 'image/png', buffer: TRACKING_PNG });
   await claimCard.getByLabel(/说明/).fill('已按时发货，签收单显示重量 2.1kg');
   await screenshot(seller, '25-seller-claim-evidence');
+  assert.deepEqual(await axeViolations(seller), [], 'axe on the seller claims');
   await claimCard.getByRole('button', { name: /提交证据/ }).click();
   await claimCard.getByRole('status').filter({ hasText: '证据已提交' }).waitFor();
   await maker
@@ -239,5 +241,6 @@ test('an agent works one case from the queue to a decision, and a second senior 
   await checker.getByTestId('chart-weekly').waitFor();
   await checker.getByTestId('approval-rate').filter({ hasText: '100%' }).waitFor();
   await screenshot(checker, '24-desk-metrics');
+  assert.deepEqual(await axeViolations(checker), [], 'axe on the metrics');
   assert.deepEqual(problems, [], 'no page errors or console errors (CSP violations show up here)');
 });
