@@ -89,10 +89,21 @@ export function createProvisionalOverlay(
     'SELECT order_id FROM sync_outbox UNION SELECT order_id FROM sync_provisional_orders',
   );
 
+  const hasOverlay = db.prepare<[string, string], { x: number }>(
+    `SELECT 1 AS x WHERE EXISTS (SELECT 1 FROM sync_outbox WHERE order_id = ?)
+        OR EXISTS (SELECT 1 FROM sync_provisional_orders WHERE order_id = ?)`,
+  );
+
   return {
     rebuild(orderIds, nowMs) {
       const ids = new Set(orderIds);
       if (ids.size === 0) return;
+      // A few orders (one action, one push answer): ask per order. Many (a pull page): one
+      // scan of the pending set instead of a query per order.
+      if (ids.size <= 64) {
+        for (const id of ids) if (hasOverlay.get(id, id)) rebuildOne(id, nowMs);
+        return;
+      }
       const candidates = new Set(withOverlay.all().map((r) => r.order_id));
       for (const id of ids) if (candidates.has(id)) rebuildOne(id, nowMs);
     },
