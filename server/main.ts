@@ -1,6 +1,7 @@
 // `npm run api [-- --port 8080] [--demo] [--host 0.0.0.0] [--data-dir .data/api]`
 // Uses PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite (persisted under
 // --data-dir, or in memory with --memory). Prints the URL once it listens.
+// Environment: DATABASE_URL, BANK_SECRETS (JSON {bank: secret}), SECOND_APPROVAL_THRESHOLD_FEN.
 import { parseArgs } from 'node:util';
 import { DEMO_ACCOUNTS } from './demo/demoAccounts.ts';
 import { loadDemo } from './demo/loadDemo.ts';
@@ -27,7 +28,15 @@ const bankSecrets = process.env.BANK_SECRETS
   ? (JSON.parse(process.env.BANK_SECRETS) as Record<string, string>)
   : undefined;
 
+// Compensation above this many fen needs a second, different senior agent (maker-checker).
+const thresholdText = process.env.SECOND_APPROVAL_THRESHOLD_FEN;
+if (thresholdText !== undefined && !/^\d{1,15}$/.test(thresholdText)) {
+  console.error('SECOND_APPROVAL_THRESHOLD_FEN must be a whole number of fen');
+  process.exit(2);
+}
+
 const server = await startServer({
+  policy: thresholdText === undefined ? {} : { secondApprovalThresholdFen: Number(thresholdText) },
   databaseUrl,
   dataDir: databaseUrl || values.memory ? undefined : values['data-dir'],
   host: values.host,
