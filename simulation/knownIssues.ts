@@ -10,6 +10,7 @@
  * escalated refund is resolved the order leaves the scope, so its later rows stop arriving while
  * the server's scoped chain (scopedChainHead) drops the order's rows altogether. Either way the
  * agent desk's replica verification reports a divergence that no amount of syncing repairs.
- * Found by seed 3 (`npm run simulate -- --seed 3 --steps 300 --strict`).
+ * Found by seed 3 (`npm run simulate -- --seed 3 --steps 300 --strict`); minimal schedule: pay
+ * an order, sync the agent desk, file a claim, heal (test/simulation/agentScopeBackfill.test.ts).
  */
 export const KNOWN_ISSUES: readonly string[] = ['agent_scope_backfill'];

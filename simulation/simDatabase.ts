@@ -13,31 +13,48 @@ import { prepareSyncSchema } from '../server/sync/syncMigrations.ts';
  */
 export const SIM_PG_URL = process.env.SIM_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/**
+ * A database of its own per process, not just a schema: advisory locks are per database, and the
+ * server takes some (migrations, the change log), so other test processes on the shared `test`
+ * database could otherwise block or deadlock a run — and make its timing part of the result.
+ */
+const ownDatabase = (): string => `escrow_sim_${process.pid}`;
+
+function urlFor(database: string): string {
+  const u = new URL(SIM_PG_URL);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: SIM_PG_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
 interface Template {
   db: Database;
-  schema: string;
+  database: string;
   tables: string[];
   seedRows: { table: string; rows: Record<string, unknown>[] }[];
 }
 
 let template: Promise<Template> | null = null;
 
-async function dropSchema(schema: string): Promise<void> {
-  const c = new pg.Client({ connectionString: SIM_PG_URL });
-  await c.connect();
-  try {
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await c.end();
-  }
-}
-
 async function createTemplate(): Promise<Template> {
-  const schema = `sim_${process.pid}`;
-  await dropSchema(schema);
+  const database = ownDatabase();
+  const schema = 'sim';
+  await admin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${database}`);
+  });
   // One connection: the simulator sends one request at a time, so the order of every
   // statement is fixed by the schedule alone.
-  const db = await openDatabase({ url: SIM_PG_URL, schema, maxConnections: 1 });
+  const db = await openDatabase({ url: urlFor(database), schema, maxConnections: 1 });
   // The routes bring these up to date when they register; do it now so they are in the seed.
   await prepareSyncSchema(db);
   await prepareDisputeSchema(db);
@@ -52,7 +69,7 @@ async function createTemplate(): Promise<Template> {
     const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
     if (rows.rows.length > 0) seedRows.push({ table, rows: rows.rows });
   }
-  return { db, schema, tables, seedRows };
+  return { db, database, tables, seedRows };
 }
 
 /** The process's simulation database, empty but for the migrations' own rows. */
@@ -77,11 +94,21 @@ export async function freshSimDatabase(): Promise<Database> {
   return t.db;
 }
 
-/** Closes the connection and drops the schema; call once when the process is done. */
+/** Closes the connection and drops the database; call once when the process is done. */
 export async function closeSimDatabase(): Promise<void> {
   if (!template) return;
   const t = await template;
   template = null;
   await t.db.close();
-  await dropSchema(t.schema);
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS ${t.database} WITH (FORCE)`));
+}
+
+/** Memory held by the PostgreSQL backend serving the simulation (its memory contexts). */
+export async function simDatabaseMemoryBytes(): Promise<number> {
+  if (!template) return 0;
+  const t = await template;
+  const r = await t.db.query<{ bytes: number | null }>(
+    'SELECT sum(total_bytes)::bigint AS bytes FROM pg_backend_memory_contexts',
+  );
+  return r.rows[0]?.bytes ?? 0;
 }

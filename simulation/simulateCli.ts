@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describeAction, generateSchedule } from './schedule.ts';
 import type { Action } from './schedule.ts';
 import { minimalHistory, runSchedule } from './runSchedule.ts';
@@ -9,8 +9,9 @@ import type { InjectedBug } from './simTransport.ts';
 
 /**
  * `npm run simulate -- --seed N --steps M [--seeds K] [--shrink] [--bug drop_refund_txn]
- * [--verbose] [--save file.json] [--strict]`: runs seeds N..N+K-1; on a failure prints the seed, the step
- * and a minimal history, and with --shrink cuts the schedule to the shortest that still fails.
+ * [--verbose] [--save file.json] [--strict] [--replay file.json]`: runs seeds N..N+K-1; on a failure
+ * prints the seed, the step and a minimal history; with --shrink cuts the schedule to the shortest
+ * that still fails and saves it (--save names the file) for --replay.
  */
 export interface SimulateArgs {
   seed: number;
@@ -22,6 +23,8 @@ export interface SimulateArgs {
   save: string | null;
   /** Fail on the invariants of known bugs too (knownIssues.ts). */
   strict: boolean;
+  /** A saved schedule ({ seed, actions }) to run instead of generating one. */
+  replay: string | null;
 }
 
 export function parseArgs(argv: string[]): SimulateArgs {
@@ -34,6 +37,7 @@ export function parseArgs(argv: string[]): SimulateArgs {
     verbose: false,
     save: null,
     strict: false,
+    replay: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -50,6 +54,7 @@ export function parseArgs(argv: string[]): SimulateArgs {
     else if (a === '--verbose') args.verbose = true;
     else if (a === '--save') args.save = v();
     else if (a === '--strict') args.strict = true;
+    else if (a === '--replay') args.replay = v();
     else throw new Error(`unknown argument ${a}`);
   }
   if (!Number.isSafeInteger(args.seed) || !Number.isSafeInteger(args.steps) || args.steps < 0)
@@ -57,21 +62,30 @@ export function parseArgs(argv: string[]): SimulateArgs {
   return args;
 }
 
-export function printFailure(r: RunResult, actions: readonly Action[], out = console.log): void {
+export function printFailure(
+  r: RunResult,
+  actions: readonly Action[],
+  out = console.log,
+  replay = `npm run simulate -- --seed ${r.seed} --steps ${actions.length}`,
+): void {
   const f = r.failure;
   if (!f) return;
   out(`FAIL seed=${r.seed} step=${f.step} invariant=${f.invariant}`);
   out(`  ${f.detail}`);
   out(`  history (steps touching ${f.orderIds.join(', ') || 'the failure'}, and the last few):`);
   for (const line of minimalHistory(r)) out(`    ${line}`);
-  out(`  replay: npm run simulate -- --seed ${r.seed} --steps ${actions.length}`);
+  out(`  replay: ${replay}`);
 }
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   let failed = 0;
-  for (let seed = args.seed; seed < args.seed + args.seeds; seed++) {
-    const actions = generateSchedule(seed, args.steps);
+  const saved = args.replay
+    ? (JSON.parse(readFileSync(args.replay, 'utf8')) as { seed: number; actions: Action[] })
+    : null;
+  const first = saved ? saved.seed : args.seed;
+  for (let seed = first; seed < first + (saved ? 1 : args.seeds); seed++) {
+    const actions = saved ? saved.actions : generateSchedule(seed, args.steps);
     const t0 = performance.now();
     const tolerate = args.strict ? [] : KNOWN_ISSUES;
     const r = await runSchedule(seed, actions, {
@@ -98,11 +112,9 @@ export async function main(argv: string[]): Promise<number> {
       });
       console.log(`shrunk to ${s.actions.length} actions in ${s.runs} runs:`);
       for (const a of s.actions) console.log(`    ${describeAction(a)}`);
-      printFailure(s.result, s.actions);
-      if (args.save) {
-        writeFileSync(args.save, JSON.stringify({ seed, actions: s.actions }, null, 2));
-        console.log(`saved to ${args.save}`);
-      }
+      const file = args.save ?? `simulation-seed-${seed}-shrunk.json`;
+      writeFileSync(file, JSON.stringify({ seed, actions: s.actions }, null, 2));
+      printFailure(s.result, s.actions, console.log, `npm run simulate -- --replay ${file}`);
     }
   }
   return failed === 0 ? 0 : 1;
