@@ -81,7 +81,12 @@ export function createCaseStore(desk: DeskApi, onChanged: () => void) {
       const r = await run();
       set({
         busy: false,
-        outcome: r.ok ? { ok: true, text: okText } : { ok: false, text: r.error.message },
+        // Successes are shown only for decisions; every failure is shown with its message.
+        outcome: r.ok
+          ? okText
+            ? { ok: true, text: okText }
+            : null
+          : { ok: false, text: r.error.message },
       });
       await get().reload();
       onChanged();
