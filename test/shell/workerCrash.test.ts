@@ -50,7 +50,7 @@ test('a worker killed mid-flight fails in-flight calls with unavailable, restart
       }),
     ];
     await host.core.killWorker('test: simulated crash');
-    const results = await within(10_000, Promise.all(burst), 'calls in flight');
+    const results = await within(30_000, Promise.all(burst), 'calls in flight');
 
     const codes = new Set(results.map((r) => (r.ok ? 'ok' : r.error.code)));
     assert.ok(
@@ -59,7 +59,7 @@ test('a worker killed mid-flight fails in-flight calls with unavailable, restart
     );
     assert.ok(codes.has('unavailable'), 'some calls must have been cut off by the crash');
 
-    await within(10_000, host.core.whenReady(), 'restart');
+    await within(60_000, host.core.whenReady(), 'restart');
     assert.equal(host.core.restarts, 1);
     assert.ok(
       events.some(
