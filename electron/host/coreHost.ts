@@ -140,11 +140,7 @@ export function createCoreHost(options: CoreHostOptions): CoreHost {
       log('error', `core worker crashed ${crashesInRow} times in a row; not restarting`);
       for (const id of [...pending.keys()])
         settle(id, fail('unavailable', 'the desk core is down'));
-      emit('host.status', {
-        state: 'restarting',
-        restarts,
-        reason: 'gave up after repeated crashes',
-      });
+      emit('host.status', { state: 'down', restarts, reason: 'gave up after repeated crashes' });
       return;
     }
     emit('host.status', { state: 'restarting', restarts, reason: reason.slice(0, 500) });

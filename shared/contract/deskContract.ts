@@ -330,9 +330,9 @@ export const deskTopics = {
   /** Orders whose state changed (a local command, a sync pull, a timer). */
   'orders.changed': z.object({ orderIds: z.array(z.string()).max(1000), at: epochMsField }),
   'sync.status': syncStatusSchema,
-  /** The core host itself: restarting after a crash, ready again. */
+  /** The core host itself: restarting after a crash, ready again, or down for good. */
   'host.status': z.object({
-    state: z.enum(['ready', 'restarting']),
+    state: z.enum(['ready', 'restarting', 'down']),
     restarts: z.number().int().min(0),
     reason: z.string().max(500).nullable(),
   }),
