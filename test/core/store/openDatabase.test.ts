@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate } from '../../../electron/core/store/migrate.ts';
 import { MIGRATIONS } from '../../../electron/core/store/migrations/index.ts';
-import { openDatabase } from '../../../electron/core/store/openDatabase.ts';
+import { CACHE_KIB, openDatabase } from '../../../electron/core/store/openDatabase.ts';
 import { transaction } from '../../../electron/core/store/transaction.ts';
 import { tempDb } from '../helpers/tempDb.ts';
 
@@ -13,6 +13,11 @@ test('a new database is durable: WAL, synchronous FULL, foreign keys, busy timeo
   assert.equal(db.pragma('synchronous', { simple: true }), 2); // FULL
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
   assert.ok((db.pragma('busy_timeout', { simple: true }) as number) > 0);
+});
+
+test("the page cache is sized for the write path, not SQLite's 2 MiB default", (t) => {
+  const { db } = tempDb(t);
+  assert.equal(db.pragma('cache_size', { simple: true }), -CACHE_KIB);
 });
 
 test('migrations bring user_version to the newest and reopening applies nothing twice', (t) => {
