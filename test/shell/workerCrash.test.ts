@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { uuidv7 } from '../../shared/ids.ts';
+import { demoAuthenticator } from '../../electron/host/demoAccounts.ts';
+import { createDeskHost } from '../../electron/host/deskHost.ts';
+import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
 import type { TopicName } from '../../shared/contract/types.ts';
-import { signInAsSeller, startDemoHost, unwrap } from './deskHostFixture.ts';
+import { CORE_WORKER_SOURCE, signInAsSeller, startDemoHost, unwrap } from './deskHostFixture.ts';
 
 /** Fails the test instead of hanging when a promise never settles. */
 function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
@@ -112,4 +117,44 @@ test('calls after the host is closed fail with unavailable at once', async () =>
   );
   assert.equal(coreCall.ok, false);
   if (!coreCall.ok) assert.equal(coreCall.error.code, 'unavailable');
+});
+
+test('a worker that cannot start is retried a few times, then calls fail at once instead of waiting', async () => {
+  const states: string[] = [];
+  const host = createDeskHost({
+    core: {
+      workerEntry: CORE_WORKER_SOURCE,
+      // A database path under a file that does not exist: every start fails.
+      workerData: {
+        databaseFile: join(tmpdir(), `no-such-dir-${uuidv7()}`, 'x', 'desk.db'),
+        seedDemo: true,
+      },
+      restartDelayMs: 10,
+      maxConsecutiveCrashes: 2,
+    },
+    settingsFile: null,
+    authenticatorFor: () => demoAuthenticator(),
+    vault: memoryTokenVault(),
+  });
+  try {
+    host.subscribe((topic, payload) => {
+      if (topic === 'host.status') states.push((payload as { state: string }).state);
+    });
+    await signInAsSeller(host);
+    const first = await within(
+      120_000,
+      host.call('orders.list', { limit: 5 }),
+      'call to a failing core',
+    );
+    assert.equal(first.ok ? 'ok' : first.error.code, 'unavailable');
+    assert.deepEqual(states, ['restarting', 'restarting', 'down']);
+    const later = await within(
+      1_000,
+      host.call('orders.list', { limit: 5 }),
+      'call after giving up',
+    );
+    assert.equal(later.ok ? 'ok' : later.error.code, 'unavailable');
+  } finally {
+    await host.close();
+  }
 });
