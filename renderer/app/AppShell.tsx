@@ -19,7 +19,7 @@ export function AppShell() {
   const dialog = useStore(stores.dialogs, (s) => s.dialog);
   const notice = useStore(stores.dialogs, (s) => s.notice);
   const status = useStore(stores.sync, (s) => s.status);
-  const rejected = useStore(stores.sync, (s) => s.rejected.length);
+  const rejected = useStore(stores.sync, (s) => s.rejected.length + (s.status?.openIssues ?? 0));
   const routes = routesFor(user?.role);
   const current = routes.find((r) => r.id === route) ?? routes[0];
 

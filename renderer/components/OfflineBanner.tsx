@@ -6,7 +6,7 @@ export function OfflineBanner() {
   const tr = useTr();
   const status = useStore(useStores().sync, (s) => s.status);
   if (!status) return null;
-  if (status.state === 'offline') {
+  if (status.state === 'offline' || status.online === false) {
     return (
       <div className="banner banner-offline" role="status" data-testid="offline-banner">
         <strong>{tr.t('offline.banner')}</strong>

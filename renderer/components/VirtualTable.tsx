@@ -84,6 +84,17 @@ export function VirtualTable(props: Props) {
     }
   }, []);
 
+  // Scroll position is read once per frame, in the frame, not in every scroll event.
+  const frameRef = useRef(0);
+  const onScroll = useCallback(() => {
+    if (frameRef.current) return;
+    frameRef.current = requestAnimationFrame(() => {
+      frameRef.current = 0;
+      if (bodyRef.current) setScrollTop(bodyRef.current.scrollTop);
+    });
+  }, []);
+  useEffect(() => () => cancelAnimationFrame(frameRef.current), []);
+
   // Stable callbacks, so a row re-renders only when its own data or selection changes.
   const onOpenRef = useRef(onOpen);
   useEffect(() => {
@@ -124,10 +135,13 @@ export function VirtualTable(props: Props) {
 
   const gridId = baseId;
   const rows: ReactNode[] = [];
+  // Rows are keyed by slot, not by index: a row scrolling out hands its DOM nodes to the one
+  // scrolling in, so a frame updates text and position instead of removing and creating rows.
+  const slots = Math.max(64, 2 ** Math.ceil(Math.log2(last - first + 2)));
   for (let i = first; i <= last; i++) {
     rows.push(
       <Row
-        key={i}
+        key={i % slots}
         index={i}
         domId={`${gridId}-r${i}`}
         row={store.getState().rowAt(i)}
@@ -150,7 +164,7 @@ export function VirtualTable(props: Props) {
       aria-colcount={columns.length}
       tabIndex={0}
       onKeyDown={onKeyDown}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onScroll={onScroll}
       onFocus={(e) => {
         if (e.target === e.currentTarget && store.getState().selected < 0 && count > 0) {
           store.getState().select(0);

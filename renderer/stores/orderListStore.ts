@@ -15,7 +15,7 @@ export interface OrderFilters {
 export const EMPTY_FILTERS: OrderFilters = { text: '', status: null, fromMs: null, toMs: null };
 
 /** Rows are fetched in pages of this size as the table scrolls to them. */
-export const PAGE_SIZE = 100;
+export const PAGE_SIZE = 50;
 
 export interface OrderListState {
   filters: OrderFilters;

@@ -33,7 +33,8 @@ export interface SyncState {
   isPending(orderId: string): boolean;
 }
 
-export const isOffline = (s: SyncStatus | null): boolean => s?.state === 'offline';
+export const isOffline = (s: SyncStatus | null): boolean =>
+  s?.state === 'offline' || s?.online === false;
 
 /**
  * The desk's sync state as the core reports it (`sync.status` method and topic). An action is

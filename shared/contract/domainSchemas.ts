@@ -169,4 +169,11 @@ export const syncStatusSchema = z.object({
   pendingMutations: countField,
   lastSyncedAt: epochMsField.nullable(),
   message: z.string().max(500).nullable(),
+  /**
+   * Whether the central server answered the last attempt. Optional because only a desk with a
+   * sync client knows it; while a retry runs, `state` is 'syncing' but the desk is still offline.
+   */
+  online: z.boolean().optional(),
+  /** Rejected actions not yet acknowledged (sync issues). */
+  openIssues: countField.optional(),
 });

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { createDeskHost } from '../../electron/host/deskHost.ts';
+import type { DeskHost } from '../../electron/host/deskHost.ts';
+import { serverAuthenticator } from '../../electron/host/serverAuthenticator.ts';
+import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
+import { startWebServer } from '../../electron/web/webServer.ts';
+import type { WebServer } from '../../electron/web/webServer.ts';
+import { buildRenderer } from '../../scripts/buildApp.mjs';
+import type { Database } from '../../server/db/database.ts';
+import { openDatabase } from '../../server/db/openDatabase.ts';
+import { loadDemo } from '../../server/demo/loadDemo.ts';
+import { startServer } from '../../server/startServer.ts';
+import type { RunningServer } from '../../server/startServer.ts';
+import { CORE_WORKER_SOURCE } from '../shell/deskHostFixture.ts';
+import { screenshot, signIn } from './sellerHarness.ts';
+import { launchChromium } from './shellBrowser.ts';
+
+/**
+ * Offline and back, end to end: web mode over a real desk core syncing with a real central
+ * API (PGlite, demo data). The seller signs in, the server stops, the seller ships an order
+ * (shown as pending, with the offline banner), the server comes back on the same port and
+ * database, and the shipment is confirmed: the pending mark goes and the server has it.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'seller-offline-'));
+const outDir = join(dir, 'renderer');
+let serverDb: Database;
+let server: RunningServer | null = null;
+let serverPort = 0;
+let host: DeskHost;
+let web: WebServer;
+let browser: Browser;
+let page: Page;
+
+async function startApi(): Promise<void> {
+  server = await startServer({ db: serverDb, port: serverPort, timerIntervalMs: false });
+  serverPort = Number(new URL(server.url).port);
+}
+
+async function serverStatus(orderId: string): Promise<string | undefined> {
+  const r = await serverDb.query('SELECT status FROM orders WHERE order_id = $1', [orderId]);
+  return (r.rows[0] as { status?: string } | undefined)?.status;
+}
+
+before(async () => {
+  serverDb = await openDatabase({});
+  await loadDemo(serverDb);
+  await startApi();
+  const url = server!.url;
+  host = createDeskHost({
+    core: {
+      workerEntry: CORE_WORKER_SOURCE,
+      workerData: { databaseFile: join(dir, 'desk.db'), seedDemo: false },
+    },
+    settingsFile: null,
+    authenticatorFor: () => serverAuthenticator(url),
+    vault: memoryTokenVault(),
+  });
+  await buildRenderer(outDir);
+  web = await startWebServer({ host, rendererDir: outDir });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+});
+
+after(async () => {
+  await browser?.close();
+  await web?.close();
+  await host?.close();
+  await server?.close();
+  await serverDb?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a shipment made offline is pending, then confirmed once the central API is back', async () => {
+  await page.goto(web.url);
+  await signIn(page, 'staff1', 'escrow-demo-2005');
+  await page.getByTestId('language').first().selectOption('en');
+  await page.getByTestId('nav-shipping').click();
+  // The replica bootstraps from the server; the queue fills once the first pull is stored.
+  const firstRow = page.locator('[data-testid="shipping-grid"] [data-order-id]').first();
+  await firstRow.waitFor({ timeout: 60_000 });
+  const orderId = (await firstRow.getAttribute('data-order-id'))!;
+  assert.equal(await serverStatus(orderId), 'funds_held');
+
+  await server!.close();
+  server = null;
+  await page.getByTestId('nav-sync').click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await page.getByTestId('offline-banner').waitFor({ timeout: 60_000 });
+
+  await page.getByTestId('nav-shipping').click();
+  await page.locator('#view-search').fill(orderId);
+  const row = page.locator(`[data-testid="shipping-grid"] [data-order-id="${orderId}"]`);
+  await row.getByRole('button', { name: 'Ship' }).click();
+  const dialog = page.getByRole('dialog', { name: `Ship order ${orderId}` });
+  await dialog.getByTestId('ship-carrier').selectOption('sf');
+  await dialog.getByTestId('ship-tracking').fill('SF7654321098765');
+  await dialog.getByTestId('ship-submit').click();
+  await page
+    .getByTestId('notice')
+    .filter({ hasText: `Order ${orderId} shipped.` })
+    .waitFor();
+  await page.getByTestId('nav-orders').click();
+  await page.locator('#view-search').fill('SF7654321098765');
+  const shipped = page.locator(`[data-testid="orders-grid"] [data-order-id="${orderId}"]`);
+  await shipped.getByTestId('pending-badge').waitFor();
+  await page.getByTestId('offline-banner').waitFor();
+  await screenshot(page, '12-offline-pending');
+  assert.equal(await serverStatus(orderId), 'funds_held');
+
+  await startApi();
+  await page.getByTestId('nav-sync').click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await page.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 60_000 });
+  await page.getByTestId('nav-orders').click();
+  await shipped.waitFor();
+  await shipped.getByTestId('pending-badge').waitFor({ state: 'detached', timeout: 60_000 });
+  assert.equal(await serverStatus(orderId), 'shipped');
+  await screenshot(page, '13-back-online-confirmed');
+});
