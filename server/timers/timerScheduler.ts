@@ -1,5 +1,6 @@
 import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import type { Actor } from '../../shared/escrow/types.ts';
+import { MINUTE_MS } from '../../shared/time.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import { applyCommand } from '../escrow/applyCommand.ts';
@@ -39,7 +40,18 @@ export async function applyOneDueTimer(
       now,
       { policy },
     );
+    if (!outcome.ok || outcome.replayed) {
+      // A timer the rules refuse (or one already applied under this id) must not keep the
+      // order at the head of the queue: look again in a minute, and let the rejection show in
+      // the metrics.
+      await tx.query(
+        'UPDATE orders SET next_timer_at = $2 WHERE order_id = $1 AND next_timer_at = $3',
+        [row.order_id, now + MINUTE_MS, row.next_timer_at],
+      );
+      if (!outcome.ok) metrics?.rejections.inc({ code: outcome.error.code });
+    }
     if (metrics && outcome.ok && outcome.events.length > 0) {
+      metrics.commandsApplied.inc({ type: 'advance_timers' });
       metrics.timersApplied.inc();
       metrics.timerLagSeconds.observe({}, Math.max(0, now - row.next_timer_at) / 1000);
     }

@@ -78,4 +78,24 @@ describe('timers run on server time, exactly once', () => {
     assert.equal(await status(orderId), 'completed');
     await assertLedgerOk(t);
   });
+
+  it('a stale due time is corrected instead of spun on', async () => {
+    const orderId = await createOrder(t, { amountFen: 1_200 });
+    const real = await t.db.query<{ next_timer_at: number }>(
+      'SELECT next_timer_at FROM orders WHERE order_id = $1',
+      [orderId],
+    );
+    await t.db.query('UPDATE orders SET next_timer_at = $2 WHERE order_id = $1', [
+      orderId,
+      t.clock.now() - 1,
+    ]);
+    assert.equal(await runDueTimers(t.db, t.clock), 1, 'visited once');
+    assert.equal(await runDueTimers(t.db, t.clock), 0, 'and not again');
+    const after = await t.db.query<{ next_timer_at: number; version: number }>(
+      'SELECT next_timer_at, version FROM orders WHERE order_id = $1',
+      [orderId],
+    );
+    assert.equal(after.rows[0]?.next_timer_at, real.rows[0]?.next_timer_at);
+    assert.equal(after.rows[0]?.version, 1, 'no events were invented');
+  });
 });
