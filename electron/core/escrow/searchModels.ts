@@ -197,6 +197,23 @@ export function createSearchModels(db: Db): SearchModels {
           state: 'o.state_json',
           pending: '0',
         };
+  // The journal the desk shows: the server's (replica) once signed in to one, else the local one.
+  const journal = () =>
+    replicaReady()
+      ? {
+          txns: 'sync_txns t',
+          legs: 'JOIN json_each(t.legs_json) je',
+          account: "json_extract(je.value, '$.account')",
+          amount: "json_extract(je.value, '$.amountFen')",
+          leg: 'je.key',
+        }
+      : {
+          txns: 'ledger_txns t',
+          legs: 'JOIN ledger_entries e ON e.seq = t.seq',
+          account: 'e.account',
+          amount: 'e.amount_fen',
+          leg: 'e.leg',
+        };
   const stateOf = {
     get: (orderId: string) =>
       cached(
@@ -302,20 +319,20 @@ export function createSearchModels(db: Db): SearchModels {
         where.push('t.at < @toMs');
         params.toMs = query.toMs;
       }
+      const j = journal();
       const source =
         query.scope === 'merchant'
-          ? `FROM ledger_entries e JOIN ledger_txns t ON t.seq = e.seq
-              WHERE e.account >= @lo AND e.account < @hi`
-          : `FROM order_lookup l JOIN ledger_txns t ON t.order_id = l.order_id
-              JOIN ledger_entries e ON e.seq = t.seq AND e.account = 'escrow:order:' || l.order_id
-              WHERE l.merchant_id = @merchantId`;
+          ? `FROM ${j.txns} ${j.legs} WHERE ${j.account} >= @lo AND ${j.account} < @hi`
+          : `FROM order_lookup l JOIN ${j.txns} ON t.order_id = l.order_id ${j.legs}
+              WHERE ${j.account} = 'escrow:order:' || l.order_id AND l.merchant_id = @merchantId`;
       const filter = where.length ? ` AND ${where.join(' AND ')}` : '';
       const total = (cached(`SELECT count(*) AS n ${source}${filter}`).get(params) as { n: number })
         .n;
       const lines = (
         cached(
-          `SELECT t.seq, t.txn_id, t.kind, t.at, t.order_id, t.currency, e.account, e.amount_fen
-            ${source}${filter} ORDER BY t.seq DESC, e.leg LIMIT @limit OFFSET @offset`,
+          `SELECT t.seq, t.txn_id, t.kind, t.at, t.order_id, t.currency,
+                  ${j.account} AS account, ${j.amount} AS amount_fen
+            ${source}${filter} ORDER BY t.seq DESC, ${j.leg} LIMIT @limit OFFSET @offset`,
         ).all(params) as {
           seq: number;
           txn_id: string;
@@ -341,14 +358,15 @@ export function createSearchModels(db: Db): SearchModels {
 
     balanceHistory(merchantId, fromMs, toMs) {
       // Escrow accounts are liabilities (credit −): held = −(sum of escrow legs so far).
+      const j = journal();
       const byDay = cached(
         `SELECT (t.at / ${DAY_MS}) * ${DAY_MS} AS day,
-                -sum(e.amount_fen) AS held_delta,
-                sum(CASE WHEN t.kind IN ('escrow_release', 'escrow_split') AND e.amount_fen > 0
-                         THEN e.amount_fen ELSE 0 END) AS released
-           FROM order_lookup l JOIN ledger_txns t ON t.order_id = l.order_id
-           JOIN ledger_entries e ON e.seq = t.seq AND e.account = 'escrow:order:' || l.order_id
-          WHERE l.merchant_id = @merchantId AND t.at < @toMs
+                -sum(${j.amount}) AS held_delta,
+                sum(CASE WHEN t.kind IN ('escrow_release', 'escrow_split') AND ${j.amount} > 0
+                         THEN ${j.amount} ELSE 0 END) AS released
+           FROM order_lookup l JOIN ${j.txns} ON t.order_id = l.order_id ${j.legs}
+          WHERE ${j.account} = 'escrow:order:' || l.order_id
+            AND l.merchant_id = @merchantId AND t.at < @toMs
           GROUP BY day ORDER BY day`,
       ).all({ merchantId, toMs }) as { day: number; held_delta: number; released: number }[];
       const firstDay = Math.floor(fromMs / DAY_MS) * DAY_MS;

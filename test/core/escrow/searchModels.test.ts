@@ -205,6 +205,36 @@ test('orders of the sync replica are searchable, and follow the pending state wh
       find('5550001112').rows.map((r) => [r.orderId, r.status, r.pendingSync]),
       [['SRV-1', 'shipped', false]],
     );
+    // The ledger views read the replica journal once there is a server.
+    rdb
+      .prepare(
+        'INSERT INTO sync_txns (seq, txn_id, kind, at, currency, order_id, legs_json, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        7,
+        'srv-txn-7',
+        'payment_confirmed',
+        now,
+        'CNY',
+        'SRV-1',
+        JSON.stringify([
+          { account: 'platform:bank:icbc', amountFen: 10_000 },
+          { account: 'escrow:order:SRV-1', amountFen: -10_000 },
+        ]),
+        '0'.repeat(64),
+      );
+    const escrowLines = models.ledgerLines({
+      merchantId: 'm-1001',
+      scope: 'escrow',
+      offset: 0,
+      limit: 10,
+    });
+    assert.deepEqual(
+      escrowLines.lines.map((l) => [l.txnId, l.account, l.signedFen]),
+      [['srv-txn-7', 'escrow:order:SRV-1', -10_000]],
+    );
+    const history = models.balanceHistory('m-1001', now - 86_400_000, now + 1);
+    assert.equal(history.at(-1)!.heldFen, 10_000);
   } finally {
     rdb.close();
     rmSync(rdir, { recursive: true, force: true });
