@@ -8,7 +8,7 @@ import { assertConverged } from './syncInvariants.ts';
 import type { Enqueued } from './syncInvariants.ts';
 import { buyerActor, paidOrder, startSyncServer } from './syncTestServer.ts';
 import type { SyncTestServer } from './syncTestServer.ts';
-import { openDesk, removeDir, tempDir } from './syncTestDesk.ts';
+import { openDesk, removeDir, syncUntilDone, tempDir } from './syncTestDesk.ts';
 
 let server: SyncTestServer;
 let proxy: FaultProxy;
@@ -45,8 +45,8 @@ test('a desk that acts 500 times offline ends consistent after reconnecting, con
     server.tokens.get('staff2')!,
     server.actors.get('staff2')!,
   );
-  await a.client.syncOnce();
-  await b.client.syncOnce();
+  await syncUntilDone(a);
+  await syncUntilDone(b);
   const seen: SyncStatus[] = [];
   const unsubscribe = a.client.subscribe((s) => seen.push(s));
 
@@ -83,19 +83,19 @@ test('a desk that acts 500 times offline ends consistent after reconnecting, con
     });
     assert.equal(r.ok, true);
   }
-  await b.client.syncOnce();
+  await syncUntilDone(b);
   const bEnqueued: Enqueued[] = [];
   for (let i = 1; i <= 30; i++) {
     const r = b.client.enqueue({ type: 'agree_refund', orderId: id(i), refundId: `r${i}` });
     bEnqueued.push({ mutationId: r.mutationId, commandId: r.commandId });
   }
-  await b.client.syncOnce();
+  await syncUntilDone(b);
   assert.equal(b.client.confirmedOrder(id(1))?.status, 'refunded');
 
   proxy.setOffline(false);
   a.client.notifyOnline();
-  await a.client.syncOnce();
-  await b.client.syncOnce();
+  await syncUntilDone(a);
+  await syncUntilDone(b);
   unsubscribe();
 
   const { applied, rejected } = await assertConverged(server, [

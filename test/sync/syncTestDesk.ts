@@ -47,3 +47,18 @@ export function openDesk(
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * One sync round as the desk's loop would finish it: a transient failure (a timeout while the
+ * loaded server is still applying a 500-mutation push) is retried, as the loop does with backoff.
+ */
+export async function syncUntilDone(desk: TestDesk, attempts = 10): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await desk.client.syncOnce();
+    } catch (err) {
+      if (attempt >= attempts || !(err as { transient?: boolean }).transient) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
