@@ -42,7 +42,7 @@ const p95 = (xs: number[]) => {
 const fmt = (x: number) => x.toFixed(2);
 
 /** 100k orders of the demo merchant over 60 days: all created, 60% paid, 30% shipped. */
-function seed(file: string): void {
+export function seed(file: string): void {
   const db = openDatabase(file);
   const service = createEscrowService(db);
   const now = Date.now();
