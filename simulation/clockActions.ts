@@ -44,6 +44,7 @@ export async function runTimers(world: World): Promise<string> {
     policy: DEFAULT_POLICY,
   });
   world.counters.timersFired += fired;
+  await checkTimersApplied(world);
   const left = await world.server.db.query<{ order_id: string }>(
     'SELECT order_id FROM orders WHERE next_timer_at <= $1',
     [now],
@@ -55,4 +56,26 @@ export async function runTimers(world: World): Promise<string> {
       left.rows.map((r) => r.order_id),
     );
   return `timers fired for ${fired} orders`;
+}
+
+/**
+ * A due timer is the rules' own decision, so the rules must never refuse it: a refusal (say a
+ * refund auto-approval refused for `insufficient_funds`) leaves money stuck while the scheduler
+ * quietly retries every minute.
+ */
+export async function checkTimersApplied(world: World): Promise<void> {
+  const refused = await world.server.db.query<{ command_id: string; code: string }>(
+    `SELECT command_id, result->'error'->>'code' AS code FROM commands
+     WHERE command_id LIKE 'timer:%' AND (result->>'ok')::boolean = false
+     ORDER BY command_id LIMIT 5`,
+  );
+  const first = refused.rows[0];
+  if (first) {
+    const orderId = first.command_id.split(':')[1] ?? '';
+    throw new SimFailure(
+      'timer_applies',
+      `${first.command_id} refused by the rules: ${first.code}`,
+      [orderId],
+    );
+  }
 }

@@ -6,6 +6,7 @@ import { AGENT_ORDER_PREDICATE } from '../server/sync/syncScope.ts';
 import { localScopedHead } from '../electron/core/sync/replicaVerification.ts';
 import { scopedChainHead } from '../server/sync/scopedChainHead.ts';
 import type { SyncScope } from '../server/sync/syncScope.ts';
+import { checkTimersApplied } from './clockActions.ts';
 import type { SimDesk } from './simDesk.ts';
 import { SimFailure, violated } from './world.ts';
 import type { World } from './world.ts';
@@ -23,6 +24,7 @@ export async function healAndConverge(world: World): Promise<string> {
     d.transport.arm('none', 0);
   }
   await runDueTimers(world.server.db, world.server.clock, { policy: DEFAULT_POLICY });
+  await checkTimersApplied(world);
   for (let pass = 0; pass < 2; pass++) {
     for (const d of world.desks) await d.client.syncOnce();
   }

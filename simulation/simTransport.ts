@@ -24,7 +24,7 @@ export class DeskKilled extends Error {
 }
 
 /** Test-only: a deliberately wrong transport, to prove the invariants and the shrinker work. */
-export type InjectedBug = 'none' | 'drop_refund_txn';
+export type InjectedBug = 'none' | 'drop_refund_txn' | 'drop_payment_txn';
 
 export interface FaultStats {
   dropped: number;
@@ -182,12 +182,11 @@ export function createSimTransport(opts: {
         throw unreadable(200);
       }
       const page: PullResponse = parsed(() => pullResponseSchema.parse(json) as PullResponse);
-      if (opts.bug === 'drop_refund_txn') {
+      if (opts.bug === 'drop_refund_txn' || opts.bug === 'drop_payment_txn') {
+        const kind = opts.bug === 'drop_refund_txn' ? 'escrow_refund' : 'payment_confirmed';
         return {
           ...page,
-          changes: page.changes.filter(
-            (c) => !(c.kind === 'ledger_txn' && c.txn.kind === 'escrow_refund'),
-          ),
+          changes: page.changes.filter((c) => !(c.kind === 'ledger_txn' && c.txn.kind === kind)),
         };
       }
       return page;

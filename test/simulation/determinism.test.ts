@@ -8,7 +8,7 @@ import { closeSimDatabase } from '../../simulation/simDatabase.ts';
 after(() => closeSimDatabase());
 
 test('one seed is one history: a run replays step for step', async () => {
-  const actions = generateSchedule(42, 70);
+  const actions = generateSchedule(42, 50);
   const a = await runSchedule(42, actions, { tolerate: KNOWN_ISSUES });
   const b = await runSchedule(42, actions, { tolerate: KNOWN_ISSUES });
   assert.deepEqual(b.trace, a.trace);
