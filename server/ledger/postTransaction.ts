@@ -1,5 +1,5 @@
 import { DeskError } from '../../shared/errors.ts';
-import { accountSpec, account, violatesFloor } from '../../shared/ledger/accounts.ts';
+import { accountSpec, account } from '../../shared/ledger/accounts.ts';
 import type { PostingRequest } from '../../shared/ledger/types.ts';
 import { isCurrency } from '../../shared/money.ts';
 import type { Queryable } from '../db/database.ts';
@@ -14,8 +14,8 @@ export interface PostedTransaction {
 /**
  * Appends one balanced transaction to the journal inside the caller's database transaction.
  * Lock order is always the chain head, then balance rows sorted by account name, so two
- * postings never deadlock. Floors are checked here for a precise error code, and again by the
- * balances table's CHECK constraint in case code above ever gets it wrong.
+ * postings never deadlock. Floors are enforced by the balances table's CHECK constraint and
+ * reported with a precise error code.
  */
 export async function postTransaction(
   tx: Queryable,
@@ -44,6 +44,11 @@ export async function postTransaction(
   const prev = head.rows[0];
   if (!prev) throw new DeskError('internal', 'ledger head missing');
 
+  // Per account, in account order: make sure the row exists, then add the net amount. (One
+  // upsert would not do: PostgreSQL checks CHECK constraints on the row it proposes to insert
+  // even when that row then conflicts.) The balances table's CHECK refuses a floor crossing;
+  // which account failed is known here, so the refusal gets its precise code (the caller's
+  // savepoint undoes the aborted statement).
   const accounts = [...netByAccount.keys()].sort();
   for (const name of accounts) {
     const spec = accountSpec(name);
@@ -52,21 +57,24 @@ export async function postTransaction(
        VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
       [name, req.currency, spec.normal, spec.floorZero],
     );
-    const cur = await tx.query<{ balance_fen: number }>(
-      'SELECT balance_fen FROM account_balances WHERE account = $1 AND currency = $2 FOR UPDATE',
-      [name, req.currency],
-    );
-    const next = (cur.rows[0]?.balance_fen ?? 0) + (netByAccount.get(name) ?? 0);
-    if (!Number.isSafeInteger(next)) throw new DeskError('invalid_amount', 'balance overflows');
-    if (violatesFloor(name, next)) {
-      throw name === account.guaranteeFund()
-        ? new DeskError('guarantee_fund_insufficient', 'the guarantee fund cannot cover this')
-        : new DeskError('insufficient_funds', `${name} would go below zero`);
+    try {
+      await tx.query(
+        `UPDATE account_balances SET balance_fen = balance_fen + $3
+         WHERE account = $1 AND currency = $2`,
+        [name, req.currency, netByAccount.get(name) ?? 0],
+      );
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      const constraint = (err as { constraint?: unknown }).constraint;
+      if (code === '23514' && constraint === 'balance_safe_range')
+        throw new DeskError('invalid_amount', `${name} would leave the safe integer range`);
+      if (code === '23514')
+        throw name === account.guaranteeFund()
+          ? new DeskError('guarantee_fund_insufficient', 'the guarantee fund cannot cover this')
+          : new DeskError('insufficient_funds', `${name} would go below zero`);
+      if (code === '22003') throw new DeskError('invalid_amount', 'balance overflows');
+      throw err;
     }
-    await tx.query(
-      'UPDATE account_balances SET balance_fen = $3 WHERE account = $1 AND currency = $2',
-      [name, req.currency, next],
-    );
   }
 
   const seq = prev.seq + 1;
@@ -87,12 +95,11 @@ export async function postTransaction(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [seq, req.txnId, req.commandId, req.kind, req.at, req.currency, orderId, prev.hash, hash],
   );
-  for (const [i, leg] of req.legs.entries()) {
-    await tx.query(
-      'INSERT INTO ledger_entries (txn_id, leg_no, account, amount_fen) VALUES ($1, $2, $3, $4)',
-      [req.txnId, i, leg.account, leg.amountFen],
-    );
-  }
+  const values = req.legs.map((_, i) => `($1, ${i}, $${2 * i + 2}, $${2 * i + 3})`).join(', ');
+  await tx.query(
+    `INSERT INTO ledger_entries (txn_id, leg_no, account, amount_fen) VALUES ${values}`,
+    [req.txnId, ...req.legs.flatMap((l) => [l.account, l.amountFen])],
+  );
   await tx.query('UPDATE ledger_head SET seq = $1, hash = $2 WHERE singleton', [seq, hash]);
 
   if (req.holdsEscrowOf !== undefined) {
