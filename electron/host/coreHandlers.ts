@@ -188,6 +188,11 @@ export function createCoreHandlers(
         const report = verifyLedger(db);
         return ok({ ok: report.ok, problems: report.problems });
       }
+      // Without a central server nothing is ever refused by one.
+      case 'sync.issues':
+        return ok({ issues: [] });
+      case 'sync.acknowledgeIssue':
+        return ok({ acknowledged: false });
       case 'sync.status':
       case 'sync.now':
         return ok(offline);

@@ -127,6 +127,28 @@ export function createReplicaHandlers(sync: SyncClient) {
       case 'sync.now':
         await sync.syncOnce().catch(() => undefined);
         return ok(sync.status());
+      case 'sync.issues':
+        return ok({
+          issues: sync
+            .issues()
+            .filter((i) => i.acknowledgedAt === null)
+            .map((i) => ({
+              mutationId: i.mutationId,
+              commandId: i.commandId,
+              orderId: i.orderId,
+              commandType: i.command.type,
+              code: i.error.code,
+              message: i.error.message,
+              whatChanged: i.whatChanged,
+              nextActions: i.nextActions,
+              createdAt: i.createdAt,
+            }))
+            .reverse(),
+        });
+      case 'sync.acknowledgeIssue': {
+        const { mutationId } = input as MethodInput<'sync.acknowledgeIssue'>;
+        return ok({ acknowledged: sync.acknowledgeIssue(mutationId) });
+      }
       default:
         return null;
     }

@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { DeskApi, MethodOutput } from '../../shared/contract/types.ts';
 
 export type SyncStatus = MethodOutput<'sync.status'>;
+export type ServerIssue = MethodOutput<'sync.issues'>['issues'][number];
 
 /** An action this desk took that the central server has not confirmed yet. */
 export interface LocalAction {
@@ -23,7 +24,11 @@ export interface SyncState {
   /** Pending actions by command id, until a sync round with nothing pending confirms them. */
   pending: readonly LocalAction[];
   rejected: readonly RejectedAction[];
+  /** Actions the central server refused, until acknowledged. */
+  serverIssues: readonly ServerIssue[];
   start(): () => void;
+  loadIssues(): Promise<void>;
+  acknowledgeIssue(mutationId: number): Promise<void>;
   refresh(): Promise<void>;
   syncNow(): Promise<void>;
   /** Called after a command the desk accepted: pending while the desk has unsynced work. */
@@ -45,13 +50,25 @@ export function createSyncStore(desk: DeskApi) {
   return createStore<SyncState>()((set, get) => {
     function apply(status: SyncStatus): void {
       const confirmed = status.pendingMutations === 0 && status.state === 'idle';
+      const issuesChanged = (status.openIssues ?? 0) !== get().serverIssues.length;
       set((s) => ({ status, pending: confirmed ? [] : s.pending }));
+      if (issuesChanged) void get().loadIssues();
     }
     return {
       status: null,
       pending: [],
       rejected: [],
+      serverIssues: [],
+      async loadIssues() {
+        const r = await desk.sync.issues({});
+        if (r.ok) set({ serverIssues: r.value.issues });
+      },
+      async acknowledgeIssue(mutationId) {
+        await desk.sync.acknowledgeIssue({ mutationId });
+        await get().loadIssues();
+      },
       start() {
+        void get().loadIssues();
         void get().refresh();
         return desk.subscribe('sync.status', apply);
       },

@@ -311,6 +311,29 @@ export const deskContract = {
 
   'sync.status': { input: none, output: syncStatusSchema },
   'sync.now': { input: none, output: syncStatusSchema },
+  /** Actions the central server refused (docs/sync.md "Conflicts"), newest first. */
+  'sync.issues': {
+    input: none,
+    output: z.object({
+      issues: z.array(
+        z.object({
+          mutationId: z.number().int().min(0),
+          commandId: z.string(),
+          orderId: z.string(),
+          commandType: z.string(),
+          code: z.string(),
+          message: z.string(),
+          whatChanged: z.string(),
+          nextActions: z.array(z.string()),
+          createdAt: epochMsField,
+        }),
+      ),
+    }),
+  },
+  'sync.acknowledgeIssue': {
+    input: z.strictObject({ mutationId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+    output: z.object({ acknowledged: z.boolean() }),
+  },
 
   'settings.get': { input: none, output: settingsSchema },
   'settings.set': {

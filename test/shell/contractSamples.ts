@@ -91,6 +91,8 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   'disputes.uploadEvidence': () => ({ name: 'proof.png', mime: 'image/png', base64: 'iVBORw0K' }),
   'sync.status': () => ({}),
   'sync.now': () => ({}),
+  'sync.issues': () => ({}),
+  'sync.acknowledgeIssue': () => ({ mutationId: 1 }),
   'settings.get': () => ({}),
   'settings.set': () => ({ locale: 'en' }),
 };

@@ -9,7 +9,7 @@ import { useStores, useTr } from '../../app/StoresContext.tsx';
 export function SyncIssuesView() {
   const stores = useStores();
   const tr = useTr();
-  const { rejected, status, pending } = useStore(stores.sync);
+  const { rejected, status, pending, serverIssues } = useStore(stores.sync);
   return (
     <section className="view view-scroll" aria-labelledby="sync-title">
       <header className="view-head">
@@ -42,9 +42,41 @@ export function SyncIssuesView() {
         </ul>
       ) : null}
       <p>{tr.t('sync.issues.intro')}</p>
-      {rejected.length === 0 ? (
+      {serverIssues.length > 0 ? (
+        <ul className="issues" data-testid="server-issues">
+          {serverIssues.map((i) => (
+            <li key={i.mutationId} className="issue">
+              <div>
+                <strong className="mono">{i.orderId}</strong> · {i.commandType} ·{' '}
+                {tr.date(i.createdAt)}
+              </div>
+              <div className="error">
+                {i.code}: {i.message}
+              </div>
+              <div className="muted">{i.whatChanged}</div>
+              <div className="actions">
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() => void stores.detail.getState().open(i.orderId)}
+                >
+                  {tr.t('sync.issues.open')}
+                </button>
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => void stores.sync.getState().acknowledgeIssue(i.mutationId)}
+                >
+                  {tr.t('sync.issues.acknowledge')}
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {rejected.length === 0 && serverIssues.length === 0 ? (
         <p className="muted">{tr.t('sync.issues.none')}</p>
-      ) : (
+      ) : rejected.length === 0 ? null : (
         <ul className="issues" data-testid="sync-issues">
           {rejected.map((r) => (
             <li key={r.commandId} className="issue">
