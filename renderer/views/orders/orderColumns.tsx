@@ -29,7 +29,7 @@ export function orderColumns(tr: Translator): Record<string, Column> {
     orderId: {
       id: 'orderId',
       header: tr.t('col.orderId'),
-      width: 'minmax(13rem, 1.2fr)',
+      width: 'minmax(15rem, 1.2fr)',
       cell: (r) => (
         <>
           <span className="mono">{r.orderId}</span>{' '}
