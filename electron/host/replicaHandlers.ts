@@ -87,8 +87,7 @@ export function createReplicaHandlers(sync: SyncClient) {
         const shown = sync.getOrder(orderId);
         if (!shown || !visible(actor, shown.order))
           return fail('order_not_found', `no order ${orderId}`);
-        // The replica keeps orders and journal rows, not the per-order event timeline.
-        return ok({ order: shown.order, timeline: [], postings: [] });
+        return ok({ order: shown.order, ...sync.orderHistory(orderId) });
       }
       case 'ledger.balances': {
         const q = input as MethodInput<'ledger.balances'>;

@@ -20,7 +20,7 @@ import { canonicalJson, sha256Hex } from '../common/canonicalJson.ts';
 import type { Queryable } from '../db/database.ts';
 import { signedBalance } from '../ledger/balances.ts';
 import { postTransaction } from '../ledger/postTransaction.ts';
-import { logLedgerChange, logOrderChange } from './changeLog.ts';
+import { logLedgerChange, logOrderChange, logOrderEventChange } from './changeLog.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 import { insertOrder, lockOrder, updateOrder } from './orderRows.ts';
 
@@ -177,6 +177,22 @@ async function applyFresh(
       );
     }
     await logOrderChange(tx, state, commandId, now);
+    for (const [i, event] of events.entries()) {
+      await logOrderEventChange(
+        tx,
+        {
+          orderId,
+          version: firstVersion + i,
+          type: event.type,
+          at: event.at,
+          commandId,
+          actor: { role: actor.role, userId: actor.userId },
+          event,
+        },
+        state,
+        now,
+      );
+    }
   }
   return {
     ok: true,
@@ -202,6 +218,7 @@ async function post(
     {
       seq: posted.seq,
       txnId: posting.txnId,
+      commandId,
       kind: posting.kind,
       at: posting.at,
       currency: posting.currency,

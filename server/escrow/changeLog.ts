@@ -34,6 +34,8 @@ export async function logOrderChange(
 export interface LedgerTxnChange {
   seq: number;
   txnId: string;
+  /** The command that posted it; lets the desk show which action moved the money. */
+  commandId: string;
   kind: string;
   at: number;
   currency: string;
@@ -54,5 +56,34 @@ export async function logLedgerChange(
     `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
      VALUES ('ledger_txn', $1, $2, $3, $4, $5, $6)`,
     [txn.txnId, scope.merchantId, scope.buyerId, commandId, JSON.stringify(txn), now],
+  );
+}
+
+/** One entry of an order's timeline, as `order_event` changes carry it (docs/sync.md). */
+export interface OrderEventChange {
+  orderId: string;
+  version: number;
+  type: string;
+  at: number;
+  commandId: string;
+  actor: { role: string; userId: string };
+  event: unknown;
+}
+
+/**
+ * Timeline entries go to the log next to the order they belong to, scoped to the order's
+ * merchant, so a desk can show an order's history offline.
+ */
+export async function logOrderEventChange(
+  tx: Queryable,
+  entry: OrderEventChange,
+  order: OrderState,
+  now: number,
+): Promise<void> {
+  await lockChangeLog(tx);
+  await tx.query(
+    `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
+     VALUES ('order_event', $1, $2, $3, $4, $5, $6)`,
+    [order.orderId, order.merchantId, order.buyerId, entry.commandId, JSON.stringify(entry), now],
   );
 }

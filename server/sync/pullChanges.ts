@@ -54,7 +54,7 @@ function body(cookie: SyncCookie, lmid: number, changes: string[], more: boolean
 
 /** Journal rows as the protocol's `ledger_txn` change, rendered by PostgreSQL. */
 const TXN_JSON = `json_build_object('kind', 'ledger_txn', 'txn', json_build_object(
-  'seq', t.seq, 'txnId', t.txn_id, 'kind', t.kind, 'at', t.at, 'currency', t.currency,
+  'seq', t.seq, 'txnId', t.txn_id, 'commandId', t.command_id, 'kind', t.kind, 'at', t.at, 'currency', t.currency,
   'orderId', t.order_id, 'hash', t.hash,
   'legs', (SELECT json_agg(json_build_object('account', e.account, 'amountFen', e.amount_fen)
                            ORDER BY e.leg_no)
@@ -89,8 +89,25 @@ async function snapshotPage(
        WHERE t.order_id = ANY($1::text[]) ORDER BY t.seq`,
       [rows.map((row) => row.order_id)],
     );
+    // And their timelines. The actor's role comes from the user row; the bank (`bank:<name>`)
+    // and the timers (`system:timers`) act without one, named by their id's prefix.
+    const events = await db.query<{ j: string }>(
+      `SELECT json_build_object('kind', 'order_event', 'entry', json_build_object(
+                'orderId', e.order_id, 'version', e.version, 'type', e.event->>'type',
+                'at', (e.event->>'at')::bigint, 'commandId', e.command_id,
+                'actor', json_build_object('role', coalesce(u.role,
+                  CASE WHEN c.actor_user_id LIKE 'bank:%' THEN 'bank' ELSE 'system' END),
+                                           'userId', coalesce(c.actor_user_id, 'system')),
+                'event', e.event))::text AS j
+         FROM order_events e
+         LEFT JOIN commands c ON c.command_id = e.command_id
+         LEFT JOIN users u ON u.user_id = c.actor_user_id
+        WHERE e.order_id = ANY($1::text[]) ORDER BY e.order_id, e.version`,
+      [rows.map((row) => row.order_id)],
+    );
     const changes = rows.map((row) => `{"kind":"order","order":${row.j}}`);
     for (const t of txns.rows) changes.push(t.j);
+    for (const e of events.rows) changes.push(e.j);
     const last = rows[rows.length - 1];
     const cookie = r.rows.length > limit && last ? next('o', last.order_id) : next('t', '0');
     return body(cookie, c.lmid, changes, true);
@@ -158,7 +175,7 @@ async function logPage(
       ? await db.query<{ seq: number; kind: string; j: string }>(
           `SELECT seq, kind, payload::text AS j FROM changes
            WHERE seq > $1 AND seq <= $2
-             AND ((merchant_id = $3 AND kind IN ('order', 'ledger_txn'))
+             AND ((merchant_id = $3 AND kind IN ('order', 'ledger_txn', 'order_event'))
                   OR (kind = 'rejection' AND key = $4))
            ORDER BY seq LIMIT $5`,
           [after, mark.hw, scope.merchantId, clientId, limit + 1],
@@ -167,7 +184,7 @@ async function logPage(
           `SELECT c.seq, c.kind, c.payload::text AS j FROM changes c
            WHERE c.seq > $1 AND c.seq <= $2 AND (
              (c.kind = 'rejection' AND c.key = $3)
-             OR (c.kind = 'order' AND c.key IN (SELECT o.order_id FROM orders o WHERE ${AGENT_ORDER_PREDICATE}))
+             OR (c.kind IN ('order', 'order_event') AND c.key IN (SELECT o.order_id FROM orders o WHERE ${AGENT_ORDER_PREDICATE}))
              OR (c.kind = 'ledger_txn' AND (c.payload->>'orderId') IN (
                    SELECT o.order_id FROM orders o WHERE ${AGENT_ORDER_PREDICATE})))
            ORDER BY c.seq LIMIT $4`,
@@ -180,7 +197,9 @@ async function logPage(
       ? `{"kind":"order","order":${row.j}}`
       : row.kind === 'ledger_txn'
         ? `{"kind":"ledger_txn","txn":${row.j}}`
-        : row.j,
+        : row.kind === 'order_event'
+          ? `{"kind":"order_event","entry":${row.j}}`
+          : row.j,
   );
   const last = rows[rows.length - 1];
   const seq = more && last ? last.seq : mark.hw;

@@ -146,6 +146,8 @@ export const postingSchema = z.object({
   currency: currencyField,
   hash: z.string(),
   legs: z.array(z.object({ account: z.string(), amountFen: signedFenField })),
+  /** Server mode: a pending action's guessed effect, not yet in the server's journal. */
+  provisional: z.boolean().optional(),
 });
 
 export const accountBalanceSchema = z.object({

@@ -2,7 +2,7 @@ import { orderStatusField } from '../contract/fields.ts';
 import { DeskError } from '../errors.ts';
 import type { OrderState } from '../escrow/types.ts';
 import { isCurrency } from '../money.ts';
-import { rejectionChangeSchema } from './protocol.ts';
+import { orderEventChangeSchema, rejectionChangeSchema } from './protocol.ts';
 import type { Change, PullResponse, SyncedTxn } from './protocol.ts';
 
 /**
@@ -53,6 +53,7 @@ function checkTxn(t: unknown): SyncedTxn {
   if (!isStr(x.txnId, 100) || !isStr(x.kind, 40) || !isInt(x.at)) bad(`txn ${x.seq} fields`);
   if (!isCurrency(x.currency)) bad(`txn ${x.seq} currency`);
   if (x.orderId !== null && !isStr(x.orderId, 80)) bad(`txn ${x.seq} orderId`);
+  if (x.commandId !== undefined && !isStr(x.commandId, 100)) bad(`txn ${x.seq} commandId`);
   if (typeof x.hash !== 'string' || !HASH.test(x.hash)) bad(`txn ${x.seq} hash`);
   if (!Array.isArray(x.legs) || x.legs.length < 2) bad(`txn ${x.seq} legs`);
   let sum = 0;
@@ -80,7 +81,12 @@ export function parsePullResponse(value: unknown): PullResponse {
       changes.push({ kind, order: checkOrder((c as { order: unknown }).order) });
     else if (kind === 'ledger_txn')
       changes.push({ kind, txn: checkTxn((c as { txn: unknown }).txn) });
-    else if (kind === 'rejection') {
+    else if (kind === 'order_event') {
+      // Timeline entries are few per order (a handful each), so the full schema is affordable.
+      const r = orderEventChangeSchema.safeParse(c);
+      if (!r.success) bad('order_event change');
+      changes.push(r.data);
+    } else if (kind === 'rejection') {
       const r = rejectionChangeSchema.safeParse(c);
       if (!r.success) bad('rejection change');
       changes.push(r.data);

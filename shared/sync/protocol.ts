@@ -78,6 +78,8 @@ export const syncedTxnSchema = z.object({
   /** The server's journal sequence number (global, so a scope sees gaps). */
   seq: z.number().int().min(1),
   txnId: z.string().max(100),
+  /** The command that posted it; absent from servers before it was added. */
+  commandId: z.string().max(100).optional(),
   kind: z.string().max(40),
   at: epochMsField,
   currency: currencyField,
@@ -88,8 +90,24 @@ export const syncedTxnSchema = z.object({
 });
 export type SyncedTxn = z.output<typeof syncedTxnSchema>;
 
+/** One entry of an order's timeline (the server's `order_events` row with its actor). */
+export const syncedOrderEventSchema = z.object({
+  orderId: z.string().max(80),
+  version: z.number().int().min(1),
+  type: z.string().max(60),
+  at: epochMsField,
+  commandId: z.string().max(100),
+  actor: z.object({ role: z.string().max(40), userId: z.string().max(200) }),
+  event: z.record(z.string(), z.unknown()),
+});
+export type SyncedOrderEvent = z.output<typeof syncedOrderEventSchema>;
+
 export const orderChangeSchema = z.object({ kind: z.literal('order'), order: orderSchema });
 export const txnChangeSchema = z.object({ kind: z.literal('ledger_txn'), txn: syncedTxnSchema });
+export const orderEventChangeSchema = z.object({
+  kind: z.literal('order_event'),
+  entry: syncedOrderEventSchema,
+});
 export const rejectionChangeSchema = z.object({
   kind: z.literal('rejection'),
   mutationId: mutationIdField,
@@ -100,12 +118,14 @@ export const rejectionChangeSchema = z.object({
 export const changeSchema = z.discriminatedUnion('kind', [
   orderChangeSchema,
   txnChangeSchema,
+  orderEventChangeSchema,
   rejectionChangeSchema,
 ]);
 /** `orderSchema` is the contract's output shape of `OrderState`; the type is the domain's. */
 export type Change =
   | { kind: 'order'; order: OrderState }
   | { kind: 'ledger_txn'; txn: SyncedTxn }
+  | { kind: 'order_event'; entry: SyncedOrderEvent }
   | z.output<typeof rejectionChangeSchema>;
 export type RejectionChange = Extract<Change, { kind: 'rejection' }>;
 

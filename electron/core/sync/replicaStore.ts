@@ -1,5 +1,5 @@
 import type { OrderState } from '../../../shared/escrow/types.ts';
-import type { SyncedTxn } from '../../../shared/sync/protocol.ts';
+import type { SyncedOrderEvent, SyncedTxn } from '../../../shared/sync/protocol.ts';
 import type { Db } from '../store/openDatabase.ts';
 
 /**
@@ -12,6 +12,8 @@ export interface ReplicaStore {
   putOrder(order: OrderState): boolean;
   /** Returns true when the transaction was new. */
   putTxn(txn: SyncedTxn): boolean;
+  /** Timeline entries are kept once by (order, version), like journal rows. */
+  putOrderEvent(entry: SyncedOrderEvent): boolean;
   confirmedOrder(orderId: string): OrderState | null;
 }
 
@@ -25,7 +27,12 @@ export function createReplicaStore(db: Db): ReplicaStore {
      WHERE excluded.version > sync_orders.version`,
   );
   const insertTxn = db.prepare(
-    `INSERT INTO sync_txns (seq, txn_id, kind, at, currency, order_id, legs_json, hash)
+    `INSERT INTO sync_txns (seq, txn_id, kind, at, currency, order_id, legs_json, hash, command_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const insertEvent = db.prepare(
+    `INSERT INTO sync_order_events
+       (order_id, version, type, at, command_id, actor_role, actor_user, event_json)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
   const moveBalance = db.prepare(
@@ -58,10 +65,25 @@ export function createReplicaStore(db: Db): ReplicaStore {
         txn.orderId,
         JSON.stringify(txn.legs),
         txn.hash,
+        txn.commandId ?? null,
       );
       if (r.changes === 0) return false;
       for (const leg of txn.legs) moveBalance.run(txn.currency, leg.account, leg.amountFen);
       return true;
+    },
+    putOrderEvent(e) {
+      return (
+        insertEvent.run(
+          e.orderId,
+          e.version,
+          e.type,
+          e.at,
+          e.commandId,
+          e.actor.role,
+          e.actor.userId,
+          JSON.stringify(e.event),
+        ).changes > 0
+      );
     },
     confirmedOrder(orderId) {
       const row = orderById.get(orderId);

@@ -1,3 +1,5 @@
+import { createReplicaOrderHistory } from './replicaOrderHistory.ts';
+import type { ReplicaPosting, ReplicaTimelineEntry } from './replicaOrderHistory.ts';
 import { decide } from '../../../shared/escrow/decide.ts';
 import type { EscrowPolicy } from '../../../shared/escrow/policy.ts';
 import type { Actor, EscrowCommand, OrderState } from '../../../shared/escrow/types.ts';
@@ -86,6 +88,11 @@ export interface SyncClient {
   confirmedOrder(orderId: string): OrderState | null;
   confirmedBalances(): { currency: string; account: string; balanceFen: number }[];
   provisionalLegs(orderId?: string): ProvisionalLeg[];
+  /** The order's timeline and journal rows from the replica, pending effects marked. */
+  orderHistory(orderId: string): {
+    timeline: ReplicaTimelineEntry[];
+    postings: ReplicaPosting[];
+  };
   issues(opts?: { includeAcknowledged?: boolean }): SyncIssue[];
   acknowledgeIssue(mutationId: number): boolean;
   /** Sends the refused action again as a new mutation (new id and command id). */
@@ -114,6 +121,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
   const outbox: Outbox = createOutbox(db, meta);
   const replica = createReplicaStore(db);
   const overlay = createProvisionalOverlay(db, replica, outbox, () => opts.actor, opts.policy);
+  const history = createReplicaOrderHistory(db);
   const issues = createSyncIssues(db, (orderId) => replica.confirmedOrder(orderId));
   const orderListeners = new Set<(ids: string[]) => void>();
 
@@ -239,6 +247,8 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
           if (replica.putOrder(change.order)) touched.add(change.order.orderId);
         } else if (change.kind === 'ledger_txn') {
           replica.putTxn(change.txn);
+        } else if (change.kind === 'order_event') {
+          if (replica.putOrderEvent(change.entry)) touched.add(change.entry.orderId);
         } else {
           recordRejection(change.mutationId, change.commandId, change.command, change.error);
           touched.add(change.command.orderId);
@@ -481,6 +491,10 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
         provisional: true as const,
       }));
     },
+    orderHistory: (orderId) => ({
+      timeline: history.timeline(orderId),
+      postings: history.postings(orderId),
+    }),
     issues: (o) => issues.list(o),
     acknowledgeIssue(mutationId) {
       const done = db.transaction(() => issues.acknowledge(mutationId, now())).immediate();

@@ -10,6 +10,7 @@ import type { Db } from '../store/openDatabase.ts';
  * - `sync_outbox`: mutations not yet confirmed by a pull, written before the optimistic apply.
  * - `sync_provisional_*`: the overlay of pending mutations replayed on the confirmed state;
  *   rebuilt, never synced, and always shown as provisional.
+ * - `sync_order_events`: the orders' timelines as the server recorded them; append-only.
  * - `sync_issues`: rejections the user has to see; kept until acknowledged, never dropped.
  */
 const STEPS: readonly string[] = [
@@ -97,6 +98,27 @@ CREATE TABLE sync_issues (
   acknowledged_at    INTEGER,
   retried_as         INTEGER
 ) STRICT;
+`,
+  // 2: the orders' timelines (what happened, when, by whom) and which command posted each
+  // journal row, so an order's detail reads like local mode's, offline too.
+  `
+ALTER TABLE sync_txns ADD COLUMN command_id TEXT;
+
+CREATE TABLE sync_order_events (
+  order_id    TEXT    NOT NULL,
+  version     INTEGER NOT NULL,
+  type        TEXT    NOT NULL,
+  at          INTEGER NOT NULL,
+  command_id  TEXT    NOT NULL,
+  actor_role  TEXT    NOT NULL,
+  actor_user  TEXT    NOT NULL,
+  event_json  TEXT    NOT NULL,
+  PRIMARY KEY (order_id, version)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER sync_order_events_no_update BEFORE UPDATE ON sync_order_events
+  BEGIN SELECT RAISE(ABORT, 'append_only: sync_order_events'); END;
+CREATE TRIGGER sync_order_events_no_delete BEFORE DELETE ON sync_order_events
+  BEGIN SELECT RAISE(ABORT, 'append_only: sync_order_events'); END;
 `,
 ];
 
