@@ -52,13 +52,20 @@ export const roleField = z.enum([
 ]);
 export const localeField = z.enum(['zh-CN', 'zh-TW', 'en']);
 
+/** The WHATWG URL parser, a global in Node and browsers; shared/ is checked without their types. */
+const WhatwgUrl = (
+  globalThis as unknown as {
+    URL: new (text: string) => { protocol: string; username: string };
+  }
+).URL;
+
 /** Only http(s) servers; the URL is parsed, not pattern-matched, so odd spellings normalise. */
 export const serverUrlField = z
   .string()
   .max(2048)
   .refine((text) => {
     try {
-      const url = new URL(text);
+      const url = new WhatwgUrl(text);
       return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '';
     } catch {
       return false;

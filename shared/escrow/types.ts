@@ -251,6 +251,38 @@ export type EscrowCommand =
 
 export type EscrowCommandType = EscrowCommand['type'];
 
+/** Every command type, for validation and for tests that generate commands. */
+export const ESCROW_COMMAND_TYPES = [
+  'create_order',
+  'confirm_payment',
+  'ship',
+  'confirm_receipt',
+  'extend_receipt',
+  'request_refund',
+  'agree_refund',
+  'refuse_refund',
+  'ship_return',
+  'confirm_return',
+  'cancel_refund',
+  'escalate_refund',
+  'resolve_escalation',
+  'file_claim',
+  'request_seller_evidence',
+  'submit_seller_evidence',
+  'decide_claim',
+  'second_approval',
+  'provide_claim_info',
+  'advance_timers',
+] as const satisfies readonly EscrowCommandType[];
+
+// Fails to compile when a command type is added to the union but not to the list.
+const _everyCommandListed: Exclude<
+  EscrowCommandType,
+  (typeof ESCROW_COMMAND_TYPES)[number]
+> extends never
+  ? true
+  : false = true;
+
 export type Role =
   'seller_staff' | 'seller_admin' | 'agent' | 'senior_agent' | 'buyer' | 'bank' | 'system';
 

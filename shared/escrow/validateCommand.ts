@@ -2,6 +2,7 @@ import type { ErrorInfo } from '../errors.ts';
 import { DeskError } from '../errors.ts';
 import { assertFen, isCurrency, MAX_ORDER_FEN } from '../money.ts';
 import type { EscrowCommand } from './types.ts';
+import { ESCROW_COMMAND_TYPES } from './types.ts';
 
 /**
  * Commands arrive from the network, so every field is checked here before any rule reads it,
@@ -18,28 +19,7 @@ const EVIDENCE_MAX_ITEMS = 20;
 const EVIDENCE_MAX_BYTES = 100 * 1024 * 1024;
 const QUANTITY_MAX = 1_000_000;
 
-const COMMAND_TYPES = new Set<string>([
-  'create_order',
-  'confirm_payment',
-  'ship',
-  'confirm_receipt',
-  'extend_receipt',
-  'request_refund',
-  'agree_refund',
-  'refuse_refund',
-  'ship_return',
-  'confirm_return',
-  'cancel_refund',
-  'escalate_refund',
-  'resolve_escalation',
-  'file_claim',
-  'request_seller_evidence',
-  'submit_seller_evidence',
-  'decide_claim',
-  'second_approval',
-  'provide_claim_info',
-  'advance_timers',
-]);
+const COMMAND_TYPES = new Set<string>(ESCROW_COMMAND_TYPES);
 
 type Fields = Record<string, unknown>;
 

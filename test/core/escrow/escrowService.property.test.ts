@@ -14,8 +14,10 @@ import type {
   Actor,
   CommandEnvelope,
   EscrowCommand,
+  EscrowCommandType,
   OrderState,
 } from '../../../shared/escrow/types.ts';
+import { ESCROW_COMMAND_TYPES } from '../../../shared/escrow/types.ts';
 import { account } from '../../../shared/ledger/accounts.ts';
 import { DAY_MS, HOUR_MS } from '../../../shared/time.ts';
 import { rowCounts } from '../helpers/tempDb.ts';
@@ -31,27 +33,10 @@ const RUNS = Number(process.env.FC_RUNS ?? 25);
 const ORDERS = 3;
 const T0 = Date.UTC(2026, 0, 5);
 
-const COMMAND_TYPES = [
-  'create_order',
-  'confirm_payment',
-  'ship',
-  'confirm_receipt',
-  'extend_receipt',
-  'request_refund',
-  'agree_refund',
-  'refuse_refund',
-  'ship_return',
-  'confirm_return',
-  'cancel_refund',
-  'escalate_refund',
-  'resolve_escalation',
-  'file_claim',
-  'request_seller_evidence',
-  'submit_seller_evidence',
-  'decide_claim',
-  'second_approval',
-  'provide_claim_info',
-] as const;
+// Timers are their own step kind below.
+const COMMAND_TYPES = ESCROW_COMMAND_TYPES.filter(
+  (t): t is Exclude<EscrowCommandType, 'advance_timers'> => t !== 'advance_timers',
+);
 
 interface CmdStep {
   t: 'cmd';

@@ -11,7 +11,7 @@ import type {
   EscrowEvent,
   OrderState,
 } from '../../../shared/escrow/types.ts';
-import { FINAL_ORDER_STATUSES } from '../../../shared/escrow/types.ts';
+import { ESCROW_COMMAND_TYPES, FINAL_ORDER_STATUSES } from '../../../shared/escrow/types.ts';
 import { account, normalBalance } from '../../../shared/ledger/accounts.ts';
 import { postingFor } from '../../../shared/ledger/postings.ts';
 import { DAY_MS, HOUR_MS } from '../../../shared/time.ts';
@@ -28,28 +28,7 @@ const FEE_BPS = [0, 60, 10_000];
 const JUMPS_MS = [HOUR_MS, DAY_MS, 3 * DAY_MS, 5 * DAY_MS, 7 * DAY_MS, 10 * DAY_MS, 30 * DAY_MS];
 const T0 = Date.UTC(2026, 0, 1);
 
-const KINDS = [
-  'create_order',
-  'confirm_payment',
-  'ship',
-  'confirm_receipt',
-  'extend_receipt',
-  'request_refund',
-  'agree_refund',
-  'refuse_refund',
-  'ship_return',
-  'confirm_return',
-  'cancel_refund',
-  'escalate_refund',
-  'resolve_escalation',
-  'file_claim',
-  'request_seller_evidence',
-  'submit_seller_evidence',
-  'decide_claim',
-  'second_approval',
-  'provide_claim_info',
-  'advance_timers',
-] as const;
+const KINDS = ESCROW_COMMAND_TYPES;
 
 interface Action {
   order: number;
