@@ -63,23 +63,20 @@ export function createReplicaHandlers(sync: SyncClient) {
         }
         const cursor = q.afterCursor ? /^(\d{1,16})~(.{1,200})$/.exec(q.afterCursor) : null;
         if (q.afterCursor && !cursor) return fail('invalid_input', 'bad cursor');
-        const rows = sync
-          .listOrderIds()
-          .map((id) => sync.getOrder(id)?.order)
-          .filter((o): o is OrderState => o !== undefined && visible(actor, o))
-          .filter((o) => (q.merchantId ? o.merchantId === q.merchantId : true))
-          .filter((o) => (q.status ? o.status === q.status : true))
-          .sort((a, b) => b.createdAt - a.createdAt || (a.orderId < b.orderId ? 1 : -1))
-          .filter((o) => {
-            if (!cursor) return true;
-            const at = Number(cursor[1]);
-            return o.createdAt < at || (o.createdAt === at && o.orderId < cursor[2]!);
-          });
-        const page = rows.slice(0, q.limit);
-        const last = page[page.length - 1];
+        // A seller sees only their merchant's orders, whether or not they asked for it.
+        if (SELLER_ROLES.includes(actor.role) && !actor.merchantId)
+          return ok({ orders: [], nextCursor: null });
+        const merchantId = SELLER_ROLES.includes(actor.role) ? actor.merchantId : q.merchantId;
+        const { orders, more } = sync.orderPage({
+          merchantId,
+          status: q.status,
+          limit: q.limit,
+          after: cursor ? [Number(cursor[1]), cursor[2]!] : null,
+        });
+        const last = orders[orders.length - 1];
         return ok({
-          orders: page.map(summary),
-          nextCursor: rows.length > q.limit && last ? `${last.createdAt}~${last.orderId}` : null,
+          orders: orders.map(summary),
+          nextCursor: more && last ? `${last.createdAt}~${last.orderId}` : null,
         });
       }
       case 'orders.get': {

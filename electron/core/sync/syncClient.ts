@@ -1,3 +1,5 @@
+import { createReplicaOrderPage } from './replicaOrderPage.ts';
+import type { ReplicaOrderQuery } from './replicaOrderPage.ts';
 import { createReplicaOrderHistory } from './replicaOrderHistory.ts';
 import type { ReplicaPosting, ReplicaTimelineEntry } from './replicaOrderHistory.ts';
 import { decide } from '../../../shared/escrow/decide.ts';
@@ -85,6 +87,8 @@ export interface SyncClient {
   onOrdersChanged(listener: (orderIds: string[]) => void): () => void;
   getOrder(orderId: string): DisplayedOrder | null;
   listOrderIds(): string[];
+  /** A keyset page of the displayed orders, newest first (replicaOrderPage.ts). */
+  orderPage(query: ReplicaOrderQuery): { orders: OrderState[]; more: boolean };
   confirmedOrder(orderId: string): OrderState | null;
   confirmedBalances(): { currency: string; account: string; balanceFen: number }[];
   provisionalLegs(orderId?: string): ProvisionalLeg[];
@@ -122,6 +126,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
   const replica = createReplicaStore(db);
   const overlay = createProvisionalOverlay(db, replica, outbox, () => opts.actor, opts.policy);
   const history = createReplicaOrderHistory(db);
+  const orderPage = createReplicaOrderPage(db);
   const issues = createSyncIssues(db, (orderId) => replica.confirmedOrder(orderId));
   const orderListeners = new Set<(ids: string[]) => void>();
 
@@ -453,6 +458,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
         .all()
         .map((r) => r.order_id);
     },
+    orderPage,
     confirmedOrder: (orderId) => replica.confirmedOrder(orderId),
     confirmedBalances() {
       return db

@@ -120,6 +120,13 @@ CREATE TRIGGER sync_order_events_no_update BEFORE UPDATE ON sync_order_events
 CREATE TRIGGER sync_order_events_no_delete BEFORE DELETE ON sync_order_events
   BEGIN SELECT RAISE(ABORT, 'append_only: sync_order_events'); END;
 `,
+  // 3: the order list's keyset pages (newest first) by merchant and status, by status (agents)
+  // and unfiltered, each read from an index rather than by sorting the whole replica.
+  `
+CREATE INDEX sync_orders_by_merchant_status ON sync_orders (merchant_id, status, created_at, order_id);
+CREATE INDEX sync_orders_by_status ON sync_orders (status, created_at, order_id);
+CREATE INDEX sync_orders_by_created ON sync_orders (created_at, order_id);
+`,
 ];
 
 export function migrateSync(db: Db): void {
