@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { fail, isDeskError } from '../../shared/errors.ts';
 import type { Result } from '../../shared/errors.ts';
 import { createEscrowService } from '../core/escrow/escrowService.ts';
+import { createSearchModels } from '../core/escrow/searchModels.ts';
 import { openDatabase } from '../core/store/openDatabase.ts';
 import { createSyncClient } from '../core/sync/syncClient.ts';
 import type { SyncClient } from '../core/sync/syncClient.ts';
@@ -38,6 +39,10 @@ const handle = createCoreHandlers(db, service, (orderIds) =>
   post({ kind: 'event', topic: 'orders.changed', payload: { orderIds, at: Date.now() } }),
 );
 
+// Bulk shipping in server mode checks rows against what the desk shows (the replica with its
+// pending actions), as local mode does against its store.
+const shipmentChecks = createSearchModels(db);
+
 /** Set while signed in against a central server: the sync client and its handlers. */
 let replica: {
   sync: SyncClient;
@@ -68,7 +73,11 @@ async function useSession(session: CoreSession | null): Promise<void> {
       }),
     ),
   ];
-  replica = { sync, handle: createReplicaHandlers(sync), stops };
+  replica = {
+    sync,
+    handle: createReplicaHandlers(sync, { checkShipments: shipmentChecks.checkShipments }),
+    stops,
+  };
   sync.start();
 }
 
@@ -96,7 +105,7 @@ port.on('message', (message: WorkerCall | WorkerSessionMessage) => {
     try {
       const fromReplica =
         replica && message.actor
-          ? await replica.handle(message.method, message.input, message.actor)
+          ? await replica.handle(message.method, message.input, message.actor, message.nowMs)
           : null;
       result = fromReplica ?? handle(message.method, message.input, message.actor, message.nowMs);
     } catch (err) {

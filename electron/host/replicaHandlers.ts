@@ -1,9 +1,11 @@
-import { fail, ok } from '../../shared/errors.ts';
+import { fail, isDeskError, ok } from '../../shared/errors.ts';
 import type { Result } from '../../shared/errors.ts';
 import type { Actor, OrderState } from '../../shared/escrow/types.ts';
 import { normalBalance } from '../../shared/ledger/accounts.ts';
 import type { MethodInput, MethodName } from '../../shared/contract/types.ts';
+import type { SearchModels } from '../core/escrow/searchModels.ts';
 import type { SyncClient } from '../core/sync/syncClient.ts';
+import { normalizeTrackingNo, trackingProblem } from '../../shared/shipping/carriers.ts';
 import { commandFor, isCommandMethod } from './commandFor.ts';
 
 const SELLER_ROLES: readonly Actor['role'][] = ['seller_staff', 'seller_admin'];
@@ -40,12 +42,22 @@ function summary(order: OrderState) {
  * outbox (applied optimistically, pushed by the sync client). Methods not listed here fall
  * back to the local store's handlers.
  */
-export function createReplicaHandlers(sync: SyncClient) {
+export function createReplicaHandlers(
+  sync: SyncClient,
+  opts: { checkShipments?: SearchModels['checkShipments'] } = {},
+) {
   return async function handle(
     method: MethodName,
     input: unknown,
     actor: Actor,
+    nowMs: number = Date.now(),
   ): Promise<Result<unknown> | null> {
+    // The carrier's tracking format is checked as in local mode, before anything is queued.
+    if (method === 'shipments.ship') {
+      const { carrier, trackingNo } = input as MethodInput<'shipments.ship'>;
+      const problem = trackingProblem(carrier, normalizeTrackingNo(trackingNo));
+      if (problem) return fail('invalid_tracking_number', `${carrier} ${trackingNo}: ${problem}`);
+    }
     if (isCommandMethod(method)) {
       const { commandId, command } = commandFor(method, input as never);
       const enqueued = sync.enqueue(command, { commandId });
@@ -78,6 +90,52 @@ export function createReplicaHandlers(sync: SyncClient) {
           orders: orders.map(summary),
           nextCursor: more && last ? `${last.createdAt}~${last.orderId}` : null,
         });
+      }
+      case 'shipments.shipMany': {
+        // Like `shipments.ship`, each row becomes its own mutation with its own commandId in the
+        // outbox, so the server (not this desk's store) applies it and a refusal becomes a sync
+        // issue. Rows that fail the check (format, duplicates, not shippable) queue nothing.
+        const { items } = input as MethodInput<'shipments.shipMany'>;
+        const checks = opts.checkShipments?.(
+          items.map((item, line) => ({ line, ...item })),
+          actor,
+          nowMs,
+        );
+        const results = items.map((item, i) => {
+          const problems = checks?.[i]?.problems ?? [];
+          if (problems.length > 0) {
+            return {
+              orderId: item.orderId,
+              ok: false,
+              error: { code: 'invalid_input' as const, message: problems.join(', ') },
+            };
+          }
+          const trackingNo = normalizeTrackingNo(item.trackingNo);
+          const format = trackingProblem(item.carrier, trackingNo);
+          if (format) {
+            return {
+              orderId: item.orderId,
+              ok: false,
+              error: { code: 'invalid_tracking_number' as const, message: format },
+            };
+          }
+          try {
+            sync.enqueue(
+              {
+                type: 'ship',
+                orderId: item.orderId,
+                carrier: checks?.[i]?.carrier ?? item.carrier,
+                trackingNo,
+              },
+              { commandId: item.commandId },
+            );
+            return { orderId: item.orderId, ok: true, error: null };
+          } catch (err) {
+            if (!isDeskError(err)) throw err;
+            return { orderId: item.orderId, ok: false, error: err.toJSON() };
+          }
+        });
+        return ok({ results });
       }
       case 'orders.get': {
         const { orderId } = input as MethodInput<'orders.get'>;

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createSearchModels } from '../../electron/core/escrow/searchModels.ts';
+import { createReplicaHandlers } from '../../electron/host/replicaHandlers.ts';
+import { uuidv7 } from '../../shared/ids.ts';
+import { paidOrder, startSyncServer } from './syncTestServer.ts';
+import type { SyncTestServer } from './syncTestServer.ts';
+import { openDesk, removeDir, syncUntilDone, tempDir } from './syncTestDesk.ts';
+import type { TestDesk } from './syncTestDesk.ts';
+
+let server: SyncTestServer;
+let dir: string;
+let desk: TestDesk;
+
+before(async () => {
+  server = await startSyncServer('sync_replica_ship_many');
+  dir = tempDir();
+  for (const id of ['o1', 'o2', 'o3', 'o4', 'o5']) await paidOrder(server, id);
+});
+after(async () => {
+  desk?.close();
+  await server.close();
+  removeDir(dir);
+});
+
+interface ShipManyResult {
+  results: { orderId: string; ok: boolean; error: { code: string; message: string } | null }[];
+}
+
+test('in server mode shipMany queues one mutation per good row, and the shipments reach the server', async () => {
+  const staff = server.actors.get('staff1')!;
+  desk = openDesk(join(dir, 'desk.sqlite'), server.url, server.tokens.get('staff1')!, staff);
+  await syncUntilDone(desk);
+  const handle = createReplicaHandlers(desk.client, {
+    checkShipments: createSearchModels(desk.db).checkShipments,
+  });
+  const items = [
+    { commandId: uuidv7(), orderId: 'o1', carrier: 'sf', trackingNo: 'SF100000000001' },
+    { commandId: uuidv7(), orderId: 'o2', carrier: 'sf', trackingNo: 'SF100000000002' },
+    { commandId: uuidv7(), orderId: 'o3', carrier: 'sf', trackingNo: 'not a number' },
+    { commandId: uuidv7(), orderId: 'o4', carrier: 'sf', trackingNo: 'SF100000000004' },
+    { commandId: uuidv7(), orderId: 'nope', carrier: 'sf', trackingNo: 'SF100000000009' },
+  ];
+  const r = await handle('shipments.shipMany', { items }, staff);
+  assert.ok(r?.ok, JSON.stringify(r));
+  const { results } = r.value as ShipManyResult;
+  assert.deepEqual(
+    results.map((x) => [x.orderId, x.ok]),
+    [
+      ['o1', true],
+      ['o2', true],
+      ['o3', false],
+      ['o4', true],
+      ['nope', false],
+    ],
+  );
+  assert.match(results[4]!.error!.message, /order_not_found/);
+
+  // Queued as mutations with the rows' own command ids; the local store was not touched.
+  const queued = desk.db
+    .prepare<[], { command_id: string; order_id: string }>(
+      'SELECT command_id, order_id FROM sync_outbox ORDER BY mutation_id',
+    )
+    .all();
+  assert.deepEqual(
+    queued.map((q) => [q.order_id, q.command_id]),
+    [items[0]!, items[1]!, items[3]!].map((i) => [i.orderId, i.commandId]),
+  );
+  assert.equal(desk.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM orders').get()!.n, 0);
+  const shown = await handle('orders.get', { orderId: 'o1' }, staff);
+  assert.ok(shown?.ok);
+  assert.equal((shown.value as { order: { status: string } }).order.status, 'shipped');
+
+  await syncUntilDone(desk);
+  assert.equal(desk.client.pendingCount(), 0);
+  const onServer = await server.db.query<{ order_id: string; status: string; tracking: string }>(
+    `SELECT order_id, status, state->'shipment'->>'trackingNo' AS tracking FROM orders
+      ORDER BY order_id`,
+  );
+  assert.deepEqual(
+    onServer.rows.map((o) => [o.order_id, o.status, o.tracking]),
+    [
+      ['o1', 'shipped', 'SF100000000001'],
+      ['o2', 'shipped', 'SF100000000002'],
+      ['o3', 'funds_held', null],
+      ['o4', 'shipped', 'SF100000000004'],
+      ['o5', 'funds_held', null],
+    ],
+  );
+  const commands = await server.db.query<{ command_id: string }>(
+    "SELECT command_id FROM commands WHERE command_type = 'ship' ORDER BY command_id",
+  );
+  assert.deepEqual(
+    commands.rows.map((c) => c.command_id),
+    [items[0]!, items[1]!, items[3]!].map((i) => i.commandId).sort(),
+  );
+
+  // The same batch sent again (a retried call) ships nothing twice.
+  const again = await handle('shipments.shipMany', { items: [items[0]!] }, staff);
+  assert.ok(again?.ok);
+  assert.equal(desk.client.pendingCount(), 0);
+});
