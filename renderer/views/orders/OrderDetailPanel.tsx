@@ -221,9 +221,20 @@ export function OrderDetailPanel() {
               <tbody>
                 {detail!.postings.flatMap((p) =>
                   p.legs.map((leg, i) => (
-                    <tr key={`${p.seq}-${i}`}>
+                    // Keyed by txnId: a pending action's postings have no server seq yet.
+                    <tr key={`${p.txnId}-${i}`}>
                       <td>{i === 0 ? tr.date(p.at) : ''}</td>
-                      <td>{i === 0 ? tr.dyn(`kind.${p.kind}`, p.kind) : ''}</td>
+                      <td>
+                        {i === 0 ? tr.dyn(`kind.${p.kind}`, p.kind) : ''}
+                        {i === 0 && p.provisional ? (
+                          <>
+                            {' '}
+                            <span className="badge badge-pending" data-testid="pending-posting">
+                              {tr.t('pending.badge')}
+                            </span>
+                          </>
+                        ) : null}
+                      </td>
                       <td className="mono">{leg.account}</td>
                       <td className="num">{tr.money(leg.amountFen, p.currency)}</td>
                     </tr>
