@@ -60,6 +60,11 @@ export function createReplicaHandlers(
     }
     if (isCommandMethod(method)) {
       const { commandId, command } = commandFor(method, input as never);
+      // A retried call (same key) answers like the first one, as local mode's replay does.
+      const shown = sync.knowsCommand(command.orderId, commandId)
+        ? sync.getOrder(command.orderId)
+        : null;
+      if (shown) return ok({ order: shown.order });
       const enqueued = sync.enqueue(command, { commandId });
       return ok({ order: enqueued.order });
     }
@@ -102,6 +107,8 @@ export function createReplicaHandlers(
           nowMs,
         );
         const results = items.map((item, i) => {
+          if (sync.knowsCommand(item.orderId, item.commandId))
+            return { orderId: item.orderId, ok: true, error: null };
           const problems = checks?.[i]?.problems ?? [];
           if (problems.length > 0) {
             return {

@@ -68,6 +68,9 @@ test('in server mode shipMany queues one mutation per good row, and the shipment
     [items[0]!, items[1]!, items[3]!].map((i) => [i.orderId, i.commandId]),
   );
   assert.equal(desk.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM orders').get()!.n, 0);
+  const retried = await handle('shipments.ship', items[1]!, staff);
+  assert.ok(retried?.ok, 'a retried ship with the same key answers ok');
+  assert.equal(desk.client.pendingCount(), 3, 'and queues nothing more');
   const shown = await handle('orders.get', { orderId: 'o1' }, staff);
   assert.ok(shown?.ok);
   assert.equal((shown.value as { order: { status: string } }).order.status, 'shipped');
@@ -96,8 +99,21 @@ test('in server mode shipMany queues one mutation per good row, and the shipment
     [items[0]!, items[1]!, items[3]!].map((i) => i.commandId).sort(),
   );
 
-  // The same batch sent again (a retried call) ships nothing twice.
-  const again = await handle('shipments.shipMany', { items: [items[0]!] }, staff);
+  // The same rows sent again (a retried call, same keys) answer as before and queue nothing.
+  const again = await handle('shipments.shipMany', { items }, staff);
   assert.ok(again?.ok);
+  assert.deepEqual(
+    (again.value as ShipManyResult).results.map((x) => [x.orderId, x.ok]),
+    results.map((x) => [x.orderId, x.ok]),
+  );
+  assert.equal(desk.client.pendingCount(), 0);
+  // A new key for an order already shipped is refused by the check, not queued.
+  const fresh = await handle(
+    'shipments.shipMany',
+    { items: [{ ...items[0]!, commandId: uuidv7() }] },
+    staff,
+  );
+  assert.ok(fresh?.ok);
+  assert.equal((fresh.value as ShipManyResult).results[0]!.ok, false);
   assert.equal(desk.client.pendingCount(), 0);
 });

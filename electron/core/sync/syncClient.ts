@@ -87,6 +87,12 @@ export interface SyncClient {
   onOrdersChanged(listener: (orderIds: string[]) => void): () => void;
   getOrder(orderId: string): DisplayedOrder | null;
   listOrderIds(): string[];
+  /**
+   * True when this command id was already taken for the order: still queued (and not refused),
+   * or in the server's timeline. A repeated call with the same key then answers as the first
+   * did instead of queueing a second mutation.
+   */
+  knowsCommand(orderId: string, commandId: string): boolean;
   /** A keyset page of the displayed orders, newest first (replicaOrderPage.ts). */
   orderPage(query: ReplicaOrderQuery): { orders: OrderState[]; more: boolean };
   confirmedOrder(orderId: string): OrderState | null;
@@ -459,6 +465,18 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
         .map((r) => r.order_id);
     },
     orderPage,
+    knowsCommand(orderId, commandId) {
+      return (
+        db
+          .prepare<[string, string, string, string], { x: number }>(
+            `SELECT 1 AS x WHERE EXISTS (
+               SELECT 1 FROM sync_outbox WHERE command_id = ? AND order_id = ?
+                 AND (server_status IS NULL OR server_status = 'applied'))
+             OR EXISTS (SELECT 1 FROM sync_order_events WHERE order_id = ? AND command_id = ?)`,
+          )
+          .get(commandId, orderId, orderId, commandId) !== undefined
+      );
+    },
     confirmedOrder: (orderId) => replica.confirmedOrder(orderId),
     confirmedBalances() {
       return db
