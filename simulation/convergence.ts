@@ -8,7 +8,7 @@ import { scopedChainHead } from '../server/sync/scopedChainHead.ts';
 import type { SyncScope } from '../server/sync/syncScope.ts';
 import { checkTimersApplied } from './clockActions.ts';
 import type { SimDesk } from './simDesk.ts';
-import { SimFailure, violated } from './world.ts';
+import { SimFailure } from './world.ts';
 import type { World } from './world.ts';
 
 /**
@@ -88,14 +88,12 @@ async function checkConverged(
   const have = localScopedHead(desk.db, upTo);
   if (want.head !== have.head || want.count !== have.count) {
     const detail = `holds ${have.count} journal rows of its scope, the server ${want.count}`;
-    if (seller) fail(detail);
-    else violated(world, 'agent_scope_backfill', `${desk.name}: ${detail}`);
+    fail(detail);
   }
   const v = await c.verifyReplica();
   if (!v.matches) {
     const detail = `journal chain differs from the server's at seq ${v.upTo}`;
-    if (seller) fail(detail);
-    else violated(world, 'agent_scope_backfill', `${desk.name}: ${detail}`);
+    fail(detail);
   }
 
   const results = await db.query<{

@@ -4,7 +4,7 @@ import { DeskError } from '../../shared/errors.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { decodeCookie, encodeCookie } from './syncCookie.ts';
 import type { SyncCookie } from './syncCookie.ts';
-import { AGENT_ORDER_PREDICATE, merchantAccounts } from './syncScope.ts';
+import { AGENT_ORDER_PREDICATE, AGENT_SCOPE_TYPES_SQL, merchantAccounts } from './syncScope.ts';
 import type { SyncScope } from './syncScope.ts';
 
 /**
@@ -192,7 +192,10 @@ async function logPage(
         );
   const rows = r.rows.slice(0, limit);
   const more = r.rows.length > limit;
-  const changes = rows.map((row) =>
+  const last = rows[rows.length - 1];
+  const seq = more && last ? last.seq : mark.hw;
+  const backfill = scope.kind === 'agent' ? await agentBackfill(db, after, seq) : [];
+  const changes = [...backfill, ...rows].map((row) =>
     row.kind === 'order'
       ? `{"kind":"order","order":${row.j}}`
       : row.kind === 'ledger_txn'
@@ -201,7 +204,37 @@ async function logPage(
           ? `{"kind":"order_event","entry":${row.j}}`
           : row.j,
   );
-  const last = rows[rows.length - 1];
-  const seq = more && last ? last.seq : mark.hw;
   return body({ kind: 'log', seq }, mark.lmid, changes, more);
+}
+
+/**
+ * An order enters the agents' scope when a claim is filed or a refund escalated. Its journal
+ * rows and timeline logged before the desk's cookie were never sent to this desk, so the page
+ * that carries the entry brings them along (the desk stores both idempotently).
+ */
+async function agentBackfill(
+  db: Queryable,
+  after: number,
+  upTo: number,
+): Promise<{ seq: number; kind: string; j: string }[]> {
+  if (after === 0) return [];
+  const entered = await db.query<{ order_id: string }>(
+    `SELECT DISTINCT c.key AS order_id FROM changes c
+     WHERE c.kind = 'order_event' AND c.seq > $1 AND c.seq <= $2
+       AND c.payload->>'type' IN (${AGENT_SCOPE_TYPES_SQL})
+       AND NOT EXISTS (SELECT 1 FROM changes p
+         WHERE p.kind = 'order_event' AND p.key = c.key AND p.seq <= $1
+           AND p.payload->>'type' IN (${AGENT_SCOPE_TYPES_SQL}))`,
+    [after, upTo],
+  );
+  if (entered.rows.length === 0) return [];
+  const orderIds = entered.rows.map((row) => row.order_id);
+  const r = await db.query<{ seq: number; kind: string; j: string }>(
+    `SELECT seq, kind, payload::text AS j FROM changes
+     WHERE seq <= $1 AND ((kind = 'ledger_txn' AND payload->>'orderId' = ANY($2::text[]))
+                          OR (kind = 'order_event' AND key = ANY($2::text[])))
+     ORDER BY seq`,
+    [after, orderIds],
+  );
+  return r.rows;
 }

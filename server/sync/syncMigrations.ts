@@ -37,6 +37,14 @@ const SYNC_MIGRATIONS: readonly { id: number; name: string; statements: string[]
       `CREATE INDEX ledger_transactions_by_order ON ledger_transactions (order_id, seq)`,
     ],
   },
+  {
+    id: 101,
+    name: 'agent_scope_entry_index',
+    statements: [
+      // Finds when an order entered the agents' scope (pullChanges' agent back-fill).
+      `CREATE INDEX changes_order_events_by_order ON changes (key, seq) WHERE kind = 'order_event'`,
+    ],
+  },
 ];
 
 export async function prepareSyncSchema(db: Database): Promise<void> {

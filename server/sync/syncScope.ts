@@ -5,7 +5,7 @@ import { account } from '../../shared/ledger/accounts.ts';
 /**
  * Who may see what through sync (docs/sync.md "Visibility"): a seller role sees its merchant's
  * orders and the journal rows of those orders or of `merchant:<id>:*`; an agent sees the orders
- * that have a claim or an escalated refund and their journal rows; nobody else syncs.
+ * that have (or had) a claim or an escalated refund and their journal rows; nobody else syncs.
  */
 export type SyncScope = { kind: 'merchant'; merchantId: string } | { kind: 'agent' };
 
@@ -17,9 +17,18 @@ export function syncScopeOf(actor: Actor): SyncScope {
   throw new DeskError('forbidden', `role ${actor.role} does not sync`);
 }
 
-/** SQL predicate over `orders o` for an agent: the order has a claim or an escalated refund. */
-export const AGENT_ORDER_PREDICATE = `(jsonb_array_length(o.state->'claims') > 0
-  OR (o.state->'refunds') @> '[{"status":"escalated"}]'::jsonb)`;
+/** The events that bring an order into the agents' scope. */
+export const AGENT_SCOPE_EVENT_TYPES = ['claim_filed', 'refund_escalated'] as const;
+/** The same list as an SQL literal list (constants only, never user input). */
+export const AGENT_SCOPE_TYPES_SQL = AGENT_SCOPE_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
+
+/**
+ * SQL predicate over `orders o` for an agent: the order has (or had) a claim or an escalated
+ * refund. "Had" keeps the scope monotone: an order never leaves it, so the journal rows an agent
+ * desk holds stay in the server's scoped chain after the escalation is resolved.
+ */
+export const AGENT_ORDER_PREDICATE = `EXISTS (SELECT 1 FROM order_events ae
+  WHERE ae.order_id = o.order_id AND ae.event->>'type' IN (${AGENT_SCOPE_TYPES_SQL}))`;
 
 /** The merchant's own accounts (the chart has exactly these two per merchant). */
 export function merchantAccounts(merchantId: string): string[] {

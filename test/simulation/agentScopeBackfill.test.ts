@@ -10,9 +10,9 @@ after(() => closeSimDatabase());
  * Found by seed 3 (`npm run simulate -- --seed 3 --steps 300 --strict`), cut down by hand along
  * the shrinker's lines: an order is paid, the agent desk syncs (no cases yet), the buyer files a
  * claim. The order enters the agent scope and arrives on the agent desk, but its
- * payment row — logged before the desk's cookie — never does, while the server's scoped chain
- * includes it. See simulation/knownIssues.ts. Marked todo until server/sync/pullChanges.ts
- * back-fills orders that enter a scope (and keeps rows of orders that leave it).
+ * payment row — logged before the desk's cookie — never did, while the server's scoped chain
+ * included it. Fixed: pullChanges back-fills an order's earlier rows on the page where it enters
+ * the agents' scope, and the scope is monotone (an order that had a claim or an escalation stays).
  */
 const SCHEDULE: Action[] = [
   { kind: 'create_order', buyer: 0, amountFen: 12_000, goods: 'express', dup: false },
@@ -21,13 +21,9 @@ const SCHEDULE: Action[] = [
   { kind: 'buyer_act', pick: 0, choice: 0.8, dup: false },
 ];
 
-test(
-  'an agent desk receives the earlier journal rows of an order that enters its scope',
-  { todo: 'known issue agent_scope_backfill (simulation/knownIssues.ts)' },
-  async () => {
-    const r = await runSchedule(3, SCHEDULE);
-    assert.match(r.trace[3] ?? '', /claims ok/, 'the claim was filed');
-    // Strict: the invariant is not tolerated here, so the run fails until the bug is fixed.
-    assert.equal(r.failure, null, r.trace.join('\n'));
-  },
-);
+test('an agent desk receives the earlier journal rows of an order that enters its scope', async () => {
+  const r = await runSchedule(3, SCHEDULE);
+  assert.match(r.trace[3] ?? '', /claims ok/, 'the claim was filed');
+  // Strict: the invariant is not tolerated here, so the run fails until the bug is fixed.
+  assert.equal(r.failure, null, r.trace.join('\n'));
+});
