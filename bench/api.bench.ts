@@ -6,7 +6,8 @@
 // database); without PostgreSQL it prints a reason and measures nothing.
 import os, { loadavg } from 'node:os';
 import pg from 'pg';
-import type { Actor, CommandEnvelope } from '../shared/escrow/types.ts';
+import type { CommandEnvelope } from '../shared/escrow/types.ts';
+import { orderLifecycle } from './orderLifecycle.ts';
 import { createMerchant } from '../server/auth/users.ts';
 import { openDatabase } from '../server/db/openDatabase.ts';
 import { applyCommand } from '../server/escrow/applyCommand.ts';
@@ -15,53 +16,8 @@ import { verifyLedger } from '../server/ledger/verifyLedger.ts';
 const URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BATCH = 500;
 const T0 = Date.UTC(2026, 0, 5);
-const buyer: Actor = { role: 'buyer', userId: 'b1' };
-const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
-
 function lifecycle(i: number): CommandEnvelope[] {
-  const orderId = `o${i}`;
-  const merchantId = `m${i % 20}`;
-  const seller: Actor = { role: 'seller_staff', userId: `s-${merchantId}`, merchantId };
-  const amountFen = 1_000 + (i % 997) * 13;
-  return [
-    {
-      commandId: `${orderId}-create`,
-      actor: buyer,
-      command: {
-        type: 'create_order',
-        orderId,
-        merchantId,
-        buyerId: 'b1',
-        currency: 'CNY',
-        amountFen,
-        feeBps: 60,
-        goodsKind: 'express',
-        item: { title: 'Tea', quantity: 1 },
-      },
-    },
-    {
-      commandId: `${orderId}-pay`,
-      actor: bank,
-      command: {
-        type: 'confirm_payment',
-        orderId,
-        bank: 'icbc',
-        bankRef: orderId,
-        currency: 'CNY',
-        amountFen,
-      },
-    },
-    {
-      commandId: `${orderId}-ship`,
-      actor: seller,
-      command: { type: 'ship', orderId, carrier: 'SF', trackingNo: 'SF12345678' },
-    },
-    {
-      commandId: `${orderId}-confirm`,
-      actor: buyer,
-      command: { type: 'confirm_receipt', orderId },
-    },
-  ];
+  return orderLifecycle(`o${i}`, `m${i % 20}`, 1_000 + (i % 997) * 13);
 }
 
 async function reachable(): Promise<boolean> {

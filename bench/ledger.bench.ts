@@ -9,59 +9,14 @@ import { createEscrowService } from '../electron/core/escrow/escrowService.ts';
 import { verifyLedger } from '../electron/core/ledger/verifyLedger.ts';
 import { openDatabase } from '../electron/core/store/openDatabase.ts';
 import type { Db } from '../electron/core/store/openDatabase.ts';
-import type { Actor, CommandEnvelope } from '../shared/escrow/types.ts';
+import type { CommandEnvelope } from '../shared/escrow/types.ts';
+import { orderLifecycle } from './orderLifecycle.ts';
 
 const BATCH = 1000;
 const T0 = Date.UTC(2026, 0, 5);
 
-const buyer: Actor = { role: 'buyer', userId: 'b1' };
-const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
-
-/** The full happy path of one order: create, pay, ship, confirm (2 postings, 5 entry rows). */
 function lifecycle(tag: string, i: number): CommandEnvelope[] {
-  const orderId = `${tag}${i}`;
-  const merchantId = `m${i % 50}`;
-  const seller: Actor = { role: 'seller_staff', userId: `s-${merchantId}`, merchantId };
-  const amountFen = 1_000 + (i % 997) * 13;
-  return [
-    {
-      commandId: `${orderId}-create`,
-      actor: buyer,
-      command: {
-        type: 'create_order',
-        orderId,
-        merchantId,
-        buyerId: 'b1',
-        currency: 'CNY',
-        amountFen,
-        feeBps: 60,
-        goodsKind: 'express',
-        item: { title: 'Tea', quantity: 1 },
-      },
-    },
-    {
-      commandId: `${orderId}-pay`,
-      actor: bank,
-      command: {
-        type: 'confirm_payment',
-        orderId,
-        bank: 'ICBC',
-        bankRef: orderId,
-        currency: 'CNY',
-        amountFen,
-      },
-    },
-    {
-      commandId: `${orderId}-ship`,
-      actor: seller,
-      command: { type: 'ship', orderId, carrier: 'SF', trackingNo: 'SF12345678' },
-    },
-    {
-      commandId: `${orderId}-confirm`,
-      actor: buyer,
-      command: { type: 'confirm_receipt', orderId },
-    },
-  ];
+  return orderLifecycle(`${tag}${i}`, `m${i % 50}`, 1_000 + (i % 997) * 13);
 }
 
 function tempFile(): { file: string; done: () => void } {
