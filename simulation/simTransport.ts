@@ -5,7 +5,7 @@ import {
   pushResponseSchema,
 } from '../shared/sync/protocol.ts';
 import type { PullResponse } from '../shared/sync/protocol.ts';
-import { SyncTransportError } from '../electron/core/sync/syncTransport.ts';
+import { SyncTransportError, parseAnswer } from '../electron/core/sync/syncTransport.ts';
 import type { SyncTransport } from '../electron/core/sync/syncTransport.ts';
 import type { SyncFault } from './schedule.ts';
 import type { SimServer } from './simServer.ts';
@@ -91,22 +91,6 @@ export function createSimTransport(opts: {
     return res.body;
   }
 
-  function parsed<T>(parse: () => T): T {
-    try {
-      return parse();
-    } catch (err) {
-      throw new SyncTransportError(
-        `answer does not match the protocol: ${(err as Error).message}`,
-        {
-          transient: true,
-          network: false,
-          status: 200,
-          code: 'unavailable',
-        },
-      );
-    }
-  }
-
   const hits = (kind: 'push' | 'pull', index: number, names: SyncFault[]): boolean => {
     if (fired || !names.includes(fault) || index !== faultAt) return false;
     fired = true;
@@ -158,7 +142,7 @@ export function createSimTransport(opts: {
         opts.stats.cut++;
         throw unreadable(200);
       }
-      return parsed(() => pushResponseSchema.parse(json));
+      return parseAnswer(() => pushResponseSchema.parse(json));
     },
     async pull(req) {
       if (transport.offline) {
@@ -181,7 +165,7 @@ export function createSimTransport(opts: {
         opts.stats.cut++;
         throw unreadable(200);
       }
-      const page: PullResponse = parsed(() => pullResponseSchema.parse(json) as PullResponse);
+      const page: PullResponse = parseAnswer(() => pullResponseSchema.parse(json) as PullResponse);
       if (opts.bug === 'drop_refund_txn' || opts.bug === 'drop_payment_txn') {
         const kind = opts.bug === 'drop_refund_txn' ? 'escrow_refund' : 'payment_confirmed';
         return {
@@ -194,7 +178,7 @@ export function createSimTransport(opts: {
     async chain(upTo) {
       if (transport.offline) throw network('offline');
       const json = await call('GET', `/v1/sync/chain?upTo=${upTo}`);
-      return parsed(() => chainResponseSchema.parse(json));
+      return parseAnswer(() => chainResponseSchema.parse(json));
     },
   };
   return transport;

@@ -99,34 +99,35 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
     return json;
   }
 
-  function parsed<T>(parse: () => T): T {
-    try {
-      return parse();
-    } catch (err) {
-      throw new SyncTransportError(
-        `answer does not match the protocol: ${(err as Error).message}`,
-        {
-          transient: true,
-          network: false,
-          status: 200,
-          code: 'unavailable',
-        },
-      );
-    }
-  }
-
   return {
     async push(req) {
       const json = await call('POST', '/v1/sync/push', req);
-      return parsed(() => pushResponseSchema.parse(json));
+      return parseAnswer(() => pushResponseSchema.parse(json));
     },
     async pull(req) {
       const json = await call('POST', '/v1/sync/pull', req);
-      return parsed(() => parsePullResponse(json));
+      return parseAnswer(() => parsePullResponse(json));
     },
     async chain(upTo) {
       const json = await call('GET', `/v1/sync/chain?upTo=${upTo}`);
-      return parsed(() => chainResponseSchema.parse(json));
+      return parseAnswer(() => chainResponseSchema.parse(json));
     },
   };
+}
+
+/**
+ * Runs a protocol parser over a server answer: an answer that does not parse is treated as a
+ * transient failure (a server mid-upgrade, a proxy's error page), never as data.
+ */
+export function parseAnswer<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new SyncTransportError(`answer does not match the protocol: ${(err as Error).message}`, {
+      transient: true,
+      network: false,
+      status: 200,
+      code: 'unavailable',
+    });
+  }
 }
