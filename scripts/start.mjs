@@ -66,7 +66,8 @@ async function startEmbeddedApi() {
     api.stderr.on('data', (d) => (err += d));
     api.once('exit', (code) => {
       clearTimeout(timer);
-      if (code !== 0 && err) console.error(err.trim().split('\n').slice(-3).join('\n'));
+      // Enough of the child's stderr to show the error itself, not only Node's closing lines.
+      if (code !== 0 && err) console.error(err.trim().split('\n').slice(-25).join('\n'));
       resolve(null);
     });
   });
