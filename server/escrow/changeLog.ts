@@ -23,12 +23,7 @@ export async function logOrderChange(
   commandId: string,
   now: number,
 ): Promise<void> {
-  await lockChangeLog(tx);
-  await tx.query(
-    `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
-     VALUES ('order', $1, $2, $3, $4, $5, $6)`,
-    [order.orderId, order.merchantId, order.buyerId, commandId, JSON.stringify(order), now],
-  );
+  await appendChange(tx, 'order', order.orderId, order, commandId, now, order);
 }
 
 export interface LedgerTxnChange {
@@ -51,12 +46,7 @@ export async function logLedgerChange(
   commandId: string,
   now: number,
 ): Promise<void> {
-  await lockChangeLog(tx);
-  await tx.query(
-    `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
-     VALUES ('ledger_txn', $1, $2, $3, $4, $5, $6)`,
-    [txn.txnId, scope.merchantId, scope.buyerId, commandId, JSON.stringify(txn), now],
-  );
+  await appendChange(tx, 'ledger_txn', txn.txnId, txn, commandId, now, scope);
 }
 
 /** One entry of an order's timeline, as `order_event` changes carry it (docs/sync.md). */
@@ -80,10 +70,23 @@ export async function logOrderEventChange(
   order: OrderState,
   now: number,
 ): Promise<void> {
+  await appendChange(tx, 'order_event', order.orderId, entry, entry.commandId, now, order);
+}
+
+/** Appends one change row, holding the change-log lock so seq becomes visible in commit order. */
+async function appendChange(
+  tx: Queryable,
+  kind: 'order' | 'ledger_txn' | 'order_event',
+  key: string,
+  payload: unknown,
+  commandId: string,
+  now: number,
+  scope: { merchantId: string | null; buyerId: string | null },
+): Promise<void> {
   await lockChangeLog(tx);
   await tx.query(
     `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
-     VALUES ('order_event', $1, $2, $3, $4, $5, $6)`,
-    [order.orderId, order.merchantId, order.buyerId, entry.commandId, JSON.stringify(entry), now],
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [kind, key, scope.merchantId, scope.buyerId, commandId, JSON.stringify(payload), now],
   );
 }
