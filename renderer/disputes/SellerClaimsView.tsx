@@ -18,6 +18,9 @@ export function SellerClaimsView() {
   const [claims, setClaims] = useState<SellerClaim[]>([]);
   const [offset, setOffset] = useState(0);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  // Kept here, not in the form: a sent claim usually leaves `awaiting_seller_evidence` and the
+  // form unmounts, but the seller still needs to see that the evidence went.
+  const [sent, setSent] = useState<ReadonlySet<string>>(new Set());
   const load = useCallback(
     () =>
       desk.disputes.sellerClaims({}).then((r) => {
@@ -72,8 +75,15 @@ export function SellerClaimsView() {
             </ul>
           ) : null}
           {c.status === 'awaiting_seller_evidence' ? (
-            <EvidenceForm claim={c} onSent={load} />
+            <EvidenceForm
+              claim={c}
+              onSent={async () => {
+                setSent((s) => new Set(s).add(c.claimId));
+                await load();
+              }}
+            />
           ) : null}
+          {sent.has(c.claimId) ? <p role="status">{dt('seller.sent')}</p> : null}
         </article>
       ))}
     </section>
@@ -115,7 +125,7 @@ function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise
           evidence,
         });
         setBusy(false);
-        setMessage(r.ok ? dt('seller.sent') : r.error.message);
+        setMessage(r.ok ? null : r.error.message);
         if (r.ok) await onSent();
       }}
     >
@@ -130,7 +140,7 @@ function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise
       <button type="submit" disabled={busy}>
         {dt('seller.submit')}
       </button>
-      {message ? <p role="status">{message}</p> : null}
+      {message ? <p role="alert">{message}</p> : null}
     </form>
   );
 }
