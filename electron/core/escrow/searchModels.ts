@@ -191,11 +191,13 @@ export function createSearchModels(db: Db): SearchModels {
                   LEFT JOIN sync_provisional_orders p ON p.order_id = l.order_id`,
           state: 'coalesce(p.state_json, s.state_json, o.state_json)',
           pending: 'coalesce(p.pending_count, 0) > 0',
+          pendingJoin: 'LEFT JOIN sync_provisional_orders p ON p.order_id = l.order_id',
         }
       : {
           joins: 'JOIN orders o ON o.order_id = l.order_id',
           state: 'o.state_json',
           pending: '0',
+          pendingJoin: '',
         };
   // The journal the desk shows: the server's (replica) once signed in to one, else the local one.
   const journal = () =>
@@ -257,9 +259,10 @@ export function createSearchModels(db: Db): SearchModels {
       if (query.queue === 'awaiting_shipment') where.push('l.ship_by_at IS NOT NULL');
       if (query.queue === 'open_refunds') where.push('l.refund_due_at IS NOT NULL');
       const text = (query.text ?? '').trim();
+      let fts = false;
       if (text !== '') {
         if ([...text].length >= MIN_TRIGRAM_CHARS) {
-          where.push('l.id IN (SELECT rowid FROM order_fts WHERE order_fts MATCH @match)');
+          fts = true;
           params.match = ftsPhrase(text);
         } else {
           where.push(
@@ -275,16 +278,25 @@ export function createSearchModels(db: Db): SearchModels {
           : query.queue === 'open_refunds'
             ? 'l.refund_due_at, l.order_id'
             : 'l.created_at DESC, l.order_id DESC';
-      const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const whereSql = (extra: string[]) => {
+        const all = [...where, ...extra];
+        return all.length ? `WHERE ${all.join(' AND ')}` : '';
+      };
       const src = shown();
+      // The count walks the text matches and looks each order up by key; the page walks the
+      // merchant's orders in display order and stops after `limit` matches. Each is the faster
+      // plan for its job (twice as fast as one shape for both with 100k matching orders).
       const counts = cached(
         `SELECT count(*) AS n, ${src.pending === '0' ? '0' : `sum(${src.pending})`} AS pending
-           FROM order_lookup l ${src.pending === '0' ? '' : src.joins} ${whereSql}`,
+           FROM ${fts ? 'order_fts f CROSS JOIN order_lookup l ON l.id = f.rowid' : 'order_lookup l'}
+           ${src.pending === '0' ? '' : src.pendingJoin}
+           ${whereSql(fts ? ['order_fts MATCH @match'] : [])}`,
       ).get(params) as { n: number; pending: number | null };
       const rows = cached(
         `SELECT ${src.state} AS state_json, ${src.pending} AS pending
            FROM order_lookup l ${src.joins}
-          ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+          ${whereSql(fts ? ['l.id IN (SELECT rowid FROM order_fts WHERE order_fts MATCH @match)'] : [])}
+          ORDER BY ${order} LIMIT @limit OFFSET @offset`,
       ).all(params) as { state_json: string | null; pending: number }[];
       return {
         total: counts.n,
