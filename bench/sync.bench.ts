@@ -320,7 +320,7 @@ export async function run(): Promise<void> {
         pushLastEnd = performance.now();
         return r;
       },
-      chain: (upTo) => http.chain(upTo),
+      chain: (query) => http.chain(query),
     };
 
     // 1. Bootstrap through sync into a fresh desk in a fresh process: its peak RSS is the

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { runDueTimers } from '../server/timers/timerScheduler.ts';
 import { DEFAULT_POLICY } from '../shared/escrow/policy.ts';
 import type { OrderState } from '../shared/escrow/types.ts';
-import { AGENT_ORDER_PREDICATE } from '../server/sync/syncScope.ts';
+import { agentOrderPredicate } from '../server/sync/syncScope.ts';
 import { localScopedHead } from '../electron/core/sync/replicaVerification.ts';
 import { scopedChainHead } from '../server/sync/scopedChainHead.ts';
 import type { SyncScope } from '../server/sync/syncScope.ts';
@@ -55,7 +55,7 @@ async function checkConverged(
   const server = await db.query<{ order_id: string; state: OrderState }>(
     seller
       ? `SELECT order_id, state FROM orders WHERE merchant_id = $1 ORDER BY order_id`
-      : `SELECT o.order_id, o.state FROM orders o WHERE ${AGENT_ORDER_PREDICATE} ORDER BY order_id`,
+      : `SELECT o.order_id, o.state FROM orders o WHERE ${agentOrderPredicate(String(Number.MAX_SAFE_INTEGER))} ORDER BY order_id`,
     seller ? [desk.actor.merchantId] : [],
   );
   const local = new Map(

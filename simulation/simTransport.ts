@@ -5,7 +5,7 @@ import {
   pushResponseSchema,
 } from '../shared/sync/protocol.ts';
 import type { PullResponse } from '../shared/sync/protocol.ts';
-import { SyncTransportError, parseAnswer } from '../electron/core/sync/syncTransport.ts';
+import { SyncTransportError, chainPath, parseAnswer } from '../electron/core/sync/syncTransport.ts';
 import type { SyncTransport } from '../electron/core/sync/syncTransport.ts';
 import type { SyncFault } from './schedule.ts';
 import type { SimServer } from './simServer.ts';
@@ -175,9 +175,9 @@ export function createSimTransport(opts: {
       }
       return page;
     },
-    async chain(upTo) {
+    async chain(query) {
       if (transport.offline) throw network('offline');
-      const json = await call('GET', `/v1/sync/chain?upTo=${upTo}`);
+      const json = await call('GET', chainPath(query));
       return parseAnswer(() => chainResponseSchema.parse(json));
     },
   };

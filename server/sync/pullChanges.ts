@@ -4,7 +4,7 @@ import { DeskError } from '../../shared/errors.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { decodeCookie, encodeCookie } from './syncCookie.ts';
 import type { SyncCookie } from './syncCookie.ts';
-import { AGENT_ORDER_PREDICATE, AGENT_SCOPE_TYPES_SQL, merchantAccounts } from './syncScope.ts';
+import { agentOrderPredicate, merchantAccounts } from './syncScope.ts';
 import type { SyncScope } from './syncScope.ts';
 
 /**
@@ -77,9 +77,10 @@ async function snapshotPage(
             [scope.merchantId, c.key, limit + 1],
           )
         : await db.query<{ order_id: string; j: string }>(
+            // Orders that entered the scope by the snapshot's mark; later ones come with the log.
             `SELECT o.order_id, o.state::text AS j FROM orders o
-             WHERE ${AGENT_ORDER_PREDICATE} AND o.order_id > $1 ORDER BY o.order_id LIMIT $2`,
-            [c.key, limit + 1],
+             WHERE ${agentOrderPredicate('$3')} AND o.order_id > $1 ORDER BY o.order_id LIMIT $2`,
+            [c.key, limit + 1, c.hw],
           );
     const rows = r.rows.slice(0, limit);
     // The page's orders bring their journal rows along, found by order through an index: paging
@@ -170,41 +171,65 @@ async function logPage(
 ): Promise<string> {
   const mark = await highWater(db, clientId);
   if (after > mark.hw) throw new DeskError('invalid_input', 'sync cookie is ahead of the server');
-  const r =
-    scope.kind === 'merchant'
-      ? await db.query<{ seq: number; kind: string; j: string }>(
-          `SELECT seq, kind, payload::text AS j FROM changes
-           WHERE seq > $1 AND seq <= $2
-             AND ((merchant_id = $3 AND kind IN ('order', 'ledger_txn', 'order_event'))
-                  OR (kind = 'rejection' AND key = $4))
-           ORDER BY seq LIMIT $5`,
-          [after, mark.hw, scope.merchantId, clientId, limit + 1],
-        )
-      : await db.query<{ seq: number; kind: string; j: string }>(
-          `SELECT c.seq, c.kind, c.payload::text AS j FROM changes c
-           WHERE c.seq > $1 AND c.seq <= $2 AND (
-             (c.kind = 'rejection' AND c.key = $3)
-             OR (c.kind IN ('order', 'order_event') AND c.key IN (SELECT o.order_id FROM orders o WHERE ${AGENT_ORDER_PREDICATE}))
-             OR (c.kind = 'ledger_txn' AND (c.payload->>'orderId') IN (
-                   SELECT o.order_id FROM orders o WHERE ${AGENT_ORDER_PREDICATE})))
-           ORDER BY c.seq LIMIT $4`,
-          [after, mark.hw, clientId, limit + 1],
-        );
+  if (scope.kind === 'agent') return agentLogPage(db, clientId, after, mark, limit);
+  const r = await db.query<LogRow>(
+    `SELECT seq, kind, payload::text AS j FROM changes
+     WHERE seq > $1 AND seq <= $2
+       AND ((merchant_id = $3 AND kind IN ('order', 'ledger_txn', 'order_event'))
+            OR (kind = 'rejection' AND key = $4))
+     ORDER BY seq LIMIT $5`,
+    [after, mark.hw, scope.merchantId, clientId, limit + 1],
+  );
   const rows = r.rows.slice(0, limit);
   const more = r.rows.length > limit;
   const last = rows[rows.length - 1];
   const seq = more && last ? last.seq : mark.hw;
-  const backfill = scope.kind === 'agent' ? await agentBackfill(db, after, seq) : [];
-  const changes = [...backfill, ...rows].map((row) =>
-    row.kind === 'order'
-      ? `{"kind":"order","order":${row.j}}`
-      : row.kind === 'ledger_txn'
-        ? `{"kind":"ledger_txn","txn":${row.j}}`
-        : row.kind === 'order_event'
-          ? `{"kind":"order_event","entry":${row.j}}`
-          : row.j,
+  return body({ kind: 'log', seq }, mark.lmid, rows.map(changeJson), more);
+}
+
+type LogRow = { seq: number; kind: string; j: string };
+
+function changeJson(row: LogRow): string {
+  return row.kind === 'order'
+    ? `{"kind":"order","order":${row.j}}`
+    : row.kind === 'ledger_txn'
+      ? `{"kind":"ledger_txn","txn":${row.j}}`
+      : row.kind === 'order_event'
+        ? `{"kind":"order_event","entry":${row.j}}`
+        : row.j;
+}
+
+/**
+ * An agent's log page holds exactly what the agents' scope showed as of the page's cookie: the
+ * changes of orders that had entered it by then, with the earlier rows of those that entered
+ * within the page (back-fill). A change of an order that enters only after the page's end waits
+ * for the page that carries its entry, so the replica never runs ahead of the scope its cookie
+ * names and the scoped chain "as of" that cookie matches it.
+ */
+async function agentLogPage(
+  db: Queryable,
+  clientId: string,
+  after: number,
+  mark: { hw: number; lmid: number },
+  limit: number,
+): Promise<string> {
+  const r = await db.query<LogRow & { entered: number | null }>(
+    `SELECT c.seq, c.kind, c.payload::text AS j, ase.change_seq AS entered FROM changes c
+       LEFT JOIN agent_scope_entries ase ON c.kind <> 'rejection' AND ase.order_id =
+         CASE WHEN c.kind = 'ledger_txn' THEN c.payload->>'orderId' ELSE c.key END
+     WHERE c.seq > $1 AND c.seq <= $2 AND (
+       (c.kind = 'rejection' AND c.key = $3)
+       OR (c.kind IN ('order', 'order_event', 'ledger_txn') AND ase.change_seq <= $2))
+     ORDER BY c.seq LIMIT $4`,
+    [after, mark.hw, clientId, limit + 1],
   );
-  return body({ kind: 'log', seq }, mark.lmid, changes, more);
+  const page = r.rows.slice(0, limit);
+  const more = r.rows.length > limit;
+  const last = page[page.length - 1];
+  const seq = more && last ? last.seq : mark.hw;
+  const rows = page.filter((row) => row.entered === null || Number(row.entered) <= seq);
+  const backfill = await agentBackfill(db, after, seq);
+  return body({ kind: 'log', seq }, mark.lmid, [...backfill, ...rows].map(changeJson), more);
 }
 
 /**
@@ -212,24 +237,15 @@ async function logPage(
  * rows and timeline logged before the desk's cookie were never sent to this desk, so the page
  * that carries the entry brings them along (the desk stores both idempotently).
  */
-async function agentBackfill(
-  db: Queryable,
-  after: number,
-  upTo: number,
-): Promise<{ seq: number; kind: string; j: string }[]> {
+async function agentBackfill(db: Queryable, after: number, upTo: number): Promise<LogRow[]> {
   if (after === 0) return [];
   const entered = await db.query<{ order_id: string }>(
-    `SELECT DISTINCT c.key AS order_id FROM changes c
-     WHERE c.kind = 'order_event' AND c.seq > $1 AND c.seq <= $2
-       AND c.payload->>'type' IN (${AGENT_SCOPE_TYPES_SQL})
-       AND NOT EXISTS (SELECT 1 FROM changes p
-         WHERE p.kind = 'order_event' AND p.key = c.key AND p.seq <= $1
-           AND p.payload->>'type' IN (${AGENT_SCOPE_TYPES_SQL}))`,
+    `SELECT order_id FROM agent_scope_entries WHERE change_seq > $1 AND change_seq <= $2`,
     [after, upTo],
   );
   if (entered.rows.length === 0) return [];
   const orderIds = entered.rows.map((row) => row.order_id);
-  const r = await db.query<{ seq: number; kind: string; j: string }>(
+  const r = await db.query<LogRow>(
     `SELECT seq, kind, payload::text AS j FROM changes
      WHERE seq <= $1 AND ((kind = 'ledger_txn' AND payload->>'orderId' = ANY($2::text[]))
                           OR (kind = 'order_event' AND key = ANY($2::text[])))

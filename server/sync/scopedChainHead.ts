@@ -2,18 +2,21 @@ import { SCOPED_CHAIN_GENESIS, foldScopedChain } from '../../shared/sync/scopedC
 import type { ChainResponse } from '../../shared/sync/protocol.ts';
 import { sha256Hex } from '../common/canonicalJson.ts';
 import type { Queryable } from '../db/database.ts';
-import { AGENT_ORDER_PREDICATE, merchantAccounts } from './syncScope.ts';
+import { agentOrderPredicate, merchantAccounts } from './syncScope.ts';
 import type { SyncScope } from './syncScope.ts';
 
 /**
- * `GET /v1/sync/chain?upTo=` — the scoped hash chain (docs/sync.md) over the journal rows the
- * caller's scope may see with seq <= upTo: the same rows a pull delivers, so a desk that has
- * pulled up to there folds to the same head.
+ * `GET /v1/sync/chain?upTo=&cookie=` — the scoped hash chain (docs/sync.md) over the journal
+ * rows the caller's scope may see with seq <= upTo: the same rows a pull delivers, so a desk
+ * that has pulled up to there folds to the same head. The agents' scope grows as claims are
+ * filed; `asOf` (the change-log seq of the desk's cookie) takes it as it stood at that pull, so
+ * an order that entered since, and that the desk has not been sent yet, is not counted.
  */
 export async function scopedChainHead(
   db: Queryable,
   scope: SyncScope,
   upTo: number,
+  asOf: number | null = null,
 ): Promise<ChainResponse> {
   const r =
     scope.kind === 'merchant'
@@ -31,9 +34,9 @@ export async function scopedChainHead(
       : await db.query<{ hash: string }>(
           `SELECT t.seq, t.hash FROM ledger_transactions t
            WHERE t.seq <= $1 AND t.order_id IN (
-             SELECT o.order_id FROM orders o WHERE ${AGENT_ORDER_PREDICATE})
+             SELECT o.order_id FROM orders o WHERE ${agentOrderPredicate('$2')})
            ORDER BY t.seq`,
-          [upTo],
+          [upTo, asOf ?? Number.MAX_SAFE_INTEGER],
         );
   const head = foldScopedChain(
     SCOPED_CHAIN_GENESIS,

@@ -1,3 +1,5 @@
+import { DeskError } from '../../shared/errors.ts';
+
 /**
  * Pull cookies. Opaque to the desk; here they name where the next page starts:
  * - snapshot `s1.<hw>.<lmid>.<phase>.<key>`: bootstrap in progress at change-log high water
@@ -32,4 +34,16 @@ export function decodeCookie(text: string): SyncCookie | null {
     return { kind: 'snapshot', hw: Number(hw), lmid: Number(lmid), phase, key };
   }
   return null;
+}
+
+/**
+ * The change-log seq a scoped chain is taken "as of" for a desk holding `cookie`: a log
+ * cookie's seq. Without one (or mid-bootstrap, when the replica is partial anyway) the scope
+ * is taken as it stands now.
+ */
+export function chainAsOf(cookie: string | undefined): number | null {
+  if (cookie === undefined) return null;
+  const c = decodeCookie(cookie);
+  if (c === null) throw new DeskError('invalid_input', 'unknown sync cookie');
+  return c.kind === 'log' ? c.seq : null;
 }

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { AGENT_SCOPE_TYPES_SQL } from './syncScope.ts';
 
 /**
  * The sync endpoints' own tables, applied by `prepareSyncSchema` when the routes register.
@@ -43,6 +44,35 @@ const SYNC_MIGRATIONS: readonly { id: number; name: string; statements: string[]
     statements: [
       // Finds when an order entered the agents' scope (pullChanges' agent back-fill).
       `CREATE INDEX changes_order_events_by_order ON changes (key, seq) WHERE kind = 'order_event'`,
+    ],
+  },
+  {
+    id: 102,
+    name: 'agent_scope_entries',
+    statements: [
+      // When each order entered the agents' scope: the change-log seq of its first claim or
+      // escalation. Pull and the scoped chain compare it with a cookie, so a desk is checked
+      // against the scope as it stood when it last pulled (docs/sync.md "Visibility").
+      `CREATE TABLE agent_scope_entries (
+         order_id text PRIMARY KEY,
+         change_seq bigint NOT NULL
+       )`,
+      `CREATE INDEX agent_scope_entries_by_seq ON agent_scope_entries (change_seq)`,
+      `CREATE FUNCTION note_agent_scope_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         INSERT INTO agent_scope_entries (order_id, change_seq) VALUES (NEW.key, NEW.seq)
+           ON CONFLICT (order_id) DO NOTHING;
+         RETURN NULL;
+       END
+       $$`,
+      `CREATE TRIGGER changes_note_agent_scope_entry AFTER INSERT ON changes FOR EACH ROW
+         WHEN (NEW.kind = 'order_event' AND NEW.payload->>'type' IN (${AGENT_SCOPE_TYPES_SQL}))
+         EXECUTE FUNCTION note_agent_scope_entry()`,
+      // After the trigger, whose lock waited for every insert in flight: nothing falls between.
+      `INSERT INTO agent_scope_entries (order_id, change_seq)
+       SELECT key, min(seq) FROM changes
+        WHERE kind = 'order_event' AND payload->>'type' IN (${AGENT_SCOPE_TYPES_SQL})
+        GROUP BY key`,
     ],
   },
 ];

@@ -15,6 +15,7 @@ import type { Database } from '../db/database.ts';
 import { pullChanges } from './pullChanges.ts';
 import { SyncUnavailableError, claimClient, pushMutations } from './pushMutations.ts';
 import { scopedChainHead } from './scopedChainHead.ts';
+import { chainAsOf } from './syncCookie.ts';
 import { syncScopeOf } from './syncScope.ts';
 import { prepareSyncSchema } from './syncMigrations.ts';
 
@@ -110,7 +111,7 @@ export async function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): Pro
       const scope = syncScopeOf(actor);
       const parsed = chainQuerySchema.safeParse(request.query);
       if (!parsed.success) throw new DeskError('invalid_input', 'upTo must be a sequence number');
-      return scopedChainHead(deps.db, scope, parsed.data.upTo);
+      return scopedChainHead(deps.db, scope, parsed.data.upTo, chainAsOf(parsed.data.cookie));
     }),
   );
 }

@@ -24,11 +24,13 @@ export const AGENT_SCOPE_TYPES_SQL = AGENT_SCOPE_EVENT_TYPES.map((t) => `'${t}'`
 
 /**
  * SQL predicate over `orders o` for an agent: the order has (or had) a claim or an escalated
- * refund. "Had" keeps the scope monotone: an order never leaves it, so the journal rows an agent
- * desk holds stay in the server's scoped chain after the escalation is resolved.
+ * refund, as of change-log seq `asOf` (an SQL expression). "Had" keeps the scope monotone: an
+ * order never leaves it, so the journal rows an agent desk holds stay in the server's scoped
+ * chain after the escalation is resolved. Entries are kept by a trigger (sync migration 102).
  */
-export const AGENT_ORDER_PREDICATE = `EXISTS (SELECT 1 FROM order_events ae
-  WHERE ae.order_id = o.order_id AND ae.event->>'type' IN (${AGENT_SCOPE_TYPES_SQL}))`;
+export function agentOrderPredicate(asOf: string): string {
+  return `o.order_id IN (SELECT ase.order_id FROM agent_scope_entries ase WHERE ase.change_seq <= ${asOf})`;
+}
 
 /** The merchant's own accounts (the chart has exactly these two per merchant). */
 export function merchantAccounts(merchantId: string): string[] {

@@ -142,7 +142,15 @@ export interface PullResponse {
   more: boolean;
 }
 
-export const chainQuerySchema = z.object({ upTo: z.coerce.number().int().min(0) });
+/**
+ * `GET /v1/sync/chain`: `upTo` is the journal seq to fold to; `cookie`, the desk's pull cookie,
+ * names the scope as it stood at that pull (the agents' scope grows as claims are filed).
+ */
+export const chainQuerySchema = z.object({
+  upTo: z.coerce.number().int().min(0),
+  cookie: z.string().min(1).max(200).optional(),
+});
+export type ChainQuery = { upTo: number; cookie: string | null };
 export const chainResponseSchema = z.object({
   upTo: seqField,
   /** How many transactions of the scope were folded. */

@@ -27,7 +27,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const transport: SyncTransport = {
   push: (req) => (say('push'), http.push(req)),
   pull: (req) => (say('pull'), http.pull(req)),
-  chain: (upTo) => http.chain(upTo),
+  chain: (query) => http.chain(query),
 };
 const client = createSyncClient({
   db,

@@ -10,7 +10,7 @@ import type { OrderState } from '../../shared/escrow/types.ts';
 import { isDeskError } from '../../shared/errors.ts';
 import { parsePullResponse } from '../../shared/sync/parsePullResponse.ts';
 import { pullResponseSchema } from '../../shared/sync/protocol.ts';
-import { decodeCookie, encodeCookie } from '../../server/sync/syncCookie.ts';
+import { chainAsOf, decodeCookie, encodeCookie } from '../../server/sync/syncCookie.ts';
 import { seededRandom } from './faultProxy.ts';
 
 function order(): OrderState {
@@ -86,6 +86,15 @@ describe('pull cookies', () => {
     ]) {
       assert.equal(decodeCookie(text), null, text);
     }
+  });
+  test('a chain is taken as of a log cookie; mid-bootstrap or without one, as of now', () => {
+    assert.equal(chainAsOf('l1.41'), 41);
+    assert.equal(chainAsOf('s1.9.4.o.a'), null);
+    assert.equal(chainAsOf(undefined), null);
+    assert.throws(
+      () => chainAsOf('l1.x'),
+      (e: unknown) => isDeskError(e) && e.code === 'invalid_input',
+    );
   });
 });
 

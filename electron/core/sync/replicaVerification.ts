@@ -43,8 +43,12 @@ export async function verifyReplica(
     upTo ??
     db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM sync_txns').get()?.m ??
     0;
+  // Read with the fold, before any await: the cookie names exactly what the fold covers.
+  const cookie =
+    db.prepare<[], { value: string }>("SELECT value FROM sync_meta WHERE key = 'cookie'").get()
+      ?.value ?? null;
   const local = localScopedHead(db, at);
-  const server = await transport.chain(at);
+  const server = await transport.chain({ upTo: at, cookie });
   return {
     upTo: at,
     matches: local.head === server.head && local.count === server.count,

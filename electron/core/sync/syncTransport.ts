@@ -2,6 +2,7 @@ import type { ErrorCode } from '../../../shared/errors.ts';
 import { parsePullResponse } from '../../../shared/sync/parsePullResponse.ts';
 import { chainResponseSchema, pushResponseSchema } from '../../../shared/sync/protocol.ts';
 import type {
+  ChainQuery,
   ChainResponse,
   PullRequest,
   PullResponse,
@@ -36,7 +37,7 @@ export class SyncTransportError extends Error {
 export interface SyncTransport {
   push(req: PushRequest): Promise<PushResponse>;
   pull(req: PullRequest): Promise<PullResponse>;
-  chain(upTo: number): Promise<ChainResponse>;
+  chain(query: ChainQuery): Promise<ChainResponse>;
 }
 
 export interface HttpTransportOptions {
@@ -108,11 +109,16 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
       const json = await call('POST', '/v1/sync/pull', req);
       return parseAnswer(() => parsePullResponse(json));
     },
-    async chain(upTo) {
-      const json = await call('GET', `/v1/sync/chain?upTo=${upTo}`);
+    async chain(query) {
+      const json = await call('GET', chainPath(query));
       return parseAnswer(() => chainResponseSchema.parse(json));
     },
   };
+}
+
+export function chainPath(query: ChainQuery): string {
+  const cookie = query.cookie === null ? '' : `&cookie=${encodeURIComponent(query.cookie)}`;
+  return `/v1/sync/chain?upTo=${query.upTo}${cookie}`;
 }
 
 /**
