@@ -51,12 +51,24 @@ async function startEmbeddedApi() {
   children.add(api);
   api.on('exit', () => children.delete(api));
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(null), 90_000);
+    // PGlite's first start creates the database (tens of seconds on a busy machine): say so
+    // while it runs, and give up only after minutes, stopping the child rather than leaving it.
+    const started = Date.now();
+    const progress = setInterval(
+      () => console.log(`  …still starting (${Math.round((Date.now() - started) / 1000)} s)`),
+      20_000,
+    );
+    const timer = setTimeout(() => {
+      api.kill('SIGTERM');
+      resolve(null);
+    }, 300_000);
+    api.once('exit', () => clearInterval(progress));
     const lines = createInterface({ input: api.stdout });
     lines.on('line', (line) => {
       const listening = /listening on (http:\/\/\S+)/.exec(line);
       if (listening) {
         clearTimeout(timer);
+        clearInterval(progress);
         resolve(listening[1]);
       } else if (/^\s+\S+\s+\S+ \/ \S+/.test(line) || /demo data/.test(line)) {
         console.log(line);

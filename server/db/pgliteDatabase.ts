@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { assertSchemaName, parseInt8 } from './database.ts';
 import type { Database, Queryable, QueryResult } from './database.ts';
@@ -11,6 +12,8 @@ const INT8_OID = 20;
  */
 export async function openPglite(opts: { dataDir?: string; schema?: string }): Promise<Database> {
   const schema = assertSchemaName(opts.schema ?? 'public');
+  // PGlite creates only the last folder of the path; a fresh clone has no `.data/` yet.
+  if (opts.dataDir !== undefined) mkdirSync(opts.dataDir, { recursive: true });
   const db = await PGlite.create(opts.dataDir, {
     parsers: { [INT8_OID]: (text: string) => parseInt8(text) },
   });
