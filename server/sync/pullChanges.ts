@@ -233,9 +233,12 @@ async function agentLogPage(
 }
 
 /**
- * An order enters the agents' scope when a claim is filed or a refund escalated. Its journal
- * rows and timeline logged before the desk's cookie were never sent to this desk, so the page
- * that carries the entry brings them along (the desk stores both idempotently).
+ * An order enters the agents' scope when a claim is filed or a refund escalated. Its state,
+ * journal rows and timeline logged before the desk's cookie were never sent to this desk, so
+ * the page that carries the entry brings them along (the desk stores each idempotently, and an
+ * order's state only moves forward). The state matters even when the entry is a later change
+ * of the same command: the command's `order` change may fall on an earlier page than its
+ * `claim_filed`, and that page does not carry it (the order had not entered yet).
  */
 async function agentBackfill(db: Queryable, after: number, upTo: number): Promise<LogRow[]> {
   if (after === 0) return [];
@@ -248,7 +251,7 @@ async function agentBackfill(db: Queryable, after: number, upTo: number): Promis
   const r = await db.query<LogRow>(
     `SELECT seq, kind, payload::text AS j FROM changes
      WHERE seq <= $1 AND ((kind = 'ledger_txn' AND payload->>'orderId' = ANY($2::text[]))
-                          OR (kind = 'order_event' AND key = ANY($2::text[])))
+                          OR (kind IN ('order', 'order_event') AND key = ANY($2::text[])))
      ORDER BY seq`,
     [after, orderIds],
   );
