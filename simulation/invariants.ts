@@ -182,7 +182,14 @@ async function checkReplica(
   for (const [k, v] of sums) if (v !== 0) fail(`no balance row for ${k}`);
 
   const maxSeq = txns.length > 0 ? (txns[txns.length - 1] as { seq: number }).seq : 0;
-  if (maxSeq > 0) {
+  // A desk killed mid-bootstrap holds some orders whole and others not yet (seed 49): its chain
+  // is compared once the bootstrap finishes, as the desk's own verification does.
+  const bootstrapped =
+    db
+      .prepare<[], string>("SELECT value FROM sync_meta WHERE key = 'bootstrapped'")
+      .pluck()
+      .get() === '1';
+  if (maxSeq > 0 && bootstrapped) {
     const scope: SyncScope =
       desk.actor.role === 'seller_staff'
         ? { kind: 'merchant', merchantId: desk.actor.merchantId ?? '' }

@@ -171,6 +171,16 @@ export function createReplicaHandlers(
       }
       case 'ledger.verify': {
         const check = await sync.verifyReplica();
+        if (!check.complete)
+          return ok({
+            ok: false,
+            problems: [
+              {
+                code: 'replica_incomplete',
+                detail: `the first download from the server is not finished (${check.local.count} journal rows so far); verify again when it is`,
+              },
+            ],
+          });
         return ok({
           ok: check.matches,
           problems: check.matches

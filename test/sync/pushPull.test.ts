@@ -262,6 +262,7 @@ describe('push and pull', () => {
       )
       .run(clean.upTo - 1 > 0 ? clean.upTo + 1000 : 1000, 'f'.repeat(64));
     const forged = await desk.client.verifyReplica(clean.upTo + 1000);
+    assert.ok(forged.complete);
     assert.equal(forged.matches, false);
     assert.equal(forged.local.count, forged.server.count + 1);
     assert.notEqual(forged.local.head, forged.server.head);

@@ -9,12 +9,26 @@ import type { SyncTransport } from './syncTransport.ts';
  * the replica lacks, adds or alters a transaction the server has; it is reported, never repaired
  * silently.
  */
-export interface ReplicaVerification {
-  upTo: number;
-  matches: boolean;
-  local: { head: string; count: number };
-  server: { head: string; count: number };
-}
+export type ReplicaVerification =
+  | {
+      /** The first download (bootstrap) has finished: the replica claims to be whole. */
+      complete: true;
+      upTo: number;
+      matches: boolean;
+      local: { head: string; count: number };
+      server: { head: string; count: number };
+    }
+  | {
+      /**
+       * Mid-bootstrap the replica holds some orders with all their rows and others not yet, in
+       * order-id order, so no sequence number is a fair place to compare: nothing is asked.
+       */
+      complete: false;
+      upTo: number;
+      matches: false;
+      local: { head: string; count: number };
+      server: null;
+    };
 
 const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -44,12 +58,14 @@ export async function verifyReplica(
     db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM sync_txns').get()?.m ??
     0;
   // Read with the fold, before any await: the cookie names exactly what the fold covers.
-  const cookie =
-    db.prepare<[], { value: string }>("SELECT value FROM sync_meta WHERE key = 'cookie'").get()
-      ?.value ?? null;
+  const meta = db.prepare<[string], { value: string }>('SELECT value FROM sync_meta WHERE key = ?');
+  const cookie = meta.get('cookie')?.value ?? null;
   const local = localScopedHead(db, at);
+  if (meta.get('bootstrapped')?.value !== '1')
+    return { complete: false, upTo: at, matches: false, local, server: null };
   const server = await transport.chain({ upTo: at, cookie });
   return {
+    complete: true,
     upTo: at,
     matches: local.head === server.head && local.count === server.count,
     local,
