@@ -20,7 +20,7 @@ import { canonicalJson, sha256Hex } from '../common/canonicalJson.ts';
 import type { Queryable } from '../db/database.ts';
 import { signedBalance } from '../ledger/balances.ts';
 import { postTransaction } from '../ledger/postTransaction.ts';
-import { logLedgerChange, logOrderChange, logOrderEventChange } from './changeLog.ts';
+import { forgetChangeLogLock, logLedgerChange, logOrderChanges } from './changeLog.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 import { insertOrder, lockOrder, updateOrder } from './orderRows.ts';
 
@@ -101,6 +101,7 @@ export async function applyCommand(
     const info = rejectionOf(err);
     if (!info) throw err;
     await tx.query('ROLLBACK TO SAVEPOINT apply_command');
+    forgetChangeLogLock(tx);
     outcome = rejected(commandId, orderId, info);
   }
   await tx.query('UPDATE commands SET result = $2 WHERE command_id = $1', [
@@ -170,29 +171,25 @@ async function applyFresh(
   }
   if (events.length > 0) {
     const firstVersion = state.version - events.length + 1;
-    for (const [i, event] of events.entries()) {
-      await tx.query(
-        'INSERT INTO order_events (order_id, version, command_id, event) VALUES ($1, $2, $3, $4)',
-        [orderId, firstVersion + i, commandId, JSON.stringify(event)],
-      );
-    }
-    await logOrderChange(tx, state, commandId, now);
-    for (const [i, event] of events.entries()) {
-      await logOrderEventChange(
-        tx,
-        {
-          orderId,
-          version: firstVersion + i,
-          type: event.type,
-          at: event.at,
-          commandId,
-          actor: { role: actor.role, userId: actor.userId },
-          event,
-        },
-        state,
-        now,
-      );
-    }
+    const params: unknown[] = [orderId, commandId];
+    const rows = events.map((event, i) => {
+      params.push(firstVersion + i, JSON.stringify(event));
+      return `($1, $${params.length - 1}, $2, $${params.length})`;
+    });
+    await tx.query(
+      `INSERT INTO order_events (order_id, version, command_id, event) VALUES ${rows.join(', ')}`,
+      params,
+    );
+    const entries = events.map((event, i) => ({
+      orderId,
+      version: firstVersion + i,
+      type: event.type,
+      at: event.at,
+      commandId,
+      actor: { role: actor.role, userId: actor.userId },
+      event,
+    }));
+    await logOrderChanges(tx, state, entries, commandId, now);
   }
   return {
     ok: true,

@@ -31,10 +31,11 @@ export class SyncUnavailableError extends Error {
 type Step = { kind: 'done'; last: number; result: MutationResult } | { kind: 'gap'; last: number };
 
 /**
- * `POST /v1/sync/push` (docs/sync.md). Each mutation locks the client's row, applies the command
- * with `applyCommand`, stores the answer in `sync_results`, advances `last_mutation_id` and, for
- * a rejection, appends a `rejection` change, in one database transaction (shared by up to
- * MAX_CHUNK consecutive mutations, which commit or roll back together): all or nothing. So a response lost after the commit costs nothing: the retry finds
+ * `POST /v1/sync/push` (docs/sync.md). Each mutation applies its command with `applyCommand`,
+ * stores the answer in `sync_results` and, for a rejection, appends a `rejection` change; the
+ * client's row is locked and `last_mutation_id` advanced in the same database transaction
+ * (shared by up to MAX_CHUNK consecutive mutations, which commit or roll back together): all or
+ * nothing. So a response lost after the commit costs nothing: the retry finds
  * `id <= last_mutation_id` and gets the stored answer.
  */
 export async function pushMutations(
@@ -55,11 +56,26 @@ export async function pushMutations(
     let steps: Step[];
     try {
       steps = await db.transaction(async (tx) => {
+        // The client's row is locked once per chunk and written once at its end: the chunk
+        // commits whole, so the ids in between are never seen by anyone.
+        const c = await tx.query<{ last_mutation_id: number }>(
+          'SELECT last_mutation_id FROM sync_clients WHERE client_id = $1 FOR UPDATE',
+          [req.clientId],
+        );
+        const first = c.rows[0]?.last_mutation_id ?? 0;
+        let last = first;
         const out: Step[] = [];
         for (const m of chunk) {
-          const step = await pushOne(tx, actor, req.clientId, m, clock, policy);
+          const step = await pushOne(tx, actor, req.clientId, last, m, clock, policy);
           out.push(step);
+          last = step.last;
           if (step.kind === 'gap') break;
+        }
+        if (last !== first) {
+          await tx.query(
+            'UPDATE sync_clients SET last_mutation_id = $2, updated_at = $3 WHERE client_id = $1',
+            [req.clientId, last, clock.now()],
+          );
         }
         return out;
       });
@@ -93,19 +109,16 @@ export async function pushMutations(
   return { lastMutationId: last, results };
 }
 
+/** One mutation, given the client's last processed id (its row is locked by the caller). */
 async function pushOne(
   tx: Queryable,
   actor: Actor,
   clientId: string,
+  last: number,
   m: PushRequest['mutations'][number],
   clock: Clock,
   policy: EscrowPolicy | undefined,
 ): Promise<Step> {
-  const c = await tx.query<{ last_mutation_id: number }>(
-    'SELECT last_mutation_id FROM sync_clients WHERE client_id = $1 FOR UPDATE',
-    [clientId],
-  );
-  const last = c.rows[0]?.last_mutation_id ?? 0;
   if (m.id <= last) {
     const stored = await tx.query<{ status: 'applied' | 'rejected'; error: ErrorInfo | null }>(
       'SELECT status, error FROM sync_results WHERE client_id = $1 AND mutation_id = $2',
@@ -161,10 +174,6 @@ async function pushOne(
       ],
     );
   }
-  await tx.query(
-    'UPDATE sync_clients SET last_mutation_id = $2, updated_at = $3 WHERE client_id = $1',
-    [clientId, m.id, now],
-  );
   return {
     kind: 'done',
     last: m.id,
