@@ -266,7 +266,10 @@ function startServer(): Promise<{
   seedS: number;
 }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SELF], {
+    // BENCH_SERVER_PROFILE=<dir> writes the server's CPU profile there, for tuning runs.
+    const profile = process.env.BENCH_SERVER_PROFILE;
+    const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', SELF], {
       env: { ...process.env, SYNC_BENCH_SERVER: '1' },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
