@@ -49,6 +49,8 @@ export const ERROR_CODES = [
   'unavailable',
   /** Asked of a desk with no central server (offline demo data): the answer lives on the server. */
   'server_required',
+  /** Only the desktop app can do this (e.g. save a PDF); web mode answers so the page can fall back. */
+  'unsupported',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -95,6 +95,9 @@ export function createDeskHost(options: DeskHostOptions): DeskHost {
         options.vault.clear();
         core.setSession(null);
         return ok({});
+      case 'print.savePdf':
+        // The Electron shell answers this itself (it owns the window); anywhere else it cannot.
+        return fail('unsupported', 'saving a PDF needs the desktop app; use the print dialog');
       case 'settings.get':
         return ok(settings.get());
       case 'settings.set': {

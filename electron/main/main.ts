@@ -3,6 +3,7 @@ import {
   Menu,
   app,
   crashReporter,
+  dialog,
   ipcMain,
   protocol,
   safeStorage,
@@ -15,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_CALL, IPC_EVENT } from '../../shared/contract/ipcChannels.ts';
+import { parseCall } from '../../shared/contract/validate.ts';
 import { fail } from '../../shared/errors.ts';
 import { demoAuthenticator } from '../host/demoAccounts.ts';
 import { createDeskHost } from '../host/deskHost.ts';
@@ -25,6 +27,7 @@ import { menuTemplate } from './appMenu.ts';
 import type { MenuLocale } from './appMenu.ts';
 import { startAutoUpdate } from './autoUpdate.ts';
 import { createFileLog } from './fileLog.ts';
+import { savePdf } from './savePdf.ts';
 import { safeStorageVault } from './secretStore.ts';
 import {
   APP_HOST,
@@ -151,6 +154,27 @@ if (!app.requestSingleInstanceLock()) {
       if (!trusted) {
         log.write('warn', `refused IPC from ${frame?.url ?? 'a destroyed frame'}`);
         return fail('forbidden', 'calls are accepted only from the desk page');
+      }
+      // The window's own work: print this page to a PDF file the user picks.
+      if (method === 'print.savePdf') {
+        const call = parseCall(method, input);
+        if (!call.ok) return call;
+        const win = BrowserWindow.fromWebContents(event.sender);
+        if (!win) return fail('unavailable', 'the window has closed');
+        return savePdf(
+          event.sender,
+          {
+            choosePath: async (defaultPath) => {
+              const r = await dialog.showSaveDialog(win, {
+                defaultPath,
+                filters: [{ name: 'PDF', extensions: ['pdf'] }],
+              });
+              return r.canceled || !r.filePath ? null : r.filePath;
+            },
+          },
+          app.getPath('documents'),
+          (call.value.input as { fileName: string }).fileName,
+        );
       }
       const result = await deskHost.call(method, input);
       // The menu speaks the desk's language: relabel it when the user switches.

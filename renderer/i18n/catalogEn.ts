@@ -180,6 +180,8 @@ export const catalogEn = {
   'slip.printed': 'Printed {time}',
   'slip.back': 'Back to the queue',
   'slip.printNow': 'Print / save as PDF',
+  'slip.saved': 'Saved to {path}',
+  'slip.saveFailed': 'The PDF was not saved: {message}',
   'refunds.title': 'Refund requests',
   'refunds.count': '{count} open requests, soonest auto-approval first',
   'refunds.kind.refund_only': 'Refund only',

@@ -173,6 +173,8 @@ export const catalogZhCN: Messages = {
   'slip.printed': '打印时间 {time}',
   'slip.back': '返回待发货',
   'slip.printNow': '打印 / 存为 PDF',
+  'slip.saved': '已保存到 {path}',
+  'slip.saveFailed': 'PDF 未能保存：{message}',
   'refunds.title': '退款申请',
   'refunds.count': '{count} 个待处理申请，按自动同意时间排序',
   'refunds.kind.refund_only': '仅退款',

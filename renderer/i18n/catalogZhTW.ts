@@ -173,6 +173,8 @@ export const catalogZhTW: Messages = {
   'slip.printed': '列印時間 {time}',
   'slip.back': '返回待出貨',
   'slip.printNow': '列印 / 存為 PDF',
+  'slip.saved': '已存至 {path}',
+  'slip.saveFailed': 'PDF 未能儲存：{message}',
   'refunds.title': '退款申請',
   'refunds.count': '{count} 個待處理申請，按自動同意時間排序',
   'refunds.kind.refund_only': '僅退款',

@@ -335,6 +335,19 @@ export const deskContract = {
     output: z.object({ acknowledged: z.boolean() }),
   },
 
+  /**
+   * The desktop app prints the page (packing slips) to a PDF file the user picks. Web mode
+   * answers `unsupported`, and the page uses the browser's print dialog instead.
+   */
+  'print.savePdf': {
+    input: z.strictObject({
+      fileName: z
+        .string()
+        .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,100}\.pdf$/u, 'a plain file name ending in .pdf'),
+    }),
+    output: z.object({ path: z.string().nullable() }),
+  },
+
   'settings.get': { input: none, output: settingsSchema },
   'settings.set': {
     input: z.strictObject({

@@ -93,6 +93,7 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   'sync.now': () => ({}),
   'sync.issues': () => ({}),
   'sync.acknowledgeIssue': () => ({ mutationId: 1 }),
+  'print.savePdf': () => ({ fileName: '发货单 2026-11-26.pdf' }),
   'settings.get': () => ({}),
   'settings.set': () => ({ locale: 'en' }),
 };

@@ -1,23 +1,46 @@
-import { useNow, useTr } from '../../app/StoresContext.tsx';
+import { useState } from 'react';
+import { useNow, useStores, useTr } from '../../app/StoresContext.tsx';
 import type { OrderRow } from '../../stores/orderListStore.ts';
 
 /**
- * Packing slips / waybill sheets for the selected orders, one per printed page. Printing uses
- * the page's own print (the browser's dialog in web mode; in Electron the same dialog offers
- * "Save as PDF"); the print stylesheet hides everything but these sheets.
+ * Packing slips / waybill sheets for the selected orders, one per printed page; the print
+ * stylesheet hides everything but these sheets. The desktop app prints them to a PDF file the
+ * user picks (`print.savePdf`); web mode answers `unsupported` and the browser's print dialog
+ * opens instead (which offers "Save as PDF" too).
  */
 export function PackingSlips(props: { rows: OrderRow[]; merchantName: string; onBack(): void }) {
   const tr = useTr();
+  const { desk } = useStores();
   const printedAt = useNow();
+  const [message, setMessage] = useState<{ text: string; bad: boolean } | null>(null);
+  const print = async () => {
+    setMessage(null);
+    const day = new Date(printedAt);
+    const stamp = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+    const r = await desk.print.savePdf({ fileName: `${tr.t('slip.title')} ${stamp}.pdf` });
+    if (r.ok) {
+      if (r.value.path)
+        setMessage({ text: tr.t('slip.saved', { path: r.value.path }), bad: false });
+    } else if (r.error.code === 'unsupported') {
+      window.print();
+    } else {
+      setMessage({ text: tr.t('slip.saveFailed', { message: r.error.message }), bad: true });
+    }
+  };
   return (
     <section className="print-area" aria-label={tr.t('slip.title')}>
       <div className="actions no-print">
         <button type="button" className="secondary" onClick={props.onBack}>
           {tr.t('slip.back')}
         </button>
-        <button type="button" onClick={() => window.print()} data-testid="slips-print" autoFocus>
+        <button type="button" onClick={() => void print()} data-testid="slips-print" autoFocus>
           {tr.t('slip.printNow')}
         </button>
+        {message ? (
+          <span role={message.bad ? 'alert' : 'status'} className={message.bad ? 'bad' : 'muted'}>
+            {message.text}
+          </span>
+        ) : null}
       </div>
       {props.rows.map((r) => (
         <article key={r.orderId} className="slip" data-testid="packing-slip">
