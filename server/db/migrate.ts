@@ -7,22 +7,41 @@ export interface Migration {
   sql: string;
 }
 
-/**
- * Applies every migration not yet recorded, each in its own transaction. An advisory lock keyed
- * to the schema keeps two server instances starting together from migrating twice.
- */
+/** A migration as a list of statements (the sync and dispute modules keep theirs this way). */
+export interface StatementMigration {
+  id: number;
+  name: string;
+  statements: string[];
+}
+
+/** The server's own numbered migrations (ids below 100). */
 export async function runMigrations(db: Database): Promise<number[]> {
-  const applied: number[] = [];
   await db.query(
     `CREATE TABLE IF NOT EXISTS schema_migrations (
        id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
   );
-  for (const m of MIGRATIONS) {
+  return applyMigrations(
+    db,
+    MIGRATIONS.map((m) => ({ id: m.id, name: m.name, statements: splitStatements(m.sql) })),
+  );
+}
+
+/**
+ * Applies every migration of `list` not yet recorded in `schema_migrations`, each in its own
+ * transaction. An advisory lock keyed to the schema keeps two server instances starting
+ * together from migrating twice.
+ */
+export async function applyMigrations(
+  db: Database,
+  list: readonly StatementMigration[],
+): Promise<number[]> {
+  const applied: number[] = [];
+  for (const m of list) {
     await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${db.schema}`]);
       const done = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
       if (done.rowCount > 0) return;
-      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      for (const statement of m.statements) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
       applied.push(m.id);
     });

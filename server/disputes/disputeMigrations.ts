@@ -1,4 +1,6 @@
 import type { Database } from '../db/database.ts';
+import { applyMigrations } from '../db/migrate.ts';
+import type { StatementMigration } from '../db/migrate.ts';
 
 /**
  * The dispute desk's own tables, applied by `prepareDisputeSchema` when its routes register.
@@ -178,18 +180,10 @@ const STATEMENTS: string[] = [
    $$`,
 ];
 
-const DISPUTE_MIGRATIONS: readonly { id: number; name: string; statements: string[] }[] = [
+const DISPUTE_MIGRATIONS: readonly StatementMigration[] = [
   { id: 300, name: 'dispute_desk', statements: STATEMENTS },
 ];
 
 export async function prepareDisputeSchema(db: Database): Promise<void> {
-  for (const m of DISPUTE_MIGRATIONS) {
-    await db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${db.schema}`]);
-      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
-      if (done.rowCount > 0) return;
-      for (const s of m.statements) await tx.query(s);
-      await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
-    });
-  }
+  await applyMigrations(db, DISPUTE_MIGRATIONS);
 }

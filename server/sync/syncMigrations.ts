@@ -1,4 +1,6 @@
 import type { Database } from '../db/database.ts';
+import { applyMigrations } from '../db/migrate.ts';
+import type { StatementMigration } from '../db/migrate.ts';
 import { AGENT_SCOPE_TYPES_SQL } from './syncScope.ts';
 
 /**
@@ -11,7 +13,7 @@ import { AGENT_SCOPE_TYPES_SQL } from './syncScope.ts';
  * - Rejections are `changes` rows of kind `rejection` keyed by client id (visible to that client
  *   only), found through a partial index.
  */
-const SYNC_MIGRATIONS: readonly { id: number; name: string; statements: string[] }[] = [
+const SYNC_MIGRATIONS: readonly StatementMigration[] = [
   {
     id: 100,
     name: 'sync_clients_and_results',
@@ -78,13 +80,5 @@ const SYNC_MIGRATIONS: readonly { id: number; name: string; statements: string[]
 ];
 
 export async function prepareSyncSchema(db: Database): Promise<void> {
-  for (const m of SYNC_MIGRATIONS) {
-    await db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${db.schema}`]);
-      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
-      if (done.rowCount > 0) return;
-      for (const s of m.statements) await tx.query(s);
-      await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
-    });
-  }
+  await applyMigrations(db, SYNC_MIGRATIONS);
 }
