@@ -51,6 +51,8 @@ export const ERROR_CODES = [
   'server_required',
   /** Only the desktop app can do this (e.g. save a PDF); web mode answers so the page can fall back. */
   'unsupported',
+  /** The other side speaks an older sync protocol than this one still serves: update the desk. */
+  'upgrade_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

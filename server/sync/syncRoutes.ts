@@ -5,6 +5,8 @@ import { DeskError, isDeskError } from '../../shared/errors.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import {
   MAX_PUSH_MUTATIONS,
+  MIN_SYNC_PROTOCOL,
+  SYNC_PROTOCOL_HEADER,
   chainQuerySchema,
   pullRequestSchema,
   pushRequestSchema,
@@ -36,8 +38,27 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   forbidden: 403,
   not_found: 404,
   payload_too_large: 413,
+  upgrade_required: 426,
   unavailable: 503,
 };
+
+/**
+ * The desk's protocol version from its header. Desks from before the header spoke version 1,
+ * so none is 1; anything else that is not a version is bad input.
+ */
+export function deskProtocolOf(header: string | string[] | undefined): number {
+  if (header === undefined) return 1;
+  const text = Array.isArray(header) ? header[0] : header;
+  if (text === undefined || !/^(0|[1-9][0-9]{0,3})$/.test(text))
+    throw new DeskError('invalid_input', `${SYNC_PROTOCOL_HEADER} must be a version number`);
+  const version = Number(text);
+  if (version < MIN_SYNC_PROTOCOL)
+    throw new DeskError(
+      'upgrade_required',
+      `this desk speaks sync protocol ${version}; the server needs ${MIN_SYNC_PROTOCOL} or later: update Escrow Desk`,
+    );
+  return version;
+}
 
 function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
   return reply.code(STATUS[code] ?? 500).send({ error: { code, message } });
@@ -64,6 +85,7 @@ export async function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): Pro
     handle: (actor: Actor) => Promise<unknown>,
   ): Promise<unknown> {
     try {
+      deskProtocolOf(request.headers[SYNC_PROTOCOL_HEADER]);
       const actor = await authenticate(request);
       if (!actor) return sendError(reply, 'unauthorized', 'sign in first');
       return await handle(actor);

@@ -9,6 +9,17 @@ import type { EscrowCommand, OrderState } from '../escrow/types.ts';
  * client parse with these schemas, so a shape change breaks both sides' type-check at once.
  */
 
+/**
+ * The sync protocol this build speaks, sent by the desk as the `escrow-sync-protocol` header on
+ * every sync request (docs/sync.md, "Versions"). A new change kind, or a new meaning for an old
+ * one, raises it: the server keeps sending each desk only what its version understands, and
+ * refuses a desk older than MIN_SYNC_PROTOCOL with `upgrade_required` (HTTP 426) rather than
+ * send it changes it would have to refuse page after page.
+ */
+export const SYNC_PROTOCOL = 1;
+export const MIN_SYNC_PROTOCOL = 1;
+export const SYNC_PROTOCOL_HEADER = 'escrow-sync-protocol';
+
 /** The server answers a larger push with `payload_too_large`; the desk never sends one. */
 export const MAX_PUSH_MUTATIONS = 500;
 /** Pull pages: the server clamps `limit` to this range. */

@@ -2,6 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { uuidv7 } from '../../shared/ids.ts';
+import {
+  MIN_SYNC_PROTOCOL,
+  SYNC_PROTOCOL,
+  SYNC_PROTOCOL_HEADER,
+} from '../../shared/sync/protocol.ts';
 import { verifyLedger } from '../../server/ledger/verifyLedger.ts';
 import { paidOrder, startSyncServer } from './syncTestServer.ts';
 import type { SyncTestServer } from './syncTestServer.ts';
@@ -155,6 +160,35 @@ describe('push and pull', () => {
     });
     assert.equal(b.status, 403);
     assert.equal(b.json.error.code, 'forbidden');
+  });
+
+  test('a desk older than the protocol the server serves is told to upgrade, and nothing applies', async () => {
+    const clientId = uuidv7();
+    const send = (version: string) =>
+      fetch(server.url + '/v1/sync/push', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${server.tokens.get('staff1')}`,
+          'content-type': 'application/json',
+          [SYNC_PROTOCOL_HEADER]: version,
+        },
+        body: JSON.stringify({
+          clientId,
+          mutations: [{ id: 1, commandId: uuidv7(), command: ship('o015'), clientTime: 0 }],
+        }),
+      });
+    const old = await send(String(MIN_SYNC_PROTOCOL - 1));
+    assert.equal(old.status, 426);
+    assert.equal(((await old.json()) as ApiJson).error.code, 'upgrade_required');
+    const garbled = await send('v2');
+    assert.equal(garbled.status, 400);
+    assert.equal(((await garbled.json()) as ApiJson).error.code, 'invalid_input');
+    const seen = await server.db.query('SELECT 1 FROM sync_clients WHERE client_id = $1', [
+      clientId,
+    ]);
+    assert.equal(seen.rowCount, 0, 'the refused desk left no trace');
+    const current = await send(String(SYNC_PROTOCOL));
+    assert.equal(current.status, 200);
   });
 
   test('buyers do not sync and unsigned calls are refused', async () => {

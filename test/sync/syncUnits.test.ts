@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { backoffDelayMs } from '../../electron/core/sync/backoff.ts';
+import { SyncTransportError, createHttpTransport } from '../../electron/core/sync/syncTransport.ts';
 import { createSyncStatusHub } from '../../electron/core/sync/syncStatus.ts';
 import type { SyncStatus } from '../../electron/core/sync/syncStatus.ts';
 import { describeChange, nextActionsFor } from '../../electron/core/sync/syncIssues.ts';
@@ -9,7 +12,12 @@ import { applyEvents } from '../../shared/escrow/evolve.ts';
 import type { OrderState } from '../../shared/escrow/types.ts';
 import { isDeskError } from '../../shared/errors.ts';
 import { parsePullResponse } from '../../shared/sync/parsePullResponse.ts';
-import { pullResponseSchema } from '../../shared/sync/protocol.ts';
+import {
+  SYNC_PROTOCOL,
+  SYNC_PROTOCOL_HEADER,
+  pullResponseSchema,
+} from '../../shared/sync/protocol.ts';
+import { uuidv7 } from '../../shared/ids.ts';
 import { chainAsOf, decodeCookie, encodeCookie } from '../../server/sync/syncCookie.ts';
 import { seededRandom } from './faultProxy.ts';
 
@@ -196,5 +204,36 @@ describe('sync status', () => {
         ['offline', 3],
       ],
     );
+  });
+});
+
+describe('protocol version', () => {
+  test('the desk names its protocol on every call and takes upgrade_required as lasting', async () => {
+    const seen: (string | undefined)[] = [];
+    const http = createServer((req, res) => {
+      seen.push(req.headers[SYNC_PROTOCOL_HEADER] as string | undefined);
+      res.writeHead(426, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ error: { code: 'upgrade_required', message: 'update Escrow Desk' } }),
+      );
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { port } = http.address() as AddressInfo;
+    try {
+      const transport = createHttpTransport({
+        baseUrl: `http://127.0.0.1:${port}`,
+        token: () => 'token-for-test-only',
+      });
+      await assert.rejects(transport.pull({ clientId: uuidv7(), cookie: null }), (err: unknown) => {
+        assert.ok(err instanceof SyncTransportError);
+        assert.equal(err.code, 'upgrade_required');
+        assert.equal(err.transient, false, 'not retried as if the network had failed');
+        return true;
+      });
+      await assert.rejects(transport.chain({ upTo: 1, cookie: null }));
+      assert.deepEqual(seen, [String(SYNC_PROTOCOL), String(SYNC_PROTOCOL)]);
+    } finally {
+      http.close();
+    }
   });
 });

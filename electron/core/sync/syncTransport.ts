@@ -1,6 +1,11 @@
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { parsePullResponse } from '../../../shared/sync/parsePullResponse.ts';
-import { chainResponseSchema, pushResponseSchema } from '../../../shared/sync/protocol.ts';
+import {
+  SYNC_PROTOCOL,
+  SYNC_PROTOCOL_HEADER,
+  chainResponseSchema,
+  pushResponseSchema,
+} from '../../../shared/sync/protocol.ts';
 import type {
   ChainQuery,
   ChainResponse,
@@ -52,7 +57,10 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
   const base = opts.baseUrl.replace(/\/+$/, '');
 
   async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
+    };
     const token = opts.token();
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
