@@ -54,7 +54,7 @@ export function AuditTrail({ detail }: { detail: CaseDetail }) {
                 <td>#{a.seq}</td>
                 <td>{tr.date(a.at)}</td>
                 <td>{a.actorId}</td>
-                <td>{a.action}</td>
+                <td title={a.action}>{tr.dyn(`action.${a.action}`, a.action)}</td>
                 <td>
                   {from !== undefined || to !== undefined ? `${from ?? '—'} → ${to ?? '—'}` : ''}
                 </td>

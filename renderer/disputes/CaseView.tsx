@@ -187,7 +187,8 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
         <ol className="timeline" data-testid="case-timeline">
           {detail.timeline.map((e) => (
             <li key={e.version}>
-              <time dateTime={new Date(e.at).toISOString()}>{tr.date(e.at)}</time> · {e.type} ·{' '}
+              <time dateTime={new Date(e.at).toISOString()}>{tr.date(e.at)}</time> ·{' '}
+              {tr.dyn(`event.${e.type}`, e.type)} ·{' '}
               <span className="muted">{e.actorId ?? 'system'}</span>
             </li>
           ))}

@@ -460,6 +460,45 @@ export type EscrowEvent =
 
 export type EscrowEventType = EscrowEvent['type'];
 
+/** Every event type, for what must name each one (timeline labels in the desk's catalogs). */
+export const ESCROW_EVENT_TYPES = [
+  'order_created',
+  'payment_confirmed',
+  'order_shipped',
+  'receipt_extended',
+  'escrow_resolved',
+  'order_closed_unpaid',
+  'auto_confirm_paused',
+  'auto_confirm_resumed',
+  'refund_requested',
+  'refund_agreed',
+  'refund_refused',
+  'refund_cancelled',
+  'refund_escalated',
+  'return_shipped',
+  'refund_completed',
+  'refund_closed',
+  'claim_filed',
+  'claim_under_review',
+  'claim_evidence_requested',
+  'seller_evidence_submitted',
+  'claim_info_requested',
+  'claim_info_provided',
+  'claim_approval_requested',
+  'claim_second_approval_refused',
+  'claim_approved',
+  'claim_rejected',
+  'compensation_paid',
+] as const satisfies readonly EscrowEventType[];
+
+// Fails to compile when an event type is added to the union but not to the list.
+const _everyEventListed: Exclude<
+  EscrowEventType,
+  (typeof ESCROW_EVENT_TYPES)[number]
+> extends never
+  ? true
+  : false = true;
+
 export interface DecideContext {
   now: number;
   actor: Actor;
