@@ -20,6 +20,7 @@ import { DAY_MS } from '../shared/time.ts';
 import { launchChromium } from '../test/e2e/shellBrowser.ts';
 
 const ORDERS = Number(process.env.BENCH_UI_ORDERS ?? 100_000);
+const SEARCH_PASSES = 3;
 const MERCHANT = 'm-1001';
 const TITLES = [
   '无线蓝牙耳机',
@@ -162,6 +163,13 @@ async function keystrokeMs(
           input.dispatchEvent(new Event('input', { bubbles: true }));
           await new Promise<void>((resolve) => {
             const check = () => {
+              // The previous results stay up, dimmed, until the new ones arrive: only a grid that
+              // is no longer busy shows the answer to this keystroke.
+              const grid = document.querySelector('[data-testid="orders-grid"]');
+              if (grid?.getAttribute('aria-busy') === 'true') {
+                requestAnimationFrame(check);
+                return;
+              }
               const first = document.querySelector('[data-testid="orders-grid"] [data-order-id]');
               const count =
                 document.querySelector('[data-testid="orders-count"]')?.textContent ?? '';
@@ -267,7 +275,11 @@ export async function run(): Promise<void> {
     for (const s of steps) s.countText = s.countText.replace(/,/g, '');
     const fixed = steps.filter((s) => s.text !== '');
     await page.locator('#view-search').click();
-    const searchMs = await keystrokeMs(page, '#view-search', fixed);
+    // Three passes over the 32 keystrokes: a p95 over 96 samples moves less from run to run on
+    // a busy two-core machine than one over 32.
+    const searchMs: number[] = [];
+    for (let pass = 0; pass < SEARCH_PASSES; pass++)
+      searchMs.push(...(await keystrokeMs(page, '#view-search', fixed)));
     await page.goto(`${base}/plain.html`);
     const baseKeys = await page.evaluate(async (n) => {
       const input = document.getElementById('plain-input') as HTMLInputElement;
@@ -280,10 +292,12 @@ export async function run(): Promise<void> {
         out.push(performance.now() - t0);
       }
       return out;
-    }, fixed.length);
+    }, fixed.length * SEARCH_PASSES);
     if (process.env.BENCH_VERBOSE)
       fixed.forEach((s, i) =>
-        console.log(`# ${s.text} ${fmt(searchMs[i]!)} (desk ${fmt(hostMs.get(s.text)!)})`),
+        console.log(
+          `# ${s.text} ${Array.from({ length: SEARCH_PASSES }, (_, p) => fmt(searchMs[p * fixed.length + i]!)).join(' ')} (desk ${fmt(hostMs.get(s.text)!)})`,
+        ),
       );
     console.log(`ui_search_keystrokes=${searchMs.length}`);
     console.log(`ui_search_keystroke_p95_ms=${fmt(p95(searchMs))}`);

@@ -39,6 +39,7 @@ export function VirtualTable(props: Props) {
   const total = useStore(store, (s) => s.total);
   const revision = useStore(store, (s) => s.revision);
   const selected = useStore(store, (s) => s.selected);
+  const loading = useStore(store, (s) => s.loading);
   const bodyRef = useRef<HTMLDivElement>(null);
   const baseId = `grid${useId().replace(/:/g, '')}`;
   const [scrollTop, setScrollTop] = useState(0);
@@ -162,6 +163,7 @@ export function VirtualTable(props: Props) {
       aria-label={label}
       aria-rowcount={count + 1}
       aria-colcount={columns.length}
+      aria-busy={loading}
       tabIndex={0}
       onKeyDown={onKeyDown}
       onScroll={onScroll}

@@ -24,6 +24,11 @@ export interface OrderListState {
   /** Matching orders with this desk's mutations not yet confirmed by the server. */
   pendingTotal: number;
   pages: ReadonlyMap<number, OrderRow[]>;
+  /**
+   * True from a change of filters until the first page for them arrives: meanwhile `pages`
+   * still holds the previous results, so the table does not flash empty on every keystroke.
+   */
+  loading: boolean;
   /** Bumped on every change to `pages`, so a view can subscribe cheaply. */
   revision: number;
   error: string | null;
@@ -41,10 +46,14 @@ export interface OrderListState {
 /**
  * A window onto a long, filtered list of orders (the orders table, the shipping queue, the
  * refund queue). Only the pages the table shows are fetched; a page that arrives for filters
- * that have changed meanwhile is dropped, so a fast typist never sees stale results.
+ * that have changed meanwhile is dropped, so a fast typist never ends on stale results. Until
+ * the first page for new filters arrives the previous rows stay up (`loading`), and that page
+ * replaces them all at once.
  */
 export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
   let generation = 0;
+  /** The generation whose pages `pages` holds; older pages are replaced, not merged. */
+  let pagesGeneration = 0;
   const inFlight = new Set<number>();
 
   return createStore<OrderListState>()((set, get) => {
@@ -64,13 +73,20 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
         });
         if (gen !== generation) return;
         if (!r.ok) {
-          set({ error: r.error.message });
+          // Never leave the previous filters' rows up under an error about the new ones.
+          if (pagesGeneration !== gen) {
+            pagesGeneration = gen;
+            set((s) => ({ pages: new Map(), revision: s.revision + 1 }));
+          }
+          set({ error: r.error.message, loading: false });
           return;
         }
-        const pages = new Map(get().pages);
+        const pages = pagesGeneration === gen ? new Map(get().pages) : new Map();
+        pagesGeneration = gen;
         pages.set(page, r.value.rows);
         set((s) => ({
           pages,
+          loading: false,
           total: r.value.total,
           pendingTotal: r.value.pendingTotal,
           revision: s.revision + 1,
@@ -87,6 +103,7 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
       total: null,
       pendingTotal: 0,
       pages: new Map(),
+      loading: false,
       revision: 0,
       error: null,
       selected: -1,
@@ -95,15 +112,16 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
         inFlight.clear();
         set((s) => ({
           filters: { ...s.filters, ...patch },
-          pages: new Map(),
-          revision: s.revision + 1,
+          loading: true,
           selected: -1,
         }));
         await fetchPage(0, generation);
       },
       async ensureRange(first, last) {
         const gen = generation;
-        const { pages, total } = get();
+        const { pages: shown, total } = get();
+        // Pages of earlier filters are only on show until their replacement arrives.
+        const pages = pagesGeneration === gen ? shown : new Map<number, OrderRow[]>();
         const lastIndex = total === null ? last : Math.min(last, total - 1);
         const wanted: Promise<void>[] = [];
         for (let p = Math.floor(Math.max(0, first) / PAGE_SIZE); p * PAGE_SIZE <= lastIndex; p++) {
@@ -117,6 +135,8 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
         generation++;
         inFlight.clear();
         const gen = generation;
+        // Same filters: the loaded pages stay valid until each is reloaded.
+        pagesGeneration = gen;
         await Promise.all((loaded.length ? loaded : [0]).map((p) => fetchPage(p, gen)));
       },
       rowAt(index) {

@@ -34,7 +34,13 @@ test('the order list finds an order by tracking number and ignores answers to ol
     await Promise.all([first, second]);
     assert.equal(orders.getState().total, 1);
     assert.equal(orders.getState().rowAt(0)?.orderId, 'DEMO-1002');
-    await orders.getState().setFilters({ text: '', status: 'funds_held' });
+    // While the next search runs, the last results stay up (marked loading), then are replaced
+    // whole: no row of the old search survives next to the new ones.
+    const typing = orders.getState().setFilters({ text: '', status: 'funds_held' });
+    assert.equal(orders.getState().loading, true);
+    assert.equal(orders.getState().rowAt(0)?.orderId, 'DEMO-1002');
+    await typing;
+    assert.equal(orders.getState().loading, false);
     assert.ok(orders.getState().total! >= 3);
     for (let i = 0; i < orders.getState().total!; i++) {
       assert.equal(orders.getState().rowAt(i)?.status, 'funds_held');
