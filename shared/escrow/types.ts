@@ -492,10 +492,7 @@ export const ESCROW_EVENT_TYPES = [
 ] as const satisfies readonly EscrowEventType[];
 
 // Fails to compile when an event type is added to the union but not to the list.
-const _everyEventListed: Exclude<
-  EscrowEventType,
-  (typeof ESCROW_EVENT_TYPES)[number]
-> extends never
+const _everyEventListed: Exclude<EscrowEventType, (typeof ESCROW_EVENT_TYPES)[number]> extends never
   ? true
   : false = true;
 
