@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { localScopedHead } from '../electron/core/sync/replicaVerification.ts';
+import { replicaCheckpoint } from '../electron/core/sync/replicaVerification.ts';
 import { signedBalance } from '../server/ledger/balances.ts';
 import { verifyLedger } from '../server/ledger/verifyLedger.ts';
 import { scopedChainHead } from '../server/sync/scopedChainHead.ts';
@@ -181,35 +181,24 @@ async function checkReplica(
   }
   for (const [k, v] of sums) if (v !== 0) fail(`no balance row for ${k}`);
 
-  const maxSeq = txns.length > 0 ? (txns[txns.length - 1] as { seq: number }).seq : 0;
-  // A desk killed mid-bootstrap holds some orders whole and others not yet (seed 49): its chain
-  // is compared once the bootstrap finishes, as the desk's own verification does.
-  const bootstrapped =
-    db
-      .prepare<[], string>("SELECT value FROM sync_meta WHERE key = 'bootstrapped'")
-      .pluck()
-      .get() === '1';
-  if (maxSeq > 0 && bootstrapped) {
+  // As the desk's own verification does: once its bootstrap has finished (a desk killed
+  // mid-bootstrap holds some orders whole and others not yet, seed 49), and as of its cookie (the
+  // agents' scope grows when a claim is filed; rows not sent yet are not a divergence).
+  const at = replicaCheckpoint(db);
+  if (at.upTo > 0 && at.complete) {
     const scope: SyncScope =
       desk.actor.role === 'seller_staff'
         ? { kind: 'merchant', merchantId: desk.actor.merchantId ?? '' }
         : { kind: 'agent' };
-    // As of the desk's cookie, as the desk's own verification asks: the agents' scope grows
-    // when a claim is filed, and rows the desk has not been sent yet are not a divergence.
-    const cookie = db
-      .prepare<[], string>("SELECT value FROM sync_meta WHERE key = 'cookie'")
-      .pluck()
-      .get();
     const server = await scopedChainHead(
       world.server.db,
       scope,
-      maxSeq,
-      chainAsOf(cookie ?? undefined),
+      at.upTo,
+      chainAsOf(at.cookie ?? undefined),
     );
-    const local = localScopedHead(db, maxSeq);
-    if (server.head !== local.head || server.count !== local.count) {
+    if (server.head !== at.local.head || server.count !== at.local.count) {
       fail(
-        `journal chain differs from the server's at seq ${maxSeq} (${local.count} vs ${server.count} rows)`,
+        `journal chain differs from the server's at seq ${at.upTo} (${at.local.count} vs ${server.count} rows)`,
       );
     }
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SCOPED_CHAIN_GENESIS, foldScopedChain } from '../../../shared/sync/scopedChain.ts';
 import type { Db } from '../store/openDatabase.ts';
+import { createSyncMeta } from './syncMeta.ts';
 import type { SyncTransport } from './syncTransport.ts';
 
 /**
@@ -47,22 +48,39 @@ export function localScopedHead(db: Db, upTo: number): { head: string; count: nu
   return { head, count };
 }
 
-/** Compares at `upTo`, by default the newest journal row this replica holds. */
+/** What a replica claims to hold, read in one synchronous go (no await between the reads). */
+export interface ReplicaCheckpoint {
+  upTo: number;
+  /** The pull cookie the fold belongs to: the server's chain is taken as of it. */
+  cookie: string | null;
+  /** The first download has finished; before that no seq is a fair place to compare. */
+  complete: boolean;
+  local: { head: string; count: number };
+}
+
+/** At `upTo`, by default the newest journal row this replica holds. */
+export function replicaCheckpoint(db: Db, upTo?: number): ReplicaCheckpoint {
+  const meta = createSyncMeta(db);
+  const at =
+    upTo ??
+    db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM sync_txns').get()?.m ??
+    0;
+  return {
+    upTo: at,
+    cookie: meta.get('cookie'),
+    complete: meta.get('bootstrapped') === '1',
+    local: localScopedHead(db, at),
+  };
+}
+
+/** Compares the replica's checkpoint with the server's chain as of the same cookie. */
 export async function verifyReplica(
   db: Db,
   transport: SyncTransport,
   upTo?: number,
 ): Promise<ReplicaVerification> {
-  const at =
-    upTo ??
-    db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM sync_txns').get()?.m ??
-    0;
-  // Read with the fold, before any await: the cookie names exactly what the fold covers.
-  const meta = db.prepare<[string], { value: string }>('SELECT value FROM sync_meta WHERE key = ?');
-  const cookie = meta.get('cookie')?.value ?? null;
-  const local = localScopedHead(db, at);
-  if (meta.get('bootstrapped')?.value !== '1')
-    return { complete: false, upTo: at, matches: false, local, server: null };
+  const { upTo: at, cookie, complete, local } = replicaCheckpoint(db, upTo);
+  if (!complete) return { complete: false, upTo: at, matches: false, local, server: null };
   const server = await transport.chain({ upTo: at, cookie });
   return {
     complete: true,
