@@ -1,11 +1,18 @@
-import type { ErrorCode } from '../shared/errors.ts';
 import {
   chainResponseSchema,
   pullResponseSchema,
   pushResponseSchema,
 } from '../shared/sync/protocol.ts';
 import type { PullResponse } from '../shared/sync/protocol.ts';
-import { SyncTransportError, chainPath, parseAnswer } from '../electron/core/sync/syncTransport.ts';
+import {
+  SYNC_REQUEST_HEADERS,
+  SyncTransportError,
+  chainPath,
+  networkFailure,
+  parseAnswer,
+  refusalOf,
+  unreadableAnswer,
+} from '../electron/core/sync/syncTransport.ts';
 import type { SyncTransport } from '../electron/core/sync/syncTransport.ts';
 import type { SyncFault } from './schedule.ts';
 import type { SimServer } from './simServer.ts';
@@ -43,21 +50,6 @@ export interface SimTransport extends SyncTransport {
   offline: boolean;
 }
 
-const network = (message: string) =>
-  new SyncTransportError(message, {
-    transient: true,
-    network: true,
-    status: null,
-    code: 'unavailable',
-  });
-const unreadable = (status: number) =>
-  new SyncTransportError(`unreadable answer (HTTP ${status})`, {
-    transient: true,
-    network: false,
-    status,
-    code: 'unavailable',
-  });
-
 export function createSimTransport(opts: {
   server: () => SimServer;
   token: string;
@@ -75,26 +67,17 @@ export function createSimTransport(opts: {
       method,
       url,
       token: opts.token,
+      headers: { ...SYNC_REQUEST_HEADERS },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    if (typeof res.body !== 'object' || res.body === null) throw unreadable(res.status);
-    if (res.status >= 400) {
-      const err = (res.body as { error?: { code?: string; message?: string } }).error;
-      const transient = res.status >= 500 || res.status === 429 || res.status === 408;
-      throw new SyncTransportError(err?.message ?? `HTTP ${res.status}`, {
-        transient,
-        network: false,
-        status: res.status,
-        code: (err?.code as ErrorCode | undefined) ?? (transient ? 'unavailable' : 'internal'),
-      });
-    }
+    if (typeof res.body !== 'object' || res.body === null) throw unreadableAnswer(res.status);
+    if (res.status >= 400) throw refusalOf(res.status, res.body);
     return res.body;
   }
 
-  const hits = (kind: 'push' | 'pull', index: number, names: SyncFault[]): boolean => {
+  const hits = (index: number, names: SyncFault[]): boolean => {
     if (fired || !names.includes(fault) || index !== faultAt) return false;
     fired = true;
-    void kind;
     return true;
   };
 
@@ -111,14 +94,14 @@ export function createSimTransport(opts: {
     async push(req) {
       if (transport.offline) {
         opts.stats.offlineRefusals++;
-        throw network('offline');
+        throw networkFailure('offline');
       }
       const i = pushes++;
-      if (hits('push', i, ['drop_push'])) {
+      if (hits(i, ['drop_push'])) {
         opts.stats.dropped++;
-        throw network('push dropped');
+        throw networkFailure('push dropped');
       }
-      if (hits('push', i, ['error_push'])) {
+      if (hits(i, ['error_push'])) {
         opts.stats.errors5xx++;
         throw new SyncTransportError('proxy 503', {
           transient: true,
@@ -127,12 +110,12 @@ export function createSimTransport(opts: {
           code: 'unavailable',
         });
       }
-      const dup = hits('push', i, ['dup_push']);
+      const dup = hits(i, ['dup_push']);
       if (dup) {
         opts.stats.duplicated++;
         await call('POST', '/v1/sync/push', req);
       }
-      const cut = !dup && hits('push', i, ['cut_push', 'kill_after_push']);
+      const cut = !dup && hits(i, ['cut_push', 'kill_after_push']);
       const json = await call('POST', '/v1/sync/push', req);
       if (cut && fault === 'kill_after_push') {
         opts.stats.kills++;
@@ -140,22 +123,22 @@ export function createSimTransport(opts: {
       }
       if (cut) {
         opts.stats.cut++;
-        throw unreadable(200);
+        throw unreadableAnswer(200);
       }
       return parseAnswer(() => pushResponseSchema.parse(json));
     },
     async pull(req) {
       if (transport.offline) {
         opts.stats.offlineRefusals++;
-        throw network('offline');
+        throw networkFailure('offline');
       }
       const i = pulls++;
-      const dup = hits('pull', i, ['dup_pull']);
+      const dup = hits(i, ['dup_pull']);
       if (dup) {
         opts.stats.duplicated++;
         await call('POST', '/v1/sync/pull', req);
       }
-      const cut = !dup && hits('pull', i, ['cut_pull', 'kill_after_pull']);
+      const cut = !dup && hits(i, ['cut_pull', 'kill_after_pull']);
       const json = await call('POST', '/v1/sync/pull', req);
       if (cut && fault === 'kill_after_pull') {
         opts.stats.kills++;
@@ -163,7 +146,7 @@ export function createSimTransport(opts: {
       }
       if (cut) {
         opts.stats.cut++;
-        throw unreadable(200);
+        throw unreadableAnswer(200);
       }
       const page: PullResponse = parseAnswer(() => pullResponseSchema.parse(json) as PullResponse);
       if (opts.bug === 'drop_refund_txn' || opts.bug === 'drop_payment_txn') {
@@ -176,7 +159,7 @@ export function createSimTransport(opts: {
       return page;
     },
     async chain(query) {
-      if (transport.offline) throw network('offline');
+      if (transport.offline) throw networkFailure('offline');
       const json = await call('GET', chainPath(query));
       return parseAnswer(() => chainResponseSchema.parse(json));
     },

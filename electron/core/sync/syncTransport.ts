@@ -45,6 +45,46 @@ export interface SyncTransport {
   chain(query: ChainQuery): Promise<ChainResponse>;
 }
 
+/** Besides authorization, what every sync request carries: the protocol this desk speaks. */
+export const SYNC_REQUEST_HEADERS: Readonly<Record<string, string>> = {
+  [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
+};
+
+/** No answer at all (refused, reset, timed out): transient. */
+export function networkFailure(message: string): SyncTransportError {
+  return new SyncTransportError(message, {
+    transient: true,
+    network: true,
+    status: null,
+    code: 'unavailable',
+  });
+}
+
+/**
+ * An answer that is not JSON: a response cut mid-body after the server committed. Retrying is
+ * safe (pushes are idempotent by mutation id, pulls by cookie), so it is transient.
+ */
+export function unreadableAnswer(status: number): SyncTransportError {
+  return new SyncTransportError(`unreadable answer (HTTP ${status})`, {
+    transient: true,
+    network: false,
+    status,
+    code: 'unavailable',
+  });
+}
+
+/** A refusal (HTTP >= 400): 5xx, 429 and 408 are transient; the rest last. */
+export function refusalOf(status: number, body: unknown): SyncTransportError {
+  const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
+  const transient = status >= 500 || status === 429 || status === 408;
+  return new SyncTransportError(err?.message ?? `HTTP ${status}`, {
+    transient,
+    network: false,
+    status,
+    code: (err?.code as ErrorCode | undefined) ?? (transient ? 'unavailable' : 'internal'),
+  });
+}
+
 export interface HttpTransportOptions {
   baseUrl: string;
   /** The bearer token of the signed-in user; the server takes the actor from it. */
@@ -57,10 +97,7 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
   const base = opts.baseUrl.replace(/\/+$/, '');
 
   async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
-    };
+    const headers: Record<string, string> = { accept: 'application/json', ...SYNC_REQUEST_HEADERS };
     const token = opts.token();
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -75,36 +112,15 @@ export function createHttpTransport(opts: HttpTransportOptions): SyncTransport {
       });
       text = await res.text();
     } catch (err) {
-      throw new SyncTransportError(`no answer from the server: ${(err as Error).message}`, {
-        transient: true,
-        network: true,
-        status: null,
-        code: 'unavailable',
-      });
+      throw networkFailure(`no answer from the server: ${(err as Error).message}`);
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      // A response cut mid-body after the server committed: retrying is safe (pushes are
-      // idempotent by mutation id, pulls by cookie).
-      throw new SyncTransportError(`unreadable answer (HTTP ${res.status})`, {
-        transient: true,
-        network: false,
-        status: res.status,
-        code: 'unavailable',
-      });
+      throw unreadableAnswer(res.status);
     }
-    if (!res.ok) {
-      const err = (json as { error?: { code?: string; message?: string } }).error;
-      const transient = res.status >= 500 || res.status === 429 || res.status === 408;
-      throw new SyncTransportError(err?.message ?? `HTTP ${res.status}`, {
-        transient,
-        network: false,
-        status: res.status,
-        code: (err?.code as ErrorCode | undefined) ?? (transient ? 'unavailable' : 'internal'),
-      });
-    }
+    if (!res.ok) throw refusalOf(res.status, json);
     return json;
   }
 
