@@ -52,6 +52,15 @@ function body(cookie: SyncCookie, lmid: number, changes: string[], more: boolean
   return `{"cookie":${JSON.stringify(encodeCookie(cookie))},"lastMutationId":${lmid},"more":${more},"changes":[${changes.join(',')}]}`;
 }
 
+/**
+ * Every page query asks for `limit + 1` rows: the extra one only says there is more. Returns
+ * the page, and the row the next page starts after (undefined on the last page).
+ */
+function cut<T>(fetched: T[], limit: number): { rows: T[]; resumeAfter: T | undefined } {
+  const rows = fetched.slice(0, limit);
+  return { rows, resumeAfter: fetched.length > limit ? rows[rows.length - 1] : undefined };
+}
+
 /** Journal rows as the protocol's `ledger_txn` change, rendered by PostgreSQL. */
 const TXN_JSON = `json_build_object('kind', 'ledger_txn', 'txn', json_build_object(
   'seq', t.seq, 'txnId', t.txn_id, 'commandId', t.command_id, 'kind', t.kind, 'at', t.at, 'currency', t.currency,
@@ -82,7 +91,7 @@ async function snapshotPage(
              WHERE ${agentOrderPredicate('$3')} AND o.order_id > $1 ORDER BY o.order_id LIMIT $2`,
             [c.key, limit + 1, c.hw],
           );
-    const rows = r.rows.slice(0, limit);
+    const { rows, resumeAfter } = cut(r.rows, limit);
     // The page's orders bring their journal rows along, found by order through an index: paging
     // the whole journal by seq and filtering by merchant read every order row on every page.
     const txns = await db.query<{ j: string }>(
@@ -109,8 +118,7 @@ async function snapshotPage(
     const changes = rows.map((row) => `{"kind":"order","order":${row.j}}`);
     for (const t of txns.rows) changes.push(t.j);
     for (const e of events.rows) changes.push(e.j);
-    const last = rows[rows.length - 1];
-    const cookie = r.rows.length > limit && last ? next('o', last.order_id) : next('t', '0');
+    const cookie = resumeAfter ? next('o', resumeAfter.order_id) : next('t', '0');
     return body(cookie, c.lmid, changes, true);
   }
   if (c.phase === 't') {
@@ -126,9 +134,8 @@ async function snapshotPage(
             [merchantAccounts(scope.merchantId), after, limit + 1],
           )
         : { rows: [] };
-    const rows = r.rows.slice(0, limit);
-    const last = rows[rows.length - 1];
-    const cookie = r.rows.length > limit && last ? next('t', String(last.seq)) : next('r', '0');
+    const { rows, resumeAfter } = cut(r.rows, limit);
+    const cookie = resumeAfter ? next('t', String(resumeAfter.seq)) : next('r', '0');
     return body(
       cookie,
       c.lmid,
@@ -142,11 +149,10 @@ async function snapshotPage(
      WHERE kind = 'rejection' AND key = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`,
     [clientId, Number(c.key || '0'), c.hw, limit + 1],
   );
-  const rows = r.rows.slice(0, limit);
-  const last = rows[rows.length - 1];
-  if (r.rows.length > limit && last) {
+  const { rows, resumeAfter } = cut(r.rows, limit);
+  if (resumeAfter) {
     return body(
-      next('r', String(last.seq)),
+      next('r', String(resumeAfter.seq)),
       c.lmid,
       rows.map((row) => row.j),
       true,
@@ -180,11 +186,9 @@ async function logPage(
      ORDER BY seq LIMIT $5`,
     [after, mark.hw, scope.merchantId, clientId, limit + 1],
   );
-  const rows = r.rows.slice(0, limit);
-  const more = r.rows.length > limit;
-  const last = rows[rows.length - 1];
-  const seq = more && last ? last.seq : mark.hw;
-  return body({ kind: 'log', seq }, mark.lmid, rows.map(changeJson), more);
+  const { rows, resumeAfter } = cut(r.rows, limit);
+  const seq = resumeAfter?.seq ?? mark.hw;
+  return body({ kind: 'log', seq }, mark.lmid, rows.map(changeJson), resumeAfter !== undefined);
 }
 
 type LogRow = { seq: number; kind: string; j: string };
@@ -223,13 +227,12 @@ async function agentLogPage(
      ORDER BY c.seq LIMIT $4`,
     [after, mark.hw, clientId, limit + 1],
   );
-  const page = r.rows.slice(0, limit);
-  const more = r.rows.length > limit;
-  const last = page[page.length - 1];
-  const seq = more && last ? last.seq : mark.hw;
-  const rows = page.filter((row) => row.entered === null || Number(row.entered) <= seq);
+  const { rows: page, resumeAfter } = cut(r.rows, limit);
+  const seq = resumeAfter?.seq ?? mark.hw;
+  const rows = page.filter((row) => row.entered === null || row.entered <= seq);
   const backfill = await agentBackfill(db, after, seq);
-  return body({ kind: 'log', seq }, mark.lmid, [...backfill, ...rows].map(changeJson), more);
+  const changes = [...backfill, ...rows].map(changeJson);
+  return body({ kind: 'log', seq }, mark.lmid, changes, resumeAfter !== undefined);
 }
 
 /**
