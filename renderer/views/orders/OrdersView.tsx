@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
 import { DAY_MS } from '../../../shared/time.ts';
 import { SEARCH_INPUT_ID } from '../../app/keyboard.ts';
+import { dayStart, dayValue } from '../../app/localDays.ts';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { ViewPendingCount } from '../../components/ViewPendingCount.tsx';
 import { VirtualTable } from '../../components/VirtualTable.tsx';
@@ -18,19 +19,6 @@ const STATUSES: OrderStatus[] = [
   'refunded',
   'partially_refunded',
 ];
-
-/** A date input's value ("2026-11-26") as local midnight in epoch ms, or null. */
-function dayStart(value: string): number | null {
-  if (!value) return null;
-  const [y, m, d] = value.split('-').map(Number);
-  return new Date(y!, m! - 1, d!).getTime();
-}
-
-function dayValue(ms: number | null): string {
-  if (ms === null) return '';
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 /** Every order of the merchant: search, filters, and the deadline that matters now. */
 export function OrdersView() {

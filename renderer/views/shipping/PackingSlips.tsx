@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { dayValue } from '../../app/localDays.ts';
 import { useNow, useStores, useTr } from '../../app/StoresContext.tsx';
 import type { OrderRow } from '../../stores/orderListStore.ts';
 
@@ -15,9 +16,9 @@ export function PackingSlips(props: { rows: OrderRow[]; merchantName: string; on
   const [message, setMessage] = useState<{ text: string; bad: boolean } | null>(null);
   const print = async () => {
     setMessage(null);
-    const day = new Date(printedAt);
-    const stamp = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
-    const r = await desk.print.savePdf({ fileName: `${tr.t('slip.title')} ${stamp}.pdf` });
+    const r = await desk.print.savePdf({
+      fileName: `${tr.t('slip.title')} ${dayValue(printedAt)}.pdf`,
+    });
     if (r.ok) {
       if (r.value.path)
         setMessage({ text: tr.t('slip.saved', { path: r.value.path }), bad: false });
