@@ -3,12 +3,6 @@ import type { Leg } from '../../shared/ledger/types.ts';
 import type { Queryable } from '../db/database.ts';
 
 /**
- * The change log: one row per effect, in commit order of `seq`, written in the same database
- * transaction as the effect. It is the source of `POST /v1/sync/pull` (docs/sync.md): `kind`
- * names the change, `key` what it upserts, and `merchant_id`/`buyer_id` who may see it.
- */
-
-/**
  * Held from the first change a transaction logs until it commits, so `seq` values become
  * visible in order: a puller that has seen seq N can never later find a committed N-1.
  */
@@ -100,6 +94,10 @@ export async function logOrderChanges(
 type ChangeRow = { kind: 'order' | 'ledger_txn' | 'order_event'; key: string; payload: unknown };
 
 /**
+ * The change log: one row per effect, in commit order of `seq`, written in the same database
+ * transaction as the effect. It is the source of `POST /v1/sync/pull` (docs/sync.md): `kind`
+ * names the change, `key` what it upserts, and `merchant_id`/`buyer_id` who may see it.
+ *
  * Appends change rows in the order given (one statement: seq follows the VALUES list), holding
  * the change-log lock so seq becomes visible in commit order.
  */
