@@ -42,6 +42,15 @@ function summary(order: OrderState) {
  * outbox (applied optimistically, pushed by the sync client). Methods not listed here fall
  * back to the local store's handlers.
  */
+/** Refusals a replica that is behind the server gives to an action the server may accept. */
+const REPLICA_BEHIND_CODES: ReadonlySet<string> = new Set([
+  'order_not_found',
+  'refund_not_found',
+  'claim_not_found',
+  'invalid_state',
+  'approval_not_pending',
+]);
+
 export function createReplicaHandlers(
   sync: SyncClient,
   opts: { checkShipments?: SearchModels['checkShipments'] } = {},
@@ -65,8 +74,16 @@ export function createReplicaHandlers(
         ? sync.getOrder(command.orderId)
         : null;
       if (shown) return ok({ order: shown.order });
-      const enqueued = sync.enqueue(command, { commandId });
-      return ok({ order: enqueued.order });
+      try {
+        return ok({ order: sync.enqueue(command, { commandId }).order });
+      } catch (err) {
+        if (!isDeskError(err) || !REPLICA_BEHIND_CODES.has(err.code)) throw err;
+        // The user may act on what the server shows before the replica has it (a case opened
+        // from the dispute queue, an order a buyer has just paid): catch up once, decide again.
+        // Offline, the round fails at once and the refusal stands.
+        await sync.syncOnce().catch(() => undefined);
+        return ok({ order: sync.enqueue(command, { commandId }).order });
+      }
     }
     switch (method) {
       case 'orders.list': {

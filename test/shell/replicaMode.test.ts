@@ -10,6 +10,7 @@ import { serverAuthenticator } from '../../electron/host/serverAuthenticator.ts'
 import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
 import { DEMO_ACCOUNTS } from '../../server/demo/demoAccounts.ts';
 import { loadDemo } from '../../server/demo/loadDemo.ts';
+import { runCommand } from '../../server/escrow/runCommand.ts';
 import { startServer } from '../../server/startServer.ts';
 import type { RunningServer } from '../../server/startServer.ts';
 import { CORE_WORKER_SOURCE, unwrap } from './deskHostFixture.ts';
@@ -79,6 +80,71 @@ test('signed in against the central API, the desk syncs its orders and a shipmen
   );
   assert.equal(after.pendingMutations, 0);
   assert.deepEqual(unwrap<{ ok: boolean }>(await host.call('ledger.verify', {})).ok, true);
+
+  // A buyer pays for a new order; the seller ships it before the desk has pulled it. The desk
+  // catches up once and decides again, instead of refusing an order the server has.
+  const orderId = `FRESH-${Date.now()}`;
+  const clock = { now: () => Date.now() };
+  const buyer = {
+    role: 'buyer' as const,
+    userId: DEMO_ACCOUNTS.find((a) => a.role === 'buyer')!.userId,
+  };
+  const created = await runCommand(
+    server.ctx.db,
+    {
+      commandId: uuidv7(),
+      actor: buyer,
+      command: {
+        type: 'create_order',
+        orderId,
+        merchantId: staff.merchantId!,
+        buyerId: buyer.userId,
+        currency: 'CNY',
+        amountFen: 12_800,
+        feeBps: 60,
+        goodsKind: 'express',
+        item: { title: '西湖龙井 250g', quantity: 1 },
+      },
+    },
+    clock,
+  );
+  assert.ok(created.ok);
+  const paid = await runCommand(
+    server.ctx.db,
+    {
+      commandId: uuidv7(),
+      actor: { role: 'bank', userId: 'bank:icbc' },
+      command: {
+        type: 'confirm_payment',
+        orderId,
+        bank: 'icbc',
+        bankRef: `ICBC-${orderId}`,
+        currency: 'CNY',
+        amountFen: 12_800,
+      },
+    },
+    clock,
+  );
+  assert.ok(paid.ok);
+  const notYet = unwrap<{ orders: { orderId: string }[] }>(
+    await host.call('orders.list', { limit: 200 }),
+  );
+  assert.ok(!notYet.orders.some((o) => o.orderId === orderId), 'the replica has not pulled it');
+  const fresh = unwrap<{ order: { status: string } }>(
+    await host.call('shipments.ship', {
+      commandId: uuidv7(),
+      orderId,
+      carrier: 'sf',
+      trackingNo: 'SF998877665551',
+    }),
+  );
+  assert.equal(fresh.order.status, 'shipped');
+  unwrap(await host.call('sync.now', {}));
+  const freshOnServer = await server.ctx.db.query<{ status: string }>(
+    'SELECT status FROM orders WHERE order_id = $1',
+    [orderId],
+  );
+  assert.equal(freshOnServer.rows[0]?.status, 'shipped');
 });
 
 test('a desk restarted with a kept token is signed back in; an expired token is dropped', async () => {
