@@ -78,6 +78,23 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['electron/net/**/*.ts'],
+    rules: restrict(
+      [
+        'electron',
+        'electron/*',
+        '**/electron/main/**',
+        '**/electron/preload/**',
+        '**/electron/host/**',
+        '**/electron/core/**',
+        '**/electron/web/**',
+        '**/renderer/**',
+        '**/server/**',
+      ],
+      "electron/net is the desk's one HTTP client: plain Node and shared/ only, used by the host and the core worker alike.",
+    ),
+  },
+  {
     files: ['electron/host/**/*.ts', 'electron/web/**/*.ts'],
     rules: restrict(
       ['electron', 'electron/*', '**/electron/preload/**', '**/renderer/**', '**/server/**'],

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createSyncClient } from '../electron/core/sync/syncClient.ts';
+import { createServerClient } from '../electron/net/serverClient.ts';
 import { createHttpTransport } from '../electron/core/sync/syncTransport.ts';
 import type { SyncTransport } from '../electron/core/sync/syncTransport.ts';
 import { openDatabase as openDeskDatabase } from '../electron/core/store/openDatabase.ts';
@@ -109,7 +110,8 @@ async function serveChild(): Promise<void> {
 
 /** Bulk path: rules-made orders and payments, written with multi-row INSERTs. */
 async function bulkSeed(db: ServerDb): Promise<void> {
-  const { chainHash, GENESIS_HASH } = await import('../server/ledger/hashChain.ts');
+  const { chainHash, GENESIS_HASH } = await import('../shared/ledger/chainHash.ts');
+  const { sha256Hex } = await import('../server/common/sha256.ts');
   const buyer: Actor = { role: 'buyer', userId: 'b1' };
   const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
   let prevHash = GENESIS_HASH;
@@ -176,16 +178,20 @@ async function bulkSeed(db: ServerDb): Promise<void> {
         const posting = postingFor(ev, state, { txnId, commandId: `pay-${orderId}` });
         if (posting) {
           seq++;
-          const hash = chainHash(prevHash, {
-            seq,
-            txnId,
-            commandId: posting.commandId,
-            kind: posting.kind,
-            at: posting.at,
-            currency: posting.currency,
-            orderId,
-            legs: posting.legs,
-          });
+          const hash = chainHash(
+            prevHash,
+            {
+              seq,
+              txnId,
+              commandId: posting.commandId,
+              kind: posting.kind,
+              at: posting.at,
+              currency: posting.currency,
+              orderId,
+              legs: posting.legs,
+            },
+            sha256Hex,
+          );
           t.seq.push(seq);
           t.id.push(txnId);
           t.cmd.push(posting.commandId);
@@ -305,11 +311,13 @@ export async function run(): Promise<void> {
   try {
     console.log(`sync.orders=${ORDERS}`);
     console.log(`sync.seed_bulk_s=${fmt(server.seedS)}`);
-    const http = createHttpTransport({
-      baseUrl: server.url,
-      token: () => server.token,
-      timeoutMs: 600_000,
-    });
+    const http = createHttpTransport(
+      createServerClient({
+        baseUrl: server.url,
+        token: () => server.token,
+        timeoutMs: 600_000,
+      }),
+    );
     const pulls: PullRequest[] = [];
     const pushes: PushRequest[] = [];
     let pushFirstStart = 0;

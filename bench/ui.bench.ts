@@ -7,15 +7,18 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { createEscrowService } from '../electron/core/escrow/escrowService.ts';
+import { createReplicaStore } from '../electron/core/replica/replicaStore.ts';
 import { openDatabase } from '../electron/core/store/openDatabase.ts';
-import { demoAuthenticator } from '../electron/host/demoAccounts.ts';
+import { createSyncMeta } from '../electron/core/sync/syncMeta.ts';
+import { replicaFile } from '../electron/core/worker/replicaFiles.ts';
 import { createDeskHost } from '../electron/host/deskHost.ts';
-import { seedDemoData } from '../electron/host/demoSeed.ts';
+import type { Authenticator } from '../electron/host/sessionTypes.ts';
 import { memoryTokenVault } from '../electron/host/sessionTypes.ts';
 import { startWebServer } from '../electron/web/webServer.ts';
 import { buildRenderer } from '../scripts/buildApp.mjs';
-import type { Actor, CommandEnvelope } from '../shared/escrow/types.ts';
+import { decide } from '../shared/escrow/decide.ts';
+import { applyEvents } from '../shared/escrow/evolve.ts';
+import type { Actor, EscrowCommand, OrderState } from '../shared/escrow/types.ts';
 import { DAY_MS } from '../shared/time.ts';
 import { launchChromium } from '../test/e2e/shellBrowser.ts';
 
@@ -35,6 +38,25 @@ const TITLES = [
 const buyer = (i: number): Actor => ({ role: 'buyer', userId: `b-${3000 + (i % 4000)}` });
 const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
 const seller: Actor = { role: 'seller_staff', userId: 'u-seller-1', merchantId: MERCHANT };
+/** Nothing listens on the discard port: the desk works offline on its replica. */
+const SERVER_URL = 'http://127.0.0.1:9';
+const offline: Authenticator = {
+  serverUrl: SERVER_URL,
+  signIn: async () => ({
+    ok: true,
+    value: {
+      token: 't'.repeat(43),
+      user: {
+        userId: seller.userId,
+        displayName: '杭州西湖龙井茶庄',
+        role: 'seller_staff',
+        merchantId: MERCHANT,
+      },
+    },
+  }),
+  resume: async () => ({ ok: false, error: { code: 'unauthorized', message: 'offline bench' } }),
+  signOut: async () => undefined,
+};
 
 const p95 = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -42,65 +64,74 @@ const p95 = (xs: number[]) => {
 };
 const fmt = (x: number) => x.toFixed(2);
 
-/** 100k orders of the demo merchant over 60 days: all created, 60% paid, 30% shipped. */
-export function seed(file: string): void {
-  const db = openDatabase(file);
-  const service = createEscrowService(db);
+/**
+ * 100k orders of one merchant over 60 days (all created, 60% paid, 30% shipped), decided with
+ * the shared rules and written straight into that seller's replica file, as a long bootstrap
+ * would leave it. The desk then runs offline against it (the server address is a closed port).
+ */
+export function seed(dataDir: string): void {
+  const db = openDatabase(replicaFile(dataDir, SERVER_URL, seller.userId));
+  const replica = createReplicaStore(db);
   const now = Date.now();
-  seedDemoData(service, now);
   const BATCH = 2000;
+  const step = (state: OrderState | null, command: EscrowCommand, actor: Actor, at: number) => {
+    const d = decide(state, command, { now: at, actor });
+    if (!d.ok) throw new Error(`seed failed: ${d.error.code} ${d.error.message}`);
+    return applyEvents(state, d.events);
+  };
   for (let start = 0; start < ORDERS; start += BATCH) {
     const at = now - 60 * DAY_MS + Math.floor((60 * DAY_MS * start) / ORDERS);
-    const envelopes: CommandEnvelope[] = [];
-    for (let i = start; i < Math.min(ORDERS, start + BATCH); i++) {
-      const orderId = `BENCH-${String(i).padStart(6, '0')}`;
-      const amountFen = 990 + (i % 5000) * 37;
-      envelopes.push({
-        commandId: `${orderId}-c`,
-        actor: buyer(i),
-        command: {
-          type: 'create_order',
-          orderId,
-          merchantId: MERCHANT,
-          buyerId: buyer(i).userId,
-          currency: 'CNY',
-          amountFen,
-          feeBps: 60,
-          goodsKind: 'express',
-          item: { title: TITLES[i % TITLES.length]!, quantity: 1 + (i % 3) },
-        },
-      });
-      if (i % 10 < 6) {
-        envelopes.push({
-          commandId: `${orderId}-p`,
-          actor: bank,
-          command: {
-            type: 'confirm_payment',
+    db.transaction(() => {
+      for (let i = start; i < Math.min(ORDERS, start + BATCH); i++) {
+        const orderId = `BENCH-${String(i).padStart(6, '0')}`;
+        const amountFen = 990 + (i % 5000) * 37;
+        let state = step(
+          null,
+          {
+            type: 'create_order',
             orderId,
-            bank: 'icbc',
-            bankRef: `ICBC-${i}`,
+            merchantId: MERCHANT,
+            buyerId: buyer(i).userId,
             currency: 'CNY',
             amountFen,
+            feeBps: 60,
+            goodsKind: 'express',
+            item: { title: TITLES[i % TITLES.length]!, quantity: 1 + (i % 3) },
           },
-        });
+          buyer(i),
+          at,
+        );
+        if (i % 10 < 6)
+          state = step(
+            state,
+            {
+              type: 'confirm_payment',
+              orderId,
+              bank: 'icbc',
+              bankRef: `ICBC-${i}`,
+              currency: 'CNY',
+              amountFen,
+            },
+            bank,
+            at,
+          );
+        if (i % 10 < 3)
+          state = step(
+            state,
+            {
+              type: 'ship',
+              orderId,
+              carrier: 'sf',
+              trackingNo: `SF${String(7_000_000_000_000 + i * 7919)}`,
+            },
+            seller,
+            at,
+          );
+        replica.putOrder(state);
       }
-      if (i % 10 < 3) {
-        envelopes.push({
-          commandId: `${orderId}-s`,
-          actor: seller,
-          command: {
-            type: 'ship',
-            orderId,
-            carrier: 'sf',
-            trackingNo: `SF${String(7_000_000_000_000 + i * 7919)}`,
-          },
-        });
-      }
-    }
-    const results = service.applyBatch(envelopes, at);
-    const bad = results.find((r) => !r.ok);
-    if (bad && !bad.ok) throw new Error(`seed failed: ${bad.error.code} ${bad.error.message}`);
+    }).immediate();
   }
+  createSyncMeta(db).set('bootstrapped', '1');
   db.close();
 }
 
@@ -193,9 +224,9 @@ async function keystrokeMs(
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ui-'));
   const outDir = join(dir, 'renderer');
-  const databaseFile = join(dir, 'desk.db');
+  const dataDir = join(dir, 'data');
   const seedStart = performance.now();
-  seed(databaseFile);
+  seed(dataDir);
   console.log(`ui_seed_orders=${ORDERS}`);
   console.log(`ui_seed_ms=${fmt(performance.now() - seedStart)}`);
   await buildRenderer(outDir);
@@ -213,11 +244,11 @@ export async function run(): Promise<void> {
 
   const host = createDeskHost({
     core: {
-      workerEntry: new URL('../electron/host/coreWorker.ts', import.meta.url),
-      workerData: { databaseFile, seedDemo: false },
+      workerEntry: new URL('../electron/core/worker/coreWorker.ts', import.meta.url),
+      workerData: { dataDir },
     },
     settingsFile: null,
-    authenticatorFor: () => demoAuthenticator(),
+    authenticatorFor: () => offline,
     vault: memoryTokenVault(),
   });
   const web = await startWebServer({ host, rendererDir: outDir });

@@ -58,7 +58,7 @@ export async function buildElectron(outDir = join(ROOT, 'dist/electron')) {
     ...importMetaShim,
     entryPoints: {
       main: join(ROOT, 'electron/main/main.ts'),
-      coreWorker: join(ROOT, 'electron/host/coreWorker.ts'),
+      coreWorker: join(ROOT, 'electron/core/worker/coreWorker.ts'),
       webMain: join(ROOT, 'electron/web/webMain.ts'),
     },
     // Native and Electron-provided modules are loaded at run time, not bundled.

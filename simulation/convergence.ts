@@ -3,7 +3,7 @@ import { runDueTimers } from '../server/timers/timerScheduler.ts';
 import { DEFAULT_POLICY } from '../shared/escrow/policy.ts';
 import type { OrderState } from '../shared/escrow/types.ts';
 import { agentOrderPredicate } from '../server/sync/syncScope.ts';
-import { localScopedHead } from '../electron/core/sync/replicaVerification.ts';
+import { localScopedHead } from '../electron/core/replica/replicaVerification.ts';
 import { scopedChainHead } from '../server/sync/scopedChainHead.ts';
 import type { SyncScope } from '../server/sync/syncScope.ts';
 import { checkTimersApplied } from './clockActions.ts';
@@ -91,9 +91,9 @@ async function checkConverged(
     fail(detail);
   }
   const v = await c.verifyReplica();
-  if (!v.matches) {
-    const detail = `journal chain differs from the server's at seq ${v.upTo}`;
-    fail(detail);
+  if (!v.ok) {
+    const first = v.problems[0];
+    fail(`replica verify: ${first?.code ?? 'not ok'} ${first?.detail ?? ''}`);
   }
 
   const results = await db.query<{

@@ -176,7 +176,7 @@ export async function deskSync(
       return `${desk.name} killed ${err.point}`;
     }
     const e = err as { name?: string; transient?: boolean; message?: string };
-    if (e.name === 'SyncTransportError' && e.transient)
+    if (e.name === 'ServerCallError' && e.transient)
       return `${desk.name} sync failed (${e.message})`;
     throw err;
   } finally {

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { replicaCheckpoint } from '../electron/core/sync/replicaVerification.ts';
+import { replicaCheckpoint } from '../electron/core/replica/replicaVerification.ts';
 import { signedBalance } from '../server/ledger/balances.ts';
 import { verifyLedger } from '../server/ledger/verifyLedger.ts';
 import { scopedChainHead } from '../server/sync/scopedChainHead.ts';

@@ -3,7 +3,6 @@ import { openDatabase } from '../electron/core/store/openDatabase.ts';
 import type { Db } from '../electron/core/store/openDatabase.ts';
 import { createSyncClient } from '../electron/core/sync/syncClient.ts';
 import type { SyncClient } from '../electron/core/sync/syncClient.ts';
-import { migrateSync } from '../electron/core/sync/syncSchema.ts';
 import type { Actor } from '../shared/escrow/types.ts';
 import type { Prng } from './prng.ts';
 import { seededUuid } from './prng.ts';
@@ -40,7 +39,6 @@ export function openSimDesk(opts: {
   const open = (): { db: Db; client: SyncClient } => {
     const db = openDatabase(file);
     // The client id would otherwise come from the wall clock and Web Crypto; seed it instead.
-    migrateSync(db);
     db.prepare("INSERT OR IGNORE INTO sync_meta (key, value) VALUES ('clientId', ?)").run(
       seededUuid(opts.prng, opts.now()),
     );

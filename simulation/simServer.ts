@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { actorOf, createMerchant } from '../server/auth/users.ts';
-import { sha256Hex } from '../server/common/canonicalJson.ts';
+import { sha256Hex } from '../server/common/sha256.ts';
 import type { UserRole } from '../server/auth/users.ts';
 import { ManualClock } from '../server/clock.ts';
 import type { Database } from '../server/db/database.ts';

@@ -5,14 +5,14 @@ import {
 } from '../shared/sync/protocol.ts';
 import type { PullResponse } from '../shared/sync/protocol.ts';
 import {
-  SYNC_REQUEST_HEADERS,
-  SyncTransportError,
-  chainPath,
+  SERVER_REQUEST_HEADERS,
+  ServerCallError,
   networkFailure,
   parseAnswer,
   refusalOf,
   unreadableAnswer,
-} from '../electron/core/sync/syncTransport.ts';
+} from '../electron/net/serverClient.ts';
+import { chainPath } from '../electron/core/sync/syncTransport.ts';
 import type { SyncTransport } from '../electron/core/sync/syncTransport.ts';
 import type { SyncFault } from './schedule.ts';
 import type { SimServer } from './simServer.ts';
@@ -20,7 +20,7 @@ import type { SimServer } from './simServer.ts';
 /**
  * The desk's sync transport in the simulator: the real endpoints through `app.inject`, with the
  * faults of the current step applied at exact points of the protocol. It classifies answers
- * the way the HTTP transport does (electron/core/sync/syncTransport.ts): no answer, a cut
+ * the way the HTTP transport does (electron/net/serverClient.ts): no answer, a cut
  * answer and 5xx are transient; 4xx are not.
  */
 export class DeskKilled extends Error {
@@ -67,7 +67,7 @@ export function createSimTransport(opts: {
       method,
       url,
       token: opts.token,
-      headers: { ...SYNC_REQUEST_HEADERS },
+      headers: { ...SERVER_REQUEST_HEADERS },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     if (typeof res.body !== 'object' || res.body === null) throw unreadableAnswer(res.status);
@@ -103,7 +103,7 @@ export function createSimTransport(opts: {
       }
       if (hits(i, ['error_push'])) {
         opts.stats.errors5xx++;
-        throw new SyncTransportError('proxy 503', {
+        throw new ServerCallError('proxy 503', {
           transient: true,
           network: false,
           status: 503,

@@ -1,8 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { fail } from '../../shared/errors.ts';
 import type { Result } from '../../shared/errors.ts';
-import type { Actor } from '../../shared/escrow/types.ts';
-import type { MethodName, TopicName } from '../../shared/contract/types.ts';
+import type { CoreMethod, TopicName } from '../../shared/contract/types.ts';
 import { spawnWorker } from './spawnWorker.ts';
 import type {
   CoreSession,
@@ -10,7 +9,7 @@ import type {
   WorkerCall,
   WorkerMessage,
   WorkerSessionMessage,
-} from './workerMessages.ts';
+} from '../core/worker/workerMessages.ts';
 
 export type HostLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
@@ -27,12 +26,8 @@ export interface CoreHostOptions {
 }
 
 export interface CoreHost {
-  call(
-    method: MethodName,
-    input: unknown,
-    actor: Actor | null,
-    nowMs: number,
-  ): Promise<Result<unknown>>;
+  /** A core method for the signed-in user (the worker knows who from the session). */
+  call(method: CoreMethod, input: unknown, nowMs: number): Promise<Result<unknown>>;
   onEvent(listener: (topic: TopicName, payload: unknown) => void): () => void;
   /** Tells the worker who is signed in; repeated to every restarted worker before any call. */
   setSession(session: CoreSession | null): void;
@@ -162,7 +157,7 @@ export function createCoreHost(options: CoreHostOptions): CoreHost {
     get restarts() {
       return restarts;
     },
-    call(method, input, actor, nowMs) {
+    call(method, input, nowMs) {
       if (closed || gaveUp) return Promise.resolve(fail('unavailable', 'the desk core is down'));
       const id = nextId++;
       return new Promise((resolve) => {
@@ -173,7 +168,7 @@ export function createCoreHost(options: CoreHostOptions): CoreHost {
           if (entry?.sent) void this.killWorker(`${method} timed out`);
         }, callTimeoutMs);
         const entry: Pending = {
-          message: { kind: 'call', id, method, input, actor, nowMs },
+          message: { kind: 'call', id, method, input, nowMs },
           sent: false,
           timer,
           resolve,

@@ -1,11 +1,17 @@
 import { fail, ok } from '../../shared/errors.ts';
 import type { Result } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/escrow/types.ts';
-import type { MethodInput, TopicName } from '../../shared/contract/types.ts';
-import { parseCall, parseOutput, parseTopic } from '../../shared/contract/validate.ts';
+import type {
+  CoreMethod,
+  HostMethod,
+  MethodName,
+  MethodOutput,
+  ParsedInput,
+  TopicName,
+} from '../../shared/contract/types.ts';
+import { parseCall, parseInput, parseOutput, parseTopic } from '../../shared/contract/validate.ts';
 import { createCoreHost } from './coreHost.ts';
 import type { CoreHost, CoreHostOptions, HostLog } from './coreHost.ts';
-import { createDisputeGateway, isDisputeMethod } from './disputeGateway.ts';
 import { createSettingsStore } from './settingsStore.ts';
 import type { DeskSettings } from './settingsStore.ts';
 import type { Authenticator, DeskUser, TokenVault } from './sessionTypes.ts';
@@ -14,11 +20,9 @@ export interface DeskHostOptions {
   core: CoreHostOptions;
   /** null keeps settings in memory only (tests, throwaway web sessions). */
   settingsFile: string | null;
-  /** Which authenticator to use for the current settings (server URL, or demo accounts). */
-  authenticatorFor(settings: DeskSettings): Authenticator;
+  /** The central server for these settings; null when none is configured (sign-in refuses). */
+  authenticatorFor(settings: DeskSettings): Authenticator | null;
   vault: TokenVault;
-  /** The central server for these settings (dispute desk calls); defaults to settings.serverUrl. */
-  serverUrlFor?(settings: DeskSettings): string | null;
   nowMs?: () => number;
   log?: HostLog;
 }
@@ -38,10 +42,25 @@ function actorOf(user: DeskUser): Actor {
     : { role: user.role, userId: user.userId };
 }
 
+type HostHandlers = {
+  [M in HostMethod]: (input: ParsedInput<M>) => Promise<Result<MethodOutput<M>>>;
+};
+
+const HOST_METHODS: ReadonlySet<string> = new Set<HostMethod>([
+  'session.signIn',
+  'session.current',
+  'session.signOut',
+  'settings.get',
+  'settings.set',
+  'print.savePdf',
+]);
+const isHostMethod = (method: MethodName): method is HostMethod => HOST_METHODS.has(method);
+export const isCoreMethod = (method: MethodName): method is CoreMethod => !isHostMethod(method);
+
 /**
  * Session and settings live here, on the host side, so a worker crash never signs anyone out;
- * everything else goes to the core worker with the signed-in user as the actor. Nothing the
- * renderer sends can choose the actor.
+ * every other method goes to the core worker, which answers from the signed-in user's own
+ * replica. Nothing the renderer sends can choose the actor or the replica.
  */
 export function createDeskHost(options: DeskHostOptions): DeskHost {
   const log: HostLog = options.log ?? (() => {});
@@ -51,83 +70,97 @@ export function createDeskHost(options: DeskHostOptions): DeskHost {
   let user: DeskUser | null = null;
   let resumeTried = false;
 
+  function begin(authenticator: Authenticator, token: string, who: DeskUser): void {
+    user = who;
+    core.setSession({ serverUrl: authenticator.serverUrl, token, actor: actorOf(who) });
+  }
+
+  function end(): void {
+    const token = options.vault.load();
+    const authenticator = options.authenticatorFor(settings.get());
+    if (token && authenticator) void authenticator.signOut(token).catch(() => undefined);
+    user = null;
+    options.vault.clear();
+    core.setSession(null);
+  }
+
   /** Once per launch: a token kept from the last run signs the user back in if still valid. */
   async function resume(): Promise<void> {
     resumeTried = true;
     const token = options.vault.load();
     const authenticator = options.authenticatorFor(settings.get());
-    if (!token || !authenticator.resume) return;
+    if (!token || !authenticator) return;
     const resumed = await authenticator.resume(token);
     if (!resumed.ok) {
       if (resumed.error.code === 'unauthorized') options.vault.clear();
       return;
     }
-    user = resumed.value;
-    core.setSession({ serverUrl: authenticator.serverUrl ?? null, token, actor: actorOf(user) });
+    begin(authenticator, token, resumed.value);
   }
-  const disputes = createDisputeGateway({
-    serverUrl: () => options.serverUrlFor?.(settings.get()) ?? settings.get().serverUrl,
-    token: () => options.vault.load(),
-  });
 
-  async function route(method: string, input: unknown): Promise<Result<unknown>> {
-    switch (method) {
-      case 'session.signIn': {
-        const { username, password } = input as MethodInput<'session.signIn'>;
-        const authenticator = options.authenticatorFor(settings.get());
-        const signedIn = await authenticator.signIn(username, password);
-        if (!signedIn.ok) return signedIn;
-        const saved = options.vault.save(signedIn.value.token);
-        if (!saved.ok) return saved;
-        user = signedIn.value.user;
-        core.setSession({
-          serverUrl: authenticator.serverUrl ?? null,
-          token: signedIn.value.token,
-          actor: actorOf(user),
-        });
-        return ok({ user });
-      }
-      case 'session.current':
-        if (!user && !resumeTried) await resume();
-        return ok({ user });
-      case 'session.signOut':
-        user = null;
-        options.vault.clear();
-        core.setSession(null);
-        return ok({});
-      case 'print.savePdf':
-        // The Electron shell answers this itself (it owns the window); anywhere else it cannot.
-        return fail('unsupported', 'saving a PDF needs the desktop app; use the print dialog');
-      case 'settings.get':
-        return ok(settings.get());
-      case 'settings.set': {
-        const patch = input as MethodInput<'settings.set'>;
-        const before = settings.get();
-        const next = settings.update(patch);
-        // Another server means other accounts: the old session must not carry over.
-        if (before.serverUrl !== next.serverUrl) {
-          user = null;
-          options.vault.clear();
-          core.setSession(null);
-        }
-        return ok(next);
-      }
-      default:
-        if (!user) return fail('unauthorized', 'sign in first');
-        if (isDisputeMethod(method)) return disputes(method, input, user);
-        return core.call(method as never, input, actorOf(user), nowMs());
-    }
+  const hostHandlers: HostHandlers = {
+    async 'session.signIn'({ username, password }) {
+      const authenticator = options.authenticatorFor(settings.get());
+      if (!authenticator)
+        return fail('server_required', 'no central server is configured: enter its address');
+      const signedIn = await authenticator.signIn(username, password);
+      if (!signedIn.ok) return signedIn;
+      // Whoever was signed in before is signed out first: their replica closes with them.
+      if (user) end();
+      const saved = options.vault.save(signedIn.value.token);
+      if (!saved.ok) return saved;
+      begin(authenticator, signedIn.value.token, signedIn.value.user);
+      return ok({ user: signedIn.value.user });
+    },
+    async 'session.current'() {
+      if (!user && !resumeTried) await resume();
+      return ok({ user });
+    },
+    async 'session.signOut'() {
+      // Unsent actions stay in the user's replica file and go out at their next sign-in.
+      end();
+      return ok({});
+    },
+    async 'print.savePdf'() {
+      // The Electron shell answers this itself (it owns the window); anywhere else it cannot.
+      return fail('unsupported', 'saving a PDF needs the desktop app; use the print dialog');
+    },
+    async 'settings.get'() {
+      return ok(settings.get());
+    },
+    async 'settings.set'(patch) {
+      const before = settings.get();
+      // Another server means other accounts: the old session must not carry over.
+      if (patch.serverUrl !== undefined && before.serverUrl !== patch.serverUrl && user) end();
+      return ok(settings.update(patch));
+    },
+  };
+
+  async function runHost<M extends HostMethod>(method: M, input: unknown) {
+    const parsed = parseInput(method, input);
+    if (!parsed.ok) return parsed;
+    const handler: HostHandlers[M] = hostHandlers[method];
+    return handler(parsed.value);
+  }
+
+  async function route(method: unknown, input: unknown): Promise<Result<unknown>> {
+    const parsed = parseCall(method, input);
+    if (!parsed.ok) return parsed;
+    const name = parsed.value.method;
+    const result = isHostMethod(name)
+      ? await runHost(name, input)
+      : user
+        ? await core.call(name, parsed.value.input, nowMs())
+        : fail('unauthorized', 'sign in first');
+    if (!result.ok) return result;
+    return parseOutput(name, result.value);
   }
 
   return {
     core,
     async call(method, input) {
       try {
-        const parsed = parseCall(method, input);
-        if (!parsed.ok) return parsed;
-        const result = await route(parsed.value.method, parsed.value.input);
-        if (!result.ok) return result;
-        return parseOutput(parsed.value.method, result.value);
+        return await route(method, input);
       } catch (err) {
         log(
           'error',

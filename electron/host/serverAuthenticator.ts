@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { userSchema } from '../../shared/contract/domainSchemas.ts';
-import { ERROR_CODES, fail, ok } from '../../shared/errors.ts';
+import { fail, ok } from '../../shared/errors.ts';
+import type { Result } from '../../shared/errors.ts';
+import { ServerCallError, createServerClient, parseAnswer } from '../net/serverClient.ts';
 import type { Authenticator } from './sessionTypes.ts';
 
 // The server leaves `merchantId` out for platform staff (agents); the desk's user has it as null.
@@ -18,65 +20,55 @@ const meResponse = z.object({
     displayName: userSchema.shape.displayName.optional(),
   }),
 });
-const errorResponse = z.object({
-  error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
-});
 
-/** Signs in against the central API (`POST /v1/auth/login`), which owns users and roles. */
+/** A server call's failure as a Result: its code and message, or the transport's. */
+async function attempt<T>(call: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await call());
+  } catch (err) {
+    if (err instanceof ServerCallError) return fail(err.code, err.message);
+    throw err;
+  }
+}
+
+/**
+ * Signs in against the central API (`POST /v1/auth/login`), which owns users and roles, over
+ * the desk's one HTTP client (electron/net/serverClient.ts).
+ */
 export function serverAuthenticator(serverUrl: string, timeoutMs = 10_000): Authenticator {
+  const anonymous = createServerClient({ baseUrl: serverUrl, timeoutMs });
+  const as = (token: string) =>
+    createServerClient({ baseUrl: serverUrl, timeoutMs, token: () => token });
   return {
     serverUrl,
     async signIn(username, password) {
-      let response: Response;
-      try {
-        response = await fetch(new URL('/v1/auth/login', serverUrl), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username, password }),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (err) {
-        return fail(
-          'unavailable',
-          `cannot reach ${new URL(serverUrl).host}: ${(err as Error).message}`,
-        );
-      }
-      const body: unknown = await response.json().catch(() => null);
-      if (!response.ok) {
-        const parsed = errorResponse.safeParse(body);
-        if (parsed.success) return fail(parsed.data.error.code, parsed.data.error.message);
-        return fail(
-          response.status === 401 ? 'unauthorized' : 'unavailable',
-          `server answered ${response.status}`,
-        );
-      }
-      const parsed = loginResponse.safeParse(body);
-      if (!parsed.success) return fail('internal', 'unexpected sign-in response from the server');
-      const { user, token } = parsed.data;
-      return ok({ token, user: { ...user, merchantId: user.merchantId ?? null } });
+      const body = await attempt(() =>
+        anonymous.json({ method: 'POST', path: '/v1/auth/login', body: { username, password } }),
+      );
+      if (!body.ok) return body;
+      return attempt(async () => {
+        const { user, token } = parseAnswer(() => loginResponse.parse(body.value));
+        return { token, user: { ...user, merchantId: user.merchantId ?? null } };
+      });
     },
     async resume(token) {
-      let response: Response;
-      try {
-        response = await fetch(new URL('/v1/me', serverUrl), {
-          headers: { authorization: `Bearer ${token}` },
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (err) {
-        return fail(
-          'unavailable',
-          `cannot reach ${new URL(serverUrl).host}: ${(err as Error).message}`,
-        );
-      }
-      if (!response.ok) return fail('unauthorized', 'the kept sign-in has expired');
-      const parsed = meResponse.safeParse(await response.json().catch(() => null));
-      if (!parsed.success) return fail('internal', 'unexpected /v1/me response from the server');
-      const { user } = parsed.data;
-      return ok({
-        ...user,
-        displayName: user.displayName ?? user.userId,
-        merchantId: user.merchantId ?? null,
+      const body = await attempt(() => as(token).json({ method: 'GET', path: '/v1/me' }));
+      if (!body.ok)
+        return body.error.code === 'unauthorized' || body.error.code === 'forbidden'
+          ? fail('unauthorized', 'the kept sign-in has expired')
+          : body;
+      return attempt(async () => {
+        const { user } = parseAnswer(() => meResponse.parse(body.value));
+        return {
+          ...user,
+          displayName: user.displayName ?? user.userId,
+          merchantId: user.merchantId ?? null,
+        };
       });
+    },
+    async signOut(token) {
+      // Ends the session on the server too; offline, the token still leaves this desk.
+      await attempt(() => as(token).json({ method: 'POST', path: '/v1/auth/logout', body: {} }));
     },
   };
 }

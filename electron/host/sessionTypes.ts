@@ -3,13 +3,15 @@ import type { MethodOutput } from '../../shared/contract/types.ts';
 
 export type DeskUser = MethodOutput<'session.current'>['user'] & {};
 
-/** Checks a username and password; the central server in production, demo accounts offline. */
+/** Checks a username and password against the central server, which owns users and roles. */
 export interface Authenticator {
-  /** The central server this authenticator signs in against; absent for the offline demo. */
-  readonly serverUrl?: string;
+  /** The central server this authenticator signs in against. */
+  readonly serverUrl: string;
   signIn(username: string, password: string): Promise<Result<{ user: DeskUser; token: string }>>;
   /** Who a kept token belongs to, if it is still valid (a desk restarted while signed in). */
-  resume?(token: string): Promise<Result<DeskUser>>;
+  resume(token: string): Promise<Result<DeskUser>>;
+  /** Ends the session on the server (best effort: signing out never waits on the network). */
+  signOut(token: string): Promise<void>;
 }
 
 /**

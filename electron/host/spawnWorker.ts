@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { CoreWorkerData } from './workerMessages.ts';
+import type { CoreWorkerData } from '../core/worker/workerMessages.ts';
 
 /**
  * Starts the core worker from either a built bundle (`.cjs`/`.mjs`, the app) or TypeScript

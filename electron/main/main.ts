@@ -18,7 +18,6 @@ import { pathToFileURL } from 'node:url';
 import { IPC_CALL, IPC_EVENT } from '../../shared/contract/ipcChannels.ts';
 import { parseCall } from '../../shared/contract/validate.ts';
 import { fail } from '../../shared/errors.ts';
-import { demoAuthenticator } from '../host/demoAccounts.ts';
 import { createDeskHost } from '../host/deskHost.ts';
 import type { DeskHost } from '../host/deskHost.ts';
 import { serverAuthenticator } from '../host/serverAuthenticator.ts';
@@ -26,7 +25,7 @@ import { mimeFor, pickEntryPage, resolveAsset } from './appAssets.ts';
 import { menuTemplate } from './appMenu.ts';
 import type { MenuLocale } from './appMenu.ts';
 import { startAutoUpdate } from './autoUpdate.ts';
-import { createFileLog } from './fileLog.ts';
+import { createFileLog } from '../host/fileLog.ts';
 import { savePdf } from './savePdf.ts';
 import { safeStorageVault } from './secretStore.ts';
 import {
@@ -129,8 +128,7 @@ if (!app.requestSingleInstanceLock()) {
       core: {
         workerEntry: pathToFileURL(join(here, 'coreWorker.cjs')),
         workerData: {
-          databaseFile: join(userData, 'desk.db'),
-          seedDemo: serverUrl === null && process.env.ESCROW_DESK_DEMO !== '0',
+          dataDir: userData,
           ...(process.env.ESCROW_DESK_NATIVE_BINDING
             ? { nativeBinding: process.env.ESCROW_DESK_NATIVE_BINDING }
             : {}),
@@ -139,7 +137,7 @@ if (!app.requestSingleInstanceLock()) {
       settingsFile: join(userData, 'settings.json'),
       authenticatorFor: (settings) => {
         const url = settings.serverUrl ?? serverUrl;
-        return url ? serverAuthenticator(url) : demoAuthenticator();
+        return url ? serverAuthenticator(url) : null;
       },
       vault: safeStorageVault(safeStorage, join(userData, 'token.bin'), process.platform),
       log: (level, message) => log.write(level, message),

@@ -2,11 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEMO_ACCOUNTS, demoAuthenticator } from '../host/demoAccounts.ts';
 import { createDeskHost } from '../host/deskHost.ts';
 import { serverAuthenticator } from '../host/serverAuthenticator.ts';
 import { memoryTokenVault } from '../host/sessionTypes.ts';
-import { createFileLog } from '../main/fileLog.ts';
+import { createFileLog } from '../host/fileLog.ts';
 import { startWebServer } from './webServer.ts';
 
 /**
@@ -28,7 +27,7 @@ const rendererDir = resolve(
   values['renderer-dir'] ?? join(here, fromSource ? '../../dist/renderer' : '../renderer'),
 );
 const workerEntry = new URL(
-  fromSource ? '../host/coreWorker.ts' : './coreWorker.cjs',
+  fromSource ? '../core/worker/coreWorker.ts' : './coreWorker.cjs',
   import.meta.url,
 );
 const dataDir = resolve(values['data-dir']);
@@ -39,15 +38,14 @@ const log = createFileLog(join(dataDir, 'logs'));
 const host = createDeskHost({
   core: {
     workerEntry,
-    workerData: { databaseFile: join(dataDir, 'desk.db'), seedDemo: serverUrl === null },
+    workerData: { dataDir },
   },
   settingsFile: join(dataDir, 'settings.json'),
   authenticatorFor: (settings) => {
     const url = settings.serverUrl ?? serverUrl;
-    return url ? serverAuthenticator(url) : demoAuthenticator();
+    return url ? serverAuthenticator(url) : null;
   },
   vault: memoryTokenVault(),
-  serverUrlFor: (settings) => settings.serverUrl ?? serverUrl,
   log: (level, message) => log.write(level, message),
 });
 async function main(): Promise<void> {
@@ -59,10 +57,8 @@ async function main(): Promise<void> {
   });
 
   console.log(`Escrow Desk (web mode) is running. Open:\n  ${web.url}`);
-  if (serverUrl === null) {
-    console.log('Demo sign-in accounts (local demo data, no central server):');
-    for (const a of DEMO_ACCOUNTS) console.log(`  ${a.username} / ${a.password}  (${a.user.role})`);
-  }
+  if (serverUrl === null)
+    console.log('No central server given (--server-url): sign-in needs one in the settings.');
   console.log(`Logs: ${log.file}`);
 
   let stopping = false;

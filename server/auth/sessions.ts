@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../shared/escrow/types.ts';
-import { sha256Hex } from '../common/canonicalJson.ts';
+import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
 import { verifyPassword } from './passwords.ts';
 import { actorOf } from './users.ts';

@@ -1,7 +1,7 @@
 import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../clock.ts';
-import { sha256Hex } from '../common/canonicalJson.ts';
+import { sha256Hex } from '../common/sha256.ts';
 import { applyCommand } from '../escrow/applyCommand.ts';
 import type { CommandOutcome } from '../escrow/commandOutcome.ts';
 

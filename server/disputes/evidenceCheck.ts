@@ -1,5 +1,5 @@
 import type { EvidenceRef } from '../../shared/escrow/types.ts';
-import { sha256Hex } from '../common/canonicalJson.ts';
+import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
 
 /**

@@ -16,7 +16,9 @@ import { account, normalBalance } from '../../shared/ledger/accounts.ts';
 import { postingFor, recoveryLegs } from '../../shared/ledger/postings.ts';
 import type { PostingRequest } from '../../shared/ledger/types.ts';
 import { MINUTE_MS } from '../../shared/time.ts';
-import { canonicalJson, sha256Hex } from '../common/canonicalJson.ts';
+import { canonicalJson, JsonTooDeepError } from '../../shared/ledger/canonicalJson.ts';
+import { isCommandId } from '../../shared/ledger/commandIds.ts';
+import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
 import { signedBalance } from '../ledger/balances.ts';
 import { postTransaction } from '../ledger/postTransaction.ts';
@@ -27,8 +29,6 @@ import { insertOrder, lockOrder, updateOrder } from './orderRows.ts';
 export interface ApplyOptions {
   policy?: EscrowPolicy;
 }
-
-const COMMAND_ID = /^[A-Za-z0-9:_.-]{1,100}$/;
 
 /**
  * Applies one command with the shared rules inside the CALLER's database transaction, so HTTP
@@ -59,11 +59,18 @@ export async function applyCommand(
     typeof command === 'object' && command !== null && typeof command.orderId === 'string'
       ? command.orderId
       : null;
-  if (typeof commandId !== 'string' || !COMMAND_ID.test(commandId)) {
+  if (typeof commandId !== 'string' || !isCommandId(commandId)) {
     return rejected(commandId, orderId, { code: 'invalid_input', message: 'bad command id' });
   }
   if (!Number.isSafeInteger(now)) throw new Error('now must be epoch milliseconds');
-  const payloadHash = sha256Hex(canonicalJson({ actor, command }));
+  let payloadHash: string;
+  try {
+    payloadHash = sha256Hex(canonicalJson({ actor, command }));
+  } catch (err) {
+    // A hostile command nested past the bound is refused for good, never retried.
+    if (!(err instanceof JsonTooDeepError)) throw err;
+    return rejected(commandId, orderId, { code: 'invalid_input', message: err.message });
+  }
   const claim = await tx.query(
     `INSERT INTO commands (command_id, payload_sha256, actor_user_id, command_type, order_id,
                            created_at)
@@ -215,12 +222,13 @@ async function post(
     {
       seq: posted.seq,
       txnId: posting.txnId,
-      commandId,
+      commandId: posting.commandId,
       kind: posting.kind,
       at: posting.at,
       currency: posting.currency,
       orderId: posting.orderId ?? null,
       legs: posting.legs,
+      prevHash: posted.prevHash,
       hash: posted.hash,
     },
     { merchantId: order.merchantId, buyerId: order.buyerId },

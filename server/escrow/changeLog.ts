@@ -37,6 +37,7 @@ export interface LedgerTxnChange {
   currency: string;
   orderId: string | null;
   legs: Leg[];
+  prevHash: string;
   hash: string;
 }
 

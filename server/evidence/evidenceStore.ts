@@ -1,6 +1,6 @@
 import type { EvidenceRef } from '../../shared/escrow/types.ts';
 import { DeskError } from '../../shared/errors.ts';
-import { sha256Hex } from '../common/canonicalJson.ts';
+import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
 
 /**

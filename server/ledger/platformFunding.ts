@@ -1,3 +1,4 @@
+import { isCommandId } from '../../shared/ledger/commandIds.ts';
 import { DeskError } from '../../shared/errors.ts';
 import { account } from '../../shared/ledger/accounts.ts';
 import type { PostingRequest } from '../../shared/ledger/types.ts';
@@ -48,8 +49,7 @@ async function postFunding(
   merchantId: string | null,
 ): Promise<boolean> {
   const amountFen = assertFen(req.amountFen, 'amountFen', { positive: true });
-  if (!/^[A-Za-z0-9:_.-]{1,100}$/.test(req.fundingId))
-    throw new DeskError('invalid_input', 'bad funding id');
+  if (!isCommandId(req.fundingId)) throw new DeskError('invalid_input', 'bad funding id');
   return db.transaction(async (tx) => {
     if (merchantId !== null) {
       const m = await tx.query('SELECT 1 FROM merchants WHERE merchant_id = $1', [merchantId]);
@@ -73,7 +73,7 @@ async function postFunding(
     const posted = await postTransaction(tx, posting);
     await logLedgerChange(
       tx,
-      { ...posting, seq: posted.seq, orderId: null, hash: posted.hash },
+      { ...posting, seq: posted.seq, orderId: null, prevHash: posted.prevHash, hash: posted.hash },
       { merchantId, buyerId: null },
       req.fundingId,
       req.at,

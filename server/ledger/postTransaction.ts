@@ -3,11 +3,14 @@ import { accountSpec, account } from '../../shared/ledger/accounts.ts';
 import type { PostingRequest } from '../../shared/ledger/types.ts';
 import { isCurrency } from '../../shared/money.ts';
 import type { Queryable } from '../db/database.ts';
-import { chainHash } from './hashChain.ts';
+import { chainHash } from '../../shared/ledger/chainHash.ts';
+import { sha256Hex } from '../common/sha256.ts';
 
 export interface PostedTransaction {
   seq: number;
   txnId: string;
+  /** The journal's head before this row: a replica rehashes the row from it. */
+  prevHash: string;
   hash: string;
 }
 
@@ -79,16 +82,20 @@ export async function postTransaction(
 
   const seq = prev.seq + 1;
   const orderId = req.orderId ?? null;
-  const hash = chainHash(prev.hash, {
-    seq,
-    txnId: req.txnId,
-    commandId: req.commandId,
-    kind: req.kind,
-    at: req.at,
-    currency: req.currency,
-    orderId,
-    legs: req.legs.map((l) => ({ account: l.account, amountFen: l.amountFen })),
-  });
+  const hash = chainHash(
+    prev.hash,
+    {
+      seq,
+      txnId: req.txnId,
+      commandId: req.commandId,
+      kind: req.kind,
+      at: req.at,
+      currency: req.currency,
+      orderId,
+      legs: req.legs,
+    },
+    sha256Hex,
+  );
   await tx.query(
     `INSERT INTO ledger_transactions
        (seq, txn_id, command_id, kind, at, currency, order_id, prev_hash, hash)
@@ -127,5 +134,5 @@ export async function postTransaction(
     );
     if (r.rowCount === 0) throw new DeskError('claim_already_paid', 'this claim is already paid');
   }
-  return { seq, txnId: req.txnId, hash };
+  return { seq, txnId: req.txnId, prevHash: prev.hash, hash };
 }

@@ -64,7 +64,7 @@ function cut<T>(fetched: T[], limit: number): { rows: T[]; resumeAfter: T | unde
 /** Journal rows as the protocol's `ledger_txn` change, rendered by PostgreSQL. */
 const TXN_JSON = `json_build_object('kind', 'ledger_txn', 'txn', json_build_object(
   'seq', t.seq, 'txnId', t.txn_id, 'commandId', t.command_id, 'kind', t.kind, 'at', t.at, 'currency', t.currency,
-  'orderId', t.order_id, 'hash', t.hash,
+  'orderId', t.order_id, 'prevHash', t.prev_hash, 'hash', t.hash,
   'legs', (SELECT json_agg(json_build_object('account', e.account, 'amountFen', e.amount_fen)
                            ORDER BY e.leg_no)
            FROM ledger_entries e WHERE e.txn_id = t.txn_id)))::text`;

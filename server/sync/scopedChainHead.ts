@@ -1,6 +1,6 @@
-import { SCOPED_CHAIN_GENESIS, foldScopedChain } from '../../shared/sync/scopedChain.ts';
+import { GENESIS_HASH, foldScopedChain } from '../../shared/ledger/chainHash.ts';
 import type { ChainResponse } from '../../shared/sync/protocol.ts';
-import { sha256Hex } from '../common/canonicalJson.ts';
+import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
 import { agentOrderPredicate, merchantAccounts } from './syncScope.ts';
 import type { SyncScope } from './syncScope.ts';
@@ -39,7 +39,7 @@ export async function scopedChainHead(
           [upTo, asOf ?? Number.MAX_SAFE_INTEGER],
         );
   const head = foldScopedChain(
-    SCOPED_CHAIN_GENESIS,
+    GENESIS_HASH,
     r.rows.map((row) => row.hash),
     sha256Hex,
   );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LEDGER_PROBLEM_CODES } from '../ledger/verifyJournal.ts';
 import {
   accountBalanceSchema,
   orderSchema,
@@ -250,7 +251,17 @@ export const deskContract = {
     input: none,
     output: z.object({
       ok: z.boolean(),
-      problems: z.array(z.object({ code: z.string(), detail: z.string() })),
+      problems: z.array(
+        z.object({
+          code: z.enum(LEDGER_PROBLEM_CODES),
+          detail: z.string(),
+          seq: z.number().int().min(0).optional(),
+        }),
+      ),
+      /** Journal rows the replica holds, each rehashed from its legs. */
+      transactions: z.number().int().min(0),
+      /** False when the server could not be asked (offline): only the local checks ran. */
+      comparedWithServer: z.boolean(),
     }),
   },
 

@@ -10,7 +10,7 @@ import {
 } from './fields.ts';
 
 /**
- * Output shapes of the seller desk's lists (electron/core/escrow/searchModels.ts): search rows
+ * Output shapes of the seller desk's lists (electron/core/replica/searchModels.ts): search rows
  * with the deadline that matters now and the actions the rules allow, ledger lines, the
  * held-vs-released history, and the per-row check of a shipment batch.
  */

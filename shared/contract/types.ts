@@ -7,6 +7,21 @@ export type DeskContract = typeof deskContract;
 export type MethodName = keyof DeskContract;
 export type MethodInput<M extends MethodName> = z.input<DeskContract[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.output<DeskContract[M]['output']>;
+/** What a handler receives: the input after the contract's schema parsed it (defaults, trims). */
+export type ParsedInput<M extends MethodName> = z.output<DeskContract[M]['input']>;
+
+/**
+ * Methods the host answers on the main thread: who is signed in, settings, and the window's own
+ * work. Every other method is answered by the core worker for the signed-in user.
+ */
+export type HostMethod =
+  | 'session.signIn'
+  | 'session.current'
+  | 'session.signOut'
+  | 'settings.get'
+  | 'settings.set'
+  | 'print.savePdf';
+export type CoreMethod = Exclude<MethodName, HostMethod>;
 
 export type TopicName = keyof typeof deskTopics;
 export type TopicPayload<T extends TopicName> = z.output<(typeof deskTopics)[T]>;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { fail, ok } from '../errors.ts';
 import type { Result } from '../errors.ts';
 import { deskContract, deskTopics } from './deskContract.ts';
-import type { MethodName, MethodOutput, TopicName, TopicPayload } from './types.ts';
+import type { MethodName, MethodOutput, ParsedInput, TopicName, TopicPayload } from './types.ts';
 
 export const METHOD_NAMES = Object.keys(deskContract) as MethodName[];
 export const TOPIC_NAMES = Object.keys(deskTopics) as TopicName[];
@@ -35,6 +35,16 @@ export function parseCall(
   const parsed = deskContract[method].input.safeParse(input);
   if (!parsed.success) return fail('invalid_input', describe(parsed.error));
   return ok({ method, input: parsed.data });
+}
+
+/** The same check with the method known: the handler's typed input. */
+export function parseInput<M extends MethodName>(
+  method: M,
+  input: unknown,
+): Result<ParsedInput<M>> {
+  const parsed = deskContract[method].input.safeParse(input);
+  if (!parsed.success) return fail('invalid_input', describe(parsed.error));
+  return ok(parsed.data as ParsedInput<M>);
 }
 
 /**

@@ -53,7 +53,8 @@ function checkTxn(t: unknown): SyncedTxn {
   if (!isStr(x.txnId, 100) || !isStr(x.kind, 40) || !isInt(x.at)) bad(`txn ${x.seq} fields`);
   if (!isCurrency(x.currency)) bad(`txn ${x.seq} currency`);
   if (x.orderId !== null && !isStr(x.orderId, 80)) bad(`txn ${x.seq} orderId`);
-  if (x.commandId !== undefined && !isStr(x.commandId, 100)) bad(`txn ${x.seq} commandId`);
+  if (!isStr(x.commandId, 100)) bad(`txn ${x.seq} commandId`);
+  if (typeof x.prevHash !== 'string' || !HASH.test(x.prevHash)) bad(`txn ${x.seq} prevHash`);
   if (typeof x.hash !== 'string' || !HASH.test(x.hash)) bad(`txn ${x.seq} hash`);
   if (!Array.isArray(x.legs) || x.legs.length < 2) bad(`txn ${x.seq} legs`);
   let sum = 0;

@@ -89,14 +89,16 @@ export const syncedTxnSchema = z.object({
   /** The server's journal sequence number (global, so a scope sees gaps). */
   seq: z.number().int().min(1),
   txnId: z.string().max(100),
-  /** The command that posted it; absent from servers before it was added. */
-  commandId: z.string().max(100).optional(),
+  /** The command that posted it. */
+  commandId: z.string().max(100),
   kind: z.string().max(40),
   at: epochMsField,
   currency: currencyField,
   orderId: z.string().max(80).nullable(),
   legs: z.array(legSchema).min(2),
-  /** The server's chain hash of this transaction (hex sha-256). */
+  /** The hash of the journal row before it (it may lie outside this scope). */
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The server's chain hash of this transaction (hex sha-256), recomputed by the desk. */
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type SyncedTxn = z.output<typeof syncedTxnSchema>;

@@ -33,11 +33,10 @@ async function deskFor(username: string): Promise<DeskHost> {
   const host = createDeskHost({
     core: {
       workerEntry: WORKER,
-      workerData: { databaseFile: join(dir, `${username}.db`), seedDemo: false },
+      workerData: { dataDir: dir },
     },
     settingsFile: null,
     authenticatorFor: () => serverAuthenticator(t.url),
-    serverUrlFor: () => t.url,
     vault: memoryTokenVault(),
   });
   hosts.push(host);

@@ -61,11 +61,10 @@ async function startDesk(name: string): Promise<WebServer> {
   const host = createDeskHost({
     core: {
       workerEntry: WORKER,
-      workerData: { databaseFile: join(dataDir, `${name}.db`), seedDemo: false },
+      workerData: { dataDir: join(dataDir, name) },
     },
     settingsFile: null,
     authenticatorFor: () => serverAuthenticator(t.url),
-    serverUrlFor: () => t.url,
     vault: memoryTokenVault(),
   });
   const web = await startWebServer({ host, rendererDir: outDir });

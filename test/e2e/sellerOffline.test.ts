@@ -54,7 +54,7 @@ before(async () => {
   host = createDeskHost({
     core: {
       workerEntry: CORE_WORKER_SOURCE,
-      workerData: { databaseFile: join(dir, 'desk.db'), seedDemo: false },
+      workerData: { dataDir: dir },
     },
     settingsFile: null,
     authenticatorFor: () => serverAuthenticator(url),

@@ -2,66 +2,75 @@ import { uuidv7 } from '../../shared/ids.ts';
 import type { MethodInput, MethodName } from '../../shared/contract/types.ts';
 
 /**
- * One valid input per contract method, against the demo data. The mapped type makes a new
+ * One valid input per contract method, against the server's demo data (staff1's shop). The mapped type makes a new
  * contract method a compile error here until it has a sample, so no method goes untested.
  */
 export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
-  'session.signIn': () => ({ username: 'seller', password: 'demo-seller' }),
+  'session.signIn': () => ({ username: 'staff1', password: 'escrow-demo-2005' }),
   'session.current': () => ({}),
   'session.signOut': () => ({}),
   'orders.list': () => ({ limit: 3, status: 'funds_held' }),
-  'orders.get': () => ({ orderId: 'DEMO-1002' }),
+  'orders.get': () => ({ orderId: 'demo-order-003' }),
   'orders.search': () => ({ offset: 0, limit: 10, queue: 'awaiting_shipment' }),
   'shipments.check': () => ({
-    rows: [{ line: 1, orderId: 'DEMO-1003', carrier: 'sf', trackingNo: 'SF123456789013' }],
+    rows: [{ line: 1, orderId: 'demo-order-003', carrier: 'sf', trackingNo: 'SF123456789013' }],
   }),
   'shipments.shipMany': () => ({
     items: [
-      { commandId: uuidv7(), orderId: 'DEMO-1005', carrier: 'sf', trackingNo: 'SF123456789014' },
+      {
+        commandId: uuidv7(),
+        orderId: 'demo-order-001',
+        carrier: 'sf',
+        trackingNo: 'SF123456789014',
+      },
     ],
   }),
   'shipments.ship': () => ({
     commandId: uuidv7(),
-    orderId: 'DEMO-1003',
+    orderId: 'demo-order-003',
     carrier: 'sf',
     trackingNo: 'SF123456789012',
   }),
-  'refunds.agree': () => ({ commandId: uuidv7(), orderId: 'DEMO-1006', refundId: 'R-DEMO-1006' }),
+  'refunds.agree': () => ({
+    commandId: uuidv7(),
+    orderId: 'demo-order-010',
+    refundId: 'demo-refund-3',
+  }),
   'refunds.refuse': () => ({
     commandId: uuidv7(),
-    orderId: 'DEMO-1006',
-    refundId: 'R-DEMO-1006',
+    orderId: 'demo-order-010',
+    refundId: 'demo-refund-3',
     reason: '已发货',
   }),
   'refunds.confirmReturn': () => ({
     commandId: uuidv7(),
-    orderId: 'DEMO-1006',
-    refundId: 'R-DEMO-1006',
+    orderId: 'demo-order-010',
+    refundId: 'demo-refund-3',
   }),
   'refunds.resolveEscalation': () => ({
     commandId: uuidv7(),
-    orderId: 'DEMO-1006',
-    refundId: 'R-DEMO-1006',
+    orderId: 'demo-order-010',
+    refundId: 'demo-refund-3',
     outcome: 'refund',
     amountFen: 100,
     note: 'platform decision',
   }),
   'claims.requestSellerEvidence': () => ({
     commandId: uuidv7(),
-    orderId: 'DEMO-1004',
-    claimId: 'C-1',
+    orderId: 'demo-order-015',
+    claimId: 'demo-claim-3',
   }),
   'claims.submitSellerEvidence': () => ({
     commandId: uuidv7(),
-    orderId: 'DEMO-1004',
-    claimId: 'C-1',
+    orderId: 'demo-order-015',
+    claimId: 'demo-claim-3',
     note: 'tracking shows delivered',
     evidence: [{ sha256: 'a'.repeat(64), name: 'receipt.png', sizeBytes: 1234, mime: 'image/png' }],
   }),
   'claims.decide': () => ({
     commandId: uuidv7(),
-    orderId: 'DEMO-1004',
-    claimId: 'C-1',
+    orderId: 'demo-order-015',
+    claimId: 'demo-claim-3',
     decision: 'approve',
     amountFen: 100,
     reasonCode: 'not_received',
@@ -69,8 +78,8 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   }),
   'claims.secondApproval': () => ({
     commandId: uuidv7(),
-    orderId: 'DEMO-1004',
-    claimId: 'C-1',
+    orderId: 'demo-order-015',
+    claimId: 'demo-claim-3',
     approve: true,
     note: '',
   }),

@@ -25,7 +25,7 @@ before(async () => {
   host = createDeskHost({
     core: {
       workerEntry: CORE_WORKER_SOURCE,
-      workerData: { databaseFile: join(dir, 'desk.db'), seedDemo: false },
+      workerData: { dataDir: dir },
     },
     settingsFile: null,
     authenticatorFor: () => serverAuthenticator(server.url),
@@ -153,7 +153,7 @@ test('a desk restarted with a kept token is signed back in; an expired token is 
   const second = createDeskHost({
     core: {
       workerEntry: CORE_WORKER_SOURCE,
-      workerData: { databaseFile: join(dir, 'desk2.db'), seedDemo: false },
+      workerData: { dataDir: join(dir, 'desk2') },
     },
     settingsFile: null,
     authenticatorFor: () => serverAuthenticator(server.url),
@@ -171,7 +171,7 @@ test('a desk restarted with a kept token is signed back in; an expired token is 
     const restarted = createDeskHost({
       core: {
         workerEntry: CORE_WORKER_SOURCE,
-        workerData: { databaseFile: join(dir, 'desk3.db'), seedDemo: false },
+        workerData: { dataDir: join(dir, 'desk3') },
       },
       settingsFile: null,
       authenticatorFor: () => serverAuthenticator(server.url),
@@ -195,7 +195,7 @@ test('a desk restarted with a kept token is signed back in; an expired token is 
     const expired = createDeskHost({
       core: {
         workerEntry: CORE_WORKER_SOURCE,
-        workerData: { databaseFile: join(dir, 'desk4.db'), seedDemo: false },
+        workerData: { dataDir: join(dir, 'desk4') },
       },
       settingsFile: null,
       authenticatorFor: () => serverAuthenticator(server.url),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { menuTemplate } from '../../electron/main/appMenu.ts';
 import type { MenuItemSpec } from '../../electron/main/appMenu.ts';
-import { createFileLog } from '../../electron/main/fileLog.ts';
+import { createFileLog } from '../../electron/host/fileLog.ts';
 import { safeStorageVault, secretStoreUsable } from '../../electron/main/secretStore.ts';
 import type { SafeStorageLike } from '../../electron/main/secretStore.ts';
 import {

@@ -3,11 +3,30 @@ import { test } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uuidv7 } from '../../shared/ids.ts';
-import { demoAuthenticator } from '../../electron/host/demoAccounts.ts';
+import type { Authenticator } from '../../electron/host/sessionTypes.ts';
 import { createDeskHost } from '../../electron/host/deskHost.ts';
 import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
 import type { TopicName } from '../../shared/contract/types.ts';
-import { CORE_WORKER_SOURCE, signInAsSeller, startDemoHost, unwrap } from './deskHostFixture.ts';
+import { signInAsSeller, startDemoHost, unwrap } from './deskHostFixture.ts';
+
+/** Signs anyone in without a server: for host behaviour that never reaches one. */
+const offlineAuthenticator: Authenticator = {
+  serverUrl: 'http://127.0.0.1:9',
+  signIn: async (username) => ({
+    ok: true,
+    value: {
+      token: 't'.repeat(43),
+      user: {
+        userId: `u-${username}`,
+        displayName: username,
+        role: 'seller_staff',
+        merchantId: 'm1',
+      },
+    },
+  }),
+  resume: async () => ({ ok: false, error: { code: 'unauthorized', message: 'no' } }),
+  signOut: async () => undefined,
+};
 
 /** Fails the test instead of hanging when a promise never settles. */
 function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
@@ -31,7 +50,7 @@ test('a worker killed mid-flight fails in-flight calls with unavailable, restart
     const shipped = unwrap<{ order: { status: string } }>(
       await host.call('shipments.ship', {
         commandId: uuidv7(),
-        orderId: 'DEMO-1001',
+        orderId: 'demo-order-003',
         carrier: 'sf',
         trackingNo: 'SF100100000001',
       }),
@@ -39,20 +58,16 @@ test('a worker killed mid-flight fails in-flight calls with unavailable, restart
     assert.equal(shipped.order.status, 'shipped');
 
     // A burst of reads and one write, then the worker dies before it can answer them all.
-    const shipId = uuidv7();
+    const agreeId = uuidv7();
+    const agree = { commandId: agreeId, orderId: 'demo-order-010', refundId: 'demo-refund-3' };
     const burst = [
       ...Array.from({ length: 300 }, (_, i) =>
         host.call(
           i % 2 ? 'orders.list' : 'orders.get',
-          i % 2 ? { limit: 50 } : { orderId: 'DEMO-1004' },
+          i % 2 ? { limit: 50 } : { orderId: 'demo-order-003' },
         ),
       ),
-      host.call('shipments.ship', {
-        commandId: shipId,
-        orderId: 'DEMO-1002',
-        carrier: 'sf',
-        trackingNo: 'SF100200000002',
-      }),
+      host.call('refunds.agree', agree),
     ];
     await host.core.killWorker('test: simulated crash');
     const results = await within(30_000, Promise.all(burst), 'calls in flight');
@@ -77,29 +92,29 @@ test('a worker killed mid-flight fails in-flight calls with unavailable, restart
       ),
     );
 
-    // Still signed in (the session lives in the host), and the committed shipment survived.
+    // Still signed in (the session lives in the host), and the queued shipment survived in
+    // the user's replica file.
     const detail = unwrap<{ order: { status: string; shipment: { trackingNo: string } } }>(
-      await host.call('orders.get', { orderId: 'DEMO-1001' }),
+      await host.call('orders.get', { orderId: 'demo-order-003' }),
     );
     assert.equal(detail.order.status, 'shipped');
     assert.equal(detail.order.shipment.trackingNo, 'SF100100000001');
 
     // The cut-off write is safe to retry with the same command id: applied exactly once.
-    const retried = unwrap<{ order: { status: string; version: number } }>(
-      await host.call('shipments.ship', {
-        commandId: shipId,
-        orderId: 'DEMO-1002',
-        carrier: 'sf',
-        trackingNo: 'SF100200000002',
-      }),
+    unwrap(await host.call('refunds.agree', agree));
+    const status = unwrap<{ pendingMutations: number; state: string; message: string | null }>(
+      await host.call('sync.now', {}),
     );
-    assert.equal(retried.order.status, 'shipped');
-    const timeline = unwrap<{ timeline: { type: string }[] }>(
-      await host.call('orders.get', { orderId: 'DEMO-1002' }),
+    assert.equal(status.pendingMutations, 0, status.message ?? status.state);
+    const timeline = unwrap<{ timeline: { commandId: string }[] }>(
+      await host.call('orders.get', { orderId: 'demo-order-010' }),
     );
-    assert.equal(timeline.timeline.filter((e) => e.type === 'order_shipped').length, 1);
+    assert.equal(timeline.timeline.filter((e) => e.commandId === agreeId).length, 1);
 
-    assert.deepEqual(unwrap(await host.call('ledger.verify', {})), { ok: true, problems: [] });
+    const verified = unwrap<{ ok: boolean; problems: unknown[] }>(
+      await host.call('ledger.verify', {}),
+    );
+    assert.deepEqual(verified.problems, []);
   } finally {
     await fixture.cleanup();
   }
@@ -112,7 +127,7 @@ test('calls after the host is closed fail with unavailable at once', async () =>
   assert.deepEqual(result, { ok: true, value: { user: null } });
   const coreCall = await within(
     1_000,
-    fixture.host.core.call('orders.list', { limit: 1 }, null, Date.now()),
+    fixture.host.core.call('orders.list', { limit: 1 }, Date.now()),
     'core call',
   );
   assert.equal(coreCall.ok, false);
@@ -123,24 +138,21 @@ test('a worker that cannot start is retried a few times, then calls fail at once
   const states: string[] = [];
   const host = createDeskHost({
     core: {
-      workerEntry: CORE_WORKER_SOURCE,
-      // A database path under a file that does not exist: every start fails.
-      workerData: {
-        databaseFile: join(tmpdir(), `no-such-dir-${uuidv7()}`, 'x', 'desk.db'),
-        seedDemo: true,
-      },
+      // A worker whose code cannot load: every start fails.
+      workerEntry: new URL('./no-such-worker.ts', import.meta.url),
+      workerData: { dataDir: join(tmpdir(), `no-such-dir-${uuidv7()}`) },
       restartDelayMs: 10,
       maxConsecutiveCrashes: 2,
     },
     settingsFile: null,
-    authenticatorFor: () => demoAuthenticator(),
+    authenticatorFor: () => offlineAuthenticator,
     vault: memoryTokenVault(),
   });
   try {
     host.subscribe((topic, payload) => {
       if (topic === 'host.status') states.push((payload as { state: string }).state);
     });
-    await signInAsSeller(host);
+    unwrap(await host.call('session.signIn', { username: 'staff1', password: 'pw' }));
     const first = await within(
       120_000,
       host.call('orders.list', { limit: 5 }),

@@ -5,6 +5,7 @@
  * enqueues one ship per order in a single transaction, so the batch exists wholly or not at all.
  */
 import { createSyncClient } from '../../electron/core/sync/syncClient.ts';
+import { createServerClient } from '../../electron/net/serverClient.ts';
 import { createHttpTransport } from '../../electron/core/sync/syncTransport.ts';
 import type { SyncTransport } from '../../electron/core/sync/syncTransport.ts';
 import { openDatabase } from '../../electron/core/store/openDatabase.ts';
@@ -20,7 +21,9 @@ interface Config {
 
 const config = JSON.parse(process.argv[2] ?? '{}') as Config;
 const db = openDatabase(config.file);
-const http = createHttpTransport({ baseUrl: config.url, token: () => config.token });
+const http = createHttpTransport(
+  createServerClient({ baseUrl: config.url, token: () => config.token }),
+);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 // Each call is announced before it leaves, so a kill can land while it is on the wire or
 // while its answer is being stored.

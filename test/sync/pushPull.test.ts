@@ -70,8 +70,9 @@ describe('push and pull', () => {
     assert.equal(o?.order.status, 'funds_held');
     assert.equal(o?.provisional, false);
     const v = await desk.client.verifyReplica();
-    assert.equal(v.local.count, 20, 'one payment per order');
-    assert.equal(v.matches, true);
+    assert.equal(v.transactions, 20, 'one payment per order');
+    assert.deepEqual(v.problems, []);
+    assert.equal(v.comparedWithServer, true);
     const escrow = desk.client.confirmedBalances().find((b) => b.account === 'escrow:order:o005');
     assert.equal(escrow?.balanceFen, -10_000);
     desk.close();
@@ -274,7 +275,7 @@ describe('push and pull', () => {
     assert.equal(a.client.issues({ includeAcknowledged: true }).length, 1);
     const v = await verifyLedger(server.db);
     assert.deepEqual(v.problems, []);
-    assert.equal((await a.client.verifyReplica()).matches, true);
+    assert.deepEqual((await a.client.verifyReplica()).problems, []);
     a.close();
     b.close();
   });
@@ -288,18 +289,32 @@ describe('push and pull', () => {
     );
     await desk.client.syncOnce();
     const clean = await desk.client.verifyReplica();
-    assert.equal(clean.matches, true);
+    assert.deepEqual(clean.problems, []);
+    const last = desk.db.prepare('SELECT max(seq) AS m, hash FROM sync_txns').get() as {
+      m: number;
+      hash: string;
+    };
     desk.db
       .prepare(
-        `INSERT INTO sync_txns (seq, txn_id, kind, at, currency, order_id, legs_json, hash)
-         VALUES (?, 'forged', 'escrow_release', 0, 'CNY', 'o001', '[]', ?)`,
+        `INSERT INTO sync_txns
+           (seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash, hash)
+         VALUES (?, 'forged', 'forged', 'escrow_release', 0, 'CNY', 'o001', ?, ?, ?)`,
       )
-      .run(clean.upTo - 1 > 0 ? clean.upTo + 1000 : 1000, 'f'.repeat(64));
-    const forged = await desk.client.verifyReplica(clean.upTo + 1000);
-    assert.ok(forged.complete);
-    assert.equal(forged.matches, false);
-    assert.equal(forged.local.count, forged.server.count + 1);
-    assert.notEqual(forged.local.head, forged.server.head);
+      .run(
+        last.m + 1000,
+        JSON.stringify([
+          { account: 'escrow:order:o001', amountFen: 100 },
+          { account: 'merchant:m1:available', amountFen: -100 },
+        ]),
+        last.hash,
+        'f'.repeat(64),
+      );
+    const forged = await desk.client.verifyReplica();
+    assert.equal(forged.ok, false);
+    const codes = forged.problems.map((p) => p.code);
+    // Its hash is not what its legs hash to, and the server's fold does not have it.
+    assert.ok(codes.includes('hash_chain_broken'), codes.join());
+    assert.ok(codes.includes('replica_diverged'), codes.join());
     desk.close();
   });
 });

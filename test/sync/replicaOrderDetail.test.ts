@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { deskContract } from '../../shared/contract/deskContract.ts';
 import { uuidv7 } from '../../shared/ids.ts';
-import { createReplicaHandlers } from '../../electron/host/replicaHandlers.ts';
 import { buyerActor, paidOrder, startSyncServer } from './syncTestServer.ts';
 import type { SyncTestServer } from './syncTestServer.ts';
-import { openDesk, removeDir, syncUntilDone, tempDir } from './syncTestDesk.ts';
+import { deskHandle, openDesk, removeDir, syncUntilDone, tempDir } from './syncTestDesk.ts';
 import type { TestDesk } from './syncTestDesk.ts';
 
 let server: SyncTestServer;
@@ -45,9 +44,9 @@ test('orders.get in server mode shows the whole timeline with time and actor, an
   const staff = server.actors.get('staff1')!;
   await paidOrder(server, 'o1', 10_000);
   desk = openDesk(join(dir, 'desk.sqlite'), server.url, server.tokens.get('staff1')!, staff);
-  const handle = createReplicaHandlers(desk.client);
+  const handle = deskHandle(desk, server.url, server.tokens.get('staff1')!, staff);
   const get = async (): Promise<Detail> => {
-    const r = await handle('orders.get', { orderId: 'o1' }, staff);
+    const r = await handle('orders.get', { orderId: 'o1' });
     assert.ok(r?.ok, JSON.stringify(r));
     // The answer must be what the contract promises the renderer.
     return deskContract['orders.get'].output.parse(r.value) as Detail;
@@ -68,11 +67,12 @@ test('orders.get in server mode shows the whole timeline with time and actor, an
 
   // The seller ships from the desk; the buyer asks for a refund on the server; the seller
   // agrees on the desk, which shows the refund's money as provisional until the server answers.
-  const shipped = await handle(
-    'shipments.ship',
-    { commandId: uuidv7(), orderId: 'o1', carrier: 'sf', trackingNo: 'SF100000000001' },
-    staff,
-  );
+  const shipped = await handle('shipments.ship', {
+    commandId: uuidv7(),
+    orderId: 'o1',
+    carrier: 'sf',
+    trackingNo: 'SF100000000001',
+  });
   assert.ok(shipped?.ok, JSON.stringify(shipped));
   await syncUntilDone(desk);
   const asked = await server.act(buyerActor('b1'), {
@@ -85,11 +85,11 @@ test('orders.get in server mode shows the whole timeline with time and actor, an
   });
   assert.ok(asked.ok, JSON.stringify(asked));
   await syncUntilDone(desk);
-  const agreed = await handle(
-    'refunds.agree',
-    { commandId: uuidv7(), orderId: 'o1', refundId: 'r1' },
-    staff,
-  );
+  const agreed = await handle('refunds.agree', {
+    commandId: uuidv7(),
+    orderId: 'o1',
+    refundId: 'r1',
+  });
   assert.ok(agreed?.ok);
   d = await get();
   const pending = d.postings.filter((p) => p.provisional);

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createSearchModels } from '../../electron/core/escrow/searchModels.ts';
-import { createReplicaHandlers } from '../../electron/host/replicaHandlers.ts';
 import { uuidv7 } from '../../shared/ids.ts';
 import { paidOrder, startSyncServer } from './syncTestServer.ts';
 import type { SyncTestServer } from './syncTestServer.ts';
-import { openDesk, removeDir, syncUntilDone, tempDir } from './syncTestDesk.ts';
+import { deskHandle, openDesk, removeDir, syncUntilDone, tempDir } from './syncTestDesk.ts';
 import type { TestDesk } from './syncTestDesk.ts';
 
 let server: SyncTestServer;
@@ -32,9 +30,7 @@ test('in server mode shipMany queues one mutation per good row, and the shipment
   const staff = server.actors.get('staff1')!;
   desk = openDesk(join(dir, 'desk.sqlite'), server.url, server.tokens.get('staff1')!, staff);
   await syncUntilDone(desk);
-  const handle = createReplicaHandlers(desk.client, {
-    checkShipments: createSearchModels(desk.db).checkShipments,
-  });
+  const handle = deskHandle(desk, server.url, server.tokens.get('staff1')!, staff);
   const items = [
     { commandId: uuidv7(), orderId: 'o1', carrier: 'sf', trackingNo: 'SF100000000001' },
     { commandId: uuidv7(), orderId: 'o2', carrier: 'sf', trackingNo: 'SF100000000002' },
@@ -42,7 +38,7 @@ test('in server mode shipMany queues one mutation per good row, and the shipment
     { commandId: uuidv7(), orderId: 'o4', carrier: 'sf', trackingNo: 'SF100000000004' },
     { commandId: uuidv7(), orderId: 'nope', carrier: 'sf', trackingNo: 'SF100000000009' },
   ];
-  const r = await handle('shipments.shipMany', { items }, staff);
+  const r = await handle('shipments.shipMany', { items });
   assert.ok(r?.ok, JSON.stringify(r));
   const { results } = r.value as ShipManyResult;
   assert.deepEqual(
@@ -68,10 +64,10 @@ test('in server mode shipMany queues one mutation per good row, and the shipment
     [items[0]!, items[1]!, items[3]!].map((i) => [i.orderId, i.commandId]),
   );
   assert.equal(desk.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM orders').get()!.n, 0);
-  const retried = await handle('shipments.ship', items[1]!, staff);
+  const retried = await handle('shipments.ship', items[1]!);
   assert.ok(retried?.ok, 'a retried ship with the same key answers ok');
   assert.equal(desk.client.pendingCount(), 3, 'and queues nothing more');
-  const shown = await handle('orders.get', { orderId: 'o1' }, staff);
+  const shown = await handle('orders.get', { orderId: 'o1' });
   assert.ok(shown?.ok);
   assert.equal((shown.value as { order: { status: string } }).order.status, 'shipped');
 
@@ -100,7 +96,7 @@ test('in server mode shipMany queues one mutation per good row, and the shipment
   );
 
   // The same rows sent again (a retried call, same keys) answer as before and queue nothing.
-  const again = await handle('shipments.shipMany', { items }, staff);
+  const again = await handle('shipments.shipMany', { items });
   assert.ok(again?.ok);
   assert.deepEqual(
     (again.value as ShipManyResult).results.map((x) => [x.orderId, x.ok]),
@@ -108,11 +104,9 @@ test('in server mode shipMany queues one mutation per good row, and the shipment
   );
   assert.equal(desk.client.pendingCount(), 0);
   // A new key for an order already shipped is refused by the check, not queued.
-  const fresh = await handle(
-    'shipments.shipMany',
-    { items: [{ ...items[0]!, commandId: uuidv7() }] },
-    staff,
-  );
+  const fresh = await handle('shipments.shipMany', {
+    items: [{ ...items[0]!, commandId: uuidv7() }],
+  });
   assert.ok(fresh?.ok);
   assert.equal((fresh.value as ShipManyResult).results[0]!.ok, false);
   assert.equal(desk.client.pendingCount(), 0);

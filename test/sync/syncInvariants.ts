@@ -76,7 +76,7 @@ export async function assertConverged(
       'same journal rows',
     );
     const v = await c.verifyReplica();
-    assert.equal(v.matches, true, 'scoped chain matches the server');
+    assert.deepEqual(v.problems, [], 'rehashed rows and the scoped chain match the server');
 
     const results = await server.db.query<{
       mutation_id: number;

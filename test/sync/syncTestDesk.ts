@@ -3,10 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSyncClient } from '../../electron/core/sync/syncClient.ts';
 import type { SyncClient, SyncClientOptions } from '../../electron/core/sync/syncClient.ts';
+import { createServerClient } from '../../electron/net/serverClient.ts';
 import { createHttpTransport } from '../../electron/core/sync/syncTransport.ts';
 import { openDatabase } from '../../electron/core/store/openDatabase.ts';
 import type { Db } from '../../electron/core/store/openDatabase.ts';
 import type { Actor } from '../../shared/escrow/types.ts';
+import type { CoreMethod, MethodOutput } from '../../shared/contract/types.ts';
+import { parseInput } from '../../shared/contract/validate.ts';
+import type { Result } from '../../shared/errors.ts';
+import { createDisputeCalls } from '../../electron/core/disputes/disputeCalls.ts';
+import { createSearchModels } from '../../electron/core/replica/searchModels.ts';
+import { handleCoreCall } from '../../electron/core/worker/deskHandlers.ts';
+import type { ReplicaSession } from '../../electron/core/worker/replicaSession.ts';
 
 /** A desk core on a real SQLite file, syncing over real HTTP to `baseUrl`. */
 export interface TestDesk {
@@ -20,6 +28,32 @@ export function tempDir(prefix = 'desk-sync-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/**
+ * The worker's handler map (electron/core/worker/deskHandlers.ts) over a test desk: what a
+ * contract call from the renderer would answer, for the desk's own user.
+ */
+export function deskHandle(desk: TestDesk, baseUrl: string, token: string, actor: Actor) {
+  const client = createServerClient({ baseUrl, token: () => token });
+  const session: ReplicaSession = {
+    actor,
+    file: desk.file,
+    db: desk.db,
+    sync: desk.client,
+    search: createSearchModels(desk.db),
+    disputes: createDisputeCalls({ client }),
+    close: async () => desk.close(),
+  };
+  return async <M extends CoreMethod>(
+    method: M,
+    input: unknown,
+    nowMs: number = Date.now(),
+  ): Promise<Result<MethodOutput<M>>> => {
+    const parsed = parseInput(method, input);
+    if (!parsed.ok) return parsed;
+    return handleCoreCall(method, parsed.value, { session, actor, nowMs });
+  };
+}
+
 export function openDesk(
   file: string,
   baseUrl: string,
@@ -28,11 +62,13 @@ export function openDesk(
   opts: Partial<SyncClientOptions> & { timeoutMs?: number } = {},
 ): TestDesk {
   const db = openDatabase(file);
-  const transport = createHttpTransport({
-    baseUrl,
-    token: () => token,
-    timeoutMs: opts.timeoutMs ?? 10_000,
-  });
+  const transport = createHttpTransport(
+    createServerClient({
+      baseUrl,
+      token: () => token,
+      timeoutMs: opts.timeoutMs ?? 10_000,
+    }),
+  );
   const client = createSyncClient({ db, transport, actor, ...opts });
   return {
     db,

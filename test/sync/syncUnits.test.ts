@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { backoffDelayMs } from '../../electron/core/sync/backoff.ts';
-import { SyncTransportError, createHttpTransport } from '../../electron/core/sync/syncTransport.ts';
+import { ServerCallError, createServerClient } from '../../electron/net/serverClient.ts';
+import { createHttpTransport } from '../../electron/core/sync/syncTransport.ts';
 import { createSyncStatusHub } from '../../electron/core/sync/syncStatus.ts';
 import type { SyncStatus } from '../../electron/core/sync/syncStatus.ts';
 import { describeChange, nextActionsFor } from '../../electron/core/sync/syncIssues.ts';
@@ -220,12 +221,14 @@ describe('protocol version', () => {
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const { port } = http.address() as AddressInfo;
     try {
-      const transport = createHttpTransport({
-        baseUrl: `http://127.0.0.1:${port}`,
-        token: () => 'token-for-test-only',
-      });
+      const transport = createHttpTransport(
+        createServerClient({
+          baseUrl: `http://127.0.0.1:${port}`,
+          token: () => 'token-for-test-only',
+        }),
+      );
       await assert.rejects(transport.pull({ clientId: uuidv7(), cookie: null }), (err: unknown) => {
-        assert.ok(err instanceof SyncTransportError);
+        assert.ok(err instanceof ServerCallError);
         assert.equal(err.code, 'upgrade_required');
         assert.equal(err.transient, false, 'not retried as if the network had failed');
         return true;

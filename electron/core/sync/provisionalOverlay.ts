@@ -5,7 +5,7 @@ import type { Actor, OrderState } from '../../../shared/escrow/types.ts';
 import { postingFor } from '../../../shared/ledger/postings.ts';
 import type { Db } from '../store/openDatabase.ts';
 import type { Outbox } from './outbox.ts';
-import type { ReplicaStore } from './replicaStore.ts';
+import type { ReplicaStore } from '../replica/replicaStore.ts';
 
 /**
  * The provisional overlay: each order's still-pending mutations replayed, in id order, on top

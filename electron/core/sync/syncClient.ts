@@ -1,7 +1,5 @@
-import { createReplicaOrderPage } from './replicaOrderPage.ts';
-import type { ReplicaOrderQuery } from './replicaOrderPage.ts';
-import { createReplicaOrderHistory } from './replicaOrderHistory.ts';
-import type { ReplicaPosting, ReplicaTimelineEntry } from './replicaOrderHistory.ts';
+import { createReplicaReads } from '../replica/replicaReads.ts';
+import type { ReplicaReads } from '../replica/replicaReads.ts';
 import { decide } from '../../../shared/escrow/decide.ts';
 import type { EscrowPolicy } from '../../../shared/escrow/policy.ts';
 import type { Actor, EscrowCommand, OrderState } from '../../../shared/escrow/types.ts';
@@ -14,16 +12,15 @@ import { backoffDelayMs } from './backoff.ts';
 import { createOutbox } from './outbox.ts';
 import type { Outbox } from './outbox.ts';
 import { createProvisionalOverlay } from './provisionalOverlay.ts';
-import { createReplicaStore } from './replicaStore.ts';
-import { verifyReplica } from './replicaVerification.ts';
-import type { ReplicaVerification } from './replicaVerification.ts';
+import { createReplicaStore } from '../replica/replicaStore.ts';
+import { verifyReplica } from '../replica/replicaVerification.ts';
+import type { ReplicaVerification } from '../replica/replicaVerification.ts';
 import { createSyncIssues } from './syncIssues.ts';
 import type { SyncIssue } from './syncIssues.ts';
 import { createSyncMeta } from './syncMeta.ts';
-import { migrateSync } from './syncSchema.ts';
 import { createSyncStatusHub } from './syncStatus.ts';
 import type { SyncStatus, SyncStatusListener } from './syncStatus.ts';
-import { SyncTransportError } from './syncTransport.ts';
+import { ServerCallError } from '../../net/serverClient.ts';
 import type { SyncTransport } from './syncTransport.ts';
 
 /**
@@ -51,25 +48,7 @@ export interface SyncClientOptions {
   now?: () => number;
 }
 
-export interface DisplayedOrder {
-  order: OrderState;
-  /** True when pending mutations are shown on top of the server's state. */
-  provisional: boolean;
-  pendingMutations: number;
-}
-
-export interface ProvisionalLeg {
-  mutationId: number;
-  orderId: string;
-  kind: string;
-  at: number;
-  currency: string;
-  account: string;
-  amountFen: number;
-  provisional: true;
-}
-
-export interface SyncClient {
+export interface SyncClient extends ReplicaReads {
   readonly clientId: string;
   /** Writes the mutation to the outbox, then applies it provisionally; one transaction. */
   enqueue(
@@ -85,35 +64,17 @@ export interface SyncClient {
   status(): SyncStatus;
   subscribe(listener: SyncStatusListener): () => void;
   onOrdersChanged(listener: (orderIds: string[]) => void): () => void;
-  getOrder(orderId: string): DisplayedOrder | null;
-  listOrderIds(): string[];
-  /**
-   * True when this command id was already taken for the order: still queued (and not refused),
-   * or in the server's timeline. A repeated call with the same key then answers as the first
-   * did instead of queueing a second mutation.
-   */
-  knowsCommand(orderId: string, commandId: string): boolean;
-  /** A keyset page of the displayed orders, newest first (replicaOrderPage.ts). */
-  orderPage(query: ReplicaOrderQuery): { orders: OrderState[]; more: boolean };
-  confirmedOrder(orderId: string): OrderState | null;
-  confirmedBalances(): { currency: string; account: string; balanceFen: number }[];
-  provisionalLegs(orderId?: string): ProvisionalLeg[];
-  /** The order's timeline and journal rows from the replica, pending effects marked. */
-  orderHistory(orderId: string): {
-    timeline: ReplicaTimelineEntry[];
-    postings: ReplicaPosting[];
-  };
   issues(opts?: { includeAcknowledged?: boolean }): SyncIssue[];
   acknowledgeIssue(mutationId: number): boolean;
   /** Sends the refused action again as a new mutation (new id and command id). */
   retryIssue(mutationId: number): { mutationId: number; commandId: string };
   pendingCount(): number;
-  verifyReplica(upTo?: number): Promise<ReplicaVerification>;
+  /** Local rehash and invariants, then the scoped chain against the server's (if online). */
+  verifyReplica(): Promise<ReplicaVerification>;
 }
 
 export function createSyncClient(opts: SyncClientOptions): SyncClient {
   const { db, transport } = opts;
-  migrateSync(db);
   const now = opts.now ?? Date.now;
   const random = opts.random ?? Math.random;
   const pushBatch = Math.min(MAX_PUSH_MUTATIONS, opts.pushBatchSize ?? MAX_PUSH_MUTATIONS);
@@ -131,8 +92,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
   const outbox: Outbox = createOutbox(db, meta);
   const replica = createReplicaStore(db);
   const overlay = createProvisionalOverlay(db, replica, outbox, () => opts.actor, opts.policy);
-  const history = createReplicaOrderHistory(db);
-  const orderPage = createReplicaOrderPage(db);
+  const reads = createReplicaReads(db, replica);
   const issues = createSyncIssues(db, (orderId) => replica.confirmedOrder(orderId));
   const orderListeners = new Set<(ids: string[]) => void>();
 
@@ -224,7 +184,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
           }
         }
         if (res.lastMutationId < meta.getNumber('confirmedMutationId')) {
-          throw new SyncTransportError(
+          throw new ServerCallError(
             'the server reports fewer processed mutations than it confirmed before',
             { transient: false, network: false, status: 200, code: 'internal' },
           );
@@ -238,7 +198,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       // server and this desk disagree on numbering and retrying now would spin.
       if (res.lastMutationId <= after) {
         if (++stalls >= 2)
-          throw new SyncTransportError('push made no progress', {
+          throw new ServerCallError('push made no progress', {
             transient: true,
             network: false,
             status: 200,
@@ -324,7 +284,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       db.transaction(() => meta.set('lastSyncedAt', String(at))).immediate();
       hub.update({ state: 'idle', online: true, lastSyncedAt: at, message: null });
     } catch (err) {
-      if (err instanceof SyncTransportError) {
+      if (err instanceof ServerCallError) {
         hub.update({
           state: err.network ? 'offline' : 'error',
           online: !err.network,
@@ -376,7 +336,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
           await sleep(pollIntervalMs);
       } catch (err) {
         if (!running) break;
-        const transient = !(err instanceof SyncTransportError) || err.transient;
+        const transient = !(err instanceof ServerCallError) || err.transient;
         attempt++;
         await sleep(transient ? backoffDelayMs(attempt, backoff) : backoff.capMs);
       }
@@ -440,85 +400,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       orderListeners.add(l);
       return () => orderListeners.delete(l);
     },
-    getOrder(orderId) {
-      const row = db
-        .prepare<[string], { state_json: string; pending_count: number }>(
-          'SELECT state_json, pending_count FROM sync_provisional_orders WHERE order_id = ?',
-        )
-        .get(orderId);
-      if (row)
-        return {
-          order: JSON.parse(row.state_json) as OrderState,
-          provisional: true,
-          pendingMutations: row.pending_count,
-        };
-      const order = replica.confirmedOrder(orderId);
-      return order ? { order, provisional: false, pendingMutations: 0 } : null;
-    },
-    listOrderIds() {
-      return db
-        .prepare<[], { order_id: string }>(
-          `SELECT order_id FROM sync_orders UNION SELECT order_id FROM sync_provisional_orders
-           ORDER BY order_id`,
-        )
-        .all()
-        .map((r) => r.order_id);
-    },
-    orderPage,
-    knowsCommand(orderId, commandId) {
-      return (
-        db
-          .prepare<[string, string, string, string], { x: number }>(
-            `SELECT 1 AS x WHERE EXISTS (
-               SELECT 1 FROM sync_outbox WHERE command_id = ? AND order_id = ?
-                 AND (server_status IS NULL OR server_status = 'applied'))
-             OR EXISTS (SELECT 1 FROM sync_order_events WHERE order_id = ? AND command_id = ?)`,
-          )
-          .get(commandId, orderId, orderId, commandId) !== undefined
-      );
-    },
-    confirmedOrder: (orderId) => replica.confirmedOrder(orderId),
-    confirmedBalances() {
-      return db
-        .prepare<[], { currency: string; account: string; balance_fen: number }>(
-          'SELECT currency, account, balance_fen FROM sync_balances ORDER BY currency, account',
-        )
-        .all()
-        .map((r) => ({ currency: r.currency, account: r.account, balanceFen: r.balance_fen }));
-    },
-    provisionalLegs(orderId) {
-      const rows = db
-        .prepare<
-          [string | null, string | null],
-          {
-            mutation_id: number;
-            order_id: string;
-            kind: string;
-            at: number;
-            currency: string;
-            account: string;
-            amount_fen: number;
-          }
-        >(
-          `SELECT * FROM sync_provisional_legs WHERE (? IS NULL OR order_id = ?)
-           ORDER BY mutation_id, leg`,
-        )
-        .all(orderId ?? null, orderId ?? null);
-      return rows.map((r) => ({
-        mutationId: r.mutation_id,
-        orderId: r.order_id,
-        kind: r.kind,
-        at: r.at,
-        currency: r.currency,
-        account: r.account,
-        amountFen: r.amount_fen,
-        provisional: true as const,
-      }));
-    },
-    orderHistory: (orderId) => ({
-      timeline: history.timeline(orderId),
-      postings: history.postings(orderId),
-    }),
+    ...reads,
     issues: (o) => issues.list(o),
     acknowledgeIssue(mutationId) {
       const done = db.transaction(() => issues.acknowledge(mutationId, now())).immediate();
@@ -536,6 +418,6 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       return { mutationId: r.mutationId, commandId: r.commandId };
     },
     pendingCount,
-    verifyReplica: (upTo) => verifyReplica(db, transport, upTo),
+    verifyReplica: () => verifyReplica(db, transport, opts.actor.merchantId ?? null),
   };
 }

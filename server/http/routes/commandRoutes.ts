@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { DeskError } from '../../../shared/errors.ts';
 import type { Actor, EscrowCommand } from '../../../shared/escrow/types.ts';
 import { uuidv7 } from '../../../shared/ids.ts';
-import { sha256Hex } from '../../common/canonicalJson.ts';
+import { sha256Hex } from '../../common/sha256.ts';
 import { evidenceRefsOf } from '../../evidence/evidenceStore.ts';
 import { readOrder } from '../../escrow/orderRows.ts';
 import { runCommand } from '../../escrow/runCommand.ts';

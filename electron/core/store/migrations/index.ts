@@ -1,6 +1,4 @@
-import { sql as ledger } from './0001_ledger.ts';
-import { sql as orders } from './0002_orders.ts';
-import { sql as search } from './0003_search.ts';
+import { sql as replica } from './0001_replica.ts';
 
 export interface Migration {
   /** Becomes PRAGMA user_version once applied; numbers start at 1 and have no gaps. */
@@ -9,9 +7,11 @@ export interface Migration {
   sql: string;
 }
 
-/** Every migration in order. Append only: a shipped migration is never edited. */
+/**
+ * Every migration of a replica database, in order. Append only: a shipped migration is never
+ * edited. (Replica files are per user and per server under the data folder; the single
+ * `desk.db` of earlier builds, with its local ledger, is no longer opened.)
+ */
 export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: '0001_ledger', sql: ledger },
-  { version: 2, name: '0002_orders', sql: orders },
-  { version: 3, name: '0003_search', sql: search },
+  { version: 1, name: '0001_replica', sql: replica },
 ];

@@ -1,0 +1,95 @@
+import type { OrderState } from '../../../shared/escrow/types.ts';
+import type { SyncedOrderEvent, SyncedTxn } from '../../../shared/sync/protocol.ts';
+import type { Db } from '../store/openDatabase.ts';
+
+/**
+ * The confirmed replica: orders and journal rows exactly as the server sent them. Orders are
+ * upserted by version (an older copy arriving late never overwrites a newer one); journal rows
+ * are inserted once by txnId and never changed, and each new one moves the replica balances.
+ */
+export interface ReplicaStore {
+  /** Returns true when the stored copy changed. */
+  putOrder(order: OrderState): boolean;
+  /** Returns true when the transaction was new. */
+  putTxn(txn: SyncedTxn): boolean;
+  /** Timeline entries are kept once by (order, version), like journal rows. */
+  putOrderEvent(entry: SyncedOrderEvent): boolean;
+  confirmedOrder(orderId: string): OrderState | null;
+}
+
+export function createReplicaStore(db: Db): ReplicaStore {
+  const upsertOrder = db.prepare(
+    `INSERT INTO sync_orders (order_id, merchant_id, status, version, created_at, state_json)
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (order_id) DO UPDATE SET
+       merchant_id = excluded.merchant_id, status = excluded.status, version = excluded.version,
+       created_at = excluded.created_at, state_json = excluded.state_json
+     WHERE excluded.version > sync_orders.version`,
+  );
+  const insertTxn = db.prepare(
+    `INSERT INTO sync_txns
+       (seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash, hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const insertEvent = db.prepare(
+    `INSERT INTO sync_order_events
+       (order_id, version, type, at, command_id, actor_role, actor_user, event_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const moveBalance = db.prepare(
+    `INSERT INTO sync_balances (currency, account, balance_fen) VALUES (?, ?, ?)
+     ON CONFLICT (currency, account) DO UPDATE SET balance_fen = balance_fen + excluded.balance_fen`,
+  );
+  const orderById = db.prepare<[string], { state_json: string }>(
+    'SELECT state_json FROM sync_orders WHERE order_id = ?',
+  );
+  return {
+    putOrder(order) {
+      return (
+        upsertOrder.run(
+          order.orderId,
+          order.merchantId,
+          order.status,
+          order.version,
+          order.createdAt,
+          JSON.stringify(order),
+        ).changes > 0
+      );
+    },
+    putTxn(txn) {
+      const r = insertTxn.run(
+        txn.seq,
+        txn.txnId,
+        txn.commandId,
+        txn.kind,
+        txn.at,
+        txn.currency,
+        txn.orderId,
+        JSON.stringify(txn.legs),
+        txn.prevHash,
+        txn.hash,
+      );
+      if (r.changes === 0) return false;
+      for (const leg of txn.legs) moveBalance.run(txn.currency, leg.account, leg.amountFen);
+      return true;
+    },
+    putOrderEvent(e) {
+      return (
+        insertEvent.run(
+          e.orderId,
+          e.version,
+          e.type,
+          e.at,
+          e.commandId,
+          e.actor.role,
+          e.actor.userId,
+          JSON.stringify(e.event),
+        ).changes > 0
+      );
+    },
+    confirmedOrder(orderId) {
+      const row = orderById.get(orderId);
+      return row ? (JSON.parse(row.state_json) as OrderState) : null;
+    },
+  };
+}

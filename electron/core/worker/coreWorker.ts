@@ -1,0 +1,109 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { parseInput } from '../../../shared/contract/validate.ts';
+import type { CoreMethod } from '../../../shared/contract/types.ts';
+import { fail, isDeskError } from '../../../shared/errors.ts';
+import type { Result } from '../../../shared/errors.ts';
+import { handleCoreCall } from './deskHandlers.ts';
+import { openReplicaSession } from './replicaSession.ts';
+import type { ReplicaSession } from './replicaSession.ts';
+import type {
+  CoreSession,
+  CoreWorkerData,
+  WorkerCall,
+  WorkerMessage,
+  WorkerSessionMessage,
+} from './workerMessages.ts';
+
+/**
+ * The worker thread that owns the signed-in user's replica database. One worker, one
+ * connection, calls answered one at a time in arrival order, so SQLite never blocks the
+ * Electron main thread and writes never race each other. Signing in as someone else closes
+ * the previous user's file and opens theirs: nothing of one user's replica is ever read for
+ * another.
+ */
+const port = parentPort;
+if (!port) throw new Error('coreWorker must run as a worker thread');
+const data = workerData as CoreWorkerData;
+const post = (message: WorkerMessage) => port.postMessage(message);
+
+let current: { session: ReplicaSession; stops: Array<() => void> } | null = null;
+
+async function useSession(session: CoreSession | null): Promise<void> {
+  if (current) {
+    for (const stop of current.stops) stop();
+    await current.session.close();
+    current = null;
+  }
+  if (!session) return;
+  const replica = openReplicaSession(session, {
+    dataDir: data.dataDir,
+    ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}),
+  });
+  const { sync } = replica;
+  const stops = [
+    sync.subscribe((status) => post({ kind: 'event', topic: 'sync.status', payload: status })),
+    sync.onOrdersChanged((orderIds) =>
+      post({
+        kind: 'event',
+        topic: 'orders.changed',
+        payload: { orderIds: orderIds.slice(0, 1000), at: Date.now() },
+      }),
+    ),
+  ];
+  current = { session: replica, stops };
+  sync.start();
+}
+
+async function answer(call: WorkerCall): Promise<Result<unknown>> {
+  if (!current) return fail('unauthorized', 'sign in first');
+  return dispatch(call.method, call.input, call.nowMs, current.session);
+}
+
+async function dispatch<M extends CoreMethod>(
+  method: M,
+  input: unknown,
+  nowMs: number,
+  session: ReplicaSession,
+): Promise<Result<unknown>> {
+  // Checked again here: the worker trusts no caller with its database.
+  const parsed = parseInput(method, input);
+  if (!parsed.ok) return parsed;
+  return handleCoreCall(method, parsed.value, { session, actor: session.actor, nowMs });
+}
+
+// Messages are handled strictly in arrival order, one after another, so a session switch
+// never races the calls around it.
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (message: WorkerCall | WorkerSessionMessage) => {
+  queue = queue.then(async () => {
+    if (message.kind === 'session') {
+      await useSession(message.session).catch((err: Error) =>
+        post({
+          kind: 'event',
+          topic: 'sync.status',
+          payload: {
+            state: 'error',
+            online: false,
+            pendingMutations: 0,
+            openIssues: 0,
+            lastSyncedAt: null,
+            message: err.message,
+            bootstrap: null,
+          },
+        }),
+      );
+      return;
+    }
+    let result: Result<unknown>;
+    try {
+      result = await answer(message);
+    } catch (err) {
+      result = isDeskError(err)
+        ? fail(err.code, err.message)
+        : fail('internal', `core error: ${(err as Error).message}`);
+    }
+    post({ kind: 'result', id: message.id, result });
+  });
+});
+
+post({ kind: 'ready' });

@@ -1,0 +1,58 @@
+import { closeSync, openSync } from 'node:fs';
+import type { Actor } from '../../../shared/escrow/types.ts';
+import { createServerClient } from '../../net/serverClient.ts';
+import { createDisputeCalls } from '../disputes/disputeCalls.ts';
+import { createSearchModels } from '../replica/searchModels.ts';
+import type { SearchModels } from '../replica/searchModels.ts';
+import { openDatabase } from '../store/openDatabase.ts';
+import type { Db } from '../store/openDatabase.ts';
+import { createSyncClient } from '../sync/syncClient.ts';
+import type { SyncClient, SyncClientOptions } from '../sync/syncClient.ts';
+import { createHttpTransport } from '../sync/syncTransport.ts';
+import { replicaFile } from './replicaFiles.ts';
+import type { CoreSession } from './workerMessages.ts';
+
+/** Everything the worker holds for the signed-in user: their replica and their server calls. */
+export interface ReplicaSession {
+  readonly actor: Actor;
+  readonly file: string;
+  readonly db: Db;
+  readonly sync: SyncClient;
+  readonly search: SearchModels;
+  readonly disputes: ReturnType<typeof createDisputeCalls>;
+  /** Stops syncing and closes the database; the outbox stays in the file for next time. */
+  close(): Promise<void>;
+}
+
+export interface OpenReplicaOptions {
+  dataDir: string;
+  nativeBinding?: string;
+  /** Sync tuning for tests (poll interval, backoff); production uses the defaults. */
+  sync?: Partial<Omit<SyncClientOptions, 'db' | 'transport' | 'actor'>>;
+}
+
+export function openReplicaSession(session: CoreSession, opts: OpenReplicaOptions): ReplicaSession {
+  const file = replicaFile(opts.dataDir, session.serverUrl, session.actor.userId);
+  // Created private before SQLite opens it; the WAL and shm files take the same mode.
+  closeSync(openSync(file, 'a', 0o600));
+  const db = openDatabase(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  const client = createServerClient({ baseUrl: session.serverUrl, token: () => session.token });
+  const sync = createSyncClient({
+    ...opts.sync,
+    db,
+    transport: createHttpTransport(client),
+    actor: session.actor,
+  });
+  return {
+    actor: session.actor,
+    file,
+    db,
+    sync,
+    search: createSearchModels(db),
+    disputes: createDisputeCalls({ client }),
+    async close() {
+      await sync.stop();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import type { ErrorCode } from '../../shared/errors.ts';
+import { SYNC_PROTOCOL, SYNC_PROTOCOL_HEADER } from '../../shared/sync/protocol.ts';
+
+/**
+ * The desk's one way to the central API: sign-in (host), sync and the dispute desk's calls
+ * (core worker) all go through `createServerClient`, so timeouts, the protocol header and the
+ * classification of failures are decided once, here.
+ *
+ * `transient` failures (no connection, timeout, a cut or garbled answer, 5xx, 429, 408) are
+ * retried with backoff and never change local state; the others (4xx) need a person (sign in
+ * again, update the app) or are a lasting refusal of that one request.
+ */
+export class ServerCallError extends Error {
+  readonly transient: boolean;
+  /** True when no HTTP answer arrived at all: the desk is (or looks) offline. */
+  readonly network: boolean;
+  readonly status: number | null;
+  readonly code: ErrorCode;
+  constructor(
+    message: string,
+    opts: { transient: boolean; network: boolean; status: number | null; code: ErrorCode },
+  ) {
+    super(message);
+    this.name = 'ServerCallError';
+    this.transient = opts.transient;
+    this.network = opts.network;
+    this.status = opts.status;
+    this.code = opts.code;
+  }
+}
+
+/** Besides authorization, what every request carries: the sync protocol this desk speaks. */
+export const SERVER_REQUEST_HEADERS: Readonly<Record<string, string>> = {
+  [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
+};
+
+/** No answer at all (refused, reset, timed out): transient. */
+export function networkFailure(message: string): ServerCallError {
+  return new ServerCallError(message, {
+    transient: true,
+    network: true,
+    status: null,
+    code: 'unavailable',
+  });
+}
+
+/**
+ * An answer that is not JSON: a response cut mid-body after the server committed. Retrying is
+ * safe (pushes are idempotent by mutation id, pulls by cookie), so it is transient.
+ */
+export function unreadableAnswer(status: number): ServerCallError {
+  return new ServerCallError(`unreadable answer (HTTP ${status})`, {
+    transient: true,
+    network: false,
+    status,
+    code: 'unavailable',
+  });
+}
+
+/** A refusal (HTTP >= 400): 5xx, 429 and 408 are transient; the rest last. */
+export function refusalOf(status: number, body: unknown): ServerCallError {
+  const err = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  const transient = status >= 500 || status === 429 || status === 408;
+  const code = typeof err?.code === 'string' ? (err.code as ErrorCode) : null;
+  return new ServerCallError(typeof err?.message === 'string' ? err.message : `HTTP ${status}`, {
+    transient,
+    network: false,
+    status,
+    code: code ?? (transient ? 'unavailable' : status === 401 ? 'unauthorized' : 'internal'),
+  });
+}
+
+/**
+ * Runs a protocol parser over a server answer: an answer that does not parse is treated as a
+ * transient failure (a server mid-upgrade, a proxy's error page), never as data.
+ */
+export function parseAnswer<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new ServerCallError(`answer does not match the protocol: ${(err as Error).message}`, {
+      transient: true,
+      network: false,
+      status: 200,
+      code: 'unavailable',
+    });
+  }
+}
+
+export interface ServerClientOptions {
+  baseUrl: string;
+  /** The bearer token of the signed-in user, if any; the server takes the actor from it. */
+  token?: () => string | null;
+  timeoutMs?: number;
+}
+
+export interface ServerRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  /** A JSON body, or a multipart form (uploads). */
+  body?: unknown;
+  form?: FormData;
+}
+
+export interface ServerBytes {
+  data: Uint8Array;
+  headers: Headers;
+}
+
+export interface ServerClient {
+  readonly baseUrl: string;
+  /** The answer's JSON; throws ServerCallError for every failure. */
+  json(req: ServerRequest): Promise<unknown>;
+  /** The answer's bytes and headers (files); throws ServerCallError for every failure. */
+  bytes(req: ServerRequest): Promise<ServerBytes>;
+}
+
+export function createServerClient(opts: ServerClientOptions): ServerClient {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const base = opts.baseUrl.replace(/\/+$/, '');
+
+  async function send(req: ServerRequest): Promise<Response> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...SERVER_REQUEST_HEADERS,
+    };
+    const token = opts.token?.();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (req.body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      return await fetch(`${base}${req.path}`, {
+        method: req.method,
+        headers,
+        body: req.form ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw networkFailure(`no answer from the server: ${(err as Error).message}`);
+    }
+  }
+
+  async function readBody(res: Response): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await res.arrayBuffer());
+    } catch (err) {
+      throw networkFailure(`the answer was cut off: ${(err as Error).message}`);
+    }
+  }
+
+  function parseJson(res: Response, data: Uint8Array): unknown {
+    try {
+      return JSON.parse(new TextDecoder().decode(data));
+    } catch {
+      if (!res.ok) throw refusalOf(res.status, null);
+      throw unreadableAnswer(res.status);
+    }
+  }
+
+  return {
+    baseUrl: base,
+    async json(req) {
+      const res = await send(req);
+      const json = parseJson(res, await readBody(res));
+      if (!res.ok) throw refusalOf(res.status, json);
+      return json;
+    },
+    async bytes(req) {
+      const res = await send(req);
+      const data = await readBody(res);
+      if (!res.ok) {
+        let body: unknown = null;
+        try {
+          body = JSON.parse(new TextDecoder().decode(data));
+        } catch {
+          // A refusal without a JSON body is classified by its status alone.
+        }
+        throw refusalOf(res.status, body);
+      }
+      return { data, headers: res.headers };
+    },
+  };
+}

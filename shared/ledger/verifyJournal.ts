@@ -1,0 +1,199 @@
+import { accountSpec, violatesFloor } from './accounts.ts';
+import { chainHash, GENESIS_HASH } from './chainHash.ts';
+import type { ChainedTransaction } from './chainHash.ts';
+import type { Sha256Hex } from './sha256.ts';
+
+/**
+ * Every ledger invariant of DESIGN.md as one pure, streaming check, run by the server over its
+ * whole journal, by a desk over the part of it its replica holds, and by the simulator. The
+ * codes are the product's: a tampered row is named the same way wherever it is found.
+ */
+export const LEDGER_PROBLEM_CODES = [
+  'unbalanced_transaction',
+  'too_few_legs',
+  'currency_not_zero',
+  'balance_mismatch',
+  'floor_violated',
+  'escrow_not_zero',
+  'escrow_held_twice',
+  'escrow_resolved_twice',
+  'compensation_exceeds_order',
+  'claim_paid_twice',
+  'hash_chain_broken',
+  'unknown_account',
+  /** A desk mid-bootstrap: its copy is knowingly partial, so nothing is compared yet. */
+  'replica_incomplete',
+  /** A desk's scoped chain head differs from the server's fold over the same scope. */
+  'replica_diverged',
+] as const;
+export type LedgerProblemCode = (typeof LEDGER_PROBLEM_CODES)[number];
+
+export interface LedgerProblem {
+  code: LedgerProblemCode;
+  detail: string;
+  /** The journal sequence number the problem was found at, where it belongs to one. */
+  seq?: number;
+}
+
+/** A journal row as stored: the chained body plus the hashes it was posted with. */
+export interface JournalTransaction extends ChainedTransaction {
+  prevHash: string;
+  hash: string;
+}
+
+export interface JournalVerifierOptions {
+  sha256: Sha256Hex;
+  /**
+   * The whole journal (the server): seqs run 1, 2, 3… and each prevHash is the hash before it.
+   * A replica holds only its scope's rows, so it checks each row's own hash and the links
+   * between neighbours it holds, and proves the rest by comparing scoped heads with the server.
+   */
+  contiguous: boolean;
+}
+
+export interface JournalContext {
+  /** Materialised balances to compare with the entries' sums (`currency|account` → signed). */
+  storedBalances?: Iterable<{ currency: string; account: string; balanceFen: number }>;
+  /** Orders in a final state: their escrow accounts must be back at zero. */
+  finalOrders?: Iterable<{ orderId: string; currency: string }>;
+  /** Paid claims: each at most once and within its order's amount. */
+  claimPayments?: Iterable<{ claimId: string; paidFen: number; orderAmountFen: number | null }>;
+  /** The stored chain head (contiguous journals): must be the last row's seq and hash. */
+  head?: { seq: number; hash: string };
+  /**
+   * Whose sums are complete here. A replica sees every row of its own accounts but only a
+   * share of the platform's, so floors and zero totals are checked only where they can hold.
+   */
+  accountInScope?: (account: string) => boolean;
+}
+
+export interface JournalVerification {
+  ok: boolean;
+  /** Problems at a seq first, in seq order, then the rest. */
+  problems: LedgerProblem[];
+  transactions: number;
+  headSeq: number;
+  headHash: string;
+}
+
+export interface JournalVerifier {
+  add(txn: JournalTransaction): void;
+  finish(context?: JournalContext): JournalVerification;
+}
+
+export function createJournalVerifier(opts: JournalVerifierOptions): JournalVerifier {
+  const problems: LedgerProblem[] = [];
+  const sums = new Map<string, number>(); // `${currency}|${account}` → signed sum
+  const totalByCurrency = new Map<string, number>();
+  const holds = new Map<string, number>();
+  const resolutions = new Map<string, number>();
+  let compensations = 0;
+  let count = 0;
+  let lastSeq = 0;
+  let lastHash = GENESIS_HASH;
+  const at = (seq: number, code: LedgerProblemCode, detail: string) =>
+    problems.push({ code, detail, seq });
+
+  return {
+    add(t) {
+      count++;
+      if (t.legs.length < 2) at(t.seq, 'too_few_legs', `txn ${t.txnId}`);
+      let sum = 0;
+      for (const l of t.legs) {
+        sum += l.amountFen;
+        const key = `${t.currency}|${l.account}`;
+        sums.set(key, (sums.get(key) ?? 0) + l.amountFen);
+        totalByCurrency.set(t.currency, (totalByCurrency.get(t.currency) ?? 0) + l.amountFen);
+      }
+      if (sum !== 0) at(t.seq, 'unbalanced_transaction', `txn ${t.txnId} sums to ${sum}`);
+      if (t.kind === 'payment_confirmed' && t.orderId)
+        holds.set(t.orderId, (holds.get(t.orderId) ?? 0) + 1);
+      if (t.kind.startsWith('escrow_') && t.orderId)
+        resolutions.set(t.orderId, (resolutions.get(t.orderId) ?? 0) + 1);
+      if (t.kind === 'compensation') compensations++;
+
+      const linked = opts.contiguous || t.seq === lastSeq + 1;
+      const brokenLink =
+        t.seq <= lastSeq ||
+        (opts.contiguous && t.seq !== lastSeq + 1) ||
+        (linked && t.prevHash !== lastHash);
+      if (brokenLink || t.hash !== chainHash(t.prevHash, t, opts.sha256))
+        at(t.seq, 'hash_chain_broken', `at seq ${t.seq} (txn ${t.txnId})`);
+      lastSeq = t.seq;
+      lastHash = t.hash;
+    },
+
+    finish(ctx = {}) {
+      const inScope = ctx.accountInScope ?? (() => true);
+      const rest: LedgerProblem[] = [];
+      if (ctx.head && (ctx.head.seq !== lastSeq || ctx.head.hash !== lastHash))
+        rest.push({
+          code: 'hash_chain_broken',
+          detail: `head at seq ${ctx.head.seq} does not match the journal's last transaction`,
+          seq: ctx.head.seq,
+        });
+      // Every transaction balances, so any set of whole transactions sums to zero per currency.
+      for (const [currency, total] of totalByCurrency)
+        if (total !== 0)
+          rest.push({ code: 'currency_not_zero', detail: `${currency} sums to ${total}` });
+
+      const stored = new Map<string, number>();
+      for (const b of ctx.storedBalances ?? [])
+        stored.set(`${b.currency}|${b.account}`, b.balanceFen);
+      const keys = ctx.storedBalances ? new Set([...stored.keys(), ...sums.keys()]) : sums.keys();
+      for (const key of keys) {
+        const fromEntries = sums.get(key) ?? 0;
+        if (ctx.storedBalances && (stored.get(key) ?? 0) !== fromEntries)
+          rest.push({
+            code: 'balance_mismatch',
+            detail: `${key}: stored ${stored.get(key) ?? 0}, entries ${fromEntries}`,
+          });
+        const account = key.slice(key.indexOf('|') + 1);
+        try {
+          accountSpec(account);
+          if (inScope(account) && violatesFloor(account, fromEntries))
+            rest.push({ code: 'floor_violated', detail: `${key} at ${fromEntries}` });
+        } catch {
+          rest.push({ code: 'unknown_account', detail: key });
+        }
+      }
+
+      for (const [orderId, n] of holds)
+        if (n > 1) rest.push({ code: 'escrow_held_twice', detail: `order ${orderId}: ${n}` });
+      for (const [orderId, n] of resolutions)
+        if (n > 1) rest.push({ code: 'escrow_resolved_twice', detail: `order ${orderId}: ${n}` });
+      for (const o of ctx.finalOrders ?? []) {
+        const balance = sums.get(`${o.currency}|escrow:order:${o.orderId}`) ?? 0;
+        if (balance !== 0)
+          rest.push({
+            code: 'escrow_not_zero',
+            detail: `final order ${o.orderId} holds ${-balance}`,
+          });
+      }
+      if (ctx.claimPayments) {
+        let paid = 0;
+        for (const c of ctx.claimPayments) {
+          paid++;
+          if (c.orderAmountFen === null || c.paidFen > c.orderAmountFen)
+            rest.push({
+              code: 'compensation_exceeds_order',
+              detail: `claim ${c.claimId} paid ${c.paidFen} of order amount ${c.orderAmountFen}`,
+            });
+        }
+        if (compensations !== paid)
+          rest.push({
+            code: 'claim_paid_twice',
+            detail: `${compensations} compensation transactions for ${paid} paid claims`,
+          });
+      }
+      const all = [...problems, ...rest];
+      return {
+        ok: all.length === 0,
+        problems: all,
+        transactions: count,
+        headSeq: lastSeq,
+        headHash: lastHash,
+      };
+    },
+  };
+}
