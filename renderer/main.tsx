@@ -5,7 +5,8 @@ import { connectDesk } from './desk/connectDesk.ts';
 import { createAppStores } from './stores/appStores.ts';
 import './styles/app.css';
 
-const stores = createAppStores(connectDesk());
+// A sign-out reloads the page: the next user starts from fresh stores, panels and notices.
+const stores = createAppStores(connectDesk(), { onSignedOut: () => window.location.reload() });
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App stores={stores} />

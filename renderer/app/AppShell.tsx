@@ -1,3 +1,4 @@
+import { SignOutDialog } from './SignOutDialog.tsx';
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { OfflineBanner } from '../components/OfflineBanner.tsx';
@@ -89,7 +90,12 @@ export function AppShell() {
         <button
           type="button"
           className="secondary small"
-          onClick={() => void stores.session.getState().signOut()}
+          onClick={() => {
+            const pending = status?.pendingMutations ?? 0;
+            if (pending > 0) stores.dialogs.getState().open({ kind: 'signOut', pending });
+            else void stores.session.getState().signOut();
+          }}
+          data-testid="sign-out"
         >
           {tr.t('signOut')}
         </button>
@@ -117,6 +123,7 @@ export function AppShell() {
         <RefuseDialog orderId={dialog.orderId} refundId={dialog.refundId} />
       ) : null}
       {dialog?.kind === 'batch' ? <BatchShipDialog /> : null}
+      {dialog?.kind === 'signOut' ? <SignOutDialog pending={dialog.pending} /> : null}
     </div>
   );
 }

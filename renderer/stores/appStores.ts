@@ -11,12 +11,16 @@ import { createOrderListStore } from './orderListStore.ts';
 import { createSessionStore } from './sessionStore.ts';
 import { createSyncStore } from './syncStore.ts';
 
-/** Every store of the seller desk, wired to one desk connection. */
-export function createAppStores(desk: DeskApi) {
+/**
+ * Every store of the seller desk, wired to one desk connection. `onSignedOut` runs after a
+ * sign-out: the page passes a reload, so no store, open panel or notice of one user survives
+ * into the next user's session on a shared computer.
+ */
+export function createAppStores(desk: DeskApi, opts: { onSignedOut?: () => void } = {}) {
   const sync = createSyncStore(desk);
   return {
     desk,
-    session: createSessionStore(desk),
+    session: createSessionStore(desk, opts.onSignedOut),
     locale: createLocaleStore(desk),
     nav: createNavStore(),
     clock: createClockStore(),

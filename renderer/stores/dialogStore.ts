@@ -3,7 +3,8 @@ import { createStore } from 'zustand/vanilla';
 export type ActionDialog =
   | { kind: 'ship'; orderId: string; goodsKind: 'express' | 'surface' | 'virtual' }
   | { kind: 'refuse'; orderId: string; refundId: string }
-  | { kind: 'batch' };
+  | { kind: 'batch' }
+  | { kind: 'signOut'; pending: number };
 
 export interface DialogState {
   dialog: ActionDialog | null;

@@ -16,7 +16,7 @@ export interface SessionState {
  * Who is signed in. The session itself lives in the desk host (it survives a reload and a core
  * restart), so this store only mirrors it: `restore` asks the host on start.
  */
-export function createSessionStore(desk: DeskApi) {
+export function createSessionStore(desk: DeskApi, onSignedOut: () => void = () => {}) {
   return createStore<SessionState>()((set) => ({
     phase: 'checking',
     user: null,
@@ -42,6 +42,8 @@ export function createSessionStore(desk: DeskApi) {
     async signOut() {
       await desk.session.signOut({});
       set({ phase: 'signed_out', user: null, error: null });
+      // Nothing of this user's lists, open panels or notices may outlive them on this screen.
+      onSignedOut();
     },
   }));
 }

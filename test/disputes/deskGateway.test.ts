@@ -19,7 +19,7 @@ import type { DisputeTestServer } from './disputeTestServer.ts';
  */
 
 const SCHEMA = 'test_disputes_gateway';
-const WORKER = new URL('../../electron/host/coreWorker.ts', import.meta.url);
+const WORKER = new URL('../../electron/core/worker/coreWorker.ts', import.meta.url);
 let t: DisputeTestServer;
 let dir: string;
 const hosts: DeskHost[] = [];

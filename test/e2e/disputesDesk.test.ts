@@ -31,7 +31,7 @@ import { launchChromium } from './shellBrowser.ts';
  */
 
 const SCHEMA = 'test_e2e_disputes';
-const WORKER = new URL('../../electron/host/coreWorker.ts', import.meta.url);
+const WORKER = new URL('../../electron/core/worker/coreWorker.ts', import.meta.url);
 const outDir = mkdtempSync(join(tmpdir(), 'disputes-renderer-'));
 const dataDir = mkdtempSync(join(tmpdir(), 'disputes-desks-'));
 let t: DisputeTestServer;

@@ -50,27 +50,34 @@ test('window.desk has one function per contract method and subscribe, nothing el
 test('calls travel on the call channel and topic listeners get only the payload', async () => {
   const ipc = bridgeToHost();
   const desk = createPreloadDesk(ipc);
-  const signedIn = await desk.session.signIn({ username: 'seller', password: 'demo-seller' });
-  assert.ok(signedIn.ok);
+  const signedIn = await desk.session.signIn({ username: 'staff1', password: 'escrow-demo-2005' });
+  assert.ok(signedIn.ok, JSON.stringify(signedIn));
   assert.deepEqual(ipc.seen[0], [
     IPC_CALL,
     'session.signIn',
-    { username: 'seller', password: 'demo-seller' },
+    { username: 'staff1', password: 'escrow-demo-2005' },
   ]);
+  assert.ok((await desk.sync.now({})).ok);
 
   const changed: unknown[][] = [];
-  const off = desk.subscribe('orders.changed', (...args: unknown[]) => changed.push(args));
+  let sawShipped: () => void = () => {};
+  const shippedEvent = new Promise<void>((resolve) => (sawShipped = resolve));
+  const off = desk.subscribe('orders.changed', (...args: unknown[]) => {
+    changed.push(args);
+    if ((args[0] as { orderIds: string[] }).orderIds.includes('demo-order-003')) sawShipped();
+  });
   const shipped = await desk.shipments.ship({
     commandId: uuidv7(),
-    orderId: 'DEMO-1003',
+    orderId: 'demo-order-003',
     carrier: 'sf',
     trackingNo: 'SF100300000001',
   });
   assert.ok(shipped.ok, JSON.stringify(shipped));
-  await new Promise((r) => setTimeout(r, 50));
-  assert.equal(changed.length, 1);
-  assert.equal(changed[0]!.length, 1, 'no IPC event object reaches the renderer');
-  assert.deepEqual((changed[0]![0] as { orderIds: string[] }).orderIds, ['DEMO-1003']);
+  await shippedEvent;
+  assert.ok(
+    changed.every((args) => args.length === 1),
+    'no IPC event object reaches the renderer',
+  );
   off();
   assert.throws(() => desk.subscribe('not.a.topic' as never, () => {}), TypeError);
   assert.ok(TOPIC_NAMES.includes('orders.changed'));
