@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { BankKeyError, checkKeyring } from './bank/bankKeys.ts';
+import type { BankKeyring } from './bank/bankKeys.ts';
 import type { EscrowPolicy } from '../shared/escrow/policy.ts';
 import { DEFAULT_POLICY } from '../shared/escrow/policy.ts';
 import { HOUR_MS } from '../shared/time.ts';
@@ -23,7 +25,11 @@ export interface StartOptions {
   port?: number;
   clock?: Clock;
   policy?: Partial<EscrowPolicy>;
-  bankSecrets?: Record<string, string>;
+  /**
+   * Required: the banks' notification keys. There is no default; `main.ts --demo` (and tests)
+   * pass `randomBankKeyring()`.
+   */
+  bankSecrets?: BankKeyring;
   sessionTtlMs?: number;
   bodyLimitBytes?: number;
   maxEvidenceBytes?: number;
@@ -39,13 +45,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_BANK_SECRETS: Readonly<Record<string, string>> = {
-  icbc: 'dev-secret-icbc-change-me',
-  ccb: 'dev-secret-ccb-change-me',
-};
-
 /** Opens the database (migrating it), builds the app, listens, and starts the timer poller. */
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  // No secret has a default: a missing or weak keyring stops the server before it opens anything.
+  if (!opts.bankSecrets)
+    throw new BankKeyError(
+      'bank secrets are required: set BANK_SECRETS, or run with --demo for random ones',
+    );
+  const bankSecrets = checkKeyring(opts.bankSecrets);
   const ownsDb = !opts.db;
   const db =
     opts.db ??
@@ -55,7 +62,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     clock: opts.clock ?? systemClock,
     policy: { ...DEFAULT_POLICY, ...opts.policy },
     metrics: new Metrics(),
-    bankSecrets: opts.bankSecrets ?? DEFAULT_BANK_SECRETS,
+    bankSecrets,
     sessionTtlMs: opts.sessionTtlMs ?? 12 * HOUR_MS,
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     maxEvidenceBytes: opts.maxEvidenceBytes ?? 5 * 1024 * 1024,
