@@ -2,10 +2,13 @@
 // Uses PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite (persisted under
 // --data-dir, or in memory with --memory). Prints the URL once it listens.
 // Environment: DATABASE_URL, BANK_SECRETS (JSON {bank: [{kid, secret}, …]}, required unless
-// --demo, which makes random keys for this run), SECOND_APPROVAL_THRESHOLD_FEN.
+// --demo, which makes random keys for this run), SECOND_APPROVAL_THRESHOLD_FEN,
+// BUYER_WINDOW_THRESHOLD_FEN, BUYER_WINDOW_DAYS.
 import { parseArgs } from 'node:util';
 import { BankKeyError, parseBankSecrets, randomBankKeyring } from './bank/bankKeys.ts';
 import type { BankKeyring } from './bank/bankKeys.ts';
+import type { EscrowPolicy } from '../shared/escrow/policy.ts';
+import { DAY_MS } from '../shared/time.ts';
 import { DEMO_ACCOUNTS } from './demo/demoAccounts.ts';
 import { loadDemo } from './demo/loadDemo.ts';
 import { startServer } from './startServer.ts';
@@ -42,15 +45,27 @@ try {
   process.exit(2);
 }
 
-// Compensation above this many fen needs a second, different senior agent (maker-checker).
-const thresholdText = process.env.SECOND_APPROVAL_THRESHOLD_FEN;
-if (thresholdText !== undefined && !/^\d{1,15}$/.test(thresholdText)) {
-  console.error('SECOND_APPROVAL_THRESHOLD_FEN must be a whole number of fen');
-  process.exit(2);
+// Maker-checker limits (shared/escrow/policy.ts): compensation on one order, and to one buyer
+// over a rolling window, above these needs a second, different senior agent. Audited at start.
+function wholeNumberEnv(name: string): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d{1,15}$/.test(text)) {
+    console.error(`${name} must be a whole number`);
+    process.exit(2);
+  }
+  return Number(text);
 }
+const limits: Partial<EscrowPolicy> = {};
+const orderThreshold = wholeNumberEnv('SECOND_APPROVAL_THRESHOLD_FEN');
+if (orderThreshold !== undefined) limits.secondApprovalThresholdFen = orderThreshold;
+const buyerThreshold = wholeNumberEnv('BUYER_WINDOW_THRESHOLD_FEN');
+if (buyerThreshold !== undefined) limits.buyerWindowThresholdFen = buyerThreshold;
+const buyerWindowDays = wholeNumberEnv('BUYER_WINDOW_DAYS');
+if (buyerWindowDays !== undefined) limits.buyerWindowMs = buyerWindowDays * DAY_MS;
 
 const server = await startServer({
-  policy: thresholdText === undefined ? {} : { secondApprovalThresholdFen: Number(thresholdText) },
+  policy: limits,
   databaseUrl,
   dataDir: databaseUrl || values.memory ? undefined : values['data-dir'],
   host: values.host,

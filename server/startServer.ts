@@ -11,6 +11,7 @@ import { openDatabase } from './db/openDatabase.ts';
 import { buildApp } from './http/app.ts';
 import type { ServerContext } from './http/serverContext.ts';
 import { Metrics } from './observability/metrics.ts';
+import { auditMakerCheckerLimits } from './security/securityAudit.ts';
 import { TimerScheduler } from './timers/timerScheduler.ts';
 
 export interface StartOptions {
@@ -67,6 +68,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     maxEvidenceBytes: opts.maxEvidenceBytes ?? 5 * 1024 * 1024,
   };
+  await auditMakerCheckerLimits(db, ctx.policy, ctx.clock.now());
   const app = await buildApp(ctx, { logger: opts.logger });
   await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
   const address = app.server.address();

@@ -5,6 +5,7 @@ import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import { DEFAULT_POLICY } from '../../shared/escrow/policy.ts';
 import type {
   CommandEnvelope,
+  DecisionExposure,
   EscrowEvent,
   EvidenceRef,
   OrderState,
@@ -134,7 +135,16 @@ async function applyFresh(
   const { commandId, actor, command } = envelope;
   if (orderId === null) throw new DeskError('invalid_input', 'the command names no order');
   const before = await lockOrder(tx, orderId);
-  const decision = decide(before, command, { now, actor }, policy);
+  const exposure =
+    command.type === 'decide_claim' && command.decision === 'approve' && before
+      ? await buyerExposure(tx, before, now, policy)
+      : undefined;
+  const decision = decide(
+    before,
+    command,
+    { now, actor, ...(exposure ? { exposure } : {}) },
+    policy,
+  );
   if (!decision.ok) throw new DeskError(decision.error.code, decision.error.message);
   const events = decision.events;
 
@@ -200,6 +210,30 @@ async function applyFresh(
     ledgerTxnIds,
     replayed: false,
   };
+}
+
+/**
+ * The buyer's compensation on their other orders within the policy's rolling window (claims
+ * filed since now - buyerWindowMs: paid plus pending second approval), for the maker-checker
+ * rule (claimRules.ts `secondApprovalReason`). A transaction-scoped advisory lock per buyer
+ * makes two approvals for one buyer on different orders decide one after the other, so both
+ * cannot pass the window's limit on a stale sum.
+ */
+async function buyerExposure(
+  tx: Queryable,
+  order: OrderState,
+  now: number,
+  policy: EscrowPolicy,
+): Promise<DecisionExposure> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`buyer-exposure:${order.buyerId}`]);
+  const r = await tx.query<{ fen: string | number | null }>(
+    `SELECT coalesce(sum((c->>'paidFen')::bigint
+                         + coalesce((c->'pendingApproval'->>'amountFen')::bigint, 0)), 0) AS fen
+       FROM orders o CROSS JOIN LATERAL jsonb_array_elements(o.state->'claims') AS c
+      WHERE o.buyer_id = $1 AND o.order_id <> $2 AND (c->>'filedAt')::bigint >= $3`,
+    [order.buyerId, order.orderId, now - policy.buyerWindowMs],
+  );
+  return { buyerWindowFen: Number(r.rows[0]?.fen ?? 0) };
 }
 
 async function post(
