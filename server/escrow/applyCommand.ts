@@ -18,6 +18,7 @@ import { postingFor, recoveryLegs } from '../../shared/ledger/postings.ts';
 import type { PostingRequest } from '../../shared/ledger/types.ts';
 import { MINUTE_MS } from '../../shared/time.ts';
 import { canonicalJson, sha256Hex } from '../common/canonicalJson.ts';
+import { dataErrorMessage, findJsonProblem, isDataError } from '../common/jsonSafety.ts';
 import type { Queryable } from '../db/database.ts';
 import { signedBalance } from '../ledger/balances.ts';
 import { postTransaction } from '../ledger/postTransaction.ts';
@@ -64,6 +65,11 @@ export async function applyCommand(
     return rejected(commandId, orderId, { code: 'invalid_input', message: 'bad command id' });
   }
   if (!Number.isSafeInteger(now)) throw new Error('now must be epoch milliseconds');
+  // Bounded before anything recursive (canonical JSON, jsonb) sees it, and before the command
+  // id is claimed: text the database cannot hold, or nesting that would overflow the stack, is
+  // a permanent rejection of this command, never a failure of the transaction around it.
+  const problem = findJsonProblem({ actor, command });
+  if (problem) return rejected(commandId, orderId, problem);
   const payloadHash = sha256Hex(canonicalJson({ actor, command }));
   const claim = await tx.query(
     `INSERT INTO commands (command_id, payload_sha256, actor_user_id, command_type, order_id,
@@ -116,12 +122,19 @@ function rejected(commandId: string, orderId: string | null, error: ErrorInfo): 
   return { ok: false, commandId, orderId, error, replayed: false };
 }
 
-/** DeskErrors, and the balance CHECK constraint as a last line of defence, become rejections. */
+/**
+ * DeskErrors, and the balance CHECK constraint as a last line of defence, become rejections;
+ * so does any other refusal of the data itself (SQLSTATE class 22, 23, 54, or a RangeError):
+ * the same command would fail the same way on every retry, so it is rejected for good
+ * (`invalid_data`) instead of failing the transaction around it, which for sync push would
+ * stall the desk's queue behind it.
+ */
 function rejectionOf(err: unknown): ErrorInfo | null {
   if (isDeskError(err)) return err.toJSON();
   const pgCode = (err as { code?: unknown } | null)?.code;
   if (pgCode === '23514')
     return { code: 'insufficient_funds', message: 'a balance would cross its floor' };
+  if (isDataError(err)) return { code: 'invalid_data', message: dataErrorMessage(err) };
   return null;
 }
 
