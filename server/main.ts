@@ -1,8 +1,14 @@
 // `npm run api [-- --port 8080] [--demo] [--host 0.0.0.0] [--data-dir .data/api]`
 // Uses PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite (persisted under
 // --data-dir, or in memory with --memory). Prints the URL once it listens.
-// Environment: DATABASE_URL, BANK_SECRETS (JSON {bank: secret}), SECOND_APPROVAL_THRESHOLD_FEN.
+// Environment: DATABASE_URL, BANK_SECRETS (JSON {bank: [{kid, secret}, …]}, required unless
+// --demo, which makes random keys for this run), SECOND_APPROVAL_THRESHOLD_FEN,
+// BUYER_WINDOW_THRESHOLD_FEN, BUYER_WINDOW_DAYS.
 import { parseArgs } from 'node:util';
+import { BankKeyError, parseBankSecrets, randomBankKeyring } from './bank/bankKeys.ts';
+import type { BankKeyring } from './bank/bankKeys.ts';
+import type { EscrowPolicy } from '../shared/escrow/policy.ts';
+import { DAY_MS } from '../shared/time.ts';
 import { DEMO_ACCOUNTS } from './demo/demoAccounts.ts';
 import { loadDemo } from './demo/loadDemo.ts';
 import { startServer } from './startServer.ts';
@@ -24,19 +30,42 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 const databaseUrl = process.env.DATABASE_URL || undefined;
-const bankSecrets = process.env.BANK_SECRETS
-  ? (JSON.parse(process.env.BANK_SECRETS) as Record<string, string>)
-  : undefined;
-
-// Compensation above this many fen needs a second, different senior agent (maker-checker).
-const thresholdText = process.env.SECOND_APPROVAL_THRESHOLD_FEN;
-if (thresholdText !== undefined && !/^\d{1,15}$/.test(thresholdText)) {
-  console.error('SECOND_APPROVAL_THRESHOLD_FEN must be a whole number of fen');
+// No secret has a default (DESIGN.md "Security rules"): without BANK_SECRETS the API does not
+// start, unless --demo asks for random keys that only this run knows.
+let bankSecrets: BankKeyring;
+try {
+  if (process.env.BANK_SECRETS) bankSecrets = parseBankSecrets(process.env.BANK_SECRETS);
+  else if (values.demo) bankSecrets = randomBankKeyring();
+  else
+    throw new BankKeyError(
+      'BANK_SECRETS is not set: give {"<bank>":[{"kid":"…","secret":"<32+ characters>"}]}, or run with --demo for random keys',
+    );
+} catch (e) {
+  console.error(e instanceof BankKeyError ? `refusing to start: ${e.message}` : e);
   process.exit(2);
 }
 
+// Maker-checker limits (shared/escrow/policy.ts): compensation on one order, and to one buyer
+// over a rolling window, above these needs a second, different senior agent. Audited at start.
+function wholeNumberEnv(name: string): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d{1,15}$/.test(text)) {
+    console.error(`${name} must be a whole number`);
+    process.exit(2);
+  }
+  return Number(text);
+}
+const limits: Partial<EscrowPolicy> = {};
+const orderThreshold = wholeNumberEnv('SECOND_APPROVAL_THRESHOLD_FEN');
+if (orderThreshold !== undefined) limits.secondApprovalThresholdFen = orderThreshold;
+const buyerThreshold = wholeNumberEnv('BUYER_WINDOW_THRESHOLD_FEN');
+if (buyerThreshold !== undefined) limits.buyerWindowThresholdFen = buyerThreshold;
+const buyerWindowDays = wholeNumberEnv('BUYER_WINDOW_DAYS');
+if (buyerWindowDays !== undefined) limits.buyerWindowMs = buyerWindowDays * DAY_MS;
+
 const server = await startServer({
-  policy: thresholdText === undefined ? {} : { secondApprovalThresholdFen: Number(thresholdText) },
+  policy: limits,
   databaseUrl,
   dataDir: databaseUrl || values.memory ? undefined : values['data-dir'],
   host: values.host,

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { BankKeyError, checkKeyring } from './bank/bankKeys.ts';
+import type { BankKeyring } from './bank/bankKeys.ts';
 import type { EscrowPolicy } from '../shared/escrow/policy.ts';
 import { DEFAULT_POLICY } from '../shared/escrow/policy.ts';
 import { HOUR_MS } from '../shared/time.ts';
@@ -9,6 +11,7 @@ import { openDatabase } from './db/openDatabase.ts';
 import { buildApp } from './http/app.ts';
 import type { ServerContext } from './http/serverContext.ts';
 import { Metrics } from './observability/metrics.ts';
+import { auditMakerCheckerLimits } from './security/securityAudit.ts';
 import { TimerScheduler } from './timers/timerScheduler.ts';
 
 export interface StartOptions {
@@ -23,7 +26,11 @@ export interface StartOptions {
   port?: number;
   clock?: Clock;
   policy?: Partial<EscrowPolicy>;
-  bankSecrets?: Record<string, string>;
+  /**
+   * Required: the banks' notification keys. There is no default; `main.ts --demo` (and tests)
+   * pass `randomBankKeyring()`.
+   */
+  bankSecrets?: BankKeyring;
   sessionTtlMs?: number;
   bodyLimitBytes?: number;
   maxEvidenceBytes?: number;
@@ -39,13 +46,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_BANK_SECRETS: Readonly<Record<string, string>> = {
-  icbc: 'dev-secret-icbc-change-me',
-  ccb: 'dev-secret-ccb-change-me',
-};
-
 /** Opens the database (migrating it), builds the app, listens, and starts the timer poller. */
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  // No secret has a default: a missing or weak keyring stops the server before it opens anything.
+  if (!opts.bankSecrets)
+    throw new BankKeyError(
+      'bank secrets are required: set BANK_SECRETS, or run with --demo for random ones',
+    );
+  const bankSecrets = checkKeyring(opts.bankSecrets);
   const ownsDb = !opts.db;
   const db =
     opts.db ??
@@ -55,11 +63,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     clock: opts.clock ?? systemClock,
     policy: { ...DEFAULT_POLICY, ...opts.policy },
     metrics: new Metrics(),
-    bankSecrets: opts.bankSecrets ?? DEFAULT_BANK_SECRETS,
+    bankSecrets,
     sessionTtlMs: opts.sessionTtlMs ?? 12 * HOUR_MS,
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     maxEvidenceBytes: opts.maxEvidenceBytes ?? 5 * 1024 * 1024,
   };
+  await auditMakerCheckerLimits(db, ctx.policy, ctx.clock.now());
   const app = await buildApp(ctx, { logger: opts.logger });
   await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
   const address = app.server.address();

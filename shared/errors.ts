@@ -10,6 +10,12 @@ export const ERROR_CODES = [
   'currency_mismatch',
   'amount_mismatch',
   'invalid_tracking_number',
+  /** Text carrying U+0000 or an unpaired surrogate: refused for good, never stored. */
+  'invalid_text',
+  /** JSON nested deeper than the server's bound (checked before anything recursive runs). */
+  'nesting_too_deep',
+  /** The database refused the data itself (SQLSTATE class 22, 23 or 54): retrying cannot help. */
+  'invalid_data',
   // lookup
   'order_not_found',
   'order_exists',
@@ -41,6 +47,12 @@ export const ERROR_CODES = [
   // auth
   'unauthorized',
   'forbidden',
+  /** Too many login attempts for this account or from this address: wait (Retry-After). */
+  'login_throttled',
+  /** Locked after repeated failed logins; an administrator lifts it (admin CLI unlock-user). */
+  'account_locked',
+  /** The user's evidence uploads would exceed their quota (count or bytes). */
+  'evidence_quota_exceeded',
   // transport / system
   'not_found',
   'payload_too_large',

@@ -1,10 +1,18 @@
 import { signNotification, SIGNATURE_HEADER } from '../server/bank/notificationSignature.ts';
-import { DEFAULT_BANK_SECRETS } from '../server/startServer.ts';
+import type { BankKey, BankKeyring } from '../server/bank/bankKeys.ts';
 import type { Action } from './schedule.ts';
 import { http, serverOrders, SimFailure } from './world.ts';
 import type { World } from './world.ts';
 
 const REPLAY_WINDOW_MS = 5 * 60_000;
+
+/**
+ * The simulated bank's key. Fixed (not random) so a seed replays byte for byte; it exists only
+ * in the simulator, which builds its own server with it (there is no default key in the server).
+ */
+const SIM_ICBC_KEY: BankKey = { kid: 'sim-1', secret: 'simulation-only-icbc-key-0123456789abcdef' };
+export const SIM_BANK_KEYS: BankKeyring = { icbc: [SIM_ICBC_KEY] };
+const FORGED_KEY: BankKey = { kid: 'sim-1', secret: 'not-the-secret-0123456789abcdefghijklmn' };
 
 /**
  * The partner bank: signed payment notifications, sometimes repeated, late (signed long ago),
@@ -21,7 +29,7 @@ export async function bankNotify(
       world.sentNotifications[Math.floor(a.pick * world.sentNotifications.length)] ??
       world.sentNotifications[0];
     if (!sent) return 'nothing to repeat';
-    return deliver(world, sent.body, sent.orderId, now, DEFAULT_BANK_SECRETS.icbc ?? '', 'dup');
+    return deliver(world, sent.body, sent.orderId, now, SIM_ICBC_KEY, 'dup');
   }
   // Mostly unpaid orders; sometimes any order (a late notification for a closed or paid one).
   const unpaid = await serverOrders(world, "status = 'awaiting_payment'");
@@ -37,9 +45,8 @@ export async function bankNotify(
     currency: 'CNY',
     amountFen: a.variant === 'wrong_amount' ? s.amountFen + 1 : s.amountFen,
   });
-  const secret = DEFAULT_BANK_SECRETS.icbc ?? '';
-  if (a.variant === 'forged')
-    return deliver(world, body, s.orderId, now, 'not-the-secret', a.variant);
+  const secret = SIM_ICBC_KEY;
+  if (a.variant === 'forged') return deliver(world, body, s.orderId, now, FORGED_KEY, a.variant);
   if (a.variant === 'late')
     return deliver(world, body, s.orderId, now - REPLAY_WINDOW_MS - 60_000, secret, a.variant);
   world.sentNotifications.push({ body, orderId: s.orderId });
@@ -51,7 +58,7 @@ async function deliver(
   body: string,
   orderId: string,
   signedAt: number,
-  secret: string,
+  secret: BankKey,
   variant: string,
 ): Promise<string> {
   const res = await http(world, {

@@ -8,7 +8,7 @@ import { buildApp } from '../server/http/app.ts';
 import type { ServerContext } from '../server/http/serverContext.ts';
 import { fundGuaranteeFund, recordMerchantDeposit } from '../server/ledger/platformFunding.ts';
 import { Metrics } from '../server/observability/metrics.ts';
-import { DEFAULT_BANK_SECRETS } from '../server/startServer.ts';
+import { SIM_BANK_KEYS } from './bankNotifications.ts';
 import { DEFAULT_POLICY } from '../shared/escrow/policy.ts';
 import type { Actor } from '../shared/escrow/types.ts';
 import type { Prng } from './prng.ts';
@@ -100,7 +100,7 @@ export async function startSimServer(startMs: number, prng: Prng): Promise<SimSe
       clock,
       policy: DEFAULT_POLICY,
       metrics: new Metrics(),
-      bankSecrets: DEFAULT_BANK_SECRETS,
+      bankSecrets: SIM_BANK_KEYS,
       sessionTtlMs: SESSION_TTL_MS,
       bodyLimitBytes: 64 * 1024,
       maxEvidenceBytes: 1024 * 1024,

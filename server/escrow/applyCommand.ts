@@ -5,6 +5,7 @@ import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import { DEFAULT_POLICY } from '../../shared/escrow/policy.ts';
 import type {
   CommandEnvelope,
+  DecisionExposure,
   EscrowEvent,
   EvidenceRef,
   OrderState,
@@ -16,8 +17,9 @@ import { account, normalBalance } from '../../shared/ledger/accounts.ts';
 import { postingFor, recoveryLegs } from '../../shared/ledger/postings.ts';
 import type { PostingRequest } from '../../shared/ledger/types.ts';
 import { MINUTE_MS } from '../../shared/time.ts';
-import { canonicalJson, JsonTooDeepError } from '../../shared/ledger/canonicalJson.ts';
+import { canonicalJson } from '../../shared/ledger/canonicalJson.ts';
 import { isCommandId } from '../../shared/ledger/commandIds.ts';
+import { dataErrorMessage, findJsonProblem, isDataError } from '../common/jsonSafety.ts';
 import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
 import { signedBalance } from '../ledger/balances.ts';
@@ -63,14 +65,12 @@ export async function applyCommand(
     return rejected(commandId, orderId, { code: 'invalid_input', message: 'bad command id' });
   }
   if (!Number.isSafeInteger(now)) throw new Error('now must be epoch milliseconds');
-  let payloadHash: string;
-  try {
-    payloadHash = sha256Hex(canonicalJson({ actor, command }));
-  } catch (err) {
-    // A hostile command nested past the bound is refused for good, never retried.
-    if (!(err instanceof JsonTooDeepError)) throw err;
-    return rejected(commandId, orderId, { code: 'invalid_input', message: err.message });
-  }
+  // Bounded before anything recursive (canonical JSON, jsonb) sees it, and before the command
+  // id is claimed: text the database cannot hold, or nesting that would overflow the stack, is
+  // a permanent rejection of this command, never a failure of the transaction around it.
+  const problem = findJsonProblem({ actor, command });
+  if (problem) return rejected(commandId, orderId, problem);
+  const payloadHash = sha256Hex(canonicalJson({ actor, command }));
   const claim = await tx.query(
     `INSERT INTO commands (command_id, payload_sha256, actor_user_id, command_type, order_id,
                            created_at)
@@ -122,12 +122,19 @@ function rejected(commandId: string, orderId: string | null, error: ErrorInfo): 
   return { ok: false, commandId, orderId, error, replayed: false };
 }
 
-/** DeskErrors, and the balance CHECK constraint as a last line of defence, become rejections. */
+/**
+ * DeskErrors, and the balance CHECK constraint as a last line of defence, become rejections;
+ * so does any other refusal of the data itself (SQLSTATE class 22, 23, 54, or a RangeError):
+ * the same command would fail the same way on every retry, so it is rejected for good
+ * (`invalid_data`) instead of failing the transaction around it, which for sync push would
+ * stall the desk's queue behind it.
+ */
 function rejectionOf(err: unknown): ErrorInfo | null {
   if (isDeskError(err)) return err.toJSON();
   const pgCode = (err as { code?: unknown } | null)?.code;
   if (pgCode === '23514')
     return { code: 'insufficient_funds', message: 'a balance would cross its floor' };
+  if (isDataError(err)) return { code: 'invalid_data', message: dataErrorMessage(err) };
   return null;
 }
 
@@ -141,7 +148,16 @@ async function applyFresh(
   const { commandId, actor, command } = envelope;
   if (orderId === null) throw new DeskError('invalid_input', 'the command names no order');
   const before = await lockOrder(tx, orderId);
-  const decision = decide(before, command, { now, actor }, policy);
+  const exposure =
+    command.type === 'decide_claim' && command.decision === 'approve' && before
+      ? await buyerExposure(tx, before, now, policy)
+      : undefined;
+  const decision = decide(
+    before,
+    command,
+    { now, actor, ...(exposure ? { exposure } : {}) },
+    policy,
+  );
   if (!decision.ok) throw new DeskError(decision.error.code, decision.error.message);
   const events = decision.events;
 
@@ -207,6 +223,30 @@ async function applyFresh(
     ledgerTxnIds,
     replayed: false,
   };
+}
+
+/**
+ * The buyer's compensation on their other orders within the policy's rolling window (claims
+ * filed since now - buyerWindowMs: paid plus pending second approval), for the maker-checker
+ * rule (claimRules.ts `secondApprovalReason`). A transaction-scoped advisory lock per buyer
+ * makes two approvals for one buyer on different orders decide one after the other, so both
+ * cannot pass the window's limit on a stale sum.
+ */
+async function buyerExposure(
+  tx: Queryable,
+  order: OrderState,
+  now: number,
+  policy: EscrowPolicy,
+): Promise<DecisionExposure> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`buyer-exposure:${order.buyerId}`]);
+  const r = await tx.query<{ fen: string | number | null }>(
+    `SELECT coalesce(sum((c->>'paidFen')::bigint
+                         + coalesce((c->'pendingApproval'->>'amountFen')::bigint, 0)), 0) AS fen
+       FROM orders o CROSS JOIN LATERAL jsonb_array_elements(o.state->'claims') AS c
+      WHERE o.buyer_id = $1 AND o.order_id <> $2 AND (c->>'filedAt')::bigint >= $3`,
+    [order.buyerId, order.orderId, now - policy.buyerWindowMs],
+  );
+  return { buyerWindowFen: Number(r.rows[0]?.fen ?? 0) };
 }
 
 async function post(

@@ -3,6 +3,8 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DeskError, isDeskError } from '../../shared/errors.ts';
+import { dataErrorMessage, findJsonProblem, isDataError } from '../common/jsonSafety.ts';
+import { findPushEnvelopeProblem, SYNC_PUSH_URL } from '../sync/pushSafety.ts';
 import { sendError } from './sendError.ts';
 import { registerAuthRoutes } from './routes/authRoutes.ts';
 import { registerBankRoutes } from './routes/bankRoutes.ts';
@@ -41,11 +43,22 @@ export async function buildApp(
     const text = typeof body === 'string' ? body : body.toString('utf8');
     req.rawBody = text;
     if (text.trim() === '') return done(null, undefined);
+    let value: unknown;
     try {
-      done(null, JSON.parse(text));
+      // V8's JSON.parse is iterative: a deeply nested body cannot overflow the stack here.
+      value = JSON.parse(text);
     } catch {
-      done(new DeskError('invalid_input', 'the body is not valid JSON'), undefined);
+      return done(new DeskError('invalid_input', 'the body is not valid JSON'), undefined);
     }
+    // Depth and text are bounded before any schema, hash or query sees the body. Sync push
+    // checks each mutation's command on its own (a bad one is a rejected mutation, never a
+    // refused batch that would stall the desk's queue), and the rest of its body here.
+    const problem =
+      req.routeOptions.url === SYNC_PUSH_URL
+        ? findPushEnvelopeProblem(value)
+        : findJsonProblem(value);
+    if (problem) return done(new DeskError(problem.code, problem.message), undefined);
+    done(null, value);
   });
 
   await app.register(fastifySwagger, {
@@ -83,6 +96,9 @@ export async function buildApp(
 
   app.setErrorHandler((err: FastifyError | DeskError, req, reply) => {
     if (isDeskError(err)) return sendError(ctx, reply, err.code, err.message);
+    // The database refused the data itself (or it was too big or deep to process): the same
+    // request would fail the same way, so it is the caller's 400, not our 500.
+    if (isDataError(err)) return sendError(ctx, reply, 'invalid_data', dataErrorMessage(err));
     const status = err.statusCode ?? 500;
     if (status === 413) return sendError(ctx, reply, 'payload_too_large', 'the body is too large');
     if (status >= 400 && status < 500)

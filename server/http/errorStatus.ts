@@ -17,7 +17,12 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'unknown_method':
       return 404;
     case 'payload_too_large':
+    case 'evidence_quota_exceeded':
       return 413;
+    case 'account_locked':
+      return 423;
+    case 'login_throttled':
+      return 429;
     case 'internal':
       return 500;
     case 'unavailable':
@@ -29,6 +34,9 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'amount_mismatch':
     case 'invalid_tracking_number':
     case 'unbalanced_transaction':
+    case 'invalid_text':
+    case 'nesting_too_deep':
+    case 'invalid_data':
       return 400;
     default:
       // State-machine and ledger refusals: the request was well formed but conflicts with what

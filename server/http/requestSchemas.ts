@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeskError } from '../../shared/errors.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
+import { isSafeText } from '../common/jsonSafety.ts';
 
 /**
  * Request bodies as zod schemas: strict objects (an unknown key is an error, not ignored), safe
@@ -11,7 +12,9 @@ export const fen = z
   .refine(Number.isSafeInteger, 'must be a safe integer number of fen')
   .refine((v) => v > 0, 'must be positive');
 
-const text = (max: number) => z.string().max(max);
+/** Message of the refinement below; parseBody turns it into the `invalid_text` code. */
+const UNSAFE_TEXT_MESSAGE = 'must not contain U+0000 or unpaired surrogates';
+const text = (max: number) => z.string().max(max).refine(isSafeText, UNSAFE_TEXT_MESSAGE);
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'must be 1–80 letters, digits, _ . -');
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha-256');
 
@@ -90,7 +93,11 @@ export function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.inf
   const first = r.error.issues[0];
   const field = first?.path.at(-1);
   const code: ErrorCode =
-    typeof field === 'string' && field.endsWith('Fen') ? 'invalid_amount' : 'invalid_input';
+    first?.message === UNSAFE_TEXT_MESSAGE
+      ? 'invalid_text'
+      : typeof field === 'string' && field.endsWith('Fen')
+        ? 'invalid_amount'
+        : 'invalid_input';
   const where = first?.path.length ? first.path.join('.') : 'body';
   throw new DeskError(code, `${where}: ${first?.message ?? 'invalid'}`);
 }

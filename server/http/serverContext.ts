@@ -1,3 +1,4 @@
+import type { BankKeyring } from '../bank/bankKeys.ts';
 import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
@@ -9,8 +10,8 @@ export interface ServerContext {
   clock: Clock;
   policy: EscrowPolicy;
   metrics: Metrics;
-  /** Shared HMAC secrets per bank id, e.g. { icbc: "…" }. */
-  bankSecrets: Readonly<Record<string, string>>;
+  /** Active HMAC keys per bank id, each with its key id (bank/bankKeys.ts). */
+  bankSecrets: BankKeyring;
   sessionTtlMs: number;
   /** Largest JSON body accepted. */
   bodyLimitBytes: number;

@@ -5,6 +5,7 @@ import type { ErrorInfo } from '../../shared/errors.ts';
 import type { MutationResult, PushRequest, PushResponse } from '../../shared/sync/protocol.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, Queryable } from '../db/database.ts';
+import { cleanText, dataErrorMessage, isDataError } from '../common/jsonSafety.ts';
 import { applyCommand } from '../escrow/applyCommand.ts';
 
 /** Serialization failure and deadlock: nothing was committed, so the mutation is retried. */
@@ -81,6 +82,29 @@ export async function pushMutations(
       });
     } catch (err) {
       const code = (err as { code?: unknown } | null)?.code;
+      if (isDataError(err)) {
+        // The data itself was refused somewhere outside applyCommand's own handling. Find the
+        // mutation: retry the chunk one by one; alone, the refused one is rejected for good in
+        // its own transaction (it consumes its id), so the desk's queue moves on.
+        if (chunkSize > 1) {
+          chunkSize = 1;
+          continue;
+        }
+        const m = chunk[0];
+        if (m) {
+          const step = await rejectPoisoned(db, req.clientId, m, err, clock);
+          last = step.last;
+          if (step.kind === 'gap') {
+            for (const rest of req.mutations.slice(results.length))
+              results.push({ id: rest.id, status: 'skipped' });
+            return { lastMutationId: last, results };
+          }
+          results.push(step.result);
+          i += 1;
+          attempt = 1;
+          continue;
+        }
+      }
       if (attempt < ATTEMPTS && typeof code === 'string' && RETRYABLE.has(code)) {
         // Nothing of the chunk was committed. Retry it one mutation per transaction, so two
         // desks' chunks cannot keep deadlocking on each other's order rows.
@@ -156,29 +180,93 @@ async function pushOne(
       now,
     ],
   );
-  if (error) {
-    await tx.query(
-      `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
-       VALUES ('rejection', $1, NULL, NULL, $2, $3, $4)`,
-      [
-        clientId,
-        m.commandId,
-        JSON.stringify({
-          kind: 'rejection',
-          mutationId: m.id,
-          commandId: m.commandId,
-          command: m.command,
-          error,
-        }),
-        now,
-      ],
-    );
-  }
+  if (error) await logRejection(tx, clientId, m, error, now);
   return {
     kind: 'done',
     last: m.id,
     result: error ? { id: m.id, status: 'rejected', error } : { id: m.id, status: 'applied' },
   };
+}
+
+/** Codes whose command must not be stored as sent (the database cannot hold it, or it is huge). */
+const UNSTORABLE: ReadonlySet<string> = new Set([
+  'invalid_text',
+  'nesting_too_deep',
+  'invalid_data',
+]);
+
+/**
+ * The rejection change the desk pulls. A command refused for its data is stored as a stub (its
+ * type and order id, cleaned): the desk matches a rejection by mutation and command id, and
+ * the stub is what it can show; the original could not be stored or would poison the log.
+ */
+async function logRejection(
+  tx: Queryable,
+  clientId: string,
+  m: PushRequest['mutations'][number],
+  error: ErrorInfo,
+  now: number,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
+     VALUES ('rejection', $1, NULL, NULL, $2, $3, $4)`,
+    [
+      clientId,
+      m.commandId,
+      JSON.stringify({
+        kind: 'rejection',
+        mutationId: m.id,
+        commandId: m.commandId,
+        command: UNSTORABLE.has(error.code) ? commandStub(m.command) : m.command,
+        error,
+      }),
+      now,
+    ],
+  );
+}
+
+function commandStub(command: unknown): Record<string, string> {
+  const c = command as { type?: unknown; orderId?: unknown };
+  const stub: Record<string, string> = {
+    type: typeof c.type === 'string' ? cleanText(c.type, 60) : 'unknown',
+  };
+  if (typeof c.orderId === 'string') stub.orderId = cleanText(c.orderId, 80);
+  return stub;
+}
+
+/**
+ * A mutation whose data the database refused outside applyCommand's handling: rejected for
+ * good in its own transaction (sync_results, rejection change, lastMutationId), so it consumes
+ * its id like any other rejection.
+ */
+async function rejectPoisoned(
+  db: Database,
+  clientId: string,
+  m: PushRequest['mutations'][number],
+  err: unknown,
+  clock: Clock,
+): Promise<Step> {
+  const error: ErrorInfo = { code: 'invalid_data', message: dataErrorMessage(err) };
+  return db.transaction(async (tx) => {
+    const c = await tx.query<{ last_mutation_id: number }>(
+      'SELECT last_mutation_id FROM sync_clients WHERE client_id = $1 FOR UPDATE',
+      [clientId],
+    );
+    const last = c.rows[0]?.last_mutation_id ?? 0;
+    if (m.id !== last + 1) return { kind: 'gap', last } as Step;
+    const now = clock.now();
+    await tx.query(
+      `INSERT INTO sync_results (client_id, mutation_id, command_id, status, error, created_at)
+       VALUES ($1, $2, $3, 'rejected', $4, $5)`,
+      [clientId, m.id, m.commandId, JSON.stringify(error), now],
+    );
+    await logRejection(tx, clientId, m, error, now);
+    await tx.query(
+      'UPDATE sync_clients SET last_mutation_id = $2, updated_at = $3 WHERE client_id = $1',
+      [clientId, m.id, now],
+    );
+    return { kind: 'done', last: m.id, result: { id: m.id, status: 'rejected', error } } as Step;
+  });
 }
 
 /** A client id belongs to the user who first used it; anyone else is refused. */

@@ -12,6 +12,7 @@ import {
   pushRequestSchema,
 } from '../../shared/sync/protocol.ts';
 import { actorForToken } from '../auth/sessions.ts';
+import { dataErrorMessage, isDataError } from '../common/jsonSafety.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import { pullChanges } from './pullChanges.ts';
@@ -38,6 +39,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   forbidden: 403,
   not_found: 404,
   payload_too_large: 413,
+  invalid_text: 400,
+  nesting_too_deep: 400,
+  invalid_data: 400,
   upgrade_required: 426,
   unavailable: 503,
 };
@@ -95,6 +99,9 @@ export async function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): Pro
         return sendError(reply, 'unavailable', err.message);
       }
       if (isDeskError(err)) return sendError(reply, err.code, err.message);
+      // The data itself was refused (SQLSTATE 22/23/54, RangeError): the same request fails the
+      // same way every time, so it is the caller's 400, never a retryable 503.
+      if (isDataError(err)) return sendError(reply, 'invalid_data', dataErrorMessage(err));
       request.log.error(err);
       return sendError(reply, 'unavailable', 'the server could not complete sync now');
     }

@@ -6,6 +6,8 @@ import type { EscrowPolicy } from './policy.ts';
 import type {
   Actor,
   ClaimState,
+  DecisionExposure,
+  SecondApprovalReason,
   ClaimStatus,
   EscrowCommand,
   EscrowEvent,
@@ -187,12 +189,53 @@ function approve(
   return events;
 }
 
+/** Compensation already granted or awaiting a second approval on this order, other claims. */
+function orderExposureFen(state: OrderState, except: ClaimState): Fen {
+  let fen = 0;
+  for (const x of state.claims) {
+    if (x.claimId === except.claimId) continue;
+    fen += x.paidFen + (x.pendingApproval?.amountFen ?? 0);
+  }
+  return fen;
+}
+
+/**
+ * Maker-checker on cumulative exposure, not per decision (DESIGN.md "Security rules"): splitting
+ * one loss into several claims below the threshold must not avoid the second approver. An
+ * approval of `amountFen` on claim `c` needs a second, different senior agent when
+ * - all compensation on the order (paid + pending on other claims + this) exceeds
+ *   `policy.secondApprovalThresholdFen` (`order_exposure`);
+ * - the buyer's compensation in the rolling window (`exposure.buyerWindowFen`, their other
+ *   orders, supplied by the server) plus this order's exceeds `policy.buyerWindowThresholdFen`
+ *   (`buyer_window`);
+ * - the order already had a claim (a follow-up claim) and the deciding agent is not a senior
+ *   agent (`follow_up_claim`).
+ * Null when one agent may approve alone.
+ */
+export function secondApprovalReason(
+  state: OrderState,
+  c: ClaimState,
+  amountFen: Fen,
+  actor: Actor,
+  policy: EscrowPolicy,
+  exposure: DecisionExposure | undefined,
+): SecondApprovalReason | null {
+  const onOrder = orderExposureFen(state, c) + amountFen;
+  if (onOrder > policy.secondApprovalThresholdFen) return 'order_exposure';
+  if ((exposure?.buyerWindowFen ?? 0) + onOrder > policy.buyerWindowThresholdFen)
+    return 'buyer_window';
+  const followUp = state.claims.some((x) => x.claimId !== c.claimId && x.filedAt <= c.filedAt);
+  if (followUp && actor.role !== 'senior_agent') return 'follow_up_claim';
+  return null;
+}
+
 export function decideClaim(
   state: OrderState,
   cmd: Cmd<'decide_claim'>,
   actor: Actor,
   now: number,
   policy: EscrowPolicy,
+  exposure?: DecisionExposure,
 ): EscrowEvent[] {
   const c = findClaim(state, cmd.claimId, [
     'submitted',
@@ -225,8 +268,9 @@ export function decideClaim(
   }
   const amountFen = cmd.amountFen ?? c.amountFen;
   checkAmount(state, c, amountFen);
-  if (amountFen > policy.secondApprovalThresholdFen) {
-    // Maker-checker: a large payout waits for a second, different senior agent.
+  const why = secondApprovalReason(state, c, amountFen, actor, policy, exposure);
+  if (why) {
+    // Maker-checker: this payout waits for a second, different senior agent.
     return [
       {
         type: 'claim_approval_requested',
@@ -236,6 +280,7 @@ export function decideClaim(
         agentId: actor.userId,
         reasonCode: cmd.reasonCode,
         note: cmd.note,
+        why,
       },
     ];
   }

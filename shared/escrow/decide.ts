@@ -116,7 +116,7 @@ function rules(
     case 'submit_seller_evidence':
       return submitSellerEvidence(state, command, now);
     case 'decide_claim':
-      return decideClaim(state, command, ctx.actor, now, policy);
+      return decideClaim(state, command, ctx.actor, now, policy, ctx.exposure);
     case 'second_approval':
       return secondApproval(state, command, ctx.actor, now);
     case 'provide_claim_info':

@@ -21,8 +21,17 @@ export interface EscrowPolicy {
   claimWindowMs: number;
   sellerEvidenceMs: number;
   infoRequestMs: number;
-  /** Compensation above this needs a second, different senior agent. */
+  /**
+   * Maker-checker on cumulative exposure: an approval needs a second, different senior agent
+   * when ALL compensation on the order (paid, pending, and this one) would exceed this.
+   */
   secondApprovalThresholdFen: number;
+  /**
+   * …or when the buyer's compensation over the rolling window (claims filed within
+   * `buyerWindowMs`, on any of their orders: paid plus pending plus this one) would exceed this.
+   */
+  buyerWindowThresholdFen: number;
+  buyerWindowMs: number;
 }
 
 export const DEFAULT_POLICY: EscrowPolicy = {
@@ -40,4 +49,6 @@ export const DEFAULT_POLICY: EscrowPolicy = {
   sellerEvidenceMs: 3 * DAY_MS,
   infoRequestMs: 3 * DAY_MS,
   secondApprovalThresholdFen: 500_000,
+  buyerWindowThresholdFen: 500_000,
+  buyerWindowMs: 30 * DAY_MS,
 };

@@ -424,6 +424,8 @@ export type EscrowEvent =
       agentId: string;
       reasonCode: string;
       note: string;
+      /** Which maker-checker limit asked for the second approval (absent on older events). */
+      why?: SecondApprovalReason;
     }
   | {
       type: 'claim_approved';
@@ -496,7 +498,24 @@ const _everyEventListed: Exclude<EscrowEventType, (typeof ESCROW_EVENT_TYPES)[nu
   ? true
   : false = true;
 
+/** Why an approval waits for a second senior agent (claimRules.ts, `secondApprovalReason`). */
+export type SecondApprovalReason = 'order_exposure' | 'buyer_window' | 'follow_up_claim';
+
+/**
+ * What the rules may know beyond the order itself. The server fills `exposure` from its
+ * database; a desk deciding against its replica leaves it out (it cannot see the buyer's
+ * other orders), so its answer is provisional and the server's is the one that counts.
+ */
+export interface DecisionExposure {
+  /**
+   * Compensation to the same buyer on their OTHER orders, from claims filed in the last
+   * `policy.buyerWindowMs` before `now`: paid plus pending second approval, in fen.
+   */
+  buyerWindowFen: number;
+}
+
 export interface DecideContext {
   now: number;
   actor: Actor;
+  exposure?: DecisionExposure;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { signNotification } from '../../server/bank/notificationSignature.ts';
 import { createMerchant, createUser } from '../../server/auth/users.ts';
@@ -17,7 +18,7 @@ import { uuidv7 } from '../../shared/ids.ts';
  */
 export const PG_URL = process.env.DISPUTE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const PASSWORD = 'correct horse battery';
-export const BANK_SECRET = 'dispute-test-bank-secret';
+export const BANK_KEY = { kid: 'dispute-test', secret: randomBytes(32).toString('hex') };
 export const THRESHOLD_FEN = 500_000;
 export const START_MS = Date.UTC(2026, 10, 2, 9, 0, 0);
 
@@ -89,7 +90,7 @@ export async function startDisputeServer(schema: string): Promise<DisputeTestSer
     timerIntervalMs: false,
     // The manual clock jumps days ahead; sessions must outlive the story.
     sessionTtlMs: 365 * 24 * 3_600_000,
-    bankSecrets: { icbc: BANK_SECRET },
+    bankSecrets: { icbc: [BANK_KEY] },
     policy: { secondApprovalThresholdFen: THRESHOLD_FEN },
   });
   const db = server.ctx.db;
@@ -198,7 +199,7 @@ export async function paidOrder(
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-bank-signature': signNotification(BANK_SECRET, raw, t.clock.now()),
+      'x-bank-signature': signNotification(BANK_KEY, raw, t.clock.now()),
     },
     body: raw,
   });

@@ -14,6 +14,7 @@ import { buildRenderer } from '../../scripts/buildApp.mjs';
 import type { Database } from '../../server/db/database.ts';
 import { openDatabase } from '../../server/db/openDatabase.ts';
 import { loadDemo } from '../../server/demo/loadDemo.ts';
+import { randomBankKeyring } from '../../server/bank/bankKeys.ts';
 import { startServer } from '../../server/startServer.ts';
 import type { RunningServer } from '../../server/startServer.ts';
 import { CORE_WORKER_SOURCE } from '../shell/deskHostFixture.ts';
@@ -37,7 +38,12 @@ let browser: Browser;
 let page: Page;
 
 async function startApi(): Promise<void> {
-  server = await startServer({ db: serverDb, port: serverPort, timerIntervalMs: false });
+  server = await startServer({
+    db: serverDb,
+    port: serverPort,
+    timerIntervalMs: false,
+    bankSecrets: randomBankKeyring(),
+  });
   serverPort = Number(new URL(server.url).port);
 }
 

@@ -9,7 +9,7 @@ import {
   createOrder,
   signedPost,
 } from './escrowSteps.ts';
-import { startTestServer } from './testServer.ts';
+import { ICBC_KEY, startTestServer } from './testServer.ts';
 import type { TestServer } from './testServer.ts';
 
 describe('bank payment notifications', () => {
@@ -65,12 +65,14 @@ describe('bank payment notifications', () => {
       currency: 'CNY',
       amountFen: 7_000,
     });
-    const forged = await signedPost(t, body, { secret: 'not-the-secret' });
+    const forged = await signedPost(t, body, {
+      key: { kid: ICBC_KEY.kid, secret: 'not-the-secret-but-long-enough-0123456789' },
+    });
     assert.equal(forged.status, 401);
     assert.equal(forged.body.error.code, 'unauthorized');
 
     // A genuine signature replayed over a different body.
-    const sig = signNotification('test-secret-icbc', body, t.clock.now());
+    const sig = signNotification(ICBC_KEY, body, t.clock.now());
     const tampered = await t.postRaw('/v1/bank/notifications', body.replace('7000', '70000'), {
       'content-type': 'application/json',
       'x-bank-signature': sig,

@@ -1,7 +1,8 @@
 // Steps of the escrow story over HTTP, shared by the server tests.
 import assert from 'node:assert/strict';
 import { signNotification } from '../../server/bank/notificationSignature.ts';
-import { BANK_SECRETS } from './testServer.ts';
+import type { BankKey } from '../../server/bank/bankKeys.ts';
+import { ICBC_KEY } from './testServer.ts';
 import type { HttpResult, PersonName, TestServer } from './testServer.ts';
 
 let seq = 0;
@@ -28,7 +29,7 @@ export async function createOrder(
 export function bankNotification(
   t: TestServer,
   n: { orderId: string; amountFen: number; notificationId?: string; bankRef?: string },
-  opts: { secret?: string; atMs?: number; bank?: 'icbc' | 'ccb' } = {},
+  opts: { key?: BankKey; atMs?: number; bank?: 'icbc' | 'ccb' } = {},
 ): Promise<HttpResult> {
   const body = JSON.stringify({
     notificationId: n.notificationId ?? `n-${++seq}`,
@@ -44,13 +45,9 @@ export function bankNotification(
 export function signedPost(
   t: TestServer,
   rawBody: string,
-  opts: { secret?: string; atMs?: number } = {},
+  opts: { key?: BankKey; atMs?: number } = {},
 ): Promise<HttpResult> {
-  const sig = signNotification(
-    opts.secret ?? BANK_SECRETS.icbc,
-    rawBody,
-    opts.atMs ?? t.clock.now(),
-  );
+  const sig = signNotification(opts.key ?? ICBC_KEY, rawBody, opts.atMs ?? t.clock.now());
   return t.postRaw('/v1/bank/notifications', rawBody, {
     'content-type': 'application/json',
     'x-bank-signature': sig,

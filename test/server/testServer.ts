@@ -2,6 +2,8 @@
 // each test file in its own schema; PGlite in memory otherwise), a real HTTP server on
 // 127.0.0.1, a controllable server clock, and a cast of people to act as.
 import pg from 'pg';
+import { randomBankKeyring } from '../../server/bank/bankKeys.ts';
+import type { BankKey } from '../../server/bank/bankKeys.ts';
 import { createMerchant, createUser } from '../../server/auth/users.ts';
 import type { UserRole } from '../../server/auth/users.ts';
 import { ManualClock } from '../../server/clock.ts';
@@ -14,7 +16,9 @@ import type { RunningServer, StartOptions } from '../../server/startServer.ts';
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const T0 = Date.UTC(2026, 2, 1, 8, 0, 0);
 export const PASSWORD = 'correct-horse-1';
-export const BANK_SECRETS = { icbc: 'test-secret-icbc', ccb: 'test-secret-ccb' };
+/** The banks' keys this harness configures (random per run; tests sign with these). */
+export const BANK_SECRETS = randomBankKeyring(['icbc', 'ccb']);
+export const ICBC_KEY: BankKey = BANK_SECRETS.icbc?.[0] ?? { kid: '', secret: '' };
 
 let reachable: Promise<boolean> | null = null;
 export function postgresReachable(): Promise<boolean> {

@@ -11,6 +11,7 @@ import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
 import { DEMO_ACCOUNTS } from '../../server/demo/demoAccounts.ts';
 import { loadDemo } from '../../server/demo/loadDemo.ts';
 import { runCommand } from '../../server/escrow/runCommand.ts';
+import { randomBankKeyring } from '../../server/bank/bankKeys.ts';
 import { startServer } from '../../server/startServer.ts';
 import type { RunningServer } from '../../server/startServer.ts';
 import { CORE_WORKER_SOURCE, unwrap } from './deskHostFixture.ts';
@@ -20,7 +21,12 @@ let server: RunningServer;
 let host: DeskHost;
 
 before(async () => {
-  server = await startServer({ port: 0, logger: false, timerIntervalMs: false });
+  server = await startServer({
+    port: 0,
+    logger: false,
+    timerIntervalMs: false,
+    bankSecrets: randomBankKeyring(),
+  });
   await loadDemo(server.ctx.db);
   host = createDeskHost({
     core: {

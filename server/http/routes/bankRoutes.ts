@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { checkSignature, SIGNATURE_HEADER } from '../../bank/notificationSignature.ts';
+import { findBankKey } from '../../bank/bankKeys.ts';
+import {
+  checkSignature,
+  parseSignatureHeader,
+  SIGNATURE_HEADER,
+} from '../../bank/notificationSignature.ts';
 import { receiveNotification } from '../../bank/receiveNotification.ts';
 import { readOrder } from '../../escrow/orderRows.ts';
 import { sendError } from '../sendError.ts';
@@ -12,23 +17,22 @@ export function registerBankRoutes(app: FastifyInstance, ctx: ServerContext): vo
     method: 'POST',
     url: '/v1/bank/notifications',
     summary:
-      'Partner bank payment notification, signed: x-bank-signature: t=<ms>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>',
+      'Partner bank payment notification, signed: x-bank-signature: t=<ms>,kid=<key id>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>',
     tags: ['bank'],
     auth: 'bank_signature',
     body: bankNotificationBody,
     handler: async (req, reply) => {
       // The signature is checked over the exact bytes received, before anything else is trusted.
       const bank = (req.body as { bank?: unknown } | undefined)?.bank;
-      const secret = typeof bank === 'string' ? ctx.bankSecrets[bank] : undefined;
-      if (!secret || !Object.hasOwn(ctx.bankSecrets, bank as string))
-        return sendError(ctx, reply, 'unauthorized', 'unknown bank');
       const header = req.headers[SIGNATURE_HEADER];
-      const check = checkSignature(
-        secret,
-        req.rawBody ?? '',
-        typeof header === 'string' ? header : undefined,
-        ctx.clock.now(),
-      );
+      const headerText = typeof header === 'string' ? header : undefined;
+      const kid = parseSignatureHeader(headerText)?.kid;
+      const key =
+        typeof bank === 'string' && kid !== undefined
+          ? findBankKey(ctx.bankSecrets, bank, kid)
+          : undefined;
+      if (!key) return sendError(ctx, reply, 'unauthorized', 'unknown bank or key id');
+      const check = checkSignature(key.secret, req.rawBody ?? '', headerText, ctx.clock.now());
       if (check === 'stale')
         return sendError(ctx, reply, 'unauthorized', 'the signature is too old (replay refused)');
       if (check !== 'ok') return sendError(ctx, reply, 'unauthorized', 'bad signature');

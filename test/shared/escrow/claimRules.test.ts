@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { decide } from '../../../shared/escrow/decide.ts';
 import { DEFAULT_POLICY } from '../../../shared/escrow/policy.ts';
 import type { EscrowCommand, OrderState } from '../../../shared/escrow/types.ts';
 import { DAY_MS } from '../../../shared/time.ts';
@@ -265,4 +266,55 @@ test('claim commands on an unknown claim say so', () => {
     ),
     'claim_not_found',
   );
+});
+
+// Maker-checker on cumulative exposure (issue 12): claims split below the threshold.
+const MC_SPLIT = {
+  ...DEFAULT_POLICY,
+  secondApprovalThresholdFen: 5_000,
+  buyerWindowThresholdFen: 8_000,
+};
+const approveClaim = (claimId: string, amountFen: number): EscrowCommand => ({
+  type: 'decide_claim',
+  orderId: ORDER_ID,
+  claimId,
+  decision: 'approve',
+  amountFen,
+  reasonCode: 'fraud_verified',
+  note: 'split',
+});
+
+test('a follow-up claim needs a senior agent, and the order total counts paid plus this one', () => {
+  let s = ok(completed(), file(4_000, 'c-a'), buyer, AT, MC_SPLIT);
+  s = ok(s, approveClaim('c-a', 4_000), agent, AT + 1, MC_SPLIT);
+  assert.equal(s.claims[0]?.status, 'approved');
+  s = ok(s, file(500, 'c-b'), buyer, AT + 2, MC_SPLIT);
+  // 4,000 paid + 500 is under the threshold, but a plain agent may not approve a follow-up.
+  const byAgent = step(s, approveClaim('c-b', 500), agent, AT + 3, MC_SPLIT);
+  assert.deepEqual(types(byAgent.events), ['claim_approval_requested']);
+  assert.equal((byAgent.events[0] as { why?: string }).why, 'follow_up_claim');
+  // A senior agent may approve it alone while the order total stays under the threshold.
+  const bySenior = step(s, approveClaim('c-b', 500), senior, AT + 3, MC_SPLIT);
+  assert.ok(types(bySenior.events).includes('claim_approved'));
+  // Over the threshold in total: a second approver even for a senior.
+  s = ok(s, approveClaim('c-b', 500), senior, AT + 3, MC_SPLIT);
+  s = ok(s, file(1_000, 'c-c'), buyer, AT + 4, MC_SPLIT);
+  const over = step(s, approveClaim('c-c', 1_000), senior, AT + 5, MC_SPLIT);
+  assert.equal((over.events[0] as { why?: string }).why, 'order_exposure');
+});
+
+test("the buyer's window exposure from the server's context counts toward its own limit", () => {
+  const s = ok(completed(), file(3_000), buyer, AT, MC_SPLIT);
+  const cmd = approveClaim(C, 3_000);
+  const alone = decide(s, cmd, { now: AT + 1, actor: agent }, MC_SPLIT);
+  assert.ok(alone.ok && types(alone.events).includes('claim_approved'));
+  const withOthers = decide(
+    s,
+    cmd,
+    { now: AT + 1, actor: agent, exposure: { buyerWindowFen: 5_001 } },
+    MC_SPLIT,
+  );
+  assert.ok(withOthers.ok);
+  assert.deepEqual(types(withOthers.events), ['claim_approval_requested']);
+  assert.equal((withOthers.events[0] as { why?: string }).why, 'buyer_window');
 });
