@@ -7,6 +7,7 @@ import { createDeskHost } from '../host/deskHost.ts';
 import { serverAuthenticator } from '../host/serverAuthenticator.ts';
 import { memoryTokenVault } from '../host/sessionTypes.ts';
 import { createFileLog } from '../main/fileLog.ts';
+import { serverUrlProblem } from '../../shared/serverUrl.ts';
 import { startWebServer } from './webServer.ts';
 
 /**
@@ -34,6 +35,12 @@ const workerEntry = new URL(
 const dataDir = resolve(values['data-dir']);
 mkdirSync(dataDir, { recursive: true });
 const serverUrl = values['server-url'] ?? process.env.ESCROW_DESK_SERVER_URL ?? null;
+// Passwords and tokens go to this server: https only, plain http only on loopback.
+const serverUrlRefused = serverUrl === null ? null : serverUrlProblem(serverUrl);
+if (serverUrlRefused) {
+  console.error(`Escrow Desk web mode: refusing server URL ${serverUrl}: ${serverUrlRefused}`);
+  process.exit(2);
+}
 const log = createFileLog(join(dataDir, 'logs'));
 
 const host = createDeskHost({

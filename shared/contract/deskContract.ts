@@ -57,7 +57,7 @@ const done = z.object({});
 const command = { commandId: uuidField, orderId: idField };
 const orderResult = z.object({ order: orderSchema });
 
-const settingsSchema = z.object({ locale: localeField, serverUrl: z.string().nullable() });
+const settingsSchema = z.object({ locale: localeField, serverUrl: serverUrlField.nullable() });
 
 export const deskContract = {
   'session.signIn': {

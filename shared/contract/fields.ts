@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CURRENCIES, MAX_ORDER_FEN } from '../money.ts';
+import { serverUrlProblem } from '../serverUrl.ts';
 import { describeTextProblem, textProblem } from '../text.ts';
 
 /**
@@ -68,21 +69,10 @@ export const roleField = z.enum([
 ]);
 export const localeField = z.enum(['zh-CN', 'zh-TW', 'en']);
 
-/** The WHATWG URL parser, a global in Node and browsers; shared/ is checked without their types. */
-const WhatwgUrl = (
-  globalThis as unknown as {
-    URL: new (text: string) => { protocol: string; username: string };
-  }
-).URL;
-
-/** Only http(s) servers; the URL is parsed, not pattern-matched, so odd spellings normalise. */
+/** Only https servers, or plain http on loopback (shared/serverUrl.ts); the URL is parsed. */
 export const serverUrlField = plainText()
   .max(2048)
-  .refine((text) => {
-    try {
-      const url = new WhatwgUrl(text);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '';
-    } catch {
-      return false;
-    }
-  }, 'an http(s) URL without credentials');
+  .superRefine((text, ctx) => {
+    const problem = serverUrlProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
