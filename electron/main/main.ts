@@ -26,6 +26,7 @@ import { mimeFor, pickEntryPage, resolveAsset } from './appAssets.ts';
 import { menuTemplate } from './appMenu.ts';
 import type { MenuLocale } from './appMenu.ts';
 import { startAutoUpdate } from './autoUpdate.ts';
+import { preparePrivateDataDir, restrictUmask } from '../platform/privateFiles.ts';
 import { createFileLog } from './fileLog.ts';
 import { savePdf } from './savePdf.ts';
 import { safeStorageVault } from './secretStore.ts';
@@ -59,6 +60,9 @@ protocol.registerSchemesAsPrivileged([
 // A separate profile for tests and side-by-side runs; set before anything reads userData.
 if (process.env.ESCROW_DESK_USER_DATA) app.setPath('userData', process.env.ESCROW_DESK_USER_DATA);
 app.setAppLogsPath();
+// The data folder is the user's alone: 0700, and every file created in it 0600 (POSIX).
+restrictUmask();
+preparePrivateDataDir(app.getPath('userData'));
 crashReporter.start({ uploadToServer: false });
 
 const log = createFileLog(app.getPath('logs'));

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -7,6 +6,7 @@ import { createDeskHost } from '../host/deskHost.ts';
 import { serverAuthenticator } from '../host/serverAuthenticator.ts';
 import { memoryTokenVault } from '../host/sessionTypes.ts';
 import { createFileLog } from '../main/fileLog.ts';
+import { preparePrivateDataDir, restrictUmask } from '../platform/privateFiles.ts';
 import { serverUrlProblem } from '../../shared/serverUrl.ts';
 import { startWebServer } from './webServer.ts';
 
@@ -33,8 +33,10 @@ const workerEntry = new URL(
   import.meta.url,
 );
 const dataDir = resolve(values['data-dir']);
-mkdirSync(dataDir, { recursive: true });
-const serverUrl = values['server-url'] ?? process.env.ESCROW_DESK_SERVER_URL ?? null;
+// Orders, ledger, settings and logs are the user's alone: 0700 folder, 0600 files (POSIX).
+restrictUmask();
+preparePrivateDataDir(dataDir);
+const serverUrl = values['server-url'] ?? (process.env.ESCROW_DESK_SERVER_URL || null);
 // Passwords and tokens go to this server: https only, plain http only on loopback.
 const serverUrlRefused = serverUrl === null ? null : serverUrlProblem(serverUrl);
 if (serverUrlRefused) {
