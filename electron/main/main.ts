@@ -28,8 +28,10 @@ import type { MenuLocale } from './appMenu.ts';
 import { startAutoUpdate } from './autoUpdate.ts';
 import { preparePrivateDataDir, restrictUmask } from '../platform/privateFiles.ts';
 import { createFileLog } from './fileLog.ts';
+import { runtimeOverrides } from './runtimeOverrides.ts';
 import { savePdf } from './savePdf.ts';
 import { safeStorageVault } from './secretStore.ts';
+import { serverRequiredAuthenticator } from './serverRequired.ts';
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -57,8 +59,14 @@ const rendererDir = join(here, '..', 'renderer');
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
-// A separate profile for tests and side-by-side runs; set before anything reads userData.
-if (process.env.ESCROW_DESK_USER_DATA) app.setPath('userData', process.env.ESCROW_DESK_USER_DATA);
+// Environment overrides count only in development runs (runtimeOverrides.ts); a bad one stops
+// the desk with the reason. A separate profile is set before anything reads userData.
+const overrides = runtimeOverrides(process.env, app.isPackaged);
+if (overrides.refused.length > 0) {
+  dialog.showErrorBox('Escrow Desk', overrides.refused.join('\n'));
+  process.exit(2);
+}
+if (overrides.userDataDir) app.setPath('userData', overrides.userDataDir);
 app.setAppLogsPath();
 // The data folder is the user's alone: 0700, and every file created in it 0600 (POSIX).
 restrictUmask();
@@ -66,6 +74,8 @@ preparePrivateDataDir(app.getPath('userData'));
 crashReporter.start({ uploadToServer: false });
 
 const log = createFileLog(app.getPath('logs'));
+if (overrides.ignored.length > 0)
+  log.write('warn', `packaged build: ignored ${overrides.ignored.join(', ')}`);
 process.on('uncaughtException', (err) =>
   log.write('error', `uncaught: ${err.stack ?? err.message}`),
 );
@@ -128,22 +138,21 @@ if (!app.requestSingleInstanceLock()) {
       });
     });
 
-    const serverUrl = process.env.ESCROW_DESK_SERVER_URL ?? null;
+    const serverUrl = overrides.serverUrl;
     host = createDeskHost({
       core: {
         workerEntry: pathToFileURL(join(here, 'coreWorker.cjs')),
         workerData: {
           databaseFile: join(userData, 'desk.db'),
-          seedDemo: serverUrl === null && process.env.ESCROW_DESK_DEMO !== '0',
-          ...(process.env.ESCROW_DESK_NATIVE_BINDING
-            ? { nativeBinding: process.env.ESCROW_DESK_NATIVE_BINDING }
-            : {}),
+          seedDemo: serverUrl === null && overrides.demoFallback,
+          ...(overrides.nativeBinding ? { nativeBinding: overrides.nativeBinding } : {}),
         },
       },
       settingsFile: join(userData, 'settings.json'),
       authenticatorFor: (settings) => {
         const url = settings.serverUrl ?? serverUrl;
-        return url ? serverAuthenticator(url) : demoAuthenticator();
+        if (url) return serverAuthenticator(url);
+        return overrides.demoFallback ? demoAuthenticator() : serverRequiredAuthenticator();
       },
       vault: safeStorageVault(safeStorage, join(userData, 'token.bin'), process.platform),
       log: (level, message) => log.write(level, message),
@@ -202,8 +211,7 @@ if (!app.requestSingleInstanceLock()) {
     setMenu(locale);
 
     mainWindow = createWindow(join(userData, 'window-state.json'));
-    if (app.isPackaged)
-      startAutoUpdate(process.env.ESCROW_DESK_UPDATE_URL ?? null, (l, m) => log.write(l, m));
+    if (app.isPackaged) startAutoUpdate(overrides.updateFeedUrl, (l, m) => log.write(l, m));
   });
 
   function setMenu(locale: MenuLocale): void {
