@@ -102,6 +102,23 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['electron/platform/**/*.ts'],
+    rules: restrict(
+      [
+        'electron',
+        'electron/*',
+        '**/electron/core/**',
+        '**/electron/host/**',
+        '**/electron/main/**',
+        '**/electron/preload/**',
+        '**/electron/web/**',
+        '**/renderer/**',
+        '**/server/**',
+      ],
+      'electron/platform is plain Node that every desk process (main, web mode, host, core worker) may import: it imports none of them.',
+    ),
+  },
+  {
     files: ['electron/preload/**/*.ts'],
     rules: restrict(
       [

@@ -5,6 +5,8 @@
 export const ERROR_CODES = [
   // input
   'invalid_input',
+  /** Text carrying U+0000 or an unpaired surrogate (shared/text.ts): refused wherever it enters. */
+  'invalid_text',
   'invalid_amount',
   'amount_too_large',
   'currency_mismatch',

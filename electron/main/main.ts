@@ -26,6 +26,8 @@ import { menuTemplate } from './appMenu.ts';
 import type { MenuLocale } from './appMenu.ts';
 import { startAutoUpdate } from './autoUpdate.ts';
 import { createFileLog } from '../host/fileLog.ts';
+import { preparePrivateDataDir, restrictUmask } from '../platform/privateFiles.ts';
+import { runtimeOverrides } from './runtimeOverrides.ts';
 import { savePdf } from './savePdf.ts';
 import { safeStorageVault } from './secretStore.ts';
 import {
@@ -55,12 +57,23 @@ const rendererDir = join(here, '..', 'renderer');
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
-// A separate profile for tests and side-by-side runs; set before anything reads userData.
-if (process.env.ESCROW_DESK_USER_DATA) app.setPath('userData', process.env.ESCROW_DESK_USER_DATA);
+// Environment overrides count only in development runs (runtimeOverrides.ts); a bad one stops
+// the desk with the reason. A separate profile is set before anything reads userData.
+const overrides = runtimeOverrides(process.env, app.isPackaged);
+if (overrides.refused.length > 0) {
+  dialog.showErrorBox('Escrow Desk', overrides.refused.join('\n'));
+  process.exit(2);
+}
+if (overrides.userDataDir) app.setPath('userData', overrides.userDataDir);
 app.setAppLogsPath();
+// The data folder is the user's alone: 0700, and every file created in it 0600 (POSIX).
+restrictUmask();
+preparePrivateDataDir(app.getPath('userData'));
 crashReporter.start({ uploadToServer: false });
 
 const log = createFileLog(app.getPath('logs'));
+if (overrides.ignored.length > 0)
+  log.write('warn', `packaged build: ignored ${overrides.ignored.join(', ')}`);
 process.on('uncaughtException', (err) =>
   log.write('error', `uncaught: ${err.stack ?? err.message}`),
 );
@@ -123,15 +136,13 @@ if (!app.requestSingleInstanceLock()) {
       });
     });
 
-    const serverUrl = process.env.ESCROW_DESK_SERVER_URL ?? null;
+    const serverUrl = overrides.serverUrl;
     host = createDeskHost({
       core: {
         workerEntry: pathToFileURL(join(here, 'coreWorker.cjs')),
         workerData: {
           dataDir: userData,
-          ...(process.env.ESCROW_DESK_NATIVE_BINDING
-            ? { nativeBinding: process.env.ESCROW_DESK_NATIVE_BINDING }
-            : {}),
+          ...(overrides.nativeBinding ? { nativeBinding: overrides.nativeBinding } : {}),
         },
       },
       settingsFile: join(userData, 'settings.json'),
@@ -196,8 +207,7 @@ if (!app.requestSingleInstanceLock()) {
     setMenu(locale);
 
     mainWindow = createWindow(join(userData, 'window-state.json'));
-    if (app.isPackaged)
-      startAutoUpdate(process.env.ESCROW_DESK_UPDATE_URL ?? null, (l, m) => log.write(l, m));
+    if (app.isPackaged) startAutoUpdate(overrides.updateFeedUrl, (l, m) => log.write(l, m));
   });
 
   function setMenu(locale: MenuLocale): void {

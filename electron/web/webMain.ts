@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -6,6 +5,8 @@ import { createDeskHost } from '../host/deskHost.ts';
 import { serverAuthenticator } from '../host/serverAuthenticator.ts';
 import { memoryTokenVault } from '../host/sessionTypes.ts';
 import { createFileLog } from '../host/fileLog.ts';
+import { preparePrivateDataDir, restrictUmask } from '../platform/privateFiles.ts';
+import { serverUrlProblem } from '../../shared/serverUrl.ts';
 import { startWebServer } from './webServer.ts';
 
 /**
@@ -31,8 +32,16 @@ const workerEntry = new URL(
   import.meta.url,
 );
 const dataDir = resolve(values['data-dir']);
-mkdirSync(dataDir, { recursive: true });
-const serverUrl = values['server-url'] ?? process.env.ESCROW_DESK_SERVER_URL ?? null;
+// Orders, ledger, settings and logs are the user's alone: 0700 folder, 0600 files (POSIX).
+restrictUmask();
+preparePrivateDataDir(dataDir);
+const serverUrl = values['server-url'] ?? (process.env.ESCROW_DESK_SERVER_URL || null);
+// Passwords and tokens go to this server: https only, plain http only on loopback.
+const serverUrlRefused = serverUrl === null ? null : serverUrlProblem(serverUrl);
+if (serverUrlRefused) {
+  console.error(`Escrow Desk web mode: refusing server URL ${serverUrl}: ${serverUrlRefused}`);
+  process.exit(2);
+}
 const log = createFileLog(join(dataDir, 'logs'));
 
 const host = createDeskHost({

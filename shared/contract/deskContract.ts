@@ -29,6 +29,7 @@ import {
   localeField,
   noteText,
   orderStatusField,
+  plainText,
   serverUrlField,
   shortText,
   signedFenField,
@@ -57,13 +58,13 @@ const done = z.object({});
 const command = { commandId: uuidField, orderId: idField };
 const orderResult = z.object({ order: orderSchema });
 
-const settingsSchema = z.object({ locale: localeField, serverUrl: z.string().nullable() });
+const settingsSchema = z.object({ locale: localeField, serverUrl: serverUrlField.nullable() });
 
 export const deskContract = {
   'session.signIn': {
     input: z.strictObject({
-      username: z.string().trim().min(1).max(64),
-      password: z.string().min(1).max(256),
+      username: plainText().trim().min(1).max(64),
+      password: plainText().min(1).max(256),
     }),
     output: z.object({ user: userSchema }),
   },
@@ -75,7 +76,7 @@ export const deskContract = {
       merchantId: idField.optional(),
       status: orderStatusField.optional(),
       limit: z.number().int().min(1).max(200),
-      afterCursor: z.string().max(200).optional(),
+      afterCursor: plainText().max(200).optional(),
     }),
     output: z.object({
       orders: z.array(orderSummarySchema),
@@ -94,7 +95,7 @@ export const deskContract = {
   /** Search and queues for the seller desk: a window (offset, limit) of a filtered list. */
   'orders.search': {
     input: z.strictObject({
-      text: z.string().max(100).optional(),
+      text: plainText().max(100).optional(),
       status: orderStatusField.optional(),
       fromMs: epochMsField.optional(),
       toMs: epochMsField.optional(),
@@ -117,9 +118,9 @@ export const deskContract = {
         .array(
           z.strictObject({
             line: z.number().int().min(0).max(1_000_000),
-            orderId: z.string().max(80),
-            carrier: z.string().max(40),
-            trackingNo: z.string().max(60),
+            orderId: plainText().max(80),
+            carrier: plainText().max(40),
+            trackingNo: plainText().max(60),
           }),
         )
         .max(1000),
@@ -192,10 +193,10 @@ export const deskContract = {
       evidence: z
         .array(
           z.strictObject({
-            sha256: z.string().regex(/^[0-9a-f]{64}$/),
-            name: z.string().min(1).max(200),
+            sha256: plainText().regex(/^[0-9a-f]{64}$/),
+            name: plainText().min(1).max(200),
             sizeBytes: z.number().int().min(0).max(50_000_000),
-            mime: z.string().min(1).max(100),
+            mime: plainText().min(1).max(100),
           }),
         )
         .max(20),
@@ -208,7 +209,7 @@ export const deskContract = {
       claimId: idField,
       decision: z.enum(['approve', 'reject', 'request_info']),
       amountFen: fenField.optional(),
-      reasonCode: z.string().min(1).max(64),
+      reasonCode: plainText().min(1).max(64),
       note: noteText,
     }),
     output: orderResult,
@@ -229,7 +230,7 @@ export const deskContract = {
   'ledger.lines': {
     input: z.strictObject({
       scope: z.enum(['merchant', 'escrow']),
-      kind: z.string().max(40).optional(),
+      kind: plainText().max(40).optional(),
       fromMs: epochMsField.optional(),
       toMs: epochMsField.optional(),
       offset: z.number().int().min(0).max(10_000_000),
@@ -352,9 +353,10 @@ export const deskContract = {
    */
   'print.savePdf': {
     input: z.strictObject({
-      fileName: z
-        .string()
-        .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,100}\.pdf$/u, 'a plain file name ending in .pdf'),
+      fileName: plainText().regex(
+        /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,100}\.pdf$/u,
+        'a plain file name ending in .pdf',
+      ),
     }),
     output: z.object({ path: z.string().nullable() }),
   },

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { claimSchema, orderSchema } from './domainSchemas.ts';
-import { countField, epochMsField, fenField, idField, signedFenField } from './fields.ts';
+import {
+  countField,
+  epochMsField,
+  fenField,
+  idField,
+  plainText,
+  signedFenField,
+} from './fields.ts';
 
 /**
  * What the dispute desk's contract methods return: the central API's `/v1/disputes/*`
@@ -192,18 +199,17 @@ export const disputeInputs = {
     assignee: z.union([z.literal('me'), z.literal('unassigned'), idField]).optional(),
     priority: priorityField.optional(),
     merchantId: idField.optional(),
-    q: z.string().trim().min(1).max(100).optional(),
+    q: plainText().trim().min(1).max(100).optional(),
     limit: z.number().int().min(1).max(500).optional(),
   }),
   claim: z.strictObject({ claimId: idField }),
   file: z.strictObject({ claimId: idField, sha256: sha256Field }),
   assign: z.strictObject({ claimId: idField, assign: z.boolean() }),
-  note: z.strictObject({ claimId: idField, body: z.string().trim().min(1).max(4000) }),
+  note: z.strictObject({ claimId: idField, body: plainText().trim().min(1).max(4000) }),
   auditExport: z.strictObject({ claimId: idField.optional() }),
   upload: z.strictObject({
-    name: z.string().trim().min(1).max(200),
-    mime: z
-      .string()
+    name: plainText().trim().min(1).max(200),
+    mime: plainText()
       .regex(/^[\w.+-]+\/[\w.+-]+$/)
       .max(100),
     base64: base64Field.min(1),

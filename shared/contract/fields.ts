@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CURRENCIES, MAX_ORDER_FEN } from '../money.ts';
+import { serverUrlProblem } from '../serverUrl.ts';
+import { describeTextProblem, textProblem } from '../text.ts';
 
 /**
  * Field schemas the desk contract is built from. Every string has a length cap and every amount
@@ -7,16 +9,31 @@ import { CURRENCIES, MAX_ORDER_FEN } from '../money.ts';
  * do float arithmetic on money.
  */
 
+/** Marks a refusal by the text rule, so `parseCall` answers `invalid_text`, not `invalid_input`. */
+export const TEXT_ISSUE = { code: 'invalid_text' } as const;
+
+/**
+ * Every string the desk contract accepts starts here: no U+0000, no unpaired surrogate
+ * (shared/text.ts). The check comes first, so it is the issue reported for such text.
+ */
+export function plainText() {
+  return z.string().superRefine((text, ctx) => {
+    const problem = textProblem(text);
+    if (problem)
+      ctx.addIssue({ code: 'custom', message: describeTextProblem(problem), params: TEXT_ISSUE });
+  });
+}
+
 /** Ids that also appear inside ledger account names, so they share its segment rule. */
-export const idField = z
-  .string()
+export const idField = plainText()
   .min(1)
   .max(80)
   .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only');
 
-export const uuidField = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a UUID');
+export const uuidField = plainText().regex(
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+  'a UUID',
+);
 
 /** `z.number().int()` already refuses anything outside the safe integer range. */
 export const fenField = z.number().int().min(0).max(MAX_ORDER_FEN);
@@ -26,10 +43,10 @@ export const epochMsField = z.number().int().min(0);
 export const countField = z.number().int().min(0);
 
 export const currencyField = z.enum(CURRENCIES);
-export const shortText = z.string().max(200);
-export const noteText = z.string().max(2000);
-export const carrierField = z.string().trim().min(1).max(40);
-export const trackingNoField = z.string().trim().min(1).max(40);
+export const shortText = plainText().max(200);
+export const noteText = plainText().max(2000);
+export const carrierField = plainText().trim().min(1).max(40);
+export const trackingNoField = plainText().trim().min(1).max(40);
 
 export const orderStatusField = z.enum([
   'awaiting_payment',
@@ -52,22 +69,10 @@ export const roleField = z.enum([
 ]);
 export const localeField = z.enum(['zh-CN', 'zh-TW', 'en']);
 
-/** The WHATWG URL parser, a global in Node and browsers; shared/ is checked without their types. */
-const WhatwgUrl = (
-  globalThis as unknown as {
-    URL: new (text: string) => { protocol: string; username: string };
-  }
-).URL;
-
-/** Only http(s) servers; the URL is parsed, not pattern-matched, so odd spellings normalise. */
-export const serverUrlField = z
-  .string()
+/** Only https servers, or plain http on loopback (shared/serverUrl.ts); the URL is parsed. */
+export const serverUrlField = plainText()
   .max(2048)
-  .refine((text) => {
-    try {
-      const url = new WhatwgUrl(text);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '';
-    } catch {
-      return false;
-    }
-  }, 'an http(s) URL without credentials');
+  .superRefine((text, ctx) => {
+    const problem = serverUrlProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });

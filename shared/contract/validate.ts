@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { fail, ok } from '../errors.ts';
 import type { Result } from '../errors.ts';
 import { deskContract, deskTopics } from './deskContract.ts';
+import { TEXT_ISSUE } from './fields.ts';
 import type { MethodName, MethodOutput, ParsedInput, TopicName, TopicPayload } from './types.ts';
 
 export const METHOD_NAMES = Object.keys(deskContract) as MethodName[];
@@ -16,12 +17,22 @@ export function isTopicName(name: unknown): name is TopicName {
   return typeof name === 'string' && Object.hasOwn(deskTopics, name);
 }
 
+type Issue = z.ZodError['issues'][number];
+
 /** Messages quote the path and zod's wording, never the offending value (it may be huge). */
-function describe(error: z.ZodError): string {
-  const first = error.issues[0];
-  if (!first) return 'invalid input';
-  const path = first.path.map(String).join('.').slice(0, 100) || '(input)';
-  return `${path}: ${first.message.slice(0, 200)}`;
+function describe(error: z.ZodError, issue: Issue | undefined = error.issues[0]): string {
+  if (!issue) return 'invalid input';
+  const path = issue.path.map(String).join('.').slice(0, 100) || '(input)';
+  return `${path}: ${issue.message.slice(0, 200)}`;
+}
+
+/** A refusal by the text rule (fields.ts `plainText`), wherever it sits in the input. */
+function textIssue(error: z.ZodError): Issue | undefined {
+  return error.issues.find(
+    (issue) =>
+      issue.code === 'custom' &&
+      (issue.params as { code?: unknown } | undefined)?.code === TEXT_ISSUE.code,
+  );
 }
 
 /** Checks a call's method name and input; the parsed input is what the handlers receive. */
@@ -32,9 +43,8 @@ export function parseCall(
   if (!isMethodName(method)) {
     return fail('unknown_method', `unknown method ${JSON.stringify(String(method).slice(0, 80))}`);
   }
-  const parsed = deskContract[method].input.safeParse(input);
-  if (!parsed.success) return fail('invalid_input', describe(parsed.error));
-  return ok({ method, input: parsed.data });
+  const parsed = parseInput(method, input);
+  return parsed.ok ? ok({ method, input: parsed.value }) : parsed;
 }
 
 /** The same check with the method known: the handler's typed input. */
@@ -43,7 +53,11 @@ export function parseInput<M extends MethodName>(
   input: unknown,
 ): Result<ParsedInput<M>> {
   const parsed = deskContract[method].input.safeParse(input);
-  if (!parsed.success) return fail('invalid_input', describe(parsed.error));
+  if (!parsed.success) {
+    const text = textIssue(parsed.error);
+    if (text) return fail('invalid_text', describe(parsed.error, text));
+    return fail('invalid_input', describe(parsed.error));
+  }
   return ok(parsed.data as ParsedInput<M>);
 }
 

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import WebSocket from 'ws';
+import { DESK_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../electron/web/loopbackGuard.ts';
+
+/**
+ * Issue 12: "`desk.db` is created 0644 in a 0755 folder." A real web-mode desk (the same
+ * entry point `npm run web` runs) keeps its data folder 0700 and every file in it 0600, also
+ * when an older desk left the folder 0755 and its database 0644. POSIX only: Windows keeps the
+ * profile's ACLs.
+ */
+
+const posix = process.platform !== 'win32';
+const root = mkdtempSync(join(tmpdir(), 'desk-datafolder-'));
+const dataDir = join(root, 'data');
+const rendererDir = join(root, 'renderer');
+let child: ChildProcess | null = null;
+after(() => {
+  child?.kill('SIGTERM');
+  rmSync(root, { recursive: true, force: true });
+});
+const webEnv = { ...process.env };
+delete webEnv.ESCROW_DESK_SERVER_URL;
+const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+test(
+  'web mode keeps its data folder 0700 and its database, WAL, settings and log 0600',
+  { skip: !posix, timeout: 60_000 },
+  async () => {
+    mkdirSync(join(rendererDir, 'shell'), { recursive: true });
+    writeFileSync(join(rendererDir, 'shell/index.html'), '<!doctype html><title>desk</title>');
+    // What an older desk left behind.
+    mkdirSync(dataDir, { mode: 0o755 });
+    writeFileSync(join(dataDir, 'stale.json'), '{}', { mode: 0o644 });
+
+    child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'electron/web/webMain.ts',
+        '--data-dir',
+        dataDir,
+        '--renderer-dir',
+        rendererDir,
+        '--port',
+        '0',
+      ],
+      { env: webEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    // A umask of 022, as most desktops have, would make new files 0644 without the fix.
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child!.stdout!.on('data', (d: Buffer) => {
+        out += String(d);
+        const m = /http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+/.exec(out);
+        if (m) resolve(m[0]);
+      });
+      child!.once('exit', (code) => reject(new Error(`web mode exited ${code}`)));
+    });
+    const { port, hash } = new URL(url);
+    const token = hash.slice('#token='.length);
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${port}/desk`,
+      [DESK_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`],
+      {
+        origin: `http://127.0.0.1:${port}`,
+      },
+    );
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const answers: unknown[] = [];
+    ws.on('message', (d) => answers.push(JSON.parse(String(d))));
+    // settings.json is written on the first change.
+    ws.send(JSON.stringify({ id: 1, method: 'settings.set', input: { locale: 'en' } }));
+    ws.send(JSON.stringify({ id: 2, method: 'session.current', input: {} }));
+    while (answers.length < 2) await new Promise((r) => setTimeout(r, 50));
+    ws.close();
+    // A refused socket writes a log line.
+    const refused = new WebSocket(
+      `ws://127.0.0.1:${port}/desk`,
+      [DESK_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}bad`],
+      { origin: `http://127.0.0.1:${port}` },
+    );
+    await new Promise((resolve) =>
+      refused.once('error', resolve).once('unexpected-response', resolve),
+    );
+    refused.terminate();
+    // The core worker opens (creates) the database as it starts; the log line follows.
+    for (const f of ['desk.db', 'logs/desk.log'])
+      for (let i = 0; i < 300 && !existsSync(join(dataDir, f)); i++)
+        await new Promise((r) => setTimeout(r, 50));
+
+    assert.equal(modeOf(dataDir), 0o700, 'data folder');
+    const files = ['desk.db', 'settings.json', 'logs/desk.log', 'stale.json'];
+    for (const wal of ['desk.db-wal', 'desk.db-shm'])
+      if (existsSync(join(dataDir, wal))) files.push(wal);
+    for (const f of files) assert.equal(modeOf(join(dataDir, f)), 0o600, f);
+    assert.equal(modeOf(join(dataDir, 'logs')), 0o700, 'logs folder');
+  },
+);
