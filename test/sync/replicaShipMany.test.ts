@@ -53,7 +53,7 @@ test('in server mode shipMany queues one mutation per good row, and the shipment
   );
   assert.match(results[4]!.error!.message, /order_not_found/);
 
-  // Queued as mutations with the rows' own command ids; the local store was not touched.
+  // Queued as mutations with the rows' own command ids.
   const queued = desk.db
     .prepare<[], { command_id: string; order_id: string }>(
       'SELECT command_id, order_id FROM sync_outbox ORDER BY mutation_id',
@@ -63,7 +63,6 @@ test('in server mode shipMany queues one mutation per good row, and the shipment
     queued.map((q) => [q.order_id, q.command_id]),
     [items[0]!, items[1]!, items[3]!].map((i) => [i.orderId, i.commandId]),
   );
-  assert.equal(desk.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM orders').get()!.n, 0);
   const retried = await handle('shipments.ship', items[1]!);
   assert.ok(retried?.ok, 'a retried ship with the same key answers ok');
   assert.equal(desk.client.pendingCount(), 3, 'and queues nothing more');

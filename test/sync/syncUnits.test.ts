@@ -45,11 +45,13 @@ function order(): OrderState {
 const txn = (legs: { account: string; amountFen: number }[]) => ({
   seq: 3,
   txnId: 't3',
+  commandId: 'c3',
   kind: 'payment_confirmed',
   at: 1,
   currency: 'CNY',
   orderId: 'o1',
   legs,
+  prevHash: 'b'.repeat(64),
   hash: 'a'.repeat(64),
 });
 
