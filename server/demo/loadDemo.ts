@@ -452,5 +452,17 @@ export async function loadDemo(db: Database, endMs: number = Date.now()): Promis
     reasonCode: 'as_described',
     note: 'Photos match the listing',
   });
+
+  // A morning's orders at the tea shop, paid and waiting for staff1 to ship: a demo seller
+  // should find a real shipping queue (one a batch CSV can work through), not a single order.
+  const morning: Array<[string, string, number, 'express' | 'virtual']> = [
+    ['buyer.zhang', '碧螺春 礼盒 500g', 45_600, 'express'],
+    ['buyer.chen', '紫砂壶 朱泥', 128_000, 'express'],
+    ['buyer.smith', '茶道课程 兑换码', 19_900, 'virtual'],
+    ['buyer.zhang', '安吉白茶 100g', 23_800, 'express'],
+    ['buyer.chen', '青瓷盖碗', 36_500, 'express'],
+  ];
+  for (const [i, [buyer, title, amountFen, goodsKind]] of morning.entries())
+    await order({ merchant: 0, buyer, title, amountFen, goodsKind, ageMs: (6 - i) * HOUR_MS });
   return true;
 }
