@@ -4,6 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import importPlugin from 'eslint-plugin-import';
 
 const nodeBuiltins = [
   'node:*',
@@ -22,6 +23,13 @@ const nodeBuiltins = [
   'events',
   'buffer',
 ];
+/** A zone for import/no-restricted-paths: `folder` may import itself, shared/ and `also`. */
+const allow = (folder, also, message) => ({
+  target: `./${folder}`,
+  from: './',
+  except: [...new Set([`./${folder}`, './shared', './node_modules', ...also.map((p) => `./${p}`)])],
+  message,
+});
 const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
@@ -157,5 +165,54 @@ export default tseslint.config(
       ['electron', '**/electron/**', '**/renderer/**'],
       'server/ shares only shared/ with the desk.',
     ),
+  },
+  // Per-folder allow-lists of the project's own code (a folder may import only what is listed);
+  // the package and Node restrictions above say which libraries each environment may load.
+  {
+    files: ['**/*.{ts,tsx}'],
+    plugins: { import: importPlugin },
+    rules: {
+      'import/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            allow('shared', [], 'shared/ is pure: it imports only itself.'),
+            allow(
+              'electron/net',
+              [],
+              'electron/net is the one HTTP client: it imports only shared/.',
+            ),
+            allow(
+              'electron/platform',
+              [],
+              'electron/platform holds plain-Node helpers: it imports only shared/.',
+            ),
+            allow(
+              'electron/core',
+              ['electron/net'],
+              'electron/core (the worker) imports only shared/ and electron/net.',
+            ),
+            allow(
+              'electron/host',
+              ['electron/net', 'electron/platform', 'electron/core/worker/workerMessages.ts'],
+              'electron/host (main thread, plain Node) imports shared/, electron/net, electron/platform and the worker message types.',
+            ),
+            allow(
+              'electron/web',
+              ['electron/host', 'electron/platform'],
+              'web mode runs without Electron: shared/, electron/host and electron/platform only.',
+            ),
+            allow(
+              'electron/main',
+              ['electron/host', 'electron/platform'],
+              'the Electron main process is a thin shell over electron/host.',
+            ),
+            allow('electron/preload', [], 'the sandboxed preload reaches only the contract.'),
+            allow('renderer', [], 'the renderer reaches the desk only through shared/contract.'),
+            allow('server', [], 'server/ shares only shared/ with the desk.'),
+          ],
+        },
+      ],
+    },
   },
 );

@@ -21,7 +21,7 @@ import { fail } from '../../shared/errors.ts';
 import { createDeskHost } from '../host/deskHost.ts';
 import type { DeskHost } from '../host/deskHost.ts';
 import { serverAuthenticator } from '../host/serverAuthenticator.ts';
-import { mimeFor, pickEntryPage, resolveAsset } from './appAssets.ts';
+import { mimeFor, pickEntryPage, resolveAsset } from '../platform/appAssets.ts';
 import { menuTemplate } from './appMenu.ts';
 import type { MenuLocale } from './appMenu.ts';
 import { startAutoUpdate } from './autoUpdate.ts';
@@ -40,7 +40,7 @@ import {
   isTrustedSender,
   secureWebPreferences,
   securityHeaders,
-} from './securityPolicy.ts';
+} from '../platform/securityPolicy.ts';
 import { loadWindowState, restoreBounds, saveWindowState } from './windowState.ts';
 
 /**

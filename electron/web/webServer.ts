@@ -8,8 +8,8 @@ import type { WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, requestFrame } from '../../shared/contract/wire.ts';
 import { fail } from '../../shared/errors.ts';
 import type { DeskHost } from '../host/deskHost.ts';
-import { mimeFor, pickEntryPage, resolveAsset } from '../main/appAssets.ts';
-import { securityHeaders } from '../main/securityPolicy.ts';
+import { mimeFor, pickEntryPage, resolveAsset } from '../platform/appAssets.ts';
+import { securityHeaders } from '../platform/securityPolicy.ts';
 import {
   DESK_PROTOCOL,
   isLoopbackHost,

@@ -12,8 +12,8 @@ import { axeViolations, screenshot, signIn } from './sellerHarness.ts';
 import { launchChromium } from './shellBrowser.ts';
 
 /**
- * The seller desk end to end in Debian's Chromium, against web mode over a real desk core with
- * the demo data: sign in, find by tracking number, ship one, batch-ship a CSV with bad rows,
+ * The seller desk end to end in Debian's Chromium, against web mode over a real desk core that
+ * replicates the central API's demo data (staff1's tea shop): sign in, find by tracking number, ship one, batch-ship a CSV with bad rows,
  * answer a refund, check the balance, all by keyboard where a seller would use it, with axe
  * checking each main view. Screenshots land in test-results/screenshots/.
  */
@@ -62,15 +62,15 @@ test('a seller signs in (zh-CN by default) and switches the desk to English', as
   await page.getByRole('heading', { name: '登录担保交易工作台' }).waitFor();
   await screenshot(page, '01-sign-in');
   await noSeriousAxe('sign-in');
-  await signIn(page, 'seller', 'demo-seller');
-  await page.getByTestId('orders-count').filter({ hasText: '共 6 笔订单' }).waitFor();
+  await signIn(page, 'staff1', 'escrow-demo-2005');
+  await page.getByTestId('orders-count').filter({ hasText: '共 10 笔订单' }).waitFor();
   await screenshot(page, '02-orders-zh-CN');
   await page.getByTestId('language').first().selectOption('en');
-  await page.getByTestId('orders-count').filter({ hasText: '6 orders' }).waitFor();
+  await page.getByTestId('orders-count').filter({ hasText: '10 orders' }).waitFor();
   // Money is formatted by Intl for CNY in the chosen locale.
   await page
-    .getByRole('gridcell', { name: 'CN¥299.00' })
-    .or(page.getByRole('gridcell', { name: '¥299.00' }))
+    .getByRole('gridcell', { name: 'CN¥456.00' })
+    .or(page.getByRole('gridcell', { name: '¥456.00' }))
     .first()
     .waitFor();
   await noSeriousAxe('orders');
@@ -80,7 +80,11 @@ test('"/" jumps to search and a tracking number finds its order', async () => {
   await page.locator('body').click();
   await page.keyboard.press('/');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'view-search');
-  await page.keyboard.type('SF1004');
+  // The buyer's shipped order with an open refund: found by its tracking number.
+  const shippedTracking = unwrap<{ order: { shipment: { trackingNo: string } } }>(
+    await fixture.host.call('orders.get', { orderId: 'demo-order-010' }),
+  ).order.shipment.trackingNo;
+  await page.keyboard.type(shippedTracking);
   await page
     .getByTestId('orders-count')
     .filter({ hasText: /^1 orders$/ })
@@ -88,15 +92,14 @@ test('"/" jumps to search and a tracking number finds its order', async () => {
   const rows = page.locator('[data-testid="orders-grid"] [role="row"][data-order-id]');
   assert.deepEqual(
     await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-order-id'))),
-    ['DEMO-1004'],
+    ['demo-order-010'],
   );
   await screenshot(page, '03-search-by-tracking');
   // Enter opens the order: timeline with actors, postings, what happens if nothing is done.
   await page.keyboard.press('Enter');
   await page.keyboard.press('Enter');
   const detail = page.getByTestId('order-detail');
-  await detail.getByRole('heading', { name: 'Order DEMO-1004' }).waitFor();
-  await detail.getByText('If the buyer does nothing, receipt is confirmed automatically').waitFor();
+  await detail.getByRole('heading', { name: 'Order demo-order-010' }).waitFor();
   assert.ok((await detail.getByTestId('detail-timeline-list').locator('li').count()) >= 3);
   await screenshot(page, '04-order-detail');
   await noSeriousAxe('order detail');
@@ -106,14 +109,14 @@ test('"/" jumps to search and a tracking number finds its order', async () => {
 test('a seller ships an order from the keyboard; a malformed tracking number is refused first', async () => {
   await page.keyboard.press('/');
   await page.keyboard.press('Control+A');
-  await page.keyboard.type('DEMO-1001');
+  await page.keyboard.type('demo-order-003');
   await page
     .getByTestId('orders-count')
     .filter({ hasText: /^1 orders$/ })
     .waitFor();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('s');
-  const dialog = page.getByRole('dialog', { name: 'Ship order DEMO-1001' });
+  const dialog = page.getByRole('dialog', { name: 'Ship order demo-order-003' });
   await dialog.waitFor();
   await dialog.getByTestId('ship-carrier').selectOption('sf');
   await dialog.getByTestId('ship-tracking').fill('YT1234567890123');
@@ -121,12 +124,12 @@ test('a seller ships an order from the keyboard; a malformed tracking number is 
   await dialog.getByText('Tracking number does not match the carrier format').waitFor();
   await screenshot(page, '05-ship-dialog-invalid');
   await noSeriousAxe('ship dialog');
-  assert.equal(await orderStatus('DEMO-1001'), 'funds_held');
+  assert.equal(await orderStatus('demo-order-003'), 'funds_held');
   await dialog.getByTestId('ship-tracking').fill('SF 1234 5678 90123');
   await page.keyboard.press('Enter');
-  await page.getByTestId('notice').filter({ hasText: 'Order DEMO-1001 shipped.' }).waitFor();
-  assert.equal(await orderStatus('DEMO-1001'), 'shipped');
-  await page.locator('[data-order-id="DEMO-1001"]').getByText('SF1234567890123').waitFor();
+  await page.getByTestId('notice').filter({ hasText: 'Order demo-order-003 shipped.' }).waitFor();
+  assert.equal(await orderStatus('demo-order-003'), 'shipped');
+  await page.locator('[data-order-id="demo-order-003"]').getByText('SF1234567890123').waitFor();
 });
 
 test('a CSV with two bad rows shows why, and only the good rows are shipped', async () => {
@@ -140,10 +143,10 @@ test('a CSV with two bad rows shows why, and only the good rows are shipped', as
   await page.getByTestId('open-batch').click();
   const csv = [
     'order_id,carrier,tracking_no',
-    'DEMO-1002,sf,SF2222333344445',
-    'DEMO-1006,yto,SF2222333344446',
-    'DEMO-1005,sf,SF2222333344447',
-    'DEMO-1003,digital,CARD-2026-0001',
+    'demo-order-018,sf,SF2222333344445',
+    'demo-order-019,yto,SF2222333344446',
+    'demo-order-001,sf,SF2222333344447',
+    'demo-order-020,digital,CARD-2026-0001',
   ].join('\n');
   await page.getByTestId('batch-text').fill(csv);
   await page.getByTestId('batch-preview').click();
@@ -157,16 +160,16 @@ test('a CSV with two bad rows shows why, and only the good rows are shipped', as
   await screenshot(page, '07-batch-preview');
   await noSeriousAxe('batch preview');
   // The preview changed nothing.
-  assert.equal(await orderStatus('DEMO-1002'), 'funds_held');
+  assert.equal(await orderStatus('demo-order-018'), 'funds_held');
   await page.getByTestId('batch-apply').click();
   await page
     .getByTestId('batch-result')
     .filter({ hasText: '2 orders shipped, 0 refused.' })
     .waitFor();
-  assert.equal(await orderStatus('DEMO-1002'), 'shipped');
-  assert.equal(await orderStatus('DEMO-1003'), 'shipped');
-  assert.equal(await orderStatus('DEMO-1006'), 'funds_held');
-  assert.equal(await orderStatus('DEMO-1005'), 'awaiting_payment');
+  assert.equal(await orderStatus('demo-order-018'), 'shipped');
+  assert.equal(await orderStatus('demo-order-020'), 'shipped');
+  assert.equal(await orderStatus('demo-order-019'), 'funds_held');
+  assert.equal(await orderStatus('demo-order-001'), 'awaiting_payment');
   await page.getByRole('button', { name: 'Close' }).click();
 });
 
@@ -211,7 +214,7 @@ test('a seller refuses a refund with a reason from the refund queue', async () =
   await dialog.getByTestId('refuse-submit').click();
   await page.getByTestId('refunds-count').filter({ hasText: '0 open requests' }).waitFor();
   const r = unwrap<{ order: { refunds: { status: string; refuseReason: string }[] } }>(
-    await fixture.host.call('orders.get', { orderId: 'DEMO-1006' }),
+    await fixture.host.call('orders.get', { orderId: 'demo-order-010' }),
   );
   assert.equal(r.order.refunds[0]!.status, 'refused');
   assert.equal(r.order.refunds[0]!.refuseReason, 'Goods were delivered as described.');
@@ -219,7 +222,7 @@ test('a seller refuses a refund with a reason from the refund queue', async () =
 
 test('the balance view shows held and deposit figures, the chart and the ledger', async () => {
   await page.getByTestId('nav-balance').click();
-  await page.getByTestId('figure-deposit').filter({ hasText: '10,000.00' }).waitFor();
+  await page.getByTestId('figure-deposit').filter({ hasText: '50,000.00' }).waitFor();
   await page.getByTestId('balance-chart').waitFor();
   assert.ok((await page.getByTestId('ledger-table').locator('tbody tr').count()) >= 1);
   await screenshot(page, '10-balance');

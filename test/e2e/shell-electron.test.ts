@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { _electron } from 'playwright-core';
 import { ROOT, buildElectron, buildRenderer } from '../../scripts/buildApp.mjs';
 import { electronSqliteBinding, installedElectron } from '../../scripts/electronRuntime.mjs';
+import { startDemoServer } from '../shell/deskHostFixture.ts';
 
 test('in Electron a seller signs in, opens an order and ships it', async (t) => {
   const exe = installedElectron();
@@ -19,13 +20,19 @@ test('in Electron a seller signs in, opens an order and ships it', async (t) => 
   await buildElectron();
   const binding = await electronSqliteBinding();
   const userData = mkdtempSync(join(tmpdir(), 'desk-electron-'));
+  // The desk is always a replica of a central API: the demo one, as npm start embeds it.
+  const server = await startDemoServer();
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && k !== 'ESCROW_DESK_SERVER_URL') env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   const app = await _electron.launch({
     executablePath: exe,
     args: [join(ROOT, 'dist/electron/main.cjs')],
-    env: { ...env, ESCROW_DESK_NATIVE_BINDING: binding, ESCROW_DESK_USER_DATA: userData },
+    env: {
+      ...env,
+      ESCROW_DESK_NATIVE_BINDING: binding,
+      ESCROW_DESK_USER_DATA: userData,
+      ESCROW_DESK_SERVER_URL: server.url,
+    },
   });
   try {
     const page = await app.firstWindow();
@@ -40,10 +47,10 @@ test('in Electron a seller signs in, opens an order and ships it', async (t) => 
     assert.equal(surface.process, 'undefined');
     assert.ok(surface.desk.includes('orders') && surface.desk.includes('subscribe'));
 
-    await page.getByLabel('用户名 / Username').fill('seller');
-    await page.getByLabel('密码 / Password').fill('demo-seller');
+    await page.getByLabel('用户名 / Username').fill('staff1');
+    await page.getByLabel('密码 / Password').fill('escrow-demo-2005');
     await page.getByRole('button', { name: '登录 / Sign in' }).click();
-    await page.getByTestId('open-DEMO-1001').click();
+    await page.getByTestId('open-demo-order-003').click();
     const status = page.getByTestId('order-status');
     await status.filter({ hasText: 'funds_held' }).waitFor();
     await page.getByLabel('承运商 / Carrier').selectOption('sf');
@@ -59,6 +66,7 @@ test('in Electron a seller signs in, opens an order and ships it', async (t) => 
     assert.match(page.url(), /^app:\/\/desk\//);
   } finally {
     await app.close();
+    await server.close();
     rmSync(userData, { recursive: true, force: true });
   }
 });

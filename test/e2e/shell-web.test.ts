@@ -32,7 +32,7 @@ after(async () => {
 test('a wrong password is refused in the page with the desk error', async () => {
   const page = await browser.newPage();
   await page.goto(shellUrl());
-  await page.getByLabel('用户名 / Username').fill('seller');
+  await page.getByLabel('用户名 / Username').fill('staff1');
   await page.getByLabel('密码 / Password').fill('wrong');
   await page.getByRole('button', { name: '登录 / Sign in' }).click();
   await page.getByRole('alert').filter({ hasText: 'wrong username or password' }).waitFor();
@@ -51,11 +51,11 @@ test('in web mode a seller signs in, opens an order and ships it', async () => {
   // The token leaves the address bar once read.
   assert.equal(new URL(page.url()).hash, '');
 
-  await page.getByLabel('用户名 / Username').fill('seller');
-  await page.getByLabel('密码 / Password').fill('demo-seller');
+  await page.getByLabel('用户名 / Username').fill('staff1');
+  await page.getByLabel('密码 / Password').fill('escrow-demo-2005');
   await page.getByRole('button', { name: '登录 / Sign in' }).click();
 
-  await page.getByTestId('open-DEMO-1001').click();
+  await page.getByTestId('open-demo-order-003').click();
   const status = page.getByTestId('order-status');
   await status.filter({ hasText: 'funds_held' }).waitFor();
 
@@ -64,10 +64,9 @@ test('in web mode a seller signs in, opens an order and ships it', async () => {
   await page.getByRole('button', { name: '发货 / Ship' }).click();
   await status.filter({ hasText: 'shipped' }).waitFor();
 
-  // The shipment is in the desk's database, not just on screen.
-  await fixture.host.call('session.signIn', { username: 'seller', password: 'demo-seller' });
+  // The shipment is in the desk's replica (queued for the server), not just on screen.
   const detail = unwrap<{ order: { status: string; shipment: { trackingNo: string } } }>(
-    await fixture.host.call('orders.get', { orderId: 'DEMO-1001' }),
+    await fixture.host.call('orders.get', { orderId: 'demo-order-003' }),
   );
   assert.equal(detail.order.status, 'shipped');
   assert.equal(detail.order.shipment.trackingNo, 'SF202611260001');
@@ -78,8 +77,8 @@ test('in web mode a seller signs in, opens an order and ships it', async () => {
 test('a page opened without the launch token cannot reach the desk', async () => {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${web.port}/shell/index.html`);
-  await page.getByLabel('用户名 / Username').fill('seller');
-  await page.getByLabel('密码 / Password').fill('demo-seller');
+  await page.getByLabel('用户名 / Username').fill('staff1');
+  await page.getByLabel('密码 / Password').fill('escrow-demo-2005');
   await page.getByRole('button', { name: '登录 / Sign in' }).click();
   await page.getByRole('alert').filter({ hasText: 'cannot reach the desk' }).waitFor();
   await page.close();

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { pickEntryPage, resolveAsset } from '../../electron/main/appAssets.ts';
+import { pickEntryPage, resolveAsset } from '../../electron/platform/appAssets.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'desk-assets-'));
 const site = join(root, 'site');

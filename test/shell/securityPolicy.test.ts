@@ -11,7 +11,7 @@ import {
   isTrustedSender,
   secureWebPreferences,
   securityHeaders,
-} from '../../electron/main/securityPolicy.ts';
+} from '../../electron/platform/securityPolicy.ts';
 
 const FOREIGN_URLS = [
   'https://evil.example/',
