@@ -1,0 +1,319 @@
+// The desk replica's own paths (issue 11), each against a raw baseline in the same run, on a
+// real SQLite file with the desk's durability settings:
+//
+// - desk.apply_changes_per_s: pulled change pages (orders, journal rows, timeline entries as
+//   the server sends them, JSON text parsed by the desk's own parser) applied into the replica
+//   by the sync client. Baseline raw.insert_rows_per_s: the same number of rows, one plain
+//   INSERT each into a plain table, in transactions of the same size.
+//   desk.apply_vs_raw_insert = the ratio (target >= 0.3).
+// - desk.overlay_10k_ms: 10,000 queued actions (ships) and the provisional overlay rebuilt for
+//   all of their orders at once, as a pull that touches them all does (target < 200).
+//   Baseline: reading the same 10,000 confirmed orders (the floor of any rebuild).
+// - desk.verify_1m_s: a replica of BENCH_DESK_VERIFY (1,000,000) journal rows verified: every
+//   hash recomputed from its legs, links, balances (target < 10). Baseline: a plain scan of the
+//   same rows that parses each row's legs and nothing more.
+//
+// Seeding uses the shared rules and the shared chain hash, written with plain INSERTs.
+import { hash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProvisionalOverlay } from '../electron/core/sync/provisionalOverlay.ts';
+import { createOutbox } from '../electron/core/sync/outbox.ts';
+import { createSyncMeta } from '../electron/core/sync/syncMeta.ts';
+import { createSyncClient } from '../electron/core/sync/syncClient.ts';
+import type { SyncTransport } from '../electron/core/sync/syncTransport.ts';
+import { createReplicaStore } from '../electron/core/replica/replicaStore.ts';
+import { verifyReplicaJournal } from '../electron/core/replica/replicaVerification.ts';
+import { openDatabase } from '../electron/core/store/openDatabase.ts';
+import { decide } from '../shared/escrow/decide.ts';
+import { applyEvents } from '../shared/escrow/evolve.ts';
+import type { Actor, EscrowCommand, OrderState } from '../shared/escrow/types.ts';
+import { GENESIS_HASH, chainHash } from '../shared/ledger/chainHash.ts';
+import { postingFor } from '../shared/ledger/postings.ts';
+import { parsePullResponse } from '../shared/sync/parsePullResponse.ts';
+import type { Change } from '../shared/sync/protocol.ts';
+
+const ORDERS = Number(process.env.BENCH_DESK_ORDERS ?? 20_000);
+const OVERLAY = 10_000;
+const VERIFY = Number(process.env.BENCH_DESK_VERIFY ?? 1_000_000);
+const PAGE = 5_000;
+const T0 = Date.UTC(2026, 0, 5);
+const SELLER: Actor = { role: 'seller_staff', userId: 'staff1', merchantId: 'm1' };
+const BUYER: Actor = { role: 'buyer', userId: 'b1' };
+const BANK: Actor = { role: 'bank', userId: 'bank:icbc' };
+const sha256 = (text: string) => hash('sha256', text, 'hex');
+const fmt = (x: number) => x.toFixed(3);
+
+/** A paid order and what the server's pull carries for it: the order, its row, its timeline. */
+function paidOrder(i: number, seq: number, prevHash: string): { changes: Change[]; hash: string } {
+  const orderId = `d${String(i).padStart(7, '0')}`;
+  const at = T0 + i * 1000;
+  const amountFen = 1_000 + (i % 997) * 13;
+  const create: EscrowCommand = {
+    type: 'create_order',
+    orderId,
+    merchantId: 'm1',
+    buyerId: 'b1',
+    currency: 'CNY',
+    amountFen,
+    feeBps: 60,
+    goodsKind: 'express',
+    item: { title: `Tea ${i}`, quantity: 1 },
+  };
+  const d1 = decide(null, create, { now: at, actor: BUYER });
+  if (!d1.ok) throw new Error(d1.error.message);
+  const created = applyEvents(null, d1.events);
+  const pay: EscrowCommand = {
+    type: 'confirm_payment',
+    orderId,
+    bank: 'icbc',
+    bankRef: `ref${i}`,
+    currency: 'CNY',
+    amountFen,
+  };
+  const d2 = decide(created, pay, { now: at + 500, actor: BANK });
+  if (!d2.ok) throw new Error(d2.error.message);
+  let state: OrderState = created;
+  const changes: Change[] = [];
+  let h = prevHash;
+  for (const [k, ev] of d2.events.entries()) {
+    const next = applyEvents(state, [ev]);
+    const posting = postingFor(ev, next, {
+      txnId: `t-${orderId}-${k}`,
+      commandId: `pay-${orderId}`,
+    });
+    if (posting) {
+      const body = {
+        seq,
+        txnId: posting.txnId,
+        commandId: posting.commandId,
+        kind: posting.kind,
+        at: posting.at,
+        currency: posting.currency,
+        orderId,
+        legs: posting.legs,
+      };
+      const txnHash = chainHash(h, body, sha256);
+      changes.push({ kind: 'ledger_txn', txn: { ...body, prevHash: h, hash: txnHash } });
+      h = txnHash;
+    }
+    state = next;
+  }
+  for (const [v, ev] of [...d1.events, ...d2.events].entries())
+    changes.push({
+      kind: 'order_event',
+      entry: {
+        orderId,
+        version: v + 1,
+        type: ev.type,
+        at,
+        commandId: v < d1.events.length ? `create-${orderId}` : `pay-${orderId}`,
+        actor: v < d1.events.length ? BUYER : BANK,
+        event: ev as unknown as Record<string, unknown>,
+      },
+    });
+  changes.unshift({ kind: 'order', order: state });
+  return { changes, hash: h };
+}
+
+/** Pull pages as JSON text, the way the HTTP transport receives them. */
+function pullPages(): { pages: string[]; changes: number } {
+  const pages: string[] = [];
+  let buffer: Change[] = [];
+  let seq = 0;
+  let prev = GENESIS_HASH;
+  let total = 0;
+  const flush = (more: boolean) => {
+    pages.push(
+      JSON.stringify({
+        cookie: `l1.${pages.length + 1}`,
+        lastMutationId: 0,
+        changes: buffer,
+        more,
+      }),
+    );
+    total += buffer.length;
+    buffer = [];
+  };
+  for (let i = 0; i < ORDERS; i++) {
+    const o = paidOrder(i, ++seq, prev);
+    prev = o.hash;
+    buffer.push(...o.changes);
+    if (buffer.length >= PAGE) flush(true);
+  }
+  flush(false);
+  return { pages, changes: total };
+}
+
+async function applyBench(dir: string): Promise<void> {
+  const { pages, changes } = pullPages();
+  const db = openDatabase(join(dir, 'apply.db'));
+  let next = 0;
+  const transport: SyncTransport = {
+    push: async () => ({ lastMutationId: 0, results: [] }),
+    pull: async () => parsePullResponse(JSON.parse(pages[next++]!)),
+    chain: async () => ({ upTo: 0, count: 0, head: GENESIS_HASH }),
+  };
+  const client = createSyncClient({ db, transport, actor: SELLER, now: () => T0 });
+  const start = performance.now();
+  await client.syncOnce();
+  const applyS = (performance.now() - start) / 1000;
+  db.close();
+
+  // Baseline: as many plain rows, one INSERT each, in transactions of a page's size.
+  const raw = openDatabase(join(dir, 'raw.db'));
+  raw.exec('CREATE TABLE raw_rows (id INTEGER PRIMARY KEY, k TEXT NOT NULL, body TEXT NOT NULL)');
+  const insert = raw.prepare('INSERT INTO raw_rows (k, body) VALUES (?, ?)');
+  const body = JSON.stringify({ pad: 'x'.repeat(200) });
+  const rawStart = performance.now();
+  for (let i = 0; i < changes; i += PAGE)
+    raw
+      .transaction(() => {
+        for (let j = i; j < Math.min(changes, i + PAGE); j++) insert.run(`k${j}`, body);
+      })
+      .immediate();
+  const rawS = (performance.now() - rawStart) / 1000;
+  raw.close();
+  const perS = changes / applyS;
+  const rawPerS = changes / rawS;
+  console.log(`desk.apply_orders=${ORDERS}`);
+  console.log(`desk.apply_changes=${changes}`);
+  console.log(`desk.apply_changes_per_s=${Math.round(perS)}`);
+  console.log(`raw.insert_rows_per_s=${Math.round(rawPerS)}`);
+  console.log(`desk.apply_vs_raw_insert=${fmt(perS / rawPerS)}`);
+}
+
+async function overlayBench(dir: string): Promise<void> {
+  const db = openDatabase(join(dir, 'overlay.db'));
+  const replica = createReplicaStore(db);
+  const ids: string[] = [];
+  let prev = GENESIS_HASH;
+  db.transaction(() => {
+    for (let i = 0; i < OVERLAY; i++) {
+      const o = paidOrder(i, i + 1, prev);
+      prev = o.hash;
+      const order = o.changes[0]!;
+      if (order.kind === 'order') {
+        replica.putOrder(order.order);
+        ids.push(order.order.orderId);
+      }
+    }
+  }).immediate();
+  const meta = createSyncMeta(db);
+  const outbox = createOutbox(db, meta);
+  const overlay = createProvisionalOverlay(db, replica, outbox, () => SELLER);
+  db.transaction(() => {
+    for (const [i, orderId] of ids.entries())
+      outbox.append({
+        commandId: `ship-${orderId}`,
+        command: { type: 'ship', orderId, carrier: 'sf', trackingNo: `SF${100_000_000_000 + i}` },
+        clientTime: T0,
+        baseState: replica.confirmedOrder(orderId),
+        baseVersion: replica.confirmedOrder(orderId)?.version ?? null,
+      });
+  }).immediate();
+  const start = performance.now();
+  db.transaction(() => overlay.rebuild(ids, T0 + 1000)).immediate();
+  const overlayMs = performance.now() - start;
+  const shown = overlay.displayedOrder(ids[ids.length - 1]!);
+  if (shown?.status !== 'shipped') throw new Error('the overlay did not show the queued ship');
+  const readStart = performance.now();
+  for (const id of ids) replica.confirmedOrder(id);
+  const readMs = performance.now() - readStart;
+  db.close();
+  console.log(`desk.overlay_10k_ms=${fmt(overlayMs)}`);
+  console.log(`desk.overlay_baseline_read_10k_ms=${fmt(readMs)}`);
+  console.log(`desk.overlay_vs_read=${fmt(overlayMs / readMs)}`);
+}
+
+async function verifyBench(dir: string): Promise<void> {
+  const db = openDatabase(join(dir, 'verify.db'));
+  const insert = db.prepare(
+    `INSERT INTO sync_txns
+       (seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash, hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const balance = db.prepare(
+    `INSERT INTO sync_balances (currency, account, balance_fen) VALUES ('CNY', ?, ?)
+     ON CONFLICT (currency, account) DO UPDATE SET balance_fen = balance_fen + excluded.balance_fen`,
+  );
+  let prev = GENESIS_HASH;
+  const seedStart = performance.now();
+  for (let start = 1; start <= VERIFY; start += 50_000)
+    db.transaction(() => {
+      for (let seq = start; seq < Math.min(VERIFY + 1, start + 50_000); seq++) {
+        // Payments into escrow and releases to the merchant, alternating per order.
+        const orderId = `v${Math.ceil(seq / 2)}`;
+        const amountFen = 1_000 + (seq % 997);
+        const legs =
+          seq % 2
+            ? [
+                { account: 'platform:bank:icbc', amountFen },
+                { account: `escrow:order:${orderId}`, amountFen: -amountFen },
+              ]
+            : [
+                { account: `escrow:order:${orderId}`, amountFen: amountFen - 1 },
+                { account: 'merchant:m1:available', amountFen: -(amountFen - 1) },
+              ];
+        const body = {
+          seq,
+          txnId: `t${seq}`,
+          commandId: `c${seq}`,
+          kind: seq % 2 ? 'payment_confirmed' : 'escrow_release',
+          at: T0 + seq,
+          currency: 'CNY',
+          orderId,
+          legs,
+        };
+        const h = chainHash(prev, body, sha256);
+        insert.run(
+          seq,
+          body.txnId,
+          body.commandId,
+          body.kind,
+          body.at,
+          'CNY',
+          orderId,
+          JSON.stringify(legs),
+          prev,
+          h,
+        );
+        for (const l of legs) balance.run(l.account, l.amountFen);
+        prev = h;
+      }
+    }).immediate();
+  const seedS = (performance.now() - seedStart) / 1000;
+  const start = performance.now();
+  const report = verifyReplicaJournal(db, 'm1');
+  const verifyS = (performance.now() - start) / 1000;
+  if (report.transactions !== VERIFY) throw new Error(`verified ${report.transactions} rows`);
+  const scanStart = performance.now();
+  let legs = 0;
+  for (const r of db
+    .prepare<[], { legs_json: string }>('SELECT * FROM sync_txns ORDER BY seq')
+    .iterate())
+    legs += (JSON.parse(r.legs_json) as unknown[]).length;
+  const scanS = (performance.now() - scanStart) / 1000;
+  db.close();
+  console.log(`desk.verify_rows=${VERIFY}`);
+  console.log(`desk.verify_seed_s=${fmt(seedS)}`);
+  console.log(
+    `desk.verify_ok=${report.problems.filter((p) => p.code !== 'escrow_not_zero').length === 0}`,
+  );
+  console.log(`desk.verify_1m_s=${fmt(verifyS)}`);
+  console.log(`desk.verify_baseline_scan_s=${fmt(scanS)} (${legs} legs parsed)`);
+  console.log(`desk.verify_vs_scan=${fmt(verifyS / scanS)}`);
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-desk-'));
+  try {
+    console.log(`desk.loadavg_1m=${loadavg()[0]!.toFixed(2)}`);
+    await applyBench(dir);
+    await overlayBench(dir);
+    await verifyBench(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { hash } from 'node:crypto';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import {
+  JsonTooDeepError,
+  MAX_JSON_DEPTH,
+  canonicalJson,
+  jsonDepth,
+} from '../../../shared/ledger/canonicalJson.ts';
+import {
+  GENESIS_HASH,
+  chainBody,
+  chainBodyByDefinition,
+  chainHash,
+} from '../../../shared/ledger/chainHash.ts';
+import type { ChainedTransaction } from '../../../shared/ledger/chainHash.ts';
+import { isCommandId } from '../../../shared/ledger/commandIds.ts';
+import { createJournalVerifier } from '../../../shared/ledger/verifyJournal.ts';
+import type { JournalTransaction } from '../../../shared/ledger/verifyJournal.ts';
+
+const sha256 = (text: string) => hash('sha256', text, 'hex');
+
+function nested(depth: number): unknown {
+  let v: unknown = 1;
+  for (let i = 0; i < depth; i++) v = [v];
+  return v;
+}
+
+describe('canonical JSON', () => {
+  test('equal values serialise equally whatever the key order; undefined members are dropped', () => {
+    assert.equal(
+      canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'é"' }, u: undefined }),
+      canonicalJson({ a: { c: 'é"', d: [1, { x: 1, y: 2 }] }, b: 1 }),
+    );
+    assert.equal(canonicalJson({ b: 1, a: 2 }), '{"a":2,"b":1}');
+  });
+
+  test('nesting is bounded before it can overflow the stack: a permanent, typed refusal', () => {
+    assert.doesNotThrow(() => canonicalJson(nested(MAX_JSON_DEPTH - 1)));
+    assert.throws(() => canonicalJson(nested(MAX_JSON_DEPTH + 1)), JsonTooDeepError);
+    // 5,000 levels (the review's attack) and far beyond: refused, never a RangeError.
+    assert.throws(() => canonicalJson(nested(5_000)), JsonTooDeepError);
+    assert.throws(() => canonicalJson(nested(200_000)), JsonTooDeepError);
+  });
+
+  test('depth is measured iteratively, stopping past the limit', () => {
+    assert.equal(jsonDepth({ a: [1, { b: [] }] }), 4);
+    assert.equal(jsonDepth(nested(1_000_000), 64), 65);
+    assert.equal(jsonDepth('text'), 0);
+  });
+});
+
+describe('command ids', () => {
+  test('one rule: 1–100 of letters, digits and :_.-', () => {
+    assert.ok(isCommandId('0190a000-0000-7000-8000-00000000abcd'));
+    assert.ok(isCommandId('pay:icbc.1_2'));
+    for (const bad of ['', 'x'.repeat(101), 'a b', 'a\u0000', 'é', 42, null])
+      assert.equal(isCommandId(bad), false, JSON.stringify(bad));
+  });
+});
+
+const txnArb: fc.Arbitrary<ChainedTransaction> = fc.record({
+  seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+  txnId: fc.string({ maxLength: 40 }),
+  commandId: fc.string({ maxLength: 40 }),
+  kind: fc.constantFrom('payment_confirmed', 'escrow_release', 'compensation', 'recovery'),
+  at: fc.integer({ min: 0, max: 2 ** 45 }),
+  currency: fc.constantFrom('CNY', 'USD'),
+  orderId: fc.option(fc.string({ maxLength: 40 }), { nil: null }),
+  legs: fc.array(
+    fc.record({
+      account: fc.string({ unit: 'grapheme', maxLength: 30 }),
+      amountFen: fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+    }),
+    { minLength: 2, maxLength: 6 },
+  ),
+});
+
+describe('the transaction hash', () => {
+  test('the written-out body is exactly canonicalJson of the hashed fields', () => {
+    fc.assert(
+      fc.property(txnArb, (t) => chainBody(t) === chainBodyByDefinition(t)),
+      { numRuns: 2_000, seed: 1_111 },
+    );
+  });
+
+  test('covers every field and the previous hash', () => {
+    const t: ChainedTransaction = {
+      seq: 1,
+      txnId: 't1',
+      commandId: 'c1',
+      kind: 'payment_confirmed',
+      at: 5,
+      currency: 'CNY',
+      orderId: 'o1',
+      legs: [
+        { account: 'platform:bank:icbc', amountFen: 100 },
+        { account: 'escrow:order:o1', amountFen: -100 },
+      ],
+    };
+    const h = chainHash(GENESIS_HASH, t, sha256);
+    assert.match(h, /^[0-9a-f]{64}$/);
+    assert.notEqual(chainHash('1'.repeat(64), t, sha256), h);
+    assert.notEqual(chainHash(GENESIS_HASH, { ...t, at: 6 }, sha256), h);
+    assert.notEqual(
+      chainHash(GENESIS_HASH, { ...t, legs: [t.legs[1]!, t.legs[0]!] }, sha256),
+      h,
+      'leg order is part of what was posted',
+    );
+  });
+});
+
+/** A clean journal of payments into escrow and releases, chained from genesis. */
+function journal(n: number): JournalTransaction[] {
+  const rows: JournalTransaction[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= n; seq++) {
+    const orderId = `o${Math.ceil(seq / 2)}`;
+    const legs =
+      seq % 2
+        ? [
+            { account: 'platform:bank:icbc', amountFen: 1_000 },
+            { account: `escrow:order:${orderId}`, amountFen: -1_000 },
+          ]
+        : [
+            { account: `escrow:order:${orderId}`, amountFen: 1_000 },
+            { account: 'merchant:m1:available', amountFen: -1_000 },
+          ];
+    const body = {
+      seq,
+      txnId: `t${seq}`,
+      commandId: `c${seq}`,
+      kind: seq % 2 ? 'payment_confirmed' : 'escrow_release',
+      at: seq,
+      currency: 'CNY',
+      orderId,
+      legs,
+    };
+    const h = chainHash(prev, body, sha256);
+    rows.push({ ...body, prevHash: prev, hash: h });
+    prev = h;
+  }
+  return rows;
+}
+
+function verify(rows: JournalTransaction[], contiguous = true) {
+  const v = createJournalVerifier({ sha256, contiguous });
+  for (const r of rows) v.add(r);
+  return v;
+}
+
+describe('the ledger invariants', () => {
+  test('a clean journal passes, with its head', () => {
+    const rows = journal(10);
+    const report = verify(rows).finish({ head: { seq: 10, hash: rows[9]!.hash } });
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.transactions, 10);
+    assert.equal(report.headHash, rows[9]!.hash);
+  });
+
+  test('an edited leg is unbalanced and hash_chain_broken at its seq, before anything else', () => {
+    const rows = journal(10);
+    rows[4] = {
+      ...rows[4]!,
+      legs: [{ ...rows[4]!.legs[0]!, amountFen: 999 }, rows[4]!.legs[1]!],
+    };
+    const report = verify(rows).finish();
+    assert.equal(report.ok, false);
+    assert.deepEqual(
+      report.problems.slice(0, 2).map((p) => [p.code, p.seq]),
+      [
+        ['unbalanced_transaction', 5],
+        ['hash_chain_broken', 5],
+      ],
+    );
+  });
+
+  test('a balanced edit is still caught by its hash', () => {
+    const rows = journal(6);
+    rows[2] = {
+      ...rows[2]!,
+      legs: [
+        { ...rows[2]!.legs[0]!, amountFen: 2_000 },
+        { ...rows[2]!.legs[1]!, amountFen: -2_000 },
+      ],
+    };
+    assert.deepEqual(
+      verify(rows)
+        .finish()
+        .problems.map((p) => [p.code, p.seq]),
+      [['hash_chain_broken', 3]],
+    );
+  });
+
+  test('a row removed from a whole journal breaks the chain; a scope with gaps does not', () => {
+    const rows = journal(8);
+    const gapped = [...rows.slice(0, 3), ...rows.slice(4)];
+    assert.deepEqual(
+      verify(gapped)
+        .finish()
+        .problems.map((p) => [p.code, p.seq]),
+      [['hash_chain_broken', 5]],
+    );
+    // A replica holds only its scope's rows: each still rehashes from its own prevHash.
+    assert.deepEqual(verify(gapped, false).finish().problems, []);
+  });
+
+  test('the stored head, balances, holds, final orders and floors are checked', () => {
+    const rows = journal(4);
+    const hold = { ...rows[0]!, seq: 5, txnId: 't5' };
+    const v = verify([
+      ...rows,
+      { ...hold, prevHash: rows[3]!.hash, hash: chainHash(rows[3]!.hash, hold, sha256) },
+    ]);
+    const report = v.finish({
+      head: { seq: 4, hash: rows[3]!.hash },
+      storedBalances: [{ currency: 'CNY', account: 'merchant:m1:available', balanceFen: 0 }],
+      finalOrders: [{ orderId: 'o1', currency: 'CNY' }],
+      claimPayments: [],
+    });
+    const codes = new Set(report.problems.map((p) => p.code));
+    for (const code of [
+      'hash_chain_broken',
+      'balance_mismatch',
+      'escrow_held_twice',
+      'escrow_not_zero',
+    ])
+      assert.ok(codes.has(code as never), `${code} in ${[...codes]}`);
+  });
+
+  test('a floor is checked only where the replica sees the whole account', () => {
+    // A release without its payment in view: the escrow account would sit above zero, a
+    // liability floor broken, but only a replica that sees the whole account may say so.
+    const rows = journal(2);
+    const release = rows[1]!;
+    const inScope = verify([release], false).finish({ accountInScope: () => true });
+    assert.ok(inScope.problems.some((p) => p.code === 'floor_violated'));
+    const outOfScope = verify([release], false).finish({ accountInScope: () => false });
+    assert.deepEqual(outOfScope.problems, []);
+  });
+});
