@@ -3,8 +3,8 @@ import type { DeskApi } from '../../shared/contract/types.ts';
 import { startDemoHost } from '../shell/deskHostFixture.ts';
 
 /**
- * The renderer's stores over a real desk: the same host (worker thread, SQLite file with demo
- * data) web mode and Electron use, reached through the contract's own `buildDeskApi`; only the
+ * The renderer's stores over a real desk: the same host (worker thread, a replica of the central
+ * API's demo data) web mode and Electron use, reached through the contract's own `buildDeskApi`; only the
  * WebSocket between them is left out.
  */
 export function startTestDesk(): { desk: DeskApi; cleanup(): Promise<void> } {
@@ -21,7 +21,9 @@ export function startTestDesk(): { desk: DeskApi; cleanup(): Promise<void> } {
 
 export async function signedInDesk(): Promise<{ desk: DeskApi; cleanup(): Promise<void> }> {
   const t = startTestDesk();
-  const r = await t.desk.session.signIn({ username: 'seller', password: 'demo-seller' });
+  const r = await t.desk.session.signIn({ username: 'staff1', password: 'escrow-demo-2005' });
   if (!r.ok) throw new Error(r.error.message);
+  // The replica's first pull, as a desk does right after sign-in.
+  await t.desk.sync.now({});
   return t;
 }

@@ -10,9 +10,9 @@ test('sign-in refuses a wrong password and then signs the seller in with their r
     const { session } = createAppStores(desk);
     await session.getState().restore();
     assert.equal(session.getState().phase, 'signed_out');
-    assert.equal(await session.getState().signIn('seller', 'wrong'), false);
+    assert.equal(await session.getState().signIn('staff1', 'wrong'), false);
     assert.match(session.getState().error ?? '', /wrong username or password/);
-    assert.equal(await session.getState().signIn('seller', 'demo-seller'), true);
+    assert.equal(await session.getState().signIn('staff1', 'escrow-demo-2005'), true);
     assert.equal(session.getState().user?.role, 'seller_staff');
     await session.getState().signOut();
     assert.equal(session.getState().phase, 'signed_out');
@@ -25,20 +25,22 @@ test('the order list finds an order by tracking number and ignores answers to ol
   const { desk, cleanup } = await signedInDesk();
   try {
     const { orders } = createAppStores(desk);
-    await orders.getState().setFilters({ text: 'SF1004' });
+    const shipped = await desk.orders.get({ orderId: 'demo-order-010' });
+    assert.ok(shipped.ok);
+    await orders.getState().setFilters({ text: shipped.value.order.shipment!.trackingNo });
     assert.equal(orders.getState().total, 1);
-    assert.equal(orders.getState().rowAt(0)?.orderId, 'DEMO-1004');
+    assert.equal(orders.getState().rowAt(0)?.orderId, 'demo-order-010');
     // Two searches in flight: only the later one may show.
-    const first = orders.getState().setFilters({ text: 'DEMO' });
-    const second = orders.getState().setFilters({ text: '1002' });
+    const first = orders.getState().setFilters({ text: 'demo' });
+    const second = orders.getState().setFilters({ text: 'order-018' });
     await Promise.all([first, second]);
     assert.equal(orders.getState().total, 1);
-    assert.equal(orders.getState().rowAt(0)?.orderId, 'DEMO-1002');
+    assert.equal(orders.getState().rowAt(0)?.orderId, 'demo-order-018');
     // While the next search runs, the last results stay up (marked loading), then are replaced
     // whole: no row of the old search survives next to the new ones.
     const typing = orders.getState().setFilters({ text: '', status: 'funds_held' });
     assert.equal(orders.getState().loading, true);
-    assert.equal(orders.getState().rowAt(0)?.orderId, 'DEMO-1002');
+    assert.equal(orders.getState().rowAt(0)?.orderId, 'demo-order-018');
     await typing;
     assert.equal(orders.getState().loading, false);
     assert.ok(orders.getState().total! >= 3);
@@ -55,33 +57,36 @@ test('shipping with a tracking number in the wrong format is refused and changes
   try {
     const stores = createAppStores(desk);
     const bad = await stores.commands.ship({
-      orderId: 'DEMO-1001',
+      orderId: 'demo-order-003',
       carrier: 'sf',
       trackingNo: 'YT1234567890123',
     });
     assert.equal(bad.ok, false);
     assert.equal(!bad.ok && bad.error.code, 'invalid_tracking_number');
-    assert.equal(stores.sync.getState().rejected[0]?.orderId, 'DEMO-1001');
-    await stores.detail.getState().open('DEMO-1001');
+    assert.equal(stores.sync.getState().rejected[0]?.orderId, 'demo-order-003');
+    await stores.detail.getState().open('demo-order-003');
     assert.equal(stores.detail.getState().detail?.order.status, 'funds_held');
 
     const good = await stores.commands.ship({
-      orderId: 'DEMO-1001',
+      orderId: 'demo-order-003',
       carrier: 'sf',
       trackingNo: 'SF1234567890123',
     });
     assert.ok(good.ok);
+    // Shown shipped at once; the server's timeline has it once the desk has synced.
+    assert.equal(good.ok && good.value.order.status, 'shipped');
+    await desk.sync.now({});
     await stores.detail.getState().reload();
     const detail = stores.detail.getState().detail!;
     assert.equal(detail.order.status, 'shipped');
     assert.equal(detail.timeline.at(-1)?.type, 'order_shipped');
-    assert.equal(detail.timeline.at(-1)?.actor.userId, 'u-seller-1');
+    assert.equal(detail.timeline.at(-1)?.actor.userId, 'u-staff-1');
     await stores.shippingQueue.getState().setFilters({});
     const queued: string[] = [];
     for (let i = 0; i < stores.shippingQueue.getState().total!; i++) {
       queued.push(stores.shippingQueue.getState().rowAt(i)!.orderId);
     }
-    assert.ok(!queued.includes('DEMO-1001'));
+    assert.ok(!queued.includes('demo-order-003'));
   } finally {
     await cleanup();
   }
@@ -93,24 +98,24 @@ test('a CSV batch shows every bad row with its reasons and ships only the good r
     const stores = createAppStores(desk);
     const csv = [
       'order_id,carrier,tracking_no',
-      'DEMO-1002,sf,SF1111222233334',
-      'DEMO-1003,yto,SF1111222233335',
-      'DEMO-9999,sf,SF1111222233336',
-      '"DEMO-1001",ems,EA123456785CN',
+      'demo-order-018,sf,SF1111222233334',
+      'demo-order-019,yto,SF1111222233335',
+      'demo-order-999,sf,SF1111222233336',
+      '"demo-order-021",ems,EA123456785CN',
     ].join('\n');
     await stores.batchShip.getState().preview(csv);
     const rows = stores.batchShip.getState().rows;
     assert.deepEqual(
       rows.map((r) => [r.line, r.orderId, r.problems]),
       [
-        [2, 'DEMO-1002', []],
-        [3, 'DEMO-1003', ['tracking_format']],
-        [4, 'DEMO-9999', ['order_not_found']],
-        [5, 'DEMO-1001', []],
+        [2, 'demo-order-018', []],
+        [3, 'demo-order-019', ['tracking_format']],
+        [4, 'demo-order-999', ['order_not_found']],
+        [5, 'demo-order-021', []],
       ],
     );
     // Nothing is applied by the preview.
-    const before = await desk.orders.get({ orderId: 'DEMO-1002' });
+    const before = await desk.orders.get({ orderId: 'demo-order-018' });
     assert.equal(before.ok && before.value.order.status, 'funds_held');
 
     await stores.batchShip.getState().apply();
@@ -119,9 +124,9 @@ test('a CSV batch shows every bad row with its reasons and ships only the good r
       validRows(rows).map((r) => [r.orderId, true]),
     );
     for (const [orderId, status] of [
-      ['DEMO-1002', 'shipped'],
-      ['DEMO-1001', 'shipped'],
-      ['DEMO-1003', 'funds_held'],
+      ['demo-order-018', 'shipped'],
+      ['demo-order-021', 'shipped'],
+      ['demo-order-019', 'funds_held'],
     ] as const) {
       const r = await desk.orders.get({ orderId });
       assert.equal(r.ok && r.value.order.status, status, orderId);
@@ -137,7 +142,7 @@ test('refusing a refund needs a reason; agreeing takes it out of the refund queu
     const stores = createAppStores(desk);
     await stores.refundQueue.getState().setFilters({});
     const row = stores.refundQueue.getState().rowAt(0)!;
-    assert.equal(row.orderId, 'DEMO-1006');
+    assert.equal(row.orderId, 'demo-order-010');
     assert.equal(row.deadline?.kind, 'refund_answer');
     const refused = await stores.commands.refuseRefund(row.orderId, row.refund!.refundId, '');
     assert.equal(refused.ok, false);
@@ -160,7 +165,7 @@ test('balance figures match the ledger and the CSV export holds every line', asy
     const sheet = await desk.ledger.balances({});
     assert.ok(sheet.ok);
     assert.equal(figures.heldFen, sheet.value.escrowHeld[0]!.heldFen);
-    assert.equal(figures.depositFen, 1_000_000);
+    assert.equal(figures.depositFen, 5_000_000);
     assert.ok(figures.heldFen > 0);
     assert.equal(balance.getState().history.length, 30);
     assert.equal(balance.getState().history.at(-1)!.heldFen, figures.heldFen);
