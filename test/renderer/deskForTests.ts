@@ -22,7 +22,11 @@ export function startTestDesk(): { desk: DeskApi; cleanup(): Promise<void> } {
 export async function signedInDesk(): Promise<{ desk: DeskApi; cleanup(): Promise<void> }> {
   const t = startTestDesk();
   const r = await t.desk.session.signIn({ username: 'staff1', password: 'escrow-demo-2005' });
-  if (!r.ok) throw new Error(r.error.message);
+  if (!r.ok) {
+    // A failed start must not leave the worker and the server holding the test process open.
+    await t.cleanup();
+    throw new Error(r.error.message);
+  }
   // The replica's first pull, as a desk does right after sign-in.
   await t.desk.sync.now({});
   return t;

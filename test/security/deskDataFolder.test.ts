@@ -1,12 +1,22 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import WebSocket from 'ws';
 import { DESK_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../electron/web/loopbackGuard.ts';
+import type { RunningServer } from '../../server/startServer.ts';
+import { startDemoServer } from '../shell/deskHostFixture.ts';
 
 /**
  * Issue 12: "`desk.db` is created 0644 in a 0755 folder." A real web-mode desk (the same
@@ -20,8 +30,10 @@ const root = mkdtempSync(join(tmpdir(), 'desk-datafolder-'));
 const dataDir = join(root, 'data');
 const rendererDir = join(root, 'renderer');
 let child: ChildProcess | null = null;
-after(() => {
+let server: RunningServer | null = null;
+after(async () => {
   child?.kill('SIGTERM');
+  await server?.close();
   rmSync(root, { recursive: true, force: true });
 });
 const webEnv = { ...process.env };
@@ -29,9 +41,10 @@ delete webEnv.ESCROW_DESK_SERVER_URL;
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 test(
-  'web mode keeps its data folder 0700 and its database, WAL, settings and log 0600',
+  'web mode keeps its data folder 0700 and each user replica, settings and log 0600',
   { skip: !posix, timeout: 60_000 },
   async () => {
+    server = await startDemoServer();
     mkdirSync(join(rendererDir, 'shell'), { recursive: true });
     writeFileSync(join(rendererDir, 'shell/index.html'), '<!doctype html><title>desk</title>');
     // What an older desk left behind.
@@ -50,6 +63,8 @@ test(
         rendererDir,
         '--port',
         '0',
+        '--server-url',
+        server.url,
       ],
       { env: webEnv, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -78,7 +93,16 @@ test(
     // settings.json is written on the first change.
     ws.send(JSON.stringify({ id: 1, method: 'settings.set', input: { locale: 'en' } }));
     ws.send(JSON.stringify({ id: 2, method: 'session.current', input: {} }));
-    while (answers.length < 2) await new Promise((r) => setTimeout(r, 50));
+    // Signing in opens (creates) the user's replica file.
+    ws.send(
+      JSON.stringify({
+        id: 3,
+        method: 'session.signIn',
+        input: { username: 'staff1', password: 'escrow-demo-2005' },
+      }),
+    );
+    ws.send(JSON.stringify({ id: 4, method: 'sync.now', input: {} }));
+    while (answers.length < 4) await new Promise((r) => setTimeout(r, 50));
     ws.close();
     // A refused socket writes a log line.
     const refused = new WebSocket(
@@ -90,16 +114,22 @@ test(
       refused.once('error', resolve).once('unexpected-response', resolve),
     );
     refused.terminate();
-    // The core worker opens (creates) the database as it starts; the log line follows.
-    for (const f of ['desk.db', 'logs/desk.log'])
-      for (let i = 0; i < 300 && !existsSync(join(dataDir, f)); i++)
-        await new Promise((r) => setTimeout(r, 50));
+    // The log line follows the refusal.
+    for (let i = 0; i < 300 && !existsSync(join(dataDir, 'logs/desk.log')); i++)
+      await new Promise((r) => setTimeout(r, 50));
 
     assert.equal(modeOf(dataDir), 0o700, 'data folder');
-    const files = ['desk.db', 'settings.json', 'logs/desk.log', 'stale.json'];
-    for (const wal of ['desk.db-wal', 'desk.db-shm'])
-      if (existsSync(join(dataDir, wal))) files.push(wal);
+    const [serverDir] = readdirSync(join(dataDir, 'replicas'));
+    assert.ok(serverDir, 'a replica folder for the server');
+    const replicaDir = join('replicas', serverDir);
+    const replicas = readdirSync(join(dataDir, replicaDir)).map((f) => join(replicaDir, f));
+    assert.ok(
+      replicas.some((f) => f.endsWith('.db')),
+      'staff1’s replica file',
+    );
+    const files = ['settings.json', 'logs/desk.log', 'stale.json', ...replicas];
     for (const f of files) assert.equal(modeOf(join(dataDir, f)), 0o600, f);
-    assert.equal(modeOf(join(dataDir, 'logs')), 0o700, 'logs folder');
+    for (const d of ['logs', 'replicas', replicaDir])
+      assert.equal(modeOf(join(dataDir, d)), 0o700, `${d} folder`);
   },
 );
