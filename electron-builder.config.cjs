@@ -2,6 +2,18 @@
 // notarized when Apple credentials are in the environment). `npm run dist` builds the app and
 // runs electron-builder with this file; see README "Packaging".
 
+const { packagingSigning } = require('./scripts/packagingPolicy.cjs');
+
+/**
+ * Signing settings from the packaging environment (scripts/packagingPolicy.cjs; `npm run dist`
+ * refuses to build without them unless ESCROW_DESK_UNSIGNED=1). The packaged desk reads them
+ * back from its package.json (`escrowDesk`) to decide how updates are verified.
+ */
+const signing = packagingSigning(process.env);
+if (!signing.feedUrl.startsWith('https://')) {
+  throw new Error(`the update feed must be https, not ${signing.feedUrl} (ESCROW_DESK_UPDATE_URL)`);
+}
+
 /** Notarization needs one of electron-builder's credential sets (see its `mac.notarize`). */
 const canNotarize = Boolean(
   (process.env.APPLE_API_KEY && process.env.APPLE_API_KEY_ID && process.env.APPLE_API_ISSUER) ||
@@ -15,7 +27,14 @@ module.exports = {
   productName: 'Escrow Desk',
   copyright: 'Copyright © Escrow Desk',
   directories: { output: 'release', buildResources: 'build' },
-  extraMetadata: { main: 'dist/electron/main.cjs' },
+  extraMetadata: {
+    main: 'dist/electron/main.cjs',
+    escrowDesk: {
+      updatePublicKey: signing.updatePublicKey,
+      winPublisherName: signing.winPublisherName,
+      unsigned: signing.unsigned,
+    },
+  },
   files: [
     'package.json',
     'dist/electron/**/*',
@@ -49,6 +68,12 @@ module.exports = {
   win: {
     target: [{ target: 'nsis', arch: ['x64', 'arm64'] }],
     artifactName: '${productName}-${version}-win-${arch}.${ext}',
+    // A signed build that comes out unsigned is an error, not a warning.
+    forceCodeSigning: !signing.unsigned,
+    // electron-updater checks a downloaded installer's Authenticode publisher against this.
+    ...(signing.winPublisherName
+      ? { signtoolOptions: { publisherName: signing.winPublisherName } }
+      : {}),
   },
   nsis: {
     oneClick: false,
@@ -70,16 +95,11 @@ module.exports = {
     entitlements: 'build/entitlements.mac.plist',
     entitlementsInherit: 'build/entitlements.mac.inherit.plist',
     notarize: canNotarize,
+    forceCodeSigning: !signing.unsigned,
     artifactName: '${productName}-${version}-mac-${arch}.${ext}',
   },
   dmg: { sign: false },
   // electron-updater reads this feed (app-update.yml); ESCROW_DESK_UPDATE_URL points a build at
-  // another one (staging, a mirror inside a company network).
-  publish: {
-    provider: 'generic',
-    url:
-      process.env.ESCROW_DESK_UPDATE_URL ||
-      'https://updates.escrow-desk.example/desk/${os}/${arch}',
-    channel: 'latest',
-  },
+  // another one (staging, a mirror inside a company network). https only.
+  publish: { provider: 'generic', url: signing.feedUrl, channel: 'latest' },
 };

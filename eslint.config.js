@@ -52,6 +52,11 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS (electron-builder's config and what it loads): require() is its import syntax.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['shared/**/*.ts'],
     languageOptions: { globals: { ...globals['shared-node-browser'] } },
     rules: restrict(

@@ -55,6 +55,11 @@ export const ERROR_CODES = [
   'account_locked',
   /** The user's evidence uploads would exceed their quota (count or bytes). */
   'evidence_quota_exceeded',
+  /**
+   * No OS secret store (Linux without a keyring): the token cannot be kept safely between runs.
+   * The sign-in view offers to sign in again with `rememberForRunOnly`.
+   */
+  'secret_store_unavailable',
   // transport / system
   'not_found',
   'payload_too_large',

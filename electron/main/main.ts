@@ -24,12 +24,12 @@ import { serverAuthenticator } from '../host/serverAuthenticator.ts';
 import { mimeFor, pickEntryPage, resolveAsset } from '../platform/appAssets.ts';
 import { menuTemplate } from './appMenu.ts';
 import type { MenuLocale } from './appMenu.ts';
-import { startAutoUpdate } from './autoUpdate.ts';
+import { startVerifiedAutoUpdate } from './autoUpdate.ts';
 import { createFileLog } from '../host/fileLog.ts';
 import { preparePrivateDataDir, restrictUmask } from '../platform/privateFiles.ts';
 import { runtimeOverrides } from './runtimeOverrides.ts';
 import { savePdf } from './savePdf.ts';
-import { safeStorageVault } from './secretStore.ts';
+import { runOnlyConsent, safeStorageVault } from './secretStore.ts';
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -137,6 +137,7 @@ if (!app.requestSingleInstanceLock()) {
     });
 
     const serverUrl = overrides.serverUrl;
+    const vault = safeStorageVault(safeStorage, join(userData, 'token.bin'), process.platform);
     host = createDeskHost({
       core: {
         workerEntry: pathToFileURL(join(here, 'coreWorker.cjs')),
@@ -150,7 +151,7 @@ if (!app.requestSingleInstanceLock()) {
         const url = settings.serverUrl ?? serverUrl;
         return url ? serverAuthenticator(url) : null;
       },
-      vault: safeStorageVault(safeStorage, join(userData, 'token.bin'), process.platform),
+      vault,
       log: (level, message) => log.write(level, message),
     });
     const deskHost = host;
@@ -185,7 +186,13 @@ if (!app.requestSingleInstanceLock()) {
           (call.value.input as { fileName: string }).fileName,
         );
       }
-      const result = await deskHost.call(method, input);
+      // Without a keyring, sign-in keeps the token for this run only if the user said so.
+      const result =
+        method === 'session.signIn'
+          ? await vault.withRunOnlyConsent(runOnlyConsent(input), () =>
+              deskHost.call(method, input),
+            )
+          : await deskHost.call(method, input);
       // The menu speaks the desk's language: relabel it when the user switches.
       if (method === 'settings.set' && result.ok)
         setMenu((result.value as { locale: MenuLocale }).locale);
@@ -207,7 +214,13 @@ if (!app.requestSingleInstanceLock()) {
     setMenu(locale);
 
     mainWindow = createWindow(join(userData, 'window-state.json'));
-    if (app.isPackaged) startAutoUpdate(overrides.updateFeedUrl, (l, m) => log.write(l, m));
+    startVerifiedAutoUpdate({
+      isPackaged: app.isPackaged,
+      platform: process.platform,
+      feedUrl: overrides.updateFeedUrl,
+      appPath: app.getAppPath(),
+      log: (l, m) => log.write(l, m),
+    });
   });
 
   function setMenu(locale: MenuLocale): void {

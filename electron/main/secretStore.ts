@@ -30,17 +30,40 @@ export function secretStoreUsable(
   return true;
 }
 
+/** A token vault that can also keep the token for this run only, when the user agrees to. */
+export interface SafeStorageVault extends TokenVault {
+  /**
+   * Runs one sign-in with the user's answer to "keep me signed in for this run only" (the
+   * contract's `rememberForRunOnly`). Sign-ins run one at a time, so one answer never leaks
+   * into another sign-in.
+   */
+  withRunOnlyConsent<T>(consent: boolean, run: () => Promise<T>): Promise<T>;
+}
+
+/** The sign-in input's `rememberForRunOnly`, read before the host has parsed the input. */
+export function runOnlyConsent(input: unknown): boolean {
+  return (
+    typeof input === 'object' &&
+    input !== null &&
+    (input as { rememberForRunOnly?: unknown }).rememberForRunOnly === true
+  );
+}
+
 /**
  * Keeps the API token encrypted with the OS secret store (Keychain, DPAPI, libsecret). Without
- * one the token is kept for this run only and saving reports `unavailable`: the desk never
- * writes a bearer token to disk in plain text.
+ * one (Linux with no keyring: `basic_text`), saving answers `secret_store_unavailable` so the
+ * sign-in view can ask whether to keep the session for this run only; with that consent the
+ * token is held in memory and gone when the desk quits. The desk never writes a bearer token
+ * to disk in plain text.
  */
 export function safeStorageVault(
   storage: SafeStorageLike,
   file: string,
   platform: NodeJS.Platform,
-): TokenVault {
+): SafeStorageVault {
   let memory: string | null = null;
+  let consent = false;
+  let queue: Promise<unknown> = Promise.resolve();
   const usable = () =>
     secretStoreUsable(
       platform,
@@ -51,10 +74,16 @@ export function safeStorageVault(
   return {
     save(token) {
       if (!usable()) {
+        // Nothing from an earlier run may linger beside a run-only session.
+        rmSync(file, { force: true });
+        if (consent) {
+          memory = token;
+          return ok(null);
+        }
         memory = null;
         return fail(
-          'unavailable',
-          'no OS secret store: the desk will not keep the sign-in token in plain text',
+          'secret_store_unavailable',
+          'no OS secret store (keyring): the desk will not keep the sign-in token in plain text; sign in for this run only instead',
         );
       }
       mkdirSync(dirname(file), { recursive: true });
@@ -76,6 +105,18 @@ export function safeStorageVault(
     clear() {
       memory = null;
       rmSync(file, { force: true });
+    },
+    withRunOnlyConsent(answer, run) {
+      const next = queue.then(async () => {
+        consent = answer;
+        try {
+          return await run();
+        } finally {
+          consent = false;
+        }
+      });
+      queue = next.catch(() => {});
+      return next;
     },
   };
 }

@@ -18,6 +18,8 @@ import {
   tokenFromProtocols,
   tokenMatches,
 } from './loopbackGuard.ts';
+import { createRefusalLog } from './refusalLog.ts';
+import type { RefusalLogOptions } from './refusalLog.ts';
 
 export interface WebServerOptions {
   host: DeskHost;
@@ -27,6 +29,8 @@ export interface WebServerOptions {
   /** 0 picks a free port. */
   port?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Rate limit of the refused-socket log (tests shorten the window). */
+  refusalLog?: Pick<RefusalLogOptions, 'maxLinesPerWindow' | 'windowMs' | 'nowMs'>;
 }
 
 export interface WebServer {
@@ -91,8 +95,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     handleProtocols: (protocols) => (protocols.has(DESK_PROTOCOL) ? DESK_PROTOCOL : false),
   });
 
+  // Anything on this machine can knock: refusals are logged rate-limited and never inline.
+  const refusals = createRefusalLog({ write: log, ...options.refusalLog });
   function refuse(socket: Duplex, status: string, why: string, req: IncomingMessage): void {
-    log('warn', `web mode: refused a socket from ${req.headers.origin ?? 'no origin'}: ${why}`);
+    const origin =
+      req.headers.origin === undefined
+        ? 'no origin'
+        : JSON.stringify(req.headers.origin.slice(0, 100));
+    refusals.refuse(`web mode: refused a socket from ${origin}: ${why}`);
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   }
 
@@ -111,7 +121,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   wss.on('connection', (ws: WebSocket) => {
     // Oversized or broken frames close this socket (ws picks the close code); they must never
     // surface as an unhandled 'error' that takes the desk down.
-    ws.on('error', (err) => log('warn', `web mode socket: ${err.message}`));
+    ws.on('error', (err) => refusals.refuse(`web mode socket: ${err.message.slice(0, 200)}`));
     ws.on('message', (data, isBinary) => {
       void (async () => {
         let frame: unknown;
@@ -148,6 +158,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     url: `http://127.0.0.1:${port}/#token=${token}`,
     async close() {
       unsubscribe();
+      refusals.close();
       for (const client of wss.clients) client.terminate();
       wss.close();
       server.closeAllConnections();

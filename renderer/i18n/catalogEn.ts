@@ -21,6 +21,10 @@ export const catalogEn = {
   'signIn.submit': 'Sign in',
   'signIn.busy': 'Signing in…',
   'signIn.failed': 'Sign-in failed: {message}',
+  'signIn.noKeyring':
+    'This computer has no password keyring, so the desk cannot keep you signed in safely after it closes.',
+  'signIn.runOnly': 'Keep me signed in for this session only',
+  'signIn.server': 'Server address (https)',
   signOut: 'Sign out',
   'signOut.title': 'Sign out',
   'signOut.pending': 'Actions not yet sent to the server: {count}.',

@@ -7,8 +7,17 @@ export interface SessionState {
   phase: 'checking' | 'signed_out' | 'signing_in' | 'signed_in';
   user: DeskUser;
   error: string | null;
+  /**
+   * The desk has no OS secret store (Linux without a keyring): the view asks whether to keep
+   * the session for this run only, and signs in again with `rememberForRunOnly`.
+   */
+  offerRunOnly: boolean;
+  /** The desk has no central server address yet (`server_required`): the view asks for one. */
+  needsServer: boolean;
   restore(): Promise<void>;
-  signIn(username: string, password: string): Promise<boolean>;
+  /** Saves the server address (https, or http on loopback); false with `error` set if refused. */
+  setServer(serverUrl: string): Promise<boolean>;
+  signIn(username: string, password: string, rememberForRunOnly?: boolean): Promise<boolean>;
   signOut(): Promise<void>;
 }
 
@@ -21,6 +30,17 @@ export function createSessionStore(desk: DeskApi, onSignedOut: () => void = () =
     phase: 'checking',
     user: null,
     error: null,
+    offerRunOnly: false,
+    needsServer: false,
+    async setServer(serverUrl) {
+      const r = await desk.settings.set({ serverUrl });
+      if (!r.ok) {
+        set({ error: r.error.message });
+        return false;
+      }
+      set({ needsServer: false, error: null });
+      return true;
+    },
     async restore() {
       const r = await desk.session.current({});
       set(
@@ -29,14 +49,23 @@ export function createSessionStore(desk: DeskApi, onSignedOut: () => void = () =
           : { phase: 'signed_out', user: null },
       );
     },
-    async signIn(username, password) {
-      set({ phase: 'signing_in', error: null });
-      const r = await desk.session.signIn({ username, password });
+    async signIn(username, password, rememberForRunOnly = false) {
+      set({ phase: 'signing_in', error: null, offerRunOnly: false });
+      const r = await desk.session.signIn(
+        rememberForRunOnly ? { username, password, rememberForRunOnly } : { username, password },
+      );
       if (!r.ok) {
-        set({ phase: 'signed_out', user: null, error: r.error.message });
+        const offerRunOnly = r.error.code === 'secret_store_unavailable';
+        set({
+          phase: 'signed_out',
+          user: null,
+          error: offerRunOnly ? null : r.error.message,
+          offerRunOnly,
+          needsServer: r.error.code === 'server_required',
+        });
         return false;
       }
-      set({ phase: 'signed_in', user: r.value.user, error: null });
+      set({ phase: 'signed_in', user: r.value.user, error: null, offerRunOnly: false });
       return true;
     },
     async signOut() {

@@ -7,13 +7,17 @@ import { LanguageSwitch } from '../app/LanguageSwitch.tsx';
 export function SignInView() {
   const stores = useStores();
   const tr = useTr();
-  const { phase, error } = useStore(stores.session);
+  const { phase, error, offerRunOnly, needsServer } = useStore(stores.session);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [serverUrl, setServerUrl] = useState('');
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    await stores.session.getState().signIn(username.trim(), password);
+    const session = stores.session.getState();
+    // A packaged desk with no server asks for its address first (no demo accounts there).
+    if (needsServer && !(await session.setServer(serverUrl.trim()))) return;
+    await session.signIn(username.trim(), password);
   }
 
   return (
@@ -24,6 +28,20 @@ export function SignInView() {
         aria-labelledby="signin-title"
       >
         <h1 id="signin-title">{tr.t('signIn.title')}</h1>
+        {needsServer ? (
+          <label className="field">
+            <span>{tr.t('signIn.server')}</span>
+            <input
+              name="server"
+              type="url"
+              inputMode="url"
+              placeholder="https://"
+              value={serverUrl}
+              onChange={(e) => setServerUrl(e.target.value)}
+              required
+            />
+          </label>
+        ) : null}
         <label className="field">
           <span>{tr.t('signIn.username')}</span>
           <input
@@ -48,7 +66,17 @@ export function SignInView() {
         </label>
         <p className="error" role="alert">
           {error ? tr.t('signIn.failed', { message: error }) : ''}
+          {offerRunOnly ? tr.t('signIn.noKeyring') : ''}
         </p>
+        {offerRunOnly ? (
+          <button
+            type="button"
+            disabled={phase === 'signing_in'}
+            onClick={() => void stores.session.getState().signIn(username.trim(), password, true)}
+          >
+            {tr.t('signIn.runOnly')}
+          </button>
+        ) : null}
         <button type="submit" disabled={phase === 'signing_in'}>
           {phase === 'signing_in' ? tr.t('signIn.busy') : tr.t('signIn.submit')}
         </button>

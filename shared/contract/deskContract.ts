@@ -65,6 +65,11 @@ export const deskContract = {
     input: z.strictObject({
       username: plainText().trim().min(1).max(64),
       password: plainText().min(1).max(256),
+      /**
+       * The user's answer when the desk has no OS secret store (`secret_store_unavailable`):
+       * keep the session in memory for this run only.
+       */
+      rememberForRunOnly: z.boolean().optional(),
     }),
     output: z.object({ user: userSchema }),
   },

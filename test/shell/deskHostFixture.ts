@@ -6,6 +6,7 @@ import type { DeskHost } from '../../electron/host/deskHost.ts';
 import { serverAuthenticator } from '../../electron/host/serverAuthenticator.ts';
 import type { Authenticator } from '../../electron/host/sessionTypes.ts';
 import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
+import type { TokenVault } from '../../electron/host/sessionTypes.ts';
 import { DEMO_ACCOUNTS } from '../../server/demo/demoAccounts.ts';
 import type { DemoAccount } from '../../server/demo/demoAccounts.ts';
 import { loadDemo } from '../../server/demo/loadDemo.ts';
@@ -62,7 +63,7 @@ function lazyAuthenticator(server: Promise<RunningServer>): Authenticator {
  * A real desk host (worker thread, one SQLite replica per user under a temp data folder)
  * against a real central API with demo data, as `npm start` runs them.
  */
-export function startDemoHost(opts: { callTimeoutMs?: number } = {}): {
+export function startDemoHost(opts: { callTimeoutMs?: number; vault?: TokenVault } = {}): {
   host: DeskHost;
   dir: string;
   server: Promise<RunningServer>;
@@ -80,7 +81,7 @@ export function startDemoHost(opts: { callTimeoutMs?: number } = {}): {
     },
     settingsFile: join(dir, 'settings.json'),
     authenticatorFor: () => authenticator,
-    vault: memoryTokenVault(),
+    vault: opts.vault ?? memoryTokenVault(),
   });
   return {
     host,

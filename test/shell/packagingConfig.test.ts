@@ -123,3 +123,41 @@ test('no install hook rebuilds node_modules for Electron (the Node tests need th
   }
   assert.ok(existsSync(new URL('scripts/dist.mjs', root)));
 });
+
+test('the build carries its signing settings: publisherName, update key, forced code signing', async () => {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const publicKey = generateKeyPairSync('ed25519')
+    .publicKey.export({ type: 'spki', format: 'pem' })
+    .toString();
+  const signed = loadConfig({
+    ESCROW_DESK_UNSIGNED: undefined,
+    ESCROW_DESK_WIN_PUBLISHER_NAME: 'Escrow Desk Ltd',
+    ESCROW_DESK_UPDATE_PUBLIC_KEY: publicKey,
+  }) as unknown as BuilderConfig & {
+    win: { forceCodeSigning: boolean; signtoolOptions: { publisherName: string } };
+    mac: { forceCodeSigning: boolean };
+    extraMetadata: { escrowDesk: Record<string, unknown> };
+  };
+  assert.equal(signed.win.signtoolOptions.publisherName, 'Escrow Desk Ltd');
+  assert.equal(signed.win.forceCodeSigning, true);
+  assert.equal(signed.mac.forceCodeSigning, true);
+  assert.deepEqual(signed.extraMetadata.escrowDesk, {
+    updatePublicKey: publicKey,
+    winPublisherName: 'Escrow Desk Ltd',
+    unsigned: false,
+  });
+  const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+    validateConfiguration(config: unknown, logger: unknown): Promise<void>;
+  };
+  const { DebugLogger } = require('builder-util') as {
+    DebugLogger: new (enabled: boolean) => unknown;
+  };
+  await validateConfiguration(signed, new DebugLogger(false));
+
+  const unsigned = loadConfig({ ESCROW_DESK_UNSIGNED: '1' }) as unknown as {
+    win: { forceCodeSigning: boolean };
+    extraMetadata: { escrowDesk: { unsigned: boolean } };
+  };
+  assert.equal(unsigned.win.forceCodeSigning, false);
+  assert.equal(unsigned.extraMetadata.escrowDesk.unsigned, true);
+});

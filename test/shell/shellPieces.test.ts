@@ -48,7 +48,7 @@ test('without a real OS secret store the token is never written to disk', () => 
   const file = join(dir, 'plain-token.bin');
   const vault = safeStorageVault(aesStorage('basic_text'), file, 'linux');
   const saved = vault.save('secret-token-1');
-  assert.equal(saved.ok ? 'ok' : saved.error.code, 'unavailable');
+  assert.equal(saved.ok ? 'ok' : saved.error.code, 'secret_store_unavailable');
   assert.equal(existsSync(file), false);
   assert.equal(vault.load(), null);
 });
