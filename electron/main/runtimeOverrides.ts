@@ -4,15 +4,13 @@ import { serverUrlProblem } from '../../shared/serverUrl.ts';
  * The environment variables a developer or a test uses to point the desk elsewhere. In a
  * packaged build every one of them is ignored: a variable set by another program (or a
  * shortcut's command line) must not move the user's data, load a native addon from an
- * arbitrary path around the fuses, swap the update feed, send passwords to another server or
- * fall back to demo accounts.
+ * arbitrary path around the fuses, swap the update feed or send passwords to another server.
  */
 export const OVERRIDE_VARIABLES = [
   'ESCROW_DESK_USER_DATA',
   'ESCROW_DESK_NATIVE_BINDING',
   'ESCROW_DESK_UPDATE_URL',
   'ESCROW_DESK_SERVER_URL',
-  'ESCROW_DESK_DEMO',
 ] as const;
 
 export interface RuntimeOverrides {
@@ -24,8 +22,6 @@ export interface RuntimeOverrides {
   updateFeedUrl: string | null;
   /** The central API (https, or plain http on loopback). */
   serverUrl: string | null;
-  /** Demo data and demo accounts when no server is configured: development runs only. */
-  demoFallback: boolean;
   /** Variables that were set but ignored because the build is packaged (to log, by name). */
   ignored: string[];
   /** Variables whose value is refused, each with the reason: the desk must not start. */
@@ -45,7 +41,6 @@ export function runtimeOverrides(
       nativeBinding: null,
       updateFeedUrl: null,
       serverUrl: null,
-      demoFallback: false,
       ignored: OVERRIDE_VARIABLES.filter((name) => env[name] !== undefined),
       refused: [],
     };
@@ -62,7 +57,6 @@ export function runtimeOverrides(
     nativeBinding: value(env, 'ESCROW_DESK_NATIVE_BINDING'),
     updateFeedUrl: feedRefused ? null : updateFeedUrl,
     serverUrl: serverProblem ? null : serverUrl,
-    demoFallback: env.ESCROW_DESK_DEMO !== '0',
     ignored: [],
     refused,
   };

@@ -18,19 +18,16 @@ const hostile = {
   ESCROW_DESK_NATIVE_BINDING: '/tmp/evil.node',
   ESCROW_DESK_UPDATE_URL: 'https://evil.example/feed',
   ESCROW_DESK_SERVER_URL: 'https://evil.example',
-  ESCROW_DESK_DEMO: '1',
 };
 
-test('a packaged build ignores every ESCROW_DESK_* override and has no demo fallback', () => {
+test('a packaged build ignores every ESCROW_DESK_* override', () => {
   const o = runtimeOverrides(hostile, true);
   assert.equal(o.userDataDir, null);
   assert.equal(o.nativeBinding, null);
   assert.equal(o.updateFeedUrl, null);
   assert.equal(o.serverUrl, null);
-  assert.equal(o.demoFallback, false);
   assert.deepEqual(o.ignored.sort(), [...OVERRIDE_VARIABLES].sort());
   assert.deepEqual(o.refused, []);
-  assert.equal(runtimeOverrides({}, true).demoFallback, false);
 });
 
 test('the Electron main process reads ESCROW_DESK_* only through runtimeOverrides', () => {

@@ -17,15 +17,9 @@ test('a development run honours the overrides', () => {
     nativeBinding: '/repo/.data/electron-native/better_sqlite3.node',
     updateFeedUrl: 'https://staging.example/feed',
     serverUrl: 'http://127.0.0.1:8787',
-    demoFallback: true,
     ignored: [],
     refused: [],
   });
-});
-
-test('demo data is on by default in development and off with ESCROW_DESK_DEMO=0', () => {
-  assert.equal(runtimeOverrides({}, false).demoFallback, true);
-  assert.equal(runtimeOverrides({ ESCROW_DESK_DEMO: '0' }, false).demoFallback, false);
 });
 
 test('an empty variable counts as unset', () => {
