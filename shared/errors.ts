@@ -70,6 +70,8 @@ export const ERROR_CODES = [
   'server_required',
   /** Only the desktop app can do this (e.g. save a PDF); web mode answers so the page can fall back. */
   'unsupported',
+  /** A queued action failed again and again while the server answered: given up, not applied. */
+  'mutation_stuck',
   /** The other side speaks an older sync protocol than this one still serves: update the desk. */
   'upgrade_required',
 ] as const;

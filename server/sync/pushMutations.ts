@@ -161,12 +161,17 @@ async function pushOne(
   if (m.id > last + 1) return { kind: 'gap', last };
 
   const now = clock.now();
-  const outcome = await applyCommand(
-    tx,
-    { commandId: m.commandId, actor, command: m.command },
-    now,
-    { policy },
-  );
+  const outcome = m.abandon
+    ? ({
+        ok: false,
+        error: {
+          code: 'mutation_stuck',
+          message: 'the desk gave up on this action after repeated failures; nothing was applied',
+        },
+      } as const)
+    : await applyCommand(tx, { commandId: m.commandId, actor, command: m.command }, now, {
+        policy,
+      });
   const error = outcome.ok ? null : outcome.error;
   await tx.query(
     `INSERT INTO sync_results (client_id, mutation_id, command_id, status, error, created_at)

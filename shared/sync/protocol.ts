@@ -50,6 +50,14 @@ export const mutationSchema = z.object({
   command: commandField,
   /** The desk's clock when the user acted: shown in history, never used to move money. */
   clientTime: epochMsField,
+  /**
+   * The desk gives up on this mutation: it failed again and again with errors that should
+   * have passed while the server answered everything else. The server records it as rejected
+   * (`mutation_stuck`) without applying it, so its id is consumed and the actions behind it
+   * move on; the user sees it as a sync issue and may send it again as a new action. A
+   * mutation already processed keeps its stored answer.
+   */
+  abandon: z.literal(true).optional(),
 });
 export type Mutation = z.output<typeof mutationSchema>;
 

@@ -6,7 +6,7 @@ import type { Actor, EscrowCommand, OrderState } from '../../../shared/escrow/ty
 import { DeskError } from '../../../shared/errors.ts';
 import { uuidv7 } from '../../../shared/ids.ts';
 import { DEFAULT_PULL_LIMIT, MAX_PUSH_MUTATIONS } from '../../../shared/sync/protocol.ts';
-import type { PullResponse } from '../../../shared/sync/protocol.ts';
+import type { Mutation, PullResponse, PushResponse } from '../../../shared/sync/protocol.ts';
 import type { Db } from '../store/openDatabase.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { createOutbox } from './outbox.ts';
@@ -18,6 +18,7 @@ import type { ReplicaVerification } from '../replica/replicaVerification.ts';
 import { createSyncIssues } from './syncIssues.ts';
 import type { SyncIssue } from './syncIssues.ts';
 import { createSyncMeta } from './syncMeta.ts';
+import { createStuckTracker } from './stuckMutations.ts';
 import { createSyncStatusHub } from './syncStatus.ts';
 import type { SyncStatus, SyncStatusListener } from './syncStatus.ts';
 import { ServerCallError } from '../../net/serverClient.ts';
@@ -39,6 +40,8 @@ export interface SyncClientOptions {
   policy?: EscrowPolicy;
   pushBatchSize?: number;
   pullLimit?: number;
+  /** Failed pushes of one mutation (while the server answers) before it is given up. */
+  stuckAfterAttempts?: number;
   /** Page size while bootstrapping; each page is stored in one transaction. */
   bootstrapPageLimit?: number;
   pollIntervalMs?: number;
@@ -152,6 +155,33 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
 
   // ---- push ------------------------------------------------------------------------------
 
+  const stuck = createStuckTracker(opts.stuckAfterAttempts ?? 8);
+
+  /** One push; a mutation that keeps failing while the server answers is given up (stuckMutations.ts). */
+  async function pushOrGiveUp(batch: Mutation[]): Promise<PushResponse> {
+    try {
+      const res = await transport.push({ clientId, mutations: batch });
+      stuck.succeeded();
+      return res;
+    } catch (err) {
+      if (!(err instanceof ServerCallError) || !err.transient || err.network) throw err;
+      const giveUp = stuck.failed(batch.map((m) => m.id));
+      if (giveUp === null) throw err;
+      // An outage is not one action's fault: give up only while the server answers reads.
+      try {
+        await transport.chain({ upTo: 0, cookie: null });
+      } catch {
+        throw err;
+      }
+      const res = await transport.push({
+        clientId,
+        mutations: batch.map((m) => ({ ...m, abandon: true as const })),
+      });
+      stuck.succeeded();
+      return res;
+    }
+  }
+
   async function pushAll(): Promise<void> {
     let stalls = 0;
     for (;;) {
@@ -159,9 +189,9 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
         meta.getNumber('pushedMutationId'),
         meta.getNumber('confirmedMutationId'),
       );
-      const batch = outbox.unpushed(after, pushBatch);
+      const batch = outbox.unpushed(after, stuck.batchSize(pushBatch));
       if (batch.length === 0) return;
-      const res = await transport.push({ clientId, mutations: batch });
+      const res = await pushOrGiveUp(batch);
       const touched = new Set<string>();
       db.transaction(() => {
         for (const r of res.results) {
