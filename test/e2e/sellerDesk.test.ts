@@ -222,7 +222,7 @@ test('a seller refuses a refund with a reason from the refund queue', async () =
 
 test('the balance view shows held and deposit figures, the chart and the ledger', async () => {
   await page.getByTestId('nav-balance').click();
-  await page.getByTestId('figure-deposit').filter({ hasText: '50,000.00' }).waitFor();
+  await page.getByTestId('figure-deposit').filter({ hasText: '49,120.00' }).waitFor();
   await page.getByTestId('balance-chart').waitFor();
   assert.ok((await page.getByTestId('ledger-table').locator('tbody tr').count()) >= 1);
   await screenshot(page, '10-balance');

@@ -101,6 +101,11 @@ test(
         input: { username: 'staff1', password: 'escrow-demo-2005' },
       }),
     );
+    while (answers.length < 3) await new Promise((r) => setTimeout(r, 50));
+    const signedIn = answers.find((a) => (a as { id?: number }).id === 3) as
+      { result: { ok: boolean } } | undefined;
+    assert.ok(signedIn?.result.ok, JSON.stringify(answers));
+    // Calls are answered concurrently: sync only once signed in.
     ws.send(JSON.stringify({ id: 4, method: 'sync.now', input: {} }));
     while (answers.length < 4) await new Promise((r) => setTimeout(r, 50));
     ws.close();

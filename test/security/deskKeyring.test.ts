@@ -72,7 +72,7 @@ test('through the desk host: refused without consent, signed in for the run with
   const vault = safeStorageVault(basicText, tokenFile, 'linux');
   const fixture = startDemoHost({ vault });
   try {
-    const credentials = { username: 'seller', password: 'demo-seller' };
+    const credentials = { username: 'staff1', password: 'escrow-demo-2005' };
     const refused = await fixture.host.call('session.signIn', credentials);
     assert.ok(!refused.ok);
     assert.equal(refused.error.code, 'secret_store_unavailable');
