@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { userSchema } from '../../shared/contract/domainSchemas.ts';
-import { fail, ok } from '../../shared/errors.ts';
-import type { Result } from '../../shared/errors.ts';
-import { ServerCallError, createServerClient, parseAnswer } from '../net/serverClient.ts';
+import { fail } from '../../shared/errors.ts';
+import { asResult, createServerClient, parseAnswer } from '../net/serverClient.ts';
 import type { Authenticator } from './sessionTypes.ts';
 
 // The server leaves `merchantId` out for platform staff (agents); the desk's user has it as null.
@@ -21,16 +20,6 @@ const meResponse = z.object({
   }),
 });
 
-/** A server call's failure as a Result: its code and message, or the transport's. */
-async function attempt<T>(call: () => Promise<T>): Promise<Result<T>> {
-  try {
-    return ok(await call());
-  } catch (err) {
-    if (err instanceof ServerCallError) return fail(err.code, err.message);
-    throw err;
-  }
-}
-
 /**
  * Signs in against the central API (`POST /v1/auth/login`), which owns users and roles, over
  * the desk's one HTTP client (electron/net/serverClient.ts).
@@ -42,22 +31,22 @@ export function serverAuthenticator(serverUrl: string, timeoutMs = 10_000): Auth
   return {
     serverUrl,
     async signIn(username, password) {
-      const body = await attempt(() =>
+      const body = await asResult(() =>
         anonymous.json({ method: 'POST', path: '/v1/auth/login', body: { username, password } }),
       );
       if (!body.ok) return body;
-      return attempt(async () => {
+      return asResult(async () => {
         const { user, token } = parseAnswer(() => loginResponse.parse(body.value));
         return { token, user: { ...user, merchantId: user.merchantId ?? null } };
       });
     },
     async resume(token) {
-      const body = await attempt(() => as(token).json({ method: 'GET', path: '/v1/me' }));
+      const body = await asResult(() => as(token).json({ method: 'GET', path: '/v1/me' }));
       if (!body.ok)
         return body.error.code === 'unauthorized' || body.error.code === 'forbidden'
           ? fail('unauthorized', 'the kept sign-in has expired')
           : body;
-      return attempt(async () => {
+      return asResult(async () => {
         const { user } = parseAnswer(() => meResponse.parse(body.value));
         return {
           ...user,
@@ -68,7 +57,7 @@ export function serverAuthenticator(serverUrl: string, timeoutMs = 10_000): Auth
     },
     async signOut(token) {
       // Ends the session on the server too; offline, the token still leaves this desk.
-      await attempt(() => as(token).json({ method: 'POST', path: '/v1/auth/logout', body: {} }));
+      await asResult(() => as(token).json({ method: 'POST', path: '/v1/auth/logout', body: {} }));
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { ErrorCode } from '../../shared/errors.ts';
+import { fail, ok } from '../../shared/errors.ts';
+import type { ErrorCode, Result } from '../../shared/errors.ts';
 import { SYNC_PROTOCOL, SYNC_PROTOCOL_HEADER } from '../../shared/sync/protocol.ts';
 
 /**
@@ -84,6 +85,16 @@ export function parseAnswer<T>(parse: () => T): T {
       status: 200,
       code: 'unavailable',
     });
+  }
+}
+
+/** A server call as the contract's Result: its value, or the server's or transport's refusal. */
+export async function asResult<T>(call: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await call());
+  } catch (err) {
+    if (err instanceof ServerCallError) return fail(err.code, err.message);
+    throw err;
   }
 }
 

@@ -111,6 +111,8 @@ $('back').addEventListener('click', () => void listOrders());
 desk.subscribe('orders.changed', (payload) => {
   if (currentOrderId && payload.orderIds.includes(currentOrderId) && !$('order').hidden)
     void openOrder(currentOrderId);
+  // The replica fills after sign-in (its first pull): the list follows what arrives.
+  if (!$('orders').hidden) void listOrders();
 });
 
 void desk.session.current({}).then((result) => {

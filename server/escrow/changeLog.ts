@@ -1,5 +1,5 @@
+import type { JournalTransaction } from '../../shared/ledger/verifyJournal.ts';
 import type { OrderState } from '../../shared/escrow/types.ts';
-import type { Leg } from '../../shared/ledger/types.ts';
 import type { Queryable } from '../db/database.ts';
 
 /**
@@ -27,19 +27,8 @@ export function forgetChangeLogLock(tx: Queryable): void {
   holding.delete(tx);
 }
 
-export interface LedgerTxnChange {
-  seq: number;
-  txnId: string;
-  /** The command that posted it; lets the desk show which action moved the money. */
-  commandId: string;
-  kind: string;
-  at: number;
-  currency: string;
-  orderId: string | null;
-  legs: Leg[];
-  prevHash: string;
-  hash: string;
-}
+/** A journal row as the change log carries it to desks: the shared journal row type. */
+export type LedgerTxnChange = JournalTransaction;
 
 export async function logLedgerChange(
   tx: Queryable,

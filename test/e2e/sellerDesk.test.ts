@@ -184,7 +184,8 @@ test('packing slips are laid out one per selected order for printing', async () 
   await screenshot(page, '08-packing-slip');
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.getByTestId('nav-orders').isVisible(), false);
-  await page.emulateMedia({ media: 'screen' });
+  // Back to no emulation (not 'screen', which page.pdf would then keep and print as the screen).
+  await page.emulateMedia({ media: null });
   // Web mode has no PDF writer of its own (print.savePdf answers unsupported): the button opens
   // the browser's print dialog instead.
   await page.evaluate(() => {

@@ -2,7 +2,7 @@ import type { MethodName } from '../../../shared/contract/types.ts';
 import { fail, ok } from '../../../shared/errors.ts';
 import type { Result } from '../../../shared/errors.ts';
 import type { Actor } from '../../../shared/escrow/types.ts';
-import { ServerCallError } from '../../net/serverClient.ts';
+import { asResult } from '../../net/serverClient.ts';
 import type { ServerClient } from '../../net/serverClient.ts';
 
 /**
@@ -36,20 +36,10 @@ export interface DisputeCallsOptions {
   client: ServerClient;
 }
 
-/** A failed call as the contract's Result: the server's code and message, or the transport's. */
-async function answer<T>(call: () => Promise<T>): Promise<Result<T>> {
-  try {
-    return ok(await call());
-  } catch (err) {
-    if (err instanceof ServerCallError) return fail(err.code, err.message);
-    throw err;
-  }
-}
-
 export function createDisputeCalls({ client }: DisputeCallsOptions) {
   const json = (method: 'GET' | 'POST', path: string, body?: unknown) =>
-    answer(() => client.json({ method, path, ...(body === undefined ? {} : { body }) }));
-  const bytes = (path: string) => answer(() => client.bytes({ method: 'GET', path }));
+    asResult(() => client.json({ method, path, ...(body === undefined ? {} : { body }) }));
+  const bytes = (path: string) => asResult(() => client.bytes({ method: 'GET', path }));
 
   const c = (claimId: string) => `/v1/disputes/cases/${encodeURIComponent(claimId)}`;
 
@@ -123,7 +113,7 @@ export function createDisputeCalls({ client }: DisputeCallsOptions) {
           new Blob([new Uint8Array(content)], { type: String(i.mime) }),
           String(i.name),
         );
-        return answer(() => client.json({ method: 'POST', path: '/v1/evidence', form }));
+        return asResult(() => client.json({ method: 'POST', path: '/v1/evidence', form }));
       }
       default:
         return fail('unknown_method', `${String(method)} is not a dispute desk call`);
