@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { DEFAULT_LOGIN_LIMITS } from './auth/loginGuard.ts';
+import type { LoginLimits } from './auth/loginGuard.ts';
+import { purgeExpiredSessions } from './auth/sessions.ts';
 import { BankKeyError, checkKeyring } from './bank/bankKeys.ts';
 import type { BankKeyring } from './bank/bankKeys.ts';
 import type { EscrowPolicy } from '../shared/escrow/policy.ts';
@@ -32,6 +35,10 @@ export interface StartOptions {
    */
   bankSecrets?: BankKeyring;
   sessionTtlMs?: number;
+  /** Login throttling and lockout; DEFAULT_LOGIN_LIMITS for anything not given. */
+  loginLimits?: Partial<LoginLimits>;
+  /** How often expired sessions are deleted; `false` leaves it to the caller (tests). */
+  sessionPurgeIntervalMs?: number | false;
   bodyLimitBytes?: number;
   maxEvidenceBytes?: number;
   /** Poll interval for due timers; `false` leaves timers to the caller (tests). */
@@ -65,6 +72,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     metrics: new Metrics(),
     bankSecrets,
     sessionTtlMs: opts.sessionTtlMs ?? 12 * HOUR_MS,
+    loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...opts.loginLimits },
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     maxEvidenceBytes: opts.maxEvidenceBytes ?? 5 * 1024 * 1024,
   };
@@ -83,11 +91,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           onError: (e) => app.log.error(e),
         });
   scheduler?.start();
+  // Expired sessions are deleted now and then (they no longer authenticate either way).
+  const purgeEvery =
+    opts.sessionPurgeIntervalMs ?? (opts.timerIntervalMs === false ? false : 10 * 60_000);
+  const purge = () =>
+    purgeExpiredSessions(db, ctx.clock.now()).catch((e: unknown) => app.log.error(e));
+  const purger = purgeEvery === false ? null : setInterval(purge, purgeEvery);
+  purger?.unref();
+  if (purger) await purge();
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     app,
     ctx,
     async close() {
+      if (purger) clearInterval(purger);
       await scheduler?.stop();
       await app.close();
       if (ownsDb) await db.close();

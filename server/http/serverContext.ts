@@ -1,3 +1,4 @@
+import type { LoginLimits } from '../auth/loginGuard.ts';
 import type { BankKeyring } from '../bank/bankKeys.ts';
 import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import type { Clock } from '../clock.ts';
@@ -13,6 +14,8 @@ export interface ServerContext {
   /** Active HMAC keys per bank id, each with its key id (bank/bankKeys.ts). */
   bankSecrets: BankKeyring;
   sessionTtlMs: number;
+  /** Login throttling and lockout (auth/loginGuard.ts); defaults when absent. */
+  loginLimits?: LoginLimits;
   /** Largest JSON body accepted. */
   bodyLimitBytes: number;
   /** Largest evidence file accepted. */
