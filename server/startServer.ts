@@ -3,6 +3,8 @@ import { DEFAULT_LOGIN_LIMITS } from './auth/loginGuard.ts';
 import type { LoginLimits } from './auth/loginGuard.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
 import { BankKeyError, checkKeyring } from './bank/bankKeys.ts';
+import { DEFAULT_EVIDENCE_QUOTA } from './evidence/evidenceStore.ts';
+import type { EvidenceQuota } from './evidence/evidenceStore.ts';
 import type { BankKeyring } from './bank/bankKeys.ts';
 import type { EscrowPolicy } from '../shared/escrow/policy.ts';
 import { DEFAULT_POLICY } from '../shared/escrow/policy.ts';
@@ -41,6 +43,8 @@ export interface StartOptions {
   sessionPurgeIntervalMs?: number | false;
   bodyLimitBytes?: number;
   maxEvidenceBytes?: number;
+  /** Per-user evidence quotas; DEFAULT_EVIDENCE_QUOTA for anything not given. */
+  evidenceQuota?: Partial<EvidenceQuota>;
   /** Poll interval for due timers; `false` leaves timers to the caller (tests). */
   timerIntervalMs?: number | false;
   logger?: boolean;
@@ -75,6 +79,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...opts.loginLimits },
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     maxEvidenceBytes: opts.maxEvidenceBytes ?? 5 * 1024 * 1024,
+    evidenceQuota: { ...DEFAULT_EVIDENCE_QUOTA, ...opts.evidenceQuota },
   };
   await auditMakerCheckerLimits(db, ctx.policy, ctx.clock.now());
   const app = await buildApp(ctx, { logger: opts.logger });

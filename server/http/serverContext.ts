@@ -1,5 +1,6 @@
 import type { LoginLimits } from '../auth/loginGuard.ts';
 import type { BankKeyring } from '../bank/bankKeys.ts';
+import type { EvidenceQuota } from '../evidence/evidenceStore.ts';
 import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
@@ -20,4 +21,6 @@ export interface ServerContext {
   bodyLimitBytes: number;
   /** Largest evidence file accepted. */
   maxEvidenceBytes: number;
+  /** Per-user evidence quotas (count, bytes); DEFAULT_EVIDENCE_QUOTA when absent. */
+  evidenceQuota?: EvidenceQuota;
 }
