@@ -43,6 +43,8 @@ export interface StartOptions {
   sessionPurgeIntervalMs?: number | false;
   bodyLimitBytes?: number;
   maxEvidenceBytes?: number;
+  /** Bearer token for /metrics scrapers (METRICS_TOKEN); agents may use their session. */
+  metricsToken?: string;
   /** Per-user evidence quotas; DEFAULT_EVIDENCE_QUOTA for anything not given. */
   evidenceQuota?: Partial<EvidenceQuota>;
   /** Poll interval for due timers; `false` leaves timers to the caller (tests). */
@@ -80,6 +82,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     maxEvidenceBytes: opts.maxEvidenceBytes ?? 5 * 1024 * 1024,
     evidenceQuota: { ...DEFAULT_EVIDENCE_QUOTA, ...opts.evidenceQuota },
+    ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
   };
   await auditMakerCheckerLimits(db, ctx.policy, ctx.clock.now());
   const app = await buildApp(ctx, { logger: opts.logger });

@@ -37,6 +37,18 @@ export async function buildApp(
     // Request bodies are parsed with zod in each handler; responses are plain JSON.
     ajv: { customOptions: { strict: false } },
   });
+  // Security headers on every answer (issue 12): no sniffing, never framed, no referrer, and
+  // nothing an API returns is cached (answers are per caller). A route that serves a file sets
+  // its own sandbox CSP, which is kept.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header('Referrer-Policy', 'no-referrer');
+    if (!reply.hasHeader('Content-Security-Policy'))
+      reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
