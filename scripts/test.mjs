@@ -5,6 +5,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
+// Password hashes at scrypt N=2^14 instead of production's 2^17 (server/auth/passwords.ts), so
+// seeding users stays fast; tests that measure hashing set their own cost.
+process.env.PASSWORD_HASH_LOG2N ??= '14';
 const bin = (name) => join('node_modules', '.bin', name);
 
 function run(cmd, cmdArgs) {

@@ -64,6 +64,13 @@ if (buyerThreshold !== undefined) limits.buyerWindowThresholdFen = buyerThreshol
 const buyerWindowDays = wholeNumberEnv('BUYER_WINDOW_DAYS');
 if (buyerWindowDays !== undefined) limits.buyerWindowMs = buyerWindowDays * DAY_MS;
 
+// A Prometheus scraper's bearer token for /metrics (agents may use their session instead).
+const metricsToken = process.env.METRICS_TOKEN || undefined;
+if (metricsToken !== undefined && metricsToken.length < 32) {
+  console.error('METRICS_TOKEN must be at least 32 characters');
+  process.exit(2);
+}
+
 const server = await startServer({
   policy: limits,
   databaseUrl,
@@ -71,6 +78,7 @@ const server = await startServer({
   host: values.host,
   port,
   bankSecrets,
+  ...(metricsToken ? { metricsToken } : {}),
   logger: !values.quiet,
 });
 if (values.demo) {

@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { DEFAULT_LOGIN_LIMITS } from './auth/loginGuard.ts';
+import type { LoginLimits } from './auth/loginGuard.ts';
+import { purgeExpiredSessions } from './auth/sessions.ts';
 import { BankKeyError, checkKeyring } from './bank/bankKeys.ts';
+import { DEFAULT_EVIDENCE_QUOTA } from './evidence/evidenceStore.ts';
+import type { EvidenceQuota } from './evidence/evidenceStore.ts';
 import type { BankKeyring } from './bank/bankKeys.ts';
 import type { EscrowPolicy } from '../shared/escrow/policy.ts';
 import { DEFAULT_POLICY } from '../shared/escrow/policy.ts';
@@ -32,8 +37,16 @@ export interface StartOptions {
    */
   bankSecrets?: BankKeyring;
   sessionTtlMs?: number;
+  /** Login throttling and lockout; DEFAULT_LOGIN_LIMITS for anything not given. */
+  loginLimits?: Partial<LoginLimits>;
+  /** How often expired sessions are deleted; `false` leaves it to the caller (tests). */
+  sessionPurgeIntervalMs?: number | false;
   bodyLimitBytes?: number;
   maxEvidenceBytes?: number;
+  /** Bearer token for /metrics scrapers (METRICS_TOKEN); agents may use their session. */
+  metricsToken?: string;
+  /** Per-user evidence quotas; DEFAULT_EVIDENCE_QUOTA for anything not given. */
+  evidenceQuota?: Partial<EvidenceQuota>;
   /** Poll interval for due timers; `false` leaves timers to the caller (tests). */
   timerIntervalMs?: number | false;
   logger?: boolean;
@@ -65,8 +78,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     metrics: new Metrics(),
     bankSecrets,
     sessionTtlMs: opts.sessionTtlMs ?? 12 * HOUR_MS,
+    loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...opts.loginLimits },
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     maxEvidenceBytes: opts.maxEvidenceBytes ?? 5 * 1024 * 1024,
+    evidenceQuota: { ...DEFAULT_EVIDENCE_QUOTA, ...opts.evidenceQuota },
+    ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
   };
   await auditMakerCheckerLimits(db, ctx.policy, ctx.clock.now());
   const app = await buildApp(ctx, { logger: opts.logger });
@@ -83,11 +99,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           onError: (e) => app.log.error(e),
         });
   scheduler?.start();
+  // Expired sessions are deleted now and then (they no longer authenticate either way).
+  const purgeEvery =
+    opts.sessionPurgeIntervalMs ?? (opts.timerIntervalMs === false ? false : 10 * 60_000);
+  const purge = () =>
+    purgeExpiredSessions(db, ctx.clock.now()).catch((e: unknown) => app.log.error(e));
+  const purger = purgeEvery === false ? null : setInterval(purge, purgeEvery);
+  purger?.unref();
+  if (purger) await purge();
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     app,
     ctx,
     async close() {
+      if (purger) clearInterval(purger);
       await scheduler?.stop();
       await app.close();
       if (ownsDb) await db.close();

@@ -8,6 +8,7 @@ import { buildApp } from '../server/http/app.ts';
 import type { ServerContext } from '../server/http/serverContext.ts';
 import { fundGuaranteeFund, recordMerchantDeposit } from '../server/ledger/platformFunding.ts';
 import { Metrics } from '../server/observability/metrics.ts';
+import { DEFAULT_LOGIN_LIMITS } from '../server/auth/loginGuard.ts';
 import { SIM_BANK_KEYS } from './bankNotifications.ts';
 import { DEFAULT_POLICY } from '../shared/escrow/policy.ts';
 import type { Actor } from '../shared/escrow/types.ts';
@@ -102,6 +103,8 @@ export async function startSimServer(startMs: number, prng: Prng): Promise<SimSe
       metrics: new Metrics(),
       bankSecrets: SIM_BANK_KEYS,
       sessionTtlMs: SESSION_TTL_MS,
+      // Every simulated desk logs in from 127.0.0.1, many times a run.
+      loginLimits: { ...DEFAULT_LOGIN_LIMITS, perIpPerMinute: 1_000_000 },
       bodyLimitBytes: 64 * 1024,
       maxEvidenceBytes: 1024 * 1024,
     };

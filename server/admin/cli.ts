@@ -2,108 +2,237 @@
 //   npm run api:admin -- fund-guarantee --amount-fen 100000000 --bank icbc --id fund-2026-01
 //   npm run api:admin -- record-deposit --merchant m1 --amount-fen 5000000 --bank icbc --id dep-m1-1
 //   npm run api:admin -- add-merchant --merchant m1 --name "杭州茶庄" --fee-bps 60
-//   npm run api:admin -- add-user --user u1 --username alice --password '…' --role seller_staff --merchant m1
+//   printf '%s' "$PW" | npm run api:admin -- add-user --user u1 --username alice --role seller_staff --merchant m1 --password-stdin
+//   ESCROW_USER_PASSWORD=… npm run api:admin -- add-user --user u1 --username alice --role buyer
+//   npm run api:admin -- unlock-user --username alice          (lifts a login lockout; audited)
+//   npm run api:admin -- revoke-sessions --username alice      (signs the user out everywhere; audited)
+//   npm run api:admin -- purge-sessions                        (deletes expired sessions)
+// Passwords never come from the command line (other users of the machine can read it): from
+// stdin with --password-stdin, or from ESCROW_USER_PASSWORD. A bad argument is one line on
+// stderr and exit code 2; a refusal exit code 1.
 // Uses DATABASE_URL, else the PGlite directory --data-dir (default .data/api; stop the server
 // first: PGlite allows one process per directory). Funding ids make each posting idempotent.
 import { parseArgs } from 'node:util';
 import { isDeskError } from '../../shared/errors.ts';
+import { unlockUser } from '../auth/loginGuard.ts';
+import { purgeExpiredSessions, revokeSessions } from '../auth/sessions.ts';
 import { createMerchant, createUser, USER_ROLES } from '../auth/users.ts';
 import type { UserRole } from '../auth/users.ts';
+import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/openDatabase.ts';
 import { fundGuaranteeFund, recordMerchantDeposit } from '../ledger/platformFunding.ts';
+import { appendSecurityAudit } from '../security/securityAudit.ts';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    'data-dir': { type: 'string', default: '.data/api' },
-    'amount-fen': { type: 'string' },
-    bank: { type: 'string', default: 'icbc' },
-    id: { type: 'string' },
-    merchant: { type: 'string' },
-    name: { type: 'string' },
-    'fee-bps': { type: 'string' },
-    user: { type: 'string' },
-    username: { type: 'string' },
-    password: { type: 'string' },
-    role: { type: 'string' },
-  },
-});
+const COMMANDS = [
+  'fund-guarantee',
+  'record-deposit',
+  'add-merchant',
+  'add-user',
+  'unlock-user',
+  'revoke-sessions',
+  'purge-sessions',
+] as const;
 
-function need(name: keyof typeof values): string {
+/** A mistake in how the CLI was called: one line, exit code 2. */
+class UsageError extends Error {}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(argv: string[]): { command: string; values: Values } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string', default: '.data/api' },
+        'amount-fen': { type: 'string' },
+        bank: { type: 'string', default: 'icbc' },
+        id: { type: 'string' },
+        merchant: { type: 'string' },
+        name: { type: 'string' },
+        'fee-bps': { type: 'string' },
+        user: { type: 'string' },
+        username: { type: 'string' },
+        role: { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
+      },
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (
+      /--password\b/.test(message) ||
+      argv.some((a) => a.startsWith('--password=') || a === '--password')
+    )
+      throw new UsageError(
+        '--password is not accepted on the command line: pipe it with --password-stdin or set ESCROW_USER_PASSWORD',
+      );
+    // parseArgs reads "--amount-fen -5" as a missing value followed by an option "-5".
+    if (message.includes("'--amount-fen'"))
+      throw new UsageError('--amount-fen must be a positive whole number of fen');
+    throw new UsageError(message.split('\n')[0] ?? message);
+  }
+  const command = parsed.positionals[0] ?? '';
+  if (!(COMMANDS as readonly string[]).includes(command))
+    throw new UsageError(`usage: cli.ts ${COMMANDS.join('|')} [options]`);
+  if (parsed.positionals.length > 1)
+    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[1])}`);
+  return { command, values: parsed.values };
+}
+
+function need(values: Values, name: string): string {
   const v = values[name];
-  if (typeof v !== 'string' || v === '') throw new Error(`--${name} is required`);
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
   return v;
 }
 
 /** Integer fen from the command line; parsed strictly, never through floats. */
-function fenArg(): number {
-  const text = need('amount-fen');
-  if (!/^\d{1,15}$/.test(text)) throw new Error('--amount-fen must be a whole number of fen');
+function fenArg(values: Values): number {
+  const text = need(values, 'amount-fen');
+  if (!/^\d{1,15}$/.test(text) || Number(text) <= 0)
+    throw new UsageError('--amount-fen must be a positive whole number of fen');
   return Number(text);
 }
 
-const db = await openDatabase({
-  url: process.env.DATABASE_URL || undefined,
-  dataDir: process.env.DATABASE_URL ? undefined : values['data-dir'],
-});
-try {
+function feeBpsArg(values: Values): number {
+  const text = need(values, 'fee-bps');
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 10_000)
+    throw new UsageError('--fee-bps must be a whole number from 0 to 10000');
+  return Number(text);
+}
+
+async function readPassword(values: Values): Promise<string> {
+  let text: string | undefined;
+  if (values['password-stdin'] === true) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    text = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
+  } else {
+    text = process.env.ESCROW_USER_PASSWORD;
+  }
+  if (!text)
+    throw new UsageError(
+      'give the password on stdin with --password-stdin, or in ESCROW_USER_PASSWORD',
+    );
+  return text;
+}
+
+async function userIdOf(db: Database, username: string): Promise<string> {
+  const r = await db.query<{ user_id: string }>('SELECT user_id FROM users WHERE username = $1', [
+    username,
+  ]);
+  const id = r.rows[0]?.user_id;
+  if (!id) throw new UsageError(`no user ${JSON.stringify(username)}`);
+  return id;
+}
+
+async function run(db: Database, command: string, values: Values): Promise<string> {
   const now = Date.now();
-  switch (positionals[0]) {
+  switch (command) {
     case 'fund-guarantee': {
       const posted = await fundGuaranteeFund(db, {
-        fundingId: need('id'),
-        amountFen: fenArg(),
-        bank: need('bank'),
+        fundingId: need(values, 'id'),
+        amountFen: fenArg(values),
+        bank: need(values, 'bank'),
         at: now,
       });
-      console.log(posted ? 'guarantee fund credited' : 'already posted (same --id)');
-      break;
+      return posted ? 'guarantee fund credited' : 'already posted (same --id)';
     }
     case 'record-deposit': {
       const posted = await recordMerchantDeposit(db, {
-        fundingId: need('id'),
-        merchantId: need('merchant'),
-        amountFen: fenArg(),
-        bank: need('bank'),
+        fundingId: need(values, 'id'),
+        merchantId: need(values, 'merchant'),
+        amountFen: fenArg(values),
+        bank: need(values, 'bank'),
         at: now,
       });
-      console.log(posted ? 'deposit recorded' : 'already posted (same --id)');
-      break;
+      return posted ? 'deposit recorded' : 'already posted (same --id)';
     }
     case 'add-merchant':
       await createMerchant(
         db,
-        { merchantId: need('merchant'), name: need('name'), feeBps: Number(need('fee-bps')) },
-        now,
-      );
-      console.log('merchant added');
-      break;
-    case 'add-user': {
-      const role = need('role') as UserRole;
-      if (!USER_ROLES.includes(role))
-        throw new Error(`--role must be one of ${USER_ROLES.join(', ')}`);
-      await createUser(
-        db,
         {
-          userId: need('user'),
-          username: need('username'),
-          displayName: values.name ?? need('username'),
-          password: need('password'),
-          role,
-          ...(values.merchant ? { merchantId: values.merchant } : {}),
+          merchantId: need(values, 'merchant'),
+          name: need(values, 'name'),
+          feeBps: feeBpsArg(values),
         },
         now,
       );
-      console.log('user added');
-      break;
+      return 'merchant added';
+    case 'add-user': {
+      const role = need(values, 'role') as UserRole;
+      if (!USER_ROLES.includes(role))
+        throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
+      const merchant = values.merchant;
+      const name = values.name;
+      await createUser(
+        db,
+        {
+          userId: need(values, 'user'),
+          username: need(values, 'username'),
+          displayName: typeof name === 'string' ? name : need(values, 'username'),
+          password: await readPassword(values),
+          role,
+          ...(typeof merchant === 'string' ? { merchantId: merchant } : {}),
+        },
+        now,
+      );
+      return 'user added';
     }
+    case 'unlock-user': {
+      const username = need(values, 'username');
+      if (!(await unlockUser(db, username, 'admin-cli', now)))
+        throw new UsageError(`no user ${JSON.stringify(username)}`);
+      return 'user unlocked';
+    }
+    case 'revoke-sessions': {
+      const userId = await userIdOf(db, need(values, 'username'));
+      const n = await revokeSessions(db, userId);
+      await appendSecurityAudit(db, {
+        at: now,
+        actor: 'admin-cli',
+        action: 'sessions_revoked',
+        subject: userId,
+        detail: { sessions: n },
+      });
+      return `${n} session(s) revoked`;
+    }
+    case 'purge-sessions':
+      return `${await purgeExpiredSessions(db, now)} expired session(s) deleted`;
     default:
-      console.error('usage: cli.ts fund-guarantee|record-deposit|add-merchant|add-user [options]');
-      process.exitCode = 2;
+      throw new UsageError(`usage: cli.ts ${COMMANDS.join('|')} [options]`);
   }
-} catch (e) {
-  console.error(isDeskError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : e);
-  process.exitCode = 1;
-} finally {
-  await db.close();
 }
+
+async function main(): Promise<number> {
+  let db: Database | null = null;
+  try {
+    const { command, values } = parse(process.argv.slice(2));
+    const dataDir = values['data-dir'];
+    db = await openDatabase({
+      url: process.env.DATABASE_URL || undefined,
+      dataDir: process.env.DATABASE_URL
+        ? undefined
+        : typeof dataDir === 'string'
+          ? dataDir
+          : undefined,
+    });
+    console.log(await run(db, command, values));
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(e.message);
+      return 2;
+    }
+    console.error(
+      isDeskError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e),
+    );
+    return 1;
+  } finally {
+    await db?.close();
+  }
+}
+
+process.exitCode = await main();

@@ -2,13 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../shared/escrow/types.ts';
 import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
-import { verifyPassword } from './passwords.ts';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { actorOf } from './users.ts';
 import type { UserRow } from './users.ts';
-
-/** A dummy hash checked for unknown usernames, so timing does not reveal which names exist. */
-const DUMMY_HASH =
-  'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 export interface Session {
   token: string;
@@ -19,7 +15,9 @@ export interface Session {
 
 /**
  * Logs in with username and password; returns an opaque bearer token. Only the token's hash is
- * stored, so a database dump does not hand out sessions.
+ * stored, so a database dump does not hand out sessions. A hash cheaper than today's cost is
+ * replaced after the password checked out. (No throttling here: the HTTP route goes through
+ * loginGuard.ts; tests and benchmarks call this directly.)
  */
 export async function login(
   db: Queryable,
@@ -27,11 +25,34 @@ export async function login(
   password: string,
   now: number,
   ttlMs: number,
+  opts: { clientKey?: string } = {},
 ): Promise<Session | null> {
   const r = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [username]);
   const user = r.rows[0];
-  const good = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+  return checkAndOpen(db, user, password, now, ttlMs, opts.clientKey);
+}
+
+/** Checks the password of `user` (or a dummy when unknown) and opens a session when it fits. */
+export async function checkAndOpen(
+  db: Queryable,
+  user: UserRow | undefined,
+  password: string,
+  now: number,
+  ttlMs: number,
+  clientKey?: string,
+): Promise<Session | null> {
+  const good = await verifyPassword(
+    password,
+    user?.password_hash ?? (await dummyHash()),
+    clientKey === undefined ? {} : { key: clientKey },
+  );
   if (!user || !good) return null;
+  if (needsRehash(user.password_hash)) {
+    await db.query('UPDATE users SET password_hash = $2 WHERE user_id = $1', [
+      user.user_id,
+      await hashPassword(password),
+    ]);
+  }
   const token = randomBytes(32).toString('base64url');
   const expiresAt = now + ttlMs;
   await db.query(
@@ -41,7 +62,7 @@ export async function login(
   return { token, expiresAt, actor: actorOf(user), displayName: user.display_name };
 }
 
-/** The actor behind a bearer token, or null when unknown or expired (by server time). */
+/** The actor behind a bearer token, or null when unknown, revoked or expired (server time). */
 export async function actorForToken(
   db: Queryable,
   token: string,
@@ -55,4 +76,22 @@ export async function actorForToken(
   const row = r.rows[0];
   if (!row || row.expires_at <= now) return null;
   return { actor: actorOf(row), displayName: row.display_name };
+}
+
+/** Ends one session (logout). Returns whether it existed. */
+export async function endSession(db: Queryable, token: string): Promise<boolean> {
+  const r = await db.query('DELETE FROM sessions WHERE token_sha256 = $1', [sha256Hex(token)]);
+  return r.rowCount > 0;
+}
+
+/** Ends every session of a user (revocation). Returns how many there were. */
+export async function revokeSessions(db: Queryable, userId: string): Promise<number> {
+  const r = await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  return r.rowCount;
+}
+
+/** Deletes sessions that expired by `now` (server time). Returns how many. */
+export async function purgeExpiredSessions(db: Queryable, now: number): Promise<number> {
+  const r = await db.query('DELETE FROM sessions WHERE expires_at <= $1', [now]);
+  return r.rowCount;
 }

@@ -70,6 +70,8 @@ const UNSAFE_TEXT_ALL = new RegExp(UNSAFE_TEXT.source, 'g');
  * deep or too large). Retrying the same input would fail the same way, for ever.
  */
 export function isDataError(err: unknown): boolean {
+  // Fastify's own errors (body too large, …) may be RangeErrors too; they carry their status.
+  if (typeof (err as { statusCode?: unknown } | null)?.statusCode === 'number') return false;
   if (err instanceof RangeError) return true;
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code);

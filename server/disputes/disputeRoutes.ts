@@ -15,6 +15,7 @@ import { listCases } from './caseQueue.ts';
 import { readDeskMetrics } from './deskMetrics.ts';
 import { prepareDisputeSchema } from './disputeMigrations.ts';
 import { fileMatches, isInlineImage, readStoredFile } from './evidenceCheck.ts';
+import { sniffType } from '../evidence/sniffType.ts';
 import { renderEvidencePack } from './evidencePack.ts';
 import { listSellerClaims } from './sellerClaims.ts';
 
@@ -167,7 +168,9 @@ function addDisputeRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const content = await readStoredFile(ctx.db, sha256);
       if (!fileMatches(ref, content) || !content)
         throw new DeskError('evidence_mismatch', 'the stored file does not match its sha-256');
-      const inline = isInlineImage(ref.mime);
+      // The bytes decide the type, not what the uploader (or the citing claim) says it is.
+      const sniffed = sniffType(content);
+      const inline = isInlineImage(sniffed);
       // Never let a file run as a page of ours: no sniffing, a sandbox CSP, and anything that
       // is not a plain raster image is an opaque download.
       const ascii = ref.name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
@@ -179,7 +182,7 @@ function addDisputeRoutes(app: FastifyInstance, ctx: ServerContext): void {
           'Content-Disposition',
           `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(ref.name)}`,
         )
-        .type(inline ? ref.mime : 'application/octet-stream')
+        .type(inline ? sniffed : 'application/octet-stream')
         .send(content);
     },
   });

@@ -1,5 +1,7 @@
 import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
+import { LoginRefused } from '../auth/loginGuard.ts';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DeskError, isDeskError } from '../../shared/errors.ts';
@@ -34,6 +36,18 @@ export async function buildApp(
     bodyLimit: ctx.bodyLimitBytes,
     // Request bodies are parsed with zod in each handler; responses are plain JSON.
     ajv: { customOptions: { strict: false } },
+  });
+  // Security headers on every answer (issue 12): no sniffing, never framed, no referrer, and
+  // nothing an API returns is cached (answers are per caller). A route that serves a file sets
+  // its own sandbox CSP, which is kept.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header('Referrer-Policy', 'no-referrer');
+    if (!reply.hasHeader('Content-Security-Policy'))
+      reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    reply.header('Cache-Control', 'no-store');
+    return payload;
   });
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -78,6 +92,16 @@ export async function buildApp(
       },
     },
   });
+  // Per-address limits, on the routes that ask for them (login); the answer is our error shape.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) =>
+      new LoginRefused(
+        'login_throttled',
+        `too many login attempts from this address; retry in ${context.after}`,
+        context.ttl,
+      ),
+  });
   await app.register(fastifyMultipart, {
     limits: { fileSize: ctx.maxEvidenceBytes, files: 1, fields: 5 },
     throwFileSizeLimit: true,
@@ -95,6 +119,8 @@ export async function buildApp(
   });
 
   app.setErrorHandler((err: FastifyError | DeskError, req, reply) => {
+    if (err instanceof LoginRefused && err.retryAfterS !== undefined)
+      void reply.header('Retry-After', String(err.retryAfterS));
     if (isDeskError(err)) return sendError(ctx, reply, err.code, err.message);
     // The database refused the data itself (or it was too big or deep to process): the same
     // request would fail the same way, so it is the caller's 400, not our 500.

@@ -16,6 +16,8 @@ export interface RouteSpec {
   auth: 'bearer' | 'bank_signature' | 'none';
   body?: z.ZodType;
   consumes?: string[];
+  /** Fastify route config (e.g. `rateLimit` for @fastify/rate-limit). */
+  config?: Record<string, unknown>;
   handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
@@ -50,6 +52,7 @@ export function addRoute(app: FastifyInstance, spec: RouteSpec): void {
           }
         : {}),
     },
+    ...(spec.config ? { config: spec.config } : {}),
     handler: spec.handler,
   });
 }

@@ -1,4 +1,6 @@
+import type { LoginLimits } from '../auth/loginGuard.ts';
 import type { BankKeyring } from '../bank/bankKeys.ts';
+import type { EvidenceQuota } from '../evidence/evidenceStore.ts';
 import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
@@ -13,8 +15,14 @@ export interface ServerContext {
   /** Active HMAC keys per bank id, each with its key id (bank/bankKeys.ts). */
   bankSecrets: BankKeyring;
   sessionTtlMs: number;
+  /** Login throttling and lockout (auth/loginGuard.ts); defaults when absent. */
+  loginLimits?: LoginLimits;
   /** Largest JSON body accepted. */
   bodyLimitBytes: number;
   /** Largest evidence file accepted. */
   maxEvidenceBytes: number;
+  /** Bearer token a Prometheus scraper presents for /metrics (agents may use their session). */
+  metricsToken?: string;
+  /** Per-user evidence quotas (count, bytes); DEFAULT_EVIDENCE_QUOTA when absent. */
+  evidenceQuota?: EvidenceQuota;
 }

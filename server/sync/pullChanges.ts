@@ -2,6 +2,11 @@ import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT } from '../../shared/sync/protocol.t
 import type { PullRequest } from '../../shared/sync/protocol.ts';
 import { DeskError } from '../../shared/errors.ts';
 import type { Database, Queryable } from '../db/database.ts';
+import {
+  redactEventChangeJsonForSeller,
+  redactEventEntryJsonForSeller,
+  redactOrderJsonForSeller,
+} from '../http/sellerView.ts';
 import { decodeCookie, encodeCookie } from './syncCookie.ts';
 import type { SyncCookie } from './syncCookie.ts';
 import { agentOrderPredicate, merchantAccounts } from './syncScope.ts';
@@ -115,9 +120,13 @@ async function snapshotPage(
         WHERE e.order_id = ANY($1::text[]) ORDER BY e.order_id, e.version`,
       [rows.map((row) => row.order_id)],
     );
-    const changes = rows.map((row) => `{"kind":"order","order":${row.j}}`);
+    // Sellers never receive the platform's internal approval data (sellerView.ts).
+    const seller = scope.kind === 'merchant';
+    const changes = rows.map(
+      (row) => `{"kind":"order","order":${seller ? redactOrderJsonForSeller(row.j) : row.j}}`,
+    );
     for (const t of txns.rows) changes.push(t.j);
-    for (const e of events.rows) changes.push(e.j);
+    for (const e of events.rows) changes.push(seller ? redactEventChangeJsonForSeller(e.j) : e.j);
     const cookie = resumeAfter ? next('o', resumeAfter.order_id) : next('t', '0');
     return body(cookie, c.lmid, changes, true);
   }
@@ -188,18 +197,24 @@ async function logPage(
   );
   const { rows, resumeAfter } = cut(r.rows, limit);
   const seq = resumeAfter?.seq ?? mark.hw;
-  return body({ kind: 'log', seq }, mark.lmid, rows.map(changeJson), resumeAfter !== undefined);
+  return body(
+    { kind: 'log', seq },
+    mark.lmid,
+    rows.map((row) => changeJson(row, true)),
+    resumeAfter !== undefined,
+  );
 }
 
 type LogRow = { seq: number; kind: string; j: string };
 
-function changeJson(row: LogRow): string {
+/** A change row as the protocol's change; `seller` redacts internal approval data. */
+function changeJson(row: LogRow, seller = false): string {
   return row.kind === 'order'
-    ? `{"kind":"order","order":${row.j}}`
+    ? `{"kind":"order","order":${seller ? redactOrderJsonForSeller(row.j) : row.j}}`
     : row.kind === 'ledger_txn'
       ? `{"kind":"ledger_txn","txn":${row.j}}`
       : row.kind === 'order_event'
-        ? `{"kind":"order_event","entry":${row.j}}`
+        ? `{"kind":"order_event","entry":${seller ? redactEventEntryJsonForSeller(row.j) : row.j}}`
         : row.j;
 }
 
@@ -231,7 +246,7 @@ async function agentLogPage(
   const seq = resumeAfter?.seq ?? mark.hw;
   const rows = page.filter((row) => row.entered === null || row.entered <= seq);
   const backfill = await agentBackfill(db, after, seq);
-  const changes = [...backfill, ...rows].map(changeJson);
+  const changes = [...backfill, ...rows].map((row) => changeJson(row));
   return body({ kind: 'log', seq }, mark.lmid, changes, resumeAfter !== undefined);
 }
 

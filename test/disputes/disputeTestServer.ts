@@ -91,6 +91,7 @@ export async function startDisputeServer(schema: string): Promise<DisputeTestSer
     // The manual clock jumps days ahead; sessions must outlive the story.
     sessionTtlMs: 365 * 24 * 3_600_000,
     bankSecrets: { icbc: [BANK_KEY] },
+    loginLimits: { perIpPerMinute: 100_000 },
     policy: { secondApprovalThresholdFen: THRESHOLD_FEN },
   });
   const db = server.ctx.db;

@@ -35,7 +35,14 @@ before(async () => {
     buyer: 'b2',
     title: '示波器',
   });
-  const photo = await t.upload('b1', 'photo.png', 'image/png', Buffer.from('not really a png'));
+  // The server types a file by its bytes: a PNG signature, then anything.
+  const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const photo = await t.upload(
+    'b1',
+    'photo.png',
+    'image/png',
+    Buffer.concat([pngSignature, Buffer.from('not really a png')]),
+  );
   for (const [who, orderId, claimId, amountFen, evidence] of [
     ['b1', orderM1, 'claim-m1', 20_000, [photo.sha256]],
     ['b2', orderM2, 'claim-m2', 900_000, []],

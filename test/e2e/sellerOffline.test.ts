@@ -43,6 +43,7 @@ async function startApi(): Promise<void> {
     port: serverPort,
     timerIntervalMs: false,
     bankSecrets: randomBankKeyring(),
+    loginLimits: { perIpPerMinute: 100_000 },
   });
   serverPort = Number(new URL(server.url).port);
 }

@@ -50,7 +50,7 @@ describe('auth', () => {
   it('stores scrypt hashes and token hashes, never the secrets themselves', async () => {
     const users = await t.db.query<{ password_hash: string }>('SELECT password_hash FROM users');
     for (const u of users.rows) {
-      assert.match(u.password_hash, /^scrypt\$16384\$8\$1\$/);
+      assert.match(u.password_hash, /^scrypt\$\d+\$8\$1\$/);
       assert.ok(!u.password_hash.includes(PASSWORD));
     }
     const r = await t.post('/v1/auth/login', { username: 'agent1', password: PASSWORD });

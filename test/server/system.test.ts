@@ -41,7 +41,7 @@ describe('health, metrics and the OpenAPI document', () => {
   it('/metrics counts requests, applied commands and rejections', async () => {
     await paidOrder(t, { amountFen: 1_000 });
     await t.post('/v1/orders', { nonsense: true }, 'buyer1');
-    const text = (await t.get('/metrics')).body as string;
+    const text = (await t.get('/metrics', 'agent1')).body as string;
     assert.match(text, /escrow_commands_applied_total\{type="create_order"\} 1/);
     assert.match(text, /escrow_commands_applied_total\{type="confirm_payment"\} 1/);
     assert.match(text, /escrow_rejections_total\{code="invalid_input"\} 1/);

@@ -149,6 +149,8 @@ export async function startTestServer(
     bankSecrets: BANK_SECRETS,
     timerIntervalMs: false,
     ...opts,
+    // Every test here logs in from 127.0.0.1; the per-address limit has its own tests.
+    loginLimits: { perIpPerMinute: 100_000, ...opts.loginLimits },
   });
   const tokens = new Map<PersonName, string>();
   const request = async (

@@ -26,6 +26,7 @@ before(async () => {
     logger: false,
     timerIntervalMs: false,
     bankSecrets: randomBankKeyring(),
+    loginLimits: { perIpPerMinute: 100_000 },
   });
   await loadDemo(server.ctx.db);
   host = createDeskHost({

@@ -22,7 +22,8 @@ import {
   secondApprovalBody,
   shipBody,
 } from '../requestSchemas.ts';
-import { requireActor } from '../requestActor.ts';
+import { isSeller, requireActor } from '../requestActor.ts';
+import { orderFor, redactEventForSeller } from '../sellerView.ts';
 import { addRoute } from '../routeSpec.ts';
 import type { ServerContext } from '../serverContext.ts';
 
@@ -328,11 +329,12 @@ async function handleCommand(
   if (!outcome.ok) return sendError(ctx, reply, outcome.error.code, outcome.error.message);
   if (!outcome.replayed) ctx.metrics.commandsApplied.inc({ type: command.type });
   const order = await readOrder(ctx.db, outcome.orderId);
+  const seller = isSeller(actor);
   return reply.code(route.created && !outcome.replayed ? 201 : 200).send({
     commandId: outcome.commandId,
     replayed: outcome.replayed,
-    events: outcome.events,
+    events: seller ? outcome.events.map(redactEventForSeller) : outcome.events,
     ledgerTxnIds: outcome.ledgerTxnIds,
-    order,
+    order: order && orderFor(actor, order),
   });
 }

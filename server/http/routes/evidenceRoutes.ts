@@ -1,17 +1,42 @@
-import type { FastifyInstance } from 'fastify';
-import { DeskError } from '../../../shared/errors.ts';
-import { readEvidence, storeEvidence } from '../../evidence/evidenceStore.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { DeskError, isDeskError } from '../../../shared/errors.ts';
+import {
+  DEFAULT_EVIDENCE_QUOTA,
+  readEvidence,
+  storeEvidence,
+} from '../../evidence/evidenceStore.ts';
+import { sniffType } from '../../evidence/sniffType.ts';
 import { parseBody, pathIds } from '../requestSchemas.ts';
 import { isAgent, requireActor } from '../requestActor.ts';
 import { addRoute } from '../routeSpec.ts';
 import type { ServerContext } from '../serverContext.ts';
+
+/**
+ * Headers for serving a file someone else uploaded: never rendered as a page of ours (the
+ * type comes from its bytes, no sniffing, a sandbox CSP) and always a download.
+ */
+export function untrustedFileHeaders(
+  reply: FastifyReply,
+  name: string,
+  content: Uint8Array,
+): FastifyReply {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return reply
+    .header('X-Content-Type-Options', 'nosniff')
+    .header('Content-Security-Policy', "sandbox; default-src 'none'")
+    .header(
+      'Content-Disposition',
+      `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    )
+    .type(sniffType(content));
+}
 
 export function registerEvidenceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   addRoute(app, {
     method: 'POST',
     url: '/v1/evidence',
     summary:
-      'Upload one evidence file (multipart field "file"); returns its reference {sha256, name, sizeBytes, mime}',
+      'Upload one evidence file (multipart field "file"); returns its reference {sha256, name, sizeBytes, mime}, the type sniffed from its bytes. Per-user quotas (files, bytes): 413 evidence_quota_exceeded',
     tags: ['evidence'],
     roles: 'any signed-in user',
     auth: 'bearer',
@@ -19,14 +44,28 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: ServerContext)
     handler: async (req, reply) => {
       const actor = await requireActor(ctx, req);
       if (!req.isMultipart()) throw new DeskError('invalid_input', 'send multipart/form-data');
-      const file = await req.file();
-      if (!file) throw new DeskError('invalid_input', 'no file in the upload');
-      const content = await file.toBuffer();
-      const ref = await storeEvidence(
-        ctx.db,
-        { name: file.filename, mime: file.mimetype, content },
-        actor.userId,
-        ctx.clock.now(),
+      let file;
+      let content: Buffer;
+      try {
+        file = await req.file();
+        if (!file) throw new DeskError('invalid_input', 'no file in the upload');
+        content = await file.toBuffer();
+      } catch (e) {
+        if (isDeskError(e)) throw e;
+        const status = (e as { statusCode?: unknown } | null)?.statusCode;
+        if (status === 413) throw new DeskError('payload_too_large', 'the file is too large');
+        // A body cut short (truncated upload, broken boundary) is the sender's problem.
+        throw new DeskError('invalid_input', 'the upload is incomplete or malformed');
+      }
+      const name = file.filename;
+      const ref = await ctx.db.transaction((tx) =>
+        storeEvidence(
+          tx,
+          { name, content },
+          actor.userId,
+          ctx.clock.now(),
+          ctx.evidenceQuota ?? DEFAULT_EVIDENCE_QUOTA,
+        ),
       );
       return reply.code(201).send({ evidence: ref });
     },
@@ -34,7 +73,8 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: ServerContext)
   addRoute(app, {
     method: 'GET',
     url: '/v1/evidence/:sha256',
-    summary: 'Download an evidence file',
+    summary:
+      'Download an evidence file: the type sniffed from its bytes, nosniff, a sandbox CSP, always an attachment',
     tags: ['evidence'],
     roles: 'its uploader, agents',
     auth: 'bearer',
@@ -45,7 +85,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: ServerContext)
       if (!found) throw new DeskError('not_found', 'no such evidence');
       if (!isAgent(actor) && !found.uploaders.includes(actor.userId))
         throw new DeskError('forbidden', 'not your evidence');
-      return reply.type(found.mime).send(found.content);
+      return untrustedFileHeaders(reply, found.name, found.content).send(found.content);
     },
   });
 }

@@ -4,6 +4,7 @@ import { DeskError } from '../../../shared/errors.ts';
 import type { OrderState } from '../../../shared/escrow/types.ts';
 import { readOrder } from '../../escrow/orderRows.ts';
 import { canSeeOrder, orderScopeSql } from '../orderVisibility.ts';
+import { orderFor } from '../sellerView.ts';
 import { parseBody, pathIds } from '../requestSchemas.ts';
 import { requireActor } from '../requestActor.ts';
 import { addRoute } from '../routeSpec.ts';
@@ -37,7 +38,7 @@ export function registerReadRoutes(app: FastifyInstance, ctx: ServerContext): vo
         `SELECT state FROM orders WHERE ${where} ORDER BY created_at DESC, order_id LIMIT $${params.length}`,
         params,
       );
-      return { orders: r.rows.map((row) => row.state) };
+      return { orders: r.rows.map((row) => orderFor(actor, row.state)) };
     },
   });
   addRoute(app, {
@@ -53,7 +54,7 @@ export function registerReadRoutes(app: FastifyInstance, ctx: ServerContext): vo
       const order = await readOrder(ctx.db, orderId ?? '');
       if (!order) throw new DeskError('order_not_found', `no order ${orderId}`);
       if (!canSeeOrder(actor, order)) throw new DeskError('forbidden', 'not your order');
-      return { order };
+      return { order: orderFor(actor, order) };
     },
   });
   addRoute(app, {
@@ -72,8 +73,9 @@ export function registerReadRoutes(app: FastifyInstance, ctx: ServerContext): vo
            AND jsonb_array_length(state->'claims') > 0 ORDER BY updated_at DESC LIMIT 500`,
         scope.params,
       );
-      const claims = r.rows.flatMap(({ state }) =>
-        state.claims
+      const claims = r.rows.flatMap(({ state: stored }) => {
+        const state = orderFor(actor, stored);
+        return state.claims
           .filter((c) => q.status === undefined || c.status === q.status)
           .map((c) => ({
             ...c,
@@ -82,8 +84,8 @@ export function registerReadRoutes(app: FastifyInstance, ctx: ServerContext): vo
             buyerId: state.buyerId,
             orderAmountFen: state.amountFen,
             orderStatus: state.status,
-          })),
-      );
+          }));
+      });
       return { claims };
     },
   });
