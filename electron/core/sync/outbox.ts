@@ -37,11 +37,18 @@ export interface Outbox {
   /** Deletes rows the server confirmed and returns them. */
   dropThrough(mutationId: number): OutboxRow[];
   pendingForOrder(orderId: string): OutboxRow[];
+  /** What a replay needs of an order's queued mutations (no base state), oldest first. */
+  replayForOrder(orderId: string): ReplayRow[];
   get(mutationId: number): OutboxRow | null;
   setLocalError(mutationId: number, code: string | null): void;
   count(): number;
   all(): OutboxRow[];
 }
+
+export type ReplayRow = Pick<
+  OutboxRow,
+  'mutationId' | 'commandId' | 'command' | 'serverStatus' | 'localErrorCode'
+>;
 
 interface Row {
   mutation_id: number;
@@ -96,6 +103,13 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
   const forOrder = db.prepare<[string], Row>(
     'SELECT * FROM sync_outbox WHERE order_id = ? ORDER BY mutation_id',
   );
+  const replayRows = db.prepare<
+    [string],
+    Pick<Row, 'mutation_id' | 'command_id' | 'command_json' | 'server_status' | 'local_error_code'>
+  >(
+    `SELECT mutation_id, command_id, command_json, server_status, local_error_code
+       FROM sync_outbox WHERE order_id = ? ORDER BY mutation_id`,
+  );
   const byId = db.prepare<[number], Row>('SELECT * FROM sync_outbox WHERE mutation_id = ?');
   const localError = db.prepare(
     'UPDATE sync_outbox SET local_error_code = ? WHERE mutation_id = ?',
@@ -141,6 +155,15 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
     },
     pendingForOrder(orderId) {
       return forOrder.all(orderId).map(toRow);
+    },
+    replayForOrder(orderId) {
+      return replayRows.all(orderId).map((r) => ({
+        mutationId: r.mutation_id,
+        commandId: r.command_id,
+        command: JSON.parse(r.command_json) as EscrowCommand,
+        serverStatus: r.server_status,
+        localErrorCode: r.local_error_code,
+      }));
     },
     get(mutationId) {
       const r = byId.get(mutationId);

@@ -31,8 +31,12 @@ export function createProvisionalOverlay(
 ): ProvisionalOverlay {
   const delOrder = db.prepare('DELETE FROM sync_provisional_orders WHERE order_id = ?');
   const delLegs = db.prepare('DELETE FROM sync_provisional_legs WHERE order_id = ?');
+  // An upsert, not delete-then-insert: the search index follows the overlay by trigger, and a
+  // delete would first put the confirmed state back into it (and its trigram index) for nothing.
   const putOrder = db.prepare(
-    'INSERT INTO sync_provisional_orders (order_id, state_json, pending_count) VALUES (?, ?, ?)',
+    `INSERT INTO sync_provisional_orders (order_id, state_json, pending_count) VALUES (?, ?, ?)
+     ON CONFLICT (order_id) DO UPDATE SET
+       state_json = excluded.state_json, pending_count = excluded.pending_count`,
   );
   const putLeg = db.prepare(
     `INSERT INTO sync_provisional_legs (mutation_id, leg, order_id, kind, at, currency, account, amount_fen)
@@ -43,11 +47,13 @@ export function createProvisionalOverlay(
   );
 
   function rebuildOne(orderId: string, nowMs: number): void {
-    delOrder.run(orderId);
     delLegs.run(orderId);
     // A mutation the server already rejected has no effect to show; its issue says why.
-    const pending = outbox.pendingForOrder(orderId).filter((m) => m.serverStatus !== 'rejected');
-    if (pending.length === 0) return;
+    const pending = outbox.replayForOrder(orderId).filter((m) => m.serverStatus !== 'rejected');
+    if (pending.length === 0) {
+      delOrder.run(orderId);
+      return;
+    }
     let state: OrderState | null = replica.confirmedOrder(orderId);
     for (const m of pending) {
       const d = decide(state, m.command, { now: nowMs, actor: actor() }, policy);
@@ -81,6 +87,7 @@ export function createProvisionalOverlay(
       });
     }
     if (state) putOrder.run(orderId, JSON.stringify(state), pending.length);
+    else delOrder.run(orderId);
   }
 
   // Orders with something to replay or something to clear; every other order's overlay is
