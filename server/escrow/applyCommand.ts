@@ -22,6 +22,7 @@ import { isCommandId } from '../../shared/ledger/commandIds.ts';
 import { dataErrorMessage, findJsonProblem, isDataError } from '../common/jsonSafety.ts';
 import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
+import { canSeeOrder } from '../http/orderVisibility.ts';
 import { signedBalance } from '../ledger/balances.ts';
 import { postTransaction } from '../ledger/postTransaction.ts';
 import { forgetChangeLogLock, logLedgerChange, logOrderChanges } from './changeLog.ts';
@@ -148,6 +149,15 @@ async function applyFresh(
   const { commandId, actor, command } = envelope;
   if (orderId === null) throw new DeskError('invalid_input', 'the command names no order');
   const before = await lockOrder(tx, orderId);
+  // A seller's or buyer's command on someone else's order is refused exactly as one on a
+  // missing order: the answer must not confirm that the order exists.
+  if (
+    before &&
+    command.type !== 'create_order' &&
+    (actor.role === 'buyer' || actor.role === 'seller_staff' || actor.role === 'seller_admin') &&
+    !canSeeOrder(actor, before)
+  )
+    throw new DeskError('order_not_found', `no order ${orderId}`);
   const exposure =
     command.type === 'decide_claim' && command.decision === 'approve' && before
       ? await buyerExposure(tx, before, now, policy)

@@ -95,6 +95,9 @@ describe('authorization: every route × every role', () => {
     assert.deepEqual([...covered].sort(), [...COMMAND_ROUTE_URLS].sort());
   });
 
+  /** People of another merchant, or another buyer: the order is not theirs to know of. */
+  const OUTSIDERS: ReadonlySet<string> = new Set(['staff2', 'admin2', 'buyer2']);
+
   for (const c of CASES) {
     it(`POST ${c.url}: only ${c.allowed.join(', ')} get past authorization`, async () => {
       const orderId = await paidOrder(t, { amountFen: 10_000 });
@@ -112,6 +115,10 @@ describe('authorization: every route × every role', () => {
             `${who} on ${url} should pass authorization, got ${r.status} ${JSON.stringify(r.body)}`,
           );
           continue;
+        } else if (OUTSIDERS.has(who) && c.url !== '/v1/orders') {
+          // Someone else's order answers exactly like a missing one: no existence oracle.
+          assert.equal(r.status, 404, `${who} on ${url}: ${JSON.stringify(r.body)}`);
+          assert.equal(r.body.error.code, 'order_not_found');
         } else {
           assert.equal(r.status, 403, `${who} on ${url}: ${JSON.stringify(r.body)}`);
           assert.equal(r.body.error.code, 'forbidden');
@@ -130,9 +137,9 @@ describe('authorization: every route × every role', () => {
       agent1: 200,
       senior1: 200,
       buyer1: 200,
-      staff2: 403,
-      admin2: 403,
-      buyer2: 403,
+      staff2: 404,
+      admin2: 404,
+      buyer2: 404,
     };
     for (const [who, status] of Object.entries(expect)) {
       const r = await t.get(`/v1/orders/${orderId}`, who as PersonName);

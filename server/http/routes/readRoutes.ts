@@ -53,7 +53,8 @@ export function registerReadRoutes(app: FastifyInstance, ctx: ServerContext): vo
       const { orderId } = parseBody(pathIds, req.params);
       const order = await readOrder(ctx.db, orderId ?? '');
       if (!order) throw new DeskError('order_not_found', `no order ${orderId}`);
-      if (!canSeeOrder(actor, order)) throw new DeskError('forbidden', 'not your order');
+      // Another's order reads exactly like a missing one: no existence oracle.
+      if (!canSeeOrder(actor, order)) throw new DeskError('order_not_found', `no order ${orderId}`);
       return { order: orderFor(actor, order) };
     },
   });
