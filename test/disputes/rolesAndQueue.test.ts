@@ -75,8 +75,8 @@ test('sellers see only claims against their own merchant', async () => {
     m2.body.claims.map((c) => c.claimId),
     ['claim-m2'],
   );
-  // Another merchant's order is not readable either.
-  assert.equal((await t.api('staff2', 'GET', `/v1/orders/${orderM1}`)).status, 403);
+  // Another merchant's order is not readable either: it reads as missing.
+  assert.equal((await t.api('staff2', 'GET', `/v1/orders/${orderM1}`)).status, 404);
 });
 
 test('sellers never see internal notes, the case view or the audit trail', async () => {
