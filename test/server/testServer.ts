@@ -56,7 +56,17 @@ export async function openTestDatabase(name: string): Promise<TestDatabase> {
       },
       async drop() {
         for (const s of siblings) await s.close();
-        await db.query(`DROP SCHEMA ${schema} CASCADE`);
+        // A request still finishing on another pooled connection (a desk's fire-and-forget
+        // logout, a session purge) can deadlock with the DROP: PostgreSQL cancels one side,
+        // and the DROP simply goes again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await db.query(`DROP SCHEMA ${schema} CASCADE`);
+            break;
+          } catch (err) {
+            if ((err as { code?: unknown }).code !== '40P01' || attempt >= 5) throw err;
+          }
+        }
         await db.close();
       },
     };
