@@ -82,6 +82,16 @@ test('staff1, another merchant, an agent and staff1 again share one install with
   );
   const offline = unwrap<Status>(await host.call('sync.now', {}));
   assert.equal(offline.pendingMutations, 1);
+  // Searches count the matches, and among them the orders with unsent actions.
+  type Found = { total: number; pendingTotal: number };
+  const search = async (text: string) =>
+    unwrap<Found>(await host.call('orders.search', { text, offset: 0, limit: 10 }));
+  const queued = await search('demo-order-003');
+  assert.deepEqual([queued.total, queued.pendingTotal], [1, 1]);
+  const untouched = await search('demo-order-018');
+  assert.deepEqual([untouched.total, untouched.pendingTotal], [1, 0]);
+  const all = await search('demo-order');
+  assert.deepEqual([all.total, all.pendingTotal], [mine.orders.length, 1]);
   assert.equal(await serverStatus('demo-order-003'), 'funds_held');
   unwrap(await host.call('session.signOut', {}));
   proxy.setOffline(false);
