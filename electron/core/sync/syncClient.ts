@@ -6,7 +6,6 @@ import type { Actor, EscrowCommand, OrderState } from '../../../shared/escrow/ty
 import { DeskError } from '../../../shared/errors.ts';
 import { uuidv7 } from '../../../shared/ids.ts';
 import { DEFAULT_PULL_LIMIT, MAX_PUSH_MUTATIONS } from '../../../shared/sync/protocol.ts';
-import type { Mutation, PullResponse, PushResponse } from '../../../shared/sync/protocol.ts';
 import type { Db } from '../store/openDatabase.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { createOutbox } from './outbox.ts';
@@ -18,7 +17,9 @@ import type { ReplicaVerification } from '../replica/replicaVerification.ts';
 import { createSyncIssues } from './syncIssues.ts';
 import type { SyncIssue } from './syncIssues.ts';
 import { createSyncMeta } from './syncMeta.ts';
-import { createStuckTracker } from './stuckMutations.ts';
+import { createPusher } from './syncPush.ts';
+import { createPuller } from './syncPull.ts';
+import type { SyncParts } from './syncParts.ts';
 import { createSyncStatusHub } from './syncStatus.ts';
 import type { SyncStatus, SyncStatusListener } from './syncStatus.ts';
 import { ServerCallError } from '../../net/serverClient.ts';
@@ -102,8 +103,6 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
   const pendingStmt = db.prepare<[], { n: number }>(
     "SELECT count(*) AS n FROM sync_outbox WHERE server_status IS NULL OR server_status = 'applied'",
   );
-  const countOrders = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_orders');
-  const countTxns = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_txns');
   const pendingCount = (): number => pendingStmt.get()?.n ?? 0;
 
   const lastSynced = meta.get('lastSyncedAt');
@@ -153,152 +152,26 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
     if (row) outbox.markServerResult(mutationId, 'rejected', error as SyncIssue['error']);
   }
 
-  // ---- push ------------------------------------------------------------------------------
-
-  const stuck = createStuckTracker(opts.stuckAfterAttempts ?? 8);
-
-  /** One push; a mutation that keeps failing while the server answers is given up (stuckMutations.ts). */
-  async function pushOrGiveUp(batch: Mutation[]): Promise<PushResponse> {
-    try {
-      const res = await transport.push({ clientId, mutations: batch });
-      stuck.succeeded();
-      return res;
-    } catch (err) {
-      if (!(err instanceof ServerCallError) || !err.transient || err.network) throw err;
-      const giveUp = stuck.failed(batch.map((m) => m.id));
-      if (giveUp === null) throw err;
-      // An outage is not one action's fault: give up only while the server answers reads.
-      try {
-        await transport.chain({ upTo: 0, cookie: null });
-      } catch {
-        throw err;
-      }
-      const res = await transport.push({
-        clientId,
-        mutations: batch.map((m) => ({ ...m, abandon: true as const })),
-      });
-      stuck.succeeded();
-      return res;
-    }
-  }
-
-  async function pushAll(): Promise<void> {
-    let stalls = 0;
-    for (;;) {
-      const after = Math.max(
-        meta.getNumber('pushedMutationId'),
-        meta.getNumber('confirmedMutationId'),
-      );
-      const batch = outbox.unpushed(after, stuck.batchSize(pushBatch));
-      if (batch.length === 0) return;
-      const res = await pushOrGiveUp(batch);
-      const touched = new Set<string>();
-      db.transaction(() => {
-        for (const r of res.results) {
-          if (r.status === 'skipped') continue;
-          const row = outbox.get(r.id);
-          if (!row) continue;
-          if (r.status === 'applied') {
-            outbox.markServerResult(r.id, 'applied');
-          } else {
-            recordRejection(
-              r.id,
-              row.commandId,
-              row.command,
-              r.error ?? {
-                code: 'internal',
-                message: 'rejected without a reason',
-              },
-            );
-            touched.add(row.orderId);
-          }
-        }
-        if (res.lastMutationId < meta.getNumber('confirmedMutationId')) {
-          throw new ServerCallError(
-            'the server reports fewer processed mutations than it confirmed before',
-            { transient: false, network: false, status: 200, code: 'internal' },
-          );
-        }
-        meta.set('pushedMutationId', String(res.lastMutationId));
-        overlay.rebuild(touched, now());
-      }).immediate();
-      emitOrders(touched);
-      refreshCounts();
-      // A gap answer (all skipped) re-sends from the server's id; twice in a row means the
-      // server and this desk disagree on numbering and retrying now would spin.
-      if (res.lastMutationId <= after) {
-        if (++stalls >= 2)
-          throw new ServerCallError('push made no progress', {
-            transient: true,
-            network: false,
-            status: 200,
-            code: 'unavailable',
-          });
-      } else stalls = 0;
-    }
-  }
-
-  // ---- pull ------------------------------------------------------------------------------
-
-  function applyPage(page: PullResponse): Set<string> {
-    const touched = new Set<string>();
-    db.transaction(() => {
-      for (const change of page.changes) {
-        if (change.kind === 'order') {
-          if (replica.putOrder(change.order)) touched.add(change.order.orderId);
-        } else if (change.kind === 'ledger_txn') {
-          replica.putTxn(change.txn);
-        } else if (change.kind === 'order_event') {
-          if (replica.putOrderEvent(change.entry)) touched.add(change.entry.orderId);
-        } else {
-          recordRejection(change.mutationId, change.commandId, change.command, change.error);
-          touched.add(change.command.orderId);
-        }
-      }
-      meta.set('cookie', page.cookie);
-      // Only a final page's lastMutationId is consistent with the changes delivered so far.
-      if (!page.more) {
-        const confirmed = Math.max(meta.getNumber('confirmedMutationId'), page.lastMutationId);
-        for (const row of outbox.dropThrough(confirmed)) {
-          touched.add(row.orderId);
-          if (row.serverStatus === 'rejected' && row.error && !issues.get(row.mutationId)) {
-            recordRejection(row.mutationId, row.commandId, row.command, row.error);
-          }
-        }
-        meta.set('confirmedMutationId', String(confirmed));
-        if (meta.getNumber('pushedMutationId') < confirmed)
-          meta.set('pushedMutationId', String(confirmed));
-      }
-      overlay.rebuild(touched, now());
-    }).immediate();
-    return touched;
-  }
-
-  async function pullAll(): Promise<void> {
-    for (;;) {
-      const cookie = meta.get('cookie');
-      const bootstrapping = meta.get('bootstrapped') !== '1';
-      const page = await transport.pull({
-        clientId,
-        cookie,
-        limit: bootstrapping ? bootstrapLimit : pullLimit,
-      });
-      const touched = applyPage(page);
-      if (bootstrapping) {
-        if (!page.more) db.transaction(() => meta.set('bootstrapped', '1')).immediate();
-        hub.update({
-          bootstrap: {
-            orders: countOrders.get()?.n ?? 0,
-            txns: countTxns.get()?.n ?? 0,
-            done: !page.more,
-          },
-        });
-      }
-      emitOrders(touched);
-      refreshCounts();
-      if (!page.more) return;
-    }
-  }
+  const parts: SyncParts = {
+    db,
+    transport,
+    clientId,
+    meta,
+    outbox,
+    replica,
+    overlay,
+    issues,
+    hub,
+    now,
+    emitOrders,
+    refreshCounts,
+    recordRejection,
+  };
+  const pushAll = createPusher(parts, {
+    batchSize: pushBatch,
+    stuckAfterAttempts: opts.stuckAfterAttempts ?? 8,
+  });
+  const pullAll = createPuller(parts, { pullLimit, bootstrapLimit });
 
   // ---- rounds and the background loop ----------------------------------------------------
 

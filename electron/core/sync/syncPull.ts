@@ -1,0 +1,79 @@
+import type { PullResponse } from '../../../shared/sync/protocol.ts';
+import type { SyncParts } from './syncParts.ts';
+
+/**
+ * Pull (docs/sync.md): pages of the server's changes since the stored cookie, each stored in
+ * one transaction with its cookie; the final page's lastMutationId drops the confirmed
+ * mutations, and the overlay is replayed on top of the new confirmed state (rebase).
+ */
+export function createPuller(
+  parts: SyncParts,
+  opts: { pullLimit: number; bootstrapLimit: number },
+): () => Promise<void> {
+  const { db, transport, clientId, meta, outbox, overlay, replica, issues, hub, now } = parts;
+  const { pullLimit, bootstrapLimit } = opts;
+  const countOrders = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_orders');
+  const countTxns = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_txns');
+
+  function applyPage(page: PullResponse): Set<string> {
+    const touched = new Set<string>();
+    db.transaction(() => {
+      for (const change of page.changes) {
+        if (change.kind === 'order') {
+          if (replica.putOrder(change.order)) touched.add(change.order.orderId);
+        } else if (change.kind === 'ledger_txn') {
+          replica.putTxn(change.txn);
+        } else if (change.kind === 'order_event') {
+          if (replica.putOrderEvent(change.entry)) touched.add(change.entry.orderId);
+        } else {
+          parts.recordRejection(change.mutationId, change.commandId, change.command, change.error);
+          touched.add(change.command.orderId);
+        }
+      }
+      meta.set('cookie', page.cookie);
+      // Only a final page's lastMutationId is consistent with the changes delivered so far.
+      if (!page.more) {
+        const confirmed = Math.max(meta.getNumber('confirmedMutationId'), page.lastMutationId);
+        for (const row of outbox.dropThrough(confirmed)) {
+          touched.add(row.orderId);
+          if (row.serverStatus === 'rejected' && row.error && !issues.get(row.mutationId)) {
+            parts.recordRejection(row.mutationId, row.commandId, row.command, row.error);
+          }
+        }
+        meta.set('confirmedMutationId', String(confirmed));
+        if (meta.getNumber('pushedMutationId') < confirmed)
+          meta.set('pushedMutationId', String(confirmed));
+      }
+      overlay.rebuild(touched, now());
+    }).immediate();
+    return touched;
+  }
+
+  async function pullAll(): Promise<void> {
+    for (;;) {
+      const cookie = meta.get('cookie');
+      const bootstrapping = meta.get('bootstrapped') !== '1';
+      const page = await transport.pull({
+        clientId,
+        cookie,
+        limit: bootstrapping ? bootstrapLimit : pullLimit,
+      });
+      const touched = applyPage(page);
+      if (bootstrapping) {
+        if (!page.more) db.transaction(() => meta.set('bootstrapped', '1')).immediate();
+        hub.update({
+          bootstrap: {
+            orders: countOrders.get()?.n ?? 0,
+            txns: countTxns.get()?.n ?? 0,
+            done: !page.more,
+          },
+        });
+      }
+      parts.emitOrders(touched);
+      parts.refreshCounts();
+      if (!page.more) return;
+    }
+  }
+
+  return pullAll;
+}
