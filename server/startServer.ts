@@ -43,6 +43,8 @@ export interface StartOptions {
   sessionPurgeIntervalMs?: number | false;
   bodyLimitBytes?: number;
   maxEvidenceBytes?: number;
+  /** Open connections per client address; beyond it new ones are closed at once. */
+  maxConnectionsPerAddress?: number;
   /** Bearer token for /metrics scrapers (METRICS_TOKEN); agents may use their session. */
   metricsToken?: string;
   /** Per-user evidence quotas; DEFAULT_EVIDENCE_QUOTA for anything not given. */
@@ -83,6 +85,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     maxEvidenceBytes: opts.maxEvidenceBytes ?? 5 * 1024 * 1024,
     evidenceQuota: { ...DEFAULT_EVIDENCE_QUOTA, ...opts.evidenceQuota },
     ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
+    ...(opts.maxConnectionsPerAddress
+      ? { maxConnectionsPerAddress: opts.maxConnectionsPerAddress }
+      : {}),
   };
   await auditMakerCheckerLimits(db, ctx.policy, ctx.clock.now());
   const app = await buildApp(ctx, { logger: opts.logger });

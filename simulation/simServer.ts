@@ -105,6 +105,7 @@ export async function startSimServer(startMs: number, prng: Prng): Promise<SimSe
       sessionTtlMs: SESSION_TTL_MS,
       // Every simulated desk logs in from 127.0.0.1, many times a run.
       loginLimits: { ...DEFAULT_LOGIN_LIMITS, perIpPerMinute: 1_000_000 },
+      maxConnectionsPerAddress: 1_000_000,
       bodyLimitBytes: 64 * 1024,
       maxEvidenceBytes: 1024 * 1024,
     };

@@ -31,7 +31,7 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   freeAttempts: 5,
   lockAfter: 20,
   maxBackoffMs: 15 * MINUTE_MS,
-  perIpPerMinute: 60,
+  perIpPerMinute: 20,
 };
 
 export class LoginRefused extends DeskError {

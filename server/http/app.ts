@@ -2,6 +2,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import { LoginRefused } from '../auth/loginGuard.ts';
+import type { Socket } from 'node:net';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DeskError, isDeskError } from '../../shared/errors.ts';
@@ -26,6 +27,9 @@ declare module 'fastify' {
   }
 }
 
+/** Open connections one client address may hold (a shop's desks behind one NAT stay far below). */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+
 /** The Fastify app with every route; the caller listens (main.ts, tests) and closes it. */
 export async function buildApp(
   ctx: ServerContext,
@@ -48,6 +52,26 @@ export async function buildApp(
       reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     reply.header('Cache-Control', 'no-store');
     return payload;
+  });
+  // At most `maxConnectionsPerAddress` open connections per client address: beyond that a new
+  // connection is closed at once, before any HTTP is parsed. One address flooding the API with
+  // a thousand connections then costs accepts, not a thousand requests in the event loop's
+  // queue ahead of everyone else's (the login limit alone still had to answer each with a 429).
+  const perAddress = new Map<string, number>();
+  const maxPerAddress = ctx.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+  app.server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    const open = perAddress.get(address) ?? 0;
+    if (open >= maxPerAddress) {
+      socket.destroy();
+      return;
+    }
+    perAddress.set(address, open + 1);
+    socket.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left <= 0) perAddress.delete(address);
+      else perAddress.set(address, left);
+    });
   });
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

@@ -21,6 +21,8 @@ export interface ServerContext {
   bodyLimitBytes: number;
   /** Largest evidence file accepted. */
   maxEvidenceBytes: number;
+  /** Open connections per client address (app.ts); DEFAULT_MAX_CONNECTIONS_PER_ADDRESS. */
+  maxConnectionsPerAddress?: number;
   /** Bearer token a Prometheus scraper presents for /metrics (agents may use their session). */
   metricsToken?: string;
   /** Per-user evidence quotas (count, bytes); DEFAULT_EVIDENCE_QUOTA when absent. */

@@ -92,6 +92,7 @@ export async function startDisputeServer(schema: string): Promise<DisputeTestSer
     sessionTtlMs: 365 * 24 * 3_600_000,
     bankSecrets: { icbc: [BANK_KEY] },
     loginLimits: { perIpPerMinute: 100_000 },
+    maxConnectionsPerAddress: 100_000,
     policy: { secondApprovalThresholdFen: THRESHOLD_FEN },
   });
   const db = server.ctx.db;

@@ -44,6 +44,7 @@ async function startApi(): Promise<void> {
     timerIntervalMs: false,
     bankSecrets: randomBankKeyring(),
     loginLimits: { perIpPerMinute: 100_000 },
+    maxConnectionsPerAddress: 100_000,
   });
   serverPort = Number(new URL(server.url).port);
 }

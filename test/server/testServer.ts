@@ -159,8 +159,10 @@ export async function startTestServer(
     bankSecrets: BANK_SECRETS,
     timerIntervalMs: false,
     ...opts,
-    // Every test here logs in from 127.0.0.1; the per-address limit has its own tests.
+    // Every test here logs in and connects from 127.0.0.1; the per-address limits have their
+    // own tests (test/security).
     loginLimits: { perIpPerMinute: 100_000, ...opts.loginLimits },
+    maxConnectionsPerAddress: opts.maxConnectionsPerAddress ?? 100_000,
   });
   const tokens = new Map<PersonName, string>();
   const request = async (

@@ -27,6 +27,7 @@ before(async () => {
     timerIntervalMs: false,
     bankSecrets: randomBankKeyring(),
     loginLimits: { perIpPerMinute: 100_000 },
+    maxConnectionsPerAddress: 100_000,
   });
   await loadDemo(server.ctx.db);
   host = createDeskHost({
