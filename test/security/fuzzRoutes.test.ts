@@ -3,7 +3,7 @@
 // field names with hostile values (U+0000, lone surrogates, huge and odd numbers, deep
 // nesting, long text), each route's well-formed body with one field made hostile, and raw
 // text that is not JSON at all. In-process through app.inject.
-// FUZZ_BODIES sets the bodies per route (default 300 in `npm test`; 2,000 is the full run),
+// FUZZ_BODIES sets the bodies per route (2,000 by default, as the issue asks of CI; about 50 s),
 // FUZZ_SEED the seed.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +12,7 @@ import { paidOrder } from '../server/escrowSteps.ts';
 import { startTestServer } from '../server/testServer.ts';
 import type { TestServer } from '../server/testServer.ts';
 
-const BODIES = Number(process.env.FUZZ_BODIES ?? 300);
+const BODIES = Number(process.env.FUZZ_BODIES ?? 2_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 12);
 
 const FIELDS = [
