@@ -92,6 +92,16 @@ test('staff1, another merchant, an agent and staff1 again share one install with
   assert.deepEqual([untouched.total, untouched.pendingTotal], [1, 0]);
   const all = await search('demo-order');
   assert.deepEqual([all.total, all.pendingTotal], [mine.orders.length, 1]);
+  // One or two characters (below the trigram index): a case-blind substring scan.
+  const two = await search('DE');
+  assert.deepEqual([two.total, two.pendingTotal], [mine.orders.length, 1]);
+  const tea = unwrap<{ total: number; rows: { title: string }[] }>(
+    await host.call('orders.search', { text: '龙井', offset: 0, limit: 10 }),
+  );
+  assert.ok(tea.total >= 1);
+  assert.ok(tea.rows.every((r) => r.title.includes('龙井')));
+  const none = await search('Q');
+  assert.equal(none.total, 0);
   assert.equal(await serverStatus('demo-order-003'), 'funds_held');
   unwrap(await host.call('session.signOut', {}));
   proxy.setOffline(false);

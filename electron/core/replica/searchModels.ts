@@ -66,12 +66,8 @@ export interface OrderSearchPage {
   rows: OrderRow[];
 }
 
-/** FTS5 trigram needs three characters; shorter text falls back to a LIKE scan. */
+/** FTS5 trigram needs three characters; shorter text falls back to a substring scan. */
 const MIN_TRIGRAM_CHARS = 3;
-
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 function ftsPhrase(text: string): string {
   // User text never reaches FTS5's query syntax: one quoted phrase, NULs (which end a string
@@ -246,10 +242,10 @@ export function createSearchModels(db: Db): SearchModels {
           params.match = ftsPhrase(text);
         } else {
           where.push(
-            `(l.order_id LIKE @like ESCAPE '\\' OR l.buyer_id LIKE @like ESCAPE '\\'
-              OR l.title LIKE @like ESCAPE '\\' OR l.tracking_no LIKE @like ESCAPE '\\')`,
+            // One substring test over the stored lower-cased fields (migration 0001).
+            'instr(l.short_search, lower(@short)) > 0',
           );
-          params.like = likePattern(text);
+          params.short = text;
         }
       }
       const order =

@@ -33,6 +33,13 @@ const upsertLookup = (state: string) => `
     status = excluded.status, title = excluded.title, tracking_no = excluded.tracking_no,
     ship_by_at = excluded.ship_by_at, refund_due_at = excluded.refund_due_at;`;
 
+/**
+ * What a one- or two-character search looks in (the trigram index needs three): the searched
+ * fields in one lower-cased string, so a scan of 100,000 orders does one substring test per
+ * row instead of four case-folding LIKEs. SQLite's lower() folds ASCII only, as LIKE does.
+ */
+const shortSearchText = `lower(order_id || char(31) || buyer_id || char(31) || title || char(31) || tracking_no)`;
+
 export const sql = `
 CREATE TABLE sync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 
@@ -152,7 +159,8 @@ CREATE TABLE order_lookup (
   title         TEXT    NOT NULL,
   tracking_no   TEXT    NOT NULL,
   ship_by_at    INTEGER,
-  refund_due_at INTEGER
+  refund_due_at INTEGER,
+  short_search  TEXT    GENERATED ALWAYS AS (${shortSearchText}) STORED
 ) STRICT;
 CREATE INDEX order_lookup_by_merchant ON order_lookup (merchant_id, created_at, order_id);
 CREATE INDEX order_lookup_by_status ON order_lookup (merchant_id, status, created_at, order_id);
