@@ -118,7 +118,7 @@ export function DeskMetricsView() {
       else setError(r.error);
     });
   }, [desk]);
-  const count = (v: number) => String(v);
+  const count = (v: number) => tr.number(v);
   return (
     <section className="view disputes" aria-labelledby="metrics-title" data-testid="desk-metrics">
       <div className="view-head">
@@ -134,13 +134,11 @@ export function DeskMetricsView() {
           <p className="card" data-testid="approval-rate">
             <span className="card-label">{dt('metrics.approvalRate')}</span>{' '}
             <span className="card-value">
-              {metrics.approvalRate.rate === null
-                ? '—'
-                : `${Math.round(metrics.approvalRate.rate * 100)}%`}
+              {metrics.approvalRate.rate === null ? '—' : tr.percent(metrics.approvalRate.rate)}
             </span>{' '}
             <span className="muted">
-              ({dt('metrics.approved')} {metrics.approvalRate.approved} · {dt('metrics.rejected')}{' '}
-              {metrics.approvalRate.rejected})
+              ({dt('metrics.approved')} {tr.number(metrics.approvalRate.approved)} ·{' '}
+              {dt('metrics.rejected')} {tr.number(metrics.approvalRate.rejected)})
             </span>
           </p>
           <BarChart
@@ -182,7 +180,7 @@ export function DeskMetricsView() {
           <BarChart
             title={dt('metrics.weekly')}
             testId="chart-weekly"
-            categories={metrics.weekly.map((w) => tr.date(w.weekStart, false).slice(5))}
+            categories={metrics.weekly.map((w) => tr.monthDay(w.weekStart))}
             series={[
               {
                 label: dt('metrics.paid'),
