@@ -40,7 +40,9 @@ export function AuditTrail({ detail }: { detail: CaseDetail }) {
           {chain.ok
             ? `✓ ${dt('case.chainOk', { rows: chain.rows, head: chain.headSeq })}`
             : `✗ ${dt('case.chainBroken', {
-                problems: chain.problems.map((p) => `#${p.seq} ${p.code}`).join(', '),
+                problems: chain.problems
+                  .map((p) => `#${p.seq} ${tr.dyn(`dispute.audit.${p.code}`, p.code)}`)
+                  .join(', '),
               })}`}
         </p>
       ) : null}

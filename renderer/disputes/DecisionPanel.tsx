@@ -5,6 +5,7 @@ import { parseYuan } from '../../shared/money.ts';
 import { isDeskError } from '../../shared/errors.ts';
 import type { CaseDetail } from './disputeStores.ts';
 import { useDisputeStores, useDt } from './useDispute.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 type Choice = 'approve_full' | 'approve_partial' | 'reject' | 'request_info';
 
@@ -49,13 +50,17 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
     kind === 'approve' && amountFen !== null && amountFen > secondApprovalThresholdFen;
 
   const status = (
-    <p className="muted" role="status" data-testid="decision-outcome">
-      {outcome
-        ? outcome.ok
-          ? dt('decision.sent')
-          : dt('decision.failed', { message: outcome.text })
-        : ''}
-    </p>
+    <div className="muted" role="status" data-testid="decision-outcome">
+      {outcome ? (
+        outcome.ok ? (
+          dt('decision.sent')
+        ) : (
+          <ErrorText error={outcome.error} wrap={(message) => dt('decision.failed', { message })} />
+        )
+      ) : (
+        ''
+      )}
+    </div>
   );
 
   if (claim.status === 'approved' || claim.status === 'rejected') {
@@ -129,7 +134,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
         onSubmit={async (e) => {
           e.preventDefault();
           if (kind === 'approve' && amountFen === null) {
-            setProblem(dt('decision.amount'));
+            setProblem(tr.error({ code: 'invalid_amount' }));
             return;
           }
           setProblem(null);

@@ -4,6 +4,7 @@ import type { ErrorInfo } from '../../shared/errors.ts';
 import { useStores, useTr } from '../app/StoresContext.tsx';
 import { useDt } from './useDispute.ts';
 import './disputes.css';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 type Metrics = MethodOutput<'disputes.metrics'>;
 
@@ -125,9 +126,9 @@ export function DeskMetricsView() {
         <h1 id="metrics-title">{dt('metrics.title')}</h1>
       </div>
       {error ? (
-        <p role="alert" className="bad">
-          {dt('common.error', { message: error.message })}
-        </p>
+        <div role="alert" className="bad">
+          <ErrorText error={error} wrap={(message) => dt('common.error', { message })} />
+        </div>
       ) : null}
       {metrics ? (
         <div className="charts">

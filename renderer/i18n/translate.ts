@@ -109,6 +109,25 @@ export function formatMoney(locale: Locale, amountFen: number, currency: Currenc
   });
 }
 
+/** What the desk, the contract or the server said went wrong: a stable code and a raw message. */
+export interface ErrorLike {
+  code: string;
+  message?: string;
+}
+
+/**
+ * The human message for an error: what happened and what to do next, in the user's language,
+ * found by its code (`error.<code>`, or `ledger.<code>` for a ledger verify problem). The raw
+ * `message` is developer English for support (shown folded away by `ErrorText`), never the
+ * main text. An unknown code gets a general message naming it.
+ */
+export function translateError(locale: Locale, err: ErrorLike): string {
+  for (const key of [`error.${err.code}`, `ledger.${err.code}`]) {
+    if (hasMessage(key)) return translate(locale, key);
+  }
+  return translate(locale, 'error.unknown', { code: err.code });
+}
+
 /** A translator bound to one locale, which is what views hold. */
 export interface Translator {
   locale: Locale;
@@ -124,6 +143,8 @@ export interface Translator {
   number(value: number, options?: FormatNumberOptions): string;
   /** A ratio (0.75) as a percentage (75%). */
   percent(ratio: number): string;
+  /** The human message for an error code (see `translateError`); never the raw message. */
+  error(err: ErrorLike): string;
 }
 
 export function translatorFor(locale: Locale, timeZone: string = localTimeZone()): Translator {
@@ -139,5 +160,6 @@ export function translatorFor(locale: Locale, timeZone: string = localTimeZone()
     money: (amountFen, currency) => formatMoney(locale, amountFen, currency),
     number: (value, options) => intl.formatNumber(value, options),
     percent: (ratio) => intl.formatNumber(ratio, { style: 'percent', maximumFractionDigits: 0 }),
+    error: (err) => translateError(locale, err),
   };
 }

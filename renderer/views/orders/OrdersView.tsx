@@ -9,6 +9,7 @@ import { VirtualTable } from '../../components/VirtualTable.tsx';
 import type { OrderStatus } from '../../stores/orderListStore.ts';
 import { orderColumns } from './orderColumns.tsx';
 import { handleRowShortcut } from './rowShortcuts.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 const STATUSES: OrderStatus[] = [
   'awaiting_payment',
@@ -125,9 +126,9 @@ export function OrdersView() {
         </button>
       </div>
       {error ? (
-        <p role="alert" className="error">
-          {tr.t('error.generic', { message: error })}
-        </p>
+        <div role="alert" className="error">
+          <ErrorText error={error} />
+        </div>
       ) : null}
       <VirtualTable
         store={list}
