@@ -34,6 +34,9 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
   const [reasonCode, setReasonCode] = useState<string>(REASON_CODES.approve[0]);
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  // Reason codes are stable ids for the server; people read them in their language.
+  const reasonLabel = (code: string | null) =>
+    code === null ? '—' : tr.dyn(`dispute.reason.${code}`, code);
 
   const kind = choice === 'approve_full' || choice === 'approve_partial' ? 'approve' : choice;
   const codes = REASON_CODES[kind];
@@ -75,7 +78,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
             agents: claim.decidedBy.join(', '),
           })}
         </p>
-        <p>{claim.reasonCode}</p>
+        <p title={claim.reasonCode ?? undefined}>{reasonLabel(claim.reasonCode)}</p>
         {status}
       </section>
     );
@@ -93,7 +96,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
           })}
         </p>
         <p className="muted">
-          {claim.pendingApproval.reasonCode} · {claim.pendingApproval.note}
+          {reasonLabel(claim.pendingApproval.reasonCode)} · {claim.pendingApproval.note}
         </p>
         {mine ? <p className="muted">{dt('decision.ownApproval')}</p> : null}
         {allowed.includes('second_approval') ? (
@@ -195,7 +198,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
           >
             {codes.map((code) => (
               <option key={code} value={code}>
-                {code}
+                {reasonLabel(code)}
               </option>
             ))}
           </select>
