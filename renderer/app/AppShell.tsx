@@ -114,7 +114,30 @@ export function AppShell() {
         aria-live="polite"
         data-testid="notice"
       >
-        {notice?.text ?? ''}
+        {notice ? (
+          <>
+            <span className="notice-text">{notice.text}</span>
+            {notice.error ? (
+              <details className="error-details">
+                <summary>{tr.t('error.details')}</summary>
+                <code>
+                  {notice.error.code}
+                  {notice.error.message ? `: ${notice.error.message}` : ''}
+                </code>
+              </details>
+            ) : null}
+            <button
+              type="button"
+              className="notice-close secondary small"
+              aria-label={tr.t('notice.dismiss')}
+              title={tr.t('notice.dismiss')}
+              onClick={() => stores.dialogs.getState().dismiss()}
+              data-testid="notice-close"
+            >
+              ×
+            </button>
+          </>
+        ) : null}
       </div>
       {dialog?.kind === 'ship' ? (
         <ShipDialog key={dialog.orderId} orderId={dialog.orderId} goodsKind={dialog.goodsKind} />

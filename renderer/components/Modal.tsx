@@ -2,6 +2,16 @@ import { useEffect, useId, useRef } from 'react';
 import type { ReactNode } from 'react';
 
 /**
+ * Focus back to the opener if it is still on the page, else to the main region (a virtual
+ * table may have recycled the row that opened the dialog).
+ */
+export function restoreFocus(opener: HTMLElement | null, doc: Document = document): void {
+  const target =
+    opener && opener.isConnected && opener !== doc.body ? opener : doc.getElementById('main');
+  target?.focus({ preventScroll: true });
+}
+
+/**
  * A modal on the native <dialog>: the browser traps focus, Esc closes it, and the page behind
  * is inert, so keyboard and screen-reader users cannot wander out of an unfinished action.
  */
@@ -21,6 +31,9 @@ export function Modal(props: {
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
+    // Whatever opened the dialog (a button, a grid row under a shortcut) gets focus back when
+    // it closes, so keyboard users carry on where they were instead of at <body>.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
     const cancel = (e: Event) => {
       e.preventDefault();
@@ -30,6 +43,7 @@ export function Modal(props: {
     return () => {
       dialog.removeEventListener('cancel', cancel);
       if (dialog.open) dialog.close();
+      restoreFocus(opener);
     };
   }, []);
   return (

@@ -1,5 +1,6 @@
 import { useStore } from 'zustand';
 import { useStores, useTr } from '../app/StoresContext.tsx';
+import { ErrorText } from './ErrorText.tsx';
 
 /** Shown across the top while the desk cannot reach the central server. */
 export function OfflineBanner() {
@@ -19,7 +20,11 @@ export function OfflineBanner() {
   if (status.state === 'error') {
     return (
       <div className="banner banner-error" role="alert">
-        {tr.t('offline.error', { message: status.message ?? '' })}
+        {/* The sync status carries no code: a message of its own, the raw text folded away. */}
+        <ErrorText
+          error={{ code: 'sync_error', message: status.message ?? '' }}
+          text={tr.t('offline.error')}
+        />
       </div>
     );
   }

@@ -19,6 +19,9 @@ export function AuditTrail({ detail }: { detail: CaseDetail }) {
   const tr = useTr();
   const { desk } = useStores();
   const [chain, setChain] = useState<Chain | null>(null);
+  // Claim states are codes in the audit rows; the desk's words for them, the code as fallback.
+  const stateLabel = (s: string | null) =>
+    s === null ? null : tr.dyn(`dispute.status.${s}`, tr.dyn(`dispute.claim.${s}`, s));
   const claimId = detail.claim.claimId;
   const rows = detail.audit.length;
 
@@ -40,15 +43,17 @@ export function AuditTrail({ detail }: { detail: CaseDetail }) {
           {chain.ok
             ? `✓ ${dt('case.chainOk', { rows: chain.rows, head: chain.headSeq })}`
             : `✗ ${dt('case.chainBroken', {
-                problems: chain.problems.map((p) => `#${p.seq} ${p.code}`).join(', '),
+                problems: chain.problems
+                  .map((p) => `#${p.seq} ${tr.dyn(`dispute.audit.${p.code}`, p.code)}`)
+                  .join(', '),
               })}`}
         </p>
       ) : null}
       <table className="table compact" data-testid="audit-rows">
         <tbody>
           {detail.audit.map((a) => {
-            const from = statusOf(a.before) ?? assigneeOf(a.before);
-            const to = statusOf(a.after) ?? assigneeOf(a.after);
+            const from = stateLabel(statusOf(a.before)) ?? assigneeOf(a.before);
+            const to = stateLabel(statusOf(a.after)) ?? assigneeOf(a.after);
             return (
               <tr key={a.seq}>
                 <td>#{a.seq}</td>

@@ -7,6 +7,7 @@ import { CaseView } from './CaseView.tsx';
 import type { CaseSummary } from './disputeStores.ts';
 import { useDisputeStores, useDt } from './useDispute.ts';
 import './disputes.css';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 
@@ -114,9 +115,9 @@ function Queue() {
         </label>
       </form>
       {error ? (
-        <p role="alert" className="error">
-          {dt('common.error', { message: error.message })}
-        </p>
+        <div role="alert" className="error">
+          <ErrorText error={error} wrap={(message) => dt('common.error', { message })} />
+        </div>
       ) : null}
       <div className="table-scroll">
         <table className="table" aria-busy={loading}>

@@ -8,6 +8,7 @@ import { base64Bytes, saveFile } from './disputeStores.ts';
 import { EvidenceList } from './EvidenceList.tsx';
 import { Countdown } from '../components/Countdown.tsx';
 import { useDisputeStores, useDt } from './useDispute.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 /** One case: everything an agent needs to judge it, and the decision. */
 export function CaseView() {
@@ -43,9 +44,9 @@ export function CaseView() {
       </div>
       <h1 id="case-title">{dt('case.title', { claimId: claimId ?? '' })}</h1>
       {error ? (
-        <p role="alert" className="bad">
-          {dt('common.error', { message: error.message })}
-        </p>
+        <div role="alert" className="bad">
+          <ErrorText error={error} wrap={(message) => dt('common.error', { message })} />
+        </div>
       ) : null}
       {!detail && loading ? <p className="muted">{dt('common.loading')}</p> : null}
       {detail ? <CaseBody detail={detail} /> : null}

@@ -5,6 +5,7 @@ import { parseYuan } from '../../shared/money.ts';
 import { isDeskError } from '../../shared/errors.ts';
 import type { CaseDetail } from './disputeStores.ts';
 import { useDisputeStores, useDt } from './useDispute.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 type Choice = 'approve_full' | 'approve_partial' | 'reject' | 'request_info';
 
@@ -33,6 +34,9 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
   const [reasonCode, setReasonCode] = useState<string>(REASON_CODES.approve[0]);
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  // Reason codes are stable ids for the server; people read them in their language.
+  const reasonLabel = (code: string | null) =>
+    code === null ? '—' : tr.dyn(`dispute.reason.${code}`, code);
 
   const kind = choice === 'approve_full' || choice === 'approve_partial' ? 'approve' : choice;
   const codes = REASON_CODES[kind];
@@ -49,13 +53,17 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
     kind === 'approve' && amountFen !== null && amountFen > secondApprovalThresholdFen;
 
   const status = (
-    <p className="muted" role="status" data-testid="decision-outcome">
-      {outcome
-        ? outcome.ok
-          ? dt('decision.sent')
-          : dt('decision.failed', { message: outcome.text })
-        : ''}
-    </p>
+    <div className="muted" role="status" data-testid="decision-outcome">
+      {outcome ? (
+        outcome.ok ? (
+          dt('decision.sent')
+        ) : (
+          <ErrorText error={outcome.error} wrap={(message) => dt('decision.failed', { message })} />
+        )
+      ) : (
+        ''
+      )}
+    </div>
   );
 
   if (claim.status === 'approved' || claim.status === 'rejected') {
@@ -70,7 +78,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
             agents: claim.decidedBy.join(', '),
           })}
         </p>
-        <p>{claim.reasonCode}</p>
+        <p title={claim.reasonCode ?? undefined}>{reasonLabel(claim.reasonCode)}</p>
         {status}
       </section>
     );
@@ -88,7 +96,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
           })}
         </p>
         <p className="muted">
-          {claim.pendingApproval.reasonCode} · {claim.pendingApproval.note}
+          {reasonLabel(claim.pendingApproval.reasonCode)} · {claim.pendingApproval.note}
         </p>
         {mine ? <p className="muted">{dt('decision.ownApproval')}</p> : null}
         {allowed.includes('second_approval') ? (
@@ -129,7 +137,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
         onSubmit={async (e) => {
           e.preventDefault();
           if (kind === 'approve' && amountFen === null) {
-            setProblem(dt('decision.amount'));
+            setProblem(tr.error({ code: 'invalid_amount' }));
             return;
           }
           setProblem(null);
@@ -190,7 +198,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
           >
             {codes.map((code) => (
               <option key={code} value={code}>
-                {code}
+                {reasonLabel(code)}
               </option>
             ))}
           </select>

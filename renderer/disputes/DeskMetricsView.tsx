@@ -4,6 +4,7 @@ import type { ErrorInfo } from '../../shared/errors.ts';
 import { useStores, useTr } from '../app/StoresContext.tsx';
 import { useDt } from './useDispute.ts';
 import './disputes.css';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 type Metrics = MethodOutput<'disputes.metrics'>;
 
@@ -118,29 +119,27 @@ export function DeskMetricsView() {
       else setError(r.error);
     });
   }, [desk]);
-  const count = (v: number) => String(v);
+  const count = (v: number) => tr.number(v);
   return (
     <section className="view disputes" aria-labelledby="metrics-title" data-testid="desk-metrics">
       <div className="view-head">
         <h1 id="metrics-title">{dt('metrics.title')}</h1>
       </div>
       {error ? (
-        <p role="alert" className="bad">
-          {dt('common.error', { message: error.message })}
-        </p>
+        <div role="alert" className="bad">
+          <ErrorText error={error} wrap={(message) => dt('common.error', { message })} />
+        </div>
       ) : null}
       {metrics ? (
         <div className="charts">
           <p className="card" data-testid="approval-rate">
             <span className="card-label">{dt('metrics.approvalRate')}</span>{' '}
             <span className="card-value">
-              {metrics.approvalRate.rate === null
-                ? '—'
-                : `${Math.round(metrics.approvalRate.rate * 100)}%`}
+              {metrics.approvalRate.rate === null ? '—' : tr.percent(metrics.approvalRate.rate)}
             </span>{' '}
             <span className="muted">
-              ({dt('metrics.approved')} {metrics.approvalRate.approved} · {dt('metrics.rejected')}{' '}
-              {metrics.approvalRate.rejected})
+              ({dt('metrics.approved')} {tr.number(metrics.approvalRate.approved)} ·{' '}
+              {dt('metrics.rejected')} {tr.number(metrics.approvalRate.rejected)})
             </span>
           </p>
           <BarChart
@@ -182,7 +181,7 @@ export function DeskMetricsView() {
           <BarChart
             title={dt('metrics.weekly')}
             testId="chart-weekly"
-            categories={metrics.weekly.map((w) => tr.date(w.weekStart, false).slice(5))}
+            categories={metrics.weekly.map((w) => tr.monthDay(w.weekStart))}
             series={[
               {
                 label: dt('metrics.paid'),

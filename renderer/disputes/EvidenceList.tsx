@@ -3,6 +3,8 @@ import { useStores } from '../app/StoresContext.tsx';
 import type { CaseDetail } from './disputeStores.ts';
 import { saveFile } from './disputeStores.ts';
 import { useDt } from './useDispute.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
+import type { ErrorInfo } from '../../shared/errors.ts';
 
 type Evidence = CaseDetail['evidence']['buyer'][number];
 
@@ -27,7 +29,7 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
   const dt = useDt();
   const { desk } = useStores();
   const [image, setImage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
 
   // Verified raster images are shown straight away; the bytes come re-hashed from the server.
   const showInline = file.verified && file.inline;
@@ -36,7 +38,7 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
     let live = true;
     void desk.disputes.evidenceFile({ claimId, sha256: file.sha256 }).then((r) => {
       if (!live) return;
-      if (!r.ok) setError(r.error.message);
+      if (!r.ok) setError(r.error);
       else if (r.value.inline && /^image\/(png|jpeg|gif|webp)$/.test(r.value.mime))
         setImage(`data:${r.value.mime};base64,${r.value.base64}`);
     });
@@ -48,7 +50,7 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
   async function fetchFile() {
     const r = await desk.disputes.evidenceFile({ claimId, sha256: file.sha256 });
     if (!r.ok) {
-      setError(r.error.message);
+      setError(r.error);
       return null;
     }
     return r.value;
@@ -81,10 +83,9 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
         </button>
       ) : null}
       {error ? (
-        <span role="alert" className="bad">
-          {' '}
-          {error}
-        </span>
+        <div role="alert" className="bad">
+          <ErrorText error={error} />
+        </div>
       ) : null}
     </li>
   );

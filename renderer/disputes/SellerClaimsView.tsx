@@ -7,6 +7,7 @@ import { useStores, useTr } from '../app/StoresContext.tsx';
 import { bytesBase64 } from './disputeStores.ts';
 import { useDt } from './useDispute.ts';
 import './disputes.css';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 type SellerClaim = MethodOutput<'disputes.sellerClaims'>['claims'][number];
 
@@ -46,9 +47,9 @@ export function SellerClaimsView() {
         <h1 id="seller-claims-title">{dt('seller.title')}</h1>
       </div>
       {error ? (
-        <p role="alert" className="bad">
-          {dt('common.error', { message: error.message })}
-        </p>
+        <div role="alert" className="bad">
+          <ErrorText error={error} wrap={(message) => dt('common.error', { message })} />
+        </div>
       ) : null}
       {claims.length === 0 && !error ? <p className="muted">{dt('seller.empty')}</p> : null}
       {claims.map((c) => (
@@ -96,7 +97,7 @@ function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise
   const [files, setFiles] = useState<File[]>([]);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useState<ErrorInfo | null>(null);
   return (
     <form
       onSubmit={async (e) => {
@@ -111,7 +112,7 @@ function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise
           });
           if (!up.ok) {
             setBusy(false);
-            setMessage(up.error.message);
+            setMessage(up.error);
             return;
           }
           evidence.push(up.value.evidence);
@@ -125,7 +126,7 @@ function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise
           evidence,
         });
         setBusy(false);
-        setMessage(r.ok ? null : r.error.message);
+        setMessage(r.ok ? null : r.error);
         if (r.ok) await onSent();
       }}
     >
@@ -140,7 +141,11 @@ function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise
       <button type="submit" disabled={busy}>
         {dt('seller.submit')}
       </button>
-      {message ? <p role="alert">{message}</p> : null}
+      {message ? (
+        <div role="alert">
+          <ErrorText error={message} />
+        </div>
+      ) : null}
     </form>
   );
 }

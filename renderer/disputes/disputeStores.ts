@@ -33,7 +33,7 @@ export interface CaseState {
   busy: boolean;
   error: ErrorInfo | null;
   /** The last action's outcome, shown to the agent. */
-  outcome: { ok: boolean; text: string } | null;
+  outcome: { ok: true; text: string } | { ok: false; error: ErrorInfo } | null;
   open(claimId: string): Promise<void>;
   close(): void;
   reload(): Promise<void>;
@@ -86,7 +86,7 @@ export function createCaseStore(desk: DeskApi, onChanged: () => void) {
           ? okText
             ? { ok: true, text: okText }
             : null
-          : { ok: false, text: r.error.message },
+          : { ok: false, error: r.error },
       });
       await get().reload();
       onChanged();

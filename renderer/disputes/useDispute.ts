@@ -1,5 +1,4 @@
-import { useStore } from 'zustand';
-import { useStores } from '../app/StoresContext.tsx';
+import { useStores, useTr } from '../app/StoresContext.tsx';
 import { disputeStoresFor } from './disputeStores.ts';
 import type { DisputeStores } from './disputeStores.ts';
 import { disputeText } from './disputeMessages.ts';
@@ -10,8 +9,7 @@ export function useDisputeStores(): DisputeStores {
   return disputeStoresFor(useStores().desk);
 }
 
-/** The dispute desk's strings in the desk's current language. */
+/** The dispute desk's strings (`dispute.*` in the one catalog) in the desk's current language. */
 export function useDt(): DisputeText {
-  const locale = useStore(useStores().locale, (s) => s.locale);
-  return disputeText(locale);
+  return disputeText(useTr());
 }

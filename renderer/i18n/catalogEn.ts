@@ -27,7 +27,8 @@ export const catalogEn = {
   'signIn.server': 'Server address (https)',
   signOut: 'Sign out',
   'signOut.title': 'Sign out',
-  'signOut.pending': 'Actions not yet sent to the server: {count}.',
+  'signOut.pending':
+    '{count, plural, one {# action has} other {# actions have}} not been sent to the server yet.',
   'signOut.keep': 'Keep for my next sign-in',
   'signOut.send': 'Send now, then sign out',
   'signOut.sending': 'Sending…',
@@ -39,8 +40,9 @@ export const catalogEn = {
   'role.bank': 'Bank',
   'role.system': 'System',
   'offline.banner': 'Offline: actions are saved on this desk and sent when the connection is back.',
-  'offline.error': 'Sync problem: {message}',
-  'sync.pending': '{count} pending sync',
+  'offline.error':
+    'Sync with the server failed. The desk keeps trying; your actions stay saved on this desk.',
+  'sync.pending': '{count, plural, one {# action} other {# actions}} waiting to sync',
   'sync.allSynced': 'All changes synced',
   'sync.lastSynced': 'Last synced {time}',
   'sync.syncNow': 'Sync now',
@@ -57,9 +59,10 @@ export const catalogEn = {
   'filter.allStatuses': 'All statuses',
   'filter.from': 'Created from',
   'filter.to': 'Created until',
+  'date.invalid': 'Write the date like {example}.',
   'filter.clear': 'Clear filters',
   'orders.title': 'Orders',
-  'orders.count': '{count} orders',
+  'orders.count': '{count, plural, one {# order} other {# orders}}',
   'orders.loading': 'Loading…',
   'orders.empty': 'No orders match.',
   'col.orderId': 'Order',
@@ -163,8 +166,9 @@ export const catalogEn = {
   'problem.tracking_in_use': 'Tracking number already used on another order',
   'problem.missing_fields': 'Needs order id, carrier and tracking number',
   'shipping.title': 'Awaiting shipment',
-  'shipping.queue': '{count} orders to ship, earliest deadline first',
-  'shipping.selected': '{count} selected',
+  'shipping.queue':
+    '{count, plural, one {# order} other {# orders}} to ship, earliest deadline first',
+  'shipping.selected': '{count, number} selected',
   'shipping.print': 'Print packing slips',
   'shipping.batch': 'Ship from CSV',
   'batch.title': 'Ship many orders from a CSV file',
@@ -173,12 +177,14 @@ export const catalogEn = {
   'batch.file': 'CSV file',
   'batch.text': 'Or paste CSV text',
   'batch.preview': 'Check rows',
-  'batch.apply': 'Ship {count} valid orders',
-  'batch.summary': '{ok} rows ready, {bad} rows with problems (they will not be applied)',
+  'batch.apply': 'Ship {count, plural, one {# valid order} other {# valid orders}}',
+  'batch.summary':
+    '{ok, plural, one {# row} other {# rows}} ready, {bad, plural, one {# row} other {# rows}} with problems (they will not be applied)',
   'batch.line': 'Line',
   'batch.problems': 'Problems',
   'batch.ok': 'OK',
-  'batch.applied': '{count} orders shipped, {failed} refused.',
+  'batch.applied':
+    '{count, plural, one {# order} other {# orders}} shipped, {failed, number} refused.',
   'batch.close': 'Close',
   'slip.title': 'Packing slip',
   'slip.order': 'Order',
@@ -192,7 +198,8 @@ export const catalogEn = {
   'slip.saved': 'Saved to {path}',
   'slip.saveFailed': 'The PDF was not saved: {message}',
   'refunds.title': 'Refund requests',
-  'refunds.count': '{count} open requests, soonest auto-approval first',
+  'refunds.count':
+    '{count, plural, one {# open request} other {# open requests}}, soonest auto-approval first',
   'refunds.kind.refund_only': 'Refund only',
   'refunds.kind.return_and_refund': 'Return and refund',
   'refunds.status.requested': 'Waiting for your answer',
@@ -215,7 +222,7 @@ export const catalogEn = {
   'balance.available': 'Available',
   'balance.deposit': 'Security deposit',
   'balance.recovered': 'Compensation recovered',
-  'balance.chart': 'Held vs released, last {days} days',
+  'balance.chart': 'Held vs released, last {days, plural, one {# day} other {# days}}',
   'balance.chartHeld': 'Held',
   'balance.chartReleased': 'Released that day',
   'balance.ledger': 'Ledger',
@@ -225,7 +232,7 @@ export const catalogEn = {
   'balance.kind': 'Kind',
   'balance.allKinds': 'All kinds',
   'balance.export': 'Export CSV',
-  'balance.lines': '{count} postings',
+  'balance.lines': '{count, plural, one {# posting} other {# postings}}',
   'balance.more': 'Load more',
   'kind.payment_confirmed': 'Payment into escrow',
   'kind.escrow_release': 'Released to seller',
@@ -236,8 +243,6 @@ export const catalogEn = {
   'kind.fund_guarantee': 'Guarantee fund',
   'kind.merchant_deposit': 'Deposit',
   'kind.payout': 'Payout',
-  'error.generic': 'Could not complete: {message}',
-  'error.unavailable': 'The desk is not reachable right now; try again.',
   'shortcuts.title':
     'Keyboard: / search · ↑↓ move · Enter open · S ship · A agree · R refuse · Esc close',
   'a11y.loadingRow': 'Loading row',
@@ -294,6 +299,250 @@ export const catalogEn = {
   'action.note_added': 'Note added',
   'action.case_imported': 'Case imported',
   'action.evidence_pack_exported': 'Evidence pack exported',
+  // Every error code the contract or the server can return: what happened, what to do next.
+  'error.unknown':
+    'Something went wrong ({code}). Try again; if it keeps happening, contact support with the details below.',
+  'notice.dismiss': 'Dismiss',
+  'error.details': 'Details for support',
+  'error.invalid_input':
+    'Some of what was entered is not accepted. Check the highlighted fields and try again.',
+  'error.invalid_text':
+    'The text contains an invisible control character (often from copy and paste). Retype it, or paste it as plain text, and try again.',
+  'error.invalid_amount':
+    'The amount is not valid. Enter a positive amount in yuan with at most two decimals, for example 12.50.',
+  'error.amount_too_large':
+    'The amount is larger than allowed here. Check the amount; it cannot exceed the order amount or the platform limit.',
+  'error.currency_mismatch':
+    'The currencies do not match (one transaction has one currency). Check the order’s currency and try again.',
+  'error.amount_mismatch':
+    'The amount does not match the order. Reload the order to see its current amount, then try again.',
+  'error.invalid_tracking_number':
+    'The tracking number does not match the carrier’s format. Check the carrier and the number on the waybill.',
+  'error.nesting_too_deep':
+    'The request was too deeply nested to be accepted. Send simpler data; if this came from the desk itself, contact support with the details below.',
+  'error.invalid_data':
+    'The server refused the data itself, so retrying will not help. Check what you entered; if it looks right, contact support with the details below.',
+  'error.order_not_found':
+    'No such order (or it is not one of yours). Check the order number, or sync and search again.',
+  'error.order_exists':
+    'An order with this number already exists. Use a new order number, or open the existing order.',
+  'error.refund_not_found':
+    'No such refund request. It may have been withdrawn; reload the order to see its current state.',
+  'error.refund_exists':
+    'This order already has a refund request. Answer the open request instead of starting another.',
+  'error.claim_not_found': 'No such claim. Check the claim number, or refresh the case queue.',
+  'error.claim_exists': 'A claim for this order already exists. Open the existing claim instead.',
+  'error.evidence_mismatch':
+    'A stored evidence file no longer matches its recorded fingerprint, so it cannot be trusted. Do not rely on it; contact support with the details below.',
+  'error.invalid_state':
+    'This cannot be done in the order’s current state (for example, only a paid, unshipped order can be shipped). Reload the order to see what it is waiting for.',
+  'error.refund_open':
+    'A refund request is open on this order. Answer the refund first, then try again.',
+  'error.claim_open':
+    'A claim is open on this order. Wait for the claim to be decided, then try again.',
+  'error.extension_used':
+    'The receipt time was already extended once; it can be extended only once.',
+  'error.extension_not_allowed':
+    'The receipt time can be extended only when 3 days or fewer remain. Try again closer to the deadline.',
+  'error.claim_window_closed':
+    'The 90-day window for a fraud claim on this order has closed. No new claim can be filed.',
+  'error.claim_amount_exceeds_order':
+    'The claimed amount is more than the order amount. Enter an amount up to the order amount.',
+  'error.partial_refund_requires_shipment':
+    'A partial refund is possible only after the order has shipped. Refund in full, or ship first.',
+  'error.second_approver_must_differ':
+    'The second approval must come from a different senior agent. Ask a colleague to check it.',
+  'error.approval_not_pending':
+    'This claim is not waiting for a second approval (it may already be decided). Reload the case.',
+  'error.unbalanced_transaction':
+    'The ledger refused a posting whose debits and credits do not balance; nothing was booked. Contact support with the details below.',
+  'error.insufficient_funds':
+    'There is not enough money in the account for this. Check the balance and try a smaller amount.',
+  'error.idempotency_conflict':
+    'This action was already sent with different details, so it was not applied twice. Reload and start the action again.',
+  'error.escrow_already_resolved':
+    'The money held for this order was already released or refunded. Reload the order to see what happened.',
+  'error.escrow_already_held':
+    'Payment for this order is already held in escrow; it was not taken twice.',
+  'error.claim_already_paid': 'Compensation for this claim was already paid; it is paid only once.',
+  'error.guarantee_fund_insufficient':
+    'The guarantee fund does not hold enough to pay this compensation. Ask finance to fund it, then try again.',
+  'error.unauthorized':
+    'Wrong username or password, or your session has ended. Check them and sign in again.',
+  'error.forbidden':
+    'Your role may not do this. Ask a seller admin or a senior agent if it needs doing.',
+  'error.login_throttled': 'Too many sign-in attempts. Wait a few minutes, then try again.',
+  'error.account_locked':
+    'This account is locked after repeated failed sign-ins. Ask your administrator to unlock it.',
+  'error.evidence_quota_exceeded':
+    'You have reached your evidence upload limit (number of files or total size). Remove unneeded files or send smaller ones.',
+  'error.secret_store_unavailable':
+    'This computer has no password keyring, so the desk cannot keep you signed in safely after it closes. Sign in for this session only.',
+  'error.not_found': 'What was asked for does not exist (any more). Reload and try again.',
+  'error.payload_too_large':
+    'The file or data is too large to send. Send a smaller file, or split it into several.',
+  'error.unknown_method':
+    'This desk and the server do not understand each other (an unknown action). Update the desk; if it persists, contact support.',
+  'error.internal':
+    'Something went wrong on our side; nothing was changed. Try again; if it keeps happening, contact support with the details below.',
+  'error.unavailable':
+    'No answer from the server. Check the network connection and try again; actions are kept on this desk until it answers.',
+  'error.server_required':
+    'This desk has no central server yet. Enter the server address (https) your administrator gave you.',
+  'error.unsupported':
+    'This is not available here (only in the desktop app). Use the desktop app, or the browser’s own print dialog.',
+  'error.mutation_stuck':
+    'An action failed again and again and was given up; it was not applied. See Sync issues, then do it again if it is still needed.',
+  'error.upgrade_required':
+    'This desk is too old for the server. Update the desk, then sign in again.',
+  // Ledger verify problems (shared/ledger LEDGER_PROBLEM_CODES).
+  'ledger.unbalanced_transaction': 'A ledger transaction’s debits and credits do not balance.',
+  'ledger.too_few_legs': 'A ledger transaction has fewer than two entries.',
+  'ledger.currency_not_zero': 'The balances of one currency do not add up to zero.',
+  'ledger.balance_mismatch': 'A stored balance differs from the sum of its entries.',
+  'ledger.floor_violated': 'An account that must not go negative is negative.',
+  'ledger.escrow_not_zero': 'A finished order still holds money in escrow.',
+  'ledger.escrow_held_twice': 'An order’s payment was held in escrow twice.',
+  'ledger.escrow_resolved_twice': 'An order’s escrow was released or refunded twice.',
+  'ledger.compensation_exceeds_order': 'Compensation for a claim is more than its order amount.',
+  'ledger.claim_paid_twice': 'A claim was paid more than once.',
+  'ledger.hash_chain_broken':
+    'The ledger’s hash chain is broken: a record was changed or is missing.',
+  'ledger.unknown_account': 'A posting names an account that does not exist.',
+  'ledger.replica_incomplete':
+    'This desk’s copy of the ledger is still loading; it is checked once sync completes.',
+  'ledger.replica_diverged':
+    'This desk’s copy of the ledger differs from the server’s. Sync again; if it stays, contact support.',
+  // Case audit hash-chain problems.
+  'dispute.audit.hash_mismatch': 'a record was changed after it was written',
+  'dispute.audit.prev_hash_mismatch': 'a record does not follow the one before it',
+  'dispute.audit.seq_gap': 'a record is missing',
+  'dispute.audit.head_mismatch': 'the latest record differs from the one recorded',
+  // The dispute desk (case queue, case view, decisions, metrics, seller claims).
+  'dispute.queue.title': 'Case queue',
+  'dispute.queue.search': 'Search claim, order, seller, buyer, reason',
+  'dispute.queue.status': 'Status',
+  'dispute.queue.assignee': 'Assignee',
+  'dispute.queue.priority': 'Priority',
+  'dispute.queue.all': 'All',
+  'dispute.queue.mine': 'Mine',
+  'dispute.queue.unassigned': 'Unassigned',
+  'dispute.queue.empty': 'No cases match.',
+  'dispute.queue.refresh': 'Refresh',
+  'dispute.col.priority': 'Priority',
+  'dispute.col.claim': 'Claim',
+  'dispute.col.status': 'Status',
+  'dispute.col.amount': 'Amount',
+  'dispute.col.seller': 'Seller',
+  'dispute.col.deadlines': 'Time left',
+  'dispute.col.assignee': 'Assignee',
+  'dispute.status.new': 'New',
+  'dispute.status.awaiting_seller_evidence': 'Awaiting seller evidence',
+  'dispute.status.under_review': 'Under review',
+  'dispute.status.info_requested': 'Info requested',
+  'dispute.status.awaiting_second_approval': 'Awaiting second approval',
+  'dispute.status.decided': 'Decided',
+  'dispute.priority.urgent': 'Urgent',
+  'dispute.priority.high': 'High',
+  'dispute.priority.normal': 'Normal',
+  'dispute.priority.low': 'Low',
+  'dispute.deadline.seller_evidence': 'Seller evidence',
+  'dispute.deadline.buyer_info': 'Buyer info',
+  'dispute.deadline.agent_sla': 'Agent SLA',
+  'dispute.case.back': '← Queue',
+  'dispute.case.title': 'Claim {claimId}',
+  'dispute.case.assignToMe': 'Assign to me',
+  'dispute.case.unassign': 'Unassign',
+  'dispute.case.assignedTo': 'Assigned to {agent}',
+  'dispute.case.unassigned': 'Not assigned',
+  'dispute.case.claim': 'Buyer’s claim',
+  'dispute.case.claimed': 'Claimed {amount} of an order of {orderAmount}',
+  'dispute.case.reason': 'Reason',
+  'dispute.case.buyerEvidence': 'Buyer’s evidence',
+  'dispute.case.sellerEvidence': 'Seller’s evidence',
+  'dispute.case.sellerNote': 'Seller’s note',
+  'dispute.case.noEvidence': 'No files.',
+  'dispute.case.timeline': 'Escrow timeline',
+  'dispute.case.postings': 'Ledger postings',
+  'dispute.case.thisClaim': 'this claim',
+  'dispute.case.history': 'Seller history',
+  'dispute.case.historyLine':
+    '{orders, plural, one {# order} other {# orders}} ({completed, number} completed) · {claims, plural, one {# claim} other {# claims}} ({approved, number} approved, {rejected, number} rejected) · compensation paid {paid}, recovered {recovered} · deposit {deposit}, available {available}',
+  'dispute.case.notes': 'Internal notes (agents only)',
+  'dispute.case.addNote': 'Add note',
+  'dispute.case.notePlaceholder': 'Visible to agents only',
+  'dispute.case.audit': 'Audit trail',
+  'dispute.case.chainOk':
+    'Hash chain verified ({rows, plural, one {# row} other {# rows}}, head #{head})',
+  'dispute.case.chainBroken': 'Hash chain BROKEN: {problems}',
+  'dispute.case.exportAudit': 'Export audit (JSON lines)',
+  'dispute.case.exportPack': 'Evidence pack (PDF)',
+  'dispute.case.requestEvidence': 'Ask the seller for evidence',
+  'dispute.evidence.verified': 'sha-256 verified',
+  'dispute.evidence.mismatch': 'Hash MISMATCH — do not rely on this file',
+  'dispute.evidence.missing': 'File missing',
+  'dispute.evidence.download': 'Download',
+  'dispute.evidence.show': 'Show',
+  'dispute.decision.title': 'Decision',
+  'dispute.decision.approveFull': 'Approve full compensation',
+  'dispute.decision.approvePartial': 'Approve partial',
+  'dispute.decision.reject': 'Reject',
+  'dispute.decision.requestInfo': 'Request information (new 3-day deadline)',
+  'dispute.decision.amount': 'Amount (yuan)',
+  'dispute.decision.reasonCode': 'Reason code',
+  'dispute.decision.note': 'Note',
+  'dispute.decision.submit': 'Submit decision',
+  'dispute.decision.threshold':
+    'Above {threshold}: the approval waits for a second, different senior agent.',
+  'dispute.decision.pending': 'Approved {amount} by {agent}: waiting for a second senior agent.',
+  'dispute.decision.secondApprove': 'Give second approval',
+  'dispute.decision.secondRefuse': 'Refuse',
+  'dispute.decision.ownApproval': 'You made this approval; another senior agent must check it.',
+  'dispute.decision.done': '{status} · paid {paid} from {source} · by {agents}',
+  'dispute.decision.sent': 'Decision sent.',
+  'dispute.decision.approved': 'Approved',
+  'dispute.decision.rejected': 'Rejected',
+  'dispute.decision.failed': 'Not done: {message}',
+  'dispute.reason.item_not_received': 'Item not received',
+  'dispute.reason.item_not_as_described': 'Item not as described',
+  'dispute.reason.counterfeit': 'Counterfeit goods',
+  'dispute.reason.seller_unreachable': 'Seller cannot be reached',
+  'dispute.reason.insufficient_evidence': 'Not enough evidence',
+  'dispute.reason.delivered_as_described': 'Delivered as described',
+  'dispute.reason.outside_policy': 'Outside the compensation policy',
+  'dispute.reason.duplicate_claim': 'Duplicate claim',
+  'dispute.reason.need_bank_statement': 'Need a bank statement',
+  'dispute.reason.need_photos': 'Need photos',
+  'dispute.reason.need_courier_record': 'Need the courier’s record',
+  'dispute.reason.need_chat_log': 'Need the chat log',
+  'dispute.source.escrow': 'escrow',
+  'dispute.source.guarantee_fund': 'the guarantee fund (recovered from the seller)',
+  'dispute.metrics.title': 'Desk metrics',
+  'dispute.metrics.openByAge': 'Open cases by age',
+  'dispute.metrics.perAgent': 'Decisions per agent',
+  'dispute.metrics.approvalRate': 'Approval rate',
+  'dispute.metrics.weekly': 'Compensation paid and recovered per week',
+  'dispute.metrics.paid': 'Paid',
+  'dispute.metrics.recovered': 'Recovered',
+  'dispute.metrics.approved': 'Approved',
+  'dispute.metrics.rejected': 'Rejected',
+  'dispute.metrics.info': 'Info requested',
+  'dispute.claim.submitted': 'Submitted',
+  'dispute.claim.awaiting_seller_evidence': 'Awaiting your evidence',
+  'dispute.claim.under_review': 'Under review',
+  'dispute.claim.info_requested': 'Information requested from the buyer',
+  'dispute.claim.awaiting_second_approval': 'Under review',
+  'dispute.claim.approved': 'Approved (compensation paid)',
+  'dispute.claim.rejected': 'Rejected',
+  'dispute.seller.title': 'Claims against my shop',
+  'dispute.seller.empty': 'No claims against your shop.',
+  'dispute.seller.due': 'Evidence due',
+  'dispute.seller.submit': 'Submit evidence',
+  'dispute.seller.files': 'Files (tracking proof, photos, messages)',
+  'dispute.seller.note': 'Your explanation',
+  'dispute.seller.sent': 'Evidence sent.',
+  'dispute.common.loading': 'Loading…',
+  'dispute.common.error': 'Could not load: {message}',
 } as const;
 
 export type MessageKey = keyof typeof catalogEn;

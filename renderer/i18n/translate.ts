@@ -1,10 +1,17 @@
+import { createIntl, createIntlCache } from '@formatjs/intl';
+import type { FormatNumberOptions, IntlShape, OnErrorFn } from '@formatjs/intl';
 import type { Currency } from '../../shared/money.ts';
-import { formatFen } from '../../shared/money.ts';
 import { catalogEn } from './catalogEn.ts';
 import type { MessageKey, Messages } from './catalogEn.ts';
 import { catalogZhCN } from './catalogZhCN.ts';
 import { catalogZhTW } from './catalogZhTW.ts';
 
+/**
+ * The renderer's one way to turn a message key into text: ICU MessageFormat through FormatJS
+ * (`@formatjs/intl`), so plurals (`{count, plural, one {# order} other {# orders}}`), numbers,
+ * currency and dates follow the locale's CLDR rules instead of being built by hand. Views hold
+ * a `Translator` bound to one locale (from the locale store); non-React code calls `translate`.
+ */
 export type Locale = 'zh-CN' | 'zh-TW' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'zh-TW', 'en'];
 /** Each language names itself, so a user who cannot read the current one still finds theirs. */
@@ -14,7 +21,7 @@ export const LOCALE_NAMES: Record<Locale, string> = {
   en: 'English',
 };
 
-const CATALOGS: Record<Locale, Messages> = {
+export const CATALOGS: Record<Locale, Messages> = {
   'zh-CN': catalogZhCN,
   'zh-TW': catalogZhTW,
   en: catalogEn,
@@ -22,57 +29,137 @@ const CATALOGS: Record<Locale, Messages> = {
 
 export type Params = Record<string, string | number>;
 
-/** The message for a key in a locale, with `{name}` parameters filled in. */
+/** The time zone of this computer: every date the desk shows is in the user's local time. */
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+const cache = createIntlCache();
+const intls = new Map<string, IntlShape>();
+const reported = new Set<string>();
+
+/** A broken message is reported once (not on every render); the user sees the key's fallback. */
+const onError: OnErrorFn = (err) => {
+  if (reported.has(err.message)) return;
+  reported.add(err.message);
+  console.error(`[i18n] ${err.message}`);
+};
+
+/** The FormatJS instance of a locale and time zone (cached: formatters are built once). */
+export function intlFor(locale: Locale, timeZone: string = localTimeZone()): IntlShape {
+  const key = `${locale}|${timeZone}`;
+  let intl = intls.get(key);
+  if (!intl) {
+    intl = createIntl(
+      { locale, timeZone, messages: CATALOGS[locale], defaultLocale: 'en', onError },
+      cache,
+    );
+    intls.set(key, intl);
+  }
+  return intl;
+}
+
+/** The message for a key in a locale, ICU arguments (`{name}`, plurals, numbers) filled in. */
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
-  const text = CATALOGS[locale][key];
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
+  return intlFor(locale).formatMessage({ id: key }, params);
+}
+
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(catalogEn, key);
 }
 
 /** A key built at run time (a status, a carrier id) that may not exist in the catalog. */
-export function translateDynamic(locale: Locale, key: string, fallback: string): string {
-  return Object.hasOwn(catalogEn, key) ? translate(locale, key as MessageKey) : fallback;
+export function translateDynamic(
+  locale: Locale,
+  key: string,
+  fallback: string,
+  params?: Params,
+): string {
+  return hasMessage(key) ? translate(locale, key, params) : fallback;
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** Date and time as people of the locale write it, in the desk's time zone. */
-export function formatDateTime(locale: Locale, atMs: number, withTime = true): string {
-  const key = `${locale}|${withTime}`;
-  let f = dateFormats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, {
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      ...(withTime ? { hour: '2-digit', minute: '2-digit', hour12: false } : {}),
-    });
-    dateFormats.set(key, f);
-  }
-  return f.format(atMs);
+/** Date (and time) as people of the locale write it, in the user's local time zone. */
+export function formatDateTime(
+  locale: Locale,
+  atMs: number,
+  withTime = true,
+  timeZone?: string,
+): string {
+  return intlFor(locale, timeZone).formatDate(atMs, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {}),
+  });
 }
 
+/**
+ * An amount in minor units (fen) as the locale shows that currency: CNY is `¥1,234.56` in
+ * zh-CN and zh-TW and `CN¥1,234.56` in English (CLDR's symbol there, so it is never read as
+ * Japanese yen).
+ */
 export function formatMoney(locale: Locale, amountFen: number, currency: Currency = 'CNY'): string {
-  return formatFen(amountFen, currency, locale);
+  // Divide only for display; two decimal digits hold every fen value exactly.
+  return intlFor(locale).formatNumber(amountFen / 100, {
+    style: 'currency',
+    currency,
+    // zh-TW's CLDR symbol for CNY is "CN¥"; Chinese readers of either script expect ¥.
+    currencyDisplay: locale === 'en' ? 'symbol' : 'narrowSymbol',
+    minimumFractionDigits: 2,
+  });
+}
+
+/** What the desk, the contract or the server said went wrong: a stable code and a raw message. */
+export interface ErrorLike {
+  code: string;
+  message?: string;
+}
+
+/**
+ * The human message for an error: what happened and what to do next, in the user's language,
+ * found by its code (`error.<code>`, or `ledger.<code>` for a ledger verify problem). The raw
+ * `message` is developer English for support (shown folded away by `ErrorText`), never the
+ * main text. An unknown code gets a general message naming it.
+ */
+export function translateError(locale: Locale, err: ErrorLike): string {
+  for (const key of [`error.${err.code}`, `ledger.${err.code}`]) {
+    if (hasMessage(key)) return translate(locale, key);
+  }
+  return translate(locale, 'error.unknown', { code: err.code });
 }
 
 /** A translator bound to one locale, which is what views hold. */
 export interface Translator {
   locale: Locale;
+  /** The IANA time zone dates are shown in (this computer's). */
+  timeZone: string;
   t(key: MessageKey, params?: Params): string;
-  dyn(key: string, fallback: string): string;
+  dyn(key: string, fallback: string, params?: Params): string;
   date(atMs: number, withTime?: boolean): string;
+  /** Month and day only (chart axes): 11月26日, 11/26, Nov 26. */
+  monthDay(atMs: number): string;
   money(amountFen: number, currency?: Currency): string;
+  /** A number with the locale's grouping (100,000) and any other Intl.NumberFormat options. */
+  number(value: number, options?: FormatNumberOptions): string;
+  /** A ratio (0.75) as a percentage (75%). */
+  percent(ratio: number): string;
+  /** The human message for an error code (see `translateError`); never the raw message. */
+  error(err: ErrorLike): string;
 }
 
-export function translatorFor(locale: Locale): Translator {
+export function translatorFor(locale: Locale, timeZone: string = localTimeZone()): Translator {
+  const intl = intlFor(locale, timeZone);
   return {
     locale,
-    t: (key, params) => translate(locale, key, params),
-    dyn: (key, fallback) => translateDynamic(locale, key, fallback),
-    date: (atMs, withTime) => formatDateTime(locale, atMs, withTime),
+    timeZone,
+    t: (key, params) => intl.formatMessage({ id: key }, params),
+    dyn: (key, fallback, params) =>
+      hasMessage(key) ? intl.formatMessage({ id: key }, params) : fallback,
+    date: (atMs, withTime) => formatDateTime(locale, atMs, withTime, timeZone),
+    monthDay: (atMs) => intl.formatDate(atMs, { month: 'short', day: 'numeric' }),
     money: (amountFen, currency) => formatMoney(locale, amountFen, currency),
+    number: (value, options) => intl.formatNumber(value, options),
+    percent: (ratio) => intl.formatNumber(ratio, { style: 'percent', maximumFractionDigits: 0 }),
+    error: (err) => translateError(locale, err),
   };
 }

@@ -4,6 +4,7 @@ import { createBatchShipStore } from './batchShipStore.ts';
 import { createClockStore } from './clockStore.ts';
 import { createDeskCommands } from './deskCommands.ts';
 import { createDialogStore } from './dialogStore.ts';
+import type { NoticeTimer } from './dialogStore.ts';
 import { createLocaleStore } from './localeStore.ts';
 import { createNavStore } from './navStore.ts';
 import { createOrderDetailStore } from './orderDetailStore.ts';
@@ -16,12 +17,24 @@ import { createSyncStore } from './syncStore.ts';
  * sign-out: the page passes a reload, so no store, open panel or notice of one user survives
  * into the next user's session on a shared computer.
  */
-export function createAppStores(desk: DeskApi, opts: { onSignedOut?: () => void } = {}) {
+export function createAppStores(
+  desk: DeskApi,
+  opts: { onSignedOut?: () => void; noticeTimer?: NoticeTimer } = {},
+) {
   const sync = createSyncStore(desk);
+  const dialogs = createDialogStore(opts.noticeTimer);
+  const locale = createLocaleStore(desk);
+  // A notice in the old language would stay untranslated: a language change clears it.
+  locale.subscribe((s, prev) => {
+    if (s.locale !== prev.locale) dialogs.getState().clearNotices();
+  });
   return {
     desk,
-    session: createSessionStore(desk, opts.onSignedOut),
-    locale: createLocaleStore(desk),
+    session: createSessionStore(desk, () => {
+      dialogs.getState().clearNotices();
+      opts.onSignedOut?.();
+    }),
+    locale,
     nav: createNavStore(),
     clock: createClockStore(),
     sync,
@@ -30,7 +43,7 @@ export function createAppStores(desk: DeskApi, opts: { onSignedOut?: () => void 
     shippingQueue: createOrderListStore(desk, 'awaiting_shipment'),
     refundQueue: createOrderListStore(desk, 'open_refunds'),
     detail: createOrderDetailStore(desk),
-    dialogs: createDialogStore(),
+    dialogs,
     batchShip: createBatchShipStore(desk, sync),
     balance: createBalanceStore(desk),
   };

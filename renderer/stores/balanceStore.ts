@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { DeskApi, MethodInput, MethodOutput } from '../../shared/contract/types.ts';
+import type { ErrorInfo } from '../../shared/errors.ts';
 import { DAY_MS } from '../../shared/time.ts';
 import { ledgerCsv } from '../balance/ledgerCsv.ts';
 import type { LedgerLine } from '../balance/ledgerCsv.ts';
@@ -28,12 +29,13 @@ export interface BalanceState {
   filters: LedgerFilters;
   lines: LedgerLine[];
   total: number;
-  error: string | null;
+  error: ErrorInfo | null;
   load(): Promise<void>;
   setFilters(patch: Partial<LedgerFilters>): Promise<void>;
   loadMore(): Promise<void>;
   /** Every line matching the filters, as CSV text. */
-  exportCsv(): Promise<string>;
+  /** The filtered ledger as CSV, or null (with `error` set) if the desk refused a page. */
+  exportCsv(): Promise<string | null>;
 }
 
 const LINES_PAGE = 100;
@@ -62,7 +64,7 @@ export function createBalanceStore(desk: DeskApi, nowMs: () => number = Date.now
         desk.ledger.balances({}),
         desk.ledger.lines({ scope: 'merchant', kind: 'recovery', offset: 0, limit: 1000 }),
       ]);
-      if (!sheet.ok) return set({ error: sheet.error.message });
+      if (!sheet.ok) return set({ error: sheet.error });
       const account = (suffix: string) =>
         sheet.value.accounts
           .filter((a) => a.account.endsWith(`:${suffix}`) && a.currency === 'CNY')
@@ -90,7 +92,7 @@ export function createBalanceStore(desk: DeskApi, nowMs: () => number = Date.now
     async function loadLines(): Promise<void> {
       const r = await desk.ledger.lines(query(0, LINES_PAGE));
       if (r.ok) set({ lines: r.value.lines, total: r.value.total, error: null });
-      else set({ error: r.error.message });
+      else set({ error: r.error });
     }
 
     return {
@@ -116,7 +118,10 @@ export function createBalanceStore(desk: DeskApi, nowMs: () => number = Date.now
         const all: LedgerLine[] = [];
         for (;;) {
           const r = await desk.ledger.lines(query(all.length, EXPORT_PAGE));
-          if (!r.ok) throw new Error(r.error.message);
+          if (!r.ok) {
+            set({ error: r.error });
+            return null;
+          }
           all.push(...r.value.lines);
           if (r.value.lines.length < EXPORT_PAGE || all.length >= r.value.total) break;
         }

@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import { uuidv7 } from '../../shared/ids.ts';
 import type { DeskApi, MethodOutput } from '../../shared/contract/types.ts';
+import type { ErrorInfo } from '../../shared/errors.ts';
 import { MAX_CSV_ROWS, parseShipmentCsv } from '../shipping/parseShipmentCsv.ts';
 import type { SyncStore } from './syncStore.ts';
 
@@ -20,14 +21,14 @@ export interface PreviewRow {
 export interface BatchResult {
   orderId: string;
   ok: boolean;
-  message: string | null;
+  error: ErrorInfo | null;
 }
 
 export interface BatchShipState {
   phase: 'editing' | 'checking' | 'previewed' | 'applying' | 'applied';
   rows: PreviewRow[];
   results: BatchResult[];
-  error: string | null;
+  error: ErrorInfo | null;
   preview(csvText: string): Promise<void>;
   apply(): Promise<void>;
   reset(): void;
@@ -50,7 +51,10 @@ export function createBatchShipStore(desk: DeskApi, sync: SyncStore) {
     async preview(csvText) {
       const parsed = parseShipmentCsv(csvText);
       if (parsed.length > MAX_CSV_ROWS) {
-        set({ error: `at most ${MAX_CSV_ROWS} rows per file`, phase: 'editing' });
+        set({
+          error: { code: 'payload_too_large', message: `at most ${MAX_CSV_ROWS} rows per file` },
+          phase: 'editing',
+        });
         return;
       }
       set({ phase: 'checking', error: null, results: [] });
@@ -64,7 +68,7 @@ export function createBatchShipStore(desk: DeskApi, sync: SyncStore) {
         })),
       });
       if (!r.ok) {
-        set({ phase: 'editing', error: r.error.message });
+        set({ phase: 'editing', error: r.error });
         return;
       }
       const byLine = new Map(r.value.rows.map((c) => [c.line, c]));
@@ -102,7 +106,7 @@ export function createBatchShipStore(desk: DeskApi, sync: SyncStore) {
         };
         if (r.ok) await sync.getState().recordAccepted(action);
         else sync.getState().recordRejected({ ...action, ...r.error });
-        results.push({ orderId: g.orderId, ok: r.ok, message: r.ok ? null : r.error.message });
+        results.push({ orderId: g.orderId, ok: r.ok, error: r.ok ? null : r.error });
       }
       set({ phase: 'applied', results });
     },

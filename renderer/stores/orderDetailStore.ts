@@ -1,12 +1,13 @@
 import { createStore } from 'zustand/vanilla';
 import type { DeskApi, MethodOutput } from '../../shared/contract/types.ts';
+import type { ErrorInfo } from '../../shared/errors.ts';
 
 export type OrderDetail = MethodOutput<'orders.get'>;
 
 export interface OrderDetailState {
   orderId: string | null;
   detail: OrderDetail | null;
-  error: string | null;
+  error: ErrorInfo | null;
   open(orderId: string): Promise<void>;
   reload(): Promise<void>;
   close(): void;
@@ -27,7 +28,7 @@ export function createOrderDetailStore(desk: DeskApi) {
       if (!orderId) return;
       const r = await desk.orders.get({ orderId });
       if (get().orderId !== orderId) return;
-      set(r.ok ? { detail: r.value, error: null } : { error: r.error.message });
+      set(r.ok ? { detail: r.value, error: null } : { error: r.error });
     },
     close() {
       set({ orderId: null, detail: null, error: null });

@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { DeskApi, MethodInput, MethodOutput } from '../../shared/contract/types.ts';
+import type { ErrorInfo } from '../../shared/errors.ts';
 
 export type OrderRow = MethodOutput<'orders.search'>['rows'][number];
 export type OrderStatus = NonNullable<MethodInput<'orders.search'>['status']>;
@@ -31,7 +32,7 @@ export interface OrderListState {
   loading: boolean;
   /** Bumped on every change to `pages`, so a view can subscribe cheaply. */
   revision: number;
-  error: string | null;
+  error: ErrorInfo | null;
   /** Index of the keyboard-selected row, or -1. */
   selected: number;
   setFilters(patch: Partial<OrderFilters>): Promise<void>;
@@ -78,7 +79,7 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
             pagesGeneration = gen;
             set((s) => ({ pages: new Map(), revision: s.revision + 1 }));
           }
-          set({ error: r.error.message, loading: false });
+          set({ error: r.error, loading: false });
           return;
         }
         const pages = pagesGeneration === gen ? new Map(get().pages) : new Map();

@@ -1,12 +1,14 @@
 import { createStore } from 'zustand/vanilla';
 import type { DeskApi, MethodOutput } from '../../shared/contract/types.ts';
+import type { ErrorInfo } from '../../shared/errors.ts';
 
 export type DeskUser = MethodOutput<'session.current'>['user'];
 
 export interface SessionState {
   phase: 'checking' | 'signed_out' | 'signing_in' | 'signed_in';
   user: DeskUser;
-  error: string | null;
+  /** The last refusal (its code picks the human message; the raw message is for support). */
+  error: ErrorInfo | null;
   /**
    * The desk has no OS secret store (Linux without a keyring): the view asks whether to keep
    * the session for this run only, and signs in again with `rememberForRunOnly`.
@@ -35,7 +37,7 @@ export function createSessionStore(desk: DeskApi, onSignedOut: () => void = () =
     async setServer(serverUrl) {
       const r = await desk.settings.set({ serverUrl });
       if (!r.ok) {
-        set({ error: r.error.message });
+        set({ error: r.error });
         return false;
       }
       set({ needsServer: false, error: null });
@@ -59,7 +61,7 @@ export function createSessionStore(desk: DeskApi, onSignedOut: () => void = () =
         set({
           phase: 'signed_out',
           user: null,
-          error: offerRunOnly ? null : r.error.message,
+          error: offerRunOnly ? null : r.error,
           offerRunOnly,
           needsServer: r.error.code === 'server_required',
         });

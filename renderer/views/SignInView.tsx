@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { useStores, useTr } from '../app/StoresContext.tsx';
 import { LanguageSwitch } from '../app/LanguageSwitch.tsx';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 export function SignInView() {
   const stores = useStores();
@@ -64,10 +65,12 @@ export function SignInView() {
             required
           />
         </label>
-        <p className="error" role="alert">
-          {error ? tr.t('signIn.failed', { message: error }) : ''}
+        <div className="error" role="alert">
+          {error ? (
+            <ErrorText error={error} wrap={(message) => tr.t('signIn.failed', { message })} />
+          ) : null}
           {offerRunOnly ? tr.t('signIn.noKeyring') : ''}
-        </p>
+        </div>
         {offerRunOnly ? (
           <button
             type="button"

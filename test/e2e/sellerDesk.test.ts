@@ -87,7 +87,7 @@ test('"/" jumps to search and a tracking number finds its order', async () => {
   await page.keyboard.type(shippedTracking);
   await page
     .getByTestId('orders-count')
-    .filter({ hasText: /^1 orders$/ })
+    .filter({ hasText: /^1 order$/ })
     .waitFor();
   const rows = page.locator('[data-testid="orders-grid"] [role="row"][data-order-id]');
   assert.deepEqual(
@@ -112,7 +112,7 @@ test('a seller ships an order from the keyboard; a malformed tracking number is 
   await page.keyboard.type('demo-order-003');
   await page
     .getByTestId('orders-count')
-    .filter({ hasText: /^1 orders$/ })
+    .filter({ hasText: /^1 order$/ })
     .waitFor();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('s');
@@ -136,7 +136,7 @@ test('a CSV with two bad rows shows why, and only the good rows are shipped', as
   await page.getByTestId('nav-shipping').click();
   await page
     .getByTestId('shipping-count')
-    .filter({ hasText: /orders to ship/ })
+    .filter({ hasText: /to ship, earliest deadline first/ })
     .waitFor();
   await screenshot(page, '06-shipping-queue');
   await noSeriousAxe('shipping');
@@ -203,7 +203,7 @@ test('packing slips are laid out one per selected order for printing', async () 
 
 test('a seller refuses a refund with a reason from the refund queue', async () => {
   await page.getByTestId('nav-refunds').click();
-  await page.getByTestId('refunds-count').filter({ hasText: '1 open requests' }).waitFor();
+  await page.getByTestId('refunds-count').filter({ hasText: '1 open request,' }).waitFor();
   await screenshot(page, '09-refunds');
   await noSeriousAxe('refunds');
   await page.getByTestId('refunds-grid').focus();

@@ -100,7 +100,7 @@ test('staff1, another merchant, an agent and staff1 again take turns on one desk
   await page.locator('#view-search').fill('demo-order-003');
   await page
     .getByTestId('orders-count')
-    .filter({ hasText: /^1 orders$/ })
+    .filter({ hasText: /^1 order$/ })
     .waitFor();
   await page.locator('[data-order-id="demo-order-003"]').click();
   await page.keyboard.press('s');
@@ -108,7 +108,7 @@ test('staff1, another merchant, an agent and staff1 again take turns on one desk
   await dialog.getByTestId('ship-carrier').selectOption('sf');
   await dialog.getByTestId('ship-tracking').fill('SF1234567890123');
   await dialog.getByTestId('ship-submit').click();
-  await page.getByTestId('sync-state').filter({ hasText: '1 pending sync' }).waitFor();
+  await page.getByTestId('sync-state').filter({ hasText: '1 action waiting to sync' }).waitFor();
 
   // Signing out says what is unsent; staff1 keeps it for next time.
   await page.getByTestId('sign-out').click();

@@ -11,7 +11,8 @@ test('sign-in refuses a wrong password and then signs the seller in with their r
     await session.getState().restore();
     assert.equal(session.getState().phase, 'signed_out');
     assert.equal(await session.getState().signIn('staff1', 'wrong'), false);
-    assert.match(session.getState().error ?? '', /wrong username or password/);
+    assert.equal(session.getState().error?.code, 'unauthorized');
+    assert.match(session.getState().error?.message ?? '', /wrong username or password/);
     assert.equal(await session.getState().signIn('staff1', 'escrow-demo-2005'), true);
     assert.equal(session.getState().user?.role, 'seller_staff');
     await session.getState().signOut();
@@ -175,6 +176,7 @@ test('balance figures match the ledger and the CSV export holds every line', asy
 
     await balance.getState().setFilters({ scope: 'escrow' });
     const csv = await balance.getState().exportCsv();
+    assert.ok(csv !== null, 'the export was refused');
     const lines = csv.trim().split('\r\n');
     assert.equal(
       lines[0],

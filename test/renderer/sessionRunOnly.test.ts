@@ -61,7 +61,8 @@ test('with no server address the sign-in view asks for one and saves it before s
   assert.equal(await session.getState().signIn('seller', 'pw'), false);
   assert.equal(session.getState().needsServer, true);
   assert.equal(await session.getState().setServer('http://api.example'), false);
-  assert.match(session.getState().error ?? '', /https/);
+  assert.equal(session.getState().error?.code, 'invalid_input');
+  assert.match(session.getState().error?.message ?? '', /https/);
   assert.equal(await session.getState().setServer('https://api.example'), true);
   assert.equal(session.getState().needsServer, false);
   assert.equal(await session.getState().signIn('seller', 'pw'), true);

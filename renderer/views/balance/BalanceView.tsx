@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import type { LedgerScope } from '../../stores/balanceStore.ts';
 import { BalanceChart } from './BalanceChart.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 const KINDS = [
   'payment_confirmed',
@@ -49,9 +50,9 @@ export function BalanceView() {
         <h1 id="balance-title">{tr.t('balance.title')}</h1>
       </header>
       {error ? (
-        <p role="alert" className="error">
-          {tr.t('error.generic', { message: error })}
-        </p>
+        <div role="alert" className="error">
+          <ErrorText error={error} />
+        </div>
       ) : null}
       <div className="cards">
         {cards.map(([label, fen, id]) => (
@@ -98,7 +99,9 @@ export function BalanceView() {
           data-testid="export-csv"
           onClick={async () => {
             const csv = await balance.getState().exportCsv();
-            download(`ledger-${filters.scope}-${new Date().toISOString().slice(0, 10)}.csv`, csv);
+            // A refusal is shown as the view's error (with its human message) instead.
+            if (csv !== null)
+              download(`ledger-${filters.scope}-${new Date().toISOString().slice(0, 10)}.csv`, csv);
           }}
         >
           {tr.t('balance.export')}

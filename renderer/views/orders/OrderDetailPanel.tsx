@@ -10,6 +10,7 @@ import { Countdown } from '../../components/Countdown.tsx';
 import { PendingBadge } from '../../components/PendingBadge.tsx';
 import type { MessageKey } from '../../i18n/catalogEn.ts';
 import { agreeRefund } from './rowShortcuts.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 function ifNothingKey(d: Deadline): MessageKey {
   if (d.kind === 'refund_answer') {
@@ -70,9 +71,9 @@ export function OrderDetailPanel() {
         </button>
       </header>
       {error ? (
-        <p role="alert" className="error">
-          {tr.t('error.generic', { message: error })}
-        </p>
+        <div role="alert" className="error">
+          <ErrorText error={error} />
+        </div>
       ) : null}
       {order ? (
         <div className="detail-body">

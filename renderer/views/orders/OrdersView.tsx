@@ -9,6 +9,8 @@ import { VirtualTable } from '../../components/VirtualTable.tsx';
 import type { OrderStatus } from '../../stores/orderListStore.ts';
 import { orderColumns } from './orderColumns.tsx';
 import { handleRowShortcut } from './rowShortcuts.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { DateField } from '../../components/DateField.tsx';
 
 const STATUSES: OrderStatus[] = [
   'awaiting_payment',
@@ -95,25 +97,19 @@ export function OrdersView() {
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>{tr.t('filter.from')}</span>
-          <input
-            type="date"
-            value={dayValue(filters.fromMs)}
-            onChange={(e) => void list.getState().setFilters({ fromMs: dayStart(e.target.value) })}
-          />
-        </label>
-        <label className="field">
-          <span>{tr.t('filter.to')}</span>
-          <input
-            type="date"
-            value={dayValue(filters.toMs === null ? null : filters.toMs - DAY_MS)}
-            onChange={(e) => {
-              const start = dayStart(e.target.value);
-              void list.getState().setFilters({ toMs: start === null ? null : start + DAY_MS });
-            }}
-          />
-        </label>
+        <DateField
+          label={tr.t('filter.from')}
+          value={dayValue(filters.fromMs)}
+          onChange={(v) => void list.getState().setFilters({ fromMs: dayStart(v) })}
+        />
+        <DateField
+          label={tr.t('filter.to')}
+          value={dayValue(filters.toMs === null ? null : filters.toMs - DAY_MS)}
+          onChange={(v) => {
+            const start = dayStart(v);
+            void list.getState().setFilters({ toMs: start === null ? null : start + DAY_MS });
+          }}
+        />
         <button
           type="button"
           className="secondary"
@@ -125,9 +121,9 @@ export function OrdersView() {
         </button>
       </div>
       {error ? (
-        <p role="alert" className="error">
-          {tr.t('error.generic', { message: error })}
-        </p>
+        <div role="alert" className="error">
+          <ErrorText error={error} />
+        </div>
       ) : null}
       <VirtualTable
         store={list}

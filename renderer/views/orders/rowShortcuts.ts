@@ -33,12 +33,7 @@ export async function agreeRefund(
 ): Promise<void> {
   const tr = stores.locale.getState().tr;
   const r = await stores.commands.agreeRefund(orderId, refundId);
-  stores.dialogs
-    .getState()
-    .announce(
-      r.ok
-        ? tr.t('refunds.done', { orderId })
-        : tr.t('error.generic', { message: r.error.message }),
-      r.ok ? 'ok' : 'error',
-    );
+  const dialogs = stores.dialogs.getState();
+  if (r.ok) dialogs.announce(tr.t('refunds.done', { orderId }), 'ok');
+  else dialogs.announce(tr.error(r.error), 'error', r.error);
 }

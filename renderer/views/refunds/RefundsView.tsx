@@ -73,14 +73,9 @@ export function RefundsView() {
                 tabIndex={-1}
                 onClick={async () => {
                   const res = await stores.commands.confirmReturn(r.orderId, refund.refundId);
-                  stores.dialogs
-                    .getState()
-                    .announce(
-                      res.ok
-                        ? tr.t('refunds.done', { orderId: r.orderId })
-                        : tr.t('error.generic', { message: res.error.message }),
-                      res.ok ? 'ok' : 'error',
-                    );
+                  const dialogs = stores.dialogs.getState();
+                  if (res.ok) dialogs.announce(tr.t('refunds.done', { orderId: r.orderId }), 'ok');
+                  else dialogs.announce(tr.error(res.error), 'error', res.error);
                 }}
               >
                 {tr.t('refunds.confirmReturn')}

@@ -2,27 +2,29 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import type { ErrorLike } from '../../i18n/translate.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 /** Refusing a refund needs a reason the buyer (and, if they escalate, an agent) will read. */
 export function RefuseDialog(props: { orderId: string; refundId: string }) {
   const stores = useStores();
   const tr = useTr();
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorLike | null>(null);
   const [busy, setBusy] = useState(false);
   const close = () => stores.dialogs.getState().close();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (reason.trim() === '') {
-      setError(tr.t('refunds.reasonRequired'));
+      setError({ code: 'reason_required' });
       return;
     }
     setBusy(true);
     const r = await stores.commands.refuseRefund(props.orderId, props.refundId, reason.trim());
     setBusy(false);
     if (!r.ok) {
-      setError(tr.t('error.generic', { message: r.error.message }));
+      setError(r.error);
       return;
     }
     stores.dialogs.getState().announce(tr.t('refunds.done', { orderId: props.orderId }), 'ok');
@@ -45,9 +47,13 @@ export function RefuseDialog(props: { orderId: string; refundId: string }) {
             data-testid="refuse-reason"
           />
         </label>
-        <p id="refuse-error" className="error" role="alert">
-          {error ?? ''}
-        </p>
+        <div id="refuse-error" className="error" role="alert">
+          {error?.code === 'reason_required' ? (
+            tr.t('refunds.reasonRequired')
+          ) : error ? (
+            <ErrorText error={error} />
+          ) : null}
+        </div>
         <div className="actions">
           <button type="button" className="secondary" onClick={close}>
             {tr.t('ship.cancel')}

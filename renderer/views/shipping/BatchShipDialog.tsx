@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { validRows } from '../../stores/batchShipStore.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 /**
  * Ship many orders from a CSV: load or paste, check (the core names every problem of every
@@ -59,9 +60,9 @@ export function BatchShipDialog() {
         </div>
       </div>
       {error ? (
-        <p className="error" role="alert">
-          {tr.t('error.generic', { message: error })}
-        </p>
+        <div role="alert" className="error">
+          <ErrorText error={error} />
+        </div>
       ) : null}
       {rows.length > 0 ? (
         <>

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { dayValue } from '../../app/localDays.ts';
 import { useNow, useStores, useTr } from '../../app/StoresContext.tsx';
 import type { OrderRow } from '../../stores/orderListStore.ts';
+import type { ErrorInfo } from '../../../shared/errors.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 /**
  * Packing slips / waybill sheets for the selected orders, one per printed page; the print
@@ -13,19 +15,18 @@ export function PackingSlips(props: { rows: OrderRow[]; merchantName: string; on
   const tr = useTr();
   const { desk } = useStores();
   const printedAt = useNow();
-  const [message, setMessage] = useState<{ text: string; bad: boolean } | null>(null);
+  const [message, setMessage] = useState<{ text: string; error?: ErrorInfo } | null>(null);
   const print = async () => {
     setMessage(null);
     const r = await desk.print.savePdf({
       fileName: `${tr.t('slip.title')} ${dayValue(printedAt)}.pdf`,
     });
     if (r.ok) {
-      if (r.value.path)
-        setMessage({ text: tr.t('slip.saved', { path: r.value.path }), bad: false });
+      if (r.value.path) setMessage({ text: tr.t('slip.saved', { path: r.value.path }) });
     } else if (r.error.code === 'unsupported') {
       window.print();
     } else {
-      setMessage({ text: tr.t('slip.saveFailed', { message: r.error.message }), bad: true });
+      setMessage({ text: '', error: r.error });
     }
   };
   return (
@@ -38,9 +39,19 @@ export function PackingSlips(props: { rows: OrderRow[]; merchantName: string; on
           {tr.t('slip.printNow')}
         </button>
         {message ? (
-          <span role={message.bad ? 'alert' : 'status'} className={message.bad ? 'bad' : 'muted'}>
-            {message.text}
-          </span>
+          <div
+            role={message.error ? 'alert' : 'status'}
+            className={message.error ? 'bad' : 'muted'}
+          >
+            {message.error ? (
+              <ErrorText
+                error={message.error}
+                wrap={(text) => tr.t('slip.saveFailed', { message: text })}
+              />
+            ) : (
+              message.text
+            )}
+          </div>
         ) : null}
       </div>
       {props.rows.map((r) => (

@@ -8,6 +8,8 @@ import {
 } from '../../../shared/shipping/carriers.ts';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import type { ErrorInfo } from '../../../shared/errors.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 /**
  * Ship one order: carrier from the list, tracking number checked against that carrier's format
@@ -23,7 +25,7 @@ export function ShipDialog(props: {
   const [trackingNo, setTrackingNo] = useState('');
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [serverError, setServerError] = useState<string | null>(null);
+  const [serverError, setServerError] = useState<ErrorInfo | null>(null);
   const normalized = normalizeTrackingNo(trackingNo);
   const problem = normalized ? trackingProblem(carrier, normalized) : 'tracking_format';
   const close = () => stores.dialogs.getState().close();
@@ -40,7 +42,7 @@ export function ShipDialog(props: {
     });
     setBusy(false);
     if (!r.ok) {
-      setServerError(r.error.message);
+      setServerError(r.error);
       return;
     }
     stores.dialogs.getState().announce(tr.t('ship.done', { orderId: props.orderId }), 'ok');
@@ -79,10 +81,10 @@ export function ShipDialog(props: {
             data-testid="ship-tracking"
           />
         </label>
-        <p id="ship-problem" className="error" role="alert">
+        <div id="ship-problem" className="error" role="alert">
           {showProblem ? tr.dyn(`problem.${problem}`, problem) : ''}
-          {serverError ? tr.t('error.generic', { message: serverError }) : ''}
-        </p>
+          {serverError ? <ErrorText error={serverError} /> : null}
+        </div>
         <div className="actions">
           <button type="button" className="secondary" onClick={close}>
             {tr.t('ship.cancel')}

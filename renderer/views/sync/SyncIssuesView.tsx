@@ -1,5 +1,6 @@
 import { useStore } from 'zustand';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 /**
  * Actions that were refused: by the desk at once, or by the central server after sync (these
@@ -30,7 +31,14 @@ export function SyncIssuesView() {
           {tr.t('sync.syncNow')}
         </button>
       </header>
-      {status?.message ? <p className="muted">{status.message}</p> : null}
+      {status?.message ? (
+        <div className="muted">
+          <ErrorText
+            error={{ code: 'sync_error', message: status.message }}
+            text={status.state === 'error' ? tr.t('offline.error') : tr.t('offline.banner')}
+          />
+        </div>
+      ) : null}
       {pending.length > 0 ? (
         <ul className="pending-list" aria-label={tr.t('pending.badge')}>
           {pending.map((p) => (
@@ -47,11 +55,11 @@ export function SyncIssuesView() {
           {serverIssues.map((i) => (
             <li key={i.mutationId} className="issue">
               <div>
-                <strong className="mono">{i.orderId}</strong> · {i.commandType} ·{' '}
-                {tr.date(i.createdAt)}
+                <strong className="mono">{i.orderId}</strong> ·{' '}
+                {tr.dyn(`action.${i.commandType}`, i.commandType)} · {tr.date(i.createdAt)}
               </div>
               <div className="error">
-                {i.code}: {i.message}
+                <ErrorText error={i} />
               </div>
               <div className="muted">{i.whatChanged}</div>
               <div className="actions">
@@ -84,7 +92,7 @@ export function SyncIssuesView() {
                 <strong className="mono">{r.orderId}</strong> · {r.method} · {tr.date(r.at)}
               </div>
               <div className="error">
-                {r.code}: {r.message}
+                <ErrorText error={r} />
               </div>
               <div className="actions">
                 <button
