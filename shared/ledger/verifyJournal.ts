@@ -83,7 +83,14 @@ export interface JournalVerifier {
 
 export function createJournalVerifier(opts: JournalVerifierOptions): JournalVerifier {
   const problems: LedgerProblem[] = [];
-  const sums = new Map<string, number>(); // `${currency}|${account}` → signed sum
+  // currency → account → signed sum. Nested maps: a million rows' legs are summed here, and a
+  // joined string key per leg cost more than the lookups themselves.
+  const sums = new Map<string, Map<string, number>>();
+  const sumsOf = (currency: string): Map<string, number> => {
+    let m = sums.get(currency);
+    if (!m) sums.set(currency, (m = new Map()));
+    return m;
+  };
   const totalByCurrency = new Map<string, number>();
   const holds = new Map<string, number>();
   const resolutions = new Map<string, number>();
@@ -99,12 +106,12 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
       count++;
       if (t.legs.length < 2) at(t.seq, 'too_few_legs', `txn ${t.txnId}`);
       let sum = 0;
+      const accounts = sumsOf(t.currency);
       for (const l of t.legs) {
         sum += l.amountFen;
-        const key = `${t.currency}|${l.account}`;
-        sums.set(key, (sums.get(key) ?? 0) + l.amountFen);
-        totalByCurrency.set(t.currency, (totalByCurrency.get(t.currency) ?? 0) + l.amountFen);
+        accounts.set(l.account, (accounts.get(l.account) ?? 0) + l.amountFen);
       }
+      totalByCurrency.set(t.currency, (totalByCurrency.get(t.currency) ?? 0) + sum);
       if (sum !== 0) at(t.seq, 'unbalanced_transaction', `txn ${t.txnId} sums to ${sum}`);
       if (t.kind === 'payment_confirmed' && t.orderId)
         holds.set(t.orderId, (holds.get(t.orderId) ?? 0) + 1);
@@ -137,24 +144,33 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
         if (total !== 0)
           rest.push({ code: 'currency_not_zero', detail: `${currency} sums to ${total}` });
 
-      const stored = new Map<string, number>();
-      for (const b of ctx.storedBalances ?? [])
-        stored.set(`${b.currency}|${b.account}`, b.balanceFen);
-      const keys = ctx.storedBalances ? new Set([...stored.keys(), ...sums.keys()]) : sums.keys();
-      for (const key of keys) {
-        const fromEntries = sums.get(key) ?? 0;
-        if (ctx.storedBalances && (stored.get(key) ?? 0) !== fromEntries)
-          rest.push({
-            code: 'balance_mismatch',
-            detail: `${key}: stored ${stored.get(key) ?? 0}, entries ${fromEntries}`,
-          });
-        const account = key.slice(key.indexOf('|') + 1);
-        try {
-          accountSpec(account);
-          if (inScope(account) && violatesFloor(account, fromEntries))
-            rest.push({ code: 'floor_violated', detail: `${key} at ${fromEntries}` });
-        } catch {
-          rest.push({ code: 'unknown_account', detail: key });
+      const stored = new Map<string, Map<string, number>>();
+      for (const b of ctx.storedBalances ?? []) {
+        let m = stored.get(b.currency);
+        if (!m) stored.set(b.currency, (m = new Map()));
+        m.set(b.account, b.balanceFen);
+      }
+      for (const currency of new Set([...sums.keys(), ...stored.keys()])) {
+        const fromEntries = sums.get(currency) ?? new Map<string, number>();
+        const kept = stored.get(currency);
+        const accounts = kept
+          ? new Set([...kept.keys(), ...fromEntries.keys()])
+          : fromEntries.keys();
+        for (const account of accounts) {
+          const sum = fromEntries.get(account) ?? 0;
+          const key = `${currency}|${account}`;
+          if (ctx.storedBalances && (kept?.get(account) ?? 0) !== sum)
+            rest.push({
+              code: 'balance_mismatch',
+              detail: `${key}: stored ${kept?.get(account) ?? 0}, entries ${sum}`,
+            });
+          try {
+            accountSpec(account);
+            if (inScope(account) && violatesFloor(account, sum))
+              rest.push({ code: 'floor_violated', detail: `${key} at ${sum}` });
+          } catch {
+            rest.push({ code: 'unknown_account', detail: key });
+          }
         }
       }
 
@@ -163,7 +179,7 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
       for (const [orderId, n] of resolutions)
         if (n > 1) rest.push({ code: 'escrow_resolved_twice', detail: `order ${orderId}: ${n}` });
       for (const o of ctx.finalOrders ?? []) {
-        const balance = sums.get(`${o.currency}|escrow:order:${o.orderId}`) ?? 0;
+        const balance = sums.get(o.currency)?.get(`escrow:order:${o.orderId}`) ?? 0;
         if (balance !== 0)
           rest.push({
             code: 'escrow_not_zero',
