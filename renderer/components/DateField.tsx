@@ -31,7 +31,7 @@ export function DateField(props: { label: string; value: string; onChange(value:
         inputMode="numeric"
         lang={tr.locale}
         value={draft ?? shown}
-        placeholder={example}
+        placeholder={tr.t('date.placeholder')}
         onChange={(e) => setDraft(e.target.value)}
         onBlur={commit}
         onKeyDown={(e) => {

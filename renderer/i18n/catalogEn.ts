@@ -59,6 +59,7 @@ export const catalogEn = {
   'filter.allStatuses': 'All statuses',
   'filter.from': 'Created from',
   'filter.to': 'Created until',
+  'date.placeholder': 'MM/DD/YYYY',
   'date.invalid': 'Write the date like {example}.',
   'filter.clear': 'Clear filters',
   'orders.title': 'Orders',

@@ -55,6 +55,7 @@ export const catalogZhCN: Messages = {
   'filter.allStatuses': '全部状态',
   'filter.from': '创建时间起',
   'filter.to': '创建时间止',
+  'date.placeholder': '年/月/日',
   'date.invalid': '请按 {example} 的格式填写日期。',
   'filter.clear': '清除筛选',
   'orders.title': '订单',

@@ -55,6 +55,7 @@ export const catalogZhTW: Messages = {
   'filter.allStatuses': '全部狀態',
   'filter.from': '建立時間起',
   'filter.to': '建立時間止',
+  'date.placeholder': '年/月/日',
   'date.invalid': '請按 {example} 的格式填寫日期。',
   'filter.clear': '清除篩選',
   'orders.title': '訂單',

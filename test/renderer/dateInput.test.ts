@@ -6,6 +6,7 @@ import {
   formatDayInput,
   parseDayInput,
 } from '../../renderer/i18n/dateInput.ts';
+import { translate } from '../../renderer/i18n/translate.ts';
 
 test('day fields are written the way each language writes dates', () => {
   assert.deepEqual(dayPartOrder('zh-CN'), ['year', 'month', 'day']);
@@ -27,4 +28,23 @@ test('typed days are read in the language order; impossible days are refused', (
   assert.equal(parseDayInput('en', '26/11/2026'), null, 'no month 26');
   assert.equal(parseDayInput('zh-CN', '2026/02/30'), null);
   assert.equal(parseDayInput('zh-CN', '11/26'), null);
+});
+
+test('the placeholder names the parts in the order the field reads them', () => {
+  const en = { year: 'YYYY', month: 'MM', day: 'DD' } as const;
+  const zh = { year: '年', month: '月', day: '日' } as const;
+  assert.equal(
+    translate('en', 'date.placeholder'),
+    dayPartOrder('en')
+      .map((p) => en[p])
+      .join('/'),
+  );
+  for (const locale of ['zh-CN', 'zh-TW'] as const) {
+    assert.equal(
+      translate(locale, 'date.placeholder'),
+      dayPartOrder(locale)
+        .map((p) => zh[p])
+        .join('/'),
+    );
+  }
 });

@@ -2,6 +2,14 @@ import { useStore } from 'zustand';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
+/** The desk methods behind local actions, as the escrow action each one is (for its label). */
+const METHOD_ACTIONS: Record<string, string> = {
+  'shipments.ship': 'ship',
+  'refunds.agree': 'agree_refund',
+  'refunds.refuse': 'refuse_refund',
+  'refunds.confirmReturn': 'confirm_return',
+};
+
 /**
  * Actions that were refused: by the desk at once, or by the central server after sync (these
  * arrive through `sync.status`; the core keeps the full issue records). Each says what was
@@ -11,6 +19,8 @@ export function SyncIssuesView() {
   const stores = useStores();
   const tr = useTr();
   const { rejected, status, pending, serverIssues } = useStore(stores.sync);
+  const methodLabel = (method: string) =>
+    tr.dyn(`action.${METHOD_ACTIONS[method] ?? method}`, method);
   return (
     <section className="view view-scroll" aria-labelledby="sync-title">
       <header className="view-head">
@@ -44,7 +54,7 @@ export function SyncIssuesView() {
           {pending.map((p) => (
             <li key={p.commandId}>
               <span className="badge badge-pending">{tr.t('pending.badge')}</span>{' '}
-              <span className="mono">{p.orderId}</span> {p.method} · {tr.date(p.at)}
+              <span className="mono">{p.orderId}</span> {methodLabel(p.method)} · {tr.date(p.at)}
             </li>
           ))}
         </ul>
@@ -89,7 +99,8 @@ export function SyncIssuesView() {
           {rejected.map((r) => (
             <li key={r.commandId} className="issue">
               <div>
-                <strong className="mono">{r.orderId}</strong> · {r.method} · {tr.date(r.at)}
+                <strong className="mono">{r.orderId}</strong> · {methodLabel(r.method)} ·{' '}
+                {tr.date(r.at)}
               </div>
               <div className="error">
                 <ErrorText error={r} />
