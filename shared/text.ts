@@ -18,6 +18,14 @@ export function textProblem(text: string): TextProblem | null {
   return null;
 }
 
+// The same two problems, everywhere in a string, for cleaning rather than refusing.
+const UNSAFE_ALL = new RegExp(`\u0000|${LONE_SURROGATE.source}`, 'g');
+
+/** A string made storable (for stubs of refused input): NUL and lone surrogates become U+FFFD. */
+export function cleanText(text: string, max = 200): string {
+  return text.slice(0, max).replace(UNSAFE_ALL, '\uFFFD');
+}
+
 /** For people: what the problem is, never the text itself (it may be huge or unprintable). */
 export function describeTextProblem(problem: TextProblem): string {
   return problem === 'nul'

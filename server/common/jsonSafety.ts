@@ -1,3 +1,5 @@
+import { textProblem as sharedTextProblem } from '../../shared/text.ts';
+
 /**
  * Bounds for untrusted JSON, checked by one iterative walk BEFORE anything recursive (schemas,
  * canonical JSON, JSON.stringify, PostgreSQL's jsonb) sees the value (DESIGN.md "Security
@@ -10,14 +12,9 @@ export const MAX_JSON_DEPTH = 32;
 
 export type JsonProblem = { code: 'invalid_text' | 'nesting_too_deep'; message: string };
 
-// A NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high.
-// (Matching U+0000 is the point here.)
-// eslint-disable-next-line no-control-regex
-const UNSAFE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Whether a string is text a server may store: no U+0000, no unpaired surrogate. */
+/** Whether a string is text a server may store: the shared text rule (shared/text.ts). */
 export function isSafeText(s: string): boolean {
-  return !UNSAFE_TEXT.test(s);
+  return sharedTextProblem(s) === null;
 }
 
 /**
@@ -57,12 +54,6 @@ function textProblem(): JsonProblem {
     message: 'text must not contain U+0000 or unpaired surrogates',
   };
 }
-
-/** A string made storable: U+0000 and unpaired surrogates become U+FFFD. */
-export function cleanText(s: string, max = 200): string {
-  return s.slice(0, max).replace(UNSAFE_TEXT_ALL, '\uFFFD');
-}
-const UNSAFE_TEXT_ALL = new RegExp(UNSAFE_TEXT.source, 'g');
 
 /**
  * PostgreSQL refused the data itself, not the moment: class 22 (data exception: bad text,

@@ -1,7 +1,7 @@
 import type { EvidenceRef } from '../../shared/escrow/types.ts';
 import { DeskError } from '../../shared/errors.ts';
 import { sha256Hex } from '../common/sha256.ts';
-import { cleanText } from '../common/jsonSafety.ts';
+import { cleanText } from '../../shared/text.ts';
 import { sniffType } from './sniffType.ts';
 import type { Queryable } from '../db/database.ts';
 

@@ -5,7 +5,8 @@ import type { ErrorInfo } from '../../shared/errors.ts';
 import type { MutationResult, PushRequest, PushResponse } from '../../shared/sync/protocol.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import { cleanText, dataErrorMessage, isDataError } from '../common/jsonSafety.ts';
+import { cleanText } from '../../shared/text.ts';
+import { dataErrorMessage, isDataError } from '../common/jsonSafety.ts';
 import { applyCommand } from '../escrow/applyCommand.ts';
 
 /** Serialization failure and deadlock: nothing was committed, so the mutation is retried. */

@@ -49,22 +49,3 @@ function write(value: unknown, depth: number, maxDepth: number): string {
   }
   return `${out}}`;
 }
-
-/**
- * How deep a parsed JSON value nests, walked iteratively so a hostile body cannot overflow the
- * stack while being measured. Stops early once `limit` is passed (returns limit + 1).
- */
-export function jsonDepth(value: unknown, limit: number = MAX_JSON_DEPTH): number {
-  let deepest = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    const depth = d + 1;
-    if (depth > deepest) deepest = depth;
-    if (deepest > limit) return limit + 1;
-    for (const child of Array.isArray(v) ? v : Object.values(v as object))
-      stack.push([child, depth]);
-  }
-  return deepest;
-}

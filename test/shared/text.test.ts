@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { textProblem } from '../../shared/text.ts';
+import { cleanText, textProblem } from '../../shared/text.ts';
 
 const isWellFormed = (s: string) => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
@@ -23,4 +23,10 @@ test('textProblem agrees with String.prototype.isWellFormed on arbitrary UTF-16'
     }),
     { numRuns: 2000 },
   );
+});
+
+test('cleanText keeps a refused string storable: NUL and lone surrogates become U+FFFD, capped', () => {
+  assert.equal(cleanText('a\u0000b\uD800c\uDC00d😀'), 'a\uFFFDb\uFFFDc\uFFFDd😀');
+  assert.equal(cleanText('x'.repeat(500)).length, 200);
+  assert.equal(textProblem(cleanText('\u0000\uDFFF')), null);
 });

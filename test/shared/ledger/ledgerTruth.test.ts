@@ -6,7 +6,6 @@ import {
   JsonTooDeepError,
   MAX_JSON_DEPTH,
   canonicalJson,
-  jsonDepth,
 } from '../../../shared/ledger/canonicalJson.ts';
 import {
   GENESIS_HASH,
@@ -42,12 +41,6 @@ describe('canonical JSON', () => {
     // 5,000 levels (the review's attack) and far beyond: refused, never a RangeError.
     assert.throws(() => canonicalJson(nested(5_000)), JsonTooDeepError);
     assert.throws(() => canonicalJson(nested(200_000)), JsonTooDeepError);
-  });
-
-  test('depth is measured iteratively, stopping past the limit', () => {
-    assert.equal(jsonDepth({ a: [1, { b: [] }] }), 4);
-    assert.equal(jsonDepth(nested(1_000_000), 64), 65);
-    assert.equal(jsonDepth('text'), 0);
   });
 });
 
