@@ -26,11 +26,9 @@ import type { SyncTransport } from '../electron/core/sync/syncTransport.ts';
 import { createReplicaStore } from '../electron/core/replica/replicaStore.ts';
 import { verifyReplicaJournal } from '../electron/core/replica/replicaVerification.ts';
 import { openDatabase } from '../electron/core/store/openDatabase.ts';
-import { decide } from '../shared/escrow/decide.ts';
-import { applyEvents } from '../shared/escrow/evolve.ts';
-import type { Actor, EscrowCommand, OrderState } from '../shared/escrow/types.ts';
+import type { Actor } from '../shared/escrow/types.ts';
 import { GENESIS_HASH, chainHash } from '../shared/ledger/chainHash.ts';
-import { postingFor } from '../shared/ledger/postings.ts';
+import { paidOrder } from './paidOrder.ts';
 import { parsePullResponse } from '../shared/sync/parsePullResponse.ts';
 import type { Change } from '../shared/sync/protocol.ts';
 
@@ -40,81 +38,30 @@ const VERIFY = Number(process.env.BENCH_DESK_VERIFY ?? 1_000_000);
 const PAGE = 5_000;
 const T0 = Date.UTC(2026, 0, 5);
 const SELLER: Actor = { role: 'seller_staff', userId: 'staff1', merchantId: 'm1' };
-const BUYER: Actor = { role: 'buyer', userId: 'b1' };
-const BANK: Actor = { role: 'bank', userId: 'bank:icbc' };
 const sha256 = (text: string) => hash('sha256', text, 'hex');
 const fmt = (x: number) => x.toFixed(3);
 
-/** A paid order and what the server's pull carries for it: the order, its row, its timeline. */
-function paidOrder(i: number, seq: number, prevHash: string): { changes: Change[]; hash: string } {
-  const orderId = `d${String(i).padStart(7, '0')}`;
-  const at = T0 + i * 1000;
-  const amountFen = 1_000 + (i % 997) * 13;
-  const create: EscrowCommand = {
-    type: 'create_order',
-    orderId,
-    merchantId: 'm1',
-    buyerId: 'b1',
-    currency: 'CNY',
-    amountFen,
-    feeBps: 60,
-    goodsKind: 'express',
-    item: { title: `Tea ${i}`, quantity: 1 },
-  };
-  const d1 = decide(null, create, { now: at, actor: BUYER });
-  if (!d1.ok) throw new Error(d1.error.message);
-  const created = applyEvents(null, d1.events);
-  const pay: EscrowCommand = {
-    type: 'confirm_payment',
-    orderId,
-    bank: 'icbc',
-    bankRef: `ref${i}`,
-    currency: 'CNY',
-    amountFen,
-  };
-  const d2 = decide(created, pay, { now: at + 500, actor: BANK });
-  if (!d2.ok) throw new Error(d2.error.message);
-  let state: OrderState = created;
-  const changes: Change[] = [];
-  let h = prevHash;
-  for (const [k, ev] of d2.events.entries()) {
-    const next = applyEvents(state, [ev]);
-    const posting = postingFor(ev, next, {
-      txnId: `t-${orderId}-${k}`,
-      commandId: `pay-${orderId}`,
-    });
-    if (posting) {
-      const body = {
-        seq,
-        txnId: posting.txnId,
-        commandId: posting.commandId,
-        kind: posting.kind,
-        at: posting.at,
-        currency: posting.currency,
-        orderId,
-        legs: posting.legs,
-      };
-      const txnHash = chainHash(h, body, sha256);
-      changes.push({ kind: 'ledger_txn', txn: { ...body, prevHash: h, hash: txnHash } });
-      h = txnHash;
-    }
-    state = next;
-  }
-  for (const [v, ev] of [...d1.events, ...d2.events].entries())
-    changes.push({
-      kind: 'order_event',
-      entry: {
-        orderId,
-        version: v + 1,
-        type: ev.type,
-        at,
-        commandId: v < d1.events.length ? `create-${orderId}` : `pay-${orderId}`,
-        actor: v < d1.events.length ? BUYER : BANK,
-        event: ev as unknown as Record<string, unknown>,
-      },
-    });
-  changes.unshift({ kind: 'order', order: state });
-  return { changes, hash: h };
+/** A paid order (bench/paidOrder.ts) and what the server's pull carries for it. */
+function paidOrderChanges(
+  i: number,
+  seq: number,
+  prevHash: string,
+): { changes: Change[]; hash: string } {
+  const o = paidOrder({
+    i,
+    orderId: `d${String(i).padStart(7, '0')}`,
+    title: `Tea ${i}`,
+    at: T0 + i * 1000,
+    seq,
+    prevHash,
+    sha256,
+  });
+  const changes: Change[] = [
+    { kind: 'order', order: o.state },
+    ...o.txns.map((txn) => ({ kind: 'ledger_txn' as const, txn })),
+    ...o.timeline.map((entry) => ({ kind: 'order_event' as const, entry })),
+  ];
+  return { changes, hash: o.txns.at(-1)?.hash ?? prevHash };
 }
 
 /** Pull pages as JSON text, the way the HTTP transport receives them. */
@@ -137,7 +84,7 @@ function pullPages(): { pages: string[]; changes: number } {
     buffer = [];
   };
   for (let i = 0; i < ORDERS; i++) {
-    const o = paidOrder(i, ++seq, prev);
+    const o = paidOrderChanges(i, ++seq, prev);
     prev = o.hash;
     buffer.push(...o.changes);
     if (buffer.length >= PAGE) flush(true);
@@ -191,7 +138,7 @@ async function overlayBench(dir: string): Promise<void> {
   let prev = GENESIS_HASH;
   db.transaction(() => {
     for (let i = 0; i < OVERLAY; i++) {
-      const o = paidOrder(i, i + 1, prev);
+      const o = paidOrderChanges(i, i + 1, prev);
       prev = o.hash;
       const order = o.changes[0]!;
       if (order.kind === 'order') {

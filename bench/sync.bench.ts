@@ -28,11 +28,9 @@ import { createHttpTransport } from '../electron/core/sync/syncTransport.ts';
 import type { SyncTransport } from '../electron/core/sync/syncTransport.ts';
 import { openDatabase as openDeskDatabase } from '../electron/core/store/openDatabase.ts';
 import { nextTimerAt } from '../shared/escrow/deadlines.ts';
-import { decide } from '../shared/escrow/decide.ts';
-import { applyEvents } from '../shared/escrow/evolve.ts';
-import type { Actor, EscrowCommand, OrderState } from '../shared/escrow/types.ts';
-import { postingFor } from '../shared/ledger/postings.ts';
+import type { Actor, OrderState } from '../shared/escrow/types.ts';
 import { accountSpec } from '../shared/ledger/accounts.ts';
+import { paidOrder } from './paidOrder.ts';
 import type { PullRequest, PushRequest } from '../shared/sync/protocol.ts';
 import type { Database as ServerDb } from '../server/db/database.ts';
 
@@ -110,10 +108,8 @@ async function serveChild(): Promise<void> {
 
 /** Bulk path: rules-made orders and payments, written with multi-row INSERTs. */
 async function bulkSeed(db: ServerDb): Promise<void> {
-  const { chainHash, GENESIS_HASH } = await import('../shared/ledger/chainHash.ts');
+  const { GENESIS_HASH } = await import('../shared/ledger/chainHash.ts');
   const { sha256Hex } = await import('../server/common/sha256.ts');
-  const buyer: Actor = { role: 'buyer', userId: 'b1' };
-  const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
   let prevHash = GENESIS_HASH;
   let seq = 0;
   const balances = new Map<string, number>();
@@ -147,73 +143,37 @@ async function bulkSeed(db: ServerDb): Promise<void> {
     for (let i = start; i < Math.min(ORDERS, start + CHUNK); i++) {
       const orderId = orderIdOf(i);
       const now = T0 + i * 1000;
-      const amountFen = 1_000 + (i % 997) * 13;
-      const create: EscrowCommand = {
-        type: 'create_order',
+      const { state, txns } = paidOrder({
+        i,
         orderId,
-        merchantId: 'm1',
-        buyerId: 'b1',
-        currency: 'CNY',
-        amountFen,
-        feeBps: 60,
-        goodsKind: 'express',
-        item: { title: 'Tea', quantity: 1 },
-      };
-      const d1 = decide(null, create, { now, actor: buyer });
-      if (!d1.ok) throw new Error(d1.error.message);
-      const created = applyEvents(null, d1.events);
-      const pay: EscrowCommand = {
-        type: 'confirm_payment',
-        orderId,
-        bank: 'icbc',
-        bankRef: `ref${i}`,
-        currency: 'CNY',
-        amountFen,
-      };
-      const d2 = decide(created, pay, { now: now + 500, actor: bank });
-      if (!d2.ok) throw new Error(d2.error.message);
-      let state: OrderState = created;
-      for (const ev of d2.events) {
-        const txnId = `t-${orderId}`;
-        const posting = postingFor(ev, state, { txnId, commandId: `pay-${orderId}` });
-        if (posting) {
-          seq++;
-          const hash = chainHash(
-            prevHash,
-            {
-              seq,
-              txnId,
-              commandId: posting.commandId,
-              kind: posting.kind,
-              at: posting.at,
-              currency: posting.currency,
-              orderId,
-              legs: posting.legs,
-            },
-            sha256Hex,
-          );
-          t.seq.push(seq);
-          t.id.push(txnId);
-          t.cmd.push(posting.commandId);
-          t.kind.push(posting.kind);
-          t.at.push(posting.at);
-          t.order.push(orderId);
-          t.prev.push(prevHash);
-          t.hash.push(hash);
-          prevHash = hash;
-          posting.legs.forEach((l, leg) => {
-            e.txn.push(txnId);
-            e.leg.push(leg);
-            e.account.push(l.account);
-            e.amount.push(l.amountFen);
-            balances.set(l.account, (balances.get(l.account) ?? 0) + l.amountFen);
-          });
-        }
-        state = applyEvents(state, [ev]);
+        title: 'Tea',
+        at: now,
+        seq: seq + 1,
+        prevHash,
+        sha256: sha256Hex,
+      });
+      for (const txn of txns) {
+        seq = txn.seq;
+        t.seq.push(txn.seq);
+        t.id.push(txn.txnId);
+        t.cmd.push(txn.commandId);
+        t.kind.push(txn.kind);
+        t.at.push(txn.at);
+        t.order.push(orderId);
+        t.prev.push(txn.prevHash);
+        t.hash.push(txn.hash);
+        prevHash = txn.hash;
+        txn.legs.forEach((l, leg) => {
+          e.txn.push(txn.txnId);
+          e.leg.push(leg);
+          e.account.push(l.account);
+          e.amount.push(l.amountFen);
+          balances.set(l.account, (balances.get(l.account) ?? 0) + l.amountFen);
+        });
       }
       o.id.push(orderId);
       o.status.push(state.status);
-      o.amount.push(amountFen);
+      o.amount.push(state.amountFen);
       o.state.push(JSON.stringify(state));
       o.version.push(state.version);
       o.timer.push(nextTimerAt(state));
