@@ -2,7 +2,6 @@ import { fail, ok } from '../../shared/errors.ts';
 import type { Result } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/escrow/types.ts';
 import type {
-  CoreMethod,
   HostMethod,
   MethodName,
   MethodOutput,
@@ -45,17 +44,6 @@ function actorOf(user: DeskUser): Actor {
 type HostHandlers = {
   [M in HostMethod]: (input: ParsedInput<M>) => Promise<Result<MethodOutput<M>>>;
 };
-
-const HOST_METHODS: ReadonlySet<string> = new Set<HostMethod>([
-  'session.signIn',
-  'session.current',
-  'session.signOut',
-  'settings.get',
-  'settings.set',
-  'print.savePdf',
-]);
-const isHostMethod = (method: MethodName): method is HostMethod => HOST_METHODS.has(method);
-export const isCoreMethod = (method: MethodName): method is CoreMethod => !isHostMethod(method);
 
 /**
  * Session and settings live here, on the host side, so a worker crash never signs anyone out;
@@ -135,6 +123,10 @@ export function createDeskHost(options: DeskHostOptions): DeskHost {
       return ok(settings.update(patch));
     },
   };
+
+  // The host's methods are exactly its handler map's keys (HostHandlers is exhaustive).
+  const isHostMethod = (method: MethodName): method is HostMethod =>
+    Object.hasOwn(hostHandlers, method);
 
   async function runHost<M extends HostMethod>(method: M, input: unknown) {
     const parsed = parseInput(method, input);

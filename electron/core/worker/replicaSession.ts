@@ -7,7 +7,7 @@ import type { SearchModels } from '../replica/searchModels.ts';
 import { openDatabase } from '../store/openDatabase.ts';
 import type { Db } from '../store/openDatabase.ts';
 import { createSyncClient } from '../sync/syncClient.ts';
-import type { SyncClient, SyncClientOptions } from '../sync/syncClient.ts';
+import type { SyncClient } from '../sync/syncClient.ts';
 import { createHttpTransport } from '../sync/syncTransport.ts';
 import { replicaFile } from './replicaFiles.ts';
 import type { CoreSession } from './workerMessages.ts';
@@ -27,8 +27,6 @@ export interface ReplicaSession {
 export interface OpenReplicaOptions {
   dataDir: string;
   nativeBinding?: string;
-  /** Sync tuning for tests (poll interval, backoff); production uses the defaults. */
-  sync?: Partial<Omit<SyncClientOptions, 'db' | 'transport' | 'actor'>>;
 }
 
 export function openReplicaSession(session: CoreSession, opts: OpenReplicaOptions): ReplicaSession {
@@ -38,7 +36,6 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
   const db = openDatabase(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   const client = createServerClient({ baseUrl: session.serverUrl, token: () => session.token });
   const sync = createSyncClient({
-    ...opts.sync,
     db,
     transport: createHttpTransport(client),
     actor: session.actor,
