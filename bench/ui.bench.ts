@@ -15,6 +15,7 @@ import { createDeskHost } from '../electron/host/deskHost.ts';
 import type { Authenticator } from '../electron/host/sessionTypes.ts';
 import { memoryTokenVault } from '../electron/host/sessionTypes.ts';
 import { startWebServer } from '../electron/web/webServer.ts';
+import { translate } from '../renderer/i18n/translate.ts';
 import { buildRenderer } from '../scripts/buildApp.mjs';
 import { decide } from '../shared/escrow/decide.ts';
 import { applyEvents } from '../shared/escrow/evolve.ts';
@@ -293,17 +294,18 @@ export async function run(): Promise<void> {
         const r = await host.call('orders.search', { text, offset: 0, limit: 50 });
         hostMs.set(text, performance.now() - t0);
         if (!r.ok) throw new Error(r.error.message);
-        const v = r.value as { total: number; rows: { orderId: string }[] };
+        const v = r.value as { total: number; totalCapped: boolean; rows: { orderId: string }[] };
         steps.push({
           text,
           firstId: v.rows[0]?.orderId ?? null,
-          countText: `${v.total.toLocaleString('en').replace(/,/g, ',')} orders`,
+          // The label the page shows for this answer, from the same catalog (the page is in en).
+          countText: translate('en', v.totalCapped ? 'orders.countAtLeast' : 'orders.count', {
+            count: v.total,
+          }),
         });
       }
       steps.push({ text: '', firstId: null, countText: '' });
     }
-    // The count label prints the plain number; recompute the text the page shows.
-    for (const s of steps) s.countText = s.countText.replace(/,/g, '');
     const fixed = steps.filter((s) => s.text !== '');
     await page.locator('#view-search').click();
     // Three passes over the 32 keystrokes: a p95 over 96 samples moves less from run to run on

@@ -64,6 +64,8 @@ export const catalogEn = {
   'filter.clear': 'Clear filters',
   'orders.title': 'Orders',
   'orders.count': '{count, plural, one {# order} other {# orders}}',
+  'orders.countAtLeast':
+    'more than {count, number} orders; showing the first {count, number}, type more to narrow',
   'orders.loading': 'Loading…',
   'orders.empty': 'No orders match.',
   'col.orderId': 'Order',

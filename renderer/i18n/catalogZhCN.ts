@@ -60,6 +60,8 @@ export const catalogZhCN: Messages = {
   'filter.clear': '清除筛选',
   'orders.title': '订单',
   'orders.count': '共 {count, number} 笔订单',
+  'orders.countAtLeast':
+    '超过 {count, number} 笔订单，仅列出前 {count, number} 笔，请输入更多文字缩小范围',
   'orders.loading': '加载中…',
   'orders.empty': '没有符合条件的订单。',
   'col.orderId': '订单号',

@@ -60,6 +60,8 @@ export const catalogZhTW: Messages = {
   'filter.clear': '清除篩選',
   'orders.title': '訂單',
   'orders.count': '共 {count, number} 筆訂單',
+  'orders.countAtLeast':
+    '超過 {count, number} 筆訂單，僅列出前 {count, number} 筆，請輸入更多文字縮小範圍',
   'orders.loading': '載入中…',
   'orders.empty': '沒有符合條件的訂單。',
   'col.orderId': '訂單號',

@@ -22,6 +22,8 @@ export interface OrderListState {
   filters: OrderFilters;
   /** null until the first page of the current filters arrives. */
   total: number | null;
+  /** `total` is a lower bound and only that many rows are listed (short search text). */
+  totalCapped: boolean;
   /** Matching orders with this desk's mutations not yet confirmed by the server. */
   pendingTotal: number;
   pages: ReadonlyMap<number, OrderRow[]>;
@@ -89,6 +91,7 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
           pages,
           loading: false,
           total: r.value.total,
+          totalCapped: r.value.totalCapped,
           pendingTotal: r.value.pendingTotal,
           revision: s.revision + 1,
           error: null,
@@ -102,6 +105,7 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
     return {
       filters: EMPTY_FILTERS,
       total: null,
+      totalCapped: false,
       pendingTotal: 0,
       pages: new Map(),
       loading: false,

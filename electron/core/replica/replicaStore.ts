@@ -1,6 +1,7 @@
 import type { OrderState } from '../../../shared/escrow/types.ts';
 import type { SyncedOrderEvent, SyncedTxn } from '../../../shared/sync/protocol.ts';
 import type { Db } from '../store/openDatabase.ts';
+import { createOrderLookup } from './orderLookup.ts';
 
 /**
  * The confirmed replica: orders and journal rows exactly as the server sent them. Orders are
@@ -15,9 +16,12 @@ export interface ReplicaStore {
   /** Timeline entries are kept once by (order, version), like journal rows. */
   putOrderEvent(entry: SyncedOrderEvent): boolean;
   confirmedOrder(orderId: string): OrderState | null;
+  /** Many at once (a rebase of a pull page's orders): one read instead of one per order. */
+  confirmedOrders(orderIds: readonly string[]): Map<string, OrderState>;
 }
 
 export function createReplicaStore(db: Db): ReplicaStore {
+  const lookup = createOrderLookup(db);
   const upsertOrder = db.prepare(
     `INSERT INTO sync_orders (order_id, merchant_id, status, version, created_at, state_json)
      VALUES (?, ?, ?, ?, ?, ?)
@@ -43,9 +47,13 @@ export function createReplicaStore(db: Db): ReplicaStore {
   const orderById = db.prepare<[string], { state_json: string }>(
     'SELECT state_json FROM sync_orders WHERE order_id = ?',
   );
+  const ordersByIds = db.prepare<[string], { order_id: string; state_json: string }>(
+    `SELECT order_id, state_json FROM sync_orders
+      WHERE order_id IN (SELECT value FROM json_each(?))`,
+  );
   return {
     putOrder(order) {
-      return (
+      const changed =
         upsertOrder.run(
           order.orderId,
           order.merchantId,
@@ -53,8 +61,9 @@ export function createReplicaStore(db: Db): ReplicaStore {
           order.version,
           order.createdAt,
           JSON.stringify(order),
-        ).changes > 0
-      );
+        ).changes > 0;
+      if (changed) lookup.confirmed(order);
+      return changed;
     },
     putTxn(txn) {
       const r = insertTxn.run(
@@ -90,6 +99,12 @@ export function createReplicaStore(db: Db): ReplicaStore {
     confirmedOrder(orderId) {
       const row = orderById.get(orderId);
       return row ? (JSON.parse(row.state_json) as OrderState) : null;
+    },
+    confirmedOrders(orderIds) {
+      const found = new Map<string, OrderState>();
+      for (const r of ordersByIds.iterate(JSON.stringify(orderIds)))
+        found.set(r.order_id, JSON.parse(r.state_json) as OrderState);
+      return found;
     },
   };
 }

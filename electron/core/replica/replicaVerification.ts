@@ -29,6 +29,19 @@ export interface ReplicaVerification {
   comparedWithServer: boolean;
 }
 
+type JournalRow = [
+  seq: number,
+  txnId: string,
+  commandId: string,
+  kind: string,
+  at: number,
+  currency: string,
+  orderId: string | null,
+  legsJson: string,
+  prevHash: string,
+  hash: string,
+];
+
 /** Whose sums this replica sees in full: its orders' escrow, and the merchant's own accounts. */
 function accountInScope(merchantId: string | null): (account: string) => boolean {
   return (account) =>
@@ -39,35 +52,27 @@ function accountInScope(merchantId: string | null): (account: string) => boolean
 /** The local part: recomputes every hash and invariant from the rows the replica holds. */
 export function verifyReplicaJournal(db: Db, merchantId: string | null): ReplicaVerification {
   const verifier = createJournalVerifier({ sha256: sha256Hex, contiguous: false });
+  // Rows as arrays (better-sqlite3's raw mode): a million rows are read here, and building a
+  // keyed object per row only to copy it into the verifier's shape cost a fifth of the verify.
   const rows = db
-    .prepare<
-      [],
-      {
-        seq: number;
-        txn_id: string;
-        command_id: string;
-        kind: string;
-        at: number;
-        currency: string;
-        order_id: string | null;
-        legs_json: string;
-        prev_hash: string;
-        hash: string;
-      }
-    >('SELECT * FROM sync_txns ORDER BY seq')
-    .iterate();
-  for (const t of rows)
+    .prepare<[], JournalRow>(
+      `SELECT seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash, hash
+         FROM sync_txns ORDER BY seq`,
+    )
+    .raw()
+    .iterate() as IterableIterator<JournalRow>;
+  for (const [seq, txnId, commandId, kind, at, currency, orderId, legs, prevHash, hash] of rows)
     verifier.add({
-      seq: t.seq,
-      txnId: t.txn_id,
-      commandId: t.command_id,
-      kind: t.kind,
-      at: t.at,
-      currency: t.currency,
-      orderId: t.order_id,
-      legs: JSON.parse(t.legs_json) as Leg[],
-      prevHash: t.prev_hash,
-      hash: t.hash,
+      seq,
+      txnId,
+      commandId,
+      kind,
+      at,
+      currency,
+      orderId,
+      legs: JSON.parse(legs) as Leg[],
+      prevHash,
+      hash,
     });
   const statuses = FINAL_ORDER_STATUSES.map(() => '?').join(', ');
   const report = verifier.finish({

@@ -39,6 +39,8 @@ export interface Outbox {
   pendingForOrder(orderId: string): OutboxRow[];
   /** What a replay needs of an order's queued mutations (no base state), oldest first. */
   replayForOrder(orderId: string): ReplayRow[];
+  /** The same for every order with queued mutations, in one read (a rebase of many orders). */
+  replayByOrder(): Map<string, ReplayRow[]>;
   get(mutationId: number): OutboxRow | null;
   setLocalError(mutationId: number, code: string | null): void;
   count(): number;
@@ -81,6 +83,21 @@ function toRow(r: Row): OutboxRow {
   };
 }
 
+function toReplayRow(
+  r: Pick<
+    Row,
+    'mutation_id' | 'command_id' | 'command_json' | 'server_status' | 'local_error_code'
+  >,
+): ReplayRow {
+  return {
+    mutationId: r.mutation_id,
+    commandId: r.command_id,
+    command: JSON.parse(r.command_json) as EscrowCommand,
+    serverStatus: r.server_status,
+    localErrorCode: r.local_error_code,
+  };
+}
+
 export function createOutbox(db: Db, meta: SyncMeta): Outbox {
   const insert = db.prepare(
     `INSERT INTO sync_outbox (mutation_id, command_id, order_id, command_json, client_time,
@@ -109,6 +126,21 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
   >(
     `SELECT mutation_id, command_id, command_json, server_status, local_error_code
        FROM sync_outbox WHERE order_id = ? ORDER BY mutation_id`,
+  );
+  const replayAll = db.prepare<
+    [],
+    Pick<
+      Row,
+      | 'order_id'
+      | 'mutation_id'
+      | 'command_id'
+      | 'command_json'
+      | 'server_status'
+      | 'local_error_code'
+    >
+  >(
+    `SELECT order_id, mutation_id, command_id, command_json, server_status, local_error_code
+       FROM sync_outbox ORDER BY mutation_id`,
   );
   const byId = db.prepare<[number], Row>('SELECT * FROM sync_outbox WHERE mutation_id = ?');
   const localError = db.prepare(
@@ -157,13 +189,16 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
       return forOrder.all(orderId).map(toRow);
     },
     replayForOrder(orderId) {
-      return replayRows.all(orderId).map((r) => ({
-        mutationId: r.mutation_id,
-        commandId: r.command_id,
-        command: JSON.parse(r.command_json) as EscrowCommand,
-        serverStatus: r.server_status,
-        localErrorCode: r.local_error_code,
-      }));
+      return replayRows.all(orderId).map(toReplayRow);
+    },
+    replayByOrder() {
+      const byOrder = new Map<string, ReplayRow[]>();
+      for (const r of replayAll.iterate()) {
+        const rows = byOrder.get(r.order_id);
+        if (rows) rows.push(toReplayRow(r));
+        else byOrder.set(r.order_id, [toReplayRow(r)]);
+      }
+      return byOrder;
     },
     get(mutationId) {
       const r = byId.get(mutationId);

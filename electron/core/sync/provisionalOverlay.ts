@@ -4,8 +4,9 @@ import type { EscrowPolicy } from '../../../shared/escrow/policy.ts';
 import type { Actor, OrderState } from '../../../shared/escrow/types.ts';
 import { postingFor } from '../../../shared/ledger/postings.ts';
 import type { Db } from '../store/openDatabase.ts';
-import type { Outbox } from './outbox.ts';
+import type { Outbox, ReplayRow } from './outbox.ts';
 import type { ReplicaStore } from '../replica/replicaStore.ts';
+import { createOrderLookup } from '../replica/orderLookup.ts';
 
 /**
  * The provisional overlay: each order's still-pending mutations replayed, in id order, on top
@@ -29,11 +30,15 @@ export function createProvisionalOverlay(
   actor: () => Actor,
   policy?: EscrowPolicy,
 ): ProvisionalOverlay {
-  const delOrder = db.prepare('DELETE FROM sync_provisional_orders WHERE order_id = ?');
+  const lookup = createOrderLookup(db);
+  const delProvisional = db.prepare('DELETE FROM sync_provisional_orders WHERE order_id = ?');
+  const delOrder = (orderId: string) => {
+    if (delProvisional.run(orderId).changes > 0) lookup.overlayCleared(orderId);
+  };
   const delLegs = db.prepare('DELETE FROM sync_provisional_legs WHERE order_id = ?');
-  // An upsert, not delete-then-insert: the search index follows the overlay by trigger, and a
-  // delete would first put the confirmed state back into it (and its trigram index) for nothing.
-  const putOrder = db.prepare(
+  // An upsert, not delete-then-insert: a delete would first put the confirmed state back into
+  // the lookup (and its trigram index) for nothing.
+  const upsertProvisional = db.prepare(
     `INSERT INTO sync_provisional_orders (order_id, state_json, pending_count) VALUES (?, ?, ?)
      ON CONFLICT (order_id) DO UPDATE SET
        state_json = excluded.state_json, pending_count = excluded.pending_count`,
@@ -46,15 +51,21 @@ export function createProvisionalOverlay(
     'SELECT state_json FROM sync_provisional_orders WHERE order_id = ?',
   );
 
-  function rebuildOne(orderId: string, nowMs: number): void {
-    delLegs.run(orderId);
+  function rebuildOne(
+    orderId: string,
+    queued: readonly ReplayRow[],
+    confirmed: OrderState | null,
+    nowMs: number,
+    mayHaveLegs = true,
+  ): void {
+    if (mayHaveLegs) delLegs.run(orderId);
     // A mutation the server already rejected has no effect to show; its issue says why.
-    const pending = outbox.replayForOrder(orderId).filter((m) => m.serverStatus !== 'rejected');
+    const pending = queued.filter((m) => m.serverStatus !== 'rejected');
     if (pending.length === 0) {
-      delOrder.run(orderId);
+      delOrder(orderId);
       return;
     }
-    let state: OrderState | null = replica.confirmedOrder(orderId);
+    let state: OrderState | null = confirmed;
     for (const m of pending) {
       const d = decide(state, m.command, { now: nowMs, actor: actor() }, policy);
       if (!d.ok) {
@@ -86,14 +97,17 @@ export function createProvisionalOverlay(
         state = evolve(state, event);
       });
     }
-    if (state) putOrder.run(orderId, JSON.stringify(state), pending.length);
-    else delOrder.run(orderId);
+    if (state) {
+      upsertProvisional.run(orderId, JSON.stringify(state), pending.length);
+      lookup.provisional(state);
+    } else delOrder(orderId);
   }
 
-  // Orders with something to replay or something to clear; every other order's overlay is
-  // empty and stays so, which keeps a 100,000-order bootstrap page from touching these tables.
-  const withOverlay = db.prepare<[], { order_id: string }>(
-    'SELECT order_id FROM sync_outbox UNION SELECT order_id FROM sync_provisional_orders',
+  // Orders with something to clear; with the outbox's orders, the only ones to rebuild: every
+  // other order's overlay is empty and stays so, which keeps a 100,000-order bootstrap page
+  // from touching these tables.
+  const overlaidOrders = db.prepare<[], { order_id: string }>(
+    'SELECT order_id FROM sync_provisional_orders',
   );
 
   const hasOverlay = db.prepare<[string, string], { x: number }>(
@@ -108,11 +122,16 @@ export function createProvisionalOverlay(
       // A few orders (one action, one push answer): ask per order. Many (a pull page): one
       // scan of the pending set instead of a query per order.
       if (ids.size <= 64) {
-        for (const id of ids) if (hasOverlay.get(id, id)) rebuildOne(id, nowMs);
+        for (const id of ids)
+          if (hasOverlay.get(id, id))
+            rebuildOne(id, outbox.replayForOrder(id), replica.confirmedOrder(id), nowMs);
         return;
       }
-      const candidates = new Set(withOverlay.all().map((r) => r.order_id));
-      for (const id of ids) if (candidates.has(id)) rebuildOne(id, nowMs);
+      const queued = outbox.replayByOrder();
+      const overlaid = new Set(overlaidOrders.all().map((r) => r.order_id));
+      const work = [...ids].filter((id) => queued.has(id) || overlaid.has(id));
+      const confirmed = replica.confirmedOrders(work);
+      for (const id of work) rebuildOne(id, queued.get(id) ?? [], confirmed.get(id) ?? null, nowMs);
     },
     displayedOrder(orderId) {
       const p = provisional.get(orderId);

@@ -143,7 +143,7 @@ export const coreHandlers: CoreHandlers = {
 
   'orders.search': (q, { session, actor, nowMs }) => {
     const merchantId = sellerMerchant(actor, undefined);
-    if (merchantId === null) return ok({ total: 0, pendingTotal: 0, rows: [] });
+    if (merchantId === null) return ok({ total: 0, totalCapped: false, pendingTotal: 0, rows: [] });
     return ok(
       session.search.searchOrders(
         {

@@ -29,6 +29,7 @@ export function OrdersView() {
   const list = stores.orders;
   const filters = useStore(list, (s) => s.filters);
   const total = useStore(list, (s) => s.total);
+  const totalCapped = useStore(list, (s) => s.totalCapped);
   const error = useStore(list, (s) => s.error);
 
   useEffect(() => {
@@ -54,7 +55,9 @@ export function OrdersView() {
       <header className="view-head">
         <h1 id="orders-title">{tr.t('orders.title')}</h1>
         <span className="muted" aria-live="polite" data-testid="orders-count">
-          {total === null ? tr.t('orders.loading') : tr.t('orders.count', { count: total })}
+          {total === null
+            ? tr.t('orders.loading')
+            : tr.t(totalCapped ? 'orders.countAtLeast' : 'orders.count', { count: total })}
         </span>
         <ViewPendingCount store={list} />
       </header>
