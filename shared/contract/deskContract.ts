@@ -111,8 +111,8 @@ export const deskContract = {
     output: z.object({
       total: z.number().int().min(0),
       /**
-       * True when `total` is a lower bound: a one- or two-character text has no index to count
-       * with, so its matches are counted only up to a cap and only that many are listed.
+       * True when `total` is a lower bound: a search text's matches are counted only up to a
+       * cap (1,000) and only that many are listed; type more to narrow.
        */
       totalCapped: z.boolean(),
       /** Matching orders with mutations of this desk not yet confirmed by the server. */

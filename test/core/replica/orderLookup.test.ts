@@ -9,7 +9,7 @@ import { paidOrder } from '../../../bench/paidOrder.ts';
 import { createReplicaOrderPage } from '../../../electron/core/replica/replicaOrderPage.ts';
 import { createReplicaStore } from '../../../electron/core/replica/replicaStore.ts';
 import {
-  SHORT_TEXT_COUNT_CAP,
+  SEARCH_COUNT_CAP,
   createSearchModels,
 } from '../../../electron/core/replica/searchModels.ts';
 import { createOutbox } from '../../../electron/core/sync/outbox.ts';
@@ -191,16 +191,16 @@ test('a replica written by the first schema keeps its search after migration 000
   searchIndexIntact(db);
 });
 
-test('a one- or two-character search counts up to the cap and says so; longer text counts all', (t) => {
+test('a search counts its matches up to the cap and says so, short text or long', (t) => {
   const { db } = tempDb(t);
   const d = desk(db);
-  const n = SHORT_TEXT_COUNT_CAP + 5;
+  const n = SEARCH_COUNT_CAP + 5;
   db.transaction(() => {
     for (let i = 1; i <= n; i++) d.replica.putOrder(paid(i));
   }).immediate();
 
   const short = d.find('oo');
-  assert.equal(short.total, SHORT_TEXT_COUNT_CAP);
+  assert.equal(short.total, SEARCH_COUNT_CAP);
   assert.equal(short.totalCapped, true);
   assert.equal(short.rows[0]?.orderId, `o${n}`);
 
@@ -209,6 +209,16 @@ test('a one- or two-character search counts up to the cap and says so; longer te
   assert.equal(rare.total, 0);
 
   const long = d.find('Oolong');
-  assert.equal(long.total, n);
-  assert.equal(long.totalCapped, false);
+  assert.equal(long.total, SEARCH_COUNT_CAP);
+  assert.equal(long.totalCapped, true);
+  assert.deepEqual(
+    long.rows.slice(0, 2).map((r) => r.orderId),
+    [`o${n}`, `o${n - 1}`],
+  );
+  const narrow = d.find('Oolong 100');
+  assert.equal(narrow.totalCapped, false);
+  assert.equal(narrow.total, 7); // Oolong 100, 1000..1005
+  const none = d.find('', undefined);
+  assert.equal(none.total, n);
+  assert.equal(none.totalCapped, false);
 });
