@@ -3,6 +3,7 @@ import type { MethodOutput } from '../../shared/contract/types.ts';
 import { useStores, useTr } from '../app/StoresContext.tsx';
 import type { CaseDetail } from './disputeStores.ts';
 import { useDt } from './useDispute.ts';
+import { nameOf } from './people.ts';
 
 type Chain = MethodOutput<'disputes.audit'>['chain'];
 
@@ -58,7 +59,7 @@ export function AuditTrail({ detail }: { detail: CaseDetail }) {
               <tr key={a.seq}>
                 <td>#{a.seq}</td>
                 <td>{tr.date(a.at)}</td>
-                <td>{a.actorId}</td>
+                <td title={a.actorId}>{nameOf(detail.people, a.actorId)}</td>
                 <td title={a.action}>{tr.dyn(`action.${a.action}`, a.action)}</td>
                 <td>
                   {from !== undefined || to !== undefined ? `${from ?? '—'} → ${to ?? '—'}` : ''}

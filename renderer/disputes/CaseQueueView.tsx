@@ -2,9 +2,11 @@ import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { DESK_STATUS_VALUES } from '../../shared/contract/disputeSchemas.ts';
 import { Countdown } from '../components/Countdown.tsx';
-import { useTr } from '../app/StoresContext.tsx';
+import { useStores, useTr } from '../app/StoresContext.tsx';
+import { isTyping, SEARCH_INPUT_ID } from '../app/keyboard.ts';
 import { CaseView } from './CaseView.tsx';
-import type { CaseSummary } from './disputeStores.ts';
+import type { CaseSummary, QueueSort } from './disputeStores.ts';
+import { nameOf } from './people.ts';
 import { useDisputeStores, useDt } from './useDispute.ts';
 import './disputes.css';
 import { ErrorText } from '../components/ErrorText.tsx';
@@ -13,7 +15,7 @@ const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 
 /**
  * The agents' route: the case queue, or the open case. Filters run on the server (status,
- * assignee, priority, text); the list is sorted most pressing first.
+ * assignee, priority, text, SLA); columns sort on the server too, over the whole queue.
  */
 export function CaseQueueView() {
   const { queue, kase } = useDisputeStores();
@@ -28,10 +30,71 @@ export function CaseQueueView() {
 function Queue() {
   const dt = useDt();
   const tr = useTr();
+  const stores = useStores();
   const { queue, kase } = useDisputeStores();
-  const { filter, cases, loading, error, serverOffsetMs } = useStore(queue);
-  const [text, setText] = useState(filter.q ?? '');
+  const { filter, text, cases, agents, loading, error, serverOffsetMs, selected, cursor } =
+    useStore(queue);
+  const progress = useStore(queue, (s) => s.progress);
+  const [assignTo, setAssignTo] = useState('');
 
+  // ↑↓ move through the queue, Enter opens the case, Esc leaves the search box (clearing it).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || document.querySelector('dialog[open]')) return;
+      const q = queue.getState();
+      if (e.key === 'Escape') {
+        if (e.target instanceof HTMLElement && e.target.id === SEARCH_INPUT_ID) {
+          if (q.text) q.search('');
+          e.target.blur();
+          e.preventDefault();
+        } else if (q.cursor) {
+          queue.setState({ cursor: null });
+          e.preventDefault();
+        }
+        return;
+      }
+      if (isTyping(e.target)) return;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        q.moveCursor(e.key === 'ArrowDown' ? 1 : -1);
+        e.preventDefault();
+      } else if (e.key === 'Enter' && q.cursor && !(e.target instanceof HTMLButtonElement)) {
+        void kase.getState().open(q.cursor);
+        e.preventDefault();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [queue, kase]);
+
+  useEffect(() => {
+    if (cursor)
+      document
+        .querySelector(`[data-claim-row="${CSS.escape(cursor)}"]`)
+        ?.scrollIntoView({ block: 'nearest' });
+  }, [cursor]);
+
+  const sortHeader = (column: QueueSort, label: string, className?: string) => {
+    const active = filter.sort === column;
+    return (
+      <th
+        scope="col"
+        className={className}
+        aria-sort={active ? (filter.dir === 'desc' ? 'descending' : 'ascending') : 'none'}
+      >
+        <button
+          type="button"
+          className="sort"
+          onClick={() => queue.getState().sortBy(column)}
+          data-testid={`sort-${column}`}
+        >
+          {label}
+          <span aria-hidden="true">{active ? (filter.dir === 'desc' ? ' ▼' : ' ▲') : ''}</span>
+        </button>
+      </th>
+    );
+  };
+
+  const allSelected = cases.length > 0 && cases.every((c) => selected.has(c.claimId));
   return (
     <section className="view disputes" aria-labelledby="queue-title" data-testid="case-queue">
       <div className="view-head">
@@ -44,24 +107,32 @@ function Queue() {
           {dt('queue.refresh')}
         </button>
       </div>
-      <form
-        className="filters"
-        role="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          queue.getState().setFilter({ q: text.trim() || undefined });
-        }}
-      >
+      <div className="filters" role="search">
         <input
+          id={SEARCH_INPUT_ID}
           type="search"
-          data-search
           aria-label={dt('queue.search')}
           placeholder={dt('queue.search')}
           value={text}
           maxLength={100}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => queue.getState().search(e.target.value)}
           data-testid="queue-search"
         />
+        <label>
+          {dt('queue.view')}{' '}
+          <select
+            value={filter.sla ?? ''}
+            data-testid="queue-sla"
+            onChange={(e) =>
+              queue
+                .getState()
+                .setFilter({ sla: e.target.value === 'breached' ? 'breached' : undefined })
+            }
+          >
+            <option value="">{dt('queue.viewAll')}</option>
+            <option value="breached">{dt('queue.viewBreached')}</option>
+          </select>
+        </label>
         <label>
           {dt('queue.status')}{' '}
           <select
@@ -113,23 +184,75 @@ function Queue() {
             ))}
           </select>
         </label>
-      </form>
+      </div>
+      <div className="bulk-bar" data-testid="bulk-bar">
+        <span>{dt('queue.selected', { count: selected.size })}</span>
+        <label>
+          {dt('queue.assignTo')}{' '}
+          <select
+            value={assignTo}
+            onChange={(e) => setAssignTo(e.target.value)}
+            data-testid="bulk-agent"
+          >
+            <option value="">{dt('queue.chooseAgent')}</option>
+            {agents.map((a) => (
+              <option key={a.userId} value={a.userId}>
+                {a.displayName}
+              </option>
+            ))}
+            <option value="-">{dt('queue.backToQueue')}</option>
+          </select>
+        </label>
+        <button
+          type="button"
+          className="small"
+          disabled={selected.size === 0 || assignTo === '' || progress !== null}
+          onClick={async () => {
+            const r = await queue.getState().bulkAssign(assignTo === '-' ? null : assignTo);
+            const dialogs = stores.dialogs.getState();
+            if (r.ok) dialogs.announce(dt('queue.assigned', { count: r.value.changed }), 'ok');
+            else dialogs.announce(tr.error(r.error), 'error', r.error);
+          }}
+          data-testid="bulk-assign"
+        >
+          {dt('queue.assign')}
+        </button>
+        {progress ? (
+          <progress
+            max={progress.total}
+            value={progress.done}
+            aria-label={dt('queue.assigning', progress)}
+            data-testid="bulk-progress"
+          />
+        ) : null}
+        {progress ? <span role="status">{dt('queue.assigning', progress)}</span> : null}
+      </div>
       {error ? (
         <div role="alert" className="error">
           <ErrorText error={error} wrap={(message) => dt('common.error', { message })} />
         </div>
       ) : null}
       <div className="table-scroll">
-        <table className="table" aria-busy={loading}>
+        <table className="table" aria-busy={loading} data-testid="queue-table">
           <thead>
             <tr>
-              <th>{dt('col.priority')}</th>
-              <th>{dt('col.claim')}</th>
-              <th>{dt('col.status')}</th>
-              <th className="num">{dt('col.amount')}</th>
-              <th>{dt('col.seller')}</th>
-              <th>{dt('col.deadlines')}</th>
-              <th>{dt('col.assignee')}</th>
+              <th scope="col" className="check">
+                <input
+                  type="checkbox"
+                  aria-label={dt('queue.selectAll')}
+                  checked={allSelected}
+                  onChange={(e) => queue.getState().selectAll(e.target.checked)}
+                  data-testid="select-all"
+                />
+              </th>
+              {sortHeader('priority', dt('col.priority'))}
+              <th scope="col">{dt('col.claim')}</th>
+              {sortHeader('status', dt('col.status'))}
+              {sortHeader('amount', dt('col.amount'), 'num')}
+              <th scope="col">{dt('col.seller')}</th>
+              {sortHeader('deadline', dt('col.deadlines'))}
+              {sortHeader('filed', dt('col.filed'))}
+              <th scope="col">{dt('col.assignee')}</th>
             </tr>
           </thead>
           <tbody>
@@ -139,6 +262,11 @@ function Queue() {
                 c={c}
                 offsetMs={serverOffsetMs}
                 money={tr.money(c.amountFen)}
+                filed={tr.date(c.filedAt)}
+                assignee={c.assignee ? nameOf(agents, c.assignee) : null}
+                selected={selected.has(c.claimId)}
+                current={cursor === c.claimId}
+                onToggle={() => queue.getState().toggle(c.claimId)}
                 onOpen={() => void kase.getState().open(c.claimId)}
               />
             ))}
@@ -150,11 +278,36 @@ function Queue() {
   );
 }
 
-function QueueRow(props: { c: CaseSummary; offsetMs: number; money: string; onOpen(): void }) {
+function QueueRow(props: {
+  c: CaseSummary;
+  offsetMs: number;
+  money: string;
+  filed: string;
+  assignee: string | null;
+  selected: boolean;
+  current: boolean;
+  onToggle(): void;
+  onOpen(): void;
+}) {
   const dt = useDt();
   const { c } = props;
   return (
-    <tr data-testid={`case-row-${c.claimId}`} data-priority={c.priority}>
+    <tr
+      data-testid={`case-row-${c.claimId}`}
+      data-claim-row={c.claimId}
+      data-priority={c.priority}
+      className={props.current ? 'current' : undefined}
+      aria-current={props.current ? 'true' : undefined}
+    >
+      <td className="check">
+        <input
+          type="checkbox"
+          aria-label={dt('queue.select', { claimId: c.claimId })}
+          checked={props.selected}
+          onChange={props.onToggle}
+          data-testid={`select-${c.claimId}`}
+        />
+      </td>
       <td>
         <span className={`badge priority-${c.priority}`}>{dt(`priority.${c.priority}`)}</span>
       </td>
@@ -182,7 +335,10 @@ function QueueRow(props: { c: CaseSummary; offsetMs: number; money: string; onOp
           ))}
         </ul>
       </td>
-      <td>{c.assignee ?? <span className="muted">{dt('queue.unassigned')}</span>}</td>
+      <td>{props.filed}</td>
+      <td data-testid="row-assignee">
+        {props.assignee ?? <span className="muted">{dt('queue.unassigned')}</span>}
+      </td>
     </tr>
   );
 }

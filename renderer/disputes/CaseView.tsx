@@ -9,6 +9,8 @@ import { EvidenceList } from './EvidenceList.tsx';
 import { Countdown } from '../components/Countdown.tsx';
 import { useDisputeStores, useDt } from './useDispute.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { nameOf } from './people.ts';
+import { CaseMessages } from './CaseMessages.tsx';
 
 /** One case: everything an agent needs to judge it, and the decision. */
 export function CaseView() {
@@ -64,6 +66,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
   const offset = useStore(kase, (s) => s.serverOffsetMs);
   const { summary, order, claim, sellerHistory: h } = detail;
   const [note, setNote] = useState('');
+  const name = (userId: string) => nameOf(detail.people, userId);
 
   return (
     <div className="case-grid">
@@ -72,7 +75,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
           {dt(`priority.${summary.priority}`)}
         </span>{' '}
         <strong data-testid="case-status">{dt(`status.${summary.deskStatus}`)}</strong> ·{' '}
-        {order.orderId} · {summary.merchantName ?? order.merchantId} · {order.buyerId}
+        {order.orderId} · {summary.merchantName ?? order.merchantId} · {name(order.buyerId)}
         <ul className="deadlines">
           {summary.deadlines.map((d) => (
             <li key={d.kind}>
@@ -83,7 +86,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
         </ul>
         <p data-testid="case-assignee">
           {summary.assignee
-            ? dt('case.assignedTo', { agent: summary.assignee })
+            ? dt('case.assignedTo', { agent: name(summary.assignee) })
             : dt('case.unassigned')}{' '}
           {summary.assignee !== user?.userId ? (
             <button
@@ -117,6 +120,9 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
               {dt('case.requestEvidence')}
             </button>
           ) : null}
+        </p>
+        <p className="muted small" data-testid="case-zone">
+          {dt('case.timeZone', { zone: tr.timeZone })}
         </p>
       </div>
 
@@ -190,7 +196,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
             <li key={e.version}>
               <time dateTime={new Date(e.at).toISOString()}>{tr.date(e.at)}</time> ·{' '}
               {tr.dyn(`event.${e.type}`, e.type)} ·{' '}
-              <span className="muted">{e.actorId ?? 'system'}</span>
+              <span className="muted">{e.actorId ? name(e.actorId) : dt('case.system')}</span>
             </li>
           ))}
         </ol>
@@ -219,7 +225,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
           {detail.notes.map((n) => (
             <li key={n.noteId}>
               <span className="muted">
-                {n.authorId} · {tr.date(n.createdAt)}
+                {name(n.authorId)} · {tr.date(n.createdAt)}
               </span>
               <p>{n.body}</p>
             </li>
@@ -250,6 +256,8 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
         </form>
       </section>
 
+      <CaseMessages detail={detail} />
+
       <AuditTrail detail={detail} />
 
       <div className="actions">
@@ -274,7 +282,11 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
             type="button"
             className="secondary"
             onClick={async () => {
-              const r = await desk.disputes.evidencePack({ claimId: claim.claimId });
+              // The pack prints times in this agent's zone, as the desk shows them.
+              const r = await desk.disputes.evidencePack({
+                claimId: claim.claimId,
+                timeZone: tr.timeZone,
+              });
               if (r.ok) saveFile(r.value.fileName, 'application/pdf', base64Bytes(r.value.base64));
               await kase.getState().reload();
             }}

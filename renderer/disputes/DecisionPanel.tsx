@@ -6,6 +6,8 @@ import { isDeskError } from '../../shared/errors.ts';
 import type { CaseDetail } from './disputeStores.ts';
 import { useDisputeStores, useDt } from './useDispute.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { Modal } from '../components/Modal.tsx';
+import { nameOf } from './people.ts';
 
 type Choice = 'approve_full' | 'approve_partial' | 'reject' | 'request_info';
 
@@ -28,18 +30,32 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
   const user = useStore(useStores().session, (s) => s.user);
   const busy = useStore(kase, (s) => s.busy);
   const outcome = useStore(kase, (s) => s.outcome);
-  const { claim, allowed, secondApprovalThresholdFen } = detail;
-  const [choice, setChoice] = useState<Choice>('approve_full');
+  const { claim, allowed, secondApprovalThresholdFen, order } = detail;
+  // Nothing is chosen for the agent: a decision is made on purpose, never by leaving a default.
+  const [choice, setChoice] = useState<Choice | null>(null);
   const [amount, setAmount] = useState('');
-  const [reasonCode, setReasonCode] = useState<string>(REASON_CODES.approve[0]);
+  const [reasonCode, setReasonCode] = useState<string>('');
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  /** The decision waiting for the agent's confirmation of its amount and payer. */
+  const [confirming, setConfirming] = useState<
+    'decide' | 'second_approve' | 'second_refuse' | null
+  >(null);
+  const name = (userId: string) => nameOf(detail.people, userId);
+  // Who pays, as the shared rules will decide it: escrow while the order still holds money,
+  // otherwise the guarantee fund, recovered from the seller.
+  const payer = dt(order.heldFen > 0 ? 'source.escrow' : 'source.guarantee_fund');
   // Reason codes are stable ids for the server; people read them in their language.
   const reasonLabel = (code: string | null) =>
     code === null ? '—' : tr.dyn(`dispute.reason.${code}`, code);
 
-  const kind = choice === 'approve_full' || choice === 'approve_partial' ? 'approve' : choice;
-  const codes = REASON_CODES[kind];
+  const kind =
+    choice === null
+      ? null
+      : choice === 'approve_full' || choice === 'approve_partial'
+        ? 'approve'
+        : choice;
+  const codes = kind ? REASON_CODES[kind] : [];
   let amountFen: number | null = choice === 'approve_full' ? claim.amountFen : null;
   if (choice === 'approve_partial') {
     try {
@@ -75,7 +91,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
             status: dt(claim.status === 'approved' ? 'decision.approved' : 'decision.rejected'),
             paid: tr.money(claim.paidFen),
             source: claim.source ? dt(`source.${claim.source}`) : '—',
-            agents: claim.decidedBy.join(', '),
+            agents: claim.decidedBy.map(name).join(', '),
           })}
         </p>
         <p title={claim.reasonCode ?? undefined}>{reasonLabel(claim.reasonCode)}</p>
@@ -92,7 +108,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
         <p>
           {dt('decision.pending', {
             amount: tr.money(claim.pendingApproval.amountFen),
-            agent: claim.pendingApproval.agentId,
+            agent: name(claim.pendingApproval.agentId),
           })}
         </p>
         <p className="muted">
@@ -102,13 +118,19 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
         {allowed.includes('second_approval') ? (
           <div className="actions">
             <label>
-              {dt('decision.note')}
-              <textarea value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
+              {dt('decision.checkNote')}
+              <textarea
+                value={note}
+                maxLength={2000}
+                required
+                onChange={(e) => setNote(e.target.value)}
+                data-testid="second-note"
+              />
             </label>
             <button
               type="button"
-              disabled={busy}
-              onClick={() => void kase.getState().secondApproval(true, note)}
+              disabled={busy || !note.trim()}
+              onClick={() => setConfirming('second_approve')}
               data-testid="second-approve"
             >
               {dt('decision.secondApprove')}
@@ -116,12 +138,38 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
             <button
               type="button"
               className="secondary"
-              disabled={busy}
-              onClick={() => void kase.getState().secondApproval(false, note)}
+              disabled={busy || !note.trim()}
+              onClick={() => setConfirming('second_refuse')}
+              data-testid="second-refuse"
             >
               {dt('decision.secondRefuse')}
             </button>
           </div>
+        ) : null}
+        {confirming === 'second_approve' || confirming === 'second_refuse' ? (
+          <ConfirmDecision
+            title={dt(
+              confirming === 'second_approve' ? 'decision.secondApprove' : 'decision.secondRefuse',
+            )}
+            lines={
+              confirming === 'second_approve'
+                ? [
+                    dt('confirm.amount', { amount: tr.money(claim.pendingApproval.amountFen) }),
+                    dt('confirm.payer', { payer }),
+                    dt('confirm.to', { buyer: name(order.buyerId) }),
+                  ]
+                : [dt('confirm.refuse', { amount: tr.money(claim.pendingApproval.amountFen) })]
+            }
+            busy={busy}
+            onCancel={() => setConfirming(null)}
+            onConfirm={async () => {
+              const ok = await kase
+                .getState()
+                .secondApproval(confirming === 'second_approve', note.trim());
+              setConfirming(null);
+              if (ok) setNote('');
+            }}
+          />
         ) : null}
         {status}
       </section>
@@ -134,20 +182,22 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
     <section className="card" aria-labelledby="decision-title" data-testid="decision-form">
       <h2 id="decision-title">{dt('decision.title')}</h2>
       <form
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
+          if (kind === null) {
+            setProblem(dt('decision.chooseFirst'));
+            return;
+          }
           if (kind === 'approve' && amountFen === null) {
             setProblem(tr.error({ code: 'invalid_amount' }));
             return;
           }
+          if (!reasonCode) {
+            setProblem(dt('decision.chooseReason'));
+            return;
+          }
           setProblem(null);
-          const ok = await kase.getState().decide({
-            decision: kind,
-            ...(kind === 'approve' && amountFen !== null ? { amountFen } : {}),
-            reasonCode,
-            note,
-          });
-          if (ok) setNote('');
+          setConfirming('decide');
         }}
       >
         <fieldset>
@@ -160,8 +210,10 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
                 checked={choice === c}
                 onChange={() => {
                   setChoice(c);
+                  // A reason chosen for another kind of decision does not carry over.
                   const k = c === 'approve_full' || c === 'approve_partial' ? 'approve' : c;
-                  setReasonCode(REASON_CODES[k][0]);
+                  if (!(REASON_CODES[k] as readonly string[]).includes(reasonCode))
+                    setReasonCode('');
                 }}
                 data-testid={`decision-${c}`}
               />{' '}
@@ -194,8 +246,11 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
           <select
             value={reasonCode}
             onChange={(e) => setReasonCode(e.target.value)}
+            required
+            disabled={kind === null}
             data-testid="decision-reason"
           >
+            <option value="">{dt('decision.chooseReason')}</option>
             {codes.map((code) => (
               <option key={code} value={code}>
                 {reasonLabel(code)}
@@ -227,7 +282,74 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
           {dt('decision.submit')}
         </button>
       </form>
+      {confirming === 'decide' && kind !== null ? (
+        <ConfirmDecision
+          title={dt('decision.confirmTitle')}
+          lines={
+            kind === 'approve' && amountFen !== null
+              ? [
+                  dt('confirm.amount', { amount: tr.money(amountFen) }),
+                  dt('confirm.payer', { payer }),
+                  dt('confirm.to', { buyer: name(order.buyerId) }),
+                  ...(overThreshold ? [dt('confirm.waitsForCheck')] : []),
+                ]
+              : [
+                  dt(kind === 'reject' ? 'confirm.reject' : 'confirm.requestInfo'),
+                  dt('confirm.noMoney'),
+                ]
+          }
+          busy={busy}
+          onCancel={() => setConfirming(null)}
+          onConfirm={async () => {
+            const ok = await kase.getState().decide({
+              decision: kind,
+              ...(kind === 'approve' && amountFen !== null ? { amountFen } : {}),
+              reasonCode,
+              note,
+            });
+            setConfirming(null);
+            if (ok) {
+              setNote('');
+              setChoice(null);
+              setReasonCode('');
+            }
+          }}
+        />
+      ) : null}
       {status}
     </section>
+  );
+}
+
+/** Says what is about to happen (amount, who pays, to whom) before a decision is sent. */
+function ConfirmDecision(props: {
+  title: string;
+  lines: string[];
+  busy: boolean;
+  onCancel(): void;
+  onConfirm(): void;
+}) {
+  const dt = useDt();
+  return (
+    <Modal title={props.title} onClose={props.onCancel}>
+      <ul className="confirm-lines" data-testid="confirm-lines">
+        {props.lines.map((l) => (
+          <li key={l}>{l}</li>
+        ))}
+      </ul>
+      <div className="actions">
+        <button
+          type="button"
+          disabled={props.busy}
+          onClick={props.onConfirm}
+          data-testid="confirm-decision"
+        >
+          {dt('decision.confirm')}
+        </button>
+        <button type="button" className="secondary" onClick={props.onCancel}>
+          {dt('decision.cancel')}
+        </button>
+      </div>
+    </Modal>
   );
 }

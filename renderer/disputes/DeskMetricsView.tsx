@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { MethodOutput } from '../../shared/contract/types.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
 import { useStores, useTr } from '../app/StoresContext.tsx';
@@ -14,13 +14,31 @@ interface Series {
   values: number[];
 }
 
-const W = 640;
-const H = 200;
+const H = 220;
 const PAD = { left: 72, right: 12, top: 12, bottom: 30 };
 
 /**
- * Grouped bars as plain SVG: one group per category, one bar per series. The numbers are also
- * in a table for screen readers and for copying.
+ * The chart's own width in CSS pixels, followed as the window changes: the SVG is drawn at
+ * that width (not scaled from a fixed one), so it spans its card and its text stays its size.
+ */
+function useWidth<T extends Element>(fallback: number) {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(Math.max(320, Math.floor(entry.contentRect.width)));
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width] as const;
+}
+
+/**
+ * Grouped bars as plain SVG: one group per category, one bar per series, across the full
+ * width of the view. The numbers are also in a table for screen readers and for copying.
  */
 function BarChart(props: {
   title: string;
@@ -29,6 +47,7 @@ function BarChart(props: {
   format(v: number): string;
   testId: string;
 }) {
+  const [ref, W] = useWidth<HTMLElement>(960);
   const max = Math.max(1, ...props.series.flatMap((s) => s.values));
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
@@ -36,9 +55,16 @@ function BarChart(props: {
   const barW = Math.max(2, (groupW - 8) / props.series.length);
   const y = (v: number) => PAD.top + innerH - (innerH * v) / max;
   return (
-    <figure className="chart">
+    <figure className="chart" ref={ref}>
       <figcaption>{props.title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title} data-testid={props.testId}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        width={W}
+        height={H}
+        role="img"
+        aria-label={props.title}
+        data-testid={props.testId}
+      >
         {[...new Set([0, 0.5, 1].map((f) => Math.round(max * f)))].map((v) => (
           <g key={v}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="chart-grid" />
@@ -120,6 +146,7 @@ export function DeskMetricsView() {
     });
   }, [desk]);
   const count = (v: number) => tr.number(v);
+  const hours = (ms: number) => dt('metrics.hours', { hours: ms / 3_600_000 });
   return (
     <section className="view disputes" aria-labelledby="metrics-title" data-testid="desk-metrics">
       <div className="view-head">
@@ -142,6 +169,21 @@ export function DeskMetricsView() {
               {dt('metrics.rejected')} {tr.number(metrics.approvalRate.rejected)})
             </span>
           </p>
+          <p className="card" data-testid="time-to-resolve">
+            <span className="card-label">{dt('metrics.timeToResolve')}</span>{' '}
+            <span className="card-value">
+              {metrics.timeToResolve.medianMs === null
+                ? '—'
+                : hours(metrics.timeToResolve.medianMs)}
+            </span>{' '}
+            <span className="muted">
+              {dt('metrics.resolveDetail', {
+                count: metrics.timeToResolve.decided,
+                p90:
+                  metrics.timeToResolve.p90Ms === null ? '—' : hours(metrics.timeToResolve.p90Ms),
+              })}
+            </span>
+          </p>
           <BarChart
             title={dt('metrics.openByAge')}
             testId="chart-open-by-age"
@@ -158,7 +200,7 @@ export function DeskMetricsView() {
           <BarChart
             title={dt('metrics.perAgent')}
             testId="chart-per-agent"
-            categories={metrics.decisionsPerAgent.map((a) => a.agentId)}
+            categories={metrics.decisionsPerAgent.map((a) => a.displayName)}
             series={[
               {
                 label: dt('metrics.approved'),
@@ -195,6 +237,19 @@ export function DeskMetricsView() {
               },
             ]}
             format={(v) => tr.money(v)}
+          />
+          <BarChart
+            title={dt('metrics.resolveWeekly')}
+            testId="chart-resolve"
+            categories={metrics.weekly.map((w) => tr.monthDay(w.weekStart))}
+            series={[
+              {
+                label: dt('metrics.timeToResolve'),
+                className: 'chart-resolve',
+                values: metrics.weekly.map((w) => w.resolveMedianMs ?? 0),
+              },
+            ]}
+            format={hours}
           />
         </div>
       ) : null}

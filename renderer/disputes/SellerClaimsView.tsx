@@ -75,6 +75,19 @@ export function SellerClaimsView() {
               ))}
             </ul>
           ) : null}
+          {c.messages.length > 0 ? (
+            <div data-testid="platform-messages">
+              <h3>{dt('seller.messages')}</h3>
+              <ul className="notes">
+                {c.messages.map((m) => (
+                  <li key={m.messageId}>
+                    <span className="muted">{tr.date(m.createdAt)}</span>
+                    <p>{m.body}</p>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           {c.status === 'awaiting_seller_evidence' ? (
             <EvidenceForm
               claim={c}
@@ -98,12 +111,15 @@ function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<ErrorInfo | null>(null);
+  /** Files uploaded so far of those chosen, while the upload runs. */
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   return (
     <form
       onSubmit={async (e) => {
         e.preventDefault();
         setBusy(true);
         const evidence = [];
+        setProgress({ done: 0, total: files.length });
         for (const f of files) {
           const up = await desk.disputes.uploadEvidence({
             name: f.name,
@@ -112,11 +128,14 @@ function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise
           });
           if (!up.ok) {
             setBusy(false);
+            setProgress(null);
             setMessage(up.error);
             return;
           }
           evidence.push(up.value.evidence);
+          setProgress({ done: evidence.length, total: files.length });
         }
+        setProgress(null);
         // The evidence itself is an escrow command; it travels with the desk's other actions.
         const r = await desk.claims.submitSellerEvidence({
           commandId: uuidv7(),
@@ -141,6 +160,12 @@ function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise
       <button type="submit" disabled={busy}>
         {dt('seller.submit')}
       </button>
+      {progress ? (
+        <p role="status">
+          <progress max={progress.total} value={progress.done} aria-hidden="true" />{' '}
+          {dt('seller.uploading', progress)}
+        </p>
+      ) : null}
       {message ? (
         <div role="alert">
           <ErrorText error={message} />

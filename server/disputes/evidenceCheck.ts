@@ -1,6 +1,7 @@
 import type { EvidenceRef } from '../../shared/escrow/types.ts';
 import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
+import { sniffType } from '../evidence/sniffType.ts';
 
 /**
  * Evidence as the case shows it: each file re-hashed from the stored bytes, so a file altered
@@ -13,6 +14,8 @@ export interface CheckedEvidence extends EvidenceRef {
   verified: boolean;
   /** Shown inline only when it is a raster image type browsers decode safely. */
   inline: boolean;
+  /** Verified bytes that are a PDF (judged from the bytes): the desk renders its pages. */
+  pdf: boolean;
 }
 
 /** Raster images only: SVG can carry script, so it is always a download. */
@@ -40,11 +43,13 @@ export async function checkEvidence(
   const out: CheckedEvidence[] = [];
   for (const ref of refs) {
     const content = await readStoredFile(db, ref.sha256);
+    const verified = fileMatches(ref, content);
     out.push({
       ...ref,
       stored: content !== null,
-      verified: fileMatches(ref, content),
+      verified,
       inline: isInlineImage(ref.mime),
+      pdf: verified && content !== null && sniffType(content) === 'application/pdf',
     });
   }
   return out;
