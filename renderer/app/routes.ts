@@ -5,9 +5,9 @@ import { OrdersView } from '../views/orders/OrdersView.tsx';
 import { RefundsView } from '../views/refunds/RefundsView.tsx';
 import { ShippingView } from '../views/shipping/ShippingView.tsx';
 import { SyncIssuesView } from '../views/sync/SyncIssuesView.tsx';
-import { CaseQueueView } from '../disputes/CaseQueueView.tsx';
-import { DeskMetricsView } from '../disputes/DeskMetricsView.tsx';
-import { SellerClaimsView } from '../disputes/SellerClaimsView.tsx';
+import { SellerClaimsView } from '../views/claims/SellerClaimsView.tsx';
+import { CaseQueueView } from '../views/disputes/CaseQueueView.tsx';
+import { DeskMetricsView } from '../views/disputes/DeskMetricsView.tsx';
 
 type Role =
   'seller_staff' | 'seller_admin' | 'agent' | 'senior_agent' | 'buyer' | 'bank' | 'system';
@@ -25,8 +25,9 @@ export interface RouteDef {
 const SELLER: readonly Role[] = ['seller_staff', 'seller_admin'];
 
 /**
- * The navigation, in order. A new area adds its entries here (the dispute desk's agent views
- * go in renderer/disputes/ and are listed with roles ['agent', 'senior_agent']); the shell
+ * The navigation, in order. A new area adds its entries here (views in renderer/views/<area>/,
+ * their stores in renderer/stores/; the dispute desk's are listed with roles ['agent',
+ * 'senior_agent']); the shell
  * shows each user only the routes of their role.
  */
 export const ROUTES: RouteDef[] = [

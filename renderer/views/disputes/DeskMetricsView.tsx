@@ -1,10 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import type { MethodOutput } from '../../shared/contract/types.ts';
-import type { ErrorInfo } from '../../shared/errors.ts';
-import { useStores, useTr } from '../app/StoresContext.tsx';
-import { useDt } from './useDispute.ts';
-import './disputes.css';
-import { ErrorText } from '../components/ErrorText.tsx';
+import type { MethodOutput } from '../../../shared/contract/types.ts';
+import type { ErrorInfo } from '../../../shared/errors.ts';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 type Metrics = MethodOutput<'disputes.metrics'>;
 
@@ -108,7 +106,7 @@ function BarChart(props: {
           </span>
         ))}
       </div>
-      <table className="visually-hidden">
+      <table className="sr-only">
         <thead>
           <tr>
             <th />
@@ -134,7 +132,6 @@ function BarChart(props: {
 
 /** Senior agents' view of the desk: backlog age, decisions, approval rate, money per week. */
 export function DeskMetricsView() {
-  const dt = useDt();
   const tr = useTr();
   const { desk } = useStores();
   const [metrics, setMetrics] = useState<Metrics | null>(null);
@@ -146,38 +143,38 @@ export function DeskMetricsView() {
     });
   }, [desk]);
   const count = (v: number) => tr.number(v);
-  const hours = (ms: number) => dt('metrics.hours', { hours: ms / 3_600_000 });
+  const hours = (ms: number) => tr.t('dispute.metrics.hours', { hours: ms / 3_600_000 });
   return (
     <section className="view disputes" aria-labelledby="metrics-title" data-testid="desk-metrics">
       <div className="view-head">
-        <h1 id="metrics-title">{dt('metrics.title')}</h1>
+        <h1 id="metrics-title">{tr.t('dispute.metrics.title')}</h1>
       </div>
       {error ? (
         <div role="alert" className="bad">
-          <ErrorText error={error} wrap={(message) => dt('common.error', { message })} />
+          <ErrorText error={error} wrap={(message) => tr.t('dispute.common.error', { message })} />
         </div>
       ) : null}
       {metrics ? (
         <div className="charts">
           <p className="card" data-testid="approval-rate">
-            <span className="card-label">{dt('metrics.approvalRate')}</span>{' '}
+            <span className="card-label">{tr.t('dispute.metrics.approvalRate')}</span>{' '}
             <span className="card-value">
               {metrics.approvalRate.rate === null ? '—' : tr.percent(metrics.approvalRate.rate)}
             </span>{' '}
             <span className="muted">
-              ({dt('metrics.approved')} {tr.number(metrics.approvalRate.approved)} ·{' '}
-              {dt('metrics.rejected')} {tr.number(metrics.approvalRate.rejected)})
+              ({tr.t('dispute.metrics.approved')} {tr.number(metrics.approvalRate.approved)} ·{' '}
+              {tr.t('dispute.metrics.rejected')} {tr.number(metrics.approvalRate.rejected)})
             </span>
           </p>
           <p className="card" data-testid="time-to-resolve">
-            <span className="card-label">{dt('metrics.timeToResolve')}</span>{' '}
+            <span className="card-label">{tr.t('dispute.metrics.timeToResolve')}</span>{' '}
             <span className="card-value">
               {metrics.timeToResolve.medianMs === null
                 ? '—'
                 : hours(metrics.timeToResolve.medianMs)}
             </span>{' '}
             <span className="muted">
-              {dt('metrics.resolveDetail', {
+              {tr.t('dispute.metrics.resolveDetail', {
                 count: metrics.timeToResolve.decided,
                 p90:
                   metrics.timeToResolve.p90Ms === null ? '—' : hours(metrics.timeToResolve.p90Ms),
@@ -185,12 +182,12 @@ export function DeskMetricsView() {
             </span>
           </p>
           <BarChart
-            title={dt('metrics.openByAge')}
+            title={tr.t('dispute.metrics.openByAge')}
             testId="chart-open-by-age"
             categories={metrics.openByAge.map((b) => b.bucket)}
             series={[
               {
-                label: dt('metrics.openByAge'),
+                label: tr.t('dispute.metrics.openByAge'),
                 className: 'chart-open',
                 values: metrics.openByAge.map((b) => b.count),
               },
@@ -198,22 +195,22 @@ export function DeskMetricsView() {
             format={count}
           />
           <BarChart
-            title={dt('metrics.perAgent')}
+            title={tr.t('dispute.metrics.perAgent')}
             testId="chart-per-agent"
             categories={metrics.decisionsPerAgent.map((a) => a.displayName)}
             series={[
               {
-                label: dt('metrics.approved'),
+                label: tr.t('dispute.metrics.approved'),
                 className: 'chart-approved',
                 values: metrics.decisionsPerAgent.map((a) => a.approved),
               },
               {
-                label: dt('metrics.rejected'),
+                label: tr.t('dispute.metrics.rejected'),
                 className: 'chart-rejected',
                 values: metrics.decisionsPerAgent.map((a) => a.rejected),
               },
               {
-                label: dt('metrics.info'),
+                label: tr.t('dispute.metrics.info'),
                 className: 'chart-info',
                 values: metrics.decisionsPerAgent.map((a) => a.infoRequested),
               },
@@ -221,17 +218,17 @@ export function DeskMetricsView() {
             format={count}
           />
           <BarChart
-            title={dt('metrics.weekly')}
+            title={tr.t('dispute.metrics.weekly')}
             testId="chart-weekly"
             categories={metrics.weekly.map((w) => tr.monthDay(w.weekStart))}
             series={[
               {
-                label: dt('metrics.paid'),
+                label: tr.t('dispute.metrics.paid'),
                 className: 'chart-paid',
                 values: metrics.weekly.map((w) => w.paidFen),
               },
               {
-                label: dt('metrics.recovered'),
+                label: tr.t('dispute.metrics.recovered'),
                 className: 'chart-recovered',
                 values: metrics.weekly.map((w) => w.recoveredFen),
               },
@@ -239,12 +236,12 @@ export function DeskMetricsView() {
             format={(v) => tr.money(v)}
           />
           <BarChart
-            title={dt('metrics.resolveWeekly')}
+            title={tr.t('dispute.metrics.resolveWeekly')}
             testId="chart-resolve"
             categories={metrics.weekly.map((w) => tr.monthDay(w.weekStart))}
             series={[
               {
-                label: dt('metrics.timeToResolve'),
+                label: tr.t('dispute.metrics.timeToResolve'),
                 className: 'chart-resolve',
                 values: metrics.weekly.map((w) => w.resolveMedianMs ?? 0),
               },

@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { useStore } from 'zustand';
-import { useStores, useTr } from '../app/StoresContext.tsx';
-import { parseYuan } from '../../shared/money.ts';
-import { isDeskError } from '../../shared/errors.ts';
-import type { CaseDetail } from './disputeStores.ts';
-import { useDisputeStores, useDt } from './useDispute.ts';
-import { ErrorText } from '../components/ErrorText.tsx';
-import { Modal } from '../components/Modal.tsx';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+import { parseYuan } from '../../../shared/money.ts';
+import { isDeskError } from '../../../shared/errors.ts';
+import type { CaseDetail } from '../../stores/caseStore.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Modal } from '../../components/Modal.tsx';
 import { nameOf } from './people.ts';
 
 type Choice = 'approve_full' | 'approve_partial' | 'reject' | 'request_info';
@@ -24,9 +23,8 @@ export const REASON_CODES = {
  * maker-checker included.
  */
 export function DecisionPanel({ detail }: { detail: CaseDetail }) {
-  const dt = useDt();
   const tr = useTr();
-  const { kase } = useDisputeStores();
+  const { openCase: kase } = useStores();
   const user = useStore(useStores().session, (s) => s.user);
   const busy = useStore(kase, (s) => s.busy);
   const outcome = useStore(kase, (s) => s.outcome);
@@ -44,7 +42,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
   const name = (userId: string) => nameOf(detail.people, userId);
   // Who pays, as the shared rules will decide it: escrow while the order still holds money,
   // otherwise the guarantee fund, recovered from the seller.
-  const payer = dt(order.heldFen > 0 ? 'source.escrow' : 'source.guarantee_fund');
+  const payer = tr.t(order.heldFen > 0 ? 'dispute.source.escrow' : 'dispute.source.guarantee_fund');
   // Reason codes are stable ids for the server; people read them in their language.
   const reasonLabel = (code: string | null) =>
     code === null ? '—' : tr.dyn(`dispute.reason.${code}`, code);
@@ -72,9 +70,12 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
     <div className="muted" role="status" data-testid="decision-outcome">
       {outcome ? (
         outcome.ok ? (
-          dt('decision.sent')
+          tr.t('dispute.decision.sent')
         ) : (
-          <ErrorText error={outcome.error} wrap={(message) => dt('decision.failed', { message })} />
+          <ErrorText
+            error={outcome.error}
+            wrap={(message) => tr.t('dispute.decision.failed', { message })}
+          />
         )
       ) : (
         ''
@@ -85,12 +86,16 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
   if (claim.status === 'approved' || claim.status === 'rejected') {
     return (
       <section className="card" aria-labelledby="decision-title" data-testid="decision-done">
-        <h2 id="decision-title">{dt('decision.title')}</h2>
+        <h2 id="decision-title">{tr.t('dispute.decision.title')}</h2>
         <p>
-          {dt('decision.done', {
-            status: dt(claim.status === 'approved' ? 'decision.approved' : 'decision.rejected'),
+          {tr.t('dispute.decision.done', {
+            status: tr.t(
+              claim.status === 'approved'
+                ? 'dispute.decision.approved'
+                : 'dispute.decision.rejected',
+            ),
             paid: tr.money(claim.paidFen),
-            source: claim.source ? dt(`source.${claim.source}`) : '—',
+            source: claim.source ? tr.t(`dispute.source.${claim.source}`) : '—',
             agents: claim.decidedBy.map(name).join(', '),
           })}
         </p>
@@ -104,9 +109,9 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
     const mine = claim.pendingApproval.agentId === user?.userId;
     return (
       <section className="card" aria-labelledby="decision-title" data-testid="decision-second">
-        <h2 id="decision-title">{dt('decision.title')}</h2>
+        <h2 id="decision-title">{tr.t('dispute.decision.title')}</h2>
         <p>
-          {dt('decision.pending', {
+          {tr.t('dispute.decision.pending', {
             amount: tr.money(claim.pendingApproval.amountFen),
             agent: name(claim.pendingApproval.agentId),
           })}
@@ -114,11 +119,11 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
         <p className="muted">
           {reasonLabel(claim.pendingApproval.reasonCode)} · {claim.pendingApproval.note}
         </p>
-        {mine ? <p className="muted">{dt('decision.ownApproval')}</p> : null}
+        {mine ? <p className="muted">{tr.t('dispute.decision.ownApproval')}</p> : null}
         {allowed.includes('second_approval') ? (
           <div className="actions">
             <label>
-              {dt('decision.checkNote')}
+              {tr.t('dispute.decision.checkNote')}
               <textarea
                 value={note}
                 maxLength={2000}
@@ -133,7 +138,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
               onClick={() => setConfirming('second_approve')}
               data-testid="second-approve"
             >
-              {dt('decision.secondApprove')}
+              {tr.t('dispute.decision.secondApprove')}
             </button>
             <button
               type="button"
@@ -142,23 +147,31 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
               onClick={() => setConfirming('second_refuse')}
               data-testid="second-refuse"
             >
-              {dt('decision.secondRefuse')}
+              {tr.t('dispute.decision.secondRefuse')}
             </button>
           </div>
         ) : null}
         {confirming === 'second_approve' || confirming === 'second_refuse' ? (
           <ConfirmDecision
-            title={dt(
-              confirming === 'second_approve' ? 'decision.secondApprove' : 'decision.secondRefuse',
+            title={tr.t(
+              confirming === 'second_approve'
+                ? 'dispute.decision.secondApprove'
+                : 'dispute.decision.secondRefuse',
             )}
             lines={
               confirming === 'second_approve'
                 ? [
-                    dt('confirm.amount', { amount: tr.money(claim.pendingApproval.amountFen) }),
-                    dt('confirm.payer', { payer }),
-                    dt('confirm.to', { buyer: name(order.buyerId) }),
+                    tr.t('dispute.confirm.amount', {
+                      amount: tr.money(claim.pendingApproval.amountFen),
+                    }),
+                    tr.t('dispute.confirm.payer', { payer }),
+                    tr.t('dispute.confirm.to', { buyer: name(order.buyerId) }),
                   ]
-                : [dt('confirm.refuse', { amount: tr.money(claim.pendingApproval.amountFen) })]
+                : [
+                    tr.t('dispute.confirm.refuse', {
+                      amount: tr.money(claim.pendingApproval.amountFen),
+                    }),
+                  ]
             }
             busy={busy}
             onCancel={() => setConfirming(null)}
@@ -180,12 +193,12 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
 
   return (
     <section className="card" aria-labelledby="decision-title" data-testid="decision-form">
-      <h2 id="decision-title">{dt('decision.title')}</h2>
+      <h2 id="decision-title">{tr.t('dispute.decision.title')}</h2>
       <form
         onSubmit={(e) => {
           e.preventDefault();
           if (kind === null) {
-            setProblem(dt('decision.chooseFirst'));
+            setProblem(tr.t('dispute.decision.chooseFirst'));
             return;
           }
           if (kind === 'approve' && amountFen === null) {
@@ -193,7 +206,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
             return;
           }
           if (!reasonCode) {
-            setProblem(dt('decision.chooseReason'));
+            setProblem(tr.t('dispute.decision.chooseReason'));
             return;
           }
           setProblem(null);
@@ -217,14 +230,14 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
                 }}
                 data-testid={`decision-${c}`}
               />{' '}
-              {dt(
+              {tr.t(
                 c === 'approve_full'
-                  ? 'decision.approveFull'
+                  ? 'dispute.decision.approveFull'
                   : c === 'approve_partial'
-                    ? 'decision.approvePartial'
+                    ? 'dispute.decision.approvePartial'
                     : c === 'reject'
-                      ? 'decision.reject'
-                      : 'decision.requestInfo',
+                      ? 'dispute.decision.reject'
+                      : 'dispute.decision.requestInfo',
               )}
               {c === 'approve_full' ? ` (${tr.money(claim.amountFen)})` : ''}
             </label>
@@ -232,7 +245,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
         </fieldset>
         {choice === 'approve_partial' ? (
           <label>
-            {dt('decision.amount')}
+            {tr.t('dispute.decision.amount')}
             <input
               inputMode="decimal"
               value={amount}
@@ -242,7 +255,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
           </label>
         ) : null}
         <label>
-          {dt('decision.reasonCode')}
+          {tr.t('dispute.decision.reasonCode')}
           <select
             value={reasonCode}
             onChange={(e) => setReasonCode(e.target.value)}
@@ -250,7 +263,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
             disabled={kind === null}
             data-testid="decision-reason"
           >
-            <option value="">{dt('decision.chooseReason')}</option>
+            <option value="">{tr.t('dispute.decision.chooseReason')}</option>
             {codes.map((code) => (
               <option key={code} value={code}>
                 {reasonLabel(code)}
@@ -259,7 +272,7 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
           </select>
         </label>
         <label>
-          {dt('decision.note')}
+          {tr.t('dispute.decision.note')}
           <textarea
             value={note}
             maxLength={2000}
@@ -270,7 +283,9 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
         </label>
         {overThreshold ? (
           <p className="warn" data-testid="threshold-warning">
-            {dt('decision.threshold', { threshold: tr.money(secondApprovalThresholdFen) })}
+            {tr.t('dispute.decision.threshold', {
+              threshold: tr.money(secondApprovalThresholdFen),
+            })}
           </p>
         ) : null}
         {problem ? (
@@ -279,23 +294,25 @@ export function DecisionPanel({ detail }: { detail: CaseDetail }) {
           </p>
         ) : null}
         <button type="submit" disabled={busy} data-testid="decision-submit">
-          {dt('decision.submit')}
+          {tr.t('dispute.decision.submit')}
         </button>
       </form>
       {confirming === 'decide' && kind !== null ? (
         <ConfirmDecision
-          title={dt('decision.confirmTitle')}
+          title={tr.t('dispute.decision.confirmTitle')}
           lines={
             kind === 'approve' && amountFen !== null
               ? [
-                  dt('confirm.amount', { amount: tr.money(amountFen) }),
-                  dt('confirm.payer', { payer }),
-                  dt('confirm.to', { buyer: name(order.buyerId) }),
-                  ...(overThreshold ? [dt('confirm.waitsForCheck')] : []),
+                  tr.t('dispute.confirm.amount', { amount: tr.money(amountFen) }),
+                  tr.t('dispute.confirm.payer', { payer }),
+                  tr.t('dispute.confirm.to', { buyer: name(order.buyerId) }),
+                  ...(overThreshold ? [tr.t('dispute.confirm.waitsForCheck')] : []),
                 ]
               : [
-                  dt(kind === 'reject' ? 'confirm.reject' : 'confirm.requestInfo'),
-                  dt('confirm.noMoney'),
+                  tr.t(
+                    kind === 'reject' ? 'dispute.confirm.reject' : 'dispute.confirm.requestInfo',
+                  ),
+                  tr.t('dispute.confirm.noMoney'),
                 ]
           }
           busy={busy}
@@ -329,7 +346,7 @@ function ConfirmDecision(props: {
   onCancel(): void;
   onConfirm(): void;
 }) {
-  const dt = useDt();
+  const tr = useTr();
   return (
     <Modal title={props.title} onClose={props.onCancel}>
       <ul className="confirm-lines" data-testid="confirm-lines">
@@ -344,10 +361,10 @@ function ConfirmDecision(props: {
           onClick={props.onConfirm}
           data-testid="confirm-decision"
         >
-          {dt('decision.confirm')}
+          {tr.t('dispute.decision.confirm')}
         </button>
         <button type="button" className="secondary" onClick={props.onCancel}>
-          {dt('decision.cancel')}
+          {tr.t('dispute.decision.cancel')}
         </button>
       </div>
     </Modal>

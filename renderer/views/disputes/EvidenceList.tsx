@@ -1,11 +1,10 @@
 import { useEffect, useState } from 'react';
-import { useStores } from '../app/StoresContext.tsx';
-import type { CaseDetail } from './disputeStores.ts';
-import { saveFile } from './disputeStores.ts';
-import { useDt } from './useDispute.ts';
-import { ErrorText } from '../components/ErrorText.tsx';
-import type { ErrorInfo } from '../../shared/errors.ts';
-import { base64Bytes } from './disputeStores.ts';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+import type { CaseDetail } from '../../stores/caseStore.ts';
+import { saveFile } from '../../app/files.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import type { ErrorInfo } from '../../../shared/errors.ts';
+import { base64Bytes } from '../../app/files.ts';
 import { EvidenceViewer } from './EvidenceViewer.tsx';
 import type { ViewedFile } from './EvidenceViewer.tsx';
 
@@ -18,8 +17,8 @@ type Evidence = CaseDetail['evidence']['buyer'][number];
  * other file is only ever saved as a download, never opened in the desk.
  */
 export function EvidenceList(props: { claimId: string; files: Evidence[]; testId: string }) {
-  const dt = useDt();
-  if (props.files.length === 0) return <p className="muted">{dt('case.noEvidence')}</p>;
+  const tr = useTr();
+  if (props.files.length === 0) return <p className="muted">{tr.t('dispute.case.noEvidence')}</p>;
   return (
     <ul className="evidence" data-testid={props.testId}>
       {props.files.map((f) => (
@@ -30,7 +29,7 @@ export function EvidenceList(props: { claimId: string; files: Evidence[]; testId
 }
 
 function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
-  const dt = useDt();
+  const tr = useTr();
   const { desk } = useStores();
   const [image, setImage] = useState<string | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -69,8 +68,8 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
       </span>{' '}
       <span className={file.verified ? 'ok' : 'bad'} data-testid="evidence-check">
         {file.verified
-          ? `✓ ${dt('evidence.verified')}`
-          : `✗ ${dt(file.stored ? 'evidence.mismatch' : 'evidence.missing')}`}
+          ? `✓ ${tr.t('dispute.evidence.verified')}`
+          : `✗ ${tr.t(file.stored ? 'dispute.evidence.mismatch' : 'dispute.evidence.missing')}`}
       </span>
       <div className="mono small">sha256 {file.sha256}</div>
       {showInline && image ? (
@@ -78,7 +77,7 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
           type="button"
           className="image-button"
           onClick={() => setViewing({ kind: 'image', name: file.name, src: image })}
-          aria-label={dt('viewer.open', { name: file.name })}
+          aria-label={tr.t('dispute.viewer.open', { name: file.name })}
           data-testid="view-image"
         >
           <img className="evidence-image" src={image} alt={file.name} />
@@ -94,7 +93,7 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
           }}
           data-testid="view-pdf"
         >
-          {dt('viewer.pdf')}
+          {tr.t('dispute.viewer.pdf')}
         </button>
       ) : null}
       {viewing ? <EvidenceViewer file={viewing} onClose={() => setViewing(null)} /> : null}
@@ -108,7 +107,7 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
             if (v) saveFile(v.name, 'application/octet-stream', base64Bytes(v.base64));
           }}
         >
-          {dt('evidence.download')}
+          {tr.t('dispute.evidence.download')}
         </button>
       ) : null}
       {error ? (

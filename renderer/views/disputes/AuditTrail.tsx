@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { MethodOutput } from '../../shared/contract/types.ts';
-import { useStores, useTr } from '../app/StoresContext.tsx';
-import type { CaseDetail } from './disputeStores.ts';
-import { useDt } from './useDispute.ts';
+import type { MethodOutput } from '../../../shared/contract/types.ts';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+import type { CaseDetail } from '../../stores/caseStore.ts';
 import { nameOf } from './people.ts';
 
 type Chain = MethodOutput<'disputes.audit'>['chain'];
@@ -16,7 +15,6 @@ const assigneeOf = (v: unknown): string | null | undefined =>
 
 /** Who did what to the case and when, with before → after, and whether the hash chain holds. */
 export function AuditTrail({ detail }: { detail: CaseDetail }) {
-  const dt = useDt();
   const tr = useTr();
   const { desk } = useStores();
   const [chain, setChain] = useState<Chain | null>(null);
@@ -38,12 +36,12 @@ export function AuditTrail({ detail }: { detail: CaseDetail }) {
 
   return (
     <section className="card wide" aria-labelledby="audit-title">
-      <h2 id="audit-title">{dt('case.audit')}</h2>
+      <h2 id="audit-title">{tr.t('dispute.case.audit')}</h2>
       {chain ? (
         <p className={chain.ok ? 'ok' : 'bad'} data-testid="audit-chain" data-ok={chain.ok}>
           {chain.ok
-            ? `✓ ${dt('case.chainOk', { rows: chain.rows, head: chain.headSeq })}`
-            : `✗ ${dt('case.chainBroken', {
+            ? `✓ ${tr.t('dispute.case.chainOk', { rows: chain.rows, head: chain.headSeq })}`
+            : `✗ ${tr.t('dispute.case.chainBroken', {
                 problems: chain.problems
                   .map((p) => `#${p.seq} ${tr.dyn(`dispute.audit.${p.code}`, p.code)}`)
                   .join(', '),

@@ -1,15 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import { DESK_STATUS_VALUES } from '../../shared/contract/disputeSchemas.ts';
-import { Countdown } from '../components/Countdown.tsx';
-import { useStores, useTr } from '../app/StoresContext.tsx';
-import { isTyping, SEARCH_INPUT_ID } from '../app/keyboard.ts';
+import { DESK_STATUS_VALUES } from '../../../shared/contract/disputeSchemas.ts';
+import { Countdown } from '../../components/Countdown.tsx';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+import { isTyping, SEARCH_INPUT_ID } from '../../app/keyboard.ts';
 import { CaseView } from './CaseView.tsx';
-import type { CaseSummary, QueueSort } from './disputeStores.ts';
+import type { CaseSummary, QueueSort } from '../../stores/caseQueueStore.ts';
 import { nameOf } from './people.ts';
-import { useDisputeStores, useDt } from './useDispute.ts';
-import './disputes.css';
-import { ErrorText } from '../components/ErrorText.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 
@@ -18,7 +16,7 @@ const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
  * assignee, priority, text, SLA); columns sort on the server too, over the whole queue.
  */
 export function CaseQueueView() {
-  const { queue, kase } = useDisputeStores();
+  const { caseQueue: queue, openCase: kase } = useStores();
   const openClaim = useStore(kase, (s) => s.claimId);
   useEffect(() => {
     void queue.getState().load();
@@ -28,10 +26,9 @@ export function CaseQueueView() {
 }
 
 function Queue() {
-  const dt = useDt();
   const tr = useTr();
   const stores = useStores();
-  const { queue, kase } = useDisputeStores();
+  const { caseQueue: queue, openCase: kase } = useStores();
   const { filter, text, cases, agents, loading, error, serverOffsetMs, selected, cursor } =
     useStore(queue);
   const progress = useStore(queue, (s) => s.progress);
@@ -98,28 +95,28 @@ function Queue() {
   return (
     <section className="view disputes" aria-labelledby="queue-title" data-testid="case-queue">
       <div className="view-head">
-        <h1 id="queue-title">{dt('queue.title')}</h1>
+        <h1 id="queue-title">{tr.t('dispute.queue.title')}</h1>
         <button
           type="button"
           className="secondary small"
           onClick={() => void queue.getState().load()}
         >
-          {dt('queue.refresh')}
+          {tr.t('dispute.queue.refresh')}
         </button>
       </div>
       <div className="filters" role="search">
         <input
           id={SEARCH_INPUT_ID}
           type="search"
-          aria-label={dt('queue.search')}
-          placeholder={dt('queue.search')}
+          aria-label={tr.t('dispute.queue.search')}
+          placeholder={tr.t('dispute.queue.search')}
           value={text}
           maxLength={100}
           onChange={(e) => queue.getState().search(e.target.value)}
           data-testid="queue-search"
         />
         <label>
-          {dt('queue.view')}{' '}
+          {tr.t('dispute.queue.view')}{' '}
           <select
             value={filter.sla ?? ''}
             data-testid="queue-sla"
@@ -129,12 +126,12 @@ function Queue() {
                 .setFilter({ sla: e.target.value === 'breached' ? 'breached' : undefined })
             }
           >
-            <option value="">{dt('queue.viewAll')}</option>
-            <option value="breached">{dt('queue.viewBreached')}</option>
+            <option value="">{tr.t('dispute.queue.viewAll')}</option>
+            <option value="breached">{tr.t('dispute.queue.viewBreached')}</option>
           </select>
         </label>
         <label>
-          {dt('queue.status')}{' '}
+          {tr.t('dispute.queue.status')}{' '}
           <select
             value={filter.status ?? ''}
             data-testid="queue-status"
@@ -145,28 +142,28 @@ function Queue() {
               })
             }
           >
-            <option value="">{dt('queue.all')}</option>
+            <option value="">{tr.t('dispute.queue.all')}</option>
             {DESK_STATUS_VALUES.map((s) => (
               <option key={s} value={s}>
-                {dt(`status.${s}`)}
+                {tr.t(`dispute.status.${s}`)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          {dt('queue.assignee')}{' '}
+          {tr.t('dispute.queue.assignee')}{' '}
           <select
             value={filter.assignee ?? ''}
             data-testid="queue-assignee"
             onChange={(e) => queue.getState().setFilter({ assignee: e.target.value || undefined })}
           >
-            <option value="">{dt('queue.all')}</option>
-            <option value="me">{dt('queue.mine')}</option>
-            <option value="unassigned">{dt('queue.unassigned')}</option>
+            <option value="">{tr.t('dispute.queue.all')}</option>
+            <option value="me">{tr.t('dispute.queue.mine')}</option>
+            <option value="unassigned">{tr.t('dispute.queue.unassigned')}</option>
           </select>
         </label>
         <label>
-          {dt('queue.priority')}{' '}
+          {tr.t('dispute.queue.priority')}{' '}
           <select
             value={filter.priority ?? ''}
             data-testid="queue-priority"
@@ -176,31 +173,31 @@ function Queue() {
               })
             }
           >
-            <option value="">{dt('queue.all')}</option>
+            <option value="">{tr.t('dispute.queue.all')}</option>
             {PRIORITIES.map((p) => (
               <option key={p} value={p}>
-                {dt(`priority.${p}`)}
+                {tr.t(`dispute.priority.${p}`)}
               </option>
             ))}
           </select>
         </label>
       </div>
       <div className="bulk-bar" data-testid="bulk-bar">
-        <span>{dt('queue.selected', { count: selected.size })}</span>
+        <span>{tr.t('dispute.queue.selected', { count: selected.size })}</span>
         <label>
-          {dt('queue.assignTo')}{' '}
+          {tr.t('dispute.queue.assignTo')}{' '}
           <select
             value={assignTo}
             onChange={(e) => setAssignTo(e.target.value)}
             data-testid="bulk-agent"
           >
-            <option value="">{dt('queue.chooseAgent')}</option>
+            <option value="">{tr.t('dispute.queue.chooseAgent')}</option>
             {agents.map((a) => (
               <option key={a.userId} value={a.userId}>
                 {a.displayName}
               </option>
             ))}
-            <option value="-">{dt('queue.backToQueue')}</option>
+            <option value="-">{tr.t('dispute.queue.backToQueue')}</option>
           </select>
         </label>
         <button
@@ -210,26 +207,27 @@ function Queue() {
           onClick={async () => {
             const r = await queue.getState().bulkAssign(assignTo === '-' ? null : assignTo);
             const dialogs = stores.dialogs.getState();
-            if (r.ok) dialogs.announce(dt('queue.assigned', { count: r.value.changed }), 'ok');
+            if (r.ok)
+              dialogs.announce(tr.t('dispute.queue.assigned', { count: r.value.changed }), 'ok');
             else dialogs.announce(tr.error(r.error), 'error', r.error);
           }}
           data-testid="bulk-assign"
         >
-          {dt('queue.assign')}
+          {tr.t('dispute.queue.assign')}
         </button>
         {progress ? (
           <progress
             max={progress.total}
             value={progress.done}
-            aria-label={dt('queue.assigning', progress)}
+            aria-label={tr.t('dispute.queue.assigning', progress)}
             data-testid="bulk-progress"
           />
         ) : null}
-        {progress ? <span role="status">{dt('queue.assigning', progress)}</span> : null}
+        {progress ? <span role="status">{tr.t('dispute.queue.assigning', progress)}</span> : null}
       </div>
       {error ? (
         <div role="alert" className="error">
-          <ErrorText error={error} wrap={(message) => dt('common.error', { message })} />
+          <ErrorText error={error} wrap={(message) => tr.t('dispute.common.error', { message })} />
         </div>
       ) : null}
       <div className="table-scroll">
@@ -239,20 +237,20 @@ function Queue() {
               <th scope="col" className="check">
                 <input
                   type="checkbox"
-                  aria-label={dt('queue.selectAll')}
+                  aria-label={tr.t('dispute.queue.selectAll')}
                   checked={allSelected}
                   onChange={(e) => queue.getState().selectAll(e.target.checked)}
                   data-testid="select-all"
                 />
               </th>
-              {sortHeader('priority', dt('col.priority'))}
-              <th scope="col">{dt('col.claim')}</th>
-              {sortHeader('status', dt('col.status'))}
-              {sortHeader('amount', dt('col.amount'), 'num')}
-              <th scope="col">{dt('col.seller')}</th>
-              {sortHeader('deadline', dt('col.deadlines'))}
-              {sortHeader('filed', dt('col.filed'))}
-              <th scope="col">{dt('col.assignee')}</th>
+              {sortHeader('priority', tr.t('dispute.col.priority'))}
+              <th scope="col">{tr.t('dispute.col.claim')}</th>
+              {sortHeader('status', tr.t('dispute.col.status'))}
+              {sortHeader('amount', tr.t('dispute.col.amount'), 'num')}
+              <th scope="col">{tr.t('dispute.col.seller')}</th>
+              {sortHeader('deadline', tr.t('dispute.col.deadlines'))}
+              {sortHeader('filed', tr.t('dispute.col.filed'))}
+              <th scope="col">{tr.t('dispute.col.assignee')}</th>
             </tr>
           </thead>
           <tbody>
@@ -273,7 +271,9 @@ function Queue() {
           </tbody>
         </table>
       </div>
-      {!loading && cases.length === 0 ? <p className="muted">{dt('queue.empty')}</p> : null}
+      {!loading && cases.length === 0 ? (
+        <p className="muted">{tr.t('dispute.queue.empty')}</p>
+      ) : null}
     </section>
   );
 }
@@ -289,7 +289,7 @@ function QueueRow(props: {
   onToggle(): void;
   onOpen(): void;
 }) {
-  const dt = useDt();
+  const tr = useTr();
   const { c } = props;
   return (
     <tr
@@ -302,14 +302,16 @@ function QueueRow(props: {
       <td className="check">
         <input
           type="checkbox"
-          aria-label={dt('queue.select', { claimId: c.claimId })}
+          aria-label={tr.t('dispute.queue.select', { claimId: c.claimId })}
           checked={props.selected}
           onChange={props.onToggle}
           data-testid={`select-${c.claimId}`}
         />
       </td>
       <td>
-        <span className={`badge priority-${c.priority}`}>{dt(`priority.${c.priority}`)}</span>
+        <span className={`badge priority-${c.priority}`}>
+          {tr.t(`dispute.priority.${c.priority}`)}
+        </span>
       </td>
       <td>
         <button
@@ -322,14 +324,15 @@ function QueueRow(props: {
         </button>
         <div className="muted small">{c.orderId}</div>
       </td>
-      <td>{dt(`status.${c.deskStatus}`)}</td>
+      <td>{tr.t(`dispute.status.${c.deskStatus}`)}</td>
       <td className="num">{props.money}</td>
       <td>{c.merchantName ?? c.merchantId}</td>
       <td>
         <ul className="deadlines">
           {c.deadlines.map((d) => (
             <li key={d.kind}>
-              {dt(`deadline.${d.kind}`)}: {/* Server times moved onto this desk's clock. */}
+              {tr.t(`dispute.deadline.${d.kind}`)}:{' '}
+              {/* Server times moved onto this desk's clock. */}
               <Countdown at={d.dueAt - props.offsetMs} moneyMoves={d.kind !== 'agent_sla'} />
             </li>
           ))}
@@ -337,7 +340,7 @@ function QueueRow(props: {
       </td>
       <td>{props.filed}</td>
       <td data-testid="row-assignee">
-        {props.assignee ?? <span className="muted">{dt('queue.unassigned')}</span>}
+        {props.assignee ?? <span className="muted">{tr.t('dispute.queue.unassigned')}</span>}
       </td>
     </tr>
   );

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { Modal } from '../components/Modal.tsx';
-import { useDt } from './useDispute.ts';
+import { useTr } from '../../app/StoresContext.tsx';
+import { Modal } from '../../components/Modal.tsx';
 
 /** Zoom steps for images; 1 is the file's own pixel size. */
 const ZOOMS = [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4] as const;
@@ -17,7 +17,7 @@ export type ViewedFile =
  * of the desk.
  */
 export function EvidenceViewer(props: { file: ViewedFile; onClose(): void }) {
-  const dt = useDt();
+  const tr = useTr();
   return (
     <Modal title={props.file.name} onClose={props.onClose} wide>
       <div className="viewer" data-testid="evidence-viewer">
@@ -29,7 +29,7 @@ export function EvidenceViewer(props: { file: ViewedFile; onClose(): void }) {
       </div>
       <div className="actions">
         <button type="button" className="secondary" onClick={props.onClose}>
-          {dt('viewer.close')}
+          {tr.t('dispute.viewer.close')}
         </button>
       </div>
     </Modal>
@@ -37,19 +37,19 @@ export function EvidenceViewer(props: { file: ViewedFile; onClose(): void }) {
 }
 
 function ImageZoom({ name, src }: { name: string; src: string }) {
-  const dt = useDt();
+  const tr = useTr();
   const [at, setAt] = useState<number>(ZOOMS.indexOf(1));
   const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
   const zoom = ZOOMS[at] ?? 1;
   return (
     <>
-      <div className="viewer-tools" role="group" aria-label={dt('viewer.zoom')}>
+      <div className="viewer-tools" role="group" aria-label={tr.t('dispute.viewer.zoom')}>
         <button
           type="button"
           className="secondary small"
           disabled={at === 0}
           onClick={() => setAt(at - 1)}
-          aria-label={dt('viewer.zoomOut')}
+          aria-label={tr.t('dispute.viewer.zoomOut')}
           data-testid="zoom-out"
         >
           −
@@ -60,7 +60,7 @@ function ImageZoom({ name, src }: { name: string; src: string }) {
           className="secondary small"
           disabled={at === ZOOMS.length - 1}
           onClick={() => setAt(at + 1)}
-          aria-label={dt('viewer.zoomIn')}
+          aria-label={tr.t('dispute.viewer.zoomIn')}
           data-testid="zoom-in"
         >
           +
@@ -71,7 +71,7 @@ function ImageZoom({ name, src }: { name: string; src: string }) {
           onClick={() => setAt(ZOOMS.indexOf(1))}
           data-testid="zoom-reset"
         >
-          {dt('viewer.actualSize')}
+          {tr.t('dispute.viewer.actualSize')}
         </button>
       </div>
       <div className="viewer-canvas">
@@ -90,7 +90,7 @@ function ImageZoom({ name, src }: { name: string; src: string }) {
 }
 
 function PdfPages({ bytes }: { bytes: Uint8Array }) {
-  const dt = useDt();
+  const tr = useTr();
   const host = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<
     { phase: 'loading' } | { phase: 'done'; pages: number; shown: number } | { phase: 'failed' }
@@ -137,10 +137,10 @@ function PdfPages({ bytes }: { bytes: Uint8Array }) {
     <>
       <p className="muted" role="status" data-testid="pdf-status">
         {state.phase === 'loading'
-          ? dt('common.loading')
+          ? tr.t('dispute.common.loading')
           : state.phase === 'failed'
-            ? dt('viewer.unreadable')
-            : dt('viewer.pages', { shown: state.shown, pages: state.pages })}
+            ? tr.t('dispute.viewer.unreadable')
+            : tr.t('dispute.viewer.pages', { shown: state.shown, pages: state.pages })}
       </p>
       <div className="viewer-canvas pdf-pages" ref={host} data-testid="pdf-pages" />
     </>

@@ -1,21 +1,20 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import { useStores, useTr } from '../app/StoresContext.tsx';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { AuditTrail } from './AuditTrail.tsx';
 import { DecisionPanel } from './DecisionPanel.tsx';
-import type { CaseDetail } from './disputeStores.ts';
-import { base64Bytes, saveFile } from './disputeStores.ts';
+import type { CaseDetail } from '../../stores/caseStore.ts';
+import { base64Bytes, saveFile } from '../../app/files.ts';
 import { EvidenceList } from './EvidenceList.tsx';
-import { Countdown } from '../components/Countdown.tsx';
-import { useDisputeStores, useDt } from './useDispute.ts';
-import { ErrorText } from '../components/ErrorText.tsx';
+import { Countdown } from '../../components/Countdown.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { nameOf } from './people.ts';
 import { CaseMessages } from './CaseMessages.tsx';
 
 /** One case: everything an agent needs to judge it, and the decision. */
 export function CaseView() {
-  const dt = useDt();
-  const { kase } = useDisputeStores();
+  const tr = useTr();
+  const { openCase: kase } = useStores();
   const { detail, error, loading, claimId } = useStore(kase);
   const { desk } = useStores();
   const orderId = detail?.order.orderId;
@@ -41,27 +40,26 @@ export function CaseView() {
           onClick={() => kase.getState().close()}
           data-testid="case-back"
         >
-          {dt('case.back')}
+          {tr.t('dispute.case.back')}
         </button>
       </div>
-      <h1 id="case-title">{dt('case.title', { claimId: claimId ?? '' })}</h1>
+      <h1 id="case-title">{tr.t('dispute.case.title', { claimId: claimId ?? '' })}</h1>
       {error ? (
         <div role="alert" className="bad">
-          <ErrorText error={error} wrap={(message) => dt('common.error', { message })} />
+          <ErrorText error={error} wrap={(message) => tr.t('dispute.common.error', { message })} />
         </div>
       ) : null}
-      {!detail && loading ? <p className="muted">{dt('common.loading')}</p> : null}
+      {!detail && loading ? <p className="muted">{tr.t('dispute.common.loading')}</p> : null}
       {detail ? <CaseBody detail={detail} /> : null}
     </section>
   );
 }
 
 function CaseBody({ detail }: { detail: CaseDetail }) {
-  const dt = useDt();
   const tr = useTr();
   const { desk, session } = useStores();
   const user = useStore(session, (s) => s.user);
-  const { kase } = useDisputeStores();
+  const { openCase: kase } = useStores();
   const busy = useStore(kase, (s) => s.busy);
   const offset = useStore(kase, (s) => s.serverOffsetMs);
   const { summary, order, claim, sellerHistory: h } = detail;
@@ -72,22 +70,22 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
     <div className="case-grid">
       <div className="case-head" data-testid="case-head">
         <span className={`badge priority-${summary.priority}`}>
-          {dt(`priority.${summary.priority}`)}
+          {tr.t(`dispute.priority.${summary.priority}`)}
         </span>{' '}
-        <strong data-testid="case-status">{dt(`status.${summary.deskStatus}`)}</strong> ·{' '}
+        <strong data-testid="case-status">{tr.t(`dispute.status.${summary.deskStatus}`)}</strong> ·{' '}
         {order.orderId} · {summary.merchantName ?? order.merchantId} · {name(order.buyerId)}
         <ul className="deadlines">
           {summary.deadlines.map((d) => (
             <li key={d.kind}>
-              {dt(`deadline.${d.kind}`)}:{' '}
+              {tr.t(`dispute.deadline.${d.kind}`)}:{' '}
               <Countdown at={d.dueAt - offset} moneyMoves={d.kind !== 'agent_sla'} />
             </li>
           ))}
         </ul>
         <p data-testid="case-assignee">
           {summary.assignee
-            ? dt('case.assignedTo', { agent: name(summary.assignee) })
-            : dt('case.unassigned')}{' '}
+            ? tr.t('dispute.case.assignedTo', { agent: name(summary.assignee) })
+            : tr.t('dispute.case.unassigned')}{' '}
           {summary.assignee !== user?.userId ? (
             <button
               type="button"
@@ -96,7 +94,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
               onClick={() => void kase.getState().assign(true)}
               data-testid="assign-me"
             >
-              {dt('case.assignToMe')}
+              {tr.t('dispute.case.assignToMe')}
             </button>
           ) : (
             <button
@@ -106,7 +104,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
               onClick={() => void kase.getState().assign(false)}
               data-testid="unassign"
             >
-              {dt('case.unassign')}
+              {tr.t('dispute.case.unassign')}
             </button>
           )}
           {detail.allowed.includes('request_seller_evidence') ? (
@@ -117,37 +115,37 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
               onClick={() => void kase.getState().requestSellerEvidence()}
               data-testid="request-evidence"
             >
-              {dt('case.requestEvidence')}
+              {tr.t('dispute.case.requestEvidence')}
             </button>
           ) : null}
         </p>
         <p className="muted small" data-testid="case-zone">
-          {dt('case.timeZone', { zone: tr.timeZone })}
+          {tr.t('dispute.case.timeZone', { zone: tr.timeZone })}
         </p>
       </div>
 
       <section className="card" aria-labelledby="claim-title">
-        <h2 id="claim-title">{dt('case.claim')}</h2>
+        <h2 id="claim-title">{tr.t('dispute.case.claim')}</h2>
         <p>
-          {dt('case.claimed', {
+          {tr.t('dispute.case.claimed', {
             amount: tr.money(claim.amountFen),
             orderAmount: tr.money(order.amountFen),
           })}{' '}
           · {tr.date(claim.filedAt)}
         </p>
         <p>
-          <span className="muted">{dt('case.reason')}:</span> {claim.reason}
+          <span className="muted">{tr.t('dispute.case.reason')}:</span> {claim.reason}
         </p>
-        <h3>{dt('case.buyerEvidence')}</h3>
+        <h3>{tr.t('dispute.case.buyerEvidence')}</h3>
         <EvidenceList
           claimId={claim.claimId}
           files={detail.evidence.buyer}
           testId="buyer-evidence"
         />
-        <h3>{dt('case.sellerEvidence')}</h3>
+        <h3>{tr.t('dispute.case.sellerEvidence')}</h3>
         {claim.sellerNote ? (
           <p>
-            <span className="muted">{dt('case.sellerNote')}:</span> {claim.sellerNote}
+            <span className="muted">{tr.t('dispute.case.sellerNote')}:</span> {claim.sellerNote}
           </p>
         ) : null}
         <EvidenceList
@@ -160,7 +158,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
       <DecisionPanel detail={detail} />
 
       <section className="card wide" aria-labelledby="postings-title">
-        <h2 id="postings-title">{dt('case.postings')}</h2>
+        <h2 id="postings-title">{tr.t('dispute.case.postings')}</h2>
         <table className="table compact" data-testid="case-postings">
           <tbody>
             {detail.postings.flatMap((p) =>
@@ -177,7 +175,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
                   <td className="num">{leg.amountFen < 0 ? tr.money(-leg.amountFen) : ''}</td>
                   <td>
                     {i === 0 && p.forThisClaim ? (
-                      <span className="badge">{dt('case.thisClaim')}</span>
+                      <span className="badge">{tr.t('dispute.case.thisClaim')}</span>
                     ) : (
                       ''
                     )}
@@ -190,22 +188,24 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
       </section>
 
       <section className="card" aria-labelledby="timeline-title">
-        <h2 id="timeline-title">{dt('case.timeline')}</h2>
+        <h2 id="timeline-title">{tr.t('dispute.case.timeline')}</h2>
         <ol className="timeline" data-testid="case-timeline">
           {detail.timeline.map((e) => (
             <li key={e.version}>
               <time dateTime={new Date(e.at).toISOString()}>{tr.date(e.at)}</time> ·{' '}
               {tr.dyn(`event.${e.type}`, e.type)} ·{' '}
-              <span className="muted">{e.actorId ? name(e.actorId) : dt('case.system')}</span>
+              <span className="muted">
+                {e.actorId ? name(e.actorId) : tr.t('dispute.case.system')}
+              </span>
             </li>
           ))}
         </ol>
       </section>
 
       <section className="card" aria-labelledby="history-title">
-        <h2 id="history-title">{dt('case.history')}</h2>
+        <h2 id="history-title">{tr.t('dispute.case.history')}</h2>
         <p data-testid="seller-history">
-          {dt('case.historyLine', {
+          {tr.t('dispute.case.historyLine', {
             orders: h.orders,
             completed: h.completedOrders,
             claims: h.claims,
@@ -220,7 +220,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
       </section>
 
       <section className="card" aria-labelledby="notes-title">
-        <h2 id="notes-title">{dt('case.notes')}</h2>
+        <h2 id="notes-title">{tr.t('dispute.case.notes')}</h2>
         <ul className="notes" data-testid="case-notes">
           {detail.notes.map((n) => (
             <li key={n.noteId}>
@@ -238,8 +238,8 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
           }}
         >
           <textarea
-            aria-label={dt('case.addNote')}
-            placeholder={dt('case.notePlaceholder')}
+            aria-label={tr.t('dispute.case.addNote')}
+            placeholder={tr.t('dispute.case.notePlaceholder')}
             value={note}
             maxLength={4000}
             onChange={(e) => setNote(e.target.value)}
@@ -251,7 +251,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
             disabled={busy || !note.trim()}
             data-testid="note-add"
           >
-            {dt('case.addNote')}
+            {tr.t('dispute.case.addNote')}
           </button>
         </form>
       </section>
@@ -275,7 +275,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
           }}
           data-testid="export-audit"
         >
-          {dt('case.exportAudit')}
+          {tr.t('dispute.case.exportAudit')}
         </button>
         {summary.deskStatus === 'decided' ? (
           <button
@@ -292,7 +292,7 @@ function CaseBody({ detail }: { detail: CaseDetail }) {
             }}
             data-testid="export-pack"
           >
-            {dt('case.exportPack')}
+            {tr.t('dispute.case.exportPack')}
           </button>
         ) : null}
       </div>

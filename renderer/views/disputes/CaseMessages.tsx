@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { useStore } from 'zustand';
-import { useTr } from '../app/StoresContext.tsx';
-import type { DisputeKey } from './disputeMessages.ts';
-import type { CaseDetail } from './disputeStores.ts';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+import type { MessageKey } from '../../i18n/catalogEn.ts';
+import type { CaseDetail } from '../../stores/caseStore.ts';
 import { nameOf } from './people.ts';
-import { useDisputeStores, useDt } from './useDispute.ts';
 
 type Party = 'buyer' | 'seller';
 
@@ -12,24 +11,23 @@ type Party = 'buyer' | 'seller';
  * Reply templates, by the party they suit. The text comes from the catalog in the agent's
  * language and is editable before sending; what is sent is stored on the server as written.
  */
-const TEMPLATES: Record<Party, readonly { title: DisputeKey; body: DisputeKey }[]> = {
+const TEMPLATES: Record<Party, readonly { title: MessageKey; body: MessageKey }[]> = {
   buyer: [
-    { title: 'template.received', body: 'template.buyerReceived' },
-    { title: 'template.photos', body: 'template.buyerPhotos' },
-    { title: 'template.bank', body: 'template.buyerBank' },
+    { title: 'dispute.template.received', body: 'dispute.template.buyerReceived' },
+    { title: 'dispute.template.photos', body: 'dispute.template.buyerPhotos' },
+    { title: 'dispute.template.bank', body: 'dispute.template.buyerBank' },
   ],
   seller: [
-    { title: 'template.tracking', body: 'template.sellerTracking' },
-    { title: 'template.reminder', body: 'template.sellerReminder' },
-    { title: 'template.explain', body: 'template.sellerExplain' },
+    { title: 'dispute.template.tracking', body: 'dispute.template.sellerTracking' },
+    { title: 'dispute.template.reminder', body: 'dispute.template.sellerReminder' },
+    { title: 'dispute.template.explain', body: 'dispute.template.sellerExplain' },
   ],
 };
 
 /** Messages to the buyer or the seller of the case, which that party reads on their side. */
 export function CaseMessages({ detail }: { detail: CaseDetail }) {
-  const dt = useDt();
   const tr = useTr();
-  const { kase } = useDisputeStores();
+  const { openCase: kase } = useStores();
   const busy = useStore(kase, (s) => s.busy);
   const [to, setTo] = useState<Party | null>(null);
   const [body, setBody] = useState('');
@@ -40,19 +38,21 @@ export function CaseMessages({ detail }: { detail: CaseDetail }) {
   };
   return (
     <section className="card" aria-labelledby="messages-title" data-testid="case-messages">
-      <h2 id="messages-title">{dt('messages.title')}</h2>
+      <h2 id="messages-title">{tr.t('dispute.messages.title')}</h2>
       <ul className="notes" data-testid="message-list">
         {detail.messages.map((m) => (
           <li key={m.messageId}>
             <span className="muted">
-              {dt(m.to === 'buyer' ? 'messages.toBuyer' : 'messages.toSeller')} ·{' '}
+              {tr.t(m.to === 'buyer' ? 'dispute.messages.toBuyer' : 'dispute.messages.toSeller')} ·{' '}
               {nameOf(detail.people, m.authorId)} · {tr.date(m.createdAt)}
             </span>
             <p>{m.body}</p>
           </li>
         ))}
       </ul>
-      {detail.messages.length === 0 ? <p className="muted">{dt('messages.none')}</p> : null}
+      {detail.messages.length === 0 ? (
+        <p className="muted">{tr.t('dispute.messages.none')}</p>
+      ) : null}
       <form
         onSubmit={async (e) => {
           e.preventDefault();
@@ -61,7 +61,7 @@ export function CaseMessages({ detail }: { detail: CaseDetail }) {
         }}
       >
         <fieldset className="inline">
-          <legend>{dt('messages.to')}</legend>
+          <legend>{tr.t('dispute.messages.to')}</legend>
           {(['buyer', 'seller'] as const).map((p) => (
             <label key={p} className="radio">
               <input
@@ -72,33 +72,33 @@ export function CaseMessages({ detail }: { detail: CaseDetail }) {
                 onChange={() => setTo(p)}
                 data-testid={`message-to-${p}`}
               />{' '}
-              {dt(p === 'buyer' ? 'messages.buyer' : 'messages.seller')}
+              {tr.t(p === 'buyer' ? 'dispute.messages.buyer' : 'dispute.messages.seller')}
             </label>
           ))}
         </fieldset>
         <label>
-          {dt('messages.template')}{' '}
+          {tr.t('dispute.messages.template')}{' '}
           <select
             value=""
             disabled={to === null}
             onChange={(e) => {
               const t = TEMPLATES[to ?? 'buyer'].find((k) => k.body === e.target.value);
-              if (t) setBody(dt(t.body, params));
+              if (t) setBody(tr.t(t.body, params));
             }}
             data-testid="message-template"
           >
-            <option value="">{dt('messages.chooseTemplate')}</option>
+            <option value="">{tr.t('dispute.messages.chooseTemplate')}</option>
             {to
               ? TEMPLATES[to].map((k) => (
                   <option key={k.body} value={k.body}>
-                    {dt(k.title)}
+                    {tr.t(k.title)}
                   </option>
                 ))
               : null}
           </select>
         </label>
         <textarea
-          aria-label={dt('messages.body')}
+          aria-label={tr.t('dispute.messages.body')}
           value={body}
           maxLength={4000}
           onChange={(e) => setBody(e.target.value)}
@@ -110,7 +110,7 @@ export function CaseMessages({ detail }: { detail: CaseDetail }) {
           disabled={busy || to === null || !body.trim()}
           data-testid="message-send"
         >
-          {dt('messages.send')}
+          {tr.t('dispute.messages.send')}
         </button>
       </form>
     </section>
