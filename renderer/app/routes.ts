@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../i18n/catalogEn.ts';
 import { BalanceView } from '../views/balance/BalanceView.tsx';
+import { OrderDetailPanel } from '../views/orders/OrderDetailPanel.tsx';
 import { OrdersView } from '../views/orders/OrdersView.tsx';
 import { RefundsView } from '../views/refunds/RefundsView.tsx';
 import { ShippingView } from '../views/shipping/ShippingView.tsx';
@@ -20,6 +21,11 @@ export interface RouteDef {
   view: ComponentType;
   /** Shows the count of actions waiting for sync next to the label. */
   showsPending?: boolean;
+  /**
+   * A side panel that belongs to this tab only: it shows beside this view and closes when the
+   * user leaves the tab, so it never squeezes another tab's content.
+   */
+  panel?: ComponentType;
 }
 
 const SELLER: readonly Role[] = ['seller_staff', 'seller_admin'];
@@ -31,7 +37,14 @@ const SELLER: readonly Role[] = ['seller_staff', 'seller_admin'];
  * shows each user only the routes of their role.
  */
 export const ROUTES: RouteDef[] = [
-  { id: 'orders', labelKey: 'nav.orders', roles: SELLER, view: OrdersView, showsPending: true },
+  {
+    id: 'orders',
+    labelKey: 'nav.orders',
+    roles: SELLER,
+    view: OrdersView,
+    showsPending: true,
+    panel: OrderDetailPanel,
+  },
   {
     id: 'shipping',
     labelKey: 'nav.shipping',
@@ -59,4 +72,21 @@ export const ROUTES: RouteDef[] = [
 
 export function routesFor(role: Role | undefined): RouteDef[] {
   return role ? ROUTES.filter((r) => r.roles.includes(role)) : [];
+}
+
+/**
+ * The keyboard help the footer shows on a view: only keys that work there, for the role that
+ * sees the view (agents never see the seller's S/A/R). Null where a view has none of its own.
+ */
+export function shortcutsFor(routeId: string, caseOpen: boolean): MessageKey | null {
+  switch (routeId) {
+    case 'orders':
+      return 'shortcuts.orders';
+    case 'shipping':
+      return 'shortcuts.search';
+    case 'disputes':
+      return caseOpen ? 'shortcuts.case' : 'shortcuts.queue';
+    default:
+      return null;
+  }
 }

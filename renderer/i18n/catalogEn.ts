@@ -244,7 +244,7 @@ export const catalogEn = {
   'kind.fund_guarantee': 'Guarantee fund',
   'kind.merchant_deposit': 'Deposit',
   'kind.payout': 'Payout',
-  'shortcuts.title':
+  'shortcuts.orders':
     'Keyboard: / search · ↑↓ move · Enter open · S ship · A agree · R refuse · Esc close',
   'a11y.loadingRow': 'Loading row',
   // Timeline events and audit actions, by their stable codes.
@@ -624,6 +624,10 @@ export const catalogEn = {
   'dispute.metrics.hours': '{hours, number, ::.# } h',
   'dispute.seller.messages': 'From the dispute desk',
   'dispute.seller.uploading': 'Uploading {done, number} of {total, number} files…',
+  'shortcuts.search': 'Keyboard: / search',
+  'shortcuts.queue':
+    'Keyboard: / search · ↑↓ move · Enter open case · Esc leave the search or the row',
+  'shortcuts.case': 'Keyboard: Esc back to the queue',
 } as const;
 
 export type MessageKey = keyof typeof catalogEn;

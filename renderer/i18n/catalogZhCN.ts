@@ -230,7 +230,7 @@ export const catalogZhCN: Messages = {
   'kind.fund_guarantee': '保障基金',
   'kind.merchant_deposit': '保证金',
   'kind.payout': '提现',
-  'shortcuts.title': '快捷键：/ 搜索 · ↑↓ 移动 · Enter 打开 · S 发货 · A 同意 · R 拒绝 · Esc 关闭',
+  'shortcuts.orders': '快捷键：/ 搜索 · ↑↓ 移动 · Enter 打开 · S 发货 · A 同意 · R 拒绝 · Esc 关闭',
   'a11y.loadingRow': '正在加载',
   // Timeline events and audit actions, by their stable codes.
   'event.order_created': '买家下单',
@@ -563,4 +563,7 @@ export const catalogZhCN: Messages = {
   'dispute.metrics.hours': '{hours, number, ::.# } 小时',
   'dispute.seller.messages': '平台客服消息',
   'dispute.seller.uploading': '正在上传：{done, number}/{total, number} 个文件…',
+  'shortcuts.search': '快捷键：/ 搜索',
+  'shortcuts.queue': '快捷键：/ 搜索 · ↑↓ 移动 · Enter 打开案件 · Esc 退出搜索或取消选中',
+  'shortcuts.case': '快捷键：Esc 返回案件队列',
 };

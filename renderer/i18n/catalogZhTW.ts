@@ -230,7 +230,7 @@ export const catalogZhTW: Messages = {
   'kind.fund_guarantee': '保障基金',
   'kind.merchant_deposit': '保證金',
   'kind.payout': '提領',
-  'shortcuts.title': '快捷鍵：/ 搜尋 · ↑↓ 移動 · Enter 開啟 · S 出貨 · A 同意 · R 拒絕 · Esc 關閉',
+  'shortcuts.orders': '快捷鍵：/ 搜尋 · ↑↓ 移動 · Enter 開啟 · S 出貨 · A 同意 · R 拒絕 · Esc 關閉',
   'a11y.loadingRow': '正在載入',
   // Timeline events and audit actions, by their stable codes.
   'event.order_created': '買家下單',
@@ -565,4 +565,7 @@ export const catalogZhTW: Messages = {
   'dispute.metrics.hours': '{hours, number, ::.# } 小時',
   'dispute.seller.messages': '平臺客服訊息',
   'dispute.seller.uploading': '正在上傳：{done, number}/{total, number} 個檔案…',
+  'shortcuts.search': '快捷鍵：/ 搜尋',
+  'shortcuts.queue': '快捷鍵：/ 搜尋 · ↑↓ 移動 · Enter 開啟案件 · Esc 離開搜尋或取消選取',
+  'shortcuts.case': '快捷鍵：Esc 返回案件佇列',
 };

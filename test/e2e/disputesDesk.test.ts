@@ -187,8 +187,25 @@ test('an agent works one case from the queue to a decision, and a second senior 
   await maker.getByTestId('case-row-claim-other').waitFor({ state: 'detached' });
   await row.waitFor();
 
+  // Agents see their own keys, never the seller's S/A/R.
+  const footer = maker.getByTestId('shortcuts');
+  assert.match((await footer.textContent()) ?? '', /↑↓/);
+  assert.doesNotMatch((await footer.textContent()) ?? '', /发货/);
   await maker.getByTestId('open-claim-e2e').click();
   await maker.getByTestId('case-view').waitFor();
+  // Esc goes back to the queue, onto the case just left; Enter opens it again.
+  await footer.filter({ hasText: 'Esc' }).waitFor();
+  await maker.keyboard.press('Escape');
+  await row.and(maker.locator('[aria-current="true"]')).waitFor();
+  await maker.keyboard.press('Enter');
+  await maker.getByTestId('case-view').waitFor();
+  // The footer has a line of its own: nothing of the case lies under it.
+  const overlap = await maker.evaluate(() => {
+    const f = document.querySelector('[data-testid="shortcuts"]')?.getBoundingClientRect();
+    const view = document.querySelector('.main-scroll')?.getBoundingClientRect();
+    return f && view ? view.bottom - f.top : NaN;
+  });
+  assert.ok(overlap <= 0, `the view ends ${overlap}px below the footer's top`);
   const checks = maker.getByTestId('buyer-evidence').getByTestId('evidence-check');
   await checks.first().waitFor();
   assert.equal(await checks.count(), 2);

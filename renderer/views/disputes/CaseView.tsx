@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
+import { isTyping } from '../../app/keyboard.ts';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { AuditTrail } from './AuditTrail.tsx';
 import { DecisionPanel } from './DecisionPanel.tsx';
@@ -16,10 +17,23 @@ export function CaseView() {
   const tr = useTr();
   const { openCase: kase } = useStores();
   const { detail, error, loading, claimId } = useStore(kase);
-  const { desk } = useStores();
+  const { desk, caseQueue } = useStores();
   const orderId = detail?.order.orderId;
   // A decision reaches the server through sync, and other agents act on the same case: reload
   // when the desk reports the order changed, and every few seconds while the case is open.
+  // Esc goes back to the queue (as the footer says), onto the row of the case just left.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || isTyping(e.target) || document.querySelector('dialog[open]'))
+        return;
+      const left = kase.getState().claimId;
+      kase.getState().close();
+      if (left) caseQueue.setState({ cursor: left });
+      e.preventDefault();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [kase, caseQueue]);
   useEffect(() => {
     if (!orderId) return;
     const off = desk.subscribe('orders.changed', (p) => {
