@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from '@playwright/test';
 import PDFDocument from 'pdfkit';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page } from '@playwright/test';
 import { createDeskHost } from '../../electron/host/deskHost.ts';
 import type { DeskHost } from '../../electron/host/deskHost.ts';
 import { serverAuthenticator } from '../../electron/host/serverAuthenticator.ts';
 import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
-import { buildRenderer } from '../../scripts/buildApp.mjs';
+import { builtRenderer } from './builtRenderer.ts';
 import {
   balanceOf,
   paidOrder,
@@ -21,7 +21,9 @@ import {
 import type { DisputeTestServer } from '../disputes/disputeTestServer.ts';
 import { makePng } from '../disputes/pngImage.ts';
 import { axeViolations, SCREENSHOT_DIR } from './sellerHarness.ts';
-import { launchChromium } from './shellBrowser.ts';
+
+// The tests of a file share one desk and one page, in order, as a user works.
+test.describe.configure({ mode: 'serial' });
 
 /**
  * The dispute desk in Debian's Chromium: two senior agents' desks in web mode, each signed in
@@ -33,7 +35,7 @@ import { launchChromium } from './shellBrowser.ts';
 
 const SCHEMA = 'test_e2e_disputes';
 const WORKER = new URL('../../electron/core/worker/coreWorker.ts', import.meta.url);
-const outDir = mkdtempSync(join(tmpdir(), 'disputes-renderer-'));
+const outDir = builtRenderer();
 const dataDir = mkdtempSync(join(tmpdir(), 'disputes-desks-'));
 let t: DisputeTestServer;
 let browser: Browser;
@@ -103,7 +105,7 @@ async function openDesk(web: WebServer, username: string, nav = 'nav-disputes'):
   return page;
 }
 
-before(async () => {
+test.beforeAll(async ({ browser: chromium }) => {
   t = await startDisputeServer(SCHEMA);
   // Real time: the desks' countdowns and the server agree.
   t.clock.set(Date.now());
@@ -143,18 +145,15 @@ before(async () => {
     reason: '未收到货',
     evidence: [],
   });
-  await buildRenderer(outDir);
-  browser = await launchChromium();
+  browser = chromium;
 });
 
-after(async () => {
-  await browser?.close();
+test.afterAll(async () => {
   for (const d of desks) {
     await d.web.close();
     await d.host.close();
   }
   await t?.close();
-  rmSync(outDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
 });
 
