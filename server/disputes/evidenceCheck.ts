@@ -36,21 +36,33 @@ export function fileMatches(ref: EvidenceRef, content: Buffer | null): boolean {
   return content !== null && content.length === ref.sizeBytes && sha256Hex(content) === ref.sha256;
 }
 
+/**
+ * Re-checks every file of a list in one statement. PostgreSQL hashes the stored bytes itself
+ * (sha256(), as the upload did in Node), so a case page with 20 photos moves 20 hashes and
+ * file heads over the wire, not 20 files.
+ */
 export async function checkEvidence(
   db: Queryable,
   refs: readonly EvidenceRef[],
 ): Promise<CheckedEvidence[]> {
-  const out: CheckedEvidence[] = [];
-  for (const ref of refs) {
-    const content = await readStoredFile(db, ref.sha256);
-    const verified = fileMatches(ref, content);
-    out.push({
+  if (refs.length === 0) return [];
+  const r = await db.query<{ sha256: string; actual: string; size: number; head: Uint8Array }>(
+    `SELECT sha256, encode(sha256(content), 'hex') AS actual, octet_length(content) AS size,
+            substring(content FROM 1 FOR 16) AS head
+       FROM evidence_files WHERE sha256 = ANY($1::text[])`,
+    [refs.map((ref) => ref.sha256)],
+  );
+  const stored = new Map(r.rows.map((row) => [row.sha256, row]));
+  return refs.map((ref) => {
+    const row = stored.get(ref.sha256);
+    const verified =
+      row !== undefined && row.actual === ref.sha256 && Number(row.size) === ref.sizeBytes;
+    return {
       ...ref,
-      stored: content !== null,
+      stored: row !== undefined,
       verified,
       inline: isInlineImage(ref.mime),
-      pdf: verified && content !== null && sniffType(content) === 'application/pdf',
-    });
-  }
-  return out;
+      pdf: verified && sniffType(row.head) === 'application/pdf',
+    };
+  });
 }
