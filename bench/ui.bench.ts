@@ -3,8 +3,10 @@
 // < 100 ms), scroll frame time over a scripted scroll (p95, target < 16.7 ms). Each is set
 // against a baseline from the same run in the same browser: an empty page's load, a keystroke
 // into a plain input until the next frame, and the same scroll over a plain tall page.
+// Then the dispute desk: opening a case with 20 evidence files (bench/caseOpen.ts, target
+// ui.case_open_p95_ms < 150). BENCH_UI_ONLY=case runs only that part. Prints os.loadavg().
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createReplicaStore } from '../electron/core/replica/replicaStore.ts';
@@ -22,6 +24,7 @@ import { applyEvents } from '../shared/escrow/evolve.ts';
 import type { Actor, EscrowCommand, OrderState } from '../shared/escrow/types.ts';
 import { DAY_MS } from '../shared/time.ts';
 import { launchChromium } from '../test/e2e/shellBrowser.ts';
+import { caseOpenBench } from './caseOpen.ts';
 
 const ORDERS = Number(process.env.BENCH_UI_ORDERS ?? 100_000);
 const SEARCH_PASSES = 3;
@@ -226,6 +229,19 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ui-'));
   const outDir = join(dir, 'renderer');
   const dataDir = join(dir, 'data');
+  console.log(`ui_loadavg_before=${os.loadavg().map(fmt).join(',')}`);
+  if (process.env.BENCH_UI_ONLY === 'case') {
+    await buildRenderer(outDir);
+    const browser = await launchChromium();
+    try {
+      await caseOpenBench(browser, outDir);
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    console.log(`ui_loadavg_after=${os.loadavg().map(fmt).join(',')}`);
+    return;
+  }
   const seedStart = performance.now();
   seed(dataDir);
   console.log(`ui_seed_orders=${ORDERS}`);
@@ -373,6 +389,9 @@ export async function run(): Promise<void> {
     console.log(`ui_scroll_frame_p95_ms=${fmt(p95(frames))}`);
     console.log(`ui_baseline_scroll_frame_p95_ms=${fmt(p95(baseFrames))}`);
     console.log(`ui_scroll_frame_ratio=${fmt(p95(frames) / p95(baseFrames))}`);
+    await page.close();
+    await caseOpenBench(browser, outDir);
+    console.log(`ui_loadavg_after=${os.loadavg().map(fmt).join(',')}`);
   } finally {
     await browser.close();
     await web.close();

@@ -1,8 +1,10 @@
-// `npm test`: lint, formatting, types, then every test file under test/ with Node's test runner.
-// `npm test -- test/core` (or any paths) runs only those tests and skips the static checks.
+// `npm test`: lint, formatting, types, every Node test under test/ (Node's test runner), then
+// the browser tests under test/e2e on @playwright/test (playwright.config.ts).
+// `npm test -- <paths>` runs only those and skips the static checks: `*.test.ts` files and
+// folders go to Node's runner, `*.spec.ts` files (and test/e2e) to Playwright.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 
 const args = process.argv.slice(2);
 // Password hashes at scrypt N=2^14 instead of production's 2^17 (server/auth/passwords.ts), so
@@ -15,6 +17,9 @@ function run(cmd, cmdArgs) {
   const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
+
+const E2E = normalize('test/e2e');
+const isBrowserPath = (p) => normalize(p).startsWith(E2E) || /\.spec\.tsx?$/.test(p);
 
 function testFiles(root) {
   const st = statSync(root);
@@ -31,12 +36,20 @@ if (args.length === 0) {
   run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
   run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.shared.json']);
 }
-const files = (args.length ? args : ['test']).flatMap(testFiles);
-run(process.execPath, [
-  '--import',
-  'tsx',
-  '--test',
-  '--test-concurrency=2',
-  '--test-reporter=spec',
-  ...files,
-]);
+const nodePaths = args.length ? args.filter((a) => !isBrowserPath(a)) : ['test'];
+const browserPaths = args.filter(isBrowserPath);
+const files = nodePaths.flatMap(testFiles);
+if (files.length)
+  run(process.execPath, [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    ...files,
+  ]);
+if (args.length === 0 || browserPaths.length) {
+  // Playwright filters by file name; a folder (test/e2e) means all of its specs.
+  const filters = browserPaths.filter((p) => normalize(p) !== E2E);
+  run(bin('playwright'), ['test', ...filters]);
+}

@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'partial_refund_requires_shipment',
   'second_approver_must_differ',
   'approval_not_pending',
+  /** A second approval (or its refusal) must say why: an empty note is refused. */
+  'note_required',
   // ledger
   'unbalanced_transaction',
   'insufficient_funds',

@@ -45,7 +45,8 @@ export function contentSecurityPolicy(extraConnectSrc: readonly string[] = []): 
     ['frame-ancestors', ["'none'"]],
     ['frame-src', ["'none'"]],
     ['object-src', ["'none'"]],
-    ['worker-src', ["'none'"]],
+    // pdf.js draws PDF evidence in a worker of its own, served by the app like every script.
+    ['worker-src', ["'self'"]],
   ];
   return directives.map(([name, values]) => `${name} ${values.join(' ')}`).join('; ');
 }

@@ -2,13 +2,12 @@ import { SignOutDialog } from './SignOutDialog.tsx';
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { OfflineBanner } from '../components/OfflineBanner.tsx';
-import { OrderDetailPanel } from '../views/orders/OrderDetailPanel.tsx';
 import { RefuseDialog } from '../views/refunds/RefuseDialog.tsx';
 import { BatchShipDialog } from '../views/shipping/BatchShipDialog.tsx';
 import { ShipDialog } from '../views/shipping/ShipDialog.tsx';
 import { focusSearch, isTyping } from './keyboard.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
-import { routesFor } from './routes.ts';
+import { routesFor, shortcutsFor } from './routes.ts';
 import { useStores, useTr } from './StoresContext.tsx';
 
 /** Signed-in layout: navigation by role, the offline banner, the view, the detail panel. */
@@ -21,8 +20,16 @@ export function AppShell() {
   const notice = useStore(stores.dialogs, (s) => s.notice);
   const status = useStore(stores.sync, (s) => s.status);
   const rejected = useStore(stores.sync, (s) => s.rejected.length + (s.status?.openIssues ?? 0));
+  const caseOpen = useStore(stores.openCase, (s) => s.claimId !== null);
   const routes = routesFor(user?.role);
   const current = routes.find((r) => r.id === route) ?? routes[0];
+  const shortcuts = current ? shortcutsFor(current.id, caseOpen) : null;
+
+  // A panel belongs to its tab: leaving the tab closes the order panel, so coming back to
+  // another tab never finds it squeezing that tab's content.
+  useEffect(() => {
+    if (current?.id !== 'orders') stores.detail.getState().close();
+  }, [stores, current?.id]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -35,6 +42,7 @@ export function AppShell() {
   }, []);
 
   const View = current?.view;
+  const Panel = current?.panel;
   const pendingCount = status?.pendingMutations ?? 0;
   return (
     <div className="app">
@@ -103,10 +111,23 @@ export function AppShell() {
       <OfflineBanner />
       <div className="workspace">
         <main id="main" className="main" tabIndex={-1}>
-          {View ? <View /> : null}
-          <p className="shortcuts muted">{tr.t('shortcuts.title')}</p>
+          {/* The view scrolls on its own; the footer below it takes its own line, never on top. */}
+          {/* Focusable (tabIndex 0) so keyboard users can scroll a view with nothing focusable in it. */}
+          <div
+            className="main-scroll"
+            role="region"
+            aria-label={current ? tr.t(current.labelKey) : undefined}
+            tabIndex={0}
+          >
+            {View ? <View /> : null}
+          </div>
+          {shortcuts ? (
+            <p className="shortcuts muted" data-testid="shortcuts">
+              {tr.t(shortcuts)}
+            </p>
+          ) : null}
         </main>
-        <OrderDetailPanel />
+        {Panel ? <Panel /> : null}
       </div>
       <div
         className={`notice${notice ? ` notice-${notice.tone}` : ''}`}

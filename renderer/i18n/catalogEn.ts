@@ -246,7 +246,7 @@ export const catalogEn = {
   'kind.fund_guarantee': 'Guarantee fund',
   'kind.merchant_deposit': 'Deposit',
   'kind.payout': 'Payout',
-  'shortcuts.title':
+  'shortcuts.orders':
     'Keyboard: / search · ↑↓ move · Enter open · S ship · A agree · R refuse · Esc close',
   'a11y.loadingRow': 'Loading row',
   // Timeline events and audit actions, by their stable codes.
@@ -546,6 +546,90 @@ export const catalogEn = {
   'dispute.seller.sent': 'Evidence sent.',
   'dispute.common.loading': 'Loading…',
   'dispute.common.error': 'Could not load: {message}',
+  'error.note_required':
+    'A second approval needs a note saying what you checked. Write one and send again.',
+  'dispute.queue.view': 'View',
+  'dispute.queue.viewAll': 'All cases',
+  'dispute.queue.viewBreached': 'Past the agent SLA',
+  'dispute.queue.selected':
+    '{count, plural, =0 {No cases selected} one {# case selected} other {# cases selected}}',
+  'dispute.queue.assignTo': 'Assign to',
+  'dispute.queue.chooseAgent': 'Choose an agent…',
+  'dispute.queue.backToQueue': 'Nobody (back to the queue)',
+  'dispute.queue.assign': 'Assign selected',
+  'dispute.queue.assigned':
+    '{count, plural, =0 {No case changed hands.} one {# case assigned.} other {# cases assigned.}}',
+  'dispute.queue.assigning': 'Assigning {done, number} of {total, number} cases…',
+  'dispute.queue.selectAll': 'Select all cases shown',
+  'dispute.queue.select': 'Select claim {claimId}',
+  'dispute.col.filed': 'Filed',
+  'dispute.case.timeZone': 'Times are shown in {zone}.',
+  'dispute.case.system': 'system',
+  'dispute.decision.checkNote': 'What you checked (required)',
+  'dispute.decision.chooseFirst': 'Choose a decision first.',
+  'dispute.decision.chooseReason': 'Choose a reason code…',
+  'dispute.decision.confirmTitle': 'Confirm the decision',
+  'dispute.decision.confirm': 'Confirm and send',
+  'dispute.decision.cancel': 'Go back',
+  'dispute.confirm.amount': 'Amount paid: {amount}',
+  'dispute.confirm.payer': 'Paid from: {payer}',
+  'dispute.confirm.to': 'Paid to buyer {buyer}',
+  'dispute.confirm.waitsForCheck':
+    'Above the threshold: nothing is paid until a second senior agent approves.',
+  'dispute.confirm.reject': 'The claim is rejected.',
+  'dispute.confirm.requestInfo': 'The buyer is asked for more information (3 days).',
+  'dispute.confirm.noMoney': 'No money moves.',
+  'dispute.confirm.refuse': 'The approval of {amount} is sent back; nothing is paid.',
+  'dispute.messages.title': 'Messages to the buyer and the seller',
+  'dispute.messages.none': 'No messages sent yet.',
+  'dispute.messages.to': 'Send to',
+  'dispute.messages.buyer': 'Buyer',
+  'dispute.messages.seller': 'Seller',
+  'dispute.messages.toBuyer': 'To the buyer',
+  'dispute.messages.toSeller': 'To the seller',
+  'dispute.messages.template': 'Template',
+  'dispute.messages.chooseTemplate': 'Choose a template…',
+  'dispute.messages.body': 'Message',
+  'dispute.messages.send': 'Send message',
+  'dispute.template.received': 'We have your claim',
+  'dispute.template.photos': 'Ask for photos',
+  'dispute.template.bank': 'Ask for a bank statement',
+  'dispute.template.tracking': 'Ask for the delivery record',
+  'dispute.template.reminder': 'Evidence deadline reminder',
+  'dispute.template.explain': 'Ask for an explanation',
+  'dispute.template.buyerReceived':
+    'We have received your claim {claimId} for {amount} on order {orderId} and are reviewing it. We will write to you here when we decide.',
+  'dispute.template.buyerPhotos':
+    'For claim {claimId}, please send clear photos of the parcel, its label and what was inside.',
+  'dispute.template.buyerBank':
+    'For claim {claimId}, please send the bank statement showing your payment for order {orderId}.',
+  'dispute.template.sellerTracking':
+    "The buyer has claimed {amount} on order {orderId} (claim {claimId}). Please send the courier's delivery record with the signature.",
+  'dispute.template.sellerReminder':
+    "Reminder: your evidence for claim {claimId} (order {orderId}) is due soon. Without it we decide on the buyer's evidence alone.",
+  'dispute.template.sellerExplain':
+    'Please explain what happened with order {orderId} (claim {claimId}) and attach anything that supports it.',
+  'dispute.viewer.open': 'Open {name} in the viewer',
+  'dispute.viewer.pdf': 'View pages',
+  'dispute.viewer.close': 'Close',
+  'dispute.viewer.zoom': 'Zoom',
+  'dispute.viewer.zoomIn': 'Zoom in',
+  'dispute.viewer.zoomOut': 'Zoom out',
+  'dispute.viewer.actualSize': 'Actual size',
+  'dispute.viewer.pages':
+    '{pages, plural, one {# page} other {Showing {shown, number} of # pages}}',
+  'dispute.viewer.unreadable': 'This PDF cannot be read. Download it and check it with the sender.',
+  'dispute.metrics.timeToResolve': 'Time to resolve (median)',
+  'dispute.metrics.resolveDetail':
+    '{count, plural, one {# decided case} other {# decided cases}} · 90th percentile {p90}',
+  'dispute.metrics.resolveWeekly': 'Median time to resolve, by week decided',
+  'dispute.metrics.hours': '{hours, number, ::.# } h',
+  'dispute.seller.messages': 'From the dispute desk',
+  'dispute.seller.uploading': 'Uploading {done, number} of {total, number} files…',
+  'shortcuts.search': 'Keyboard: / search',
+  'shortcuts.queue':
+    'Keyboard: / search · ↑↓ move · Enter open case · Esc leave the search or the row',
+  'shortcuts.case': 'Keyboard: Esc back to the queue',
 } as const;
 
 export type MessageKey = keyof typeof catalogEn;

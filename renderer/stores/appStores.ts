@@ -1,6 +1,8 @@
 import type { DeskApi } from '../../shared/contract/types.ts';
 import { createBalanceStore } from './balanceStore.ts';
 import { createBatchShipStore } from './batchShipStore.ts';
+import { createCaseQueueStore } from './caseQueueStore.ts';
+import { createCaseStore } from './caseStore.ts';
 import { createClockStore } from './clockStore.ts';
 import { createDeskCommands } from './deskCommands.ts';
 import { createDialogStore } from './dialogStore.ts';
@@ -13,7 +15,7 @@ import { createSessionStore } from './sessionStore.ts';
 import { createSyncStore } from './syncStore.ts';
 
 /**
- * Every store of the seller desk, wired to one desk connection. `onSignedOut` runs after a
+ * Every store of the desk (the seller views and the dispute desk), wired to one desk connection. `onSignedOut` runs after a
  * sign-out: the page passes a reload, so no store, open panel or notice of one user survives
  * into the next user's session on a shared computer.
  */
@@ -24,6 +26,7 @@ export function createAppStores(
   const sync = createSyncStore(desk);
   const dialogs = createDialogStore(opts.noticeTimer);
   const locale = createLocaleStore(desk);
+  const caseQueue = createCaseQueueStore(desk);
   // A notice in the old language would stay untranslated: a language change clears it.
   locale.subscribe((s, prev) => {
     if (s.locale !== prev.locale) dialogs.getState().clearNotices();
@@ -46,6 +49,9 @@ export function createAppStores(
     dialogs,
     batchShip: createBatchShipStore(desk, sync),
     balance: createBalanceStore(desk),
+    caseQueue,
+    // A decision or an assignment changes the queue too.
+    openCase: createCaseStore(desk, () => void caseQueue.getState().load()),
   };
 }
 

@@ -13,6 +13,10 @@ import type { Queryable } from '../db/database.ts';
 import { readOrder } from '../escrow/orderRows.ts';
 import type { AuditEntry } from './caseAudit.ts';
 import { readCaseAudit } from './caseAudit.ts';
+import type { Person } from './agentDirectory.ts';
+import { readPeople } from './agentDirectory.ts';
+import type { CaseMessage } from './caseMessages.ts';
+import { readMessages } from './caseMessages.ts';
 import type { CaseNote } from './caseNotes.ts';
 import { readNotes } from './caseNotes.ts';
 import type { CaseSummary } from './caseQueue.ts';
@@ -51,7 +55,11 @@ export interface CaseDetail {
   evidence: { buyer: CheckedEvidence[]; seller: CheckedEvidence[] };
   sellerHistory: SellerHistory;
   notes: CaseNote[];
+  /** Messages the desk sent the buyer or the seller (they read them; notes they never see). */
+  messages: CaseMessage[];
   audit: AuditEntry[];
+  /** Display names of everyone the case mentions, so the desk never shows a bare user id. */
+  people: Person[];
   /** Compensation above this waits for a second, different senior agent. */
   secondApprovalThresholdFen: number;
   /** The claim commands the caller could issue now, per the shared rules. */
@@ -156,19 +164,33 @@ export async function readCaseDetail(
   // The rules let any senior agent reach `second_approval`; the maker is refused there, so the
   // desk does not offer it to them either.
   const maker = claim.pendingApproval?.agentId;
+  const timeline = await readTimeline(db, order.orderId);
+  const notes = await readNotes(db, claimId);
+  const messages = await readMessages(db, [claimId]);
+  const people = await readPeople(db, [
+    ...audit.map((a) => a.actorId),
+    ...timeline.flatMap((t) => (t.actorId ? [t.actorId] : [])),
+    ...notes.map((n) => n.authorId),
+    ...messages.map((m) => m.authorId),
+    ...claim.decidedBy,
+    ...(maker ? [maker] : []),
+    ...(summary.assignee ? [summary.assignee] : []),
+  ]);
   return {
     summary,
     order,
     claim,
-    timeline: await readTimeline(db, order.orderId),
+    timeline,
     postings: await readOrderPostings(db, order.orderId, claimCommands),
     evidence: {
       buyer: await checkEvidence(db, claim.buyerEvidence),
       seller: await checkEvidence(db, claim.sellerEvidence),
     },
     sellerHistory: await readSellerHistory(db, order.merchantId),
-    notes: await readNotes(db, claimId),
+    notes,
+    messages,
     audit,
+    people,
     secondApprovalThresholdFen: policy.secondApprovalThresholdFen,
     allowed: allowed.filter((t) => t !== 'second_approval' || maker !== actor.userId),
   };

@@ -2,7 +2,13 @@ import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import type { ClaimStatus } from '../../shared/escrow/types.ts';
 import type { Queryable } from '../db/database.ts';
 import type { CaseDeadline, DeskStatus, Priority } from './caseDeadlines.ts';
-import { caseTiming, claimStatusesOf, deskStatusOf, PRIORITY_RANK } from './caseDeadlines.ts';
+import {
+  caseTiming,
+  claimStatusesOf,
+  DESK_STATUSES,
+  deskStatusOf,
+  PRIORITY_RANK,
+} from './caseDeadlines.ts';
 
 /** One line of the agents' queue. */
 export interface CaseSummary {
@@ -31,8 +37,34 @@ export interface QueueFilter {
   merchantId?: string;
   /** Free text: matches claim, order, merchant and buyer ids, the merchant's name and the reason. */
   q?: string;
+  /** 'breached': only open cases past the agents' service level (AGENT_SLA_MS). */
+  sla?: 'breached';
+  /** The column to sort by; without one, most pressing first. */
+  sort?: QueueSort;
+  dir?: 'asc' | 'desc';
   limit: number;
 }
+
+export const QUEUE_SORTS = ['priority', 'amount', 'filed', 'deadline', 'status'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+
+const nearest = (c: CaseSummary) =>
+  c.deadlines.reduce((min, d) => Math.min(min, d.dueAt), Number.MAX_SAFE_INTEGER);
+
+/** Each sort key, ascending; the pressing order breaks ties so a sort is stable and total. */
+const ORDER: Record<QueueSort, (a: CaseSummary, b: CaseSummary) => number> = {
+  priority: (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority],
+  amount: (a, b) => a.amountFen - b.amountFen,
+  filed: (a, b) => a.filedAt - b.filedAt,
+  deadline: (a, b) => nearest(a) - nearest(b),
+  status: (a, b) => DESK_STATUSES.indexOf(a.deskStatus) - DESK_STATUSES.indexOf(b.deskStatus),
+};
+
+const pressing = (a: CaseSummary, b: CaseSummary) =>
+  ORDER.priority(a, b) || ORDER.deadline(a, b) || ORDER.filed(a, b);
+
+export const slaBreached = (c: CaseSummary): boolean =>
+  c.deadlines.some((d) => d.kind === 'agent_sla' && d.leftMs <= 0);
 
 interface CaseRow {
   claim_id: string;
@@ -82,9 +114,9 @@ export function summarize(row: CaseRow, now: number, policy: EscrowPolicy): Case
 }
 
 /**
- * The queue, most pressing first: priority, then the nearest deadline. Filtering by status,
- * assignee, merchant and text happens in SQL; priority depends on the clock, so it is
- * filtered after.
+ * The queue, most pressing first (priority, then the nearest deadline) unless a column is
+ * chosen. Filtering by status, assignee, merchant and text happens in SQL; priority and the
+ * SLA depend on the clock, so they are filtered after.
  */
 export async function listCases(
   db: Queryable,
@@ -118,17 +150,13 @@ export async function listCases(
      ORDER BY c.filed_at LIMIT 1000`,
     params,
   );
-  const nearest = (c: CaseSummary) =>
-    c.deadlines.reduce((min, d) => Math.min(min, d.dueAt), Number.MAX_SAFE_INTEGER);
+  const sign = filter.dir === 'desc' ? -1 : 1;
+  const by = filter.sort ? ORDER[filter.sort] : null;
   return r.rows
     .map((row) => summarize(row, now, policy))
     .filter((c) => filter.priority === undefined || c.priority === filter.priority)
-    .sort(
-      (a, b) =>
-        PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
-        nearest(a) - nearest(b) ||
-        a.filedAt - b.filedAt,
-    )
+    .filter((c) => filter.sla === undefined || slaBreached(c))
+    .sort((a, b) => (by ? sign * by(a, b) : 0) || pressing(a, b))
     .slice(0, filter.limit);
 }
 

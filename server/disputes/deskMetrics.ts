@@ -1,6 +1,7 @@
 import { account } from '../../shared/ledger/accounts.ts';
 import { DAY_MS } from '../../shared/time.ts';
 import type { Queryable } from '../db/database.ts';
+import { readPeople } from './agentDirectory.ts';
 
 /** What senior agents watch: backlog age, who decides what, and money out and back per week. */
 export interface DeskMetrics {
@@ -8,13 +9,28 @@ export interface DeskMetrics {
   openByAge: { bucket: '<1d' | '1-3d' | '3-7d' | '>7d'; count: number }[];
   decisionsPerAgent: {
     agentId: string;
+    displayName: string;
     approved: number;
     rejected: number;
     infoRequested: number;
   }[];
   approvalRate: { approved: number; rejected: number; rate: number | null };
+  /** Filing to decision, over every decided case (null medians while none is decided). */
+  timeToResolve: { decided: number; medianMs: number | null; p90Ms: number | null };
   /** Weeks start on Monday 00:00 UTC; `weekStart` is epoch ms. */
-  weekly: { weekStart: number; paidFen: number; recoveredFen: number }[];
+  weekly: {
+    weekStart: number;
+    paidFen: number;
+    recoveredFen: number;
+    /** Median filing-to-decision time of the cases decided that week. */
+    resolveMedianMs: number | null;
+  }[];
+}
+
+/** The value at quantile q of sorted numbers (nearest rank), or null for none. */
+function quantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? null;
 }
 
 const WEEK_MS = 7 * DAY_MS;
@@ -36,28 +52,41 @@ export async function readDeskMetrics(db: Queryable, now: number, weeks = 8): Pr
     else buckets['>7d']++;
   }
 
-  // Decisions come from the audit trail: the status a command moved the claim to, and who
-  // issued it. A maker-checker approval counts for the checker, whose step released the money.
-  const d = await db.query<{ actor_id: string; status: string; n: number }>(
-    `SELECT actor_id, after->>'status' AS status, count(*)::int AS n
-       FROM case_audit
-      WHERE action IN ('decide_claim', 'second_approval')
-        AND after->>'status' IN ('approved', 'rejected', 'info_requested')
-        AND (before->>'status') IS DISTINCT FROM (after->>'status')
-      GROUP BY actor_id, after->>'status'`,
-  );
+  // Approvals and rejections count for every agent who decided them — both the maker and the
+  // checker of a maker-checker approval (the claim's decidedBy). Requests for information
+  // leave no decidedBy, so they come from the audit trail: the command that moved the claim.
   const perAgent = new Map<string, DeskMetrics['decisionsPerAgent'][number]>();
-  for (const row of d.rows) {
-    const a = perAgent.get(row.actor_id) ?? {
-      agentId: row.actor_id,
-      approved: 0,
-      rejected: 0,
-      infoRequested: 0,
-    };
+  const agentRow = (agentId: string) => {
+    let a = perAgent.get(agentId);
+    if (!a) {
+      a = { agentId, displayName: agentId, approved: 0, rejected: 0, infoRequested: 0 };
+      perAgent.set(agentId, a);
+    }
+    return a;
+  };
+  const decisions = await db.query<{ agent_id: string; status: string; n: number }>(
+    `SELECT a.agent_id, c.status, count(*)::int AS n
+       FROM dispute_cases c,
+            jsonb_array_elements_text(coalesce(c.snapshot->'decidedBy', '[]'::jsonb)) AS a(agent_id)
+      WHERE c.status IN ('approved', 'rejected')
+      GROUP BY a.agent_id, c.status`,
+  );
+  for (const row of decisions.rows) {
+    const a = agentRow(row.agent_id);
     if (row.status === 'approved') a.approved += Number(row.n);
-    else if (row.status === 'rejected') a.rejected += Number(row.n);
-    else a.infoRequested += Number(row.n);
-    perAgent.set(row.actor_id, a);
+    else a.rejected += Number(row.n);
+  }
+  const info = await db.query<{ actor_id: string; n: number }>(
+    `SELECT actor_id, count(*)::int AS n
+       FROM case_audit
+      WHERE action = 'decide_claim' AND after->>'status' = 'info_requested'
+        AND (before->>'status') IS DISTINCT FROM (after->>'status')
+      GROUP BY actor_id`,
+  );
+  for (const row of info.rows) agentRow(row.actor_id).infoRequested += Number(row.n);
+  for (const p of await readPeople(db, perAgent.keys())) {
+    const a = perAgent.get(p.userId);
+    if (a) a.displayName = p.displayName;
   }
 
   const decided = await db.query<{ approved: number; rejected: number }>(
@@ -69,10 +98,11 @@ export async function readDeskMetrics(db: Queryable, now: number, weeks = 8): Pr
   const rejected = Number(decided.rows[0]?.rejected ?? 0);
 
   const firstWeek = weekStartOf(now) - (weeks - 1) * WEEK_MS;
-  const weekly = Array.from({ length: weeks }, (_, i) => ({
+  const weekly: DeskMetrics['weekly'] = Array.from({ length: weeks }, (_, i) => ({
     weekStart: firstWeek + i * WEEK_MS,
     paidFen: 0,
     recoveredFen: 0,
+    resolveMedianMs: null,
   }));
   const slot = (at: number) => weekly[Math.floor((weekStartOf(at) - firstWeek) / WEEK_MS)];
   const paid = await db.query<{ decided_at: number; paid_fen: number }>(
@@ -84,6 +114,24 @@ export async function readDeskMetrics(db: Queryable, now: number, weeks = 8): Pr
     const s = slot(Number(row.decided_at));
     if (s) s.paidFen += Number(row.paid_fen);
   }
+  const resolved = await db.query<{ filed_at: number; decided_at: number }>(
+    `SELECT filed_at, decided_at FROM dispute_cases
+      WHERE status IN ('approved', 'rejected') AND decided_at IS NOT NULL`,
+  );
+  const durations: number[] = [];
+  const perWeek = new Map<number, number[]>();
+  for (const row of resolved.rows) {
+    const ms = Number(row.decided_at) - Number(row.filed_at);
+    durations.push(ms);
+    const week = weekStartOf(Number(row.decided_at));
+    perWeek.set(week, [...(perWeek.get(week) ?? []), ms]);
+  }
+  durations.sort((a, b) => a - b);
+  for (const w of weekly)
+    w.resolveMedianMs = quantile(
+      (perWeek.get(w.weekStart) ?? []).sort((a, b) => a - b),
+      0.5,
+    );
   const rec = await db.query<{ at: number; fen: number }>(
     `SELECT t.at, -e.amount_fen AS fen FROM ledger_transactions t
        JOIN ledger_entries e ON e.txn_id = t.txn_id AND e.account = $1
@@ -106,6 +154,11 @@ export async function readDeskMetrics(db: Queryable, now: number, weeks = 8): Pr
       approved,
       rejected,
       rate: approved + rejected === 0 ? null : approved / (approved + rejected),
+    },
+    timeToResolve: {
+      decided: durations.length,
+      medianMs: quantile(durations, 0.5),
+      p90Ms: quantile(durations, 0.9),
     },
     weekly,
   };

@@ -12,6 +12,7 @@ import type { StatementMigration } from '../db/migrate.ts';
  *   claim as last seen, which is the "before" of the next audit entry.
  * - `case_assignments`: who works a case now (mutable on purpose: the audit keeps history).
  * - `case_notes`: internal notes, agents only, append-only.
+ * - `case_messages` (301): messages to the buyer or the seller of a case, append-only.
  * - `case_audit` + `case_audit_head`: every case action in one append-only hash chain. Each
  *   row's hash covers `jsonb_build_array(prev_hash, seq, claim, order, actor, role, action,
  *   before, after, detail, at, command)::text`; PostgreSQL's jsonb text form is canonical, so
@@ -180,8 +181,27 @@ const STATEMENTS: string[] = [
    $$`,
 ];
 
+/** Messages from the desk to a case's buyer or seller (caseMessages.ts); append-only. */
+const MESSAGES: string[] = [
+  `CREATE TABLE case_messages (
+     message_id text PRIMARY KEY,
+     claim_id text NOT NULL REFERENCES dispute_cases(claim_id),
+     to_party text NOT NULL CHECK (to_party IN ('buyer', 'seller')),
+     author_id text NOT NULL,
+     body text NOT NULL CHECK (length(body) BETWEEN 1 AND 4000),
+     created_at bigint NOT NULL
+   )`,
+  `CREATE INDEX case_messages_by_claim ON case_messages (claim_id, created_at)`,
+  `CREATE TRIGGER case_messages_append_only BEFORE UPDATE OR DELETE ON case_messages
+     FOR EACH ROW EXECUTE FUNCTION dispute_refuse_change()`,
+  `CREATE TRIGGER case_messages_no_truncate BEFORE TRUNCATE ON case_messages
+     FOR EACH STATEMENT EXECUTE FUNCTION dispute_refuse_change()`,
+  `REVOKE UPDATE, DELETE, TRUNCATE ON case_messages FROM PUBLIC`,
+];
+
 const DISPUTE_MIGRATIONS: readonly StatementMigration[] = [
   { id: 300, name: 'dispute_desk', statements: STATEMENTS },
+  { id: 301, name: 'dispute_case_messages', statements: MESSAGES },
 ];
 
 export async function prepareDisputeSchema(db: Database): Promise<void> {

@@ -7,16 +7,18 @@ import { isAgent, isSeller, requireActor } from '../http/requestActor.ts';
 import { addRoute } from '../http/routeSpec.ts';
 import type { ServerContext } from '../http/serverContext.ts';
 import { appendAudit, readCaseAudit, verifyAuditChain } from './caseAudit.ts';
+import { readAgents } from './agentDirectory.ts';
 import { setAssignee } from './caseAssignment.ts';
 import { DESK_STATUSES } from './caseDeadlines.ts';
 import { loadCase, readCaseDetail } from './caseDetail.ts';
+import { PARTIES, partyOf, readMessages, sendMessage } from './caseMessages.ts';
 import { addNote } from './caseNotes.ts';
-import { listCases } from './caseQueue.ts';
+import { listCases, QUEUE_SORTS } from './caseQueue.ts';
 import { readDeskMetrics } from './deskMetrics.ts';
 import { prepareDisputeSchema } from './disputeMigrations.ts';
 import { fileMatches, isInlineImage, readStoredFile } from './evidenceCheck.ts';
 import { sniffType } from '../evidence/sniffType.ts';
-import { renderEvidencePack } from './evidencePack.ts';
+import { isTimeZone, renderEvidencePack } from './evidencePack.ts';
 import { listSellerClaims } from './sellerClaims.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'must be 1–80 letters, digits, _ . -');
@@ -28,10 +30,25 @@ const queueQuery = z.strictObject({
   priority: z.optional(z.enum(['urgent', 'high', 'normal', 'low'])),
   merchantId: z.optional(id),
   q: z.optional(z.string().trim().min(1).max(100)),
+  sla: z.optional(z.literal('breached')),
+  sort: z.optional(z.enum(QUEUE_SORTS)),
+  dir: z.optional(z.enum(['asc', 'desc'])),
   limit: z.optional(z.string().regex(/^\d{1,3}$/)),
 });
 const noteBody = z.strictObject({ body: z.string().trim().min(1).max(4000) });
+const messageBody = z.strictObject({
+  to: z.enum(PARTIES),
+  body: z.string().trim().min(1).max(4000),
+});
+const bulkAssignBody = z.strictObject({
+  claimIds: z.array(id).min(1).max(100),
+  /** null gives the cases back to the queue. */
+  agentId: id.nullable(),
+});
 const exportQuery = z.strictObject({ claimId: z.optional(id) });
+const packQuery = z.strictObject({
+  tz: z.optional(z.string().max(64).refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai')),
+});
 
 async function requireAgent(ctx: ServerContext, req: FastifyRequest): Promise<Actor> {
   const actor = await requireActor(ctx, req);
@@ -58,7 +75,7 @@ function addDisputeRoutes(app: FastifyInstance, ctx: ServerContext): void {
     method: 'GET',
     url: '/v1/disputes/cases',
     summary:
-      'The case queue, most pressing first (?status=new|awaiting_seller_evidence|under_review|info_requested|awaiting_second_approval|decided, ?assignee=me|unassigned|<agent>, ?priority=, ?merchantId=, ?q=, ?limit=)',
+      'The case queue, most pressing first (?status=new|awaiting_seller_evidence|under_review|info_requested|awaiting_second_approval|decided, ?assignee=me|unassigned|<agent>, ?priority=, ?merchantId=, ?q=, ?sla=breached, ?sort=priority|amount|filed|deadline|status, ?dir=asc|desc, ?limit=), with the agents’ display names',
     tags,
     roles: 'agent, senior_agent',
     auth: 'bearer',
@@ -73,13 +90,16 @@ function addDisputeRoutes(app: FastifyInstance, ctx: ServerContext): void {
           ...(q.priority ? { priority: q.priority } : {}),
           ...(q.merchantId ? { merchantId: q.merchantId } : {}),
           ...(q.q ? { q: q.q } : {}),
+          ...(q.sla ? { sla: q.sla } : {}),
+          ...(q.sort ? { sort: q.sort } : {}),
+          ...(q.dir ? { dir: q.dir } : {}),
           limit: Math.min(500, Number(q.limit ?? 200)),
         },
         actor.userId,
         ctx.clock.now(),
         ctx.policy,
       );
-      return { now: ctx.clock.now(), cases };
+      return { now: ctx.clock.now(), cases, agents: await readAgents(ctx.db) };
     },
   });
   addRoute(app, {
@@ -129,6 +149,69 @@ function addDisputeRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     });
   }
+  addRoute(app, {
+    method: 'POST',
+    url: '/v1/disputes/cases/assign',
+    summary:
+      'Assign many cases to one agent (or give them back with agentId null), all or none; each change is audited',
+    tags,
+    roles: 'agent, senior_agent',
+    auth: 'bearer',
+    body: bulkAssignBody,
+    handler: async (req) => {
+      const actor = await requireAgent(ctx, req);
+      const { claimIds, agentId } = parseBody(bulkAssignBody, req.body ?? {});
+      const now = ctx.clock.now();
+      if (agentId !== null && !(await readAgents(ctx.db)).some((a) => a.userId === agentId))
+        throw new DeskError('not_found', `no agent ${agentId}`);
+      return ctx.db.transaction(async (tx) => {
+        let changed = 0;
+        // One order of locking for every caller, so two bulk assigns cannot deadlock.
+        for (const claimId of [...new Set(claimIds)].sort()) {
+          const { order } = await loadCase(tx, claimId);
+          const r = await setAssignee(tx, { claimId, orderId: order.orderId }, actor, agentId, now);
+          if (r.changed) changed++;
+        }
+        return { assignee: agentId, cases: new Set(claimIds).size, changed };
+      });
+    },
+  });
+  addRoute(app, {
+    method: 'POST',
+    url: '/v1/disputes/cases/:claimId/messages',
+    summary:
+      'Write to the buyer or the seller of the case; stored, audited, and readable by that party',
+    tags,
+    roles: 'agent, senior_agent',
+    auth: 'bearer',
+    body: messageBody,
+    handler: async (req, reply) => {
+      const actor = await requireAgent(ctx, req);
+      const { claimId } = parseBody(caseParams, req.params);
+      const { to, body } = parseBody(messageBody, req.body ?? {});
+      const now = ctx.clock.now();
+      const message = await ctx.db.transaction(async (tx) => {
+        const { order } = await loadCase(tx, claimId);
+        return sendMessage(tx, { claimId, orderId: order.orderId }, actor, to, body, now);
+      });
+      return reply.code(201).send({ message });
+    },
+  });
+  addRoute(app, {
+    method: 'GET',
+    url: '/v1/claims/:claimId/messages',
+    summary:
+      'The dispute desk’s messages to the caller about their claim: the buyer reads the buyer’s, the seller the seller’s; anyone else’s claim reads as not found',
+    tags,
+    roles: 'buyer (own claim), seller roles (own merchant)',
+    auth: 'bearer',
+    handler: async (req) => {
+      const actor = await requireActor(ctx, req);
+      const { claimId } = parseBody(caseParams, req.params);
+      const party = await partyOf(ctx.db, claimId, actor);
+      return { messages: await readMessages(ctx.db, [claimId], party) };
+    },
+  });
   addRoute(app, {
     method: 'POST',
     url: '/v1/disputes/cases/:claimId/notes',
@@ -246,15 +329,16 @@ function addDisputeRoutes(app: FastifyInstance, ctx: ServerContext): void {
     method: 'GET',
     url: '/v1/disputes/cases/:claimId/evidence-pack',
     summary:
-      'A decided case as a PDF (timeline, evidence with hashes, decision, ledger legs, audit) for arbitration or the bank',
+      'A decided case as a PDF (timeline, evidence with hashes and the images themselves, decision, ledger legs, audit) for arbitration or the bank; times in ?tz= (IANA zone, default UTC)',
     tags,
     roles: 'agent, senior_agent',
     auth: 'bearer',
     handler: async (req, reply) => {
       const actor = await requireAgent(ctx, req);
       const { claimId } = parseBody(caseParams, req.params);
+      const { tz } = parseBody(packQuery, req.query ?? {});
       const now = ctx.clock.now();
-      const { detail, chain } = await ctx.db.transaction(async (tx) => {
+      const { detail, chain, images } = await ctx.db.transaction(async (tx) => {
         const d = await readCaseDetail(tx, claimId, actor, now, ctx.policy);
         if (d.summary.deskStatus !== 'decided')
           throw new DeskError('invalid_state', 'an evidence pack is made for decided cases only');
@@ -268,12 +352,25 @@ function addDisputeRoutes(app: FastifyInstance, ctx: ServerContext): void {
           after: null,
           at: now,
         });
+        // pdfkit embeds PNG and JPEG; the bytes (re-hashed) decide, not the declared type.
+        const images = new Map<string, Buffer>();
+        for (const e of [...d.evidence.buyer, ...d.evidence.seller]) {
+          if (!e.verified) continue;
+          const content = await readStoredFile(tx, e.sha256);
+          const type = content ? sniffType(content) : '';
+          if (content && (type === 'image/png' || type === 'image/jpeg'))
+            images.set(e.sha256, content);
+        }
         return {
           detail: { ...d, audit: await readCaseAudit(tx, claimId) },
           chain: await verifyAuditChain(tx),
+          images,
         };
       });
-      const pdf = await renderEvidencePack(detail, chain, now, actor.userId);
+      const pdf = await renderEvidencePack(detail, chain, now, actor.userId, {
+        timeZone: tz ?? 'UTC',
+        images,
+      });
       return reply
         .type('application/pdf')
         .header('Content-Disposition', `attachment; filename="evidence-pack-${claimId}.pdf"`)

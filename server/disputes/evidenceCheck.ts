@@ -1,6 +1,7 @@
 import type { EvidenceRef } from '../../shared/escrow/types.ts';
 import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
+import { sniffType } from '../evidence/sniffType.ts';
 
 /**
  * Evidence as the case shows it: each file re-hashed from the stored bytes, so a file altered
@@ -13,6 +14,8 @@ export interface CheckedEvidence extends EvidenceRef {
   verified: boolean;
   /** Shown inline only when it is a raster image type browsers decode safely. */
   inline: boolean;
+  /** Verified bytes that are a PDF (judged from the bytes): the desk renders its pages. */
+  pdf: boolean;
 }
 
 /** Raster images only: SVG can carry script, so it is always a download. */
@@ -33,19 +36,33 @@ export function fileMatches(ref: EvidenceRef, content: Buffer | null): boolean {
   return content !== null && content.length === ref.sizeBytes && sha256Hex(content) === ref.sha256;
 }
 
+/**
+ * Re-checks every file of a list in one statement. PostgreSQL hashes the stored bytes itself
+ * (sha256(), as the upload did in Node), so a case page with 20 photos moves 20 hashes and
+ * file heads over the wire, not 20 files.
+ */
 export async function checkEvidence(
   db: Queryable,
   refs: readonly EvidenceRef[],
 ): Promise<CheckedEvidence[]> {
-  const out: CheckedEvidence[] = [];
-  for (const ref of refs) {
-    const content = await readStoredFile(db, ref.sha256);
-    out.push({
+  if (refs.length === 0) return [];
+  const r = await db.query<{ sha256: string; actual: string; size: number; head: Uint8Array }>(
+    `SELECT sha256, encode(sha256(content), 'hex') AS actual, octet_length(content) AS size,
+            substring(content FROM 1 FOR 16) AS head
+       FROM evidence_files WHERE sha256 = ANY($1::text[])`,
+    [refs.map((ref) => ref.sha256)],
+  );
+  const stored = new Map(r.rows.map((row) => [row.sha256, row]));
+  return refs.map((ref) => {
+    const row = stored.get(ref.sha256);
+    const verified =
+      row !== undefined && row.actual === ref.sha256 && Number(row.size) === ref.sizeBytes;
+    return {
       ...ref,
-      stored: content !== null,
-      verified: fileMatches(ref, content),
+      stored: row !== undefined,
+      verified,
       inline: isInlineImage(ref.mime),
-    });
-  }
-  return out;
+      pdf: verified && sniffType(row.head) === 'application/pdf',
+    };
+  });
 }

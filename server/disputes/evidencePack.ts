@@ -23,17 +23,53 @@ const FONT_FILE = join(
 );
 const BOLD_FONT_FILE = join(dirname(FONT_FILE), 'NotoSansHans-Bold.otf');
 
-const iso = (t: number | null | undefined) =>
-  t === null || t === undefined ? '—' : new Date(t).toISOString().replace('.000Z', 'Z');
 const yuan = (fen: number) => formatFen(fen, 'CNY', 'zh-CN');
+
+/** True when `zone` is an IANA time zone this runtime knows (e.g. Asia/Shanghai). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Times as the agent reads them: in their zone, with its offset, e.g. `2026-11-02 17:00:05
+ * GMT+08:00` — a pack handed to a bank still says exactly which instant it means.
+ */
+export function zonedTime(zone: string): (t: number | null | undefined) => string {
+  const f = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'longOffset',
+  });
+  return (t) => {
+    if (t === null || t === undefined) return '—';
+    const p = Object.fromEntries(f.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`;
+  };
+}
+
+/** Evidence images pdfkit can embed (PNG and JPEG), by sha-256; other files are listed only. */
+export type PackImages = ReadonlyMap<string, Buffer>;
 
 export function renderEvidencePack(
   detail: CaseDetail,
   audit: AuditVerification,
   generatedAt: number,
   generatedBy: string,
+  opts: { timeZone: string; images: PackImages },
 ): Promise<Buffer> {
   const { order, claim, summary } = detail;
+  const iso = zonedTime(opts.timeZone);
   const doc = new PDFDocument({
     size: 'A4',
     margin: 48,
@@ -65,6 +101,7 @@ export function renderEvidencePack(
   kv('买家 Buyer', order.buyerId);
   kv('订单金额 Order amount', yuan(order.amountFen));
   kv('生成 Generated', `${iso(generatedAt)} by ${generatedBy}`);
+  kv('时区 Time zone', opts.timeZone);
 
   h2('索赔 Claim');
   kv('金额 Amount claimed', yuan(claim.amountFen));
@@ -118,6 +155,18 @@ export function renderEvidencePack(
       `${e.side} · ${e.name} · ${e.mime} · ${e.sizeBytes} bytes · ${e.verified ? '✓ 校验一致 verified' : '× 不一致 MISMATCH'}`,
     );
     line(`    sha256 ${e.sha256}`);
+  }
+
+  // The images themselves, as the agent saw them: a reader of the pack judges the same photo.
+  const images = evidence.filter((e) => e.verified && opts.images.has(e.sha256));
+  if (images.length) h2('证据图片 Image evidence');
+  for (const e of images) {
+    const bytes = opts.images.get(e.sha256);
+    if (!bytes) continue;
+    if (doc.y > doc.page.height - 260) doc.addPage();
+    line(`${e.side} · ${e.name} · sha256 ${e.sha256.slice(0, 16)}…`);
+    doc.image(bytes, { fit: [360, 220] });
+    doc.moveDown(0.5);
   }
 
   h2('订单时间线 Order timeline');

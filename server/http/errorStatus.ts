@@ -37,6 +37,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'invalid_text':
     case 'nesting_too_deep':
     case 'invalid_data':
+    case 'note_required':
       return 400;
     default:
       // State-machine and ledger refusals: the request was well formed but conflicts with what

@@ -14,14 +14,17 @@ import {
   auditVerificationSchema,
   base64Field,
   caseDetailSchema,
+  caseMessageSchema,
   caseNoteSchema,
   caseSummarySchema,
   deskMetricsSchema,
   disputeInputs,
+  personSchema,
   sellerClaimSchema,
 } from './disputeSchemas.ts';
 import {
   carrierField,
+  countField,
   currencyField,
   epochMsField,
   fenField,
@@ -281,7 +284,11 @@ export const deskContract = {
   // above, which travel like every other desk action.
   'disputes.queue': {
     input: disputeInputs.queue,
-    output: z.object({ now: epochMsField, cases: z.array(caseSummarySchema) }),
+    output: z.object({
+      now: epochMsField,
+      cases: z.array(caseSummarySchema),
+      agents: z.array(personSchema),
+    }),
   },
   'disputes.case': {
     input: disputeInputs.claim,
@@ -291,7 +298,17 @@ export const deskContract = {
     input: disputeInputs.assign,
     output: z.object({ assignee: z.string().nullable(), changed: z.boolean() }),
   },
+  /** Assigns many cases at once (or returns them to the queue with `agentId: null`). */
+  'disputes.bulkAssign': {
+    input: disputeInputs.bulkAssign,
+    output: z.object({ assignee: z.string().nullable(), cases: countField, changed: countField }),
+  },
   'disputes.addNote': { input: disputeInputs.note, output: z.object({ note: caseNoteSchema }) },
+  /** A message to the case's buyer or seller, which that party reads. */
+  'disputes.sendMessage': {
+    input: disputeInputs.message,
+    output: z.object({ message: caseMessageSchema }),
+  },
   'disputes.evidenceFile': {
     input: disputeInputs.file,
     output: z.object({
@@ -311,7 +328,7 @@ export const deskContract = {
     output: z.object({ fileName: z.string(), text: z.string() }),
   },
   'disputes.evidencePack': {
-    input: disputeInputs.claim,
+    input: disputeInputs.pack,
     output: z.object({ fileName: z.string(), base64: base64Field }),
   },
   'disputes.metrics': { input: none, output: deskMetricsSchema },

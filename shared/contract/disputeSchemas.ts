@@ -59,7 +59,26 @@ export const checkedEvidenceSchema = z.object({
   stored: z.boolean(),
   verified: z.boolean(),
   inline: z.boolean(),
+  pdf: z.boolean(),
 });
+
+export const personSchema = z.object({
+  userId: z.string(),
+  displayName: z.string(),
+  role: z.string(),
+});
+
+export const MESSAGE_PARTIES = ['buyer', 'seller'] as const;
+export const caseMessageSchema = z.object({
+  messageId: z.string(),
+  claimId: z.string(),
+  to: z.enum(MESSAGE_PARTIES),
+  authorId: z.string(),
+  body: z.string(),
+  createdAt: epochMsField,
+});
+
+export const QUEUE_SORT_VALUES = ['priority', 'amount', 'filed', 'deadline', 'status'] as const;
 
 export const caseNoteSchema = z.object({
   noteId: z.string(),
@@ -136,7 +155,9 @@ export const caseDetailSchema = z.object({
     availableFen: signedFenField,
   }),
   notes: z.array(caseNoteSchema),
+  messages: z.array(caseMessageSchema),
   audit: z.array(auditEntrySchema),
+  people: z.array(personSchema),
   secondApprovalThresholdFen: fenField,
   allowed: z.array(z.string()),
 });
@@ -149,6 +170,7 @@ export const deskMetricsSchema = z.object({
   decisionsPerAgent: z.array(
     z.object({
       agentId: z.string(),
+      displayName: z.string(),
       approved: countField,
       rejected: countField,
       infoRequested: countField,
@@ -159,11 +181,17 @@ export const deskMetricsSchema = z.object({
     rejected: countField,
     rate: z.number().min(0).max(1).nullable(),
   }),
+  timeToResolve: z.object({
+    decided: countField,
+    medianMs: z.number().int().min(0).nullable(),
+    p90Ms: z.number().int().min(0).nullable(),
+  }),
   weekly: z.array(
     z.object({
       weekStart: z.number().int(),
       paidFen: signedFenField,
       recoveredFen: signedFenField,
+      resolveMedianMs: z.number().int().min(0).nullable(),
     }),
   ),
 });
@@ -185,6 +213,7 @@ export const sellerClaimSchema = z.object({
   sellerNote: z.string().nullable(),
   paidFen: fenField,
   decidedAt: epochMsField.nullable(),
+  messages: z.array(caseMessageSchema),
 });
 
 /** Files cross the contract as base64; 5 MB of evidence is about 6.7 MB of text. */
@@ -200,9 +229,28 @@ export const disputeInputs = {
     priority: priorityField.optional(),
     merchantId: idField.optional(),
     q: plainText().trim().min(1).max(100).optional(),
+    sla: z.literal('breached').optional(),
+    sort: z.enum(QUEUE_SORT_VALUES).optional(),
+    dir: z.enum(['asc', 'desc']).optional(),
     limit: z.number().int().min(1).max(500).optional(),
   }),
   claim: z.strictObject({ claimId: idField }),
+  bulkAssign: z.strictObject({
+    claimIds: z.array(idField).min(1).max(100),
+    agentId: idField.nullable(),
+  }),
+  message: z.strictObject({
+    claimId: idField,
+    to: z.enum(MESSAGE_PARTIES),
+    body: plainText().trim().min(1).max(4000),
+  }),
+  /** `timeZone`: the agent's IANA zone, which the pack's times are printed in. */
+  pack: z.strictObject({
+    claimId: idField,
+    timeZone: plainText()
+      .regex(/^[A-Za-z0-9_+\-/]{1,64}$/)
+      .optional(),
+  }),
   file: z.strictObject({ claimId: idField, sha256: sha256Field }),
   assign: z.strictObject({ claimId: idField, assign: z.boolean() }),
   note: z.strictObject({ claimId: idField, body: plainText().trim().min(1).max(4000) }),

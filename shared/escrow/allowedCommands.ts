@@ -133,6 +133,7 @@ function probeCommand(
         ? { type, orderId, claimId, decision: 'reject', reasonCode: 'probe', note: '' }
         : null;
     case 'second_approval':
-      return claimId ? { type, orderId, claimId, approve: false, note: '' } : null;
+      // A note is required, and it is what the user types: the probe brings one.
+      return claimId ? { type, orderId, claimId, approve: false, note: 'probe' } : null;
   }
 }

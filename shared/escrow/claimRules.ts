@@ -306,6 +306,8 @@ export function secondApproval(
   if (actor.userId === pending.agentId) {
     reject('second_approver_must_differ', 'the second approver must not be the first');
   }
+  // The checker's reasons are part of the record the money moved on; "ok" alone is no check.
+  if (cmd.note.trim() === '') reject('note_required', 'a second approval needs a note');
   if (!cmd.approve) {
     return [
       {

@@ -196,6 +196,17 @@ test('a claim above the threshold goes from filing to a guarantee-fund payout wi
   assert.equal(junior.status, 403);
   assert.equal(await balanceOf(t, 'buyer:b1:refundable'), buyerBefore);
 
+  // A check without a word of why is refused, by the server as by the desk.
+  const silent = await t.api<{ error: { code: string } }>(
+    'senior2',
+    'POST',
+    `/v1/orders/${orderId}/claims/claim-big/second-approval`,
+    { approve: true, note: ' ' },
+  );
+  assert.equal(silent.status, 400);
+  assert.equal(silent.body.error.code, 'note_required');
+  assert.equal(await balanceOf(t, 'buyer:b1:refundable'), buyerBefore);
+
   // senior2 approves: the fund pays the buyer and takes it back from the seller.
   t.clock.advance(3_600_000);
   const checked = await t.api(
@@ -325,7 +336,11 @@ test('a claim above the threshold goes from filing to a guarantee-fund payout wi
   );
 
   // The evidence pack is a PDF with the CJK font embedded and the Chinese text mapped to Unicode.
-  const pack = await t.api('agent1', 'GET', '/v1/disputes/cases/claim-big/evidence-pack');
+  const pack = await t.api(
+    'agent1',
+    'GET',
+    '/v1/disputes/cases/claim-big/evidence-pack?tz=Asia/Shanghai',
+  );
   assert.equal(pack.status, 200);
   assert.equal(pack.headers.get('content-type'), 'application/pdf');
   assert.equal(pack.bytes.subarray(0, 5).toString('latin1'), '%PDF-');
@@ -342,8 +357,21 @@ test('a claim above the threshold goes from filing to a guarantee-fund payout wi
     'Dr merchant:m1:deposit',
     photo.sha256,
     proof.sha256,
+    // Times in the agent's zone, with the offset that pins the instant.
+    '时区 Time zone: Asia/Shanghai',
+    'GMT+08:00',
+    '证据图片 Image evidence',
   ])
     assert.ok(text.includes(expected), `the pack says ${expected}`);
+  assert.ok(!/\d{2}:\d{2}:\d{2}Z/.test(text), 'no UTC times left in the pack');
+  // The image evidence itself is in the pack, as embedded images, not just its hash.
+  assert.ok((raw.match(/\/Subtype \/Image/g) ?? []).length >= 1, 'the photo is embedded');
+  const badZone = await t.api<{ error: { code: string } }>(
+    'agent1',
+    'GET',
+    '/v1/disputes/cases/claim-big/evidence-pack?tz=Mars/Olympus',
+  );
+  assert.equal(badZone.body.error.code, 'invalid_input');
   await renderFirstPage(pack.bytes, join('test-results', 'screenshots', '26-evidence-pack.png'));
   const afterPack = await t.api<{ entries: AuditEntry[] }>(
     'agent1',
@@ -352,18 +380,24 @@ test('a claim above the threshold goes from filing to a guarantee-fund payout wi
   );
   assert.equal(afterPack.body.entries.at(-1)?.action, 'evidence_pack_exported');
 
-  // Metrics for senior agents: one approval, by the checker, paid and recovered this week.
+  // Metrics for senior agents: one approval, counted for both approvers (the maker and the
+  // checker), paid and recovered this week, with its time from filing to decision.
   const metrics = await t.api<DeskMetrics>('senior2', 'GET', '/v1/disputes/metrics');
   assert.equal(metrics.status, 200);
-  assert.deepEqual(
-    metrics.body.decisionsPerAgent.find((a) => a.agentId === 'senior2'),
-    {
-      agentId: 'senior2',
-      approved: 1,
-      rejected: 0,
-      infoRequested: 0,
-    },
+  for (const agentId of ['senior1', 'senior2'])
+    assert.deepEqual(
+      metrics.body.decisionsPerAgent.find((a) => a.agentId === agentId),
+      { agentId, displayName: agentId, approved: 1, rejected: 0, infoRequested: 0 },
+    );
+  assert.equal(metrics.body.timeToResolve.decided, 1);
+  const claimNow = (await orderOf(t, 'senior2', orderId)).claims.find(
+    (c) => c.claimId === 'claim-big',
   );
+  assert.equal(
+    metrics.body.timeToResolve.medianMs,
+    (claimNow?.decidedAt ?? 0) - (claimNow?.filedAt ?? 0),
+  );
+  assert.equal(metrics.body.weekly.at(-1)?.resolveMedianMs, metrics.body.timeToResolve.medianMs);
   assert.equal(metrics.body.approvalRate.rate, 1);
   const thisWeek = metrics.body.weekly.at(-1);
   assert.equal(thisWeek?.paidFen, amountFen);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import axe from 'axe-core';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 
 export const SCREENSHOT_DIR = join('test-results', 'screenshots');
 
@@ -11,18 +11,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
-/** Runs axe-core in the page and returns the serious and critical violations. */
+/** Runs axe (@axe-core/playwright) on the page and returns the serious and critical violations. */
 export async function axeViolations(page: Page): Promise<string[]> {
-  // Evaluated over the DevTools protocol, so the page's CSP (no inline scripts) stays as is.
-  await page.evaluate(axe.source);
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run(ctx: Document, opts: object): Promise<unknown> } }
-    ).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })) as {
-      violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
-    };
-  });
+  // Legacy mode runs axe inside the page's frames; the default opens a helper page in the
+  // context, which pages made by browser.newPage() (a context of their own) cannot do.
+  const result = await new AxeBuilder({ page }).setLegacyMode(true).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);

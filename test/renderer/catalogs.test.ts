@@ -7,7 +7,7 @@ import { ESCROW_COMMAND_TYPES, ESCROW_EVENT_TYPES } from '../../shared/escrow/ty
 import type { GoodsKind } from '../../shared/escrow/types.ts';
 import type { DeadlineKind } from '../../shared/escrow/deadlines.ts';
 import type { PostingKind } from '../../shared/ledger/types.ts';
-import { REASON_CODES } from '../../renderer/disputes/DecisionPanel.tsx';
+import { REASON_CODES } from '../../renderer/views/disputes/DecisionPanel.tsx';
 
 /**
  * Timelines and audit trails show stable codes from the server; each must have a label in every

@@ -23,7 +23,9 @@ const AGENT_ONLY: readonly DisputeMethod[] = [
   'disputes.queue',
   'disputes.case',
   'disputes.assign',
+  'disputes.bulkAssign',
   'disputes.addNote',
+  'disputes.sendMessage',
   'disputes.evidenceFile',
   'disputes.audit',
   'disputes.auditExport',
@@ -62,8 +64,15 @@ export function createDisputeCalls({ client }: DisputeCallsOptions) {
         return json('GET', c(String(i.claimId)));
       case 'disputes.assign':
         return json('POST', `${c(String(i.claimId))}/${i.assign ? 'assign' : 'unassign'}`, {});
+      case 'disputes.bulkAssign':
+        return json('POST', '/v1/disputes/cases/assign', {
+          claimIds: i.claimIds,
+          agentId: i.agentId,
+        });
       case 'disputes.addNote':
         return json('POST', `${c(String(i.claimId))}/notes`, { body: i.body });
+      case 'disputes.sendMessage':
+        return json('POST', `${c(String(i.claimId))}/messages`, { to: i.to, body: i.body });
       case 'disputes.audit':
         return json('GET', `${c(String(i.claimId))}/audit`);
       case 'disputes.metrics':
@@ -98,7 +107,8 @@ export function createDisputeCalls({ client }: DisputeCallsOptions) {
         });
       }
       case 'disputes.evidencePack': {
-        const r = await bytes(`${c(String(i.claimId))}/evidence-pack`);
+        const tz = i.timeZone ? `?tz=${encodeURIComponent(String(i.timeZone))}` : '';
+        const r = await bytes(`${c(String(i.claimId))}/evidence-pack${tz}`);
         if (!r.ok) return r;
         return ok({
           fileName: `evidence-pack-${String(i.claimId)}.pdf`,

@@ -46,12 +46,12 @@ const decideCmd = (
   reasonCode: 'fraud_verified',
   note: 'tracking number belongs to another parcel',
 });
-const second = (approve: boolean): EscrowCommand => ({
+const second = (approve: boolean, note = 'checked'): EscrowCommand => ({
   type: 'second_approval',
   orderId: ORDER_ID,
   claimId: C,
   approve,
-  note: 'checked',
+  note,
 });
 const claimOf = (s: OrderState) => s.claims.find((c) => c.claimId === C);
 const completed = () =>
@@ -202,6 +202,12 @@ test('compensation above the threshold waits for a different senior agent', () =
     'second_approver_must_differ',
   );
   assert.equal(rejection(first.state, second(true), agent, AT + 2, MC), 'forbidden');
+  // The checker says why, approving or refusing: an empty or blank note is refused.
+  for (const approve of [true, false])
+    assert.equal(
+      rejection(first.state, second(approve, '  '), senior2, AT + 2, MC),
+      'note_required',
+    );
   const done = step(first.state, second(true), senior2, AT + 2, MC);
   assert.deepEqual(types(done.events), ['claim_approved', 'compensation_paid']);
   assert.deepEqual(claimOf(done.state)?.decidedBy, ['sa-1', 'sa-2']);

@@ -220,7 +220,7 @@ function build(
     case 'second_approval':
       return {
         actor: agent,
-        command: { type: a.kind, orderId, claimId, approve: a.flag, note: '' },
+        command: { type: a.kind, orderId, claimId, approve: a.flag, note: 'checked' },
       };
     case 'advance_timers':
       return {

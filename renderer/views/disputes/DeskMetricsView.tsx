@@ -1,10 +1,8 @@
-import { useEffect, useState } from 'react';
-import type { MethodOutput } from '../../shared/contract/types.ts';
-import type { ErrorInfo } from '../../shared/errors.ts';
-import { useStores, useTr } from '../app/StoresContext.tsx';
-import { useDt } from './useDispute.ts';
-import './disputes.css';
-import { ErrorText } from '../components/ErrorText.tsx';
+import { useEffect, useRef, useState } from 'react';
+import type { MethodOutput } from '../../../shared/contract/types.ts';
+import type { ErrorInfo } from '../../../shared/errors.ts';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 type Metrics = MethodOutput<'disputes.metrics'>;
 
@@ -14,13 +12,31 @@ interface Series {
   values: number[];
 }
 
-const W = 640;
-const H = 200;
+const H = 220;
 const PAD = { left: 72, right: 12, top: 12, bottom: 30 };
 
 /**
- * Grouped bars as plain SVG: one group per category, one bar per series. The numbers are also
- * in a table for screen readers and for copying.
+ * The chart's own width in CSS pixels, followed as the window changes: the SVG is drawn at
+ * that width (not scaled from a fixed one), so it spans its card and its text stays its size.
+ */
+function useWidth<T extends Element>(fallback: number) {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(Math.max(320, Math.floor(entry.contentRect.width)));
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width] as const;
+}
+
+/**
+ * Grouped bars as plain SVG: one group per category, one bar per series, across the full
+ * width of the view. The numbers are also in a table for screen readers and for copying.
  */
 function BarChart(props: {
   title: string;
@@ -29,6 +45,7 @@ function BarChart(props: {
   format(v: number): string;
   testId: string;
 }) {
+  const [ref, W] = useWidth<HTMLElement>(960);
   const max = Math.max(1, ...props.series.flatMap((s) => s.values));
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
@@ -36,9 +53,16 @@ function BarChart(props: {
   const barW = Math.max(2, (groupW - 8) / props.series.length);
   const y = (v: number) => PAD.top + innerH - (innerH * v) / max;
   return (
-    <figure className="chart">
+    <figure className="chart" ref={ref}>
       <figcaption>{props.title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title} data-testid={props.testId}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        width={W}
+        height={H}
+        role="img"
+        aria-label={props.title}
+        data-testid={props.testId}
+      >
         {[...new Set([0, 0.5, 1].map((f) => Math.round(max * f)))].map((v) => (
           <g key={v}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="chart-grid" />
@@ -82,7 +106,7 @@ function BarChart(props: {
           </span>
         ))}
       </div>
-      <table className="visually-hidden">
+      <table className="sr-only">
         <thead>
           <tr>
             <th />
@@ -108,7 +132,6 @@ function BarChart(props: {
 
 /** Senior agents' view of the desk: backlog age, decisions, approval rate, money per week. */
 export function DeskMetricsView() {
-  const dt = useDt();
   const tr = useTr();
   const { desk } = useStores();
   const [metrics, setMetrics] = useState<Metrics | null>(null);
@@ -120,35 +143,51 @@ export function DeskMetricsView() {
     });
   }, [desk]);
   const count = (v: number) => tr.number(v);
+  const hours = (ms: number) => tr.t('dispute.metrics.hours', { hours: ms / 3_600_000 });
   return (
     <section className="view disputes" aria-labelledby="metrics-title" data-testid="desk-metrics">
       <div className="view-head">
-        <h1 id="metrics-title">{dt('metrics.title')}</h1>
+        <h1 id="metrics-title">{tr.t('dispute.metrics.title')}</h1>
       </div>
       {error ? (
         <div role="alert" className="bad">
-          <ErrorText error={error} wrap={(message) => dt('common.error', { message })} />
+          <ErrorText error={error} wrap={(message) => tr.t('dispute.common.error', { message })} />
         </div>
       ) : null}
       {metrics ? (
         <div className="charts">
           <p className="card" data-testid="approval-rate">
-            <span className="card-label">{dt('metrics.approvalRate')}</span>{' '}
+            <span className="card-label">{tr.t('dispute.metrics.approvalRate')}</span>{' '}
             <span className="card-value">
               {metrics.approvalRate.rate === null ? '—' : tr.percent(metrics.approvalRate.rate)}
             </span>{' '}
             <span className="muted">
-              ({dt('metrics.approved')} {tr.number(metrics.approvalRate.approved)} ·{' '}
-              {dt('metrics.rejected')} {tr.number(metrics.approvalRate.rejected)})
+              ({tr.t('dispute.metrics.approved')} {tr.number(metrics.approvalRate.approved)} ·{' '}
+              {tr.t('dispute.metrics.rejected')} {tr.number(metrics.approvalRate.rejected)})
+            </span>
+          </p>
+          <p className="card" data-testid="time-to-resolve">
+            <span className="card-label">{tr.t('dispute.metrics.timeToResolve')}</span>{' '}
+            <span className="card-value">
+              {metrics.timeToResolve.medianMs === null
+                ? '—'
+                : hours(metrics.timeToResolve.medianMs)}
+            </span>{' '}
+            <span className="muted">
+              {tr.t('dispute.metrics.resolveDetail', {
+                count: metrics.timeToResolve.decided,
+                p90:
+                  metrics.timeToResolve.p90Ms === null ? '—' : hours(metrics.timeToResolve.p90Ms),
+              })}
             </span>
           </p>
           <BarChart
-            title={dt('metrics.openByAge')}
+            title={tr.t('dispute.metrics.openByAge')}
             testId="chart-open-by-age"
             categories={metrics.openByAge.map((b) => b.bucket)}
             series={[
               {
-                label: dt('metrics.openByAge'),
+                label: tr.t('dispute.metrics.openByAge'),
                 className: 'chart-open',
                 values: metrics.openByAge.map((b) => b.count),
               },
@@ -156,22 +195,22 @@ export function DeskMetricsView() {
             format={count}
           />
           <BarChart
-            title={dt('metrics.perAgent')}
+            title={tr.t('dispute.metrics.perAgent')}
             testId="chart-per-agent"
-            categories={metrics.decisionsPerAgent.map((a) => a.agentId)}
+            categories={metrics.decisionsPerAgent.map((a) => a.displayName)}
             series={[
               {
-                label: dt('metrics.approved'),
+                label: tr.t('dispute.metrics.approved'),
                 className: 'chart-approved',
                 values: metrics.decisionsPerAgent.map((a) => a.approved),
               },
               {
-                label: dt('metrics.rejected'),
+                label: tr.t('dispute.metrics.rejected'),
                 className: 'chart-rejected',
                 values: metrics.decisionsPerAgent.map((a) => a.rejected),
               },
               {
-                label: dt('metrics.info'),
+                label: tr.t('dispute.metrics.info'),
                 className: 'chart-info',
                 values: metrics.decisionsPerAgent.map((a) => a.infoRequested),
               },
@@ -179,22 +218,35 @@ export function DeskMetricsView() {
             format={count}
           />
           <BarChart
-            title={dt('metrics.weekly')}
+            title={tr.t('dispute.metrics.weekly')}
             testId="chart-weekly"
             categories={metrics.weekly.map((w) => tr.monthDay(w.weekStart))}
             series={[
               {
-                label: dt('metrics.paid'),
+                label: tr.t('dispute.metrics.paid'),
                 className: 'chart-paid',
                 values: metrics.weekly.map((w) => w.paidFen),
               },
               {
-                label: dt('metrics.recovered'),
+                label: tr.t('dispute.metrics.recovered'),
                 className: 'chart-recovered',
                 values: metrics.weekly.map((w) => w.recoveredFen),
               },
             ]}
             format={(v) => tr.money(v)}
+          />
+          <BarChart
+            title={tr.t('dispute.metrics.resolveWeekly')}
+            testId="chart-resolve"
+            categories={metrics.weekly.map((w) => tr.monthDay(w.weekStart))}
+            series={[
+              {
+                label: tr.t('dispute.metrics.timeToResolve'),
+                className: 'chart-resolve',
+                values: metrics.weekly.map((w) => w.resolveMedianMs ?? 0),
+              },
+            ]}
+            format={hours}
           />
         </div>
       ) : null}

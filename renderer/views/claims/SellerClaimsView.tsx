@@ -1,19 +1,16 @@
 import { useCallback, useEffect, useState } from 'react';
-import { uuidv7 } from '../../shared/ids.ts';
-import type { MethodOutput } from '../../shared/contract/types.ts';
-import type { ErrorInfo } from '../../shared/errors.ts';
-import { Countdown } from '../components/Countdown.tsx';
-import { useStores, useTr } from '../app/StoresContext.tsx';
-import { bytesBase64 } from './disputeStores.ts';
-import { useDt } from './useDispute.ts';
-import './disputes.css';
-import { ErrorText } from '../components/ErrorText.tsx';
+import { uuidv7 } from '../../../shared/ids.ts';
+import type { MethodOutput } from '../../../shared/contract/types.ts';
+import type { ErrorInfo } from '../../../shared/errors.ts';
+import { Countdown } from '../../components/Countdown.tsx';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+import { bytesBase64 } from '../../app/files.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 type SellerClaim = MethodOutput<'disputes.sellerClaims'>['claims'][number];
 
 /** The seller desk's side of claims: what is claimed against the shop, by when to answer, and how. */
 export function SellerClaimsView() {
-  const dt = useDt();
   const tr = useTr();
   const { desk } = useStores();
   const [claims, setClaims] = useState<SellerClaim[]>([]);
@@ -44,26 +41,28 @@ export function SellerClaimsView() {
       data-testid="seller-claims"
     >
       <div className="view-head">
-        <h1 id="seller-claims-title">{dt('seller.title')}</h1>
+        <h1 id="seller-claims-title">{tr.t('dispute.seller.title')}</h1>
       </div>
       {error ? (
         <div role="alert" className="bad">
-          <ErrorText error={error} wrap={(message) => dt('common.error', { message })} />
+          <ErrorText error={error} wrap={(message) => tr.t('dispute.common.error', { message })} />
         </div>
       ) : null}
-      {claims.length === 0 && !error ? <p className="muted">{dt('seller.empty')}</p> : null}
+      {claims.length === 0 && !error ? (
+        <p className="muted">{tr.t('dispute.seller.empty')}</p>
+      ) : null}
       {claims.map((c) => (
         <article key={c.claimId} className="card" data-testid={`seller-claim-${c.claimId}`}>
           <h2>
             {c.claimId} · {c.itemTitle} · {tr.money(c.amountFen)}
           </h2>
           <p>
-            <strong data-testid="seller-claim-status">{dt(`claim.${c.status}`)}</strong> ·{' '}
+            <strong data-testid="seller-claim-status">{tr.t(`dispute.claim.${c.status}`)}</strong> ·{' '}
             {tr.date(c.filedAt)} · {c.reason}
           </p>
           {c.evidenceDueAt !== null ? (
             <p>
-              {dt('seller.due')}: <Countdown at={c.evidenceDueAt - offset} moneyMoves />
+              {tr.t('dispute.seller.due')}: <Countdown at={c.evidenceDueAt - offset} moneyMoves />
             </p>
           ) : null}
           {c.sellerEvidence.length > 0 ? (
@@ -75,6 +74,19 @@ export function SellerClaimsView() {
               ))}
             </ul>
           ) : null}
+          {c.messages.length > 0 ? (
+            <div data-testid="platform-messages">
+              <h3>{tr.t('dispute.seller.messages')}</h3>
+              <ul className="notes">
+                {c.messages.map((m) => (
+                  <li key={m.messageId}>
+                    <span className="muted">{tr.date(m.createdAt)}</span>
+                    <p>{m.body}</p>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           {c.status === 'awaiting_seller_evidence' ? (
             <EvidenceForm
               claim={c}
@@ -84,7 +96,7 @@ export function SellerClaimsView() {
               }}
             />
           ) : null}
-          {sent.has(c.claimId) ? <p role="status">{dt('seller.sent')}</p> : null}
+          {sent.has(c.claimId) ? <p role="status">{tr.t('dispute.seller.sent')}</p> : null}
         </article>
       ))}
     </section>
@@ -92,18 +104,21 @@ export function SellerClaimsView() {
 }
 
 function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise<void> }) {
-  const dt = useDt();
+  const tr = useTr();
   const { desk } = useStores();
   const [files, setFiles] = useState<File[]>([]);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<ErrorInfo | null>(null);
+  /** Files uploaded so far of those chosen, while the upload runs. */
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   return (
     <form
       onSubmit={async (e) => {
         e.preventDefault();
         setBusy(true);
         const evidence = [];
+        setProgress({ done: 0, total: files.length });
         for (const f of files) {
           const up = await desk.disputes.uploadEvidence({
             name: f.name,
@@ -112,11 +127,14 @@ function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise
           });
           if (!up.ok) {
             setBusy(false);
+            setProgress(null);
             setMessage(up.error);
             return;
           }
           evidence.push(up.value.evidence);
+          setProgress({ done: evidence.length, total: files.length });
         }
+        setProgress(null);
         // The evidence itself is an escrow command; it travels with the desk's other actions.
         const r = await desk.claims.submitSellerEvidence({
           commandId: uuidv7(),
@@ -131,16 +149,22 @@ function EvidenceForm({ claim, onSent }: { claim: SellerClaim; onSent(): Promise
       }}
     >
       <label>
-        {dt('seller.files')}
+        {tr.t('dispute.seller.files')}
         <input type="file" multiple onChange={(e) => setFiles([...(e.target.files ?? [])])} />
       </label>
       <label>
-        {dt('seller.note')}
+        {tr.t('dispute.seller.note')}
         <textarea value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
       </label>
       <button type="submit" disabled={busy}>
-        {dt('seller.submit')}
+        {tr.t('dispute.seller.submit')}
       </button>
+      {progress ? (
+        <p role="status">
+          <progress max={progress.total} value={progress.done} aria-hidden="true" />{' '}
+          {tr.t('dispute.seller.uploading', progress)}
+        </p>
+      ) : null}
       {message ? (
         <div role="alert">
           <ErrorText error={message} />

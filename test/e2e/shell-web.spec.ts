@@ -1,32 +1,28 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
-import { buildRenderer } from '../../scripts/buildApp.mjs';
+import { builtRenderer } from './builtRenderer.ts';
 import { startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
-import { launchChromium } from './shellBrowser.ts';
 
-const outDir = mkdtempSync(join(tmpdir(), 'desk-renderer-'));
+// The tests of a file share one desk and one page, in order, as a user works.
+test.describe.configure({ mode: 'serial' });
+
+const outDir = builtRenderer();
 const fixture = startDemoHost();
 let web: WebServer;
 let browser: Browser;
 /** The shell's own page (the full UI, when built, is the site's index). */
 const shellUrl = () => `http://127.0.0.1:${web.port}/shell/index.html#token=${web.token}`;
 
-before(async () => {
-  await buildRenderer(outDir);
+test.beforeAll(async ({ browser: chromium }) => {
   web = await startWebServer({ host: fixture.host, rendererDir: outDir });
-  browser = await launchChromium();
+  browser = chromium;
 });
-after(async () => {
-  await browser?.close();
+test.afterAll(async () => {
   await web?.close();
   await fixture.cleanup();
-  rmSync(outDir, { recursive: true, force: true });
 });
 
 test('a wrong password is refused in the page with the desk error', async () => {

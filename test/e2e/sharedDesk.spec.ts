@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { createDeskHost } from '../../electron/host/deskHost.ts';
 import type { DeskHost } from '../../electron/host/deskHost.ts';
 import { serverAuthenticator } from '../../electron/host/serverAuthenticator.ts';
@@ -11,12 +11,14 @@ import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import type { RunningServer } from '../../server/startServer.ts';
-import { buildRenderer } from '../../scripts/buildApp.mjs';
+import { builtRenderer } from './builtRenderer.ts';
 import { CORE_WORKER_SOURCE, startDemoServer } from '../shell/deskHostFixture.ts';
 import { startFaultProxy } from '../sync/faultProxy.ts';
 import type { FaultProxy } from '../sync/faultProxy.ts';
 import { screenshot } from './sellerHarness.ts';
-import { launchChromium } from './shellBrowser.ts';
+
+// The tests of a file share one desk and one page, in order, as a user works.
+test.describe.configure({ mode: 'serial' });
 
 /**
  * One shop computer, one browser tab, four sign-ins (issue 11): staff1 ships an order while
@@ -25,7 +27,7 @@ import { launchChromium } from './shellBrowser.ts';
  * nothing of the seller's; staff1 comes back and the kept shipment reaches the server.
  */
 const dir = mkdtempSync(join(tmpdir(), 'desk-shared-e2e-'));
-const outDir = join(dir, 'renderer');
+const outDir = builtRenderer();
 let server: RunningServer;
 let proxy: FaultProxy;
 let host: DeskHost;
@@ -34,7 +36,7 @@ let browser: Browser;
 let page: Page;
 const problems: string[] = [];
 
-before(async () => {
+test.beforeAll(async ({ browser: chromium }) => {
   server = await startDemoServer();
   proxy = await startFaultProxy(server.url, { seed: 12 });
   host = createDeskHost({
@@ -43,14 +45,12 @@ before(async () => {
     authenticatorFor: () => serverAuthenticator(proxy.url),
     vault: memoryTokenVault(),
   });
-  await buildRenderer(outDir);
   web = await startWebServer({ host, rendererDir: outDir });
-  browser = await launchChromium();
+  browser = chromium;
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (e) => problems.push(e.message));
 });
-after(async () => {
-  await browser?.close();
+test.afterAll(async () => {
   await web?.close();
   await host?.close();
   await proxy?.close();

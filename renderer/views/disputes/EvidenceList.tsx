@@ -1,21 +1,24 @@
 import { useEffect, useState } from 'react';
-import { useStores } from '../app/StoresContext.tsx';
-import type { CaseDetail } from './disputeStores.ts';
-import { saveFile } from './disputeStores.ts';
-import { useDt } from './useDispute.ts';
-import { ErrorText } from '../components/ErrorText.tsx';
-import type { ErrorInfo } from '../../shared/errors.ts';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+import type { CaseDetail } from '../../stores/caseStore.ts';
+import { saveFile } from '../../app/files.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import type { ErrorInfo } from '../../../shared/errors.ts';
+import { base64Bytes } from '../../app/files.ts';
+import { EvidenceViewer } from './EvidenceViewer.tsx';
+import type { ViewedFile } from './EvidenceViewer.tsx';
 
 type Evidence = CaseDetail['evidence']['buyer'][number];
 
 /**
  * Evidence files with their hash check. Raster images are shown inline from the bytes the
- * server re-hashed before sending (as a data: URL, which the CSP allows for images only);
- * every other file is only ever saved as a download, never opened in the desk.
+ * server re-hashed before sending (as a data: URL, which the CSP allows for images only) and
+ * open in a zoomable viewer; verified PDFs open in the viewer as pages drawn by pdf.js; every
+ * other file is only ever saved as a download, never opened in the desk.
  */
 export function EvidenceList(props: { claimId: string; files: Evidence[]; testId: string }) {
-  const dt = useDt();
-  if (props.files.length === 0) return <p className="muted">{dt('case.noEvidence')}</p>;
+  const tr = useTr();
+  if (props.files.length === 0) return <p className="muted">{tr.t('dispute.case.noEvidence')}</p>;
   return (
     <ul className="evidence" data-testid={props.testId}>
       {props.files.map((f) => (
@@ -26,10 +29,11 @@ export function EvidenceList(props: { claimId: string; files: Evidence[]; testId
 }
 
 function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
-  const dt = useDt();
+  const tr = useTr();
   const { desk } = useStores();
   const [image, setImage] = useState<string | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const [viewing, setViewing] = useState<ViewedFile | null>(null);
 
   // Verified raster images are shown straight away; the bytes come re-hashed from the server.
   const showInline = file.verified && file.inline;
@@ -64,11 +68,35 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
       </span>{' '}
       <span className={file.verified ? 'ok' : 'bad'} data-testid="evidence-check">
         {file.verified
-          ? `✓ ${dt('evidence.verified')}`
-          : `✗ ${dt(file.stored ? 'evidence.mismatch' : 'evidence.missing')}`}
+          ? `✓ ${tr.t('dispute.evidence.verified')}`
+          : `✗ ${tr.t(file.stored ? 'dispute.evidence.mismatch' : 'dispute.evidence.missing')}`}
       </span>
       <div className="mono small">sha256 {file.sha256}</div>
-      {showInline && image ? <img className="evidence-image" src={image} alt={file.name} /> : null}
+      {showInline && image ? (
+        <button
+          type="button"
+          className="image-button"
+          onClick={() => setViewing({ kind: 'image', name: file.name, src: image })}
+          aria-label={tr.t('dispute.viewer.open', { name: file.name })}
+          data-testid="view-image"
+        >
+          <img className="evidence-image" src={image} alt={file.name} />
+        </button>
+      ) : null}
+      {file.pdf ? (
+        <button
+          type="button"
+          className="secondary small"
+          onClick={async () => {
+            const v = await fetchFile();
+            if (v) setViewing({ kind: 'pdf', name: file.name, bytes: base64Bytes(v.base64) });
+          }}
+          data-testid="view-pdf"
+        >
+          {tr.t('dispute.viewer.pdf')}
+        </button>
+      ) : null}
+      {viewing ? <EvidenceViewer file={viewing} onClose={() => setViewing(null)} /> : null}
       {file.verified && !file.inline ? (
         <button
           type="button"
@@ -76,10 +104,10 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
           onClick={async () => {
             const v = await fetchFile();
             // Saved as opaque bytes: the desk never renders a document a buyer or seller sent.
-            if (v) saveFile(v.name, 'application/octet-stream', base64ToBytes(v.base64));
+            if (v) saveFile(v.name, 'application/octet-stream', base64Bytes(v.base64));
           }}
         >
-          {dt('evidence.download')}
+          {tr.t('dispute.evidence.download')}
         </button>
       ) : null}
       {error ? (
@@ -89,11 +117,4 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
       ) : null}
     </li>
   );
-}
-
-function base64ToBytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { MethodOutput } from '../../shared/contract/types.ts';
-import { useStores, useTr } from '../app/StoresContext.tsx';
-import type { CaseDetail } from './disputeStores.ts';
-import { useDt } from './useDispute.ts';
+import type { MethodOutput } from '../../../shared/contract/types.ts';
+import { useStores, useTr } from '../../app/StoresContext.tsx';
+import type { CaseDetail } from '../../stores/caseStore.ts';
+import { nameOf } from './people.ts';
 
 type Chain = MethodOutput<'disputes.audit'>['chain'];
 
@@ -15,7 +15,6 @@ const assigneeOf = (v: unknown): string | null | undefined =>
 
 /** Who did what to the case and when, with before → after, and whether the hash chain holds. */
 export function AuditTrail({ detail }: { detail: CaseDetail }) {
-  const dt = useDt();
   const tr = useTr();
   const { desk } = useStores();
   const [chain, setChain] = useState<Chain | null>(null);
@@ -37,12 +36,12 @@ export function AuditTrail({ detail }: { detail: CaseDetail }) {
 
   return (
     <section className="card wide" aria-labelledby="audit-title">
-      <h2 id="audit-title">{dt('case.audit')}</h2>
+      <h2 id="audit-title">{tr.t('dispute.case.audit')}</h2>
       {chain ? (
         <p className={chain.ok ? 'ok' : 'bad'} data-testid="audit-chain" data-ok={chain.ok}>
           {chain.ok
-            ? `✓ ${dt('case.chainOk', { rows: chain.rows, head: chain.headSeq })}`
-            : `✗ ${dt('case.chainBroken', {
+            ? `✓ ${tr.t('dispute.case.chainOk', { rows: chain.rows, head: chain.headSeq })}`
+            : `✗ ${tr.t('dispute.case.chainBroken', {
                 problems: chain.problems
                   .map((p) => `#${p.seq} ${tr.dyn(`dispute.audit.${p.code}`, p.code)}`)
                   .join(', '),
@@ -58,7 +57,7 @@ export function AuditTrail({ detail }: { detail: CaseDetail }) {
               <tr key={a.seq}>
                 <td>#{a.seq}</td>
                 <td>{tr.date(a.at)}</td>
-                <td>{a.actorId}</td>
+                <td title={a.actorId}>{nameOf(detail.people, a.actorId)}</td>
                 <td title={a.action}>{tr.dyn(`action.${a.action}`, a.action)}</td>
                 <td>
                   {from !== undefined || to !== undefined ? `${from ?? '—'} → ${to ?? '—'}` : ''}

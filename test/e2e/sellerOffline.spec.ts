@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { createDeskHost } from '../../electron/host/deskHost.ts';
 import type { DeskHost } from '../../electron/host/deskHost.ts';
 import { serverAuthenticator } from '../../electron/host/serverAuthenticator.ts';
 import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
-import { buildRenderer } from '../../scripts/buildApp.mjs';
+import { builtRenderer } from './builtRenderer.ts';
 import type { Database } from '../../server/db/database.ts';
 import { openDatabase } from '../../server/db/openDatabase.ts';
 import { loadDemo } from '../../server/demo/loadDemo.ts';
@@ -19,7 +19,9 @@ import { startServer } from '../../server/startServer.ts';
 import type { RunningServer } from '../../server/startServer.ts';
 import { CORE_WORKER_SOURCE } from '../shell/deskHostFixture.ts';
 import { screenshot, signIn } from './sellerHarness.ts';
-import { launchChromium } from './shellBrowser.ts';
+
+// The tests of a file share one desk and one page, in order, as a user works.
+test.describe.configure({ mode: 'serial' });
 
 /**
  * Offline and back, end to end: web mode over a real desk core syncing with a real central
@@ -28,7 +30,7 @@ import { launchChromium } from './shellBrowser.ts';
  * database, and the shipment is confirmed: the pending mark goes and the server has it.
  */
 const dir = mkdtempSync(join(tmpdir(), 'seller-offline-'));
-const outDir = join(dir, 'renderer');
+const outDir = builtRenderer();
 let serverDb: Database;
 let server: RunningServer | null = null;
 let serverPort = 0;
@@ -54,7 +56,7 @@ async function serverStatus(orderId: string): Promise<string | undefined> {
   return (r.rows[0] as { status?: string } | undefined)?.status;
 }
 
-before(async () => {
+test.beforeAll(async ({ browser: chromium }) => {
   serverDb = await openDatabase({});
   await loadDemo(serverDb);
   await startApi();
@@ -68,14 +70,12 @@ before(async () => {
     authenticatorFor: () => serverAuthenticator(url),
     vault: memoryTokenVault(),
   });
-  await buildRenderer(outDir);
   web = await startWebServer({ host, rendererDir: outDir });
-  browser = await launchChromium();
+  browser = chromium;
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
 });
 
-after(async () => {
-  await browser?.close();
+test.afterAll(async () => {
   await web?.close();
   await host?.close();
   await server?.close();

@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from '@playwright/test';
+import PDFDocument from 'pdfkit';
+import type { Browser, Page } from '@playwright/test';
 import { createDeskHost } from '../../electron/host/deskHost.ts';
 import type { DeskHost } from '../../electron/host/deskHost.ts';
 import { serverAuthenticator } from '../../electron/host/serverAuthenticator.ts';
 import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
-import { buildRenderer } from '../../scripts/buildApp.mjs';
+import { builtRenderer } from './builtRenderer.ts';
 import {
   balanceOf,
   paidOrder,
@@ -20,7 +21,9 @@ import {
 import type { DisputeTestServer } from '../disputes/disputeTestServer.ts';
 import { makePng } from '../disputes/pngImage.ts';
 import { axeViolations, SCREENSHOT_DIR } from './sellerHarness.ts';
-import { launchChromium } from './shellBrowser.ts';
+
+// The tests of a file share one desk and one page, in order, as a user works.
+test.describe.configure({ mode: 'serial' });
 
 /**
  * The dispute desk in Debian's Chromium: two senior agents' desks in web mode, each signed in
@@ -32,7 +35,7 @@ import { launchChromium } from './shellBrowser.ts';
 
 const SCHEMA = 'test_e2e_disputes';
 const WORKER = new URL('../../electron/core/worker/coreWorker.ts', import.meta.url);
-const outDir = mkdtempSync(join(tmpdir(), 'disputes-renderer-'));
+const outDir = builtRenderer();
 const dataDir = mkdtempSync(join(tmpdir(), 'disputes-desks-'));
 let t: DisputeTestServer;
 let browser: Browser;
@@ -47,6 +50,20 @@ const PNG = makePng(96, 64, (x, y) =>
     ? [139, 94, 52]
     : [255, 255, 255],
 );
+
+/** A real two-page PDF (pdfkit), as a bank statement a buyer would send. */
+function twoPagePdf(): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A5' });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) =>
+    doc.on('end', () => resolve(Buffer.concat(chunks))),
+  );
+  doc.fontSize(20).text('Statement page 1');
+  doc.addPage().fontSize(20).text('Statement page 2');
+  doc.end();
+  return done;
+}
 
 /** Whole-page screenshots: a case is longer than the window. */
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -88,7 +105,7 @@ async function openDesk(web: WebServer, username: string, nav = 'nav-disputes'):
   return page;
 }
 
-before(async () => {
+test.beforeAll(async ({ browser: chromium }) => {
   t = await startDisputeServer(SCHEMA);
   // Real time: the desks' countdowns and the server agree.
   t.clock.set(Date.now());
@@ -107,12 +124,7 @@ before(async () => {
     200,
   );
   const photo = await t.upload('b1', '空箱照片.png', 'image/png', PNG);
-  const letter = await t.upload(
-    'b1',
-    '银行流水.pdf',
-    'application/pdf',
-    Buffer.from('%PDF-1.4\n%%EOF\n'),
-  );
+  const letter = await t.upload('b1', '银行流水.pdf', 'application/pdf', await twoPagePdf());
   const filed = await t.api('b1', 'POST', `/v1/orders/${orderId}/claims`, {
     claimId: 'claim-e2e',
     amountFen: AMOUNT_FEN,
@@ -133,18 +145,15 @@ before(async () => {
     reason: '未收到货',
     evidence: [],
   });
-  await buildRenderer(outDir);
-  browser = await launchChromium();
+  browser = chromium;
 });
 
-after(async () => {
-  await browser?.close();
+test.afterAll(async () => {
   for (const d of desks) {
     await d.web.close();
     await d.host.close();
   }
   await t?.close();
-  rmSync(outDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -157,14 +166,45 @@ test('an agent works one case from the queue to a decision, and a second senior 
   await screenshot(maker, '20-disputes-queue');
   assert.deepEqual(await axeViolations(maker), [], 'axe on the queue');
 
-  // Search narrows the queue to the tea shop's claim.
+  // Columns sort on the server: the smaller claim first by amount, then last.
+  await maker.getByTestId('sort-amount').click();
+  await maker
+    .locator('[data-claim-row]')
+    .first()
+    .and(maker.getByTestId('case-row-claim-other'))
+    .waitFor();
+  await maker.getByTestId('sort-amount').click();
+  await maker.locator('[data-claim-row]').first().and(row).waitFor();
+  // ↑↓ move through the queue and Esc lets go, as the footer says.
+  await maker.keyboard.press('ArrowDown');
+  await row.and(maker.locator('[aria-current="true"]')).waitFor();
+  await maker.keyboard.press('Escape');
+  await maker.locator('[data-claim-row][aria-current="true"]').waitFor({ state: 'detached' });
+
+  // Search narrows the queue as the agent types, without Enter.
   await maker.getByTestId('queue-search').fill('龙井茶庄');
-  await maker.getByTestId('queue-search').press('Enter');
   await maker.getByTestId('case-row-claim-other').waitFor({ state: 'detached' });
   await row.waitFor();
 
+  // Agents see their own keys, never the seller's S/A/R.
+  const footer = maker.getByTestId('shortcuts');
+  assert.match((await footer.textContent()) ?? '', /↑↓/);
+  assert.doesNotMatch((await footer.textContent()) ?? '', /发货/);
   await maker.getByTestId('open-claim-e2e').click();
   await maker.getByTestId('case-view').waitFor();
+  // Esc goes back to the queue, onto the case just left; Enter opens it again.
+  await footer.filter({ hasText: 'Esc' }).waitFor();
+  await maker.keyboard.press('Escape');
+  await row.and(maker.locator('[aria-current="true"]')).waitFor();
+  await maker.keyboard.press('Enter');
+  await maker.getByTestId('case-view').waitFor();
+  // The footer has a line of its own: nothing of the case lies under it.
+  const overlap = await maker.evaluate(() => {
+    const f = document.querySelector('[data-testid="shortcuts"]')?.getBoundingClientRect();
+    const view = document.querySelector('.main-scroll')?.getBoundingClientRect();
+    return f && view ? view.bottom - f.top : NaN;
+  });
+  assert.ok(overlap <= 0, `the view ends ${overlap}px below the footer's top`);
   const checks = maker.getByTestId('buyer-evidence').getByTestId('evidence-check');
   await checks.first().waitFor();
   assert.equal(await checks.count(), 2);
@@ -178,8 +218,31 @@ test('an agent works one case from the queue to a decision, and a second senior 
       96,
   );
 
+  // The photo opens in the viewer and zooms; the PDF's pages are drawn by pdf.js.
+  await maker.getByTestId('view-image').click();
+  await maker.getByTestId('zoom-in').click();
+  await maker.getByTestId('zoom-level').filter({ hasText: '150%' }).waitFor();
+  await maker.waitForFunction(
+    () =>
+      (document.querySelector('[data-testid="viewer-image"]') as HTMLImageElement | null)
+        ?.clientWidth === 144,
+  );
+  await maker.keyboard.press('Escape');
+  await maker.getByTestId('evidence-viewer').waitFor({ state: 'detached' });
+  await maker.getByTestId('view-pdf').click();
+  await maker.getByTestId('pdf-status').filter({ hasText: '2' }).waitFor();
+  assert.equal(await maker.locator('[data-testid="pdf-pages"] canvas').count(), 2);
+  await screenshot(maker, '27-pdf-viewer');
+  await maker.keyboard.press('Escape');
+  await maker.getByTestId('evidence-viewer').waitFor({ state: 'detached' });
+
   await maker.getByTestId('assign-me').click();
   await maker.getByTestId('case-assignee').filter({ hasText: 'senior1' }).waitFor();
+  // A message to the seller from a template, which the seller reads on their desk.
+  await maker.getByTestId('message-to-seller').check();
+  await maker.getByTestId('message-template').selectOption({ index: 1 });
+  await maker.getByTestId('message-send').click();
+  await maker.getByTestId('message-list').filter({ hasText: 'claim-e2e' }).waitFor();
   await maker.getByTestId('note-input').fill('空箱重量与快递记录一致，建议全额赔付');
   await maker.getByTestId('note-add').click();
   await maker.getByTestId('case-notes').filter({ hasText: '空箱重量' }).waitFor();
@@ -195,6 +258,7 @@ test('an agent works one case from the queue to a decision, and a second senior 
   const seller = await openDesk(await startDesk('staff1'), 'staff1', 'nav-claims');
   const claimCard = seller.getByTestId('seller-claim-claim-e2e');
   await claimCard.locator('time').waitFor();
+  await claimCard.getByTestId('platform-messages').filter({ hasText: 'claim-e2e' }).waitFor();
   await claimCard
     .getByLabel(/文件/)
     .setInputFiles({ name: '顺丰签收单.png', mimeType: 'image/png', buffer: TRACKING_PNG });
@@ -209,12 +273,20 @@ test('an agent works one case from the queue to a decision, and a second senior 
     .waitFor({ timeout: 30_000 });
   await maker.getByTestId('case-status').filter({ hasText: '审核中' }).waitFor();
 
+  // Nothing is chosen in advance; the desk refuses a decision that was not made.
+  assert.equal(await maker.locator('[data-testid^="decision-approve"]:checked').count(), 0);
+  assert.equal(await maker.getByTestId('decision-reason').inputValue(), '');
   // Full compensation above the threshold: the desk says it will wait for a second agent.
   await maker.getByTestId('decision-approve_full').check();
   await maker.getByTestId('decision-reason').selectOption('item_not_as_described');
   await maker.getByTestId('decision-note').fill('证据充分');
   await maker.getByTestId('threshold-warning').waitFor();
   await maker.getByTestId('decision-submit').click();
+  // Before anything is sent the desk states the amount and who pays it.
+  const lines = maker.getByTestId('confirm-lines');
+  await lines.filter({ hasText: '¥8,000.00' }).filter({ hasText: '保障基金' }).waitFor();
+  assert.deepEqual(await axeViolations(maker), [], 'axe on the confirmation');
+  await maker.getByTestId('confirm-decision').click();
   // The decision travels through the desk's sync to the server; the case follows.
   await maker.getByTestId('decision-second').waitFor({ timeout: 30_000 });
   assert.equal(await maker.getByTestId('second-approve').count(), 0, 'the maker cannot check');
@@ -224,7 +296,16 @@ test('an agent works one case from the queue to a decision, and a second senior 
   const checker = await openDesk(await startDesk('senior2'), 'senior2');
   await checker.getByTestId('queue-status').selectOption('awaiting_second_approval');
   await checker.getByTestId('open-claim-e2e').click();
+  // A check needs a note; then the desk confirms the amount and the payer.
+  assert.equal(await checker.getByTestId('second-approve').isDisabled(), true);
+  await checker.getByTestId('second-note').fill('核对快递称重记录，同意赔付');
   await checker.getByTestId('second-approve').click();
+  await checker
+    .getByTestId('confirm-lines')
+    .filter({ hasText: '¥8,000.00' })
+    .filter({ hasText: '保障基金' })
+    .waitFor();
+  await checker.getByTestId('confirm-decision').click();
   await checker.getByTestId('decision-done').waitFor({ timeout: 30_000 });
   await checker.locator('[data-claim-leg="true"]').first().waitFor();
   await checker.getByTestId('audit-chain').filter({ hasText: '✓' }).waitFor();
@@ -239,6 +320,19 @@ test('an agent works one case from the queue to a decision, and a second senior 
   await checker.getByTestId('nav-metrics').click();
   await checker.getByTestId('chart-weekly').waitFor();
   await checker.getByTestId('approval-rate').filter({ hasText: '100%' }).waitFor();
+  await checker.getByTestId('time-to-resolve').waitFor();
+  // Both approvers are counted, and the charts span the view.
+  await checker
+    .getByTestId('chart-per-agent')
+    .locator('text')
+    .filter({ hasText: 'senior1' })
+    .waitFor();
+  const widths = await checker.evaluate(() => ({
+    view: document.querySelector('[data-testid="desk-metrics"]')?.clientWidth ?? 0,
+    chart:
+      document.querySelector('[data-testid="chart-weekly"]')?.getBoundingClientRect().width ?? 0,
+  }));
+  assert.ok(widths.chart > widths.view * 0.9, `chart ${widths.chart} of ${widths.view}`);
   await screenshot(checker, '24-desk-metrics');
   assert.deepEqual(await axeViolations(checker), [], 'axe on the metrics');
   assert.deepEqual(problems, [], 'no page errors or console errors (CSP violations show up here)');

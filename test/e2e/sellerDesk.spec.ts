@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
-import { buildRenderer } from '../../scripts/buildApp.mjs';
+import { builtRenderer } from './builtRenderer.ts';
 import { startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
 import { axeViolations, screenshot, signIn } from './sellerHarness.ts';
-import { launchChromium } from './shellBrowser.ts';
+
+// The tests of a file share one desk and one page, in order, as a user works.
+test.describe.configure({ mode: 'serial' });
 
 /**
  * The seller desk end to end in Debian's Chromium, against web mode over a real desk core that
@@ -17,17 +16,16 @@ import { launchChromium } from './shellBrowser.ts';
  * answer a refund, check the balance, all by keyboard where a seller would use it, with axe
  * checking each main view. Screenshots land in test-results/screenshots/.
  */
-const outDir = mkdtempSync(join(tmpdir(), 'seller-renderer-'));
+const outDir = builtRenderer();
 const fixture = startDemoHost();
 let web: WebServer;
 let browser: Browser;
 let page: Page;
 const problems: string[] = [];
 
-before(async () => {
-  await buildRenderer(outDir);
+test.beforeAll(async ({ browser: chromium }) => {
   web = await startWebServer({ host: fixture.host, rendererDir: outDir });
-  browser = await launchChromium();
+  browser = chromium;
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => {
@@ -41,11 +39,9 @@ before(async () => {
       problems.push(`${r.status()} ${r.url()}`);
   });
 });
-after(async () => {
-  await browser?.close();
+test.afterAll(async () => {
   await web?.close();
   await fixture.cleanup();
-  rmSync(outDir, { recursive: true, force: true });
 });
 
 async function orderStatus(orderId: string): Promise<string> {
