@@ -10,7 +10,14 @@ import { DeskMetricsView } from '../disputes/DeskMetricsView.tsx';
 import { SellerClaimsView } from '../disputes/SellerClaimsView.tsx';
 
 type Role =
-  'seller_staff' | 'seller_admin' | 'agent' | 'senior_agent' | 'buyer' | 'bank' | 'system';
+  | 'seller_staff'
+  | 'seller_admin'
+  | 'agent'
+  | 'senior_agent'
+  | 'buyer'
+  | 'finance'
+  | 'bank'
+  | 'system';
 
 export interface RouteDef {
   id: string;

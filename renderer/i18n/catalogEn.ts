@@ -244,6 +244,9 @@ export const catalogEn = {
   'kind.fund_guarantee': 'Guarantee fund',
   'kind.merchant_deposit': 'Deposit',
   'kind.payout': 'Payout',
+  'kind.withdrawal': 'Withdrawal reserved',
+  'kind.payout_returned': 'Payout returned',
+  'kind.bank_adjustment': 'Bank adjustment',
   'shortcuts.title':
     'Keyboard: / search · ↑↓ move · Enter open · S ship · A agree · R refuse · Esc close',
   'a11y.loadingRow': 'Loading row',
@@ -368,6 +371,20 @@ export const catalogEn = {
   'error.claim_already_paid': 'Compensation for this claim was already paid; it is paid only once.',
   'error.guarantee_fund_insufficient':
     'The guarantee fund does not hold enough to pay this compensation. Ask finance to fund it, then try again.',
+  'error.withdrawal_below_minimum':
+    'This amount is below the smallest withdrawal. Enter a larger amount.',
+  'error.withdrawal_limit_exceeded':
+    'This would pass today’s withdrawal limit (amount or number of withdrawals). Try a smaller amount or again tomorrow.',
+  'error.payout_account_required':
+    'There is no payout account in force: enter one, or wait until the new one’s 24-hour cooling-off period ends.',
+  'error.withdrawal_not_found': 'That withdrawal was not found. Refresh the list and try again.',
+  'error.withdrawal_already_settled':
+    'This withdrawal was already paid out or returned; nothing more was done.',
+  'error.statement_invalid':
+    'The statement file could not be read. Check that it is a camt.053 XML or the bank’s CSV statement, unchanged.',
+  'error.statement_conflict':
+    'The bank already sent a statement with this reference but different content. Ask the bank which one is correct.',
+  'error.exception_not_found': 'That reconciliation exception was not found. Refresh the queue.',
   'error.unauthorized':
     'Wrong username or password, or your session has ended. Check them and sign in again.',
   'error.forbidden':
@@ -407,6 +424,10 @@ export const catalogEn = {
   'ledger.escrow_resolved_twice': 'An order’s escrow was released or refunded twice.',
   'ledger.compensation_exceeds_order': 'Compensation for a claim is more than its order amount.',
   'ledger.claim_paid_twice': 'A claim was paid more than once.',
+  'ledger.withdrawal_settled_twice':
+    'A withdrawal was reserved, paid out or returned more than once.',
+  'ledger.withdrawal_settlement_mismatch':
+    'A payout or return does not match the amount reserved for its withdrawal.',
   'ledger.hash_chain_broken':
     'The ledger’s hash chain is broken: a record was changed or is missing.',
   'ledger.unknown_account': 'A posting names an account that does not exist.',
