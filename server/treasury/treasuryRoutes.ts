@@ -11,9 +11,9 @@ import type { ServerContext } from '../http/serverContext.ts';
 import { enterPayoutAccount, listPayoutAccounts } from './payoutAccounts.ts';
 import { createPayoutBatch, readPayoutBatchFile } from './payoutBatches.ts';
 import { receivePayoutResult } from './payoutResults.ts';
+import { registerStatementRoutes } from './statementRoutes.ts';
 import { prepareTreasurySchema } from './treasuryMigrations.ts';
-import { DEFAULT_TREASURY_POLICY } from './treasuryPolicy.ts';
-import type { TreasuryPolicy } from './treasuryPolicy.ts';
+import { requireFinance, treasuryPolicyOf } from './treasuryAccess.ts';
 import { listWithdrawals, requestWithdrawal } from './withdrawals.ts';
 
 const text = (max: number) =>
@@ -43,16 +43,6 @@ export const payoutResultBody = z.strictObject({
   reason: z.optional(text(500)),
 });
 
-export function treasuryPolicyOf(ctx: ServerContext): TreasuryPolicy {
-  return ctx.treasuryPolicy ?? DEFAULT_TREASURY_POLICY;
-}
-
-export async function requireFinance(ctx: ServerContext, req: FastifyRequest): Promise<Actor> {
-  const actor = await requireActor(ctx, req);
-  if (!isFinance(actor)) throw new DeskError('forbidden', 'this is for finance staff');
-  return actor;
-}
-
 async function requireSellerAdmin(ctx: ServerContext, req: FastifyRequest): Promise<Actor> {
   const actor = await requireActor(ctx, req);
   if (actor.role !== 'seller_admin' || !actor.merchantId)
@@ -69,6 +59,7 @@ export function registerTreasuryRoutes(app: FastifyInstance, ctx: ServerContext)
   void app.register(async (scope) => {
     await prepareTreasurySchema(ctx.db);
     addTreasuryRoutes(scope, ctx);
+    registerStatementRoutes(scope, ctx);
   });
 }
 
