@@ -8,6 +8,8 @@ import { SyncIssuesView } from '../views/sync/SyncIssuesView.tsx';
 import { CaseQueueView } from '../disputes/CaseQueueView.tsx';
 import { DeskMetricsView } from '../disputes/DeskMetricsView.tsx';
 import { SellerClaimsView } from '../disputes/SellerClaimsView.tsx';
+import { FinanceView } from '../treasury/FinanceView.tsx';
+import { WithdrawalsView } from '../treasury/WithdrawalsView.tsx';
 
 type Role =
   | 'seller_staff'
@@ -48,6 +50,7 @@ export const ROUTES: RouteDef[] = [
   { id: 'refunds', labelKey: 'nav.refunds', roles: SELLER, view: RefundsView, showsPending: true },
   { id: 'balance', labelKey: 'nav.balance', roles: SELLER, view: BalanceView },
   { id: 'claims', labelKey: 'nav.claims', roles: SELLER, view: SellerClaimsView },
+  { id: 'withdrawals', labelKey: 'nav.withdrawals', roles: SELLER, view: WithdrawalsView },
   {
     id: 'disputes',
     labelKey: 'nav.disputes',
@@ -55,6 +58,7 @@ export const ROUTES: RouteDef[] = [
     view: CaseQueueView,
   },
   { id: 'metrics', labelKey: 'nav.disputeMetrics', roles: ['senior_agent'], view: DeskMetricsView },
+  { id: 'finance', labelKey: 'nav.finance', roles: ['finance'], view: FinanceView },
   {
     id: 'sync',
     labelKey: 'nav.sync',
