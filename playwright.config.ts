@@ -11,9 +11,14 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/e2e/shellBrowser.ts';
  * Electron runtime is installed and says why it skips elsewhere.
  */
 const LANGUAGES = ['zh-CN', 'zh-TW', 'en'] as const;
-const STORIES = ['sellerDesk', 'sellerOffline', 'sharedDesk', 'disputesDesk', 'shell-web'].map(
-  (name) => `**/${name}.spec.ts`,
-);
+const STORIES = [
+  'sellerDesk',
+  'sellerOffline',
+  'sharedDesk',
+  'disputesDesk',
+  'shell-web',
+  'treasuryDesk',
+].map((name) => `**/${name}.spec.ts`);
 
 export default defineConfig({
   testDir: 'test/e2e',

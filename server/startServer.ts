@@ -8,6 +8,8 @@ import type { EvidenceQuota } from './evidence/evidenceStore.ts';
 import type { BankKeyring } from './bank/bankKeys.ts';
 import type { EscrowPolicy } from '../shared/escrow/policy.ts';
 import { DEFAULT_POLICY } from '../shared/escrow/policy.ts';
+import { DEFAULT_TREASURY_POLICY } from './treasury/treasuryPolicy.ts';
+import type { TreasuryPolicy } from './treasury/treasuryPolicy.ts';
 import { HOUR_MS } from '../shared/time.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
@@ -49,6 +51,8 @@ export interface StartOptions {
   metricsToken?: string;
   /** Per-user evidence quotas; DEFAULT_EVIDENCE_QUOTA for anything not given. */
   evidenceQuota?: Partial<EvidenceQuota>;
+  /** Withdrawal limits, cooling-off, payout bank, reconciliation timings (treasury). */
+  treasuryPolicy?: Partial<TreasuryPolicy>;
   /** Poll interval for due timers; `false` leaves timers to the caller (tests). */
   timerIntervalMs?: number | false;
   logger?: boolean;
@@ -84,6 +88,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     maxEvidenceBytes: opts.maxEvidenceBytes ?? 5 * 1024 * 1024,
     evidenceQuota: { ...DEFAULT_EVIDENCE_QUOTA, ...opts.evidenceQuota },
+    treasuryPolicy: { ...DEFAULT_TREASURY_POLICY, ...opts.treasuryPolicy },
     ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
     ...(opts.maxConnectionsPerAddress
       ? { maxConnectionsPerAddress: opts.maxConnectionsPerAddress }

@@ -48,6 +48,21 @@ export const ERROR_CODES = [
   'escrow_already_held',
   'claim_already_paid',
   'guarantee_fund_insufficient',
+  // treasury
+  /** A withdrawal below the platform's minimum amount. */
+  'withdrawal_below_minimum',
+  /** Today's withdrawals (amount or count) would pass the merchant's daily limit. */
+  'withdrawal_limit_exceeded',
+  /** No payout account, or the one entered is still in its cooling-off period. */
+  'payout_account_required',
+  'withdrawal_not_found',
+  /** The withdrawal was already paid out or returned: a settlement happens once. */
+  'withdrawal_already_settled',
+  /** A bank statement that cannot be read (format, size, structure, balances). */
+  'statement_invalid',
+  /** The bank already sent a statement with this reference and different content. */
+  'statement_conflict',
+  'exception_not_found',
   // auth
   'unauthorized',
   'forbidden',

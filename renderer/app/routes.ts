@@ -9,9 +9,18 @@ import { SyncIssuesView } from '../views/sync/SyncIssuesView.tsx';
 import { SellerClaimsView } from '../views/claims/SellerClaimsView.tsx';
 import { CaseQueueView } from '../views/disputes/CaseQueueView.tsx';
 import { DeskMetricsView } from '../views/disputes/DeskMetricsView.tsx';
+import { FinanceView } from '../views/treasury/FinanceView.tsx';
+import { WithdrawalsView } from '../views/treasury/WithdrawalsView.tsx';
 
 type Role =
-  'seller_staff' | 'seller_admin' | 'agent' | 'senior_agent' | 'buyer' | 'bank' | 'system';
+  | 'seller_staff'
+  | 'seller_admin'
+  | 'agent'
+  | 'senior_agent'
+  | 'buyer'
+  | 'finance'
+  | 'bank'
+  | 'system';
 
 export interface RouteDef {
   id: string;
@@ -55,6 +64,7 @@ export const ROUTES: RouteDef[] = [
   { id: 'refunds', labelKey: 'nav.refunds', roles: SELLER, view: RefundsView, showsPending: true },
   { id: 'balance', labelKey: 'nav.balance', roles: SELLER, view: BalanceView },
   { id: 'claims', labelKey: 'nav.claims', roles: SELLER, view: SellerClaimsView },
+  { id: 'withdrawals', labelKey: 'nav.withdrawals', roles: SELLER, view: WithdrawalsView },
   {
     id: 'disputes',
     labelKey: 'nav.disputes',
@@ -62,6 +72,7 @@ export const ROUTES: RouteDef[] = [
     view: CaseQueueView,
   },
   { id: 'metrics', labelKey: 'nav.disputeMetrics', roles: ['senior_agent'], view: DeskMetricsView },
+  { id: 'finance', labelKey: 'nav.finance', roles: ['finance'], view: FinanceView },
   {
     id: 'sync',
     labelKey: 'nav.sync',

@@ -3,13 +3,15 @@ import type { Actor } from '../../shared/escrow/types.ts';
 import type { Queryable } from '../db/database.ts';
 import { hashPassword } from './passwords.ts';
 
-export type UserRole = 'seller_staff' | 'seller_admin' | 'agent' | 'senior_agent' | 'buyer';
+export type UserRole =
+  'seller_staff' | 'seller_admin' | 'agent' | 'senior_agent' | 'buyer' | 'finance';
 export const USER_ROLES: readonly UserRole[] = [
   'seller_staff',
   'seller_admin',
   'agent',
   'senior_agent',
   'buyer',
+  'finance',
 ];
 
 export interface NewUser {

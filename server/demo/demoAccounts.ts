@@ -76,6 +76,21 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     role: 'senior_agent',
     displayName: 'Alice Ward',
   },
+  // Treasury (issue 16): statements, reconciliation, payout batches; two for maker-checker.
+  {
+    userId: 'u-finance-wu',
+    username: 'finance.wu',
+    password: PASSWORD,
+    role: 'finance',
+    displayName: '吴会计',
+  },
+  {
+    userId: 'u-finance-hale',
+    username: 'finance.hale',
+    password: PASSWORD,
+    role: 'finance',
+    displayName: 'Sam Hale',
+  },
   {
     userId: 'b-zhang',
     username: 'buyer.zhang',

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { formatFen } from '../../shared/money.ts';
+import { PDF_BOLD_FONT_FILE, PDF_FONT_FILE } from '../common/pdfFonts.ts';
 import type { AuditVerification } from './caseAudit.ts';
 import type { CaseDetail } from './caseDetail.ts';
 
@@ -9,19 +8,8 @@ import type { CaseDetail } from './caseDetail.ts';
  * A decided case as a PDF for arbitration or the bank: the claim and decision, the order's
  * timeline, every evidence file with its sha-256 and whether the stored bytes still match, the
  * ledger legs the decision posted, and the audit trail with the chain head it was checked
- * against. Text is set in Noto Sans Hans (shipped by the @embedpdf/fonts-sc npm package, SIL
- * OFL), which covers simplified and traditional Chinese as well as Latin; pdfkit embeds only
- * the glyphs used, so a pack stays small.
+ * against. Text is set in the server's PDF fonts (common/pdfFonts.ts).
  */
-
-const require = createRequire(import.meta.url);
-const FONT_FILE = join(
-  dirname(require.resolve('@embedpdf/fonts-sc')),
-  '..',
-  'fonts',
-  'NotoSansHans-Regular.otf',
-);
-const BOLD_FONT_FILE = join(dirname(FONT_FILE), 'NotoSansHans-Bold.otf');
 
 const yuan = (fen: number) => formatFen(fen, 'CNY', 'zh-CN');
 
@@ -87,8 +75,8 @@ export function renderEvidencePack(
     doc.on('error', reject);
   });
 
-  doc.registerFont('body', FONT_FILE);
-  doc.registerFont('bold', BOLD_FONT_FILE);
+  doc.registerFont('body', PDF_FONT_FILE);
+  doc.registerFont('bold', PDF_BOLD_FONT_FILE);
   const h1 = (t: string) => doc.font('bold').fontSize(18).text(t).moveDown(0.4);
   const h2 = (t: string) => doc.moveDown(0.6).font('bold').fontSize(13).text(t).moveDown(0.2);
   const line = (t: string) => doc.font('body').fontSize(9.5).text(t);

@@ -14,6 +14,8 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'order_not_found':
     case 'refund_not_found':
     case 'claim_not_found':
+    case 'withdrawal_not_found':
+    case 'exception_not_found':
     case 'unknown_method':
       return 404;
     case 'payload_too_large':
@@ -38,6 +40,8 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'nesting_too_deep':
     case 'invalid_data':
     case 'note_required':
+    case 'withdrawal_below_minimum':
+    case 'statement_invalid':
       return 400;
     default:
       // State-machine and ledger refusals: the request was well formed but conflicts with what

@@ -22,3 +22,4 @@ export const isAgent = (actor: Actor): boolean =>
   actor.role === 'agent' || actor.role === 'senior_agent';
 export const isSeller = (actor: Actor): boolean =>
   actor.role === 'seller_staff' || actor.role === 'seller_admin';
+export const isFinance = (actor: Actor): boolean => actor.role === 'finance';

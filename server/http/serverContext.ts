@@ -5,6 +5,7 @@ import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { TreasuryPolicy } from '../treasury/treasuryPolicy.ts';
 
 /** What every route needs, built once per server. */
 export interface ServerContext {
@@ -27,4 +28,6 @@ export interface ServerContext {
   metricsToken?: string;
   /** Per-user evidence quotas (count, bytes); DEFAULT_EVIDENCE_QUOTA when absent. */
   evidenceQuota?: EvidenceQuota;
+  /** Withdrawal limits and reconciliation timings; DEFAULT_TREASURY_POLICY when absent. */
+  treasuryPolicy?: TreasuryPolicy;
 }

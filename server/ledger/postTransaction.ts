@@ -134,5 +134,14 @@ export async function postTransaction(
     );
     if (r.rowCount === 0) throw new DeskError('claim_already_paid', 'this claim is already paid');
   }
+  if (req.settlesWithdrawal !== undefined) {
+    const r = await tx.query(
+      `INSERT INTO withdrawal_settlements (withdrawal_id, txn_id) VALUES ($1, $2)
+       ON CONFLICT DO NOTHING`,
+      [req.settlesWithdrawal, req.txnId],
+    );
+    if (r.rowCount === 0)
+      throw new DeskError('withdrawal_already_settled', 'this withdrawal is already settled');
+  }
   return { seq, txnId: req.txnId, prevHash: prev.hash, hash };
 }

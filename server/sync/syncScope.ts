@@ -32,7 +32,11 @@ export function agentOrderPredicate(asOf: string): string {
   return `o.order_id IN (SELECT ase.order_id FROM agent_scope_entries ase WHERE ase.change_seq <= ${asOf})`;
 }
 
-/** The merchant's own accounts (the chart has exactly these two per merchant). */
+/** The merchant's own accounts (the chart has exactly these three per merchant). */
 export function merchantAccounts(merchantId: string): string[] {
-  return [account.merchantAvailable(merchantId), account.merchantDeposit(merchantId)];
+  return [
+    account.merchantAvailable(merchantId),
+    account.merchantDeposit(merchantId),
+    account.payoutPending(merchantId),
+  ];
 }

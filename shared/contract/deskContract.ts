@@ -40,6 +40,14 @@ import {
   uuidField,
 } from './fields.ts';
 import {
+  payoutAccountSchema,
+  reconExceptionSchema,
+  reportFileSchema,
+  treasuryInputs,
+  treasuryOverviewSchema,
+  withdrawalSchema,
+} from './treasurySchemas.ts';
+import {
   balancePointSchema,
   ledgerLineSchema,
   orderRowSchema,
@@ -347,6 +355,45 @@ export const deskContract = {
       }),
     }),
   },
+
+  // Treasury (issue 16). Sellers: the payout account and withdrawals (seller_admin acts; a
+  // withdrawal queues on the desk while offline and is asked of the server once per request
+  // key). Finance: the reconciliation overview, the exceptions queue and its maker-checker
+  // adjustments, and the daily report. All answered by the central API.
+  'treasury.payoutAccounts': {
+    input: none,
+    output: z.object({ accounts: z.array(payoutAccountSchema) }),
+  },
+  'treasury.setPayoutAccount': {
+    input: treasuryInputs.payoutAccount,
+    output: z.object({ account: payoutAccountSchema }),
+  },
+  'treasury.withdrawals': {
+    input: none,
+    output: z.object({ withdrawals: z.array(withdrawalSchema), offline: z.boolean() }),
+  },
+  'treasury.withdraw': {
+    input: treasuryInputs.withdraw,
+    output: z.object({ withdrawal: withdrawalSchema }),
+  },
+  'treasury.overview': { input: none, output: treasuryOverviewSchema },
+  'treasury.exceptions': {
+    input: z.strictObject({ status: z.enum(['open', 'adjusting', 'resolved']).optional() }),
+    output: z.object({ exceptions: z.array(reconExceptionSchema) }),
+  },
+  'treasury.explainException': {
+    input: treasuryInputs.explain,
+    output: z.object({ exception: reconExceptionSchema }),
+  },
+  'treasury.proposeAdjustment': {
+    input: treasuryInputs.propose,
+    output: z.object({ exception: reconExceptionSchema }),
+  },
+  'treasury.decideAdjustment': {
+    input: treasuryInputs.decide,
+    output: z.object({ exception: reconExceptionSchema }),
+  },
+  'treasury.report': { input: treasuryInputs.report, output: reportFileSchema },
 
   'sync.status': { input: none, output: syncStatusSchema },
   'sync.now': { input: none, output: syncStatusSchema },

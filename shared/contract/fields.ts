@@ -64,6 +64,7 @@ export const roleField = z.enum([
   'agent',
   'senior_agent',
   'buyer',
+  'finance',
   'bank',
   'system',
 ]);

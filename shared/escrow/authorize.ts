@@ -38,6 +38,8 @@ export const COMMANDS_BY_ROLE: Readonly<Record<Role, readonly EscrowCommandType[
   seller_admin: SELLER,
   agent: AGENT,
   senior_agent: [...AGENT, 'second_approval'],
+  // Finance moves money only through the treasury (withdrawals, payouts, adjustments).
+  finance: [],
   bank: ['confirm_payment'],
   system: ['advance_timers'],
 };

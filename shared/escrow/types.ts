@@ -284,7 +284,14 @@ const _everyCommandListed: Exclude<
   : false = true;
 
 export type Role =
-  'seller_staff' | 'seller_admin' | 'agent' | 'senior_agent' | 'buyer' | 'bank' | 'system';
+  | 'seller_staff'
+  | 'seller_admin'
+  | 'agent'
+  | 'senior_agent'
+  | 'buyer'
+  | 'finance'
+  | 'bank'
+  | 'system';
 
 export interface Actor {
   role: Role;

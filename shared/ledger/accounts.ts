@@ -11,10 +11,12 @@ export type AccountKind =
   | 'escrow'
   | 'merchant_available'
   | 'merchant_deposit'
+  | 'payout_pending'
   | 'buyer_refundable'
   | 'guarantee_fund'
   | 'fees'
-  | 'capital';
+  | 'capital'
+  | 'suspense';
 
 export interface AccountSpec {
   kind: AccountKind;
@@ -27,11 +29,16 @@ const SPECS: Record<AccountKind, AccountSpec> = {
   escrow: { kind: 'escrow', normal: 'credit', floorZero: true },
   merchant_available: { kind: 'merchant_available', normal: 'credit', floorZero: true },
   merchant_deposit: { kind: 'merchant_deposit', normal: 'credit', floorZero: true },
+  // A withdrawal reserved from available and not yet paid by the bank (or returned).
+  payout_pending: { kind: 'payout_pending', normal: 'credit', floorZero: true },
   buyer_refundable: { kind: 'buyer_refundable', normal: 'credit', floorZero: true },
   guarantee_fund: { kind: 'guarantee_fund', normal: 'credit', floorZero: true },
   fees: { kind: 'fees', normal: 'credit', floorZero: true },
   // The platform's own money put into the guarantee fund; an equity account, credit-normal.
   capital: { kind: 'capital', normal: 'credit', floorZero: false },
+  // Bank differences booked by reconciliation adjustments (unidentified receipts, reversals)
+  // until finance clears them; either side, since a reversal is a debit here.
+  suspense: { kind: 'suspense', normal: 'credit', floorZero: false },
 };
 
 const SEGMENT = /^[A-Za-z0-9_.-]{1,80}$/;
@@ -46,10 +53,13 @@ export const account = {
   escrow: (orderId: string) => `escrow:order:${seg(orderId, 'order id')}`,
   merchantAvailable: (merchantId: string) => `merchant:${seg(merchantId, 'merchant id')}:available`,
   merchantDeposit: (merchantId: string) => `merchant:${seg(merchantId, 'merchant id')}:deposit`,
+  payoutPending: (merchantId: string) =>
+    `merchant:${seg(merchantId, 'merchant id')}:payout_pending`,
   buyerRefundable: (buyerId: string) => `buyer:${seg(buyerId, 'buyer id')}:refundable`,
   guaranteeFund: () => 'platform:guarantee_fund',
   fees: () => 'platform:fees',
   capital: () => 'platform:capital',
+  suspense: () => 'platform:suspense',
 };
 
 /** Which kind an account name is; throws `invalid_input` for a name outside the chart. */
@@ -60,10 +70,12 @@ export function accountSpec(name: string): AccountSpec {
   if (parts.length === 3 && a === 'escrow' && b === 'order') return SPECS.escrow;
   if (parts.length === 3 && a === 'merchant' && c === 'available') return SPECS.merchant_available;
   if (parts.length === 3 && a === 'merchant' && c === 'deposit') return SPECS.merchant_deposit;
+  if (parts.length === 3 && a === 'merchant' && c === 'payout_pending') return SPECS.payout_pending;
   if (parts.length === 3 && a === 'buyer' && c === 'refundable') return SPECS.buyer_refundable;
   if (name === 'platform:guarantee_fund') return SPECS.guarantee_fund;
   if (name === 'platform:fees') return SPECS.fees;
   if (name === 'platform:capital') return SPECS.capital;
+  if (name === 'platform:suspense') return SPECS.suspense;
   throw new DeskError('invalid_input', `unknown account ${JSON.stringify(name)}`);
 }
 

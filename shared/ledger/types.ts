@@ -25,6 +25,8 @@ export interface PostingRequest {
   holdsEscrowOf?: string;
   /** Set on the posting that pays a claim's compensation: at most one per claim. */
   paysClaim?: string;
+  /** Set on the posting that pays out or returns a withdrawal: at most one per withdrawal. */
+  settlesWithdrawal?: string;
 }
 
 export type PostingKind =
@@ -36,4 +38,11 @@ export type PostingKind =
   | 'recovery'
   | 'fund_guarantee'
   | 'merchant_deposit'
-  | 'payout';
+  /** merchant available → payout pending: a withdrawal reserved at request. */
+  | 'withdrawal'
+  /** payout pending → platform:bank: the bank paid the withdrawal out. */
+  | 'payout'
+  /** payout pending → merchant available: the bank failed the payout. */
+  | 'payout_returned'
+  /** platform:bank ↔ platform:suspense: a reconciliation adjustment (maker-checker). */
+  | 'bank_adjustment';

@@ -2,6 +2,7 @@ import { accountSpec, violatesFloor } from './accounts.ts';
 import { chainHash, GENESIS_HASH } from './chainHash.ts';
 import type { ChainedTransaction } from './chainHash.ts';
 import type { Sha256Hex } from './sha256.ts';
+import { parseWithdrawalTxnId } from './withdrawalTxnIds.ts';
 
 /**
  * Every ledger invariant of DESIGN.md as one pure, streaming check, run by the server over its
@@ -19,6 +20,10 @@ export const LEDGER_PROBLEM_CODES = [
   'escrow_resolved_twice',
   'compensation_exceeds_order',
   'claim_paid_twice',
+  /** A withdrawal reserved, paid or returned more than once in all. */
+  'withdrawal_settled_twice',
+  /** A payout or return without its reserve, or of another amount than was reserved. */
+  'withdrawal_settlement_mismatch',
   'hash_chain_broken',
   'unknown_account',
   /** A desk mid-bootstrap: its copy is knowingly partial, so nothing is compared yet. */
@@ -95,6 +100,11 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
   const holds = new Map<string, number>();
   const resolutions = new Map<string, number>();
   let compensations = 0;
+  // withdrawal id → what its journal rows moved through payout pending (normal side, fen).
+  const withdrawals = new Map<
+    string,
+    { reserves: number; reservedFen: number; settles: number; settledFen: number }
+  >();
   let count = 0;
   let lastSeq = 0;
   let lastHash = GENESIS_HASH;
@@ -118,6 +128,25 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
       if (t.kind.startsWith('escrow_') && t.orderId)
         resolutions.set(t.orderId, (resolutions.get(t.orderId) ?? 0) + 1);
       if (t.kind === 'compensation') compensations++;
+      const wd = parseWithdrawalTxnId(t.txnId);
+      if (wd) {
+        let w = withdrawals.get(wd.withdrawalId);
+        if (!w)
+          withdrawals.set(
+            wd.withdrawalId,
+            (w = { reserves: 0, reservedFen: 0, settles: 0, settledFen: 0 }),
+          );
+        let pendingFen = 0;
+        for (const l of t.legs)
+          if (l.account.endsWith(':payout_pending')) pendingFen -= l.amountFen;
+        if (wd.step === 'reserve') {
+          w.reserves++;
+          w.reservedFen += pendingFen;
+        } else {
+          w.settles++;
+          w.settledFen -= pendingFen;
+        }
+      }
 
       const linked = opts.contiguous || t.seq === lastSeq + 1;
       const brokenLink =
@@ -184,6 +213,18 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
           rest.push({
             code: 'escrow_not_zero',
             detail: `final order ${o.orderId} holds ${-balance}`,
+          });
+      }
+      for (const [id, w] of withdrawals) {
+        if (w.reserves > 1 || w.settles > 1)
+          rest.push({
+            code: 'withdrawal_settled_twice',
+            detail: `withdrawal ${id}: ${w.reserves} reserves, ${w.settles} settlements`,
+          });
+        else if (w.settles === 1 && (w.reserves === 0 || w.settledFen !== w.reservedFen))
+          rest.push({
+            code: 'withdrawal_settlement_mismatch',
+            detail: `withdrawal ${id}: reserved ${w.reservedFen}, settled ${w.settledFen}`,
           });
       }
       if (ctx.claimPayments) {

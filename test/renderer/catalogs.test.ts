@@ -56,7 +56,10 @@ const POSTING_KINDS: Record<PostingKind, true> = {
   recovery: true,
   fund_guarantee: true,
   merchant_deposit: true,
+  withdrawal: true,
   payout: true,
+  payout_returned: true,
+  bank_adjustment: true,
 };
 const DEADLINE_KINDS: Record<DeadlineKind, true> = {
   pay_by: true,

@@ -61,7 +61,7 @@ describe('demo data', () => {
     }
     assert.deepEqual(
       [...roles].sort(),
-      ['buyer', 'agent', 'senior_agent', 'seller_admin', 'seller_staff'].sort(),
+      ['buyer', 'agent', 'senior_agent', 'seller_admin', 'seller_staff', 'finance'].sort(),
     );
   });
 });

@@ -82,7 +82,7 @@ export interface Person {
   merchantId?: string;
 }
 
-/** Two merchants, their staff and admins, two agents, two senior agents, two buyers. */
+/** Two merchants, their staff and admins, two agents, two senior agents, two buyers, two finance. */
 export const PEOPLE = {
   staff1: { username: 'staff1', userId: 'u-staff1', role: 'seller_staff', merchantId: 'm1' },
   admin1: { username: 'admin1', userId: 'u-admin1', role: 'seller_admin', merchantId: 'm1' },
@@ -94,6 +94,8 @@ export const PEOPLE = {
   senior2: { username: 'senior2', userId: 'u-senior2', role: 'senior_agent' },
   buyer1: { username: 'buyer1', userId: 'b1', role: 'buyer' },
   buyer2: { username: 'buyer2', userId: 'b2', role: 'buyer' },
+  finance1: { username: 'finance1', userId: 'u-finance1', role: 'finance' },
+  finance2: { username: 'finance2', userId: 'u-finance2', role: 'finance' },
 } as const satisfies Record<string, Person>;
 export type PersonName = keyof typeof PEOPLE;
 

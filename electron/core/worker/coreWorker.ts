@@ -51,7 +51,8 @@ async function useSession(session: CoreSession | null): Promise<void> {
     ),
   ];
   current = { session: replica, stops };
-  sync.start();
+  // Finance works on the platform's books through the API; it has no replica scope to sync.
+  if (replica.actor.role !== 'finance') sync.start();
 }
 
 async function answer(call: WorkerCall): Promise<Result<unknown>> {

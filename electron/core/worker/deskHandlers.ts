@@ -6,6 +6,7 @@ import type { Actor, EscrowCommand, OrderState } from '../../../shared/escrow/ty
 import { normalBalance } from '../../../shared/ledger/accounts.ts';
 import { normalizeTrackingNo, trackingProblem } from '../../../shared/shipping/carriers.ts';
 import type { DisputeMethod } from '../disputes/disputeCalls.ts';
+import type { TreasuryMethod } from '../treasury/treasuryCalls.ts';
 import { commandFor } from './commandFor.ts';
 import type { CommandMethod } from './commandFor.ts';
 import type { ReplicaSession } from './replicaSession.ts';
@@ -104,6 +105,14 @@ const dispute =
   <M extends DisputeMethod>(method: M): Handler<M> =>
   async (input, { session, actor }) => {
     const answer = await session.disputes(method, input, actor);
+    return answer.ok ? parseOutput(method, answer.value) : answer;
+  };
+
+/** The treasury's calls: the central API, withdrawals through the desk's withdrawal outbox. */
+const treasury =
+  <M extends TreasuryMethod>(method: M): Handler<M> =>
+  async (input, { session, actor, nowMs }) => {
+    const answer = await session.treasury(method, input, actor, nowMs);
     return answer.ok ? parseOutput(method, answer.value) : answer;
   };
 
@@ -273,6 +282,16 @@ export const coreHandlers: CoreHandlers = {
   'disputes.metrics': dispute('disputes.metrics'),
   'disputes.sellerClaims': dispute('disputes.sellerClaims'),
   'disputes.uploadEvidence': dispute('disputes.uploadEvidence'),
+  'treasury.payoutAccounts': treasury('treasury.payoutAccounts'),
+  'treasury.setPayoutAccount': treasury('treasury.setPayoutAccount'),
+  'treasury.withdrawals': treasury('treasury.withdrawals'),
+  'treasury.withdraw': treasury('treasury.withdraw'),
+  'treasury.overview': treasury('treasury.overview'),
+  'treasury.exceptions': treasury('treasury.exceptions'),
+  'treasury.explainException': treasury('treasury.explainException'),
+  'treasury.proposeAdjustment': treasury('treasury.proposeAdjustment'),
+  'treasury.decideAdjustment': treasury('treasury.decideAdjustment'),
+  'treasury.report': treasury('treasury.report'),
 
   'sync.status': (_input, { session }) => ok(session.sync.status()),
   'sync.now': async (_input, { session }) => {

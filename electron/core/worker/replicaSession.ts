@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import type { Actor } from '../../../shared/escrow/types.ts';
 import { createServerClient } from '../../net/serverClient.ts';
 import { createDisputeCalls } from '../disputes/disputeCalls.ts';
+import { createTreasuryCalls } from '../treasury/treasuryCalls.ts';
 import { createSearchModels } from '../replica/searchModels.ts';
 import type { SearchModels } from '../replica/searchModels.ts';
 import { openDatabase } from '../store/openDatabase.ts';
@@ -20,6 +21,7 @@ export interface ReplicaSession {
   readonly sync: SyncClient;
   readonly search: SearchModels;
   readonly disputes: ReturnType<typeof createDisputeCalls>;
+  readonly treasury: ReturnType<typeof createTreasuryCalls>;
   /** Stops syncing and closes the database; the outbox stays in the file for next time. */
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     sync,
     search: createSearchModels(db),
     disputes: createDisputeCalls({ client }),
+    treasury: createTreasuryCalls({ client, db }),
     async close() {
       await sync.stop();
       db.close();

@@ -13,7 +13,9 @@ const KINDS = [
   'compensation',
   'recovery',
   'merchant_deposit',
+  'withdrawal',
   'payout',
+  'payout_returned',
 ];
 
 function download(name: string, text: string): void {

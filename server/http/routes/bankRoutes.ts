@@ -1,11 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { findBankKey } from '../../bank/bankKeys.ts';
-import {
-  checkSignature,
-  parseSignatureHeader,
-  SIGNATURE_HEADER,
-} from '../../bank/notificationSignature.ts';
 import { receiveNotification } from '../../bank/receiveNotification.ts';
+import { verifyBankRequest } from '../../bank/verifyBankRequest.ts';
 import { readOrder } from '../../escrow/orderRows.ts';
 import { sendError } from '../sendError.ts';
 import { bankNotificationBody, parseBody } from '../requestSchemas.ts';
@@ -22,20 +17,7 @@ export function registerBankRoutes(app: FastifyInstance, ctx: ServerContext): vo
     auth: 'bank_signature',
     body: bankNotificationBody,
     handler: async (req, reply) => {
-      // The signature is checked over the exact bytes received, before anything else is trusted.
-      const bank = (req.body as { bank?: unknown } | undefined)?.bank;
-      const header = req.headers[SIGNATURE_HEADER];
-      const headerText = typeof header === 'string' ? header : undefined;
-      const kid = parseSignatureHeader(headerText)?.kid;
-      const key =
-        typeof bank === 'string' && kid !== undefined
-          ? findBankKey(ctx.bankSecrets, bank, kid)
-          : undefined;
-      if (!key) return sendError(ctx, reply, 'unauthorized', 'unknown bank or key id');
-      const check = checkSignature(key.secret, req.rawBody ?? '', headerText, ctx.clock.now());
-      if (check === 'stale')
-        return sendError(ctx, reply, 'unauthorized', 'the signature is too old (replay refused)');
-      if (check !== 'ok') return sendError(ctx, reply, 'unauthorized', 'bad signature');
+      verifyBankRequest(req, ctx.bankSecrets, ctx.clock);
       const body = parseBody(bankNotificationBody, req.body);
       const outcome = await receiveNotification(
         ctx.db,

@@ -1,5 +1,6 @@
 import { sql as replica } from './0001_replica.ts';
 import { sql as lookupFromCode } from './0002_lookup_from_code.ts';
+import { sql as withdrawalOutbox } from './0003_withdrawal_outbox.ts';
 
 export interface Migration {
   /** Becomes PRAGMA user_version once applied; numbers start at 1 and have no gaps. */
@@ -16,4 +17,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001_replica', sql: replica },
   { version: 2, name: '0002_lookup_from_code', sql: lookupFromCode },
+  { version: 3, name: '0003_withdrawal_outbox', sql: withdrawalOutbox },
 ];
