@@ -17,6 +17,7 @@ import { registerLedgerRoutes } from './routes/ledgerRoutes.ts';
 import { registerReadRoutes } from './routes/readRoutes.ts';
 import { registerSystemRoutes } from './routes/systemRoutes.ts';
 import { registerDisputeRoutes } from '../disputes/disputeRoutes.ts';
+import { registerShippingRoutes } from '../shipping/shippingRoutes.ts';
 import { syncRoutes } from '../sync/syncRoutes.ts';
 import type { ServerContext } from './serverContext.ts';
 
@@ -168,6 +169,7 @@ export async function buildApp(
   registerEvidenceRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
   registerDisputeRoutes(app, ctx);
+  registerShippingRoutes(app, ctx);
   await app.register(syncRoutes, { db: ctx.db, clock: ctx.clock, policy: ctx.policy });
   return app;
 }

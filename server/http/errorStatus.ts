@@ -37,6 +37,11 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'invalid_text':
     case 'nesting_too_deep':
     case 'invalid_data':
+    case 'recipient_name_invalid':
+    case 'recipient_mobile_invalid':
+    case 'recipient_address_invalid':
+    case 'recipient_postcode_invalid':
+    case 'waybill_carrier_unsupported':
       return 400;
     default:
       // State-machine and ledger refusals: the request was well formed but conflicts with what

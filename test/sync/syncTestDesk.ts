@@ -11,6 +11,7 @@ import type { Actor } from '../../shared/escrow/types.ts';
 import type { CoreMethod, MethodOutput } from '../../shared/contract/types.ts';
 import { parseInput } from '../../shared/contract/validate.ts';
 import type { Result } from '../../shared/errors.ts';
+import { createShippingCalls } from '../../electron/core/shipping/shippingCalls.ts';
 import { createDisputeCalls } from '../../electron/core/disputes/disputeCalls.ts';
 import { createSearchModels } from '../../electron/core/replica/searchModels.ts';
 import { handleCoreCall } from '../../electron/core/worker/deskHandlers.ts';
@@ -41,6 +42,7 @@ export function deskHandle(desk: TestDesk, baseUrl: string, token: string, actor
     sync: desk.client,
     search: createSearchModels(desk.db),
     disputes: createDisputeCalls({ client }),
+    shipping: createShippingCalls({ client }),
     close: async () => desk.close(),
   };
   return async <M extends CoreMethod>(

@@ -3,6 +3,8 @@ import type { Actor } from '../../../shared/escrow/types.ts';
 import { createServerClient } from '../../net/serverClient.ts';
 import { createDisputeCalls } from '../disputes/disputeCalls.ts';
 import { createSearchModels } from '../replica/searchModels.ts';
+import { createShippingCalls } from '../shipping/shippingCalls.ts';
+import type { ShippingCalls } from '../shipping/shippingCalls.ts';
 import type { SearchModels } from '../replica/searchModels.ts';
 import { openDatabase } from '../store/openDatabase.ts';
 import type { Db } from '../store/openDatabase.ts';
@@ -20,6 +22,7 @@ export interface ReplicaSession {
   readonly sync: SyncClient;
   readonly search: SearchModels;
   readonly disputes: ReturnType<typeof createDisputeCalls>;
+  readonly shipping: ShippingCalls;
   /** Stops syncing and closes the database; the outbox stays in the file for next time. */
   close(): Promise<void>;
 }
@@ -47,6 +50,7 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     sync,
     search: createSearchModels(db),
     disputes: createDisputeCalls({ client }),
+    shipping: createShippingCalls({ client }),
     async close() {
       await sync.stop();
       db.close();

@@ -3,6 +3,7 @@ import { migration0001 } from './0001_accounts_and_orders.ts';
 import { migration0002 } from './0002_ledger.ts';
 import { migration0003 } from './0003_balance_safe_range.ts';
 import { migration0004 } from './0004_security.ts';
+import { migration0005 } from './0005_shipping.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0002,
   migration0003,
   migration0004,
+  migration0005,
 ];
