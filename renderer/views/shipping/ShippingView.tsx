@@ -72,8 +72,8 @@ export function ShippingView() {
 
   const onBoxClick = (e: MouseEvent<HTMLInputElement>, row: OrderRow, index: number) => {
     e.stopPropagation();
+    // No preventDefault: the box is controlled, React redraws it from `picked` either way.
     if (e.shiftKey && anchor !== null && anchor !== index) {
-      e.preventDefault();
       void pickRange(anchor, index, !picked.has(row.orderId));
     } else toggle(row);
     setAnchor(index);
