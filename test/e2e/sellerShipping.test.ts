@@ -8,13 +8,10 @@ import type { Browser, Page } from 'playwright-core';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { buildRenderer } from '../../scripts/buildApp.mjs';
-import type { Actor } from '../../shared/escrow/types.ts';
-import { uuidv7 } from '../../shared/ids.ts';
-import { DEMO_RECIPIENTS } from '../../server/demo/demoAddresses.ts';
-import { runCommand } from '../../server/escrow/runCommand.ts';
 import type { RunningServer } from '../../server/startServer.ts';
-import { demoAccount, startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
+import { startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
 import { scanCode128 } from './barcodeScan.ts';
+import { paidDemoOrders } from './paidDemoOrders.ts';
 import { screenshot, signIn } from './sellerHarness.ts';
 import { launchChromium } from './shellBrowser.ts';
 
@@ -33,7 +30,6 @@ let browser: Browser;
 let page: Page;
 const problems: string[] = [];
 
-const MERCHANT = 'm-hz-tea';
 const CSV_ORDERS = Array.from(
   { length: 150 },
   (_, i) => `e2e-csv-${String(i + 1).padStart(3, '0')}`,
@@ -46,43 +42,6 @@ const STOP_ORDERS = Array.from(
   { length: 400 },
   (_, i) => `e2e-stop-${String(i + 1).padStart(3, '0')}`,
 );
-
-/** Paid orders for the tea shop, made through the real rules (as loadDemo makes its own). */
-async function paidOrders(orderIds: readonly string[]): Promise<void> {
-  const buyer = demoAccount('buyer.zhang');
-  const buyerActor: Actor = { role: 'buyer', userId: buyer.userId };
-  const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
-  for (const [i, orderId] of orderIds.entries()) {
-    const run = async (actor: Actor, command: Parameters<typeof runCommand>[1]['command']) => {
-      const r = await runCommand(
-        api.ctx.db,
-        { commandId: uuidv7(), actor, command },
-        api.ctx.clock,
-      );
-      assert.ok(r.ok, `${command.type} ${orderId}`);
-    };
-    await run(buyerActor, {
-      type: 'create_order',
-      orderId,
-      merchantId: MERCHANT,
-      buyerId: buyer.userId,
-      currency: 'CNY',
-      amountFen: 10_000 + i,
-      feeBps: 60,
-      goodsKind: 'express',
-      item: { title: `龙井 ${i + 1}`, quantity: 1 + (i % 3) },
-      recipient: DEMO_RECIPIENTS['buyer.zhang']!,
-    });
-    await run(bank, {
-      type: 'confirm_payment',
-      orderId,
-      bank: 'icbc',
-      bankRef: `E2E-${orderId}`,
-      currency: 'CNY',
-      amountFen: 10_000 + i,
-    });
-  }
-}
 
 async function serverStatuses(orderIds: readonly string[]): Promise<Map<string, string>> {
   const r = await api.ctx.db.query<{ order_id: string; status: string }>(
@@ -104,7 +63,7 @@ async function untilServerShipped(orderIds: readonly string[], count: number): P
 
 before(async () => {
   api = await fixture.server;
-  await paidOrders([...CSV_ORDERS, ...WAYBILL_ORDERS, ...STOP_ORDERS]);
+  await paidDemoOrders(api, [...CSV_ORDERS, ...WAYBILL_ORDERS, ...STOP_ORDERS]);
   await buildRenderer(outDir);
   web = await startWebServer({ host: fixture.host, rendererDir: outDir });
   browser = await launchChromium();
