@@ -355,3 +355,32 @@ test('en: applying shows n / N and stops when asked; what was applied stays appl
   await untilServerShipped(STOP_ORDERS, shippedByDesk);
   assert.deepEqual(problems, []);
 });
+
+test('en: a seller admin sees the recipient in full and edits the sender address', async () => {
+  await page.getByTestId('sign-out').click();
+  await signIn(page, 'admin1', 'escrow-demo-2005');
+  await page.getByTestId('nav-shipping').click();
+  await page.locator('#view-search').fill('e2e-stop-400');
+  await page.locator('[data-order-id="e2e-stop-400"]').dblclick();
+  await page.getByTestId('detail-recipient').getByText('13812345678').waitFor();
+  await page.getByTestId('order-detail').getByRole('button', { name: 'Close' }).click();
+  await page.getByTestId('open-addresses').click();
+  const sender = page.getByTestId('address-sender');
+  await sender.getByTestId('address-sender-name').fill('西湖龙井茶庄 二号仓');
+  await sender.getByTestId('address-sender-mobile').fill('12345');
+  await sender.getByTestId('address-sender-save').click();
+  await page
+    .getByTestId('address-error')
+    .filter({ hasText: 'mobile number is not valid' })
+    .waitFor();
+  await sender.getByTestId('address-sender-mobile').fill('137 0000 9999');
+  await sender.getByTestId('address-sender-save').click();
+  await sender.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  assert.equal(await sender.getByTestId('address-sender-mobile').inputValue(), '13700009999');
+  const stored = await api.ctx.db.query<{ address: { name: string } }>(
+    "SELECT address FROM merchant_addresses WHERE merchant_id = 'm-hz-tea' AND kind = 'sender'",
+  );
+  assert.equal(stored.rows[0]?.address.name, '西湖龙井茶庄 二号仓');
+  await screenshot(page, 'shipping-05-addresses');
+  assert.deepEqual(problems, []);
+});

@@ -84,7 +84,7 @@ export function AddressesDialog(props: { onClose(): void }) {
         </fieldset>
       ))}
       {error ? (
-        <div role="alert" className="error">
+        <div role="alert" className="error" data-testid="address-error">
           <ErrorText error={error} />
         </div>
       ) : null}

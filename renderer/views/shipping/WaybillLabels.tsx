@@ -1,5 +1,4 @@
-import { memo, useState } from 'react';
-import bwipjs from 'bwip-js/browser';
+import { memo, useEffect, useState } from 'react';
 import { dayValue } from '../../app/localDays.ts';
 import { useNow, useStores, useTr } from '../../app/StoresContext.tsx';
 import type { MethodOutput } from '../../../shared/contract/types.ts';
@@ -10,12 +9,29 @@ import { printPage } from './printPage.ts';
 
 export type WaybillLabel = MethodOutput<'waybills.print'>['labels'][number];
 
+type BarcodeWriter = Pick<typeof import('bwip-js/browser'), 'toSVG'>;
+
 /**
- * The Code 128 symbol of a waybill number, drawn by bwip-js (the barcode writer of the
- * PostScript library, maintained) as SVG: vector bars stay sharp on a 203 dpi thermal head and
- * in a PDF. The quiet zone is part of the symbol, so no layout can crowd it.
+ * bwip-js (the barcode writer of the PostScript library, maintained), loaded when labels are
+ * first shown: it is a large module that most desk sessions never need.
  */
-function code128Svg(text: string): string {
+function useBarcodeWriter(): BarcodeWriter | null {
+  const [writer, setWriter] = useState<BarcodeWriter | null>(null);
+  useEffect(() => {
+    let live = true;
+    void import('bwip-js/browser').then((m) => live && setWriter({ toSVG: m.toSVG }));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return writer;
+}
+
+/**
+ * The Code 128 symbol of a waybill number as SVG: vector bars stay sharp on a 203 dpi thermal
+ * head and in a PDF. The quiet zone is part of the symbol, so no layout can crowd it.
+ */
+function code128Svg(bwipjs: BarcodeWriter, text: string): string {
   return bwipjs.toSVG({
     bcid: 'code128',
     text,
@@ -27,15 +43,19 @@ function code128Svg(text: string): string {
   });
 }
 
-const Barcode = memo(function Barcode({ text, label }: { text: string; label: string }) {
+const Barcode = memo(function Barcode(props: {
+  writer: BarcodeWriter;
+  text: string;
+  label: string;
+}) {
   return (
     <div
       className="wb-barcode"
       role="img"
-      aria-label={label}
+      aria-label={props.label}
       data-testid="waybill-barcode"
       // bwip-js's output: an <svg> of paths, made from the number alone (never user markup).
-      dangerouslySetInnerHTML={{ __html: code128Svg(text) }}
+      dangerouslySetInnerHTML={{ __html: code128Svg(props.writer, props.text) }}
     />
   );
 });
@@ -49,6 +69,7 @@ export function WaybillLabels(props: { labels: WaybillLabel[]; onBack(): void })
   const tr = useTr();
   const { desk } = useStores();
   const printedAt = useNow();
+  const writer = useBarcodeWriter();
   const [message, setMessage] = useState<{ text: string; error?: ErrorInfo } | null>(null);
   const print = async () => {
     setMessage(null);
@@ -62,7 +83,13 @@ export function WaybillLabels(props: { labels: WaybillLabel[]; onBack(): void })
         <button type="button" className="secondary" onClick={props.onBack}>
           {tr.t('slip.back')}
         </button>
-        <button type="button" onClick={() => void print()} data-testid="waybills-print" autoFocus>
+        <button
+          type="button"
+          onClick={() => void print()}
+          disabled={writer === null}
+          data-testid="waybills-print"
+          autoFocus
+        >
           {tr.t('waybill.printNow', { count: props.labels.length })}
         </button>
         {message ? (
@@ -93,7 +120,15 @@ export function WaybillLabels(props: { labels: WaybillLabel[]; onBack(): void })
             <strong className="wb-carrier">{tr.dyn(`carrier.${l.carrier}`, l.carrier)}</strong>
             <span>{tr.t('waybill.kind')}</span>
           </header>
-          <Barcode text={l.waybillNo} label={`${tr.t('waybill.number')} ${l.waybillNo}`} />
+          {writer ? (
+            <Barcode
+              writer={writer}
+              text={l.waybillNo}
+              label={`${tr.t('waybill.number')} ${l.waybillNo}`}
+            />
+          ) : (
+            <div className="wb-barcode" />
+          )}
           <p className="wb-no mono">{l.waybillNo}</p>
           <section className="wb-party wb-to">
             <h3>{tr.t('waybill.to')}</h3>
