@@ -33,18 +33,18 @@ function csv(rows: number): Buffer {
 async function preview(
   page: Page,
   rows: number,
-): Promise<{ ms: number; readMs: number; longestTaskMs: number }> {
+): Promise<{ ms: number; readMs: number; longestReadTaskMs: number; longestTaskMs: number }> {
   const expected = `0 rows ready, ${rows.toLocaleString('en')} rows`;
   await page.evaluate((expected) => {
     type W = {
-      marks: { start: number; checking: number; done: number; longest: number };
+      marks: { start: number; checking: number; done: number; tasks: [number, number][] };
       observers?: { disconnect(): void }[];
     };
     const w = window as unknown as W;
     for (const o of w.observers ?? []) o.disconnect();
-    w.marks = { start: 0, checking: 0, done: 0, longest: 0 };
+    w.marks = { start: 0, checking: 0, done: 0, tasks: [] };
     const tasks = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.marks.longest = Math.max(w.marks.longest, e.duration);
+      for (const e of list.getEntries()) w.marks.tasks.push([e.startTime, e.duration]);
     });
     tasks.observe({ type: 'longtask' });
     const dom = new MutationObserver(() => {
@@ -70,11 +70,19 @@ async function preview(
     () =>
       (
         window as unknown as {
-          marks: { start: number; checking: number; done: number; longest: number };
+          marks: { start: number; checking: number; done: number; tasks: [number, number][] };
         }
       ).marks,
   );
-  return { ms: m.done - m.start, readMs: m.checking - m.start, longestTaskMs: m.longest };
+  const longest = (from: number, to: number) =>
+    Math.max(0, ...m.tasks.filter(([at]) => at >= from && at < to).map(([, ms]) => ms));
+  return {
+    ms: m.done - m.start,
+    readMs: m.checking - m.start,
+    // From the change event's own task (the page hands the file to the worker) on.
+    longestReadTaskMs: longest(m.start - 1, m.checking),
+    longestTaskMs: longest(m.start - 1, m.done + 1),
+  };
 }
 
 export async function run(): Promise<void> {
@@ -100,11 +108,12 @@ export async function run(): Promise<void> {
 
       const small = await preview(page, 1_000);
       const big = await preview(page, 20_000);
-      console.log(`csv_read_20k_longest_main_task_ms=${big.longestTaskMs.toFixed(0)}`);
+      console.log(`csv_read_20k_longest_main_task_ms=${big.longestReadTaskMs.toFixed(0)}`);
       console.log(`csv_read_20k_worker_parse_ms=${big.readMs.toFixed(0)}`);
       console.log(
-        `csv_read_20k_longest_task_vs_parse_ratio=${(big.longestTaskMs / big.readMs).toFixed(3)}`,
+        `csv_read_20k_longest_task_vs_parse_ratio=${(big.longestReadTaskMs / big.readMs).toFixed(3)}`,
       );
+      console.log(`csv_preview_20k_longest_main_task_ms=${big.longestTaskMs.toFixed(0)}`);
       console.log(`csv_preview_20k_ms=${big.ms.toFixed(0)}`);
       console.log(`csv_preview_1k_baseline_ms=${small.ms.toFixed(0)}`);
       console.log(`csv_preview_20k_vs_1k_ratio=${(big.ms / small.ms).toFixed(2)}`);

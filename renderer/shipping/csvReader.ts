@@ -1,5 +1,11 @@
+import type { CsvShipmentRow } from './parseShipmentCsv.ts';
 import type { ShipmentFile } from './readShipmentFile.ts';
 import { readShipmentFile } from './readShipmentFile.ts';
+
+type WorkerMessage =
+  | { kind: 'progress'; fraction: number }
+  | { kind: 'rows'; rows: CsvShipmentRow[] }
+  | { kind: 'result'; result: ShipmentFile };
 
 /** Reads a shipment file; `onProgress` gets the parsed fraction (0..1). */
 export type ShipmentFileReader = (
@@ -15,15 +21,14 @@ export const readShipmentFileOffThread: ShipmentFileReader = (bytes, onProgress)
   if (typeof Worker === 'undefined') return Promise.resolve(readShipmentFile(bytes, onProgress));
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./csvWorker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (
-      e: MessageEvent<
-        { kind: 'progress'; fraction: number } | { kind: 'result'; result: ShipmentFile }
-      >,
-    ) => {
-      if (e.data.kind === 'progress') onProgress(e.data.fraction);
+    const rows: CsvShipmentRow[] = [];
+    worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
+      const m = e.data;
+      if (m.kind === 'progress') onProgress(m.fraction);
+      else if (m.kind === 'rows') rows.push(...m.rows);
       else {
         worker.terminate();
-        resolve(e.data.result);
+        resolve(m.result.ok ? { ...m.result, rows } : m.result);
       }
     };
     worker.onerror = (e) => {

@@ -60,6 +60,11 @@ const CHECK_CHUNK = 1000;
  * stop takes effect within a moment, large enough that 20,000 rows are a few hundred calls.
  */
 const APPLY_CHUNK = 50;
+/** Preview rows built between two pauses for the page (see yieldToPage). */
+const BUILD_SLICE = 2000;
+
+/** Lets the page paint and take input before the next slice of work. */
+const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
  * Batch shipping from a CSV: the file is read in a worker (any of the encodings Chinese
@@ -139,28 +144,33 @@ export function createBatchShipStore(
         const t = normalizeTrackingNo(p.trackingNo);
         trackingCount.set(t, (trackingCount.get(t) ?? 0) + 1);
       }
-      const rows: PreviewRow[] = parsed.map((p) => {
-        const c = checks.get(p.line);
-        const problems: PreviewProblem[] = p.incomplete
-          ? ['missing_fields']
-          : [...(c?.problems ?? [])];
-        if (!p.incomplete) {
-          if ((orderCount.get(p.orderId) ?? 0) > 1 && !problems.includes('duplicate_order'))
-            problems.push('duplicate_order');
-          const t = normalizeTrackingNo(p.trackingNo);
-          if ((trackingCount.get(t) ?? 0) > 1 && !problems.includes('duplicate_tracking'))
-            problems.push('duplicate_tracking');
+      // Built in slices with a pause between them, so 20,000 rows never make one long task.
+      const rows: PreviewRow[] = [];
+      for (let i = 0; i < parsed.length; i += BUILD_SLICE) {
+        if (i > 0) await yieldToPage();
+        for (const p of parsed.slice(i, i + BUILD_SLICE)) {
+          const c = checks.get(p.line);
+          const problems: PreviewProblem[] = p.incomplete
+            ? ['missing_fields']
+            : [...(c?.problems ?? [])];
+          if (!p.incomplete) {
+            if ((orderCount.get(p.orderId) ?? 0) > 1 && !problems.includes('duplicate_order'))
+              problems.push('duplicate_order');
+            const t = normalizeTrackingNo(p.trackingNo);
+            if ((trackingCount.get(t) ?? 0) > 1 && !problems.includes('duplicate_tracking'))
+              problems.push('duplicate_tracking');
+          }
+          rows.push({
+            line: p.line,
+            orderId: p.orderId,
+            carrier: c?.carrier ?? p.carrier,
+            carrierText: p.carrierText,
+            trackingNo: c?.trackingNo ?? p.trackingNo,
+            problems,
+            commandId: uuidv7(),
+          });
         }
-        return {
-          line: p.line,
-          orderId: p.orderId,
-          carrier: c?.carrier ?? p.carrier,
-          carrierText: p.carrierText,
-          trackingNo: c?.trackingNo ?? p.trackingNo,
-          problems,
-          commandId: uuidv7(),
-        };
-      });
+      }
       set({ phase: 'previewed', rows, progress: null });
     },
     async apply() {

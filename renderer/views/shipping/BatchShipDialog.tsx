@@ -8,7 +8,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { CsvTemplateLink } from './CsvTemplateLink.tsx';
 
 /** Rows the preview table shows at most: problems first, so none is hidden behind good rows. */
-const SHOWN_ROWS = 300;
+const SHOWN_ROWS = 200;
 
 /**
  * Ship many orders from a CSV: load (any encoding, read in a worker with a progress bar) or

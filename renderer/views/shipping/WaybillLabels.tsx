@@ -1,4 +1,5 @@
 import { memo, useEffect, useState } from 'react';
+import type * as BwipJs from 'bwip-js/browser';
 import { dayValue } from '../../app/localDays.ts';
 import { useNow, useStores, useTr } from '../../app/StoresContext.tsx';
 import type { MethodOutput } from '../../../shared/contract/types.ts';
@@ -9,7 +10,7 @@ import { printPage } from './printPage.ts';
 
 export type WaybillLabel = MethodOutput<'waybills.print'>['labels'][number];
 
-type BarcodeWriter = Pick<typeof import('bwip-js/browser'), 'toSVG'>;
+type BarcodeWriter = Pick<typeof BwipJs, 'toSVG'>;
 
 /**
  * bwip-js (the barcode writer of the PostScript library, maintained), loaded when labels are
