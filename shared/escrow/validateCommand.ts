@@ -3,7 +3,7 @@ import { DeskError } from '../errors.ts';
 import { assertFen, isCurrency, MAX_ORDER_FEN } from '../money.ts';
 import type { EscrowCommand } from './types.ts';
 import { ESCROW_COMMAND_TYPES } from './types.ts';
-import { parseRecipient } from '../shipping/recipient.ts';
+import { parseRecipient, RECIPIENT_FIELDS } from '../shipping/recipient.ts';
 
 /**
  * Commands arrive from the network, so every field is checked here before any rule reads it,
@@ -122,7 +122,8 @@ function checkFields(c: Fields): void {
       // The HTTP route stores the parsed (trimmed) form; here any other path is held to it.
       if (c.recipient !== undefined) {
         const parsed = parseRecipient(c.recipient);
-        if (JSON.stringify(parsed) !== JSON.stringify(c.recipient))
+        const given = c.recipient as Record<string, unknown>;
+        if (RECIPIENT_FIELDS.some((f) => parsed[f] !== given[f]))
           throw new DeskError('recipient_address_invalid', 'recipient must be in its parsed form');
       }
       return;
