@@ -25,6 +25,8 @@ export async function buildRenderer(outDir = join(ROOT, 'dist/renderer')) {
     base: '/',
     logLevel: 'warn',
     plugins: [react()],
+    // The CSV reader's Web Worker (renderer/shipping/csvWorker.ts) as an ES module chunk.
+    worker: { format: 'es' },
     build: {
       outDir,
       emptyOutDir: true,

@@ -12,6 +12,29 @@ export const ERROR_CODES = [
   'currency_mismatch',
   'amount_mismatch',
   'invalid_tracking_number',
+  // shipping (issue 14): recipients, sender addresses, e-waybill numbers, CSV batches
+  'recipient_name_invalid',
+  'recipient_mobile_invalid',
+  'recipient_address_invalid',
+  'recipient_postcode_invalid',
+  /** An e-waybill needs the buyer's recipient; orders made before recipients have none. */
+  'recipient_missing',
+  /** The merchant has no sender address yet (a seller admin sets it). */
+  'sender_address_missing',
+  /** No waybill-number segment of this carrier has numbers left: the platform loads another. */
+  'waybill_numbers_exhausted',
+  /** The carrier has no e-waybill adapter (virtual goods, or a carrier not offered). */
+  'waybill_carrier_unsupported',
+  /** A segment the operator loads overlaps one already loaded for the carrier. */
+  'waybill_segment_overlap',
+  /** The order already shipped under another number. */
+  'waybill_order_shipped',
+  /** A CSV file that is not text (an image, a spreadsheet, an archive). */
+  'csv_binary_file',
+  /** More rows than a batch takes (20,000). */
+  'csv_too_many_rows',
+  /** A CSV file without a single data row. */
+  'csv_no_rows',
   /** Text carrying U+0000 or an unpaired surrogate: refused for good, never stored. */
   'invalid_text',
   /** JSON nested deeper than the server's bound (checked before anything recursive runs). */

@@ -10,6 +10,7 @@ import { checkTimersApplied } from './clockActions.ts';
 import type { SimDesk } from './simDesk.ts';
 import { SimFailure } from './world.ts';
 import type { World } from './world.ts';
+import { masksRecipients } from '../server/http/sellerView.ts';
 
 /**
  * The network heals: every desk comes online, faults stop, and each desk syncs until a round
@@ -82,7 +83,11 @@ async function checkConverged(
   const top = await db.query<{ m: number | null }>('SELECT max(seq) AS m FROM ledger_transactions');
   const upTo = top.rows[0]?.m ?? 0;
   const scope: SyncScope = seller
-    ? { kind: 'merchant', merchantId: desk.actor.merchantId ?? '' }
+    ? {
+        kind: 'merchant',
+        merchantId: desk.actor.merchantId ?? '',
+        maskRecipients: masksRecipients(desk.actor.role),
+      }
     : { kind: 'agent' };
   const want = await scopedChainHead(db, scope, upTo);
   const have = localScopedHead(desk.db, upTo);

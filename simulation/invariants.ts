@@ -14,6 +14,7 @@ import type { SimDesk } from './simDesk.ts';
 import { GUARANTEE_FUND_FEN, MERCHANT_DEPOSIT_FEN } from './simServer.ts';
 import { SimFailure } from './world.ts';
 import type { World } from './world.ts';
+import { masksRecipients } from '../server/http/sellerView.ts';
 
 /**
  * The invariants checked after every step (the convergence check runs on `heal`, see
@@ -188,7 +189,11 @@ async function checkReplica(
   if (at.upTo > 0 && at.complete) {
     const scope: SyncScope =
       desk.actor.role === 'seller_staff'
-        ? { kind: 'merchant', merchantId: desk.actor.merchantId ?? '' }
+        ? {
+            kind: 'merchant',
+            merchantId: desk.actor.merchantId ?? '',
+            maskRecipients: masksRecipients(desk.actor.role),
+          }
         : { kind: 'agent' };
     const server = await scopedChainHead(
       world.server.db,

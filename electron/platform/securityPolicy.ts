@@ -45,7 +45,8 @@ export function contentSecurityPolicy(extraConnectSrc: readonly string[] = []): 
     ['frame-ancestors', ["'none'"]],
     ['frame-src', ["'none'"]],
     ['object-src', ["'none'"]],
-    // pdf.js draws PDF evidence in a worker of its own, served by the app like every script.
+    // pdf.js draws PDF evidence in a worker of its own, and the CSV reader parses in a Web
+    // Worker; both are built into the app and served like every script (never blob or remote).
     ['worker-src', ["'self'"]],
   ];
   return directives.map(([name, values]) => `${name} ${values.join(' ')}`).join('; ');

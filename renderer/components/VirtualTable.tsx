@@ -8,7 +8,8 @@ export interface Column {
   header: ReactNode;
   /** CSS grid track, e.g. "8rem" or "minmax(6rem, 1fr)". */
   width: string;
-  cell(row: OrderRow): ReactNode;
+  /** `index` is the row's place in the whole filtered list (for range selection). */
+  cell(row: OrderRow, index: number): ReactNode;
 }
 
 export const ROW_HEIGHT_PX = 40;
@@ -235,7 +236,7 @@ const Row = memo(function Row(p: RowProps) {
       {p.row ? (
         p.columns.map((c) => (
           <div role="gridcell" key={c.id} className={`vt-cell vt-col-${c.id}`}>
-            {c.cell(p.row!)}
+            {c.cell(p.row!, p.index)}
           </div>
         ))
       ) : (

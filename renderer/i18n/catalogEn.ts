@@ -238,7 +238,7 @@ export const catalogEn = {
   'shipping.batch': 'Ship from CSV',
   'batch.title': 'Ship many orders from a CSV file',
   'batch.help':
-    'One line per order: order id, carrier, tracking number. A header line is allowed. Nothing is applied before you confirm.',
+    'One row per order: order id, carrier (its code or its name, such as 顺丰速运 or SF Express), tracking number. A header row is allowed and may put the columns in any order. Files saved as GBK (Excel on Chinese Windows) or UTF-8 both work. Nothing is applied before you confirm.',
   'batch.file': 'CSV file',
   'batch.text': 'Or paste CSV text',
   'batch.preview': 'Check rows',
@@ -256,12 +256,64 @@ export const catalogEn = {
   'slip.buyer': 'Buyer',
   'slip.item': 'Item',
   'slip.qty': 'Quantity',
-  'slip.amount': 'Amount',
   'slip.printed': 'Printed {time}',
   'slip.back': 'Back to the queue',
   'slip.printNow': 'Print / save as PDF',
   'slip.saved': 'Saved to {path}',
   'slip.saveFailed': 'The PDF was not saved: {message}',
+  'batch.template': 'Download a CSV template',
+  'batch.templateFile': 'shipping-template.csv',
+  'batch.templateHeader': 'order id,carrier,tracking number',
+  'batch.reading': 'Reading the file… {percent, number}%',
+  'batch.checking': 'Checking rows {done, number} / {total, number}…',
+  'batch.encoding': 'Read as {encoding}.',
+  'batch.shownRows': 'Showing {shown, number} of {count, number} rows, rows with problems first.',
+  'batch.applying': 'Shipping {done, number} / {total, number}…',
+  'batch.cancel': 'Stop',
+  'batch.cancelled':
+    'Stopped: {count, plural, one {# order} other {# orders}} of {total, number} shipped; the rest were not sent.',
+  'encoding.utf-8': 'UTF-8',
+  'encoding.utf-8-bom': 'UTF-8 (with BOM)',
+  'encoding.gb18030': 'GBK / GB18030',
+  'encoding.utf-16le': 'UTF-16',
+  'encoding.utf-16be': 'UTF-16 (big-endian)',
+  'col.recipient': 'Recipient',
+  'recipient.title': 'Recipient',
+  'recipient.masked': 'Masked: only a shop administrator sees the full recipient.',
+  'recipient.none': 'None (virtual goods, or an order from before recipients)',
+  'shipping.selectAll': 'Select all {count, number} orders in this filter',
+  'shipping.printWaybills': 'Print e-waybills ({count, number})',
+  'shipping.printAll': 'Print all {count, number} in this filter',
+  'waybill.title': 'Print e-waybills',
+  'waybill.help':
+    'The platform assigns each order an e-waybill number from the carrier’s number range, and the orders are shipped with it. This needs the connection to the server.',
+  'waybill.skippedVirtual':
+    '{count, plural, one {# virtual order has} other {# virtual orders have}} no parcel and {count, plural, one {is} other {are}} left out.',
+  'waybill.submit': 'Assign numbers and print {count, plural, one {# label} other {# labels}}',
+  'waybill.busy': 'Assigning numbers {done, number} / {total, number}…',
+  'waybill.refused':
+    '{count, plural, one {# order was} other {# orders were}} not shipped by this desk; see Sync issues.',
+  'waybill.sheetTitle': 'E-waybill labels',
+  'waybill.printNow': 'Print {count, plural, one {# label} other {# labels}} / save as PDF',
+  'waybill.file': 'E-waybills',
+  'waybill.kind': 'E-waybill',
+  'waybill.number': 'Waybill number',
+  'waybill.to': 'To',
+  'waybill.from': 'From',
+  'waybill.contents': 'Contents',
+  'address.title': 'Shop addresses',
+  'address.sender': 'Sender address (printed on e-waybills)',
+  'address.return': 'Return address (for returns)',
+  'address.readOnly': 'Only a shop administrator can change these addresses.',
+  'address.name': 'Name',
+  'address.mobile': 'Mobile',
+  'address.province': 'Province',
+  'address.city': 'City',
+  'address.district': 'District',
+  'address.detail': 'Street address',
+  'address.postcode': 'Postcode',
+  'address.save': 'Save',
+  'address.saved': 'Saved.',
   'refunds.title': 'Refund requests',
   'refunds.count':
     '{count, plural, one {# open request} other {# open requests}}, soonest auto-approval first',
@@ -386,6 +438,31 @@ export const catalogEn = {
     'The amount does not match the order. Reload the order to see its current amount, then try again.',
   'error.invalid_tracking_number':
     'The tracking number does not match the carrier’s format. Check the carrier and the number on the waybill.',
+  'error.recipient_name_invalid':
+    'The recipient’s name is missing or too long (at most 30 characters, no line breaks). Correct the name and try again.',
+  'error.recipient_mobile_invalid':
+    'The recipient’s mobile number is not valid. Enter an 11-digit mainland mobile number starting with 1.',
+  'error.recipient_address_invalid':
+    'The address is incomplete. Give the province, city, district and a street address (2 to 120 characters).',
+  'error.recipient_postcode_invalid': 'The postcode must be 6 digits, or left empty.',
+  'error.recipient_missing':
+    'This order has no recipient, so no e-waybill can be printed for it. Ship it with a tracking number from the carrier instead.',
+  'error.sender_address_missing':
+    'The shop has no sender address yet. A shop administrator sets it under Shipping → Shop addresses; then print again.',
+  'error.waybill_numbers_exhausted':
+    'The platform has no e-waybill numbers left for this carrier. Choose another carrier, or ask the platform to load a new number range; nothing was printed.',
+  'error.waybill_carrier_unsupported':
+    'This carrier does not issue e-waybills here. Choose a parcel carrier.',
+  'error.waybill_segment_overlap':
+    'This number range overlaps one already loaded for the carrier, so numbers could be issued twice. Load a range that does not overlap.',
+  'error.waybill_order_shipped':
+    'An order was already shipped with another tracking number, so it gets no e-waybill. Leave it out and print the others.',
+  'error.csv_binary_file':
+    'This file is not a CSV text file (it looks like a spreadsheet, image or archive). In Excel, use “Save as” → “CSV”, then choose that file.',
+  'error.csv_too_many_rows':
+    'The file has more rows than one batch takes (20,000). Split it into smaller files and ship them one after another.',
+  'error.csv_no_rows':
+    'The file has no data rows. Check that you chose the right file; the template shows the expected columns.',
   'error.nesting_too_deep':
     'The request was too deeply nested to be accepted. Send simpler data; if this came from the desk itself, contact support with the details below.',
   'error.invalid_data':

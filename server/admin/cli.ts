@@ -7,6 +7,8 @@
 //   npm run api:admin -- unlock-user --username alice          (lifts a login lockout; audited)
 //   npm run api:admin -- revoke-sessions --username alice      (signs the user out everywhere; audited)
 //   npm run api:admin -- purge-sessions                        (deletes expired sessions)
+//   npm run api:admin -- load-waybill-segment --carrier sf --first 1 --last 100000 --id sf-2026-01
+//   npm run api:admin -- waybill-segments                      (what is loaded, what is left)
 // Passwords never come from the command line (other users of the machine can read it): from
 // stdin with --password-stdin, or from ESCROW_USER_PASSWORD. A bad argument is one line on
 // stderr and exit code 2; a refusal exit code 1.
@@ -22,6 +24,7 @@ import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/openDatabase.ts';
 import { fundGuaranteeFund, recordMerchantDeposit } from '../ledger/platformFunding.ts';
 import { appendSecurityAudit } from '../security/securityAudit.ts';
+import { listWaybillSegments, loadWaybillSegment } from '../shipping/waybillSegments.ts';
 
 const COMMANDS = [
   'fund-guarantee',
@@ -31,6 +34,8 @@ const COMMANDS = [
   'unlock-user',
   'revoke-sessions',
   'purge-sessions',
+  'load-waybill-segment',
+  'waybill-segments',
 ] as const;
 
 /** A mistake in how the CLI was called: one line, exit code 2. */
@@ -56,6 +61,9 @@ function parse(argv: string[]): { command: string; values: Values } {
         username: { type: 'string' },
         role: { type: 'string' },
         'password-stdin': { type: 'boolean', default: false },
+        carrier: { type: 'string' },
+        first: { type: 'string' },
+        last: { type: 'string' },
       },
     });
   } catch (e) {
@@ -199,6 +207,32 @@ async function run(db: Database, command: string, values: Values): Promise<strin
       });
       return `${n} session(s) revoked`;
     }
+    case 'load-waybill-segment': {
+      const serial = (name: string) => {
+        const text = need(values, name);
+        if (!/^\d{1,15}$/.test(text)) throw new UsageError(`--${name} must be a whole number`);
+        return Number(text);
+      };
+      const loaded = await loadWaybillSegment(
+        db,
+        {
+          segmentId: need(values, 'id'),
+          carrier: need(values, 'carrier'),
+          firstSerial: serial('first'),
+          lastSerial: serial('last'),
+        },
+        'admin-cli',
+        now,
+      );
+      return loaded === 'loaded' ? 'segment loaded' : 'already loaded (same --id)';
+    }
+    case 'waybill-segments':
+      return (await listWaybillSegments(db))
+        .map(
+          (s) =>
+            `${s.carrier}\t${s.segmentId}\t${s.firstSerial}-${s.lastSerial}\t${s.remaining} left`,
+        )
+        .join('\n');
     case 'purge-sessions':
       return `${await purgeExpiredSessions(db, now)} expired session(s) deleted`;
     default:

@@ -7,9 +7,18 @@ import type { Database } from '../db/database.ts';
 import { runCommand } from '../escrow/runCommand.ts';
 import { storeEvidence } from '../evidence/evidenceStore.ts';
 import { fundGuaranteeFund, recordMerchantDeposit } from '../ledger/platformFunding.ts';
+import { saveMerchantAddress } from '../shipping/merchantAddresses.ts';
+import { loadWaybillSegment } from '../shipping/waybillSegments.ts';
 import { DEMO_ACCOUNTS, DEMO_MERCHANTS } from './demoAccounts.ts';
+import { DEMO_RECIPIENTS, DEMO_SENDERS, DEMO_WAYBILL_SEGMENTS } from './demoAddresses.ts';
 
 const GUARANTEE_FUND_FEN = 100_000_000; // ¥1,000,000
+
+function demoRecipient(buyer: string) {
+  const r = DEMO_RECIPIENTS[buyer];
+  if (!r) throw new Error(`no demo recipient for ${buyer}`);
+  return r;
+}
 
 /**
  * Loads the demo: merchants, people, a funded guarantee fund and deposits, and orders in every
@@ -41,6 +50,13 @@ export async function loadDemo(db: Database, endMs: number = Date.now()): Promis
       bank: 'icbc',
       at: start,
     });
+  for (const m of DEMO_MERCHANTS) {
+    const sender = DEMO_SENDERS[m.merchantId];
+    if (!sender) continue;
+    for (const kind of ['sender', 'return'] as const)
+      await saveMerchantAddress(db, m.merchantId, kind, sender, 'demo', start);
+  }
+  for (const seg of DEMO_WAYBILL_SEGMENTS) await loadWaybillSegment(db, seg, 'demo', start);
 
   const clock = new ManualClock(start);
   const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
@@ -87,6 +103,8 @@ export async function loadDemo(db: Database, endMs: number = Date.now()): Promis
       feeBps: m.feeBps,
       goodsKind: o.goodsKind ?? 'express',
       item: { title: o.title, quantity: 1 },
+      // Virtual goods are delivered as a code: no parcel, no recipient.
+      ...(o.goodsKind === 'virtual' ? {} : { recipient: demoRecipient(o.buyer) }),
     });
     if (o.paid !== false)
       await run(t0 + HOUR_MS, bank, {

@@ -18,6 +18,7 @@ import { registerReadRoutes } from './routes/readRoutes.ts';
 import { registerSystemRoutes } from './routes/systemRoutes.ts';
 import { registerDisputeRoutes } from '../disputes/disputeRoutes.ts';
 import { registerTreasuryRoutes } from '../treasury/treasuryRoutes.ts';
+import { registerShippingRoutes } from '../shipping/shippingRoutes.ts';
 import { syncRoutes } from '../sync/syncRoutes.ts';
 import type { ServerContext } from './serverContext.ts';
 
@@ -170,6 +171,7 @@ export async function buildApp(
   registerLedgerRoutes(app, ctx);
   registerDisputeRoutes(app, ctx);
   registerTreasuryRoutes(app, ctx);
+  registerShippingRoutes(app, ctx);
   await app.register(syncRoutes, { db: ctx.db, clock: ctx.clock, policy: ctx.policy });
   return app;
 }

@@ -42,6 +42,11 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'note_required':
     case 'withdrawal_below_minimum':
     case 'statement_invalid':
+    case 'recipient_name_invalid':
+    case 'recipient_mobile_invalid':
+    case 'recipient_address_invalid':
+    case 'recipient_postcode_invalid':
+    case 'waybill_carrier_unsupported':
       return 400;
     default:
       // State-machine and ledger refusals: the request was well formed but conflicts with what

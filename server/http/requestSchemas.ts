@@ -33,6 +33,15 @@ export const createOrderBody = z.strictObject({
       .refine(Number.isSafeInteger, 'must be an integer')
       .refine((v) => v > 0, 'must be positive'),
   }),
+  /**
+   * Who receives the parcel: { name, mobile, province, city, district, detail, postcode }.
+   * Checked by shared/shipping/recipient.ts, whose refusals carry recipient_* codes.
+   */
+  recipient: z.optional(
+    z
+      .record(z.string(), z.unknown())
+      .describe('name, mobile, province, city, district, detail, postcode'),
+  ),
 });
 
 export const emptyBody = z.strictObject({});

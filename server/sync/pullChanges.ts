@@ -122,11 +122,13 @@ async function snapshotPage(
     );
     // Sellers never receive the platform's internal approval data (sellerView.ts).
     const seller = scope.kind === 'merchant';
+    const mask = seller && scope.maskRecipients;
     const changes = rows.map(
-      (row) => `{"kind":"order","order":${seller ? redactOrderJsonForSeller(row.j) : row.j}}`,
+      (row) => `{"kind":"order","order":${seller ? redactOrderJsonForSeller(row.j, mask) : row.j}}`,
     );
     for (const t of txns.rows) changes.push(t.j);
-    for (const e of events.rows) changes.push(seller ? redactEventChangeJsonForSeller(e.j) : e.j);
+    for (const e of events.rows)
+      changes.push(seller ? redactEventChangeJsonForSeller(e.j, mask) : e.j);
     const cookie = resumeAfter ? next('o', resumeAfter.order_id) : next('t', '0');
     return body(cookie, c.lmid, changes, true);
   }
@@ -200,21 +202,25 @@ async function logPage(
   return body(
     { kind: 'log', seq },
     mark.lmid,
-    rows.map((row) => changeJson(row, true)),
+    rows.map((row) => changeJson(row, { maskRecipients: scope.maskRecipients })),
     resumeAfter !== undefined,
   );
 }
 
 type LogRow = { seq: number; kind: string; j: string };
 
-/** A change row as the protocol's change; `seller` redacts internal approval data. */
-function changeJson(row: LogRow, seller = false): string {
+/**
+ * A change row as the protocol's change; `seller` redacts internal approval data (and masks
+ * recipients for seller staff).
+ */
+function changeJson(row: LogRow, seller?: { maskRecipients: boolean }): string {
+  const mask = seller?.maskRecipients ?? false;
   return row.kind === 'order'
-    ? `{"kind":"order","order":${seller ? redactOrderJsonForSeller(row.j) : row.j}}`
+    ? `{"kind":"order","order":${seller ? redactOrderJsonForSeller(row.j, mask) : row.j}}`
     : row.kind === 'ledger_txn'
       ? `{"kind":"ledger_txn","txn":${row.j}}`
       : row.kind === 'order_event'
-        ? `{"kind":"order_event","entry":${seller ? redactEventEntryJsonForSeller(row.j) : row.j}}`
+        ? `{"kind":"order_event","entry":${seller ? redactEventEntryJsonForSeller(row.j, mask) : row.j}}`
         : row.j;
 }
 

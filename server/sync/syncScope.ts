@@ -1,17 +1,29 @@
 import type { Actor } from '../../shared/escrow/types.ts';
 import { DeskError } from '../../shared/errors.ts';
 import { account } from '../../shared/ledger/accounts.ts';
+import { masksRecipients } from '../http/sellerView.ts';
 
 /**
  * Who may see what through sync (docs/sync.md "Visibility"): a seller role sees its merchant's
  * orders and the journal rows of those orders or of `merchant:<id>:*`; an agent sees the orders
  * that have (or had) a claim or an escalated refund and their journal rows; nobody else syncs.
  */
-export type SyncScope = { kind: 'merchant'; merchantId: string } | { kind: 'agent' };
+export type SyncScope =
+  | {
+      kind: 'merchant';
+      merchantId: string;
+      /** Seller staff receive recipients masked (http/sellerView.ts `masksRecipients`). */
+      maskRecipients: boolean;
+    }
+  | { kind: 'agent' };
 
 export function syncScopeOf(actor: Actor): SyncScope {
   if ((actor.role === 'seller_staff' || actor.role === 'seller_admin') && actor.merchantId) {
-    return { kind: 'merchant', merchantId: actor.merchantId };
+    return {
+      kind: 'merchant',
+      merchantId: actor.merchantId,
+      maskRecipients: masksRecipients(actor.role),
+    };
   }
   if (actor.role === 'agent' || actor.role === 'senior_agent') return { kind: 'agent' };
   throw new DeskError('forbidden', `role ${actor.role} does not sync`);

@@ -3,6 +3,7 @@ import { LEDGER_PROBLEM_CODES } from '../ledger/verifyJournal.ts';
 import {
   accountBalanceSchema,
   orderSchema,
+  recipientSchema,
   orderSummarySchema,
   postingSchema,
   syncStatusSchema,
@@ -177,6 +178,60 @@ export const deskContract = {
   'shipments.ship': {
     input: z.strictObject({ ...command, carrier: carrierField, trackingNo: trackingNoField }),
     output: orderResult,
+  },
+
+  /**
+   * Ships orders with e-waybills: the server assigns each order a number from the carrier's
+   * segments (all or none; an order keeps its number on reprint), then each order is shipped
+   * with it through the outbox like any ship. Answers the labels to print, with the recipient
+   * in full (a label must carry it) and no price. Needs the server: offline there is no number.
+   */
+  'waybills.print': {
+    input: z.strictObject({
+      carrier: carrierField,
+      orderIds: z.array(idField).min(1).max(500),
+    }),
+    output: z.object({
+      labels: z.array(
+        z.object({
+          orderId: z.string(),
+          carrier: z.string(),
+          waybillNo: z.string(),
+          assignedAt: epochMsField,
+          sender: recipientSchema,
+          recipient: recipientSchema,
+          item: z.object({ title: z.string(), quantity: countField }),
+        }),
+      ),
+      /** Orders whose ship action the desk could not queue (already shipped otherwise, …). */
+      refused: z.array(
+        z.object({
+          orderId: z.string(),
+          error: z.object({ code: z.string(), message: z.string() }),
+        }),
+      ),
+    }),
+  },
+  /** The shop's sender and return addresses, from the server. */
+  'merchant.addresses': {
+    input: none,
+    output: z.object({ sender: recipientSchema.nullable(), return: recipientSchema.nullable() }),
+  },
+  /** Sets one of them (seller admins only; the server decides). */
+  'merchant.setAddress': {
+    input: z.strictObject({
+      kind: z.enum(['sender', 'return']),
+      address: z.strictObject({
+        name: plainText().max(60),
+        mobile: plainText().max(20),
+        province: plainText().max(40),
+        city: plainText().max(40),
+        district: plainText().max(40),
+        detail: plainText().max(240),
+        postcode: plainText().max(10),
+      }),
+    }),
+    output: z.object({ kind: z.enum(['sender', 'return']), address: recipientSchema }),
   },
 
   'refunds.agree': {

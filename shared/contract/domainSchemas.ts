@@ -81,6 +81,22 @@ export const claimSchema = z.object({
   reasonCode: z.string().nullable(),
 });
 
+/**
+ * A parcel's recipient, or a merchant's sender or return address (shared/shipping/recipient.ts).
+ * Seller staff receive it masked (`masked: true`) from the server; their replica never holds
+ * the full value.
+ */
+export const recipientSchema = z.object({
+  name: z.string().max(60),
+  mobile: z.string().max(20),
+  province: z.string().max(40),
+  city: z.string().max(40),
+  district: z.string().max(40),
+  detail: z.string().max(240),
+  postcode: z.string().max(10),
+  masked: z.literal(true).optional(),
+});
+
 export const orderSchema = z.object({
   orderId: z.string(),
   merchantId: z.string(),
@@ -90,6 +106,7 @@ export const orderSchema = z.object({
   feeBps: countField,
   goodsKind: goodsKindField,
   item: z.object({ title: z.string(), quantity: countField }),
+  recipient: recipientSchema.optional(),
   status: orderStatusField,
   createdAt: epochMsField,
   payDeadlineAt: epochMsField,

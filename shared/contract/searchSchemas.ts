@@ -8,6 +8,7 @@ import {
   orderStatusField,
   signedFenField,
 } from './fields.ts';
+import { recipientSchema } from './domainSchemas.ts';
 
 /**
  * Output shapes of the seller desk's lists (electron/core/replica/searchModels.ts): search rows
@@ -39,6 +40,8 @@ export const orderRowSchema = z.object({
   createdAt: epochMsField,
   carrier: z.string().nullable(),
   trackingNo: z.string().nullable(),
+  /** As the server let this user see it (masked for seller staff); null when none was given. */
+  recipient: recipientSchema.nullable(),
   deadline: z
     .object({ kind: deadlineKindField, at: epochMsField, moneyMoves: z.boolean() })
     .nullable(),

@@ -18,6 +18,7 @@ export function evolve(state: OrderState | null, event: EscrowEvent): OrderState
       feeBps: event.feeBps,
       goodsKind: event.goodsKind,
       item: { ...event.item },
+      ...(event.recipient ? { recipient: { ...event.recipient } } : {}),
       status: 'awaiting_payment',
       createdAt: event.at,
       payDeadlineAt: event.payDeadlineAt,

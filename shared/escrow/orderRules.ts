@@ -25,6 +25,7 @@ export function createOrder(
       feeBps: cmd.feeBps,
       goodsKind: cmd.goodsKind,
       item: { title: cmd.item.title, quantity: cmd.item.quantity },
+      ...(cmd.recipient ? { recipient: cmd.recipient } : {}),
       payDeadlineAt: now + policy.unpaidCloseMs,
     },
   ];

@@ -1,4 +1,5 @@
 import type { Currency, Fen } from '../money.ts';
+import type { Recipient } from '../shipping/recipient.ts';
 
 /**
  * The escrow domain as data: one aggregate per order, holding its refunds and claims, so that
@@ -132,6 +133,11 @@ export interface OrderState {
   feeBps: number;
   goodsKind: GoodsKind;
   item: ItemInfo;
+  /**
+   * Who receives the parcel, given by the buyer at order time (absent on orders made before
+   * recipients, and optional for virtual goods). Masked for seller staff (sellerView.ts).
+   */
+  recipient?: Recipient;
   status: OrderStatus;
   createdAt: number;
   payDeadlineAt: number;
@@ -171,6 +177,7 @@ export type EscrowCommand =
       feeBps: number;
       goodsKind: GoodsKind;
       item: ItemInfo;
+      recipient?: Recipient;
     }
   | {
       type: 'confirm_payment';
@@ -325,6 +332,7 @@ export type EscrowEvent =
       feeBps: number;
       goodsKind: GoodsKind;
       item: ItemInfo;
+      recipient?: Recipient;
       payDeadlineAt: number;
     }
   | {

@@ -3,6 +3,7 @@ import { DeskError } from '../errors.ts';
 import { assertFen, isCurrency, MAX_ORDER_FEN } from '../money.ts';
 import type { EscrowCommand } from './types.ts';
 import { ESCROW_COMMAND_TYPES } from './types.ts';
+import { parseRecipient, RECIPIENT_FIELDS } from '../shipping/recipient.ts';
 
 /**
  * Commands arrive from the network, so every field is checked here before any rule reads it,
@@ -117,6 +118,13 @@ function checkFields(c: Fields): void {
       const q = (item as Fields).quantity;
       if (typeof q !== 'number' || !Number.isSafeInteger(q) || q < 1 || q > QUANTITY_MAX) {
         bad(`item quantity must be an integer from 1 to ${QUANTITY_MAX}`);
+      }
+      // The HTTP route stores the parsed (trimmed) form; here any other path is held to it.
+      if (c.recipient !== undefined) {
+        const parsed = parseRecipient(c.recipient);
+        const given = c.recipient as Record<string, unknown>;
+        if (RECIPIENT_FIELDS.some((f) => parsed[f] !== given[f]))
+          throw new DeskError('recipient_address_invalid', 'recipient must be in its parsed form');
       }
       return;
     }

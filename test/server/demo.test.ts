@@ -5,6 +5,7 @@ import { login } from '../../server/auth/sessions.ts';
 import { DEMO_ACCOUNTS } from '../../server/demo/demoAccounts.ts';
 import { loadDemo } from '../../server/demo/loadDemo.ts';
 import { verifyLedger } from '../../server/ledger/verifyLedger.ts';
+import { listWaybillSegments } from '../../server/shipping/waybillSegments.ts';
 import { openTestDatabase } from './testServer.ts';
 import type { TestDatabase } from './testServer.ts';
 
@@ -49,6 +50,16 @@ describe('demo data', () => {
     assert.deepEqual(report.problems, []);
     const due = await tdb.db.query('SELECT 1 FROM orders WHERE next_timer_at <= $1', [end]);
     assert.equal(due.rowCount, 0, 'no timer is left overdue at the end of the story');
+  });
+
+  it('every parcel has a recipient, every shop its addresses, and e-waybill numbers wait', async () => {
+    const orders = (await tdb.db.query<{ state: OrderState }>('SELECT state FROM orders')).rows;
+    for (const { state } of orders)
+      assert.equal(state.recipient !== undefined, state.goodsKind !== 'virtual', state.orderId);
+    const addresses = await tdb.db.query('SELECT 1 FROM merchant_addresses');
+    assert.equal(addresses.rowCount, 2 * 4, 'a sender and a return address per demo shop');
+    const segments = await listWaybillSegments(tdb.db);
+    assert.ok(segments.some((s) => s.carrier === 'sf' && s.remaining > 1000));
   });
 
   it('every demo account can log in with the listed password and role', async () => {

@@ -25,6 +25,20 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
       },
     ],
   }),
+  'waybills.print': () => ({ carrier: 'sf', orderIds: ['demo-order-003', 'demo-order-018'] }),
+  'merchant.addresses': () => ({}),
+  'merchant.setAddress': () => ({
+    kind: 'sender',
+    address: {
+      name: '西湖龙井茶庄 发货部',
+      mobile: '13700001111',
+      province: '浙江省',
+      city: '杭州市',
+      district: '西湖区',
+      detail: '龙井路 88 号',
+      postcode: '310013',
+    },
+  }),
   'shipments.ship': () => ({
     commandId: uuidv7(),
     orderId: 'demo-order-003',

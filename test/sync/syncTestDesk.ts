@@ -11,6 +11,7 @@ import type { Actor } from '../../shared/escrow/types.ts';
 import type { CoreMethod, MethodOutput } from '../../shared/contract/types.ts';
 import { parseInput } from '../../shared/contract/validate.ts';
 import type { Result } from '../../shared/errors.ts';
+import { createShippingCalls } from '../../electron/core/shipping/shippingCalls.ts';
 import { createDisputeCalls } from '../../electron/core/disputes/disputeCalls.ts';
 import { createTreasuryCalls } from '../../electron/core/treasury/treasuryCalls.ts';
 import { createSearchModels } from '../../electron/core/replica/searchModels.ts';
@@ -43,6 +44,7 @@ export function deskHandle(desk: TestDesk, baseUrl: string, token: string, actor
     search: createSearchModels(desk.db),
     disputes: createDisputeCalls({ client }),
     treasury: createTreasuryCalls({ client, db: desk.db }),
+    shipping: createShippingCalls({ client }),
     close: async () => desk.close(),
   };
   return async <M extends CoreMethod>(

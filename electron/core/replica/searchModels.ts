@@ -12,6 +12,7 @@ import type {
 import type { Currency } from '../../../shared/money.ts';
 import { normalizeTrackingNo, trackingProblem } from '../../../shared/shipping/carriers.ts';
 import type { Db } from '../store/openDatabase.ts';
+import type { Recipient } from '../../../shared/shipping/recipient.ts';
 
 /**
  * Read models behind the seller desk's lists (issue 6): order search over the replica's FTS5
@@ -45,6 +46,8 @@ export interface OrderRow {
   createdAt: number;
   carrier: string | null;
   trackingNo: string | null;
+  /** As the server let this user see it (masked for seller staff). */
+  recipient: Recipient | null;
   /** The deadline that matters now (the earliest), or null. */
   deadline: { kind: DeadlineKind; at: number; moneyMoves: boolean } | null;
   autoConfirmPaused: boolean;
@@ -107,6 +110,7 @@ export function toOrderRow(
     createdAt: state.createdAt,
     carrier: state.shipment?.carrier ?? null,
     trackingNo: state.shipment?.trackingNo ?? null,
+    recipient: state.recipient ?? null,
     deadline: first ? { kind: first.kind, at: first.at, moneyMoves: first.moneyMoves } : null,
     autoConfirmPaused: state.autoConfirmPausedAt !== null,
     refund: refund

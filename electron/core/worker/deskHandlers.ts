@@ -3,6 +3,7 @@ import type { Result } from '../../../shared/errors.ts';
 import type { CoreMethod, MethodOutput, ParsedInput } from '../../../shared/contract/types.ts';
 import { parseOutput } from '../../../shared/contract/validate.ts';
 import type { Actor, EscrowCommand, OrderState } from '../../../shared/escrow/types.ts';
+import { uuidv7 } from '../../../shared/ids.ts';
 import { normalBalance } from '../../../shared/ledger/accounts.ts';
 import { normalizeTrackingNo, trackingProblem } from '../../../shared/shipping/carriers.ts';
 import type { DisputeMethod } from '../disputes/disputeCalls.ts';
@@ -214,6 +215,40 @@ export const coreHandlers: CoreHandlers = {
   'shipments.ship': (input, ctx) =>
     trackingRefusal(input.carrier, input.trackingNo) ??
     enqueueCommand('shipments.ship', input, ctx),
+  'waybills.print': async ({ carrier, orderIds }, ctx) => {
+    if (!isSeller(ctx.actor)) return fail('forbidden', 'only a seller prints e-waybills');
+    const assigned = await ctx.session.shipping.assignWaybills(carrier, orderIds);
+    if (!assigned.ok) return assigned;
+    // The numbers are the server's; shipping with them is an ordinary ship action each, queued
+    // in the outbox. An order already shown shipped with its number (a reprint, a retried
+    // call) queues nothing again.
+    const refused: MethodOutput<'waybills.print'>['refused'] = [];
+    for (const label of assigned.value.labels) {
+      const shown = ctx.session.sync.getOrder(label.orderId)?.order;
+      if (shown?.shipment?.trackingNo === label.waybillNo) continue;
+      const shipped = await enqueueCommand(
+        'shipments.ship',
+        {
+          commandId: uuidv7(ctx.nowMs),
+          orderId: label.orderId,
+          carrier: label.carrier,
+          trackingNo: label.waybillNo,
+        },
+        ctx,
+      );
+      if (!shipped.ok) refused.push({ orderId: label.orderId, error: shipped.error });
+    }
+    return parseOutput('waybills.print', { labels: assigned.value.labels, refused });
+  },
+  'merchant.addresses': async (_input, { session, actor }) => {
+    if (!isSeller(actor)) return fail('forbidden', 'addresses belong to a shop');
+    const r = await session.shipping.addresses();
+    return r.ok ? parseOutput('merchant.addresses', r.value) : r;
+  },
+  'merchant.setAddress': async (input, { session }) => {
+    const r = await session.shipping.setAddress(input);
+    return r.ok ? parseOutput('merchant.setAddress', r.value) : r;
+  },
   'refunds.agree': command('refunds.agree'),
   'refunds.refuse': command('refunds.refuse'),
   'refunds.confirmReturn': command('refunds.confirmReturn'),

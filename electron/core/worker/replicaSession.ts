@@ -4,6 +4,8 @@ import { createServerClient } from '../../net/serverClient.ts';
 import { createDisputeCalls } from '../disputes/disputeCalls.ts';
 import { createTreasuryCalls } from '../treasury/treasuryCalls.ts';
 import { createSearchModels } from '../replica/searchModels.ts';
+import { createShippingCalls } from '../shipping/shippingCalls.ts';
+import type { ShippingCalls } from '../shipping/shippingCalls.ts';
 import type { SearchModels } from '../replica/searchModels.ts';
 import { openDatabase } from '../store/openDatabase.ts';
 import type { Db } from '../store/openDatabase.ts';
@@ -22,6 +24,7 @@ export interface ReplicaSession {
   readonly search: SearchModels;
   readonly disputes: ReturnType<typeof createDisputeCalls>;
   readonly treasury: ReturnType<typeof createTreasuryCalls>;
+  readonly shipping: ShippingCalls;
   /** Stops syncing and closes the database; the outbox stays in the file for next time. */
   close(): Promise<void>;
 }
@@ -50,6 +53,7 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     search: createSearchModels(db),
     disputes: createDisputeCalls({ client }),
     treasury: createTreasuryCalls({ client, db }),
+    shipping: createShippingCalls({ client }),
     async close() {
       await sync.stop();
       db.close();

@@ -11,6 +11,7 @@ import { PendingBadge } from '../../components/PendingBadge.tsx';
 import type { MessageKey } from '../../i18n/catalogEn.ts';
 import { agreeRefund } from './rowShortcuts.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { RecipientLines } from './RecipientLines.tsx';
 
 function ifNothingKey(d: Deadline): MessageKey {
   if (d.kind === 'refund_answer') {
@@ -88,6 +89,19 @@ export function OrderDetailPanel() {
               </dd>
               <dt>{tr.t('detail.buyer')}</dt>
               <dd>{order.buyerId}</dd>
+              <dt>{tr.t('recipient.title')}</dt>
+              <dd data-testid="detail-recipient">
+                {order.recipient ? (
+                  <>
+                    <RecipientLines recipient={order.recipient} />
+                    {order.recipient.masked ? (
+                      <span className="muted small-note"> {tr.t('recipient.masked')}</span>
+                    ) : null}
+                  </>
+                ) : (
+                  tr.t('recipient.none')
+                )}
+              </dd>
               <dt>{tr.t('col.amount')}</dt>
               <dd className="num">{tr.money(order.amountFen, order.currency)}</dd>
               <dt>{tr.t('detail.held')}</dt>

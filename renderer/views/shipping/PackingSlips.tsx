@@ -1,33 +1,34 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { dayValue } from '../../app/localDays.ts';
 import { useNow, useStores, useTr } from '../../app/StoresContext.tsx';
 import type { OrderRow } from '../../stores/orderListStore.ts';
 import type { ErrorInfo } from '../../../shared/errors.ts';
+import type { Recipient } from '../../../shared/shipping/recipient.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { RecipientLines } from '../orders/RecipientLines.tsx';
+import { printPage } from './printPage.ts';
 
 /**
- * Packing slips / waybill sheets for the selected orders, one per printed page; the print
- * stylesheet hides everything but these sheets. The desktop app prints them to a PDF file the
- * user picks (`print.savePdf`); web mode answers `unsupported` and the browser's print dialog
- * opens instead (which offers "Save as PDF" too).
+ * Packing slips for the selected orders, one per printed page (A4); the print stylesheet hides
+ * everything but these sheets. A slip names the shop (its sender address) and the recipient as
+ * this user may see them, and never the price: it travels in the parcel.
  */
-export function PackingSlips(props: { rows: OrderRow[]; merchantName: string; onBack(): void }) {
+export function PackingSlips(props: { rows: OrderRow[]; onBack(): void }) {
   const tr = useTr();
   const { desk } = useStores();
   const printedAt = useNow();
   const [message, setMessage] = useState<{ text: string; error?: ErrorInfo } | null>(null);
+  const [sender, setSender] = useState<Recipient | null>(null);
+  useEffect(() => {
+    void desk.merchant.addresses({}).then((r) => {
+      if (r.ok) setSender(r.value.sender);
+    });
+  }, [desk]);
   const print = async () => {
     setMessage(null);
-    const r = await desk.print.savePdf({
-      fileName: `${tr.t('slip.title')} ${dayValue(printedAt)}.pdf`,
-    });
-    if (r.ok) {
-      if (r.value.path) setMessage({ text: tr.t('slip.saved', { path: r.value.path }) });
-    } else if (r.error.code === 'unsupported') {
-      window.print();
-    } else {
-      setMessage({ text: '', error: r.error });
-    }
+    const r = await printPage(desk, `${tr.t('slip.title')} ${dayValue(printedAt)}.pdf`);
+    if (r && 'path' in r) setMessage({ text: tr.t('slip.saved', { path: r.path }) });
+    else if (r) setMessage({ text: '', error: r.error });
   };
   return (
     <section className="print-area" aria-label={tr.t('slip.title')}>
@@ -58,22 +59,19 @@ export function PackingSlips(props: { rows: OrderRow[]; merchantName: string; on
         <article key={r.orderId} className="slip" data-testid="packing-slip">
           <header>
             <h2>{tr.t('slip.title')}</h2>
-            <p className="slip-from">{props.merchantName}</p>
-            <p className="barcode mono" aria-label={`${tr.t('slip.order')} ${r.orderId}`}>
-              *{r.orderId}*
-            </p>
+            {sender ? <p className="slip-from">{sender.name}</p> : null}
           </header>
           <dl className="slip-fields">
             <dt>{tr.t('slip.order')}</dt>
             <dd className="mono">{r.orderId}</dd>
-            <dt>{tr.t('slip.buyer')}</dt>
-            <dd>{r.buyerId}</dd>
+            <dt>{tr.t('recipient.title')}</dt>
+            <dd>
+              {r.recipient ? <RecipientLines recipient={r.recipient} /> : tr.t('recipient.none')}
+            </dd>
             <dt>{tr.t('slip.item')}</dt>
             <dd>{r.title}</dd>
             <dt>{tr.t('slip.qty')}</dt>
             <dd>{r.quantity}</dd>
-            <dt>{tr.t('slip.amount')}</dt>
-            <dd>{tr.money(r.amountFen, r.currency)}</dd>
             <dt>{tr.t('detail.goods')}</dt>
             <dd>{tr.dyn(`goods.${r.goodsKind}`, r.goodsKind)}</dd>
             {r.deadline ? (

@@ -4,6 +4,7 @@ import { migration0002 } from './0002_ledger.ts';
 import { migration0003 } from './0003_balance_safe_range.ts';
 import { migration0004 } from './0004_security.ts';
 import { migration0005 } from './0005_treasury_ledger.ts';
+import { migration0006 } from './0006_shipping.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { DeskError } from '../../../shared/errors.ts';
 import type { Actor, EscrowCommand } from '../../../shared/escrow/types.ts';
 import { uuidv7 } from '../../../shared/ids.ts';
+import { parseRecipient } from '../../../shared/shipping/recipient.ts';
 import { sha256Hex } from '../../common/sha256.ts';
 import { evidenceRefsOf } from '../../evidence/evidenceStore.ts';
 import { readOrder } from '../../escrow/orderRows.ts';
@@ -23,7 +24,7 @@ import {
   shipBody,
 } from '../requestSchemas.ts';
 import { isSeller, requireActor } from '../requestActor.ts';
-import { orderFor, redactEventForSeller } from '../sellerView.ts';
+import { masksRecipients, orderFor, redactEventForSeller } from '../sellerView.ts';
 import { addRoute } from '../routeSpec.ts';
 import type { ServerContext } from '../serverContext.ts';
 
@@ -102,6 +103,7 @@ def({
     feeBps: await merchantFeeBps(ctx, body.merchantId),
     goodsKind: body.goodsKind,
     item: body.item,
+    ...(body.recipient === undefined ? {} : { recipient: parseRecipient(body.recipient) }),
   }),
 });
 def({
@@ -333,7 +335,9 @@ async function handleCommand(
   return reply.code(route.created && !outcome.replayed ? 201 : 200).send({
     commandId: outcome.commandId,
     replayed: outcome.replayed,
-    events: seller ? outcome.events.map(redactEventForSeller) : outcome.events,
+    events: seller
+      ? outcome.events.map((e) => redactEventForSeller(e, masksRecipients(actor.role)))
+      : outcome.events,
     ledgerTxnIds: outcome.ledgerTxnIds,
     order: order && orderFor(actor, order),
   });
