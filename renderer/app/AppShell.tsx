@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { OfflineBanner } from '../components/OfflineBanner.tsx';
 import { OrderDetailPanel } from '../views/orders/OrderDetailPanel.tsx';
+import { ConfirmMoneyDialog } from '../views/refunds/ConfirmMoneyDialog.tsx';
 import { RefuseDialog } from '../views/refunds/RefuseDialog.tsx';
 import { BatchShipDialog } from '../views/shipping/BatchShipDialog.tsx';
 import { ShipDialog } from '../views/shipping/ShipDialog.tsx';
@@ -145,6 +146,7 @@ export function AppShell() {
       {dialog?.kind === 'refuse' ? (
         <RefuseDialog orderId={dialog.orderId} refundId={dialog.refundId} />
       ) : null}
+      {dialog?.kind === 'confirmMoney' ? <ConfirmMoneyDialog action={dialog.action} /> : null}
       {dialog?.kind === 'batch' ? <BatchShipDialog /> : null}
       {dialog?.kind === 'signOut' ? <SignOutDialog pending={dialog.pending} /> : null}
     </div>

@@ -216,8 +216,40 @@ export const catalogEn = {
   'refunds.refuseReason': 'Reason for refusing',
   'refunds.refuseSubmit': 'Refuse refund',
   'refunds.confirmReturn': 'Confirm goods returned',
-  'refunds.done': 'Answer recorded for {orderId}.',
   'refunds.reasonRequired': 'Give a reason the buyer will see.',
+  'refunds.buyerReason': "Buyer's reason",
+  'refunds.bulkAgree': 'Agree small refunds (up to {amount})…',
+  'refunds.bulkNone': 'No refund-only request of {amount} or less is waiting for you.',
+  'refunds.preset': 'Usual reasons',
+  'refunds.presetPick': 'Pick one to fill in the reason…',
+  'refunds.preset.as_described': 'The goods were delivered as described.',
+  'refunds.preset.not_returned': 'The returned goods have not arrived.',
+  'refunds.preset.damaged_by_buyer': 'The goods were damaged after delivery, not in transit.',
+  'refunds.preset.used': 'The goods have been used and cannot be resold.',
+  'refunds.preset.past_period': 'The request is past the after-sales period.',
+  'money.titleAgree': 'Agree to the refund?',
+  'money.titleMany': 'Agree to these refunds?',
+  'money.titleReturn': 'Confirm the returned goods?',
+  'money.confirmAgree':
+    '{amount} returns to buyer {buyer} (order {orderId}). This cannot be undone.',
+  'money.confirmAgreeReturn':
+    'Buyer {buyer} sends the goods of order {orderId} back to your return address; when you confirm they arrived, {amount} returns to the buyer. Agreeing cannot be undone.',
+  'money.confirmReturn':
+    '{amount} returns to buyer {buyer} (order {orderId}). This cannot be undone.',
+  'money.confirmMany':
+    '{count, plural, one {# refund} other {# refunds}}, {amount} in total, return to their buyers. This cannot be undone.',
+  'money.submitAgree': 'Refund {amount}',
+  'money.submitReturn': 'Confirm and refund {amount}',
+  'money.agreedRefund': 'Refund agreed: {amount} returns to buyer {buyer} (order {orderId}).',
+  'money.agreedReturn':
+    'Return agreed for order {orderId}: {amount} returns to buyer {buyer} once you confirm the goods arrived.',
+  'money.returnConfirmed': 'Return confirmed: {amount} returns to buyer {buyer} (order {orderId}).',
+  'money.agreedMany':
+    '{count, plural, one {# refund} other {# refunds}} agreed, {amount} in total.',
+  'money.refused': 'Refund refused for order {orderId}. The buyer may ask the platform to step in.',
+  'money.failedOne': 'Nothing was paid for order {orderId}: {why}',
+  'money.failedSome':
+    '{done, number} agreed ({amount}); {failed, plural, one {# was} other {# were}} not: {why}',
   'balance.title': 'Balance',
   'balance.held': 'Held in escrow',
   'balance.available': 'Available',

@@ -9,7 +9,7 @@ import { useNow, useStores, useTr } from '../../app/StoresContext.tsx';
 import { Countdown } from '../../components/Countdown.tsx';
 import { PendingBadge } from '../../components/PendingBadge.tsx';
 import type { MessageKey } from '../../i18n/catalogEn.ts';
-import { agreeRefund } from './rowShortcuts.ts';
+import { confirmMoney } from '../refunds/moneyActions.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
 function ifNothingKey(d: Deadline): MessageKey {
@@ -49,6 +49,17 @@ export function OrderDetailPanel() {
   const allowed = order && actor ? allowedCommands(actor, order, now) : [];
   const due = order ? deadlines(order) : [];
   const refund = order ? openRefund(order) : undefined;
+  const refundItem =
+    order && refund
+      ? {
+          orderId,
+          refundId: refund.refundId,
+          buyerId: order.buyerId,
+          amountFen: refund.amountFen,
+          currency: order.currency,
+          refundKind: refund.kind,
+        }
+      : null;
 
   return (
     <aside
@@ -139,7 +150,7 @@ export function OrderDetailPanel() {
               {refund && allowed.includes('agree_refund') ? (
                 <button
                   type="button"
-                  onClick={() => void agreeRefund(stores, orderId, refund.refundId)}
+                  onClick={() => confirmMoney(stores, 'agree_refund', refundItem)}
                 >
                   {tr.t('refunds.agree')}
                 </button>
@@ -160,7 +171,7 @@ export function OrderDetailPanel() {
               {refund && allowed.includes('confirm_return') ? (
                 <button
                   type="button"
-                  onClick={() => void stores.commands.confirmReturn(orderId, refund.refundId)}
+                  onClick={() => confirmMoney(stores, 'confirm_return', refundItem)}
                 >
                   {tr.t('refunds.confirmReturn')}
                 </button>
