@@ -33,6 +33,7 @@ import {
   serverUrlField,
   shortText,
   signedFenField,
+  timeZoneField,
   trackingNoField,
   uuidField,
 } from './fields.ts';
@@ -243,10 +244,40 @@ export const deskContract = {
     }),
     output: z.object({ total: z.number().int().min(0), lines: z.array(ledgerLineSchema) }),
   },
-  /** Held in escrow vs released, per day, for the merchant's chart. At most a year of days. */
+  /**
+   * Opening, movement and closing per account over a period (the escrow scope as one row,
+   * `escrow:order:*`), signed as stored: opening + movement = closing, and the movement is the
+   * sum of the lines `ledger.lines` gives for the same period.
+   */
+  'ledger.statement': {
+    input: z.strictObject({
+      scope: z.enum(['merchant', 'escrow']),
+      fromMs: epochMsField.optional(),
+      toMs: epochMsField.optional(),
+    }),
+    output: z.object({
+      accounts: z.array(
+        z.object({
+          account: z.string(),
+          currency: currencyField,
+          openingFen: signedFenField,
+          movementFen: signedFenField,
+          closingFen: signedFenField,
+        }),
+      ),
+    }),
+  },
+  /**
+   * Held in escrow vs released, per day of the merchant's time zone (Asia/Shanghai unless
+   * given), for the merchant's chart. At most a year of days.
+   */
   'ledger.history': {
     input: z
-      .strictObject({ fromMs: epochMsField, toMs: epochMsField })
+      .strictObject({
+        fromMs: epochMsField,
+        toMs: epochMsField,
+        timeZone: timeZoneField.optional(),
+      })
       .refine(
         (q) => q.toMs > q.fromMs && q.toMs - q.fromMs <= 366 * 86_400_000,
         'a range of 1 to 366 days',

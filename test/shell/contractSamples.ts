@@ -85,7 +85,12 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   }),
   'ledger.balances': () => ({}),
   'ledger.lines': () => ({ scope: 'merchant', offset: 0, limit: 20 }),
-  'ledger.history': () => ({ fromMs: Date.now() - 7 * 86_400_000, toMs: Date.now() }),
+  'ledger.statement': () => ({ scope: 'merchant' }),
+  'ledger.history': () => ({
+    fromMs: Date.now() - 7 * 86_400_000,
+    toMs: Date.now(),
+    timeZone: 'Asia/Shanghai',
+  }),
   'ledger.verify': () => ({}),
   'disputes.queue': () => ({ status: 'new', assignee: 'me', q: '龙井', limit: 50 }),
   'disputes.case': () => ({ claimId: 'demo-claim-1' }),

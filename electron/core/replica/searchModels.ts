@@ -11,6 +11,8 @@ import type {
 } from '../../../shared/escrow/types.ts';
 import type { Currency } from '../../../shared/money.ts';
 import { normalizeTrackingNo, trackingProblem } from '../../../shared/shipping/carriers.ts';
+import { ESCROW_STATEMENT_ACCOUNT } from '../../../shared/ledger/statementAccount.ts';
+import { localDayStart, nextLocalDayStart } from '../../../shared/merchantTime.ts';
 import type { Db } from '../store/openDatabase.ts';
 
 /**
@@ -136,8 +138,21 @@ export interface LedgerLine {
   signedFen: number;
 }
 
+/**
+ * One account's (or, for the escrow scope, all the merchant's escrow accounts') statement over
+ * a period: opening + movement = closing, all signed as stored (debit +, credit −).
+ */
+export interface LedgerStatementRow {
+  /** The account, or `escrow:order:*` for the merchant's escrow accounts together. */
+  account: string;
+  currency: Currency;
+  openingFen: number;
+  movementFen: number;
+  closingFen: number;
+}
+
 export interface BalancePoint {
-  /** Start of the day bucket (UTC ms). */
+  /** Start of the merchant's local day (ms). */
   at: number;
   /** Held in escrow for the merchant's orders at the end of the day. */
   heldFen: number;
@@ -166,7 +181,16 @@ export interface ShipCheck {
 export interface SearchModels {
   searchOrders(query: OrderSearchQuery, actor: Actor, nowMs: number): OrderSearchPage;
   ledgerLines(query: LedgerQuery): { total: number; lines: LedgerLine[] };
-  balanceHistory(merchantId: string, fromMs: number, toMs: number): BalancePoint[];
+  ledgerStatement(
+    query: Pick<LedgerQuery, 'merchantId' | 'scope' | 'fromMs' | 'toMs'>,
+  ): LedgerStatementRow[];
+  /** Held vs released per local day of `timeZone` (the merchant's), from `fromMs`'s day. */
+  balanceHistory(
+    merchantId: string,
+    fromMs: number,
+    toMs: number,
+    timeZone: string,
+  ): BalancePoint[];
   checkShipments(
     rows: { line: number; orderId: string; carrier: string; trackingNo: string }[],
     actor: Actor,
@@ -174,7 +198,11 @@ export interface SearchModels {
   ): ShipCheck[];
 }
 
-const DAY_MS = 86_400_000;
+/**
+ * The history sums the journal in quarter hours, then folds those into local days: every zone's
+ * midnight falls on a quarter hour, so the buckets never straddle two days.
+ */
+const BUCKET_MS = 900_000;
 
 export function createSearchModels(db: Db): SearchModels {
   // What the desk shows for an order: its pending (provisional) state, else the server's.
@@ -192,6 +220,12 @@ export function createSearchModels(db: Db): SearchModels {
     amount: "json_extract(je.value, '$.amountFen')",
     leg: 'je.key',
   };
+  /** The journal legs of a ledger scope, as a FROM … WHERE to extend with AND. */
+  const ledgerSource = (scope: LedgerQuery['scope']) =>
+    scope === 'merchant'
+      ? `FROM ${j.txns} ${j.legs} WHERE ${j.account} >= @lo AND ${j.account} < @hi`
+      : `FROM order_lookup l JOIN ${j.txns} ON t.order_id = l.order_id ${j.legs}
+          WHERE ${j.account} = 'escrow:order:' || l.order_id AND l.merchant_id = @merchantId`;
   const stateOf = {
     get: (orderId: string) =>
       cached(
@@ -297,6 +331,31 @@ export function createSearchModels(db: Db): SearchModels {
       };
     },
 
+    ledgerStatement(query) {
+      const params: Record<string, unknown> = {
+        merchantId: query.merchantId,
+        lo: `merchant:${query.merchantId}:`,
+        hi: `merchant:${query.merchantId};`,
+        fromMs: query.fromMs ?? Number.MIN_SAFE_INTEGER,
+        toMs: query.toMs ?? Number.MAX_SAFE_INTEGER,
+      };
+      const group = query.scope === 'merchant' ? j.account : `'${ESCROW_STATEMENT_ACCOUNT}'`;
+      const rows = cached(
+        `SELECT ${group} AS account, t.currency,
+                sum(CASE WHEN t.at < @fromMs THEN ${j.amount} ELSE 0 END) AS opening,
+                sum(CASE WHEN t.at >= @fromMs THEN ${j.amount} ELSE 0 END) AS movement
+          ${ledgerSource(query.scope)} AND t.at < @toMs
+          GROUP BY 1, 2 ORDER BY 1, 2`,
+      ).all(params) as { account: string; currency: Currency; opening: number; movement: number }[];
+      return rows.map((r) => ({
+        account: r.account,
+        currency: r.currency,
+        openingFen: r.opening,
+        movementFen: r.movement,
+        closingFen: r.opening + r.movement,
+      }));
+    },
+
     ledgerLines(query) {
       const params: Record<string, unknown> = {
         merchantId: query.merchantId,
@@ -319,11 +378,7 @@ export function createSearchModels(db: Db): SearchModels {
         where.push('t.at < @toMs');
         params.toMs = query.toMs;
       }
-      const source =
-        query.scope === 'merchant'
-          ? `FROM ${j.txns} ${j.legs} WHERE ${j.account} >= @lo AND ${j.account} < @hi`
-          : `FROM order_lookup l JOIN ${j.txns} ON t.order_id = l.order_id ${j.legs}
-              WHERE ${j.account} = 'escrow:order:' || l.order_id AND l.merchant_id = @merchantId`;
+      const source = ledgerSource(query.scope);
       const filter = where.length ? ` AND ${where.join(' AND ')}` : '';
       const total = (cached(`SELECT count(*) AS n ${source}${filter}`).get(params) as { n: number })
         .n;
@@ -355,33 +410,31 @@ export function createSearchModels(db: Db): SearchModels {
       return { total, lines };
     },
 
-    balanceHistory(merchantId, fromMs, toMs) {
+    balanceHistory(merchantId, fromMs, toMs, timeZone) {
       // Escrow accounts are liabilities (credit −): held = −(sum of escrow legs so far).
-      const byDay = cached(
-        `SELECT (t.at / ${DAY_MS}) * ${DAY_MS} AS day,
+      const byBucket = cached(
+        `SELECT (t.at / ${BUCKET_MS}) * ${BUCKET_MS} AS bucket,
                 -sum(${j.amount}) AS held_delta,
                 sum(CASE WHEN t.kind IN ('escrow_release', 'escrow_split') AND ${j.amount} > 0
                          THEN ${j.amount} ELSE 0 END) AS released
            FROM order_lookup l JOIN ${j.txns} ON t.order_id = l.order_id ${j.legs}
           WHERE ${j.account} = 'escrow:order:' || l.order_id
             AND l.merchant_id = @merchantId AND t.at < @toMs
-          GROUP BY day ORDER BY day`,
-      ).all({ merchantId, toMs }) as { day: number; held_delta: number; released: number }[];
-      const firstDay = Math.floor(fromMs / DAY_MS) * DAY_MS;
+          GROUP BY bucket ORDER BY bucket`,
+      ).all({ merchantId, toMs }) as { bucket: number; held_delta: number; released: number }[];
+      const firstDay = localDayStart(fromMs, timeZone);
       const points: BalancePoint[] = [];
       let held = 0;
       let i = 0;
-      for (const r of byDay) {
-        if (r.day >= firstDay) break;
-        held += r.held_delta;
-        i++;
+      for (; i < byBucket.length && byBucket[i]!.bucket < firstDay; i++) {
+        held += byBucket[i]!.held_delta;
       }
-      for (let day = firstDay; day < toMs; day += DAY_MS) {
+      for (let day = firstDay; day < toMs; day = nextLocalDayStart(day, timeZone)) {
+        const next = nextLocalDayStart(day, timeZone);
         let released = 0;
-        while (i < byDay.length && byDay[i]!.day === day) {
-          held += byDay[i]!.held_delta;
-          released += byDay[i]!.released;
-          i++;
+        for (; i < byBucket.length && byBucket[i]!.bucket < next; i++) {
+          held += byBucket[i]!.held_delta;
+          released += byBucket[i]!.released;
         }
         points.push({ at: day, heldFen: held, releasedFen: released });
       }

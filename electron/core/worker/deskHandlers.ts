@@ -4,6 +4,7 @@ import type { CoreMethod, MethodOutput, ParsedInput } from '../../../shared/cont
 import { parseOutput } from '../../../shared/contract/validate.ts';
 import type { Actor, EscrowCommand, OrderState } from '../../../shared/escrow/types.ts';
 import { normalBalance } from '../../../shared/ledger/accounts.ts';
+import { DEFAULT_MERCHANT_TIME_ZONE } from '../../../shared/merchantTime.ts';
 import { normalizeTrackingNo, trackingProblem } from '../../../shared/shipping/carriers.ts';
 import type { DisputeMethod } from '../disputes/disputeCalls.ts';
 import { commandFor } from './commandFor.ts';
@@ -252,10 +253,26 @@ export const coreHandlers: CoreHandlers = {
     );
   },
 
+  'ledger.statement': (q, { session, actor }) => {
+    if (!isSeller(actor) || !actor.merchantId)
+      return fail('forbidden', 'the ledger view is per merchant');
+    return ok({
+      accounts: session.search.ledgerStatement({
+        merchantId: actor.merchantId,
+        scope: q.scope,
+        ...(q.fromMs === undefined ? {} : { fromMs: q.fromMs }),
+        ...(q.toMs === undefined ? {} : { toMs: q.toMs }),
+      }),
+    });
+  },
+
   'ledger.history': (q, { session, actor }) => {
     if (!isSeller(actor) || !actor.merchantId)
       return fail('forbidden', 'the chart is per merchant');
-    return ok({ points: session.search.balanceHistory(actor.merchantId, q.fromMs, q.toMs) });
+    const timeZone = q.timeZone ?? DEFAULT_MERCHANT_TIME_ZONE;
+    return ok({
+      points: session.search.balanceHistory(actor.merchantId, q.fromMs, q.toMs, timeZone),
+    });
   },
 
   'ledger.verify': async (_input, { session }) => ok(await session.sync.verifyReplica()),

@@ -8,15 +8,18 @@ import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { buildRenderer } from '../../scripts/buildApp.mjs';
 import { demoAccount, startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
+import { readFileSync } from 'node:fs';
+import { fenOf } from '../renderer/csvFen.ts';
 import { demoBuyer } from './demoBuyer.ts';
 import { screenshot, signIn } from './sellerHarness.ts';
 import { launchChromium } from './shellBrowser.ts';
 
 /**
- * Money never moves on one keypress (issue 14, item 4): in Chromium against web mode over a
- * real desk core and the demo central API, A on a refund row and the bulk agree both open a
- * confirmation that names the amount and the buyer; only its button pays, and the notice says
- * what was agreed.
+ * The seller's money in Chromium against web mode over a real desk core and the demo central
+ * API (issue 14, items 4 and 6): money never moves on one keypress — A on a refund row and the
+ * bulk agree both open a confirmation that names the amount and the buyer, only its button
+ * pays, and the notice says what was agreed — and the exported ledger, summed, equals the
+ * balances on screen.
  */
 const outDir = mkdtempSync(join(tmpdir(), 'refund-confirm-'));
 const fixture = startDemoHost();
@@ -146,4 +149,46 @@ test('refusing picks a preset reason and the notice says the refund was refused'
     .filter({ hasText: `已拒绝订单 ${orderId} 的退款` })
     .waitFor();
   assert.equal(await refundStatus(orderId), 'refused');
+});
+
+/** A money text on screen ("¥49,120.00", "-¥3.50") as fen. */
+function screenFen(text: string): number {
+  const m = /(-?)[^\d-]*([\d,]+)\.(\d{2})/.exec(text);
+  if (!m) throw new Error(`no amount in ${JSON.stringify(text)}`);
+  const fen = Number(m[2]!.replace(/,/g, '')) * 100 + Number(m[3]);
+  return m[1] ? -fen : fen;
+}
+
+test('the exported ledger CSV, summed, equals the balances on screen', async () => {
+  await page.getByTestId('nav-balance').click();
+  const deposit = page.getByTestId('figure-deposit').locator('.card-value');
+  await deposit.filter({ hasText: /\d/ }).waitFor();
+  await page.getByTestId('statement-table').locator('tbody tr').first().waitFor();
+  const onScreen = {
+    'merchant:m-hz-tea:deposit': screenFen(await deposit.innerText()),
+    'merchant:m-hz-tea:available': screenFen(
+      await page.getByTestId('figure-available').locator('.card-value').innerText(),
+    ),
+  };
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-csv').click(),
+  ]);
+  const text = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+  const [header, ...rows] = text.trim().split('\r\n');
+  assert.equal(header!.split(',')[6], '金额（元）');
+  const sums = new Map<string, number>();
+  for (const row of rows) {
+    const f = row.split(',');
+    sums.set(f[4]!, (sums.get(f[4]!) ?? 0) + fenOf(f[6]!));
+  }
+  for (const [account, fen] of Object.entries(onScreen)) {
+    assert.equal(sums.get(account) ?? 0, fen, account);
+    // The statement table's closing balance says the same.
+    const closing = page
+      .getByTestId('statement-table')
+      .locator(`tr[data-account="${account}"]`)
+      .getByTestId('statement-closing');
+    if (fen !== 0) assert.equal(screenFen(await closing.innerText()), fen, account);
+  }
 });
