@@ -8,6 +8,7 @@ import { RefuseDialog } from '../views/refunds/RefuseDialog.tsx';
 import { BatchShipDialog } from '../views/shipping/BatchShipDialog.tsx';
 import { ShipDialog } from '../views/shipping/ShipDialog.tsx';
 import { focusSearch, isTyping } from './keyboard.ts';
+import { AlertSwitches } from './AlertSwitches.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { routesFor } from './routes.ts';
 import { useStores, useTr } from './StoresContext.tsx';
@@ -84,6 +85,7 @@ export function AppShell() {
               ? tr.t('sync.allSynced')
               : ''}
         </span>
+        {user?.merchantId ? <AlertSwitches /> : null}
         <LanguageSwitch />
         <span className="user">
           {user?.displayName} · {user ? tr.dyn(`role.${user.role}`, user.role) : ''}

@@ -267,6 +267,13 @@ export const catalogEn = {
   'balance.export': 'Export CSV',
   'balance.lines': '{count, plural, one {# posting} other {# postings}}',
   'balance.more': 'Load more',
+  'alert.paidOne': 'New paid order',
+  'alert.refundOne': 'New refund request',
+  'alert.body': '{orderId} · {amount} · {title}',
+  'alert.many':
+    '{paid, plural, =0 {} one {# new paid order} other {# new paid orders}}{refunds, plural, =0 {} one { · # refund request} other { · # refund requests}}',
+  'alert.desktop': 'Desktop notifications',
+  'alert.sound': 'Sound',
   'balance.from': 'Booked from',
   'balance.to': 'Booked until (inclusive)',
   'balance.statement': 'Opening + movements = closing for the period, in {zone} days',

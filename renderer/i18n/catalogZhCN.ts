@@ -249,6 +249,13 @@ export const catalogZhCN: Messages = {
   'balance.export': '导出 CSV',
   'balance.lines': '{count, number} 条记录',
   'balance.more': '加载更多',
+  'alert.paidOne': '新订单已付款',
+  'alert.refundOne': '新的退款申请',
+  'alert.body': '{orderId} · {amount} · {title}',
+  'alert.many':
+    '{paid, plural, =0 {} other {# 笔新付款订单}}{refunds, plural, =0 {} other { · # 个退款申请}}',
+  'alert.desktop': '桌面通知',
+  'alert.sound': '提示音',
   'balance.from': '记账日期从',
   'balance.to': '记账日期至（含）',
   'balance.statement': '期初 + 本期发生额 = 期末，按 {zone} 日期',

@@ -249,6 +249,13 @@ export const catalogZhTW: Messages = {
   'balance.export': '匯出 CSV',
   'balance.lines': '{count, number} 條紀錄',
   'balance.more': '載入更多',
+  'alert.paidOne': '新訂單已付款',
+  'alert.refundOne': '新的退款申請',
+  'alert.body': '{orderId} · {amount} · {title}',
+  'alert.many':
+    '{paid, plural, =0 {} other {# 筆新付款訂單}}{refunds, plural, =0 {} other { · # 個退款申請}}',
+  'alert.desktop': '桌面通知',
+  'alert.sound': '提示音',
   'balance.from': '記帳日期從',
   'balance.to': '記帳日期至（含）',
   'balance.statement': '期初 + 本期發生額 = 期末，按 {zone} 日期',

@@ -1,4 +1,5 @@
 import type { DeskApi } from '../../shared/contract/types.ts';
+import { createAlertStore } from './alertStore.ts';
 import { createBalanceStore } from './balanceStore.ts';
 import { createBatchShipStore } from './batchShipStore.ts';
 import { createClockStore } from './clockStore.ts';
@@ -46,6 +47,7 @@ export function createAppStores(
     dialogs,
     batchShip: createBatchShipStore(desk, sync),
     balance: createBalanceStore(desk),
+    alerts: createAlertStore(desk),
   };
 }
 
@@ -62,9 +64,13 @@ export function followDeskChanges(stores: AppStores): () => void {
     void stores.refundQueue.getState().refresh();
     void stores.detail.getState().reload();
   });
+  const offAlerts = stores.desk.subscribe('desk.alert', ({ alerts }) => {
+    void stores.alerts.getState().raise(alerts, stores.locale.getState().tr);
+  });
   const offSync = stores.sync.getState().start();
   return () => {
     offChanged();
+    offAlerts();
     offSync();
   };
 }

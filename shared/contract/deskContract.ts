@@ -384,6 +384,15 @@ export const deskContract = {
   },
 
   /**
+   * A desktop notification through the shell (Electron's Notification). Web mode answers
+   * `unsupported`, and the page uses the browser's Notification instead.
+   */
+  'shell.notify': {
+    input: z.strictObject({ title: shortText.min(1), body: shortText }),
+    output: z.object({ shown: z.boolean() }),
+  },
+
+  /**
    * The desktop app prints the page (packing slips) to a PDF file the user picks. Web mode
    * answers `unsupported`, and the page uses the browser's print dialog instead.
    */
@@ -415,6 +424,23 @@ export const deskTopics = {
   /** Orders whose state changed (a local command, a sync pull, a timer). */
   'orders.changed': z.object({ orderIds: z.array(z.string()).max(1000), at: epochMsField }),
   'sync.status': syncStatusSchema,
+  /**
+   * What a seller should hear about at once, from a sync pull: a buyer's payment arrived, or a
+   * buyer asked for a refund. The renderer raises a desktop notification (and a sound if on).
+   */
+  'desk.alert': z.object({
+    alerts: z
+      .array(
+        z.object({
+          kind: z.enum(['paid_order', 'refund_requested']),
+          orderId: z.string(),
+          amountFen: fenField,
+          currency: currencyField,
+          title: z.string().max(200),
+        }),
+      )
+      .max(100),
+  }),
   /** The core host itself: restarting after a crash, ready again, or down for good. */
   'host.status': z.object({
     state: z.enum(['ready', 'restarting', 'down']),

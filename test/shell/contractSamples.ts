@@ -108,6 +108,7 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   'sync.issues': () => ({}),
   'sync.acknowledgeIssue': () => ({ mutationId: 1 }),
   'print.savePdf': () => ({ fileName: '发货单 2026-11-26.pdf' }),
+  'shell.notify': () => ({ title: '新订单已付款', body: 'demo-order-001 · ¥128.00' }),
   'settings.get': () => ({}),
   'settings.set': () => ({ locale: 'en' }),
 };

@@ -63,7 +63,9 @@ function lazyAuthenticator(server: Promise<RunningServer>): Authenticator {
  * A real desk host (worker thread, one SQLite replica per user under a temp data folder)
  * against a real central API with demo data, as `npm start` runs them.
  */
-export function startDemoHost(opts: { callTimeoutMs?: number; vault?: TokenVault } = {}): {
+export function startDemoHost(
+  opts: { callTimeoutMs?: number; vault?: TokenVault; syncPollMs?: number } = {},
+): {
   host: DeskHost;
   dir: string;
   server: Promise<RunningServer>;
@@ -75,7 +77,7 @@ export function startDemoHost(opts: { callTimeoutMs?: number; vault?: TokenVault
   const host = createDeskHost({
     core: {
       workerEntry: CORE_WORKER_SOURCE,
-      workerData: { dataDir: dir },
+      workerData: { dataDir: dir, ...(opts.syncPollMs ? { syncPollMs: opts.syncPollMs } : {}) },
       restartDelayMs: 20,
       ...(opts.callTimeoutMs ? { callTimeoutMs: opts.callTimeoutMs } : {}),
     },

@@ -6,6 +6,7 @@ import { createSearchModels } from '../replica/searchModels.ts';
 import type { SearchModels } from '../replica/searchModels.ts';
 import { openDatabase } from '../store/openDatabase.ts';
 import type { Db } from '../store/openDatabase.ts';
+import { subscribePokes } from '../sync/pokeSubscription.ts';
 import { createSyncClient } from '../sync/syncClient.ts';
 import type { SyncClient } from '../sync/syncClient.ts';
 import { createHttpTransport } from '../sync/syncTransport.ts';
@@ -27,6 +28,7 @@ export interface ReplicaSession {
 export interface OpenReplicaOptions {
   dataDir: string;
   nativeBinding?: string;
+  syncPollMs?: number;
 }
 
 export function openReplicaSession(session: CoreSession, opts: OpenReplicaOptions): ReplicaSession {
@@ -39,6 +41,13 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     db,
     transport: createHttpTransport(client),
     actor: session.actor,
+    ...(opts.syncPollMs ? { pollIntervalMs: opts.syncPollMs } : {}),
+  });
+  // The server pokes when this user's scope changes; polling stays as the fallback.
+  const pokes = subscribePokes({
+    baseUrl: session.serverUrl,
+    token: () => session.token,
+    onPoke: () => sync.poke(),
   });
   return {
     actor: session.actor,
@@ -48,6 +57,7 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     search: createSearchModels(db),
     disputes: createDisputeCalls({ client }),
     async close() {
+      await pokes.stop();
       await sync.stop();
       db.close();
     },
