@@ -12,6 +12,9 @@ export interface DemoBuyer {
   buyerId: string;
   /** Creates an order at the merchant and pays it through a signed bank notification. */
   paidOrder(opts: { merchantId: string; amountFen: number; title?: string }): Promise<string>;
+  createOrder(opts: { merchantId: string; amountFen: number; title?: string }): Promise<string>;
+  /** The bank's signed notification that the buyer paid `orderId`. */
+  pay(orderId: string, amountFen: number): Promise<void>;
   requestRefund(
     orderId: string,
     opts: { amountFen: number; reason: string; kind?: 'refund_only' | 'return_and_refund' },
@@ -41,9 +44,9 @@ export async function demoBuyer(serverUrl: string, username = 'buyer.zhang'): Pr
   );
   const auth = { authorization: `Bearer ${String(login.token)}` };
   const buyerId = String((login.user as { userId: string }).userId);
-  return {
+  const buyer: DemoBuyer = {
     buyerId,
-    async paidOrder({ merchantId, amountFen, title }) {
+    async createOrder({ merchantId, amountFen, title }) {
       const created = await post(
         `${serverUrl}/v1/orders`,
         JSON.stringify({
@@ -55,7 +58,9 @@ export async function demoBuyer(serverUrl: string, username = 'buyer.zhang'): Pr
         }),
         auth,
       );
-      const orderId = (created.order as { orderId: string }).orderId;
+      return (created.order as { orderId: string }).orderId;
+    },
+    async pay(orderId, amountFen) {
       const notice = JSON.stringify({
         notificationId: randomUUID(),
         bank: 'icbc',
@@ -67,6 +72,10 @@ export async function demoBuyer(serverUrl: string, username = 'buyer.zhang'): Pr
       await post(`${serverUrl}/v1/bank/notifications`, notice, {
         'x-bank-signature': signNotification(ICBC_KEY, notice, Date.now()),
       });
+    },
+    async paidOrder(opts) {
+      const orderId = await buyer.createOrder(opts);
+      await buyer.pay(orderId, opts.amountFen);
       return orderId;
     },
     async requestRefund(orderId, { amountFen, reason, kind }) {
@@ -79,4 +88,5 @@ export async function demoBuyer(serverUrl: string, username = 'buyer.zhang'): Pr
       return refunds[refunds.length - 1]!.refundId;
     },
   };
+  return buyer;
 }
