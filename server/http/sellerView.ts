@@ -19,9 +19,14 @@ export function redactOrderForSeller(order: OrderState): OrderState {
   };
 }
 
-/** The order as `actor` may read it. */
+/** The order as `actor` may read it: the seller's own note and flag are not the buyer's. */
 export function orderFor(actor: Actor, order: OrderState): OrderState {
-  return isSeller(actor) ? redactOrderForSeller(order) : order;
+  if (isSeller(actor)) return redactOrderForSeller(order);
+  if (actor.role === 'buyer' && (order.sellerNote !== undefined || order.flag !== undefined)) {
+    const { sellerNote: _note, flag: _flag, ...rest } = order;
+    return rest;
+  }
+  return order;
 }
 
 /** Event types that carry the maker's internal agent id and note. */

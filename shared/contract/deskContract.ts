@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORDER_FLAGS } from '../escrow/types.ts';
 import { LEDGER_PROBLEM_CODES } from '../ledger/verifyJournal.ts';
 import {
   accountBalanceSchema,
@@ -161,6 +162,16 @@ export const deskContract = {
 
   'shipments.ship': {
     input: z.strictObject({ ...command, carrier: carrierField, trackingNo: trackingNoField }),
+    output: orderResult,
+  },
+
+  /** The seller's note and flag on an order (备注/旗帜): a command like the others, synced. */
+  'orders.annotate': {
+    input: z.strictObject({
+      ...command,
+      note: plainText().max(500),
+      flag: z.enum(ORDER_FLAGS).nullable(),
+    }),
     output: orderResult,
   },
 

@@ -7,18 +7,19 @@ import type { Browser, Page } from 'playwright-core';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { buildRenderer } from '../../scripts/buildApp.mjs';
-import { demoAccount, startDemoHost } from '../shell/deskHostFixture.ts';
+import { demoAccount, startDemoHost, startSiblingHost } from '../shell/deskHostFixture.ts';
 import { demoBuyer } from './demoBuyer.ts';
 import type { DemoBuyer } from './demoBuyer.ts';
 import { signIn } from './sellerHarness.ts';
 import { launchChromium } from './shellBrowser.ts';
 
 /**
- * Know at once (issue 14, item 7), in Chromium against web mode over a real desk core and the
+ * Know at once (issue 14, items 5 and 7), in Chromium against web mode over a real desk core and the
  * demo central API: the desk's polling is set to ten minutes, so a new paid order or refund
  * request can only reach the open list through the server's poke; each raises the browser's
  * desktop notification (recorded by a stand-in for `Notification`, which headless Chromium
- * cannot show).
+ * cannot show). A second desk of the same shop (its own host and replica, signed in as the
+ * shop's admin) sees the first one's notes and flags the same way, and the other way round.
  */
 const outDir = mkdtempSync(join(tmpdir(), 'seller-live-'));
 const fixture = startDemoHost({ syncPollMs: 10 * 60_000 });
@@ -26,6 +27,9 @@ let web: WebServer;
 let browser: Browser;
 let page: Page;
 let buyer: DemoBuyer;
+let sibling: ReturnType<typeof startSiblingHost>;
+let siblingWeb: WebServer;
+let pageB: Page;
 
 before(async () => {
   buyer = await demoBuyer((await fixture.server).url);
@@ -44,8 +48,15 @@ before(async () => {
   `);
   await page.goto(web.url);
   await signIn(page, 'staff1', demoAccount('staff1').password);
+  sibling = startSiblingHost((await fixture.server).url, { syncPollMs: 10 * 60_000 });
+  siblingWeb = await startWebServer({ host: sibling.host, rendererDir: outDir });
+  pageB = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await pageB.goto(siblingWeb.url);
+  await signIn(pageB, 'admin1', demoAccount('admin1').password);
 });
 after(async () => {
+  await siblingWeb?.close();
+  await sibling?.cleanup();
   await browser?.close();
   await web?.close();
   await fixture.cleanup();
@@ -101,4 +112,44 @@ test("another merchant's new order neither reaches this desk nor notifies it", a
   );
   assert.ok(!all.some((n) => n.body.includes(elsewhere)));
   assert.equal(await page.getByTestId('orders-grid').getByText(elsewhere).count(), 0);
+});
+
+/** The note cell of `orderId`'s row in a desk's orders grid. */
+const noteCell = (p: Page, orderId: string) =>
+  p
+    .getByTestId('orders-grid')
+    .locator('[role="row"]', { hasText: orderId })
+    .getByTestId('row-note');
+
+test('a note and flag set on one desk reach the other desk of the shop, and back', async () => {
+  const orderId = 'demo-order-001';
+  await page.getByTestId('orders-grid').getByText(orderId).dblclick();
+  const editor = page.getByTestId('note-editor');
+  await editor.getByTestId('flag-red').check();
+  await editor.getByTestId('note-text').fill('客户要求周五前发货');
+  await editor.getByTestId('note-save').click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `已保存订单 ${orderId} 的备注` })
+    .waitFor();
+
+  await pageB.getByTestId('orders-grid').getByText(orderId).waitFor();
+  await noteCell(pageB, orderId).filter({ hasText: '客户要求周五前发货' }).waitFor();
+  assert.equal(
+    await noteCell(pageB, orderId).locator('[data-flag]').getAttribute('data-flag'),
+    'red',
+  );
+
+  await pageB.getByTestId('orders-grid').getByText(orderId).dblclick();
+  await pageB.getByTestId('note-editor').getByTestId('flag-green').check();
+  await pageB.getByTestId('note-editor').getByTestId('note-save').click();
+  await noteCell(page, orderId).locator('[data-flag="green"]').waitFor();
+  // The server holds it, merchant-scoped: a buyer's view of the order carries neither.
+  const server = await fixture.server;
+  const stored = await server.ctx.db.query<{ state: { sellerNote?: string; flag?: string } }>(
+    'SELECT state FROM orders WHERE order_id = $1',
+    [orderId],
+  );
+  assert.equal(stored.rows[0]!.state.flag, 'green');
+  assert.equal(stored.rows[0]!.state.sellerNote, '客户要求周五前发货');
 });

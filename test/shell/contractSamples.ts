@@ -108,6 +108,12 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   'sync.issues': () => ({}),
   'sync.acknowledgeIssue': () => ({ mutationId: 1 }),
   'print.savePdf': () => ({ fileName: '发货单 2026-11-26.pdf' }),
+  'orders.annotate': () => ({
+    commandId: uuidv7(),
+    orderId: 'demo-order-001',
+    note: '客户要求周五前发货',
+    flag: 'red',
+  }),
   'shell.notify': () => ({ title: '新订单已付款', body: 'demo-order-001 · ¥128.00' }),
   'settings.get': () => ({}),
   'settings.set': () => ({ locale: 'en' }),

@@ -97,6 +97,35 @@ export function startDemoHost(
   };
 }
 
+/**
+ * Another desk (its own host, worker and data folder) against an already running central API:
+ * two desks of one merchant, as two computers in a shop would run them.
+ */
+export function startSiblingHost(
+  serverUrl: string,
+  opts: { syncPollMs?: number } = {},
+): { host: DeskHost; cleanup(): Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), 'desk-sibling-'));
+  const authenticator = serverAuthenticator(serverUrl);
+  const host = createDeskHost({
+    core: {
+      workerEntry: CORE_WORKER_SOURCE,
+      workerData: { dataDir: dir, ...(opts.syncPollMs ? { syncPollMs: opts.syncPollMs } : {}) },
+      restartDelayMs: 20,
+    },
+    settingsFile: join(dir, 'settings.json'),
+    authenticatorFor: () => authenticator,
+    vault: memoryTokenVault(),
+  });
+  return {
+    host,
+    async cleanup() {
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export const demoAccount = (username: string): DemoAccount => {
   const account = DEMO_ACCOUNTS.find((a) => a.username === username);
   if (!account) throw new Error(`no demo account ${username}`);

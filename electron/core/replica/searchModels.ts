@@ -5,6 +5,7 @@ import { openRefund } from '../../../shared/escrow/openItems.ts';
 import type {
   Actor,
   EscrowCommandType,
+  OrderFlag,
   OrderState,
   OrderStatus,
   RefundState,
@@ -50,6 +51,9 @@ export interface OrderRow {
   /** The deadline that matters now (the earliest), or null. */
   deadline: { kind: DeadlineKind; at: number; moneyMoves: boolean } | null;
   autoConfirmPaused: boolean;
+  /** The seller's note and flag (备注/旗帜), '' and null when none. */
+  sellerNote: string;
+  flag: OrderFlag | null;
   refund: Pick<
     RefundState,
     'refundId' | 'kind' | 'amountFen' | 'reason' | 'status' | 'dueAt'
@@ -99,6 +103,8 @@ export function toOrderRow(
     trackingNo: state.shipment?.trackingNo ?? null,
     deadline: first ? { kind: first.kind, at: first.at, moneyMoves: first.moneyMoves } : null,
     autoConfirmPaused: state.autoConfirmPausedAt !== null,
+    sellerNote: state.sellerNote ?? '',
+    flag: state.flag ?? null,
     refund: refund
       ? {
           refundId: refund.refundId,

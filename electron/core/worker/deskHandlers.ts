@@ -206,6 +206,7 @@ export const coreHandlers: CoreHandlers = {
   'shipments.ship': (input, ctx) =>
     trackingRefusal(input.carrier, input.trackingNo) ??
     enqueueCommand('shipments.ship', input, ctx),
+  'orders.annotate': command('orders.annotate'),
   'refunds.agree': command('refunds.agree'),
   'refunds.refuse': command('refunds.refuse'),
   'refunds.confirmReturn': command('refunds.confirmReturn'),

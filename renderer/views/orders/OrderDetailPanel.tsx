@@ -10,6 +10,7 @@ import { Countdown } from '../../components/Countdown.tsx';
 import { PendingBadge } from '../../components/PendingBadge.tsx';
 import type { MessageKey } from '../../i18n/catalogEn.ts';
 import { confirmMoney } from '../refunds/moneyActions.ts';
+import { OrderNoteEditor } from './OrderNoteEditor.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
 function ifNothingKey(d: Deadline): MessageKey {
@@ -182,6 +183,14 @@ export function OrderDetailPanel() {
                 <p className="muted">{tr.t('detail.noActions')}</p>
               ) : null}
             </div>
+            {actor && (actor.role === 'seller_staff' || actor.role === 'seller_admin') ? (
+              <OrderNoteEditor
+                key={`${orderId}:${order.version}`}
+                orderId={orderId}
+                note={order.sellerNote ?? ''}
+                flag={order.flag ?? null}
+              />
+            ) : null}
             <h3>{tr.t('detail.ifNothing')}</h3>
             {due.length === 0 ? (
               <p className="muted">{tr.t('ifNothing.none')}</p>

@@ -45,6 +45,7 @@ export function OrdersView() {
       c.amount!,
       c.status!,
       c.tracking!,
+      c.note!,
       c.deadline!,
     ];
   }, [tr]);
