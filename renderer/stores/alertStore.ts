@@ -78,7 +78,7 @@ export function alertText(alerts: DeskAlert[], tr: Translator): { title: string;
     };
   }
   return {
-    title: tr.t('alert.many', { paid: paid.length, refunds: refunds.length }),
+    title: tr.t('alert.many', { paidCount: paid.length, requestCount: refunds.length }),
     body: alerts
       .slice(0, 5)
       .map((a) => `${a.orderId} · ${tr.money(a.amountFen, a.currency)}`)

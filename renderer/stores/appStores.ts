@@ -10,6 +10,7 @@ import { createLocaleStore } from './localeStore.ts';
 import { createNavStore } from './navStore.ts';
 import { createOrderDetailStore } from './orderDetailStore.ts';
 import { createOrderListStore } from './orderListStore.ts';
+import { createSavedFiltersStore } from './savedFiltersStore.ts';
 import { createSessionStore } from './sessionStore.ts';
 import { createSyncStore } from './syncStore.ts';
 
@@ -48,6 +49,7 @@ export function createAppStores(
     batchShip: createBatchShipStore(desk, sync),
     balance: createBalanceStore(desk),
     alerts: createAlertStore(desk),
+    savedFilters: createSavedFiltersStore(),
   };
 }
 

@@ -107,6 +107,13 @@ export const deskContract = {
       fromMs: epochMsField.optional(),
       toMs: epochMsField.optional(),
       queue: z.enum(['awaiting_shipment', 'open_refunds']).optional(),
+      /** Ignored for the queues, which keep their deadline order. */
+      sort: z
+        .strictObject({
+          key: z.enum(['created', 'orderId', 'buyer', 'amount', 'status']),
+          dir: z.enum(['asc', 'desc']),
+        })
+        .optional(),
       offset: z.number().int().min(0).max(10_000_000),
       limit: z.number().int().min(1).max(500),
     }),
@@ -115,6 +122,19 @@ export const deskContract = {
       /** Matching orders with mutations of this desk not yet confirmed by the server. */
       pendingTotal: z.number().int().min(0),
       rows: z.array(orderRowSchema),
+    }),
+  },
+
+  /** Orders per status under the same filters as `orders.search` (the status tabs' counts). */
+  'orders.counts': {
+    input: z.strictObject({
+      text: plainText().max(100).optional(),
+      fromMs: epochMsField.optional(),
+      toMs: epochMsField.optional(),
+    }),
+    output: z.object({
+      total: z.number().int().min(0),
+      byStatus: z.partialRecord(orderStatusField, z.number().int().min(0)),
     }),
   },
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -8,13 +8,15 @@ import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { buildRenderer } from '../../scripts/buildApp.mjs';
 import { demoAccount, startDemoHost, startSiblingHost } from '../shell/deskHostFixture.ts';
+import ExcelJS from 'exceljs';
+import { unwrap } from '../shell/deskHostFixture.ts';
 import { demoBuyer } from './demoBuyer.ts';
 import type { DemoBuyer } from './demoBuyer.ts';
 import { signIn } from './sellerHarness.ts';
 import { launchChromium } from './shellBrowser.ts';
 
 /**
- * Know at once (issue 14, items 5 and 7), in Chromium against web mode over a real desk core and the
+ * Orders at a glance and know at once (issue 14, items 5 and 7), in Chromium against web mode over a real desk core and the
  * demo central API: the desk's polling is set to ten minutes, so a new paid order or refund
  * request can only reach the open list through the server's poke; each raises the browser's
  * desktop notification (recorded by a stand-in for `Notification`, which headless Chromium
@@ -152,4 +154,83 @@ test('a note and flag set on one desk reach the other desk of the shop, and back
   );
   assert.equal(stored.rows[0]!.state.flag, 'green');
   assert.equal(stored.rows[0]!.state.sellerNote, '客户要求周五前发货');
+});
+
+/** A tab's live count as shown. */
+async function tabCount(p: Page, status: string): Promise<number> {
+  const text = await p.getByTestId(`tab-${status}`).getByTestId('tab-count').innerText();
+  return Number(text.replace(/[^\d]/g, ''));
+}
+
+test('status tabs count live, columns sort, filters save, and the filter exports to CSV and XLSX', async () => {
+  await page.getByTestId('nav-orders').click();
+  const counts = unwrap<{ byStatus: Record<string, number> }>(
+    await fixture.host.call('orders.counts', {}),
+  );
+  const held = counts.byStatus.funds_held ?? 0;
+  await page
+    .getByTestId('tab-funds_held')
+    .getByTestId('tab-count')
+    .filter({ hasText: String(held) })
+    .waitFor();
+  await page.getByTestId('tab-funds_held').click();
+  await page
+    .getByTestId('orders-count')
+    .filter({ hasText: `${held} ` })
+    .waitFor();
+
+  // A new payment counts at once in its tab (the poke, the pull, then the list and counts).
+  await buyer.paidOrder({ merchantId: 'm-hz-tea', amountFen: 999_900, title: '大红袍礼盒' });
+  await page
+    .getByTestId('tab-funds_held')
+    .getByTestId('tab-count')
+    .filter({ hasText: String(held + 1) })
+    .waitFor();
+  assert.equal(await tabCount(page, 'funds_held'), held + 1);
+
+  // Largest amount first, then smallest first.
+  await page.getByTestId('sort-amount').click();
+  const firstRow = page.getByTestId('orders-grid').locator('[role="row"][aria-rowindex="2"]');
+  await firstRow.filter({ hasText: '大红袍礼盒' }).waitFor();
+  await page.getByTestId('sort-amount').click();
+  await page.getByTestId('sort-amount').and(page.locator('[data-sort="asc"]')).waitFor();
+  await firstRow.filter({ hasNotText: '大红袍礼盒' }).waitFor();
+
+  // Save the filter, leave it, come back through the saved chip.
+  await page.getByTestId('saved-filter-name').fill('待发货');
+  await page.getByTestId('saved-filter-save').click();
+  await page.getByTestId('tab-all').click();
+  await page.getByTestId('tab-all').and(page.locator('[aria-selected="true"]')).waitFor();
+  await page.getByTestId('saved-filter').filter({ hasText: '待发货' }).click();
+  await page.getByTestId('tab-funds_held').and(page.locator('[aria-selected="true"]')).waitFor();
+  await page.getByTestId('sort-amount').and(page.locator('[data-sort="asc"]')).waitFor();
+
+  const [csvFile] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-orders-csv').click(),
+  ]);
+  const csv = readFileSync((await csvFile.path())!, 'utf8').replace(/^\uFEFF/, '');
+  const [header, ...lines] = csv.trim().split('\r\n');
+  assert.equal(
+    header,
+    '订单号,下单时间（Asia/Shanghai）,买家,商品,数量,金额（元）,状态,快递公司,运单号,旗帜,备注',
+  );
+  assert.equal(lines.length, held + 1);
+  assert.deepEqual(
+    lines.filter((l) => !l.includes(',买家已付款，请发货,')),
+    [],
+  );
+  // Smallest first, as on screen; amounts are plain numbers.
+  assert.match(lines.at(-1)!, /,9999\.00,/);
+
+  const [xlsxFile] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-orders-xlsx').click(),
+  ]);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile((await xlsxFile.path())!);
+  const sheet = book.worksheets[0]!;
+  assert.equal(sheet.getRow(1).getCell(1).value, '订单号');
+  assert.equal(sheet.rowCount, held + 2);
+  assert.equal(sheet.getRow(held + 2).getCell(6).value, 9999);
 });

@@ -108,6 +108,7 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   'sync.issues': () => ({}),
   'sync.acknowledgeIssue': () => ({ mutationId: 1 }),
   'print.savePdf': () => ({ fileName: '发货单 2026-11-26.pdf' }),
+  'orders.counts': () => ({ text: '龙井' }),
   'orders.annotate': () => ({
     commandId: uuidv7(),
     orderId: 'demo-order-001',

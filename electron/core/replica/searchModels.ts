@@ -32,9 +32,22 @@ export interface OrderSearchQuery {
   fromMs?: number;
   toMs?: number;
   queue?: OrderQueue;
+  /** The list's order (queues keep their deadline order); newest first by default. */
+  sort?: { key: OrderSortKey; dir: 'asc' | 'desc' };
   offset: number;
   limit: number;
 }
+
+export type OrderSortKey = 'created' | 'orderId' | 'buyer' | 'amount' | 'status';
+
+/** Sortable columns as order_lookup holds them (constants, never user text). */
+const SORT_COLUMNS: Record<OrderSortKey, string> = {
+  created: 'l.created_at',
+  orderId: 'l.order_id',
+  buyer: 'l.buyer_id',
+  amount: 'l.amount_fen',
+  status: 'l.status',
+};
 
 export interface OrderRow {
   orderId: string;
@@ -186,6 +199,10 @@ export interface ShipCheck {
 
 export interface SearchModels {
   searchOrders(query: OrderSearchQuery, actor: Actor, nowMs: number): OrderSearchPage;
+  /** How many orders match the filters in each status (the status filter itself aside). */
+  orderCounts(
+    query: Omit<OrderSearchQuery, 'status' | 'offset' | 'limit' | 'sort'>,
+  ): Partial<Record<OrderStatus, number>>;
   ledgerLines(query: LedgerQuery): { total: number; lines: LedgerLine[] };
   ledgerStatement(
     query: Pick<LedgerQuery, 'merchantId' | 'scope' | 'fromMs' | 'toMs'>,
@@ -252,48 +269,61 @@ export function createSearchModels(db: Db): SearchModels {
     return stmt;
   };
 
+  /** The WHERE parts and parameters of an order search's filters. */
+  function orderFilter(
+    query: Omit<OrderSearchQuery, 'offset' | 'limit' | 'sort'>,
+    status: OrderStatus | undefined,
+  ): { where: string[]; params: Record<string, unknown>; fts: boolean } {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (query.merchantId !== undefined) {
+      where.push('l.merchant_id = @merchantId');
+      params.merchantId = query.merchantId;
+    }
+    if (status !== undefined) {
+      where.push('l.status = @status');
+      params.status = status;
+    }
+    if (query.fromMs !== undefined) {
+      where.push('l.created_at >= @fromMs');
+      params.fromMs = query.fromMs;
+    }
+    if (query.toMs !== undefined) {
+      where.push('l.created_at < @toMs');
+      params.toMs = query.toMs;
+    }
+    if (query.queue === 'awaiting_shipment') where.push('l.ship_by_at IS NOT NULL');
+    if (query.queue === 'open_refunds') where.push('l.refund_due_at IS NOT NULL');
+    const text = (query.text ?? '').trim();
+    let fts = false;
+    if (text !== '') {
+      if ([...text].length >= MIN_TRIGRAM_CHARS) {
+        fts = true;
+        params.match = ftsPhrase(text);
+      } else {
+        where.push(
+          // One substring test over the stored lower-cased fields (migration 0001).
+          'instr(l.short_search, lower(@short)) > 0',
+        );
+        params.short = text;
+      }
+    }
+    return { where, params, fts };
+  }
+
   return {
     searchOrders(query, actor, nowMs) {
-      const where: string[] = [];
-      const params: Record<string, unknown> = { offset: query.offset, limit: query.limit };
-      if (query.merchantId !== undefined) {
-        where.push('l.merchant_id = @merchantId');
-        params.merchantId = query.merchantId;
-      }
-      if (query.status !== undefined) {
-        where.push('l.status = @status');
-        params.status = query.status;
-      }
-      if (query.fromMs !== undefined) {
-        where.push('l.created_at >= @fromMs');
-        params.fromMs = query.fromMs;
-      }
-      if (query.toMs !== undefined) {
-        where.push('l.created_at < @toMs');
-        params.toMs = query.toMs;
-      }
-      if (query.queue === 'awaiting_shipment') where.push('l.ship_by_at IS NOT NULL');
-      if (query.queue === 'open_refunds') where.push('l.refund_due_at IS NOT NULL');
-      const text = (query.text ?? '').trim();
-      let fts = false;
-      if (text !== '') {
-        if ([...text].length >= MIN_TRIGRAM_CHARS) {
-          fts = true;
-          params.match = ftsPhrase(text);
-        } else {
-          where.push(
-            // One substring test over the stored lower-cased fields (migration 0001).
-            'instr(l.short_search, lower(@short)) > 0',
-          );
-          params.short = text;
-        }
-      }
+      const { where, params, fts } = orderFilter(query, query.status);
+      params.offset = query.offset;
+      params.limit = query.limit;
       const order =
         query.queue === 'awaiting_shipment'
           ? 'l.ship_by_at, l.order_id'
           : query.queue === 'open_refunds'
             ? 'l.refund_due_at, l.order_id'
-            : 'l.created_at DESC, l.order_id DESC';
+            : query.sort
+              ? `${SORT_COLUMNS[query.sort.key]} ${query.sort.dir === 'asc' ? 'ASC' : 'DESC'}, l.order_id ${query.sort.dir === 'asc' ? 'ASC' : 'DESC'}`
+              : 'l.created_at DESC, l.order_id DESC';
       const whereSql = (extra: string[]) => {
         const all = [...where, ...extra];
         return all.length ? `WHERE ${all.join(' AND ')}` : '';
@@ -335,6 +365,16 @@ export function createSearchModels(db: Db): SearchModels {
             toOrderRow(JSON.parse(r.state_json!) as OrderState, actor, nowMs, r.pending === 1),
           ),
       };
+    },
+
+    orderCounts(query) {
+      const { where, params, fts } = orderFilter(query, undefined);
+      if (fts) where.push('l.id IN (SELECT rowid FROM order_fts WHERE order_fts MATCH @match)');
+      const rows = cached(
+        `SELECT l.status, count(*) AS n FROM order_lookup l
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY l.status`,
+      ).all(params) as { status: OrderStatus; n: number }[];
+      return Object.fromEntries(rows.map((r) => [r.status, r.n]));
     },
 
     ledgerStatement(query) {

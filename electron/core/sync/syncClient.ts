@@ -225,10 +225,27 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
     }
   }
 
+  /** The round queued behind the one in flight, shared by every caller who asked meanwhile. */
+  let queued: Promise<void> | null = null;
+
+  /**
+   * A full round that starts after this call. One round at a time: two concurrent pushes would
+   * race on pushedMutationId. A round already running (a poke's, the poll's) may have pushed
+   * and pulled before what the caller wants synced, so the caller gets the next one, run as
+   * soon as that one ends.
+   */
   function syncOnce(): Promise<void> {
-    // One round at a time: two concurrent pushes would race on pushedMutationId.
-    if (!inFlight) inFlight = round().finally(() => (inFlight = null));
-    return inFlight;
+    if (!inFlight) {
+      inFlight = round().finally(() => (inFlight = null));
+      return inFlight;
+    }
+    queued ??= inFlight
+      .catch(() => undefined)
+      .then(() => {
+        queued = null;
+        return syncOnce();
+      });
+    return queued;
   }
 
   let running = false;

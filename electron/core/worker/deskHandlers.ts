@@ -156,11 +156,25 @@ export const coreHandlers: CoreHandlers = {
           ...(q.fromMs === undefined ? {} : { fromMs: q.fromMs }),
           ...(q.toMs === undefined ? {} : { toMs: q.toMs }),
           ...(q.queue === undefined ? {} : { queue: q.queue }),
+          ...(q.sort === undefined ? {} : { sort: q.sort }),
         },
         actor,
         nowMs,
       ),
     );
+  },
+
+  'orders.counts': (q, { session, actor }) => {
+    const merchantId = sellerMerchant(actor, undefined);
+    if (merchantId === null) return ok({ total: 0, byStatus: {} });
+    const byStatus = session.search.orderCounts({
+      ...(merchantId === undefined ? {} : { merchantId }),
+      ...(q.text === undefined ? {} : { text: q.text }),
+      ...(q.fromMs === undefined ? {} : { fromMs: q.fromMs }),
+      ...(q.toMs === undefined ? {} : { toMs: q.toMs }),
+    });
+    const total = Object.values(byStatus).reduce((sum, n) => sum + (n ?? 0), 0);
+    return ok({ total, byStatus });
   },
 
   'shipments.check': ({ rows }, { session, actor, nowMs }) =>

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { dayValueIn, dayValueStart, nextLocalDayStart } from '../../../shared/merchantTime.ts';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { DateField } from '../../components/DateField.tsx';
+import { downloadCsv } from '../../components/download.ts';
 import { translatorFor } from '../../i18n/translate.ts';
 import type { LedgerScope } from '../../stores/balanceStore.ts';
 import { BalanceChart } from './BalanceChart.tsx';
@@ -18,16 +19,6 @@ const KINDS = [
   'merchant_deposit',
   'payout',
 ];
-
-function download(name: string, text: string): void {
-  // The BOM lets spreadsheet programs read the Chinese text as UTF-8.
-  const url = URL.createObjectURL(new Blob(['\uFEFF', text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** The merchant's money: figures, held vs released over time, and the ledger behind them. */
 export function BalanceView() {
@@ -128,7 +119,10 @@ export function BalanceView() {
             const csv = await balance.getState().exportCsv(tr);
             // A refusal is shown as the view's error (with its human message) instead.
             if (csv !== null)
-              download(`ledger-${filters.scope}-${new Date().toISOString().slice(0, 10)}.csv`, csv);
+              downloadCsv(
+                `ledger-${filters.scope}-${new Date().toISOString().slice(0, 10)}.csv`,
+                csv,
+              );
           }}
         >
           {tr.t('balance.export')}

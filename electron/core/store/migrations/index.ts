@@ -1,4 +1,5 @@
 import { sql as replica } from './0001_replica.ts';
+import { sql as orderAmount } from './0002_order_amount.ts';
 
 export interface Migration {
   /** Becomes PRAGMA user_version once applied; numbers start at 1 and have no gaps. */
@@ -14,4 +15,5 @@ export interface Migration {
  */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001_replica', sql: replica },
+  { version: 2, name: '0002_order_amount', sql: orderAmount },
 ];

@@ -1,0 +1,28 @@
+/**
+ * The order's amount in `order_lookup`, so the orders list can sort by it (issue 14, item 5)
+ * without reading every order's state. An order's amount never changes, so it is set once,
+ * when the lookup row is made, from the state the row was made from; rows of replicas made
+ * before this migration are filled here.
+ */
+export const sql = `
+ALTER TABLE order_lookup ADD COLUMN amount_fen INTEGER NOT NULL DEFAULT 0;
+
+UPDATE order_lookup SET amount_fen = coalesce(
+  (SELECT json_extract(p.state_json, '$.amountFen') FROM sync_provisional_orders p
+    WHERE p.order_id = order_lookup.order_id),
+  (SELECT json_extract(s.state_json, '$.amountFen') FROM sync_orders s
+    WHERE s.order_id = order_lookup.order_id),
+  0);
+
+CREATE TRIGGER order_lookup_amount AFTER INSERT ON order_lookup BEGIN
+  UPDATE order_lookup SET amount_fen = coalesce(
+    (SELECT json_extract(p.state_json, '$.amountFen') FROM sync_provisional_orders p
+      WHERE p.order_id = NEW.order_id),
+    (SELECT json_extract(s.state_json, '$.amountFen') FROM sync_orders s
+      WHERE s.order_id = NEW.order_id),
+    0)
+  WHERE id = NEW.id;
+END;
+
+CREATE INDEX order_lookup_by_amount ON order_lookup (merchant_id, amount_fen, order_id);
+`;
