@@ -113,6 +113,11 @@ export function createDeskHost(options: DeskHostOptions): DeskHost {
       // The Electron shell answers this itself (it owns the window); anywhere else it cannot.
       return fail('unsupported', 'saving a PDF needs the desktop app; use the print dialog');
     },
+    async 'shell.notify'() {
+      // The Electron shell answers this itself (it owns the OS notifications); web mode's page
+      // uses the browser's Notification.
+      return fail('unsupported', 'desktop notifications come from the desktop app or the browser');
+    },
     async 'settings.get'() {
       return ok(settings.get());
     },

@@ -28,6 +28,7 @@ import { startVerifiedAutoUpdate } from './autoUpdate.ts';
 import { createFileLog } from '../host/fileLog.ts';
 import { preparePrivateDataDir, restrictUmask } from '../platform/privateFiles.ts';
 import { runtimeOverrides } from './runtimeOverrides.ts';
+import { showDesktopNotice } from './desktopNotice.ts';
 import { savePdf } from './savePdf.ts';
 import { runOnlyConsent, safeStorageVault } from './secretStore.ts';
 import {
@@ -164,6 +165,19 @@ if (!app.requestSingleInstanceLock()) {
       if (!trusted) {
         log.write('warn', `refused IPC from ${frame?.url ?? 'a destroyed frame'}`);
         return fail('forbidden', 'calls are accepted only from the desk page');
+      }
+      // The window's own work: an OS notification the page composed (the desk's sound, if on,
+      // is the page's own, so this one stays silent).
+      if (method === 'shell.notify') {
+        const call = parseCall(method, input);
+        if (!call.ok) return call;
+        const win = BrowserWindow.fromWebContents(event.sender);
+        return showDesktopNotice(call.value.input as { title: string; body: string }, () => {
+          if (win && !win.isDestroyed()) {
+            if (win.isMinimized()) win.restore();
+            win.focus();
+          }
+        });
       }
       // The window's own work: print this page to a PDF file the user picks.
       if (method === 'print.savePdf') {

@@ -2,10 +2,12 @@ import { SignOutDialog } from './SignOutDialog.tsx';
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { OfflineBanner } from '../components/OfflineBanner.tsx';
+import { ConfirmMoneyDialog } from '../views/refunds/ConfirmMoneyDialog.tsx';
 import { RefuseDialog } from '../views/refunds/RefuseDialog.tsx';
 import { BatchShipDialog } from '../views/shipping/BatchShipDialog.tsx';
 import { ShipDialog } from '../views/shipping/ShipDialog.tsx';
 import { focusSearch, isTyping } from './keyboard.ts';
+import { AlertSwitches } from './AlertSwitches.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { routesFor, shortcutsFor } from './routes.ts';
 import { useStores, useTr } from './StoresContext.tsx';
@@ -91,6 +93,7 @@ export function AppShell() {
               ? tr.t('sync.allSynced')
               : ''}
         </span>
+        {user?.merchantId ? <AlertSwitches /> : null}
         <LanguageSwitch />
         <span className="user">
           {user?.displayName} · {user ? tr.dyn(`role.${user.role}`, user.role) : ''}
@@ -166,6 +169,7 @@ export function AppShell() {
       {dialog?.kind === 'refuse' ? (
         <RefuseDialog orderId={dialog.orderId} refundId={dialog.refundId} />
       ) : null}
+      {dialog?.kind === 'confirmMoney' ? <ConfirmMoneyDialog action={dialog.action} /> : null}
       {dialog?.kind === 'batch' ? <BatchShipDialog /> : null}
       {dialog?.kind === 'signOut' ? <SignOutDialog pending={dialog.pending} /> : null}
     </div>

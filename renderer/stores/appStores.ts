@@ -1,4 +1,5 @@
 import type { DeskApi } from '../../shared/contract/types.ts';
+import { createAlertStore } from './alertStore.ts';
 import { createBalanceStore } from './balanceStore.ts';
 import { createBatchShipStore } from './batchShipStore.ts';
 import { createCaseQueueStore } from './caseQueueStore.ts';
@@ -11,6 +12,7 @@ import { createLocaleStore } from './localeStore.ts';
 import { createNavStore } from './navStore.ts';
 import { createOrderDetailStore } from './orderDetailStore.ts';
 import { createOrderListStore } from './orderListStore.ts';
+import { createSavedFiltersStore } from './savedFiltersStore.ts';
 import { createSessionStore } from './sessionStore.ts';
 import { createSyncStore } from './syncStore.ts';
 
@@ -52,6 +54,8 @@ export function createAppStores(
     caseQueue,
     // A decision or an assignment changes the queue too.
     openCase: createCaseStore(desk, () => void caseQueue.getState().load()),
+    alerts: createAlertStore(desk),
+    savedFilters: createSavedFiltersStore(),
   };
 }
 
@@ -68,9 +72,13 @@ export function followDeskChanges(stores: AppStores): () => void {
     void stores.refundQueue.getState().refresh();
     void stores.detail.getState().reload();
   });
+  const offAlerts = stores.desk.subscribe('desk.alert', ({ alerts }) => {
+    void stores.alerts.getState().raise(alerts, stores.locale.getState().tr);
+  });
   const offSync = stores.sync.getState().start();
   return () => {
     offChanged();
+    offAlerts();
     offSync();
   };
 }

@@ -1,9 +1,15 @@
 import { createStore } from 'zustand/vanilla';
 import type { DeskApi, MethodInput, MethodOutput } from '../../shared/contract/types.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
+import {
+  DEFAULT_MERCHANT_TIME_ZONE,
+  localDayStart,
+  nextLocalDayStart,
+} from '../../shared/merchantTime.ts';
 import { DAY_MS } from '../../shared/time.ts';
 import { ledgerCsv } from '../balance/ledgerCsv.ts';
-import type { LedgerLine } from '../balance/ledgerCsv.ts';
+import type { LedgerLine, StatementRow } from '../balance/ledgerCsv.ts';
+import type { Translator } from '../i18n/translate.ts';
 
 export type BalancePoint = MethodOutput<'ledger.history'>['points'][number];
 export type LedgerScope = MethodInput<'ledger.lines'>['scope'];
@@ -29,13 +35,20 @@ export interface BalanceState {
   filters: LedgerFilters;
   lines: LedgerLine[];
   total: number;
+  /** Opening, movement and closing per account for the filters' period (kind aside). */
+  statement: StatementRow[];
+  /** The merchant's IANA zone: its days group the chart and its clock times the export. */
+  timeZone: string;
   error: ErrorInfo | null;
   load(): Promise<void>;
+  setTimeZone(timeZone: string): Promise<void>;
   setFilters(patch: Partial<LedgerFilters>): Promise<void>;
   loadMore(): Promise<void>;
-  /** Every line matching the filters, as CSV text. */
-  /** The filtered ledger as CSV, or null (with `error` set) if the desk refused a page. */
-  exportCsv(): Promise<string | null>;
+  /**
+   * The filtered ledger as CSV in `tr`'s language (see ledgerCsv), or null (with `error` set)
+   * if the desk refused a page.
+   */
+  exportCsv(tr: Translator): Promise<string | null>;
 }
 
 const LINES_PAGE = 100;
@@ -83,16 +96,36 @@ export function createBalanceStore(desk: DeskApi, nowMs: () => number = Date.now
     }
 
     async function loadHistory(): Promise<void> {
-      const days = get().historyDays;
-      const toMs = Math.ceil(nowMs() / DAY_MS) * DAY_MS;
-      const r = await desk.ledger.history({ fromMs: toMs - days * DAY_MS, toMs });
+      const { historyDays: days, timeZone } = get();
+      // Whole local days of the merchant, the last one being today.
+      const toMs = nextLocalDayStart(nowMs(), timeZone);
+      const fromMs = localDayStart(toMs - days * DAY_MS + DAY_MS / 2, timeZone);
+      const r = await desk.ledger.history({ fromMs, toMs, timeZone });
       if (r.ok) set({ history: r.value.points });
     }
 
+    async function loadStatement(): Promise<StatementRow[] | null> {
+      const f = get().filters;
+      const r = await desk.ledger.statement({
+        scope: f.scope,
+        ...(f.fromMs !== null ? { fromMs: f.fromMs } : {}),
+        ...(f.toMs !== null ? { toMs: f.toMs } : {}),
+      });
+      if (!r.ok) {
+        set({ error: r.error });
+        return null;
+      }
+      set({ statement: r.value.accounts });
+      return r.value.accounts;
+    }
+
     async function loadLines(): Promise<void> {
-      const r = await desk.ledger.lines(query(0, LINES_PAGE));
-      if (r.ok) set({ lines: r.value.lines, total: r.value.total, error: null });
-      else set({ error: r.error });
+      const lines = (async () => {
+        const r = await desk.ledger.lines(query(0, LINES_PAGE));
+        if (r.ok) set({ lines: r.value.lines, total: r.value.total, error: null });
+        else set({ error: r.error });
+      })();
+      await Promise.all([lines, loadStatement()]);
     }
 
     return {
@@ -102,9 +135,16 @@ export function createBalanceStore(desk: DeskApi, nowMs: () => number = Date.now
       filters: { scope: 'merchant', kind: null, fromMs: null, toMs: null },
       lines: [],
       total: 0,
+      statement: [],
+      timeZone: DEFAULT_MERCHANT_TIME_ZONE,
       error: null,
       async load() {
         await Promise.all([loadFigures(), loadHistory(), loadLines()]);
+      },
+      async setTimeZone(timeZone) {
+        if (timeZone === get().timeZone) return;
+        set({ timeZone });
+        await loadHistory();
       },
       async setFilters(patch) {
         set((s) => ({ filters: { ...s.filters, ...patch } }));
@@ -114,7 +154,9 @@ export function createBalanceStore(desk: DeskApi, nowMs: () => number = Date.now
         const r = await desk.ledger.lines(query(get().lines.length, LINES_PAGE));
         if (r.ok) set((s) => ({ lines: [...s.lines, ...r.value.lines], total: r.value.total }));
       },
-      async exportCsv() {
+      async exportCsv(tr) {
+        const statement = await loadStatement();
+        if (statement === null) return null;
         const all: LedgerLine[] = [];
         for (;;) {
           const r = await desk.ledger.lines(query(all.length, EXPORT_PAGE));
@@ -125,7 +167,8 @@ export function createBalanceStore(desk: DeskApi, nowMs: () => number = Date.now
           all.push(...r.value.lines);
           if (r.value.lines.length < EXPORT_PAGE || all.length >= r.value.total) break;
         }
-        return ledgerCsv(all);
+        const { timeZone, filters } = get();
+        return ledgerCsv(all, statement, tr, { timeZone, runningBalance: filters.kind === null });
       },
     };
   });

@@ -1,5 +1,6 @@
 import { uuidv7 } from '../../shared/ids.ts';
 import type { DeskApi, MethodInput } from '../../shared/contract/types.ts';
+import type { OrderFlag } from '../../shared/escrow/types.ts';
 import type { Result } from '../../shared/errors.ts';
 import type { SyncStore } from './syncStore.ts';
 
@@ -32,6 +33,10 @@ export function createDeskCommands(desk: DeskApi, sync: SyncStore) {
     ship: (input: Shippable) =>
       run('shipments.ship', input.orderId, (commandId) =>
         desk.shipments.ship({ ...input, commandId }),
+      ),
+    annotate: (orderId: string, note: string, flag: OrderFlag | null) =>
+      run('orders.annotate', orderId, (commandId) =>
+        desk.orders.annotate({ commandId, orderId, note, flag }),
       ),
     agreeRefund: (orderId: string, refundId: string) =>
       run('refunds.agree', orderId, (commandId) =>

@@ -1,8 +1,26 @@
 import { createStore } from 'zustand/vanilla';
+import type { Currency } from '../../shared/money.ts';
 import type { ErrorLike } from '../i18n/translate.ts';
+
+/** One refund a money dialog acts on, with what its confirmation has to say. */
+export interface MoneyItem {
+  orderId: string;
+  refundId: string;
+  buyerId: string;
+  amountFen: number;
+  currency: Currency;
+  refundKind: 'refund_only' | 'return_and_refund';
+}
+
+/**
+ * An action that moves money (or commits the seller to it): never run directly, always through
+ * this dialog, which names the amount, who receives it and that it cannot be undone.
+ */
+export type MoneyAction = { type: 'agree_refund' | 'confirm_return'; items: MoneyItem[] };
 
 export type ActionDialog =
   | { kind: 'ship'; orderId: string; goodsKind: 'express' | 'surface' | 'virtual' }
+  | { kind: 'confirmMoney'; action: MoneyAction }
   | { kind: 'refuse'; orderId: string; refundId: string }
   | { kind: 'batch' }
   | { kind: 'signOut'; pending: number };

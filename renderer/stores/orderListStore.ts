@@ -5,15 +5,39 @@ import type { ErrorInfo } from '../../shared/errors.ts';
 export type OrderRow = MethodOutput<'orders.search'>['rows'][number];
 export type OrderStatus = NonNullable<MethodInput<'orders.search'>['status']>;
 export type OrderQueue = NonNullable<MethodInput<'orders.search'>['queue']>;
+export type OrderSort = NonNullable<MethodInput<'orders.search'>['sort']>;
 
 export interface OrderFilters {
   text: string;
   status: OrderStatus | null;
   fromMs: number | null;
   toMs: number | null;
+  /** null: the list's natural order (newest first; a queue's deadline order). */
+  sort: OrderSort | null;
 }
 
-export const EMPTY_FILTERS: OrderFilters = { text: '', status: null, fromMs: null, toMs: null };
+export const EMPTY_FILTERS: OrderFilters = {
+  text: '',
+  status: null,
+  fromMs: null,
+  toMs: null,
+  sort: null,
+};
+
+/** The search input of `filters` (what `orders.search` and the exports are asked). */
+export function searchInput(
+  filters: OrderFilters,
+  queue?: OrderQueue,
+): Omit<MethodInput<'orders.search'>, 'offset' | 'limit'> {
+  return {
+    ...(filters.text.trim() ? { text: filters.text.trim() } : {}),
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.fromMs !== null ? { fromMs: filters.fromMs } : {}),
+    ...(filters.toMs !== null ? { toMs: filters.toMs } : {}),
+    ...(filters.sort ? { sort: filters.sort } : {}),
+    ...(queue ? { queue } : {}),
+  };
+}
 
 /** Rows are fetched in pages of this size as the table scrolls to them. */
 export const PAGE_SIZE = 50;
@@ -27,6 +51,13 @@ export interface OrderListState {
   /** Matching orders with this desk's mutations not yet confirmed by the server. */
   pendingTotal: number;
   pages: ReadonlyMap<number, OrderRow[]>;
+  /** Orders per status under the other filters (the status tabs); null until asked. */
+  counts: {
+    total: number;
+    byStatus: Partial<Record<OrderStatus, number>>;
+    /** Counted over the first matches only: each is a lower bound. */
+    capped: boolean;
+  } | null;
   /**
    * True from a change of filters until the first page for them arrives: meanwhile `pages`
    * still holds the previous results, so the table does not flash empty on every keystroke.
@@ -68,11 +99,7 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
         const r = await desk.orders.search({
           offset: page * PAGE_SIZE,
           limit: PAGE_SIZE,
-          ...(filters.text.trim() ? { text: filters.text.trim() } : {}),
-          ...(filters.status ? { status: filters.status } : {}),
-          ...(filters.fromMs !== null ? { fromMs: filters.fromMs } : {}),
-          ...(filters.toMs !== null ? { toMs: filters.toMs } : {}),
-          ...(queue ? { queue } : {}),
+          ...searchInput(filters, queue),
         });
         if (gen !== generation) return;
         if (!r.ok) {
@@ -102,8 +129,21 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
       }
     }
 
+    /** The status tabs' counts, for lists that show tabs (not the queues). */
+    async function loadCounts(gen: number): Promise<void> {
+      if (queue) return;
+      const { filters } = get();
+      const r = await desk.orders.counts({
+        ...(filters.text.trim() ? { text: filters.text.trim() } : {}),
+        ...(filters.fromMs !== null ? { fromMs: filters.fromMs } : {}),
+        ...(filters.toMs !== null ? { toMs: filters.toMs } : {}),
+      });
+      if (r.ok && gen === generation) set({ counts: r.value });
+    }
+
     return {
       filters: EMPTY_FILTERS,
+      counts: null,
       total: null,
       totalCapped: false,
       pendingTotal: 0,
@@ -120,7 +160,7 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
           loading: true,
           selected: -1,
         }));
-        await fetchPage(0, generation);
+        await Promise.all([fetchPage(0, generation), loadCounts(generation)]);
       },
       async ensureRange(first, last) {
         const gen = generation;
@@ -142,7 +182,10 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
         const gen = generation;
         // Same filters: the loaded pages stay valid until each is reloaded.
         pagesGeneration = gen;
-        await Promise.all((loaded.length ? loaded : [0]).map((p) => fetchPage(p, gen)));
+        await Promise.all([
+          ...(loaded.length ? loaded : [0]).map((p) => fetchPage(p, gen)),
+          loadCounts(gen),
+        ]);
       },
       rowAt(index) {
         return get().pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];

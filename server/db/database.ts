@@ -18,7 +18,20 @@ export interface Database extends Queryable {
   /** The schema every statement runs in (search_path). */
   readonly schema: string;
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * LISTENs on `channel` (a lowercase identifier) until the returned stop is called; `onPayload`
+   * gets each NOTIFY's payload after its transaction commits. Absent where a database cannot
+   * listen (the desk then relies on polling).
+   */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function assertChannelName(channel: string): string {
+  if (!CHANNEL_NAME.test(channel)) throw new Error(`bad channel name ${JSON.stringify(channel)}`);
+  return channel;
 }
 
 /** PostgreSQL reports int8 as text; amounts and times are all safe integers, so read numbers. */

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { assertSchemaName, parseInt8 } from './database.ts';
+import { assertChannelName, assertSchemaName, parseInt8 } from './database.ts';
 import type { Database, Queryable, QueryResult } from './database.ts';
 
 const INT8_OID = 20;
@@ -32,6 +32,8 @@ export async function openPglite(opts: { dataDir?: string; schema?: string }): P
     schema,
     query: top.query,
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))),
+    // One process holds the embedded database, so its own LISTEN hears every NOTIFY.
+    listen: (channel, onPayload) => db.listen(assertChannelName(channel), onPayload),
     close: () => db.close(),
   };
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { assertSchemaName, parseInt8 } from './database.ts';
+import { assertChannelName, assertSchemaName, parseInt8 } from './database.ts';
 import type { Database, Queryable, QueryResult } from './database.ts';
 
 const INT8_OID = 20;
@@ -61,6 +61,21 @@ export async function openPostgres(opts: {
       } finally {
         client.release();
       }
+    },
+    async listen(channel, onPayload) {
+      assertChannelName(channel);
+      // A pooled connection would be handed to others between statements: LISTEN needs its
+      // own. If it drops, the listener is gone and desks fall back to polling until restart.
+      const client = new pg.Client({ connectionString: opts.url });
+      client.on('error', () => {});
+      client.on('notification', (n) => {
+        if (n.channel === channel) onPayload(n.payload ?? '');
+      });
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+      return async () => {
+        await client.end().catch(() => {});
+      };
     },
     close: () => pool.end(),
   };

@@ -33,9 +33,14 @@ export function redactOrderForSeller(order: OrderState): OrderState {
   };
 }
 
-/** The order as `actor` may read it. */
+/** The order as `actor` may read it: the seller's own note and flag are not the buyer's. */
 export function orderFor(actor: Actor, order: OrderState): OrderState {
-  const seen = isSeller(actor) ? redactOrderForSeller(order) : order;
+  let seen = order;
+  if (isSeller(actor)) seen = redactOrderForSeller(order);
+  else if (actor.role === 'buyer' && (order.sellerNote !== undefined || order.flag !== undefined)) {
+    const { sellerNote: _note, flag: _flag, ...rest } = order;
+    seen = rest;
+  }
   return masksRecipients(actor.role) ? withMaskedRecipient(seen) : seen;
 }
 

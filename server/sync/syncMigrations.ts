@@ -77,6 +77,35 @@ const SYNC_MIGRATIONS: readonly StatementMigration[] = [
         GROUP BY key`,
     ],
   },
+  {
+    id: 103,
+    name: 'sync_poke',
+    statements: [
+      // Pokes (docs/sync.md "Pokes"): after each insert into the change log, one NOTIFY per
+      // sync scope it touched, on a channel of this schema. NOTIFY is delivered at commit and
+      // folded per transaction, so a push of 500 commands pokes a merchant once; every API
+      // process LISTENs and tells its subscribed desks, which then pull.
+      `CREATE FUNCTION poke_sync_scopes() RETURNS trigger LANGUAGE plpgsql AS $$
+       DECLARE
+         scope text;
+       BEGIN
+         FOR scope IN
+           SELECT DISTINCT 'm:' || merchant_id FROM poked WHERE merchant_id IS NOT NULL
+           UNION
+           SELECT 'agent' WHERE EXISTS (
+             SELECT 1 FROM poked p JOIN agent_scope_entries a ON a.order_id = p.key)
+         LOOP
+           PERFORM pg_notify('sync_poke_' || current_schema(), scope);
+         END LOOP;
+         RETURN NULL;
+       END
+       $$`,
+      // A statement trigger runs after the row triggers, so an order that has just entered the
+      // agents' scope (agent_scope_entries, above) pokes the agents too.
+      `CREATE TRIGGER changes_poke AFTER INSERT ON changes REFERENCING NEW TABLE AS poked
+         FOR EACH STATEMENT EXECUTE FUNCTION poke_sync_scopes()`,
+    ],
+  },
 ];
 
 export async function prepareSyncSchema(db: Database): Promise<void> {

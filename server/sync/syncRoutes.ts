@@ -15,6 +15,8 @@ import { actorForToken } from '../auth/sessions.ts';
 import { dataErrorMessage, isDataError } from '../common/jsonSafety.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
+import { startPokeHub } from './pokeHub.ts';
+import type { PokeHub } from './pokeHub.ts';
 import { pullChanges } from './pullChanges.ts';
 import { SyncUnavailableError, claimClient, pushMutations } from './pushMutations.ts';
 import { scopedChainHead } from './scopedChainHead.ts';
@@ -28,7 +30,12 @@ export interface SyncRouteDeps {
   policy?: EscrowPolicy;
   /** Resolves the caller; by default the bearer token's session (server/auth/sessions.ts). */
   authenticate?: (request: FastifyRequest) => Promise<Actor | null>;
+  /** How often an open poke stream says it is alive (and re-checks the caller's session). */
+  pokeKeepAliveMs?: number;
 }
+
+/** The poke stream (docs/sync.md "Pokes"): Server-Sent Events, one `poke` per change. */
+export const SYNC_POKE_URL = '/v1/sync/poke';
 
 /** 500 mutations of a few KB each, with room; larger bodies are refused before parsing. */
 const PUSH_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -74,6 +81,13 @@ function sendError(reply: FastifyReply, code: ErrorCode, message: string): Fasti
  */
 export async function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): Promise<void> {
   await prepareSyncSchema(deps.db);
+  const hub: PokeHub = await startPokeHub(deps.db);
+  const streams = new Set<() => void>();
+  // Open streams would hold the server's close forever: end them first.
+  app.addHook('preClose', async () => {
+    for (const end of [...streams]) end();
+  });
+  app.addHook('onClose', async () => hub.close());
   const authenticate =
     deps.authenticate ??
     (async (request: FastifyRequest): Promise<Actor | null> => {
@@ -134,6 +148,59 @@ export async function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): Pro
       return reply.type('application/json; charset=utf-8').send(text);
     }),
   );
+
+  // A desk subscribes with its bearer token and pulls whenever it hears `poke`; `ready` says
+  // the subscription is live (the desk pulls once then, for anything that came before).
+  app.get(SYNC_POKE_URL, async (request, reply) => {
+    let actor: Actor;
+    let token = '';
+    try {
+      deskProtocolOf(request.headers[SYNC_PROTOCOL_HEADER]);
+      token =
+        /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      const who = await authenticate(request);
+      if (!who) return sendError(reply, 'unauthorized', 'sign in first');
+      actor = who;
+    } catch (err) {
+      if (isDeskError(err)) return sendError(reply, err.code, err.message);
+      throw err;
+    }
+    let scope;
+    try {
+      scope = syncScopeOf(actor);
+    } catch (err) {
+      if (isDeskError(err)) return sendError(reply, err.code, err.message);
+      throw err;
+    }
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      connection: 'keep-alive',
+    });
+    raw.write('event: ready\ndata: {}\n\n');
+    const keepAliveMs = deps.pokeKeepAliveMs ?? 25_000;
+    const keepAlive = setInterval(() => {
+      raw.write(': alive\n\n');
+      // A revoked or expired session stops hearing pokes at the next beat.
+      if (token && !deps.authenticate)
+        void actorForToken(deps.db, token, deps.clock.now())
+          .then((s) => (s ? undefined : end()))
+          .catch(() => undefined);
+    }, keepAliveMs);
+    keepAlive.unref();
+    const off = hub.subscribe(scope, () => raw.write('event: poke\ndata: {}\n\n'));
+    function end(): void {
+      if (!streams.delete(end)) return;
+      off();
+      clearInterval(keepAlive);
+      raw.end();
+    }
+    streams.add(end);
+    raw.on('close', end);
+  });
 
   app.get('/v1/sync/chain', (request, reply) =>
     guarded(request, reply, async (actor) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORDER_FLAGS } from '../escrow/types.ts';
 import { LEDGER_PROBLEM_CODES } from '../ledger/verifyJournal.ts';
 import {
   accountBalanceSchema,
@@ -37,6 +38,7 @@ import {
   serverUrlField,
   shortText,
   signedFenField,
+  timeZoneField,
   trackingNoField,
   uuidField,
 } from './fields.ts';
@@ -117,6 +119,13 @@ export const deskContract = {
       fromMs: epochMsField.optional(),
       toMs: epochMsField.optional(),
       queue: z.enum(['awaiting_shipment', 'open_refunds']).optional(),
+      /** Ignored for the queues, which keep their deadline order. */
+      sort: z
+        .strictObject({
+          key: z.enum(['created', 'orderId', 'buyer', 'amount', 'status']),
+          dir: z.enum(['asc', 'desc']),
+        })
+        .optional(),
       offset: z.number().int().min(0).max(10_000_000),
       limit: z.number().int().min(1).max(500),
     }),
@@ -130,6 +139,21 @@ export const deskContract = {
       /** Matching orders with mutations of this desk not yet confirmed by the server. */
       pendingTotal: z.number().int().min(0),
       rows: z.array(orderRowSchema),
+    }),
+  },
+
+  /** Orders per status under the same filters as `orders.search` (the status tabs' counts). */
+  'orders.counts': {
+    input: z.strictObject({
+      text: plainText().max(100).optional(),
+      fromMs: epochMsField.optional(),
+      toMs: epochMsField.optional(),
+    }),
+    output: z.object({
+      total: z.number().int().min(0),
+      byStatus: z.partialRecord(orderStatusField, z.number().int().min(0)),
+      /** With a search text, only the first 1,000 matches are counted: each is "at least". */
+      capped: z.boolean(),
     }),
   },
 
@@ -233,6 +257,15 @@ export const deskContract = {
     }),
     output: z.object({ kind: z.enum(['sender', 'return']), address: recipientSchema }),
   },
+  /** The seller's note and flag on an order (备注/旗帜): a command like the others, synced. */
+  'orders.annotate': {
+    input: z.strictObject({
+      ...command,
+      note: plainText().max(500),
+      flag: z.enum(ORDER_FLAGS).nullable(),
+    }),
+    output: orderResult,
+  },
 
   'refunds.agree': {
     input: z.strictObject({ ...command, refundId: idField }),
@@ -314,10 +347,40 @@ export const deskContract = {
     }),
     output: z.object({ total: z.number().int().min(0), lines: z.array(ledgerLineSchema) }),
   },
-  /** Held in escrow vs released, per day, for the merchant's chart. At most a year of days. */
+  /**
+   * Opening, movement and closing per account over a period (the escrow scope as one row,
+   * `escrow:order:*`), signed as stored: opening + movement = closing, and the movement is the
+   * sum of the lines `ledger.lines` gives for the same period.
+   */
+  'ledger.statement': {
+    input: z.strictObject({
+      scope: z.enum(['merchant', 'escrow']),
+      fromMs: epochMsField.optional(),
+      toMs: epochMsField.optional(),
+    }),
+    output: z.object({
+      accounts: z.array(
+        z.object({
+          account: z.string(),
+          currency: currencyField,
+          openingFen: signedFenField,
+          movementFen: signedFenField,
+          closingFen: signedFenField,
+        }),
+      ),
+    }),
+  },
+  /**
+   * Held in escrow vs released, per day of the merchant's time zone (Asia/Shanghai unless
+   * given), for the merchant's chart. At most a year of days.
+   */
   'ledger.history': {
     input: z
-      .strictObject({ fromMs: epochMsField, toMs: epochMsField })
+      .strictObject({
+        fromMs: epochMsField,
+        toMs: epochMsField,
+        timeZone: timeZoneField.optional(),
+      })
       .refine(
         (q) => q.toMs > q.fromMs && q.toMs - q.fromMs <= 366 * 86_400_000,
         'a range of 1 to 366 days',
@@ -477,6 +540,15 @@ export const deskContract = {
   },
 
   /**
+   * A desktop notification through the shell (Electron's Notification). Web mode answers
+   * `unsupported`, and the page uses the browser's Notification instead.
+   */
+  'shell.notify': {
+    input: z.strictObject({ title: shortText.min(1), body: shortText }),
+    output: z.object({ shown: z.boolean() }),
+  },
+
+  /**
    * The desktop app prints the page (packing slips) to a PDF file the user picks. Web mode
    * answers `unsupported`, and the page uses the browser's print dialog instead.
    */
@@ -508,6 +580,23 @@ export const deskTopics = {
   /** Orders whose state changed (a local command, a sync pull, a timer). */
   'orders.changed': z.object({ orderIds: z.array(z.string()).max(1000), at: epochMsField }),
   'sync.status': syncStatusSchema,
+  /**
+   * What a seller should hear about at once, from a sync pull: a buyer's payment arrived, or a
+   * buyer asked for a refund. The renderer raises a desktop notification (and a sound if on).
+   */
+  'desk.alert': z.object({
+    alerts: z
+      .array(
+        z.object({
+          kind: z.enum(['paid_order', 'refund_requested']),
+          orderId: z.string(),
+          amountFen: fenField,
+          currency: currencyField,
+          title: z.string().max(200),
+        }),
+      )
+      .max(100),
+  }),
   /** The core host itself: restarting after a crash, ready again, or down for good. */
   'host.status': z.object({
     state: z.enum(['ready', 'restarting', 'down']),

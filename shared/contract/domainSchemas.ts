@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORDER_FLAGS } from '../escrow/types.ts';
 import {
   countField,
   currencyField,
@@ -126,6 +127,8 @@ export const orderSchema = z.object({
   completedAt: epochMsField.nullable(),
   refunds: z.array(refundSchema),
   claims: z.array(claimSchema),
+  sellerNote: z.string().optional(),
+  flag: z.enum(ORDER_FLAGS).nullable().optional(),
   version: countField,
 });
 

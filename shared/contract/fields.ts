@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CURRENCIES, MAX_ORDER_FEN } from '../money.ts';
+import { isTimeZone } from '../merchantTime.ts';
 import { serverUrlProblem } from '../serverUrl.ts';
 import { describeTextProblem, textProblem } from '../text.ts';
 
@@ -69,6 +70,11 @@ export const roleField = z.enum([
   'system',
 ]);
 export const localeField = z.enum(['zh-CN', 'zh-TW', 'en']);
+/** An IANA time zone this runtime knows, such as Asia/Shanghai (a merchant's books run on it). */
+export const timeZoneField = plainText()
+  .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/, 'an IANA time zone name')
+  .max(64)
+  .refine(isTimeZone, 'a time zone this desk knows');
 
 /** Only https servers, or plain http on loopback (shared/serverUrl.ts); the URL is parsed. */
 export const serverUrlField = plainText()

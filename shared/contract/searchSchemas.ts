@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORDER_FLAGS } from '../escrow/types.ts';
 import {
   countField,
   currencyField,
@@ -46,6 +47,8 @@ export const orderRowSchema = z.object({
     .object({ kind: deadlineKindField, at: epochMsField, moneyMoves: z.boolean() })
     .nullable(),
   autoConfirmPaused: z.boolean(),
+  sellerNote: z.string(),
+  flag: z.enum(ORDER_FLAGS).nullable(),
   refund: z
     .object({
       refundId: z.string(),

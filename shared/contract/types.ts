@@ -20,7 +20,8 @@ export type HostMethod =
   | 'session.signOut'
   | 'settings.get'
   | 'settings.set'
-  | 'print.savePdf';
+  | 'print.savePdf'
+  | 'shell.notify';
 export type CoreMethod = Exclude<MethodName, HostMethod>;
 
 export type TopicName = keyof typeof deskTopics;

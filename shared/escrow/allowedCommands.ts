@@ -110,6 +110,8 @@ function probeCommand(
       return refundId ? { type, orderId, refundId } : null;
     case 'refuse_refund':
       return refundId ? { type, orderId, refundId, reason: 'probe' } : null;
+    case 'annotate_order':
+      return { type, orderId, note: '', flag: null };
     case 'ship_return':
       return refundId ? { type, orderId, refundId, ...PROBE_TRACKING } : null;
     case 'resolve_escalation':

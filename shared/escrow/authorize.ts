@@ -21,6 +21,7 @@ const BUYER: readonly EscrowCommandType[] = [
 ];
 const SELLER: readonly EscrowCommandType[] = [
   'ship',
+  'annotate_order',
   'agree_refund',
   'refuse_refund',
   'confirm_return',

@@ -89,6 +89,9 @@ function rules(
       return confirmPayment(state, command, now, policy);
     case 'ship':
       return ship(state, command, now, policy);
+    case 'annotate_order':
+      // A note in any state: sellers mark finished and refunded orders too. It moves no money.
+      return [{ type: 'order_annotated', at: now, note: command.note, flag: command.flag }];
     case 'confirm_receipt':
       return confirmReceipt(state, now);
     case 'extend_receipt':

@@ -95,6 +95,8 @@ function apply(
       };
     case 'order_closed_unpaid':
       return { ...state, status: 'closed_unpaid', completedAt: event.at };
+    case 'order_annotated':
+      return { ...state, sellerNote: event.note, flag: event.flag };
     case 'order_shipped':
       return {
         ...state,

@@ -123,6 +123,10 @@ export interface ClaimState {
   reasonCode: string | null;
 }
 
+/** The seller's coloured flag on an order (旗帜), as Taobao sellers sort their work. */
+export const ORDER_FLAGS = ['red', 'yellow', 'green', 'blue', 'purple'] as const;
+export type OrderFlag = (typeof ORDER_FLAGS)[number];
+
 export interface OrderState {
   orderId: string;
   merchantId: string;
@@ -159,6 +163,12 @@ export interface OrderState {
   completedAt: number | null;
   refunds: RefundState[];
   claims: ClaimState[];
+  /**
+   * The seller's private note (备注) and flag, set by the merchant's staff; buyers never see
+   * them. Absent on orders no seller has annotated (and on states from before annotations).
+   */
+  sellerNote?: string;
+  flag?: OrderFlag | null;
   /** Number of events applied; the optimistic-concurrency version of the aggregate. */
   version: number;
 }
@@ -198,6 +208,7 @@ export type EscrowCommand =
       amountFen: Fen;
       reason: string;
     }
+  | { type: 'annotate_order'; orderId: string; note: string; flag: OrderFlag | null }
   | { type: 'agree_refund'; orderId: string; refundId: string }
   | { type: 'refuse_refund'; orderId: string; refundId: string; reason: string }
   | { type: 'ship_return'; orderId: string; refundId: string; carrier: string; trackingNo: string }
@@ -266,6 +277,7 @@ export const ESCROW_COMMAND_TYPES = [
   'confirm_receipt',
   'extend_receipt',
   'request_refund',
+  'annotate_order',
   'agree_refund',
   'refuse_refund',
   'ship_return',
@@ -344,6 +356,7 @@ export type EscrowEvent =
       shipByAt: number;
     }
   | { type: 'order_closed_unpaid'; at: number }
+  | { type: 'order_annotated'; at: number; note: string; flag: OrderFlag | null }
   | {
       type: 'order_shipped';
       at: number;
@@ -485,6 +498,7 @@ export const ESCROW_EVENT_TYPES = [
   'receipt_extended',
   'escrow_resolved',
   'order_closed_unpaid',
+  'order_annotated',
   'auto_confirm_paused',
   'auto_confirm_resumed',
   'refund_requested',

@@ -2,7 +2,7 @@ import type { ErrorInfo } from '../errors.ts';
 import { DeskError } from '../errors.ts';
 import { assertFen, isCurrency, MAX_ORDER_FEN } from '../money.ts';
 import type { EscrowCommand } from './types.ts';
-import { ESCROW_COMMAND_TYPES } from './types.ts';
+import { ESCROW_COMMAND_TYPES, ORDER_FLAGS } from './types.ts';
 import { parseRecipient, RECIPIENT_FIELDS } from '../shipping/recipient.ts';
 
 /**
@@ -156,6 +156,12 @@ function checkFields(c: Fields): void {
     case 'refuse_refund':
       id(c, 'refundId');
       text(c, 'reason');
+      return;
+    case 'annotate_order':
+      // May be empty (clearing it), bounded like other human text.
+      if (typeof c.note !== 'string' || c.note.length > TEXT_MAX_CHARS)
+        bad(`note must be text of at most ${TEXT_MAX_CHARS} characters`);
+      if (c.flag !== null) oneOf(c, 'flag', ORDER_FLAGS);
       return;
     case 'ship_return':
       id(c, 'refundId');

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { translatorFor } from '../../renderer/i18n/translate.ts';
 import { createAppStores } from '../../renderer/stores/appStores.ts';
 import { validRows } from '../../renderer/stores/batchShipStore.ts';
+import { fenOf } from './csvFen.ts';
 import { signedInDesk, startTestDesk } from './deskForTests.ts';
 
 test('sign-in refuses a wrong password and then signs the seller in with their role', async () => {
@@ -175,16 +177,17 @@ test('balance figures match the ledger and the CSV export holds every line', asy
     assert.equal(balance.getState().history.at(-1)!.heldFen, figures.heldFen);
 
     await balance.getState().setFilters({ scope: 'escrow' });
-    const csv = await balance.getState().exportCsv();
+    const csv = await balance.getState().exportCsv(translatorFor('en', 'UTC'));
     assert.ok(csv !== null, 'the export was refused');
     const lines = csv.trim().split('\r\n');
     assert.equal(
       lines[0],
-      'seq,txn_id,time_utc,kind,order_id,account,currency,amount_fen,amount_yuan',
+      'Seq,Time (Asia/Shanghai),Kind,Order no.,Account,Currency,Amount (yuan),Balance after (yuan),Transaction id',
     );
     assert.equal(lines.length - 1, balance.getState().total);
-    const sumFen = lines.slice(1).reduce((s, l) => s + Number(l.split(',')[7]), 0);
-    assert.equal(-sumFen, figures.heldFen);
+    // Amounts carry the screen's sign: held money is what the escrow accounts were credited.
+    const sumFen = lines.slice(1).reduce((s, l) => s + fenOf(l.split(',')[6]!), 0);
+    assert.equal(sumFen, figures.heldFen);
   } finally {
     await cleanup();
   }

@@ -26,6 +26,7 @@ test('every contract method accepts its sample input unchanged and answers in it
     'shipments.check',
     'ledger.lines',
     'ledger.history',
+    'ledger.statement',
     'shipments.ship',
     'refunds.agree',
     'ledger.balances',

@@ -99,7 +99,12 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   }),
   'ledger.balances': () => ({}),
   'ledger.lines': () => ({ scope: 'merchant', offset: 0, limit: 20 }),
-  'ledger.history': () => ({ fromMs: Date.now() - 7 * 86_400_000, toMs: Date.now() }),
+  'ledger.statement': () => ({ scope: 'merchant' }),
+  'ledger.history': () => ({
+    fromMs: Date.now() - 7 * 86_400_000,
+    toMs: Date.now(),
+    timeZone: 'Asia/Shanghai',
+  }),
   'ledger.verify': () => ({}),
   'disputes.queue': () => ({ status: 'new', assignee: 'me', q: '龙井', limit: 50 }),
   'disputes.case': () => ({ claimId: 'demo-claim-1' }),
@@ -137,6 +142,14 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   'sync.issues': () => ({}),
   'sync.acknowledgeIssue': () => ({ mutationId: 1 }),
   'print.savePdf': () => ({ fileName: '发货单 2026-11-26.pdf' }),
+  'orders.counts': () => ({ text: '龙井' }),
+  'orders.annotate': () => ({
+    commandId: uuidv7(),
+    orderId: 'demo-order-001',
+    note: '客户要求周五前发货',
+    flag: 'red',
+  }),
+  'shell.notify': () => ({ title: '新订单已付款', body: 'demo-order-001 · ¥128.00' }),
   'settings.get': () => ({}),
   'settings.set': () => ({ locale: 'en' }),
 };

@@ -63,7 +63,9 @@ function lazyAuthenticator(server: Promise<RunningServer>): Authenticator {
  * A real desk host (worker thread, one SQLite replica per user under a temp data folder)
  * against a real central API with demo data, as `npm start` runs them.
  */
-export function startDemoHost(opts: { callTimeoutMs?: number; vault?: TokenVault } = {}): {
+export function startDemoHost(
+  opts: { callTimeoutMs?: number; vault?: TokenVault; syncPollMs?: number } = {},
+): {
   host: DeskHost;
   dir: string;
   server: Promise<RunningServer>;
@@ -75,7 +77,7 @@ export function startDemoHost(opts: { callTimeoutMs?: number; vault?: TokenVault
   const host = createDeskHost({
     core: {
       workerEntry: CORE_WORKER_SOURCE,
-      workerData: { dataDir: dir },
+      workerData: { dataDir: dir, ...(opts.syncPollMs ? { syncPollMs: opts.syncPollMs } : {}) },
       restartDelayMs: 20,
       ...(opts.callTimeoutMs ? { callTimeoutMs: opts.callTimeoutMs } : {}),
     },
@@ -90,6 +92,35 @@ export function startDemoHost(opts: { callTimeoutMs?: number; vault?: TokenVault
     async cleanup() {
       await host.close();
       await (await server).close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Another desk (its own host, worker and data folder) against an already running central API:
+ * two desks of one merchant, as two computers in a shop would run them.
+ */
+export function startSiblingHost(
+  serverUrl: string,
+  opts: { syncPollMs?: number } = {},
+): { host: DeskHost; cleanup(): Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), 'desk-sibling-'));
+  const authenticator = serverAuthenticator(serverUrl);
+  const host = createDeskHost({
+    core: {
+      workerEntry: CORE_WORKER_SOURCE,
+      workerData: { dataDir: dir, ...(opts.syncPollMs ? { syncPollMs: opts.syncPollMs } : {}) },
+      restartDelayMs: 20,
+    },
+    settingsFile: join(dir, 'settings.json'),
+    authenticatorFor: () => authenticator,
+    vault: memoryTokenVault(),
+  });
+  return {
+    host,
+    async cleanup() {
+      await host.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -36,7 +36,7 @@ interface LookupRow {
   refund_due_at: number | null;
 }
 
-/** What a lookup row holds of an order. Ids, merchant, buyer and creation never change. */
+/** What a lookup row holds of an order. Ids, merchant, buyer, creation and amount never change. */
 function shown(s: OrderState) {
   let refundDueAt: number | null = null;
   for (const r of s.refunds)
@@ -57,9 +57,9 @@ export function createOrderLookup(db: Db): OrderLookup {
        FROM order_lookup WHERE order_id = ?`,
   );
   const insert = db.prepare(
-    `INSERT INTO order_lookup (order_id, merchant_id, buyer_id, status, created_at, title,
-                               tracking_no, ship_by_at, refund_due_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO order_lookup (order_id, merchant_id, buyer_id, status, created_at, amount_fen,
+                               title, tracking_no, ship_by_at, refund_due_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const update = db.prepare(
     `UPDATE order_lookup SET status = ?, title = ?, tracking_no = ?, ship_by_at = ?,
@@ -93,6 +93,7 @@ export function createOrderLookup(db: Db): OrderLookup {
         s.buyerId,
         next.status,
         s.createdAt,
+        s.amountFen,
         next.title,
         next.trackingNo,
         next.shipByAt,

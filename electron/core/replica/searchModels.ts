@@ -5,12 +5,15 @@ import { openRefund } from '../../../shared/escrow/openItems.ts';
 import type {
   Actor,
   EscrowCommandType,
+  OrderFlag,
   OrderState,
   OrderStatus,
   RefundState,
 } from '../../../shared/escrow/types.ts';
 import type { Currency } from '../../../shared/money.ts';
 import { normalizeTrackingNo, trackingProblem } from '../../../shared/shipping/carriers.ts';
+import { ESCROW_STATEMENT_ACCOUNT } from '../../../shared/ledger/statementAccount.ts';
+import { localDayStart, nextLocalDayStart } from '../../../shared/merchantTime.ts';
 import type { Db } from '../store/openDatabase.ts';
 import type { Recipient } from '../../../shared/shipping/recipient.ts';
 
@@ -30,9 +33,22 @@ export interface OrderSearchQuery {
   fromMs?: number;
   toMs?: number;
   queue?: OrderQueue;
+  /** The list's order (queues keep their deadline order); newest first by default. */
+  sort?: { key: OrderSortKey; dir: 'asc' | 'desc' };
   offset: number;
   limit: number;
 }
+
+export type OrderSortKey = 'created' | 'orderId' | 'buyer' | 'amount' | 'status';
+
+/** Sortable columns as order_lookup holds them (constants, never user text). */
+const SORT_COLUMNS: Record<OrderSortKey, string> = {
+  created: 'l.created_at',
+  orderId: 'l.order_id',
+  buyer: 'l.buyer_id',
+  amount: 'l.amount_fen',
+  status: 'l.status',
+};
 
 export interface OrderRow {
   orderId: string;
@@ -51,6 +67,9 @@ export interface OrderRow {
   /** The deadline that matters now (the earliest), or null. */
   deadline: { kind: DeadlineKind; at: number; moneyMoves: boolean } | null;
   autoConfirmPaused: boolean;
+  /** The seller's note and flag (备注/旗帜), '' and null when none. */
+  sellerNote: string;
+  flag: OrderFlag | null;
   refund: Pick<
     RefundState,
     'refundId' | 'kind' | 'amountFen' | 'reason' | 'status' | 'dueAt'
@@ -113,6 +132,8 @@ export function toOrderRow(
     recipient: state.recipient ?? null,
     deadline: first ? { kind: first.kind, at: first.at, moneyMoves: first.moneyMoves } : null,
     autoConfirmPaused: state.autoConfirmPausedAt !== null,
+    sellerNote: state.sellerNote ?? '',
+    flag: state.flag ?? null,
     refund: refund
       ? {
           refundId: refund.refundId,
@@ -152,8 +173,21 @@ export interface LedgerLine {
   signedFen: number;
 }
 
+/**
+ * One account's (or, for the escrow scope, all the merchant's escrow accounts') statement over
+ * a period: opening + movement = closing, all signed as stored (debit +, credit −).
+ */
+export interface LedgerStatementRow {
+  /** The account, or `escrow:order:*` for the merchant's escrow accounts together. */
+  account: string;
+  currency: Currency;
+  openingFen: number;
+  movementFen: number;
+  closingFen: number;
+}
+
 export interface BalancePoint {
-  /** Start of the day bucket (UTC ms). */
+  /** Start of the merchant's local day (ms). */
   at: number;
   /** Held in escrow for the merchant's orders at the end of the day. */
   heldFen: number;
@@ -181,8 +215,26 @@ export interface ShipCheck {
 
 export interface SearchModels {
   searchOrders(query: OrderSearchQuery, actor: Actor, nowMs: number): OrderSearchPage;
+  /**
+   * How many orders match the filters in each status (the status filter itself aside). With a
+   * search text only the first SEARCH_COUNT_CAP matches are counted; `capped` says there are
+   * more, so each count is then a lower bound.
+   */
+  orderCounts(query: Omit<OrderSearchQuery, 'status' | 'offset' | 'limit' | 'sort'>): {
+    byStatus: Partial<Record<OrderStatus, number>>;
+    capped: boolean;
+  };
   ledgerLines(query: LedgerQuery): { total: number; lines: LedgerLine[] };
-  balanceHistory(merchantId: string, fromMs: number, toMs: number): BalancePoint[];
+  ledgerStatement(
+    query: Pick<LedgerQuery, 'merchantId' | 'scope' | 'fromMs' | 'toMs'>,
+  ): LedgerStatementRow[];
+  /** Held vs released per local day of `timeZone` (the merchant's), from `fromMs`'s day. */
+  balanceHistory(
+    merchantId: string,
+    fromMs: number,
+    toMs: number,
+    timeZone: string,
+  ): BalancePoint[];
   checkShipments(
     rows: { line: number; orderId: string; carrier: string; trackingNo: string }[],
     actor: Actor,
@@ -190,7 +242,11 @@ export interface SearchModels {
   ): ShipCheck[];
 }
 
-const DAY_MS = 86_400_000;
+/**
+ * The history sums the journal in quarter hours, then folds those into local days: every zone's
+ * midnight falls on a quarter hour, so the buckets never straddle two days.
+ */
+const BUCKET_MS = 900_000;
 
 export function createSearchModels(db: Db): SearchModels {
   // What the desk shows for an order: its pending (provisional) state, else the server's.
@@ -208,6 +264,12 @@ export function createSearchModels(db: Db): SearchModels {
     amount: "json_extract(je.value, '$.amountFen')",
     leg: 'je.key',
   };
+  /** The journal legs of a ledger scope, as a FROM … WHERE to extend with AND. */
+  const ledgerSource = (scope: LedgerQuery['scope']) =>
+    scope === 'merchant'
+      ? `FROM ${j.txns} ${j.legs} WHERE ${j.account} >= @lo AND ${j.account} < @hi`
+      : `FROM order_lookup l JOIN ${j.txns} ON t.order_id = l.order_id ${j.legs}
+          WHERE ${j.account} = 'escrow:order:' || l.order_id AND l.merchant_id = @merchantId`;
   const stateOf = {
     get: (orderId: string) =>
       cached(
@@ -228,55 +290,74 @@ export function createSearchModels(db: Db): SearchModels {
     return stmt;
   };
 
+  // A search text's trigram match, as the set of matching rows (few matches) or tested row by
+  // row (a broad text, or the few overlaid orders).
+  const ftsMatchSet = 'l.id IN (SELECT rowid FROM order_fts WHERE order_fts MATCH @match)';
+  const ftsRowMatches =
+    'EXISTS (SELECT 1 FROM order_fts f WHERE f.rowid = l.id AND order_fts MATCH @match)';
+
+  /** The WHERE parts and parameters of an order search's filters. */
+  function orderFilter(
+    query: Omit<OrderSearchQuery, 'offset' | 'limit' | 'sort'>,
+    status: OrderStatus | undefined,
+  ): { where: string[]; params: Record<string, unknown>; fts: boolean } {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (query.merchantId !== undefined) {
+      where.push('l.merchant_id = @merchantId');
+      params.merchantId = query.merchantId;
+    }
+    if (status !== undefined) {
+      where.push('l.status = @status');
+      params.status = status;
+    }
+    if (query.fromMs !== undefined) {
+      where.push('l.created_at >= @fromMs');
+      params.fromMs = query.fromMs;
+    }
+    if (query.toMs !== undefined) {
+      where.push('l.created_at < @toMs');
+      params.toMs = query.toMs;
+    }
+    if (query.queue === 'awaiting_shipment') where.push('l.ship_by_at IS NOT NULL');
+    if (query.queue === 'open_refunds') where.push('l.refund_due_at IS NOT NULL');
+    const text = (query.text ?? '').trim();
+    let fts = false;
+    if (text !== '') {
+      if ([...text].length >= MIN_TRIGRAM_CHARS) {
+        fts = true;
+        params.match = ftsPhrase(text);
+      } else {
+        where.push(
+          // One substring test over the stored lower-cased fields (migration 0001).
+          'instr(l.short_search, lower(@short)) > 0',
+        );
+        params.short = text;
+      }
+    }
+    return { where, params, fts };
+  }
+
   return {
     searchOrders(query, actor, nowMs) {
-      const where: string[] = [];
-      const params: Record<string, unknown> = { offset: query.offset, limit: query.limit };
-      if (query.merchantId !== undefined) {
-        where.push('l.merchant_id = @merchantId');
-        params.merchantId = query.merchantId;
-      }
-      if (query.status !== undefined) {
-        where.push('l.status = @status');
-        params.status = query.status;
-      }
-      if (query.fromMs !== undefined) {
-        where.push('l.created_at >= @fromMs');
-        params.fromMs = query.fromMs;
-      }
-      if (query.toMs !== undefined) {
-        where.push('l.created_at < @toMs');
-        params.toMs = query.toMs;
-      }
-      if (query.queue === 'awaiting_shipment') where.push('l.ship_by_at IS NOT NULL');
-      if (query.queue === 'open_refunds') where.push('l.refund_due_at IS NOT NULL');
-      const text = (query.text ?? '').trim();
-      let fts = false;
-      const capped = text !== '';
-      if (capped) params.cap = SEARCH_COUNT_CAP;
-      if (text !== '') {
-        if ([...text].length >= MIN_TRIGRAM_CHARS) {
-          fts = true;
-          params.match = ftsPhrase(text);
-        } else {
-          where.push(
-            // One substring test over the stored lower-cased fields (migration 0001).
-            'instr(l.short_search, lower(@short)) > 0',
-          );
-          params.short = text;
-        }
-      }
+      const { where, params, fts } = orderFilter(query, query.status);
+      params.offset = query.offset;
+      params.limit = query.limit;
       const order =
         query.queue === 'awaiting_shipment'
           ? 'l.ship_by_at, l.order_id'
           : query.queue === 'open_refunds'
             ? 'l.refund_due_at, l.order_id'
-            : 'l.created_at DESC, l.order_id DESC';
+            : query.sort
+              ? `${SORT_COLUMNS[query.sort.key]} ${query.sort.dir === 'asc' ? 'ASC' : 'DESC'}, l.order_id ${query.sort.dir === 'asc' ? 'ASC' : 'DESC'}`
+              : 'l.created_at DESC, l.order_id DESC';
       const whereSql = (extra: string[]) => {
         const all = [...where, ...extra];
         return all.length ? `WHERE ${all.join(' AND ')}` : '';
       };
       // The count walks the text matches and looks each order up by key, up to the cap.
+      const capped = (query.text ?? '').trim() !== '';
+      if (capped) params.cap = SEARCH_COUNT_CAP;
       const counted = fts
         ? `SELECT 1 FROM order_fts f CROSS JOIN order_lookup l ON l.id = f.rowid
             ${whereSql(['order_fts MATCH @match'])}`
@@ -285,31 +366,18 @@ export function createSearchModels(db: Db): SearchModels {
         `SELECT count(*) AS n FROM (${counted}${capped ? ' LIMIT @cap + 1' : ''})`,
       ).get(params) as { n: number };
       const overCap = capped && total.n > SEARCH_COUNT_CAP;
-      const shownTotal = overCap ? SEARCH_COUNT_CAP : total.n;
       // Pending orders are few: count them from the overlay's side, each checked against the
       // filter, instead of joining the overlay onto every match (100k of them for "SF").
       const pending = cached(
         `SELECT count(*) AS n FROM sync_provisional_orders p
            JOIN order_lookup l ON l.order_id = p.order_id
-          ${whereSql([
-            'p.pending_count > 0',
-            ...(fts
-              ? [
-                  'EXISTS (SELECT 1 FROM order_fts f WHERE f.rowid = l.id AND order_fts MATCH @match)',
-                ]
-              : []),
-          ])}`,
+          ${whereSql(['p.pending_count > 0', ...(fts ? [ftsRowMatches] : [])])}`,
       ).get(params) as { n: number };
       // The page walks the orders in display order and stops after `limit` matches. A text
       // with few matches (at most the cap) gathers them from the trigram index first; a broad
       // one is tested order by order, which finds a page within a few hundred orders instead
       // of gathering 100,000 matches to keep 50.
-      const broad = fts && overCap;
-      const textFilter = !fts
-        ? []
-        : broad
-          ? ['EXISTS (SELECT 1 FROM order_fts f WHERE f.rowid = l.id AND order_fts MATCH @match)']
-          : ['l.id IN (SELECT rowid FROM order_fts WHERE order_fts MATCH @match)'];
+      const textFilter = !fts ? [] : overCap ? [ftsRowMatches] : [ftsMatchSet];
       const rows = cached(
         `SELECT ${src.state} AS state_json, ${src.pending} AS pending
            FROM order_lookup l ${src.joins}
@@ -317,7 +385,7 @@ export function createSearchModels(db: Db): SearchModels {
           ORDER BY ${order} LIMIT @limit OFFSET @offset`,
       ).all(params) as { state_json: string | null; pending: number }[];
       return {
-        total: shownTotal,
+        total: overCap ? SEARCH_COUNT_CAP : total.n,
         totalCapped: overCap,
         pendingTotal: pending.n,
         rows: rows
@@ -326,6 +394,53 @@ export function createSearchModels(db: Db): SearchModels {
             toOrderRow(JSON.parse(r.state_json!) as OrderState, actor, nowMs, r.pending === 1),
           ),
       };
+    },
+
+    orderCounts(query) {
+      const { where, params, fts } = orderFilter(query, undefined);
+      const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      if ((query.text ?? '').trim() === '') {
+        const rows = cached(
+          `SELECT l.status, count(*) AS n FROM order_lookup l ${whereSql} GROUP BY l.status`,
+        ).all(params) as { status: OrderStatus; n: number }[];
+        return { byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])), capped: false };
+      }
+      // With a text, the statuses of the first matches up to the cap (as the list's count):
+      // exact when there are no more, else each a lower bound.
+      params.cap = SEARCH_COUNT_CAP;
+      const conditions = fts ? [...where, 'order_fts MATCH @match'] : where;
+      const matches = `SELECT l.status
+         FROM ${fts ? 'order_fts f CROSS JOIN order_lookup l ON l.id = f.rowid' : 'order_lookup l'}
+        ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`;
+      const statuses = cached(`${matches} LIMIT @cap + 1`).pluck().all(params) as OrderStatus[];
+      const byStatus: Partial<Record<OrderStatus, number>> = {};
+      for (const st of statuses.slice(0, SEARCH_COUNT_CAP)) byStatus[st] = (byStatus[st] ?? 0) + 1;
+      return { byStatus, capped: statuses.length > SEARCH_COUNT_CAP };
+    },
+
+    ledgerStatement(query) {
+      const params: Record<string, unknown> = {
+        merchantId: query.merchantId,
+        lo: `merchant:${query.merchantId}:`,
+        hi: `merchant:${query.merchantId};`,
+        fromMs: query.fromMs ?? Number.MIN_SAFE_INTEGER,
+        toMs: query.toMs ?? Number.MAX_SAFE_INTEGER,
+      };
+      const group = query.scope === 'merchant' ? j.account : `'${ESCROW_STATEMENT_ACCOUNT}'`;
+      const rows = cached(
+        `SELECT ${group} AS account, t.currency,
+                sum(CASE WHEN t.at < @fromMs THEN ${j.amount} ELSE 0 END) AS opening,
+                sum(CASE WHEN t.at >= @fromMs THEN ${j.amount} ELSE 0 END) AS movement
+          ${ledgerSource(query.scope)} AND t.at < @toMs
+          GROUP BY 1, 2 ORDER BY 1, 2`,
+      ).all(params) as { account: string; currency: Currency; opening: number; movement: number }[];
+      return rows.map((r) => ({
+        account: r.account,
+        currency: r.currency,
+        openingFen: r.opening,
+        movementFen: r.movement,
+        closingFen: r.opening + r.movement,
+      }));
     },
 
     ledgerLines(query) {
@@ -350,11 +465,7 @@ export function createSearchModels(db: Db): SearchModels {
         where.push('t.at < @toMs');
         params.toMs = query.toMs;
       }
-      const source =
-        query.scope === 'merchant'
-          ? `FROM ${j.txns} ${j.legs} WHERE ${j.account} >= @lo AND ${j.account} < @hi`
-          : `FROM order_lookup l JOIN ${j.txns} ON t.order_id = l.order_id ${j.legs}
-              WHERE ${j.account} = 'escrow:order:' || l.order_id AND l.merchant_id = @merchantId`;
+      const source = ledgerSource(query.scope);
       const filter = where.length ? ` AND ${where.join(' AND ')}` : '';
       const total = (cached(`SELECT count(*) AS n ${source}${filter}`).get(params) as { n: number })
         .n;
@@ -386,33 +497,31 @@ export function createSearchModels(db: Db): SearchModels {
       return { total, lines };
     },
 
-    balanceHistory(merchantId, fromMs, toMs) {
+    balanceHistory(merchantId, fromMs, toMs, timeZone) {
       // Escrow accounts are liabilities (credit −): held = −(sum of escrow legs so far).
-      const byDay = cached(
-        `SELECT (t.at / ${DAY_MS}) * ${DAY_MS} AS day,
+      const byBucket = cached(
+        `SELECT (t.at / ${BUCKET_MS}) * ${BUCKET_MS} AS bucket,
                 -sum(${j.amount}) AS held_delta,
                 sum(CASE WHEN t.kind IN ('escrow_release', 'escrow_split') AND ${j.amount} > 0
                          THEN ${j.amount} ELSE 0 END) AS released
            FROM order_lookup l JOIN ${j.txns} ON t.order_id = l.order_id ${j.legs}
           WHERE ${j.account} = 'escrow:order:' || l.order_id
             AND l.merchant_id = @merchantId AND t.at < @toMs
-          GROUP BY day ORDER BY day`,
-      ).all({ merchantId, toMs }) as { day: number; held_delta: number; released: number }[];
-      const firstDay = Math.floor(fromMs / DAY_MS) * DAY_MS;
+          GROUP BY bucket ORDER BY bucket`,
+      ).all({ merchantId, toMs }) as { bucket: number; held_delta: number; released: number }[];
+      const firstDay = localDayStart(fromMs, timeZone);
       const points: BalancePoint[] = [];
       let held = 0;
       let i = 0;
-      for (const r of byDay) {
-        if (r.day >= firstDay) break;
-        held += r.held_delta;
-        i++;
+      for (; i < byBucket.length && byBucket[i]!.bucket < firstDay; i++) {
+        held += byBucket[i]!.held_delta;
       }
-      for (let day = firstDay; day < toMs; day += DAY_MS) {
+      for (let day = firstDay; day < toMs; day = nextLocalDayStart(day, timeZone)) {
+        const next = nextLocalDayStart(day, timeZone);
         let released = 0;
-        while (i < byDay.length && byDay[i]!.day === day) {
-          held += byDay[i]!.held_delta;
-          released += byDay[i]!.released;
-          i++;
+        for (; i < byBucket.length && byBucket[i]!.bucket < next; i++) {
+          held += byBucket[i]!.held_delta;
+          released += byBucket[i]!.released;
         }
         points.push({ at: day, heldFen: held, releasedFen: released });
       }

@@ -19,6 +19,7 @@ import type { SyncIssue } from './syncIssues.ts';
 import { createSyncMeta } from './syncMeta.ts';
 import { createPusher } from './syncPush.ts';
 import { createPuller } from './syncPull.ts';
+import type { DeskAlert } from './deskAlerts.ts';
 import type { SyncParts } from './syncParts.ts';
 import { createSyncStatusHub } from './syncStatus.ts';
 import type { SyncStatus, SyncStatusListener } from './syncStatus.ts';
@@ -65,9 +66,16 @@ export interface SyncClient extends ReplicaReads {
   stop(): Promise<void>;
   /** The shell calls this when the OS reports the network is back: retry now. */
   notifyOnline(): void;
+  /**
+   * The server poked this desk (its scope changed): sync now, and again after the round in
+   * flight if there is one, since that round's pull may have started before the change.
+   */
+  poke(): void;
   status(): SyncStatus;
   subscribe(listener: SyncStatusListener): () => void;
   onOrdersChanged(listener: (orderIds: string[]) => void): () => void;
+  /** New payments and refund requests the server reported (never those of the first pull). */
+  onAlerts(listener: (alerts: DeskAlert[]) => void): () => void;
   issues(opts?: { includeAcknowledged?: boolean }): SyncIssue[];
   acknowledgeIssue(mutationId: number): boolean;
   /** Sends the refused action again as a new mutation (new id and command id). */
@@ -99,6 +107,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
   const reads = createReplicaReads(db, replica);
   const issues = createSyncIssues(db, (orderId) => replica.confirmedOrder(orderId));
   const orderListeners = new Set<(ids: string[]) => void>();
+  const alertListeners = new Set<(alerts: DeskAlert[]) => void>();
 
   const pendingStmt = db.prepare<[], { n: number }>(
     "SELECT count(*) AS n FROM sync_outbox WHERE server_status IS NULL OR server_status = 'applied'",
@@ -129,6 +138,16 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
         } catch {
           // A broken subscriber must not break sync.
         }
+      }
+    }
+  }
+
+  function emitAlerts(alerts: DeskAlert[]): void {
+    for (const l of alertListeners) {
+      try {
+        l(alerts);
+      } catch {
+        // A listener's failure must not undo a pull that has already committed.
       }
     }
   }
@@ -164,6 +183,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
     hub,
     now,
     emitOrders,
+    emitAlerts,
     refreshCounts,
     recordRejection,
   };
@@ -176,8 +196,11 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
   // ---- rounds and the background loop ----------------------------------------------------
 
   let inFlight: Promise<void> | null = null;
+  /** A poke arrived since the current round began: the loop runs another one at once. */
+  let poked = false;
 
   async function round(): Promise<void> {
+    poked = false;
     hub.update({ state: 'syncing' });
     try {
       await pushAll();
@@ -202,10 +225,27 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
     }
   }
 
+  /** The round queued behind the one in flight, shared by every caller who asked meanwhile. */
+  let queued: Promise<void> | null = null;
+
+  /**
+   * A full round that starts after this call. One round at a time: two concurrent pushes would
+   * race on pushedMutationId. A round already running (a poke's, the poll's) may have pushed
+   * and pulled before what the caller wants synced, so the caller gets the next one, run as
+   * soon as that one ends.
+   */
   function syncOnce(): Promise<void> {
-    // One round at a time: two concurrent pushes would race on pushedMutationId.
-    if (!inFlight) inFlight = round().finally(() => (inFlight = null));
-    return inFlight;
+    if (!inFlight) {
+      inFlight = round().finally(() => (inFlight = null));
+      return inFlight;
+    }
+    queued ??= inFlight
+      .catch(() => undefined)
+      .then(() => {
+        queued = null;
+        return syncOnce();
+      });
+    return queued;
   }
 
   let running = false;
@@ -231,6 +271,8 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
         await syncOnce();
         attempt = 0;
         if (!running) break;
+        // A poke during the round: its change may have missed that round's pull.
+        if (poked) continue;
         // New local actions wake the loop early; otherwise poll for server changes.
         if (
           pendingCount() === 0 ||
@@ -297,11 +339,19 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       attempt = 0;
       kick();
     },
+    poke() {
+      poked = true;
+      kick();
+    },
     status: () => hub.get(),
     subscribe: (l) => hub.subscribe(l),
     onOrdersChanged(l) {
       orderListeners.add(l);
       return () => orderListeners.delete(l);
+    },
+    onAlerts(l) {
+      alertListeners.add(l);
+      return () => alertListeners.delete(l);
     },
     ...reads,
     issues: (o) => issues.list(o),

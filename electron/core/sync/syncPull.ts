@@ -1,4 +1,6 @@
 import type { PullResponse } from '../../../shared/sync/protocol.ts';
+import { alertsFor } from './deskAlerts.ts';
+import type { DeskAlert } from './deskAlerts.ts';
 import type { SyncParts } from './syncParts.ts';
 
 /**
@@ -15,12 +17,18 @@ export function createPuller(
   const countOrders = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_orders');
   const countTxns = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_txns');
 
-  function applyPage(page: PullResponse): Set<string> {
+  function applyPage(page: PullResponse, alerts: DeskAlert[]): Set<string> {
     const touched = new Set<string>();
+    // The first download of a replica is history, not news: it alerts nobody.
+    const alerting = meta.get('bootstrapped') === '1';
     db.transaction(() => {
       for (const change of page.changes) {
         if (change.kind === 'order') {
-          if (replica.putOrder(change.order)) touched.add(change.order.orderId);
+          const before = alerting ? replica.confirmedOrder(change.order.orderId) : null;
+          if (replica.putOrder(change.order)) {
+            touched.add(change.order.orderId);
+            if (alerting) alerts.push(...alertsFor(before, change.order));
+          }
         } else if (change.kind === 'ledger_txn') {
           replica.putTxn(change.txn);
         } else if (change.kind === 'order_event') {
@@ -58,7 +66,8 @@ export function createPuller(
         cookie,
         limit: bootstrapping ? bootstrapLimit : pullLimit,
       });
-      const touched = applyPage(page);
+      const alerts: DeskAlert[] = [];
+      const touched = applyPage(page, alerts);
       if (bootstrapping) {
         if (!page.more) db.transaction(() => meta.set('bootstrapped', '1')).immediate();
         hub.update({
@@ -70,6 +79,7 @@ export function createPuller(
         });
       }
       parts.emitOrders(touched);
+      if (alerts.length > 0) parts.emitAlerts(alerts);
       parts.refreshCounts();
       if (!page.more) return;
     }

@@ -4,6 +4,7 @@ import type { ParsedInput } from '../../../shared/contract/types.ts';
 /** Contract methods that become escrow commands, and the command each one builds. */
 export type CommandMethod =
   | 'shipments.ship'
+  | 'orders.annotate'
   | 'refunds.agree'
   | 'refunds.refuse'
   | 'refunds.confirmReturn'
@@ -19,6 +20,12 @@ const BUILDERS: { [M in CommandMethod]: (input: ParsedInput<M>) => EscrowCommand
     orderId: i.orderId,
     carrier: i.carrier,
     trackingNo: i.trackingNo,
+  }),
+  'orders.annotate': (i) => ({
+    type: 'annotate_order',
+    orderId: i.orderId,
+    note: i.note,
+    flag: i.flag,
   }),
   'refunds.agree': (i) => ({ type: 'agree_refund', orderId: i.orderId, refundId: i.refundId }),
   'refunds.refuse': (i) => ({

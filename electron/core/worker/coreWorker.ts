@@ -38,6 +38,7 @@ async function useSession(session: CoreSession | null): Promise<void> {
   const replica = openReplicaSession(session, {
     dataDir: data.dataDir,
     ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}),
+    ...(data.syncPollMs ? { syncPollMs: data.syncPollMs } : {}),
   });
   const { sync } = replica;
   const stops = [
@@ -48,6 +49,9 @@ async function useSession(session: CoreSession | null): Promise<void> {
         topic: 'orders.changed',
         payload: { orderIds: orderIds.slice(0, 1000), at: Date.now() },
       }),
+    ),
+    sync.onAlerts((alerts) =>
+      post({ kind: 'event', topic: 'desk.alert', payload: { alerts: alerts.slice(0, 100) } }),
     ),
   ];
   current = { session: replica, stops };

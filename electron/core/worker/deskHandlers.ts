@@ -5,6 +5,7 @@ import { parseOutput } from '../../../shared/contract/validate.ts';
 import type { Actor, EscrowCommand, OrderState } from '../../../shared/escrow/types.ts';
 import { uuidv7 } from '../../../shared/ids.ts';
 import { normalBalance } from '../../../shared/ledger/accounts.ts';
+import { DEFAULT_MERCHANT_TIME_ZONE } from '../../../shared/merchantTime.ts';
 import { normalizeTrackingNo, trackingProblem } from '../../../shared/shipping/carriers.ts';
 import type { DisputeMethod } from '../disputes/disputeCalls.ts';
 import type { TreasuryMethod } from '../treasury/treasuryCalls.ts';
@@ -165,11 +166,25 @@ export const coreHandlers: CoreHandlers = {
           ...(q.fromMs === undefined ? {} : { fromMs: q.fromMs }),
           ...(q.toMs === undefined ? {} : { toMs: q.toMs }),
           ...(q.queue === undefined ? {} : { queue: q.queue }),
+          ...(q.sort === undefined ? {} : { sort: q.sort }),
         },
         actor,
         nowMs,
       ),
     );
+  },
+
+  'orders.counts': (q, { session, actor }) => {
+    const merchantId = sellerMerchant(actor, undefined);
+    if (merchantId === null) return ok({ total: 0, byStatus: {}, capped: false });
+    const { byStatus, capped } = session.search.orderCounts({
+      ...(merchantId === undefined ? {} : { merchantId }),
+      ...(q.text === undefined ? {} : { text: q.text }),
+      ...(q.fromMs === undefined ? {} : { fromMs: q.fromMs }),
+      ...(q.toMs === undefined ? {} : { toMs: q.toMs }),
+    });
+    const total = Object.values(byStatus).reduce((sum, n) => sum + (n ?? 0), 0);
+    return ok({ total, byStatus, capped });
   },
 
   'shipments.check': ({ rows }, { session, actor, nowMs }) =>
@@ -249,6 +264,7 @@ export const coreHandlers: CoreHandlers = {
     const r = await session.shipping.setAddress(input);
     return r.ok ? parseOutput('merchant.setAddress', r.value) : r;
   },
+  'orders.annotate': command('orders.annotate'),
   'refunds.agree': command('refunds.agree'),
   'refunds.refuse': command('refunds.refuse'),
   'refunds.confirmReturn': command('refunds.confirmReturn'),
@@ -296,10 +312,26 @@ export const coreHandlers: CoreHandlers = {
     );
   },
 
+  'ledger.statement': (q, { session, actor }) => {
+    if (!isSeller(actor) || !actor.merchantId)
+      return fail('forbidden', 'the ledger view is per merchant');
+    return ok({
+      accounts: session.search.ledgerStatement({
+        merchantId: actor.merchantId,
+        scope: q.scope,
+        ...(q.fromMs === undefined ? {} : { fromMs: q.fromMs }),
+        ...(q.toMs === undefined ? {} : { toMs: q.toMs }),
+      }),
+    });
+  },
+
   'ledger.history': (q, { session, actor }) => {
     if (!isSeller(actor) || !actor.merchantId)
       return fail('forbidden', 'the chart is per merchant');
-    return ok({ points: session.search.balanceHistory(actor.merchantId, q.fromMs, q.toMs) });
+    const timeZone = q.timeZone ?? DEFAULT_MERCHANT_TIME_ZONE;
+    return ok({
+      points: session.search.balanceHistory(actor.merchantId, q.fromMs, q.toMs, timeZone),
+    });
   },
 
   'ledger.verify': async (_input, { session }) => ok(await session.sync.verifyReplica()),

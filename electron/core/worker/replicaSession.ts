@@ -9,6 +9,7 @@ import type { ShippingCalls } from '../shipping/shippingCalls.ts';
 import type { SearchModels } from '../replica/searchModels.ts';
 import { openDatabase } from '../store/openDatabase.ts';
 import type { Db } from '../store/openDatabase.ts';
+import { subscribePokes } from '../sync/pokeSubscription.ts';
 import { createSyncClient } from '../sync/syncClient.ts';
 import type { SyncClient } from '../sync/syncClient.ts';
 import { createHttpTransport } from '../sync/syncTransport.ts';
@@ -32,6 +33,7 @@ export interface ReplicaSession {
 export interface OpenReplicaOptions {
   dataDir: string;
   nativeBinding?: string;
+  syncPollMs?: number;
 }
 
 export function openReplicaSession(session: CoreSession, opts: OpenReplicaOptions): ReplicaSession {
@@ -44,6 +46,13 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     db,
     transport: createHttpTransport(client),
     actor: session.actor,
+    ...(opts.syncPollMs ? { pollIntervalMs: opts.syncPollMs } : {}),
+  });
+  // The server pokes when this user's scope changes; polling stays as the fallback.
+  const pokes = subscribePokes({
+    baseUrl: session.serverUrl,
+    token: () => session.token,
+    onPoke: () => sync.poke(),
   });
   return {
     actor: session.actor,
@@ -55,6 +64,7 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     treasury: createTreasuryCalls({ client, db }),
     shipping: createShippingCalls({ client }),
     async close() {
+      await pokes.stop();
       await sync.stop();
       db.close();
     },

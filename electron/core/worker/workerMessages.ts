@@ -11,6 +11,11 @@ export interface CoreWorkerData {
   dataDir: string;
   /** better-sqlite3's nativeBinding for the Electron-ABI addon; absent under plain Node. */
   nativeBinding?: string;
+  /**
+   * How often the sync loop polls when nothing pokes it (10 s by default). Tests and benches
+   * that must see pokes deliver, not polling, set it far out.
+   */
+  syncPollMs?: number;
 }
 
 /** Host → worker. The input is checked again by the worker against the contract. */

@@ -1,6 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
+import { dayValueIn, dayValueStart, nextLocalDayStart } from '../../../shared/merchantTime.ts';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
+import { DateField } from '../../components/DateField.tsx';
+import { downloadCsv } from '../../components/download.ts';
+import { translatorFor } from '../../i18n/translate.ts';
 import type { LedgerScope } from '../../stores/balanceStore.ts';
 import { BalanceChart } from './BalanceChart.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -18,22 +22,15 @@ const KINDS = [
   'payout_returned',
 ];
 
-function download(name: string, text: string): void {
-  // The BOM lets spreadsheet programs read the Chinese text as UTF-8.
-  const url = URL.createObjectURL(new Blob(['\uFEFF', text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /** The merchant's money: figures, held vs released over time, and the ledger behind them. */
 export function BalanceView() {
   const stores = useStores();
   const tr = useTr();
   const balance = stores.balance;
-  const { figures, history, historyDays, filters, lines, total, error } = useStore(balance);
+  const { figures, history, historyDays, filters, lines, total, statement, timeZone, error } =
+    useStore(balance);
+  // Days and times of the merchant's books are the merchant's, whatever this computer's zone.
+  const merchantTr = useMemo(() => translatorFor(tr.locale, timeZone), [tr.locale, timeZone]);
 
   useEffect(() => {
     void balance.getState().load();
@@ -65,7 +62,11 @@ export function BalanceView() {
         ))}
       </div>
       <h2>{tr.t('balance.chart', { days: historyDays })}</h2>
-      <BalanceChart points={history} tr={tr} title={tr.t('balance.chart', { days: historyDays })} />
+      <BalanceChart
+        points={history}
+        tr={merchantTr}
+        title={tr.t('balance.chart', { days: historyDays })}
+      />
       <h2>{tr.t('balance.ledger')}</h2>
       <div className="filters">
         <label className="field">
@@ -94,21 +95,75 @@ export function BalanceView() {
             ))}
           </select>
         </label>
+        <DateField
+          label={tr.t('balance.from')}
+          value={dayValueIn(filters.fromMs, timeZone)}
+          onChange={(v) =>
+            void balance.getState().setFilters({ fromMs: dayValueStart(v, timeZone) })
+          }
+        />
+        <DateField
+          label={tr.t('balance.to')}
+          value={dayValueIn(filters.toMs === null ? null : filters.toMs - 1, timeZone)}
+          onChange={(v) => {
+            const start = dayValueStart(v, timeZone);
+            void balance
+              .getState()
+              .setFilters({ toMs: start === null ? null : nextLocalDayStart(start, timeZone) });
+          }}
+        />
         <span className="muted">{tr.t('balance.lines', { count: total })}</span>
         <button
           type="button"
           className="secondary"
           data-testid="export-csv"
           onClick={async () => {
-            const csv = await balance.getState().exportCsv();
+            const csv = await balance.getState().exportCsv(tr);
             // A refusal is shown as the view's error (with its human message) instead.
             if (csv !== null)
-              download(`ledger-${filters.scope}-${new Date().toISOString().slice(0, 10)}.csv`, csv);
+              downloadCsv(
+                `ledger-${filters.scope}-${new Date().toISOString().slice(0, 10)}.csv`,
+                csv,
+              );
           }}
         >
           {tr.t('balance.export')}
         </button>
       </div>
+      <table className="table" data-testid="statement-table">
+        <caption className="muted">{tr.t('balance.statement', { zone: timeZone })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{tr.t('detail.account')}</th>
+            <th scope="col" className="num">
+              {tr.t('balance.opening')}
+            </th>
+            <th scope="col" className="num">
+              {tr.t('balance.movement')}
+            </th>
+            <th scope="col" className="num">
+              {tr.t('balance.closing')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {statement.map((a) => (
+            <tr key={`${a.account}|${a.currency}`} data-account={a.account}>
+              <td className="mono">{a.account}</td>
+              {/* The screen sign, as for the lines below: what the merchant is owed is +. */}
+              <td className="num" data-testid="statement-opening">
+                {tr.money(-a.openingFen, a.currency)}
+              </td>
+              <td className="num" data-testid="statement-movement">
+                {tr.money(-a.movementFen, a.currency)}
+              </td>
+              <td className="num" data-testid="statement-closing">
+                {tr.money(-a.closingFen, a.currency)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <table className="table" data-testid="ledger-table">
         <thead>
           <tr>
@@ -124,7 +179,7 @@ export function BalanceView() {
         <tbody>
           {lines.map((l) => (
             <tr key={`${l.seq}-${l.account}`}>
-              <td>{tr.date(l.at)}</td>
+              <td>{merchantTr.date(l.at)}</td>
               <td>{tr.dyn(`kind.${l.kind}`, l.kind)}</td>
               <td className="mono">{l.orderId ?? '—'}</td>
               <td className="mono">{l.account}</td>

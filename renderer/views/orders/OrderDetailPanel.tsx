@@ -9,7 +9,8 @@ import { useNow, useStores, useTr } from '../../app/StoresContext.tsx';
 import { Countdown } from '../../components/Countdown.tsx';
 import { PendingBadge } from '../../components/PendingBadge.tsx';
 import type { MessageKey } from '../../i18n/catalogEn.ts';
-import { agreeRefund } from './rowShortcuts.ts';
+import { confirmMoney } from '../refunds/moneyActions.ts';
+import { OrderNoteEditor } from './OrderNoteEditor.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { RecipientLines } from './RecipientLines.tsx';
 
@@ -50,6 +51,17 @@ export function OrderDetailPanel() {
   const allowed = order && actor ? allowedCommands(actor, order, now) : [];
   const due = order ? deadlines(order) : [];
   const refund = order ? openRefund(order) : undefined;
+  const refundItem =
+    order && refund
+      ? {
+          orderId,
+          refundId: refund.refundId,
+          buyerId: order.buyerId,
+          amountFen: refund.amountFen,
+          currency: order.currency,
+          refundKind: refund.kind,
+        }
+      : null;
 
   return (
     <aside
@@ -153,7 +165,7 @@ export function OrderDetailPanel() {
               {refund && allowed.includes('agree_refund') ? (
                 <button
                   type="button"
-                  onClick={() => void agreeRefund(stores, orderId, refund.refundId)}
+                  onClick={() => confirmMoney(stores, 'agree_refund', refundItem)}
                 >
                   {tr.t('refunds.agree')}
                 </button>
@@ -174,7 +186,7 @@ export function OrderDetailPanel() {
               {refund && allowed.includes('confirm_return') ? (
                 <button
                   type="button"
-                  onClick={() => void stores.commands.confirmReturn(orderId, refund.refundId)}
+                  onClick={() => confirmMoney(stores, 'confirm_return', refundItem)}
                 >
                   {tr.t('refunds.confirmReturn')}
                 </button>
@@ -185,6 +197,14 @@ export function OrderDetailPanel() {
                 <p className="muted">{tr.t('detail.noActions')}</p>
               ) : null}
             </div>
+            {actor && (actor.role === 'seller_staff' || actor.role === 'seller_admin') ? (
+              <OrderNoteEditor
+                key={`${orderId}:${order.version}`}
+                orderId={orderId}
+                note={order.sellerNote ?? ''}
+                flag={order.flag ?? null}
+              />
+            ) : null}
             <h3>{tr.t('detail.ifNothing')}</h3>
             {due.length === 0 ? (
               <p className="muted">{tr.t('ifNothing.none')}</p>

@@ -6,21 +6,14 @@ import { dayStart, dayValue } from '../../app/localDays.ts';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { ViewPendingCount } from '../../components/ViewPendingCount.tsx';
 import { VirtualTable } from '../../components/VirtualTable.tsx';
-import type { OrderStatus } from '../../stores/orderListStore.ts';
+import type { Column } from '../../components/VirtualTable.tsx';
 import { orderColumns } from './orderColumns.tsx';
+import { OrderListTools } from './OrderListTools.tsx';
+import { SortHeader } from './SortHeader.tsx';
+import { StatusTabs } from './StatusTabs.tsx';
 import { handleRowShortcut } from './rowShortcuts.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { DateField } from '../../components/DateField.tsx';
-
-const STATUSES: OrderStatus[] = [
-  'awaiting_payment',
-  'funds_held',
-  'shipped',
-  'completed',
-  'closed_unpaid',
-  'refunded',
-  'partially_refunded',
-];
 
 /** Every order of the merchant: search, filters, and the deadline that matters now. */
 export function OrdersView() {
@@ -38,17 +31,25 @@ export function OrdersView() {
 
   const columns = useMemo(() => {
     const c = orderColumns(tr);
+    const sortable = (
+      col: Column | undefined,
+      key: 'created' | 'orderId' | 'buyer' | 'amount' | 'status',
+    ) => ({
+      ...col!,
+      header: <SortHeader list={list} sortKey={key} label={String(col!.header)} />,
+    });
     return [
-      c.orderId!,
-      c.created!,
-      c.buyer!,
+      sortable(c.orderId, 'orderId'),
+      sortable(c.created, 'created'),
+      sortable(c.buyer, 'buyer'),
       c.item!,
-      c.amount!,
-      c.status!,
+      sortable(c.amount, 'amount'),
+      sortable(c.status, 'status'),
       c.tracking!,
+      c.note!,
       c.deadline!,
     ];
-  }, [tr]);
+  }, [tr, list]);
 
   return (
     <section className="view" aria-labelledby="orders-title">
@@ -61,6 +62,7 @@ export function OrdersView() {
         </span>
         <ViewPendingCount store={list} />
       </header>
+      <StatusTabs list={list} />
       <div className="filters" role="search">
         <label className="field grow">
           <span>{tr.t('search.label')}</span>
@@ -82,24 +84,6 @@ export function OrdersView() {
             autoComplete="off"
           />
         </label>
-        <label className="field">
-          <span>{tr.t('filter.status')}</span>
-          <select
-            value={filters.status ?? ''}
-            onChange={(e) =>
-              void list
-                .getState()
-                .setFilters({ status: (e.target.value || null) as OrderStatus | null })
-            }
-          >
-            <option value="">{tr.t('filter.allStatuses')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {tr.dyn(`status.${s}`, s)}
-              </option>
-            ))}
-          </select>
-        </label>
         <DateField
           label={tr.t('filter.from')}
           value={dayValue(filters.fromMs)}
@@ -117,12 +101,15 @@ export function OrdersView() {
           type="button"
           className="secondary"
           onClick={() =>
-            void list.getState().setFilters({ text: '', status: null, fromMs: null, toMs: null })
+            void list
+              .getState()
+              .setFilters({ text: '', status: null, fromMs: null, toMs: null, sort: null })
           }
         >
           {tr.t('filter.clear')}
         </button>
       </div>
+      <OrderListTools list={list} />
       {error ? (
         <div role="alert" className="error">
           <ErrorText error={error} />

@@ -83,6 +83,25 @@ export function orderColumns(tr: Translator): Record<string, Column> {
           <span className="muted">—</span>
         ),
     },
+    note: {
+      id: 'note',
+      header: tr.t('col.note'),
+      width: 'minmax(8rem, 1fr)',
+      cell: (r) =>
+        r.flag || r.sellerNote ? (
+          <span className="ellipsis" title={r.sellerNote} data-testid="row-note">
+            {r.flag ? (
+              <span
+                className={`flag-dot flag-${r.flag}`}
+                role="img"
+                aria-label={tr.dyn(`flag.${r.flag}`, r.flag)}
+                data-flag={r.flag}
+              />
+            ) : null}{' '}
+            {r.sellerNote}
+          </span>
+        ) : null,
+    },
     deadline: {
       id: 'deadline',
       header: tr.t('col.deadline'),

@@ -1,9 +1,11 @@
 import type { AppStores } from '../../stores/appStores.ts';
 import type { OrderRow } from '../../stores/orderListStore.ts';
+import { confirmMoney, moneyItem } from '../refunds/moneyActions.ts';
 
 /**
  * Single-key actions on the selected row: S ship, A agree to the refund, R refuse it. Offered
- * only when the core's rules allow the action for this order (`row.allowed`).
+ * only when the core's rules allow the action for this order (`row.allowed`). A only opens the
+ * money confirmation: no key moves money by itself.
  */
 export function handleRowShortcut(stores: AppStores, key: string, row: OrderRow): boolean {
   const k = key.toLowerCase();
@@ -14,7 +16,7 @@ export function handleRowShortcut(stores: AppStores, key: string, row: OrderRow)
     return true;
   }
   if (k === 'a' && row.refund && row.allowed.includes('agree_refund')) {
-    void agreeRefund(stores, row.orderId, row.refund.refundId);
+    confirmMoney(stores, 'agree_refund', moneyItem(row));
     return true;
   }
   if (k === 'r' && row.refund && row.allowed.includes('refuse_refund')) {
@@ -24,16 +26,4 @@ export function handleRowShortcut(stores: AppStores, key: string, row: OrderRow)
     return true;
   }
   return false;
-}
-
-export async function agreeRefund(
-  stores: AppStores,
-  orderId: string,
-  refundId: string,
-): Promise<void> {
-  const tr = stores.locale.getState().tr;
-  const r = await stores.commands.agreeRefund(orderId, refundId);
-  const dialogs = stores.dialogs.getState();
-  if (r.ok) dialogs.announce(tr.t('refunds.done', { orderId }), 'ok');
-  else dialogs.announce(tr.error(r.error), 'error', r.error);
 }

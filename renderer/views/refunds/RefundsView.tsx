@@ -5,9 +5,16 @@ import type { Column } from '../../components/VirtualTable.tsx';
 import { ViewPendingCount } from '../../components/ViewPendingCount.tsx';
 import { VirtualTable } from '../../components/VirtualTable.tsx';
 import { orderColumns } from '../orders/orderColumns.tsx';
-import { agreeRefund, handleRowShortcut } from '../orders/rowShortcuts.ts';
+import { handleRowShortcut } from '../orders/rowShortcuts.ts';
+import { confirmMoney, moneyItem, SMALL_REFUND_FEN, smallRefunds } from './moneyActions.ts';
 
-/** Open refund requests, the one closest to auto-approval first, with the seller's answers. */
+/** The bulk agree looks at this many open requests at most (the search's page limit). */
+const BULK_LOOKUP = 500;
+
+/**
+ * Open refund requests, the one closest to auto-approval first, with the buyer's reason and the
+ * seller's answers. Every answer that moves money opens the money confirmation first.
+ */
 export function RefundsView() {
   const stores = useStores();
   const tr = useTr();
@@ -33,6 +40,18 @@ export function RefundsView() {
           </span>
         ) : null,
     };
+    // What the seller decides on: the buyer's own words, in full on hover.
+    const reason: Column = {
+      id: 'reason',
+      header: tr.t('refunds.buyerReason'),
+      width: 'minmax(10rem, 1.5fr)',
+      cell: (r) =>
+        r.refund ? (
+          <span className="ellipsis" title={r.refund.reason} data-testid="refund-reason">
+            {r.refund.reason}
+          </span>
+        ) : null,
+    };
     const answer: Column = {
       id: 'answer',
       header: <span className="sr-only">{tr.t('detail.actions')}</span>,
@@ -47,7 +66,7 @@ export function RefundsView() {
                 type="button"
                 className="small"
                 tabIndex={-1}
-                onClick={() => void agreeRefund(stores, r.orderId, refund.refundId)}
+                onClick={() => confirmMoney(stores, 'agree_refund', moneyItem(r))}
               >
                 {tr.t('refunds.agree')}
               </button>
@@ -71,12 +90,7 @@ export function RefundsView() {
                 type="button"
                 className="small"
                 tabIndex={-1}
-                onClick={async () => {
-                  const res = await stores.commands.confirmReturn(r.orderId, refund.refundId);
-                  const dialogs = stores.dialogs.getState();
-                  if (res.ok) dialogs.announce(tr.t('refunds.done', { orderId: r.orderId }), 'ok');
-                  else dialogs.announce(tr.error(res.error), 'error', res.error);
-                }}
+                onClick={() => confirmMoney(stores, 'confirm_return', moneyItem(r))}
               >
                 {tr.t('refunds.confirmReturn')}
               </button>
@@ -85,8 +99,26 @@ export function RefundsView() {
         );
       },
     };
-    return [c.orderId!, c.deadline!, request, c.item!, c.status!, answer];
+    return [c.orderId!, c.deadline!, request, reason, c.item!, c.status!, answer];
   }, [tr, stores]);
+
+  /** Every small refund-only request in the queue, behind one confirmation with the total. */
+  async function openBulkAgree(): Promise<void> {
+    const r = await stores.desk.orders.search({
+      queue: 'open_refunds',
+      offset: 0,
+      limit: BULK_LOOKUP,
+    });
+    const dialogs = stores.dialogs.getState();
+    if (!r.ok) return dialogs.announce(tr.error(r.error), 'error', r.error);
+    const items = smallRefunds(r.value.rows);
+    if (items.length === 0)
+      return dialogs.announce(
+        tr.t('refunds.bulkNone', { amount: tr.money(SMALL_REFUND_FEN) }),
+        'ok',
+      );
+    dialogs.open({ kind: 'confirmMoney', action: { type: 'agree_refund', items } });
+  }
 
   return (
     <section className="view" aria-labelledby="refunds-title">
@@ -96,6 +128,14 @@ export function RefundsView() {
           {total === null ? tr.t('orders.loading') : tr.t('refunds.count', { count: total })}
         </span>
         <ViewPendingCount store={queue} />
+        <button
+          type="button"
+          className="secondary"
+          data-testid="bulk-agree"
+          onClick={() => void openBulkAgree()}
+        >
+          {tr.t('refunds.bulkAgree', { amount: tr.money(SMALL_REFUND_FEN) })}
+        </button>
       </header>
       <VirtualTable
         store={queue}

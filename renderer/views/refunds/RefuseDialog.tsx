@@ -5,7 +5,19 @@ import { Modal } from '../../components/Modal.tsx';
 import type { ErrorLike } from '../../i18n/translate.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
-/** Refusing a refund needs a reason the buyer (and, if they escalate, an agent) will read. */
+/** The usual reasons a seller refuses, offered first so most refusals need no typing. */
+export const REFUSAL_PRESETS = [
+  'as_described',
+  'not_returned',
+  'damaged_by_buyer',
+  'used',
+  'past_period',
+] as const;
+
+/**
+ * Refusing a refund needs a reason the buyer (and, if they escalate, an agent) will read: a
+ * preset fills it in the seller's language, and it can be edited before sending.
+ */
 export function RefuseDialog(props: { orderId: string; refundId: string }) {
   const stores = useStores();
   const tr = useTr();
@@ -27,13 +39,30 @@ export function RefuseDialog(props: { orderId: string; refundId: string }) {
       setError(r.error);
       return;
     }
-    stores.dialogs.getState().announce(tr.t('refunds.done', { orderId: props.orderId }), 'ok');
+    stores.dialogs.getState().announce(tr.t('money.refused', { orderId: props.orderId }), 'ok');
     close();
   }
 
   return (
     <Modal title={`${tr.t('refunds.refuseSubmit')} · ${props.orderId}`} onClose={close}>
       <form onSubmit={(e) => void submit(e)} className="form" noValidate>
+        <label className="field">
+          <span>{tr.t('refunds.preset')}</span>
+          <select
+            value=""
+            data-testid="refuse-preset"
+            onChange={(e) => {
+              if (e.target.value) setReason(tr.dyn(`refunds.preset.${e.target.value}`, ''));
+            }}
+          >
+            <option value="">{tr.t('refunds.presetPick')}</option>
+            {REFUSAL_PRESETS.map((p) => (
+              <option key={p} value={p}>
+                {tr.dyn(`refunds.preset.${p}`, p)}
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="field">
           <span>{tr.t('refunds.refuseReason')}</span>
           <textarea
@@ -43,7 +72,6 @@ export function RefuseDialog(props: { orderId: string; refundId: string }) {
             onChange={(e) => setReason(e.target.value)}
             aria-invalid={error ? true : undefined}
             aria-describedby="refuse-error"
-            autoFocus
             data-testid="refuse-reason"
           />
         </label>

@@ -8,6 +8,7 @@ const METHOD_ACTIONS: Record<string, string> = {
   'refunds.agree': 'agree_refund',
   'refunds.refuse': 'refuse_refund',
   'refunds.confirmReturn': 'confirm_return',
+  'orders.annotate': 'annotate_order',
 };
 
 /**

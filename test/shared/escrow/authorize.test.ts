@@ -109,7 +109,8 @@ test('unknown roles and actors without a user id are forbidden', () => {
 test('allowed commands follow both the role and the state', () => {
   assert.deepEqual(allowedCommands(buyer, null, 0), ['create_order']);
   assert.deepEqual(allowedCommands(bank, created(), PAID_AT), ['confirm_payment']);
-  assert.deepEqual(allowedCommands(seller, paid(), SHIPPED_AT), ['ship']);
+  // The seller's note and flag (备注/旗帜) are open in every state of their own orders.
+  assert.deepEqual(allowedCommands(seller, paid(), SHIPPED_AT), ['ship', 'annotate_order']);
   assert.deepEqual(allowedCommands(otherSeller, paid(), SHIPPED_AT), []);
   assert.deepEqual(allowedCommands(buyer, paid(), SHIPPED_AT), ['request_refund', 'file_claim']);
   const s = shipped();
@@ -134,6 +135,7 @@ test('allowed commands follow both the role and the state', () => {
     SHIPPED_AT + 1,
   );
   assert.deepEqual(allowedCommands(seller, refund, SHIPPED_AT + 2), [
+    'annotate_order',
     'agree_refund',
     'refuse_refund',
   ]);

@@ -147,6 +147,9 @@ function build(
       };
     case 'ship':
       return { actor: seller, command: { type: 'ship', orderId, ...tracking } };
+    case 'annotate_order':
+      // Never picked by fittingKinds (it moves no money); kept total for the switch.
+      return { actor: seller, command: { type: a.kind, orderId, note: '', flag: null } };
     case 'confirm_receipt':
     case 'extend_receipt':
       return { actor: buyer, command: { type: a.kind, orderId } };

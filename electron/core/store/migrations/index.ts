@@ -1,6 +1,7 @@
 import { sql as replica } from './0001_replica.ts';
 import { sql as lookupFromCode } from './0002_lookup_from_code.ts';
 import { sql as withdrawalOutbox } from './0003_withdrawal_outbox.ts';
+import { sql as orderAmount } from './0004_order_amount.ts';
 
 export interface Migration {
   /** Becomes PRAGMA user_version once applied; numbers start at 1 and have no gaps. */
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001_replica', sql: replica },
   { version: 2, name: '0002_lookup_from_code', sql: lookupFromCode },
   { version: 3, name: '0003_withdrawal_outbox', sql: withdrawalOutbox },
+  { version: 4, name: '0004_order_amount', sql: orderAmount },
 ];

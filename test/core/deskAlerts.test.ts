@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { alertsFor } from '../../electron/core/sync/deskAlerts.ts';
+import { decide } from '../../shared/escrow/decide.ts';
+import { evolve } from '../../shared/escrow/evolve.ts';
+import type { Actor, EscrowCommand, OrderState } from '../../shared/escrow/types.ts';
+
+const buyer: Actor = { role: 'buyer', userId: 'b1' };
+const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
+
+function step(state: OrderState | null, command: EscrowCommand, actor: Actor, now: number) {
+  const d = decide(state, command, { now, actor });
+  if (!d.ok) throw new Error(d.error.message);
+  return d.events.reduce<OrderState | null>((s, e) => evolve(s, e), state)!;
+}
+
+test('a seller hears of a payment and of a new refund request once, and of nothing else', () => {
+  const created = step(
+    null,
+    {
+      type: 'create_order',
+      orderId: 'o1',
+      merchantId: 'm1',
+      buyerId: 'b1',
+      currency: 'CNY',
+      amountFen: 36_545,
+      feeBps: 60,
+      goodsKind: 'express',
+      item: { title: '龙井', quantity: 1 },
+    },
+    buyer,
+    1_000,
+  );
+  assert.deepEqual(alertsFor(null, created), []);
+  const paid = step(
+    created,
+    {
+      type: 'confirm_payment',
+      orderId: 'o1',
+      bank: 'icbc',
+      bankRef: 'r1',
+      currency: 'CNY',
+      amountFen: 36_545,
+    },
+    bank,
+    2_000,
+  );
+  assert.deepEqual(
+    alertsFor(created, paid).map((a) => [a.kind, a.amountFen]),
+    [['paid_order', 36_545]],
+  );
+  // Created and paid between two pulls: the desk first sees it paid.
+  assert.equal(alertsFor(null, paid)[0]?.kind, 'paid_order');
+  // The same state again (a repeated pull) is no news.
+  assert.deepEqual(alertsFor(paid, paid), []);
+  const refund = step(
+    paid,
+    {
+      type: 'request_refund',
+      orderId: 'o1',
+      refundId: 'r-1',
+      kind: 'refund_only',
+      amountFen: 36_545,
+      reason: '少发',
+    },
+    buyer,
+    3_000,
+  );
+  assert.deepEqual(
+    alertsFor(paid, refund).map((a) => [a.kind, a.amountFen]),
+    [['refund_requested', 36_545]],
+  );
+  assert.deepEqual(alertsFor(refund, refund), []);
+});

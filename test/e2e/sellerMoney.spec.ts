@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { startWebServer } from '../../electron/web/webServer.ts';
+import type { WebServer } from '../../electron/web/webServer.ts';
+import { builtRenderer } from './builtRenderer.ts';
+import { demoAccount, startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
+import { readFileSync } from 'node:fs';
+import { fenOf } from '../renderer/csvFen.ts';
+import { demoBuyer } from './demoBuyer.ts';
+import { screenshot, signIn } from './sellerHarness.ts';
+
+// The tests of this file share one desk and its pages, in order, as people work.
+test.describe.configure({ mode: 'serial' });
+
+/**
+ * The seller's money in Chromium against web mode over a real desk core and the demo central
+ * API (issue 14, items 4 and 6): money never moves on one keypress — A on a refund row and the
+ * bulk agree both open a confirmation that names the amount and the buyer, only its button
+ * pays, and the notice says what was agreed — and the exported ledger, summed, equals the
+ * balances on screen.
+ */
+const outDir = builtRenderer();
+const fixture = startDemoHost();
+let web: WebServer;
+let page: Page;
+let buyerId = '';
+const orders = { big: '', small1: '', small2: '' };
+
+test.beforeAll(async ({ browser }) => {
+  const server = await fixture.server;
+  const buyer = await demoBuyer(server.url);
+  buyerId = buyer.buyerId;
+  const refunded = async (amountFen: number, reason: string) => {
+    const orderId = await buyer.paidOrder({ merchantId: 'm-hz-tea', amountFen });
+    await buyer.requestRefund(orderId, { amountFen, reason });
+    return orderId;
+  };
+  orders.big = await refunded(36_545, '茶叶受潮结块');
+  orders.small1 = await refunded(1_250, '少发一包');
+  orders.small2 = await refunded(3_000, '包装破损');
+  web = await startWebServer({ host: fixture.host, rendererDir: outDir });
+  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await page.goto(web.url);
+  await signIn(page, 'staff1', demoAccount('staff1').password);
+});
+test.afterAll(async () => {
+  await page?.close();
+  await web?.close();
+  await fixture.cleanup();
+});
+
+async function refundStatus(orderId: string): Promise<string> {
+  const r = unwrap<{ order: { refunds: { status: string }[] } }>(
+    await fixture.host.call('orders.get', { orderId }),
+  );
+  return r.order.refunds.at(-1)!.status;
+}
+
+/** Moves the grid's keyboard selection to the row of `orderId`. */
+async function selectRow(orderId: string): Promise<void> {
+  const grid = page.getByTestId('refunds-grid');
+  await grid.focus();
+  for (let i = 0; i < 20; i++) {
+    const selected = grid.locator('[role="row"][aria-selected="true"]');
+    if ((await selected.count()) === 1 && (await selected.innerText()).includes(orderId)) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`row ${orderId} never got selected`);
+}
+
+test('A on a refund row opens the confirmation; only its button pays, and the notice says so', async () => {
+  await page.getByTestId('nav-refunds').click();
+  await page.getByTestId('refunds-grid').getByText(orders.big).waitFor();
+  // The buyer's reason is on the row, not hidden in a tooltip.
+  await page.getByTestId('refunds-grid').getByText('茶叶受潮结块').waitFor();
+  await selectRow(orders.big);
+
+  await page.keyboard.press('a');
+  const dialog = page.getByRole('dialog');
+  const text = await dialog.getByTestId('money-confirm-text').innerText();
+  assert.match(text, /¥365\.45/);
+  assert.ok(text.includes(buyerId), text);
+  assert.match(text, /无法撤销/);
+  await screenshot(page, 'refund-confirm');
+  // Escape walks away: nothing was queued, the request still waits for the seller.
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await refundStatus(orders.big), 'requested');
+  assert.equal(
+    unwrap<{ pendingMutations: number }>(await fixture.host.call('sync.status', {}))
+      .pendingMutations,
+    0,
+  );
+
+  // A stray Enter lands on Cancel, which has focus when the dialog opens.
+  await selectRow(orders.big);
+  await page.keyboard.press('a');
+  await dialog.getByTestId('money-confirm-text').waitFor();
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await refundStatus(orders.big), 'requested');
+
+  await selectRow(orders.big);
+  await page.keyboard.press('a');
+  await dialog.getByTestId('money-confirm-submit').click();
+  const notice = page.getByRole('status').filter({ hasText: '已同意退款' });
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /¥365\.45/);
+  assert.equal(await refundStatus(orders.big), 'refunded');
+});
+
+test('bulk agree takes only the small refund-only requests, behind one confirmed total', async () => {
+  await page.getByTestId('bulk-agree').click();
+  const dialog = page.getByRole('dialog');
+  const items = dialog.getByTestId('money-confirm-items').locator('li');
+  await items.first().waitFor();
+  assert.equal(await items.count(), 2);
+  const text = await dialog.getByTestId('money-confirm-text').innerText();
+  assert.match(text, /共 2 笔退款，合计 ¥42\.50/);
+  assert.equal(await refundStatus(orders.small1), 'requested');
+  await dialog.getByTestId('money-confirm-submit').click();
+  await page.getByRole('status').filter({ hasText: '已同意 2 笔退款，合计 ¥42.50' }).waitFor();
+  assert.equal(await refundStatus(orders.small1), 'refunded');
+  assert.equal(await refundStatus(orders.small2), 'refunded');
+  // The large demo request (¥1,500) was never offered.
+  assert.equal(await refundStatus('demo-order-010'), 'requested');
+});
+
+test('refusing picks a preset reason and the notice says the refund was refused', async () => {
+  const buyer = await demoBuyer((await fixture.server).url);
+  const orderId = await buyer.paidOrder({ merchantId: 'm-hz-tea', amountFen: 8_800 });
+  await buyer.requestRefund(orderId, { amountFen: 8_800, reason: '不想要了' });
+  await fixture.host.call('sync.now', {});
+  await page.getByTestId('refunds-grid').getByText(orderId).waitFor();
+  await selectRow(orderId);
+  await page.keyboard.press('r');
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('refuse-preset').selectOption('as_described');
+  assert.equal(await dialog.getByTestId('refuse-reason').inputValue(), '商品与描述相符。');
+  await dialog.getByTestId('refuse-submit').click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `已拒绝订单 ${orderId} 的退款` })
+    .waitFor();
+  assert.equal(await refundStatus(orderId), 'refused');
+});
+
+/** A money text on screen ("¥49,120.00", "-¥3.50") as fen. */
+function screenFen(text: string): number {
+  const m = /(-?)[^\d-]*([\d,]+)\.(\d{2})/.exec(text);
+  if (!m) throw new Error(`no amount in ${JSON.stringify(text)}`);
+  const fen = Number(m[2]!.replace(/,/g, '')) * 100 + Number(m[3]);
+  return m[1] ? -fen : fen;
+}
+
+test('the exported ledger CSV, summed, equals the balances on screen', async () => {
+  await page.getByTestId('nav-balance').click();
+  const deposit = page.getByTestId('figure-deposit').locator('.card-value');
+  await deposit.filter({ hasText: /\d/ }).waitFor();
+  await page.getByTestId('statement-table').locator('tbody tr').first().waitFor();
+  const onScreen = {
+    'merchant:m-hz-tea:deposit': screenFen(await deposit.innerText()),
+    'merchant:m-hz-tea:available': screenFen(
+      await page.getByTestId('figure-available').locator('.card-value').innerText(),
+    ),
+  };
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-csv').click(),
+  ]);
+  const text = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+  const [header, ...rows] = text.trim().split('\r\n');
+  assert.equal(header!.split(',')[6], '金额（元）');
+  const sums = new Map<string, number>();
+  for (const row of rows) {
+    const f = row.split(',');
+    sums.set(f[4]!, (sums.get(f[4]!) ?? 0) + fenOf(f[6]!));
+  }
+  for (const [account, fen] of Object.entries(onScreen)) {
+    assert.equal(sums.get(account) ?? 0, fen, account);
+    // The statement table's closing balance says the same.
+    const closing = page
+      .getByTestId('statement-table')
+      .locator(`tr[data-account="${account}"]`)
+      .getByTestId('statement-closing');
+    if (fen !== 0) assert.equal(screenFen(await closing.innerText()), fen, account);
+  }
+});
