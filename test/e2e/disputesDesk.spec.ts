@@ -12,6 +12,7 @@ import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
+import { closePages } from './closePages.ts';
 import {
   balanceOf,
   paidOrder,
@@ -149,6 +150,7 @@ test.beforeAll(async ({ browser: chromium }) => {
 });
 
 test.afterAll(async () => {
+  await closePages(browser);
   for (const d of desks) {
     await d.web.close();
     await d.host.close();

@@ -4,6 +4,7 @@ import type { Browser, Page } from '@playwright/test';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
+import { closePages } from './closePages.ts';
 import { startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
 import { axeViolations, screenshot, signIn } from './sellerHarness.ts';
 
@@ -40,6 +41,7 @@ test.beforeAll(async ({ browser: chromium }) => {
   });
 });
 test.afterAll(async () => {
+  await closePages(browser);
   await web?.close();
   await fixture.cleanup();
 });

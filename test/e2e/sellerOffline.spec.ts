@@ -11,6 +11,7 @@ import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
+import { closePages } from './closePages.ts';
 import type { Database } from '../../server/db/database.ts';
 import { openDatabase } from '../../server/db/openDatabase.ts';
 import { loadDemo } from '../../server/demo/loadDemo.ts';
@@ -76,6 +77,7 @@ test.beforeAll(async ({ browser: chromium }) => {
 });
 
 test.afterAll(async () => {
+  await closePages(browser);
   await web?.close();
   await host?.close();
   await server?.close();

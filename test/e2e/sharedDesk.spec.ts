@@ -12,6 +12,7 @@ import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import type { RunningServer } from '../../server/startServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
+import { closePages } from './closePages.ts';
 import { CORE_WORKER_SOURCE, startDemoServer } from '../shell/deskHostFixture.ts';
 import { startFaultProxy } from '../sync/faultProxy.ts';
 import type { FaultProxy } from '../sync/faultProxy.ts';
@@ -51,6 +52,7 @@ test.beforeAll(async ({ browser: chromium }) => {
   page.on('pageerror', (e) => problems.push(e.message));
 });
 test.afterAll(async () => {
+  await closePages(browser);
   await web?.close();
   await host?.close();
   await proxy?.close();

@@ -4,6 +4,7 @@ import type { Browser } from '@playwright/test';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
+import { closePages } from './closePages.ts';
 import { startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
 
 // The tests of a file share one desk and one page, in order, as a user works.
@@ -21,6 +22,7 @@ test.beforeAll(async ({ browser: chromium }) => {
   browser = chromium;
 });
 test.afterAll(async () => {
+  await closePages(browser);
   await web?.close();
   await fixture.cleanup();
 });
