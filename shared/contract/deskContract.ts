@@ -41,6 +41,7 @@ import {
   reconExceptionSchema,
   reportFileSchema,
   treasuryInputs,
+  importedStatementSchema,
   treasuryOverviewSchema,
   withdrawalSchema,
 } from './treasurySchemas.ts';
@@ -372,6 +373,10 @@ export const deskContract = {
     output: z.object({ exception: reconExceptionSchema }),
   },
   'treasury.report': { input: treasuryInputs.report, output: reportFileSchema },
+  'treasury.importStatement': {
+    input: treasuryInputs.importStatement,
+    output: z.object({ statement: importedStatementSchema }),
+  },
 
   'sync.status': { input: none, output: syncStatusSchema },
   'sync.now': { input: none, output: syncStatusSchema },

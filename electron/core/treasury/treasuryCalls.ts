@@ -24,6 +24,7 @@ const FINANCE_ONLY: readonly TreasuryMethod[] = [
   'treasury.proposeAdjustment',
   'treasury.decideAdjustment',
   'treasury.report',
+  'treasury.importStatement',
 ];
 
 const fromServer = (w: ServerWithdrawal): Withdrawal => ({
@@ -127,6 +128,17 @@ export function createTreasuryCalls({ client, db }: { client: ServerClient; db: 
           base64: Buffer.from(r.value.data).toString('base64'),
         });
       }
+      case 'treasury.importStatement':
+        return asResult(() =>
+          client.json({
+            method: 'POST',
+            path: `/v1/treasury/statements?bank=${encodeURIComponent(String(i.bank))}&format=${String(i.format)}`,
+            file: {
+              bytes: Buffer.from(String(i.base64), 'base64'),
+              type: i.format === 'csv' ? 'text/csv' : 'application/xml',
+            },
+          }),
+        );
       default:
         return fail('unknown_method', `${String(method)} is not a treasury call`);
     }
