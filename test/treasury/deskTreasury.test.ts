@@ -64,7 +64,7 @@ after(async () => {
 
 type W = { requestKey: string; withdrawalId: string | null; status: string; amountFen: number };
 
-test('a seller admin withdraws; offline it queues on the desk and is sent once when back', async () => {
+test('a seller admin withdraws; offline it queues on the desk and is sent once, on its own, when back', async () => {
   await signInAs(host, 'admin1');
   const set = await host.call('treasury.setPayoutAccount', {
     accountName: '杭州西湖龙井茶庄',
@@ -99,6 +99,15 @@ test('a seller admin withdraws; offline it queues on the desk and is sent once w
   );
 
   await startApi();
+  unwrap(await host.call('sync.now', {}));
+  // A sync round went through: the worker sends the queued withdrawal without being asked.
+  let sentRows = 0;
+  for (let i = 0; i < 5_000 && sentRows === 0; i++) {
+    sentRows = (await tdb.db.query('SELECT 1 FROM withdrawals WHERE request_key = $1', [key]))
+      .rowCount;
+    if (sentRows === 0) await host.call('sync.status', {});
+  }
+  assert.equal(sentRows, 1);
   const back = unwrap<{ withdrawals: W[]; offline: boolean }>(
     await host.call('treasury.withdrawals', {}),
   );

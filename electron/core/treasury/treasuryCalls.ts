@@ -57,7 +57,7 @@ export function createTreasuryCalls({ client, db }: { client: ServerClient; db: 
     asResult(() => client.json({ method, path, ...(body === undefined ? {} : { body }) }));
   const x = (id: string) => `/v1/treasury/exceptions/${encodeURIComponent(id)}`;
 
-  return async function call(
+  async function call(
     method: TreasuryMethod,
     input: unknown,
     user: Actor,
@@ -142,5 +142,7 @@ export function createTreasuryCalls({ client, db }: { client: ServerClient; db: 
       default:
         return fail('unknown_method', `${String(method)} is not a treasury call`);
     }
-  };
+  }
+  /** Sends withdrawals queued offline; the worker calls it whenever a sync round succeeds. */
+  return Object.assign(call, { flushWithdrawals: () => outbox.flush() });
 }
