@@ -10,9 +10,15 @@ const REPLAY_WINDOW_MS = 5 * 60_000;
  * The simulated bank's key. Fixed (not random) so a seed replays byte for byte; it exists only
  * in the simulator, which builds its own server with it (there is no default key in the server).
  */
-const SIM_ICBC_KEY: BankKey = { kid: 'sim-1', secret: 'simulation-only-icbc-key-0123456789abcdef' };
+export const SIM_ICBC_KEY: BankKey = {
+  kid: 'sim-1',
+  secret: 'simulation-only-icbc-key-0123456789abcdef',
+};
 export const SIM_BANK_KEYS: BankKeyring = { icbc: [SIM_ICBC_KEY] };
-const FORGED_KEY: BankKey = { kid: 'sim-1', secret: 'not-the-secret-0123456789abcdefghijklmn' };
+export const FORGED_KEY: BankKey = {
+  kid: 'sim-1',
+  secret: 'not-the-secret-0123456789abcdefghijklmn',
+};
 
 /**
  * The partner bank: signed payment notifications, sometimes repeated, late (signed long ago),

@@ -4,6 +4,7 @@ import { moveClock, runTimers } from './clockActions.ts';
 import { healAndConverge } from './convergence.ts';
 import { agentAct, deskOffline, deskSync, sellerAct } from './deskActions.ts';
 import type { Action } from './schedule.ts';
+import { importStatement, payoutBatch, payoutResult, withdraw } from './treasuryActions.ts';
 import type { World } from './world.ts';
 
 /** Carries out one action; returns a one-line outcome for the history. */
@@ -32,5 +33,13 @@ export async function executeAction(world: World, a: Action): Promise<string> {
       return `server restarted (${world.server.restarts()})`;
     case 'heal':
       return healAndConverge(world);
+    case 'withdraw':
+      return withdraw(world, a);
+    case 'payout_batch':
+      return payoutBatch(world);
+    case 'payout_result':
+      return payoutResult(world, a);
+    case 'statement':
+      return importStatement(world, a);
   }
 }

@@ -12,6 +12,7 @@ import type { EscrowEvent, OrderState } from '../shared/escrow/types.ts';
 import { account } from '../shared/ledger/accounts.ts';
 import type { SimDesk } from './simDesk.ts';
 import { GUARANTEE_FUND_FEN, MERCHANT_DEPOSIT_FEN } from './simServer.ts';
+import { checkReconciliation } from './treasuryActions.ts';
 import { SimFailure } from './world.ts';
 import type { World } from './world.ts';
 import { masksRecipients } from '../server/http/sellerView.ts';
@@ -23,6 +24,7 @@ import { masksRecipients } from '../server/http/sellerView.ts';
 export async function checkInvariants(world: World): Promise<void> {
   await checkServerLedger(world);
   await checkBankMoney(world);
+  await checkReconciliation(world);
   const events = await checkOrderStreams(world);
   for (const desk of world.desks) await checkReplica(world, desk, events);
   world.counters.invariantChecks++;
@@ -43,12 +45,13 @@ async function checkServerLedger(world: World): Promise<void> {
 
 /**
  * Money conserved: the bank account holds exactly the funding plus the payments the bank made,
- * each counted once, whatever was repeated, forged or late.
+ * each counted once, whatever was repeated, forged or late, less the payouts it made, each once.
  */
 async function checkBankMoney(world: World): Promise<void> {
   const signed = await signedBalance(world.server.db, account.bank('icbc'), 'CNY');
   let expected = GUARANTEE_FUND_FEN + MERCHANT_DEPOSIT_FEN;
   for (const fen of world.paid.values()) expected += fen;
+  expected -= world.treasury.paidOutFen;
   if (signed !== expected)
     throw new SimFailure('money_conserved', `bank holds ${signed} fen, the bank sent ${expected}`);
 }

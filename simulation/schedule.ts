@@ -50,7 +50,22 @@ export type Action =
   | { kind: 'timers' }
   | { kind: 'server_restart' }
   /** Every desk back online, faults off, everyone syncs: replicas must converge. */
-  | { kind: 'heal' };
+  | { kind: 'heal' }
+  // Treasury (issue 16), scheduled only when asked for (`treasury`), so the escrow seeds of
+  // earlier runs replay unchanged.
+  /** The seller admin withdraws part of the available balance (sometimes the request twice). */
+  | { kind: 'withdraw'; pick: number; dup: boolean }
+  /** Finance sends the requested withdrawals to the bank. */
+  | { kind: 'payout_batch' }
+  /** The bank answers a sent payout: paid, failed, again, contradicting, forged or stale. */
+  | { kind: 'payout_result'; pick: number; variant: PayoutResultVariant }
+  /** Finance imports yesterday's statement (sometimes with a bank-side difference, or again). */
+  | { kind: 'statement'; variant: StatementVariant; pick: number };
+
+export type PayoutResultVariant =
+  'paid' | 'failed' | 'duplicate' | 'contradict' | 'forged' | 'stale';
+export type StatementVariant =
+  'clean' | 'duplicate_line' | 'unknown_line' | 'omit_one' | 'reversal' | 'reimport';
 
 /** Seller desks of merchant m1 (the agent desk is separate). */
 export const SELLER_DESKS = 3;
@@ -58,23 +73,32 @@ export const BUYERS = 4;
 
 const HOUR_MS = 3_600_000;
 
-export function generateSchedule(seed: number, steps: number): Action[] {
+const ESCROW_WEIGHTS = {
+  create_order: 8,
+  bank_notify: 8,
+  buyer_act: 14,
+  desk_act: 20,
+  agent_act: 8,
+  desk_sync: 20,
+  desk_offline: 3,
+  clock: 8,
+  timers: 6,
+  server_restart: 1,
+  heal: 2,
+};
+const TREASURY_WEIGHTS = { withdraw: 6, payout_batch: 3, payout_result: 6, statement: 4 };
+
+export function generateSchedule(
+  seed: number,
+  steps: number,
+  opts: { treasury?: boolean } = {},
+): Action[] {
   const prng = createPrng(seed ^ 0x5c4ed);
   const actions: Action[] = [];
   for (let i = 0; i < steps; i++) {
-    const kind = prng.weighted({
-      create_order: 8,
-      bank_notify: 8,
-      buyer_act: 14,
-      desk_act: 20,
-      agent_act: 8,
-      desk_sync: 20,
-      desk_offline: 3,
-      clock: 8,
-      timers: 6,
-      server_restart: 1,
-      heal: 2,
-    });
+    const kind = opts.treasury
+      ? prng.weighted({ ...TREASURY_WEIGHTS, ...ESCROW_WEIGHTS })
+      : prng.weighted(ESCROW_WEIGHTS);
     switch (kind) {
       case 'create_order':
         actions.push({
@@ -142,6 +166,37 @@ export function generateSchedule(seed: number, steps: number): Action[] {
           pick: prng.next(),
           mode: prng.weighted({ before: 2, at: 3, after: 3, jump: 2 }),
           jumpMs: prng.range(1, 96) * HOUR_MS,
+        });
+        break;
+      case 'withdraw':
+        actions.push({ kind, pick: prng.next(), dup: prng.chance(0.2) });
+        break;
+      case 'payout_result':
+        actions.push({
+          kind,
+          pick: prng.next(),
+          variant: prng.weighted({
+            paid: 8,
+            failed: 3,
+            duplicate: 2,
+            contradict: 1,
+            forged: 1,
+            stale: 1,
+          }),
+        });
+        break;
+      case 'statement':
+        actions.push({
+          kind,
+          pick: prng.next(),
+          variant: prng.weighted({
+            clean: 6,
+            duplicate_line: 1,
+            unknown_line: 1,
+            omit_one: 1,
+            reversal: 1,
+            reimport: 1,
+          }),
         });
         break;
       default:

@@ -11,6 +11,7 @@ import { Metrics } from '../server/observability/metrics.ts';
 import { DEFAULT_LOGIN_LIMITS } from '../server/auth/loginGuard.ts';
 import { SIM_BANK_KEYS } from './bankNotifications.ts';
 import { DEFAULT_POLICY } from '../shared/escrow/policy.ts';
+import { DEFAULT_TREASURY_POLICY } from '../server/treasury/treasuryPolicy.ts';
 import type { Actor } from '../shared/escrow/types.ts';
 import type { Prng } from './prng.ts';
 import { BUYERS, SELLER_DESKS } from './schedule.ts';
@@ -95,6 +96,28 @@ export async function startSimServer(startMs: number, prng: Prng): Promise<SimSe
     at: now,
   });
 
+  // Treasury people (issue 16): their tokens are fixed strings, not prng draws, so adding them
+  // leaves every earlier seed's draws, and so its run, as it was.
+  for (const u of [
+    { userId: 'admin1', role: 'seller_admin', merchantId: 'm1' },
+    { userId: 'finance1', role: 'finance' },
+  ] as const) {
+    const merchantId = 'merchantId' in u ? (u.merchantId ?? null) : null;
+    await db.query(
+      `INSERT INTO users (user_id, username, display_name, password_hash, role, merchant_id,
+                          created_at)
+       VALUES ($1, $1, $1, 'not-a-password', $2, $3, $4)`,
+      [u.userId, u.role, merchantId, now],
+    );
+    const token = `sim-${u.userId}-treasury-session-token`;
+    await db.query(
+      'INSERT INTO sessions (token_sha256, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+      [sha256Hex(token), u.userId, now, now + SESSION_TTL_MS],
+    );
+    tokens.set(u.userId, token);
+    actors.set(u.userId, actorOf({ user_id: u.userId, role: u.role, merchant_id: merchantId }));
+  }
+
   const build = async (): Promise<FastifyInstance> => {
     const ctx: ServerContext = {
       db,
@@ -108,6 +131,8 @@ export async function startSimServer(startMs: number, prng: Prng): Promise<SimSe
       maxConnectionsPerAddress: 1_000_000,
       bodyLimitBytes: 64 * 1024,
       maxEvidenceBytes: 1024 * 1024,
+      // The cooling-off has its own tests; the simulated admin's account is usable at once.
+      treasuryPolicy: { ...DEFAULT_TREASURY_POLICY, coolingOffMs: 0, dailyCount: 1_000 },
     };
     const app = await buildApp(ctx);
     await app.ready();
@@ -124,7 +149,7 @@ export async function startSimServer(startMs: number, prng: Prng): Promise<SimSe
     async inject(req) {
       const headers: Record<string, string> = { ...req.headers };
       if (req.token) headers.authorization = `Bearer ${req.token}`;
-      if (req.body !== undefined) headers['content-type'] = 'application/json';
+      if (req.body !== undefined) headers['content-type'] ??= 'application/json';
       const res = await app.inject({
         method: req.method,
         url: req.url,

@@ -9,7 +9,7 @@ import type { InjectedBug } from './simTransport.ts';
 
 /**
  * `npm run simulate -- --seed N --steps M [--seeds K] [--shrink] [--bug drop_refund_txn]
- * [--verbose] [--save file.json] [--strict] [--replay file.json]`: runs seeds N..N+K-1; on a failure
+ * [--verbose] [--save file.json] [--strict] [--replay file.json] [--treasury]`: runs seeds N..N+K-1; on a failure
  * prints the seed, the step and a minimal history; with --shrink cuts the schedule to the shortest
  * that still fails and saves it (--save names the file) for --replay.
  */
@@ -25,6 +25,8 @@ export interface SimulateArgs {
   strict: boolean;
   /** A saved schedule ({ seed, actions }) to run instead of generating one. */
   replay: string | null;
+  /** Add the treasury's actors: withdrawals, payout results, statements (issue 16). */
+  treasury: boolean;
 }
 
 export function parseArgs(argv: string[]): SimulateArgs {
@@ -38,6 +40,7 @@ export function parseArgs(argv: string[]): SimulateArgs {
     save: null,
     strict: false,
     replay: null,
+    treasury: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -55,6 +58,7 @@ export function parseArgs(argv: string[]): SimulateArgs {
     else if (a === '--save') args.save = v();
     else if (a === '--strict') args.strict = true;
     else if (a === '--replay') args.replay = v();
+    else if (a === '--treasury') args.treasury = true;
     else throw new Error(`unknown argument ${a}`);
   }
   if (!Number.isSafeInteger(args.seed) || !Number.isSafeInteger(args.steps) || args.steps < 0)
@@ -85,7 +89,9 @@ export async function main(argv: string[]): Promise<number> {
     : null;
   const first = saved ? saved.seed : args.seed;
   for (let seed = first; seed < first + (saved ? 1 : args.seeds); seed++) {
-    const actions = saved ? saved.actions : generateSchedule(seed, args.steps);
+    const actions = saved
+      ? saved.actions
+      : generateSchedule(seed, args.steps, { treasury: args.treasury });
     const t0 = performance.now();
     const tolerate = args.strict ? [] : KNOWN_ISSUES;
     const r = await runSchedule(seed, actions, {

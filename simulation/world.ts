@@ -29,6 +29,15 @@ export interface World {
   paid: Map<string, number>;
   /** Notifications already sent, so a 'duplicate' can resend one exactly. */
   sentNotifications: { body: string; orderId: string }[];
+  /** Treasury model: what the bank paid out (each withdrawal once) and what it was told. */
+  treasury: {
+    paidOutFen: number;
+    /** Withdrawal id → the outcome the server applied. */
+    settled: Map<string, 'paid' | 'failed'>;
+    sentResults: string[];
+    /** Imported statements, in order: their file, closing balance and server id. */
+    statements: { date: string; file: string; closingFen: number; statementId: string }[];
+  };
   counters: {
     httpCalls: number;
     httpRejections: number;
@@ -111,6 +120,7 @@ export async function createWorld(
     faults,
     paid: new Map(),
     sentNotifications: [],
+    treasury: { paidOutFen: 0, settled: new Map(), sentResults: [], statements: [] },
     counters: {
       httpCalls: 0,
       httpRejections: 0,

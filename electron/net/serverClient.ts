@@ -108,9 +108,10 @@ export interface ServerClientOptions {
 export interface ServerRequest {
   method: 'GET' | 'POST';
   path: string;
-  /** A JSON body, or a multipart form (uploads). */
+  /** A JSON body, or a multipart form (uploads), or a file sent as it is (statements). */
   body?: unknown;
   form?: FormData;
+  file?: { bytes: Uint8Array; type: string };
 }
 
 export interface ServerBytes {
@@ -138,11 +139,15 @@ export function createServerClient(opts: ServerClientOptions): ServerClient {
     const token = opts.token?.();
     if (token) headers.authorization = `Bearer ${token}`;
     if (req.body !== undefined) headers['content-type'] = 'application/json';
+    if (req.file) headers['content-type'] = req.file.type;
     try {
       return await fetch(`${base}${req.path}`, {
         method: req.method,
         headers,
-        body: req.form ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
+        body:
+          req.form ??
+          (req.file ? new Uint8Array(req.file.bytes) : undefined) ??
+          (req.body === undefined ? undefined : JSON.stringify(req.body)),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {

@@ -49,6 +49,12 @@ export const catalogEn = {
   'treasury.status.failed': 'Failed, returned to balance',
   'treasury.status.refused': 'Refused',
   'treasury.finance.title': 'Bank reconciliation',
+  'treasury.finance.import': 'Import a statement (camt.053 XML or the bank’s CSV)',
+  'treasury.finance.importButton': 'Import and match',
+  'treasury.finance.imported':
+    'Statement of {date}: {lines, number} lines, {matched, number} matched, {exceptions, number} exceptions.',
+  'treasury.finance.importedAgain':
+    'This statement was already imported; nothing was matched again.',
   'treasury.finance.latest': 'Latest statement',
   'treasury.finance.matched': 'Lines matched',
   'treasury.finance.open': 'Open exceptions',

@@ -46,6 +46,11 @@ export const catalogZhCN: Messages = {
   'treasury.status.failed': '失败，已退回余额',
   'treasury.status.refused': '被拒绝',
   'treasury.finance.title': '银行对账',
+  'treasury.finance.import': '导入对账单（camt.053 XML 或银行 CSV）',
+  'treasury.finance.importButton': '导入并匹配',
+  'treasury.finance.imported':
+    '{date} 对账单：{lines, number} 行，已匹配 {matched, number} 行，差异 {exceptions, number} 条。',
+  'treasury.finance.importedAgain': '这份对账单已经导入过，未重复匹配。',
   'treasury.finance.latest': '最新对账单',
   'treasury.finance.matched': '已匹配行数',
   'treasury.finance.open': '未结差异',

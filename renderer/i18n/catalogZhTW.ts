@@ -46,6 +46,11 @@ export const catalogZhTW: Messages = {
   'treasury.status.failed': '失敗，已退回餘額',
   'treasury.status.refused': '被拒絕',
   'treasury.finance.title': '銀行對帳',
+  'treasury.finance.import': '匯入對帳單（camt.053 XML 或銀行 CSV）',
+  'treasury.finance.importButton': '匯入並比對',
+  'treasury.finance.imported':
+    '{date} 對帳單：{lines, number} 筆，已比對 {matched, number} 筆，差異 {exceptions, number} 筆。',
+  'treasury.finance.importedAgain': '這份對帳單已經匯入過，未重複比對。',
   'treasury.finance.latest': '最新對帳單',
   'treasury.finance.matched': '已比對筆數',
   'treasury.finance.open': '未結差異',

@@ -47,6 +47,7 @@ import {
   reconExceptionSchema,
   reportFileSchema,
   treasuryInputs,
+  importedStatementSchema,
   treasuryOverviewSchema,
   withdrawalSchema,
 } from './treasurySchemas.ts';
@@ -512,6 +513,10 @@ export const deskContract = {
     output: z.object({ exception: reconExceptionSchema }),
   },
   'treasury.report': { input: treasuryInputs.report, output: reportFileSchema },
+  'treasury.importStatement': {
+    input: treasuryInputs.importStatement,
+    output: z.object({ statement: importedStatementSchema }),
+  },
 
   'sync.status': { input: none, output: syncStatusSchema },
   'sync.now': { input: none, output: syncStatusSchema },

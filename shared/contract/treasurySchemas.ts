@@ -115,6 +115,11 @@ export const treasuryInputs = {
     approve: z.boolean(),
     note: plainText().max(2000),
   }),
+  importStatement: z.strictObject({
+    bank: idField,
+    format: z.enum(['camt053', 'csv']),
+    base64: base64Field.min(1),
+  }),
   report: z.strictObject({
     statementId: idField,
     format: z.enum(['pdf', 'csv']),
@@ -123,3 +128,12 @@ export const treasuryInputs = {
 };
 
 export const reportFileSchema = z.object({ fileName: z.string(), base64: base64Field });
+
+export const importedStatementSchema = z.object({
+  statementId: z.string(),
+  statementDate: z.string(),
+  lineCount: countField,
+  matched: countField,
+  exceptions: countField,
+  duplicate: z.boolean(),
+});

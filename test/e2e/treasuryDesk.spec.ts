@@ -6,6 +6,7 @@ import type { WebServer } from '../../electron/web/webServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
 import { startDemoHost } from '../shell/deskHostFixture.ts';
 import { axeViolations, screenshot } from './sellerHarness.ts';
+import { camt053 } from '../treasury/statementFiles.ts';
 
 // The tests of this file share one desk and one page, in order, as its users work.
 test.describe.configure({ mode: 'serial' });
@@ -39,7 +40,7 @@ async function signIn(username: string, landing: string): Promise<void> {
   await page.getByTestId(landing).waitFor();
 }
 
-test('finance sees the reconciliation view in zh-CN, English and zh-TW', async () => {
+test('finance imports a statement and sees the exception in zh-CN, English and zh-TW', async () => {
   await page.goto(web.url);
   await signIn('finance.wu', 'nav-finance');
   await page.getByRole('heading', { name: '银行对账' }).waitFor();
@@ -47,12 +48,34 @@ test('finance sees the reconciliation view in zh-CN, English and zh-TW', async (
   await page.getByTestId('finance-trend').waitFor();
   assert.deepEqual(await axeViolations(page), []);
   await screenshot(page, 'treasury-01-finance-zh-CN');
+  // Today's statement with a credit the ledger does not know: imported, one exception queued.
+  const date = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const xml = camt053({
+    statementRef: `E2E-${date}`,
+    date,
+    openingFen: 0,
+    lines: [{ bookedAt: Date.now(), amountFen: 6_600, bankRef: 'ICBC-NO-NOTICE-E2E' }],
+  });
+  await page.getByTestId('statement-file').setInputFiles({
+    name: 'statement.xml',
+    mimeType: 'application/xml',
+    buffer: Buffer.from(xml),
+  });
+  await page.getByRole('button', { name: '导入并匹配' }).click();
+  await page
+    .getByTestId('statement-imported')
+    .getByText(/对账单：1 行/)
+    .waitFor();
+  await page
+    .locator('[data-testid="exception-row"][data-kind="unknown_line"]')
+    .getByText('账簿未记的银行流水')
+    .waitFor();
   await page.getByTestId('language').first().selectOption('en');
   await page.getByRole('heading', { name: 'Bank reconciliation' }).waitFor();
-  await page.getByText('No open exceptions.').waitFor();
+  await page.getByText('Line the ledger does not know').waitFor();
   await page.getByTestId('language').first().selectOption('zh-TW');
   await page.getByRole('heading', { name: '銀行對帳' }).waitFor();
-  await page.getByText('沒有未結差異。').waitFor();
+  await page.getByText('帳簿未記的銀行交易').waitFor();
   await page.getByTestId('language').first().selectOption('zh-CN');
   await page.getByTestId('sign-out').click();
   await page.getByLabel(/用户名|Username|使用者名稱/).waitFor();

@@ -137,6 +137,11 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   'treasury.proposeAdjustment': () => ({ exceptionId: 'ex-1', reason: '银行重复入账' }),
   'treasury.decideAdjustment': () => ({ exceptionId: 'ex-1', approve: true, note: '' }),
   'treasury.report': () => ({ statementId: 'st-1', format: 'pdf', lang: 'zh' }),
+  'treasury.importStatement': () => ({
+    bank: 'icbc',
+    format: 'camt053',
+    base64: 'PERvY3VtZW50Lz4=',
+  }),
   'sync.status': () => ({}),
   'sync.now': () => ({}),
   'sync.issues': () => ({}),

@@ -14,6 +14,7 @@ import type { RunningServer } from '../../server/startServer.ts';
 import { CORE_WORKER_SOURCE, signInAs, unwrap } from '../shell/deskHostFixture.ts';
 import { BANK_SECRETS, openTestDatabase } from '../server/testServer.ts';
 import type { TestDatabase } from '../server/testServer.ts';
+import { camt053 } from './statementFiles.ts';
 
 /**
  * The treasury through the desk (contract → host → core worker → central API): a seller admin
@@ -63,7 +64,7 @@ after(async () => {
 
 type W = { requestKey: string; withdrawalId: string | null; status: string; amountFen: number };
 
-test('a seller admin withdraws; offline it queues on the desk and is sent once when back', async () => {
+test('a seller admin withdraws; offline it queues on the desk and is sent once, on its own, when back', async () => {
   await signInAs(host, 'admin1');
   const set = await host.call('treasury.setPayoutAccount', {
     accountName: '杭州西湖龙井茶庄',
@@ -98,6 +99,15 @@ test('a seller admin withdraws; offline it queues on the desk and is sent once w
   );
 
   await startApi();
+  unwrap(await host.call('sync.now', {}));
+  // A sync round went through: the worker sends the queued withdrawal without being asked.
+  let sentRows = 0;
+  for (let i = 0; i < 5_000 && sentRows === 0; i++) {
+    sentRows = (await tdb.db.query('SELECT 1 FROM withdrawals WHERE request_key = $1', [key]))
+      .rowCount;
+    if (sentRows === 0) await host.call('sync.status', {});
+  }
+  assert.equal(sentRows, 1);
   const back = unwrap<{ withdrawals: W[]; offline: boolean }>(
     await host.call('treasury.withdrawals', {}),
   );
@@ -142,5 +152,35 @@ test('staff see the payout account masked and cannot withdraw; finance sees the 
   assert.equal(o.withdrawals.requested, 2);
   const x = unwrap<{ exceptions: unknown[] }>(await host.call('treasury.exceptions', {}));
   assert.deepEqual(x.exceptions, []);
+  const date = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const file = camt053({
+    statementRef: `DESK-${date}`,
+    date,
+    openingFen: 0,
+    lines: [{ bookedAt: Date.now(), amountFen: 6_600, bankRef: 'ICBC-NO-NOTICE-DESK' }],
+  });
+  const base64 = Buffer.from(file).toString('base64');
+  const imported = unwrap<{ statement: { lineCount: number; duplicate: boolean } }>(
+    await host.call('treasury.importStatement', { bank: 'icbc', format: 'camt053', base64 }),
+  );
+  assert.deepEqual([imported.statement.lineCount, imported.statement.duplicate], [1, false]);
+  const again = unwrap<{ statement: { duplicate: boolean } }>(
+    await host.call('treasury.importStatement', { bank: 'icbc', format: 'camt053', base64 }),
+  );
+  assert.equal(again.statement.duplicate, true);
+  const open = unwrap<{ exceptions: { kind: string; bankRef: string }[] }>(
+    await host.call('treasury.exceptions', { status: 'open' }),
+  );
+  assert.ok(
+    open.exceptions.some((e) => e.kind === 'unknown_line' && e.bankRef === 'ICBC-NO-NOTICE-DESK'),
+  );
+  const pdf = unwrap<{ base64: string }>(
+    await host.call('treasury.report', {
+      statementId: (open.exceptions[0] as unknown as { statementId: string }).statementId,
+      format: 'pdf',
+      lang: 'en',
+    }),
+  );
+  assert.equal(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString(), '%PDF-');
   unwrap(await host.call('session.signOut', {}));
 });

@@ -24,6 +24,7 @@ const FINANCE_ONLY: readonly TreasuryMethod[] = [
   'treasury.proposeAdjustment',
   'treasury.decideAdjustment',
   'treasury.report',
+  'treasury.importStatement',
 ];
 
 const fromServer = (w: ServerWithdrawal): Withdrawal => ({
@@ -56,7 +57,7 @@ export function createTreasuryCalls({ client, db }: { client: ServerClient; db: 
     asResult(() => client.json({ method, path, ...(body === undefined ? {} : { body }) }));
   const x = (id: string) => `/v1/treasury/exceptions/${encodeURIComponent(id)}`;
 
-  return async function call(
+  async function call(
     method: TreasuryMethod,
     input: unknown,
     user: Actor,
@@ -127,8 +128,21 @@ export function createTreasuryCalls({ client, db }: { client: ServerClient; db: 
           base64: Buffer.from(r.value.data).toString('base64'),
         });
       }
+      case 'treasury.importStatement':
+        return asResult(() =>
+          client.json({
+            method: 'POST',
+            path: `/v1/treasury/statements?bank=${encodeURIComponent(String(i.bank))}&format=${String(i.format)}`,
+            file: {
+              bytes: Buffer.from(String(i.base64), 'base64'),
+              type: i.format === 'csv' ? 'text/csv' : 'application/xml',
+            },
+          }),
+        );
       default:
         return fail('unknown_method', `${String(method)} is not a treasury call`);
     }
-  };
+  }
+  /** Sends withdrawals queued offline; the worker calls it whenever a sync round succeeds. */
+  return Object.assign(call, { flushWithdrawals: () => outbox.flush() });
 }

@@ -359,6 +359,7 @@ export const coreHandlers: CoreHandlers = {
   'treasury.proposeAdjustment': treasury('treasury.proposeAdjustment'),
   'treasury.decideAdjustment': treasury('treasury.decideAdjustment'),
   'treasury.report': treasury('treasury.report'),
+  'treasury.importStatement': treasury('treasury.importStatement'),
 
   'sync.status': (_input, { session }) => ok(session.sync.status()),
   'sync.now': async (_input, { session }) => {

@@ -4,7 +4,7 @@ import type { MethodOutput } from '../../../shared/contract/types.ts';
 import type { ErrorInfo } from '../../../shared/errors.ts';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { base64Bytes, saveFile } from '../../app/files.ts';
+import { base64Bytes, bytesBase64, saveFile } from '../../app/files.ts';
 
 type Overview = MethodOutput<'treasury.overview'>;
 type ReconException = MethodOutput<'treasury.exceptions'>['exceptions'][number];
@@ -89,6 +89,7 @@ export function FinanceView() {
           </strong>
         </div>
       </div>
+      <ImportForm onDone={load} />
       <h2>{tr.t('treasury.finance.trend')}</h2>
       <TrendChart statements={overview?.statements ?? []} />
       <h2>{tr.t('treasury.finance.statements')}</h2>
@@ -129,6 +130,69 @@ export function FinanceView() {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** Finance imports the bank's daily statement; the format is told by the file's first byte. */
+function ImportForm({ onDone }: { onDone(): Promise<void> }) {
+  const tr = useTr();
+  const { desk } = useStores();
+  const [file, setFile] = useState<File | null>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  return (
+    <form
+      className="card"
+      data-testid="statement-import"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!file) return;
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const r = await desk.treasury.importStatement({
+          bank: 'icbc',
+          format: bytes[0] === 0x3c || bytes[3] === 0x3c ? 'camt053' : 'csv',
+          base64: bytesBase64(bytes),
+        });
+        setError(r.ok ? null : r.error);
+        if (r.ok) {
+          const s = r.value.statement;
+          setResult(
+            s.duplicate
+              ? tr.t('treasury.finance.importedAgain')
+              : tr.t('treasury.finance.imported', {
+                  date: s.statementDate,
+                  lines: s.lineCount,
+                  matched: s.matched,
+                  exceptions: s.exceptions,
+                }),
+          );
+          await onDone();
+        }
+      }}
+    >
+      <label>
+        {tr.t('treasury.finance.import')}
+        <input
+          type="file"
+          accept=".xml,.csv,application/xml,text/csv"
+          data-testid="statement-file"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        />
+      </label>
+      <button type="submit" disabled={!file}>
+        {tr.t('treasury.finance.importButton')}
+      </button>
+      {result ? (
+        <p role="status" data-testid="statement-imported">
+          {result}
+        </p>
+      ) : null}
+      {error ? (
+        <div role="alert" className="bad">
+          <ErrorText error={error} />
+        </div>
+      ) : null}
+    </form>
   );
 }
 

@@ -5,6 +5,7 @@ import { account } from '../../../shared/ledger/accounts.ts';
 import { sha256Hex } from '../../common/sha256.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import { auditTreasury } from '../treasuryAudit.ts';
+import { cstDateStart } from '../treasuryPolicy.ts';
 import type { TreasuryPolicy } from '../treasuryPolicy.ts';
 import { parseBankCsv } from './bankCsv.ts';
 import { parseCamt053 } from './camt053.ts';
@@ -59,6 +60,7 @@ export async function unmatchedMovements(
   db: Queryable,
   bank: string,
   until: number,
+  from = 0,
 ): Promise<ExpectedMovement[]> {
   const r = await db.query<{ txn_id: string; at: number; amount_fen: number; bank_ref: string }>(
     `SELECT t.txn_id, t.at, e.amount_fen,
@@ -69,8 +71,9 @@ export async function unmatchedMovements(
        LEFT JOIN order_events oe ON t.kind = 'payment_confirmed' AND oe.order_id = t.order_id
             AND oe.command_id = t.command_id AND oe.event->>'type' = 'payment_confirmed'
        LEFT JOIN withdrawals w ON t.kind = 'payout' AND t.txn_id = 'wd:' || w.withdrawal_id || ':paid'
-      WHERE e.account = $1 AND t.at <= $2 AND m.txn_id IS NULL AND t.kind <> 'bank_adjustment'`,
-    [account.bank(bank), until],
+      WHERE e.account = $1 AND t.at <= $2 AND t.at >= $3 AND m.txn_id IS NULL
+        AND t.kind <> 'bank_adjustment'`,
+    [account.bank(bank), until, from],
   );
   return r.rows.map((row) => ({
     txnId: row.txn_id,
@@ -138,7 +141,12 @@ export async function importStatement(
       };
     }
 
-    const expected = await unmatchedMovements(tx, bank, parsed.cutOffAt + policy.dateToleranceMs);
+    const expected = await unmatchedMovements(
+      tx,
+      bank,
+      parsed.cutOffAt + policy.dateToleranceMs,
+      await ledgerStart(tx, bank, parsed.statementDate),
+    );
     const refs = [...new Set(parsed.lines.map((l) => l.bankRef))];
     const before = await tx.query<{ bank_ref: string; amount_fen: number }>(
       `SELECT l.bank_ref, l.amount_fen FROM statement_lines l
@@ -203,6 +211,24 @@ export async function importStatement(
       duplicate: false,
     };
   });
+}
+
+/**
+ * Where the bank's statements take over from the ledger: the start of the day of the bank's first
+ * imported statement (or this one's, when it is the first). Movements before it are in that
+ * statement's opening balance, brought forward, never expected as lines.
+ */
+export async function ledgerStart(
+  db: Queryable,
+  bank: string,
+  statementDate: string,
+): Promise<number> {
+  const r = await db.query<{ d: string | null }>(
+    'SELECT min(statement_date) AS d FROM bank_statements WHERE bank = $1',
+    [bank],
+  );
+  const first = r.rows[0]?.d;
+  return cstDateStart(first && first < statementDate ? first : statementDate);
 }
 
 const CHUNK = 10_000;

@@ -93,17 +93,18 @@ export async function buildReconReport(
     : 0;
   const broughtForwardFen = (first?.opening_fen ?? 0) - ledgerBeforeFirst;
 
+  const firstDayStart = first ? cstDateStart(first.statement_date) : 0;
   const matchedBy = `SELECT 1 FROM statement_matches m JOIN bank_statements ms ON ms.statement_id = m.statement_id
     WHERE m.txn_id = t.txn_id AND ms.bank = $4 AND ms.statement_date <= $3`;
   const transit = await db.query<{ txn_id: string; at: number; amount_fen: number }>(
     `SELECT t.txn_id, t.at, e.amount_fen FROM ledger_entries e
        JOIN ledger_transactions t ON t.txn_id = e.txn_id
-      WHERE e.account = $1 AND t.at <= $2 AND t.kind <> 'bank_adjustment'
+      WHERE e.account = $1 AND t.at <= $2 AND t.at >= $5 AND t.kind <> 'bank_adjustment'
         AND NOT EXISTS (${matchedBy})
         AND NOT EXISTS (SELECT 1 FROM recon_exceptions x JOIN bank_statements xs ON xs.statement_id = x.statement_id
                          WHERE x.kind = 'unsettled' AND x.txn_id = t.txn_id AND xs.statement_date <= $3)
       ORDER BY t.seq`,
-    params,
+    [...params, firstDayStart],
   );
   const bankAheadFen = await one(
     `SELECT coalesce(sum(e.amount_fen), 0)::bigint AS v FROM ledger_entries e
