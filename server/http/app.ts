@@ -17,6 +17,7 @@ import { registerLedgerRoutes } from './routes/ledgerRoutes.ts';
 import { registerReadRoutes } from './routes/readRoutes.ts';
 import { registerSystemRoutes } from './routes/systemRoutes.ts';
 import { registerDisputeRoutes } from '../disputes/disputeRoutes.ts';
+import { returnAddressRoutes } from '../refunds/returnAddressRoutes.ts';
 import { syncRoutes } from '../sync/syncRoutes.ts';
 import type { ServerContext } from './serverContext.ts';
 
@@ -169,5 +170,6 @@ export async function buildApp(
   registerLedgerRoutes(app, ctx);
   registerDisputeRoutes(app, ctx);
   await app.register(syncRoutes, { db: ctx.db, clock: ctx.clock, policy: ctx.policy });
+  await app.register(returnAddressRoutes, ctx);
   return app;
 }

@@ -12,6 +12,7 @@ import type { CoreMethod, MethodOutput } from '../../shared/contract/types.ts';
 import { parseInput } from '../../shared/contract/validate.ts';
 import type { Result } from '../../shared/errors.ts';
 import { createDisputeCalls } from '../../electron/core/disputes/disputeCalls.ts';
+import { createReturnAddressCalls } from '../../electron/core/refunds/returnAddressCalls.ts';
 import { createSearchModels } from '../../electron/core/replica/searchModels.ts';
 import { handleCoreCall } from '../../electron/core/worker/deskHandlers.ts';
 import type { ReplicaSession } from '../../electron/core/worker/replicaSession.ts';
@@ -41,6 +42,7 @@ export function deskHandle(desk: TestDesk, baseUrl: string, token: string, actor
     sync: desk.client,
     search: createSearchModels(desk.db),
     disputes: createDisputeCalls({ client }),
+    returnAddress: createReturnAddressCalls(client),
     close: async () => desk.close(),
   };
   return async <M extends CoreMethod>(

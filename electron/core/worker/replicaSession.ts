@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import type { Actor } from '../../../shared/escrow/types.ts';
 import { createServerClient } from '../../net/serverClient.ts';
 import { createDisputeCalls } from '../disputes/disputeCalls.ts';
+import { createReturnAddressCalls } from '../refunds/returnAddressCalls.ts';
 import { createSearchModels } from '../replica/searchModels.ts';
 import type { SearchModels } from '../replica/searchModels.ts';
 import { openDatabase } from '../store/openDatabase.ts';
@@ -21,6 +22,7 @@ export interface ReplicaSession {
   readonly sync: SyncClient;
   readonly search: SearchModels;
   readonly disputes: ReturnType<typeof createDisputeCalls>;
+  readonly returnAddress: ReturnType<typeof createReturnAddressCalls>;
   /** Stops syncing and closes the database; the outbox stays in the file for next time. */
   close(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     sync,
     search: createSearchModels(db),
     disputes: createDisputeCalls({ client }),
+    returnAddress: createReturnAddressCalls(client),
     async close() {
       await pokes.stop();
       await sync.stop();
