@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { startWebServer } from '../../electron/web/webServer.ts';
@@ -186,4 +187,74 @@ test('the exported ledger CSV, summed, equals the balances on screen', async () 
       .getByTestId('statement-closing');
     if (fen !== 0) assert.equal(screenFen(await closing.innerText()), fen, account);
   }
+});
+
+test('agreeing to a return shows the shop return address, and needs one', async () => {
+  const server = await fixture.server;
+  const buyer = await demoBuyer(server.url);
+  const orderId = await buyer.paidOrder({ merchantId: 'm-hz-tea', amountFen: 12_000 });
+  // A return needs goods that were sent: the desk ships it first.
+  await fixture.host.call('sync.now', {});
+  unwrap(
+    await fixture.host.call('shipments.ship', {
+      commandId: randomUUID(),
+      orderId,
+      carrier: 'sf',
+      trackingNo: `SF${String(Date.now()).slice(-13).padStart(13, '7')}`,
+    }),
+  );
+  await fixture.host.call('sync.now', {});
+  await buyer.requestRefund(orderId, {
+    amountFen: 12_000,
+    reason: '颜色不对',
+    kind: 'return_and_refund',
+  });
+  await fixture.host.call('sync.now', {});
+  await page.getByTestId('nav-refunds').click();
+  await page.getByTestId('refunds-grid').getByText(orderId).waitFor();
+  await page.getByTestId('return-address-line').filter({ hasText: '尚未设置' }).waitFor();
+  await selectRow(orderId);
+  await page.keyboard.press('a');
+  const dialog = page.getByRole('dialog');
+  await dialog
+    .getByTestId('money-confirm-address')
+    .filter({ hasText: '尚未设置退货地址' })
+    .waitFor();
+  assert.equal(await dialog.getByTestId('money-confirm-submit').isDisabled(), true);
+  await page.keyboard.press('Escape');
+
+  // Seller staff may not set it; the shop's admin may (the server decides).
+  const login = async (username: string) => {
+    const r = await fetch(`${server.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: demoAccount(username).password }),
+    });
+    return ((await r.json()) as { token: string }).token;
+  };
+  const setAddress = (token: string) =>
+    fetch(`${server.url}/v1/merchant/return-address`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        name: '王店长',
+        mobile: '13800138000',
+        address: '杭州市西湖区龙井路 1 号',
+      }),
+    });
+  assert.equal((await setAddress(await login('staff1'))).status, 403);
+  assert.equal((await setAddress(await login('admin1'))).status, 200);
+
+  await selectRow(orderId);
+  await page.keyboard.press('a');
+  await dialog
+    .getByTestId('money-confirm-address')
+    .filter({ hasText: '买家将把商品寄到：王店长 · 13800138000 · 杭州市西湖区龙井路 1 号' })
+    .waitFor();
+  await dialog.getByTestId('money-confirm-submit').click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `已同意订单 ${orderId} 退货` })
+    .waitFor();
+  assert.equal(await refundStatus(orderId), 'awaiting_return');
 });

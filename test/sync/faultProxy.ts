@@ -124,7 +124,47 @@ export async function startFaultProxy(
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+  /** Open poke streams (server-sent events), cut when the proxy goes offline or closes. */
+  const streams = new Set<() => void>();
+
+  /**
+   * The poke stream never ends, so it cannot be buffered like an answer: it is piped through
+   * as is, takes no random draws (the seeded faults of the other requests stay the same), and
+   * is cut, like a dropped connection, when the proxy goes offline.
+   */
+  function pipeStream(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (offline) {
+      req.socket.destroy();
+      return;
+    }
+    const headers = { ...req.headers, host: targetUrl.host };
+    delete headers.connection;
+    const up = http.request(
+      {
+        host: targetUrl.hostname,
+        port: targetUrl.port,
+        method: req.method,
+        path: req.url,
+        headers,
+      },
+      (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      },
+    );
+    const cut = () => {
+      streams.delete(cut);
+      up.destroy();
+      req.socket.destroy();
+    };
+    streams.add(cut);
+    up.on('error', cut);
+    res.on('close', cut);
+    up.end();
+  }
+
   const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/v1/sync/poke')) return pipeStream(req, res);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -216,8 +256,10 @@ export async function startFaultProxy(
     },
     setOffline(o) {
       offline = o;
+      if (o) for (const cut of [...streams]) cut();
     },
     async close() {
+      for (const cut of [...streams]) cut();
       await drain();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,8 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import type { MoneyAction } from '../../stores/dialogStore.ts';
 import { runMoneyAction, totalFen } from './moneyActions.ts';
+import { returnAddressLine } from './ReturnAddressPanel.tsx';
+import type { ReturnAddress } from './ReturnAddressPanel.tsx';
 
 /**
  * The one confirmation every money-moving desk action goes through (buttons and shortcuts
@@ -14,6 +16,17 @@ export function ConfirmMoneyDialog(props: { action: MoneyAction }) {
   const tr = useTr();
   const [busy, setBusy] = useState(false);
   const { type, items } = props.action;
+  // Agreeing to a return tells the buyer where to send the goods: the shop's return address.
+  const needsAddress =
+    type === 'agree_refund' && items.some((i) => i.refundKind === 'return_and_refund');
+  const [address, setAddress] = useState<ReturnAddress | null | undefined>(undefined);
+  useEffect(() => {
+    if (!needsAddress) return;
+    void stores.desk.refunds
+      .returnAddress({})
+      .then((r) => setAddress(r.ok ? r.value.address : null));
+  }, [needsAddress, stores]);
+  const blocked = needsAddress && !address;
   const close = () => stores.dialogs.getState().close();
   const first = items[0];
   if (!first) return null;
@@ -60,6 +73,15 @@ export function ConfirmMoneyDialog(props: { action: MoneyAction }) {
       onClose={close}
     >
       <p data-testid="money-confirm-text">{text}</p>
+      {needsAddress ? (
+        <p data-testid="money-confirm-address" className={address ? undefined : 'error'}>
+          {address === undefined
+            ? '…'
+            : address
+              ? tr.t('returnAddress.sendTo', { address: returnAddressLine(address) })
+              : tr.t('returnAddress.missing')}
+        </p>
+      ) : null}
       {items.length > 1 ? (
         <ul className="money-items" data-testid="money-confirm-items">
           {items.map((i) => (
@@ -76,7 +98,7 @@ export function ConfirmMoneyDialog(props: { action: MoneyAction }) {
         </button>
         <button
           type="button"
-          disabled={busy}
+          disabled={busy || blocked}
           onClick={() => void go()}
           data-testid="money-confirm-submit"
         >

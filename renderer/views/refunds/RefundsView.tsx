@@ -6,6 +6,7 @@ import { ViewPendingCount } from '../../components/ViewPendingCount.tsx';
 import { VirtualTable } from '../../components/VirtualTable.tsx';
 import { orderColumns } from '../orders/orderColumns.tsx';
 import { handleRowShortcut } from '../orders/rowShortcuts.ts';
+import { ReturnAddressPanel } from './ReturnAddressPanel.tsx';
 import { confirmMoney, moneyItem, SMALL_REFUND_FEN, smallRefunds } from './moneyActions.ts';
 
 /** The bulk agree looks at this many open requests at most (the search's page limit). */
@@ -137,6 +138,7 @@ export function RefundsView() {
           {tr.t('refunds.bulkAgree', { amount: tr.money(SMALL_REFUND_FEN) })}
         </button>
       </header>
+      <ReturnAddressPanel />
       <VirtualTable
         store={queue}
         columns={columns}
