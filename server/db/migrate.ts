@@ -39,7 +39,16 @@ export async function applyMigrations(
   for (const m of list) {
     await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${db.schema}`]);
-      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
+      const done = await tx.query<{ name: string }>(
+        'SELECT name FROM schema_migrations WHERE id = $1',
+        [m.id],
+      );
+      // Two modules that picked the same id would otherwise leave the second one's tables
+      // missing without a word (it happened: the treasury and the refunds' return addresses).
+      if (done.rows[0] && done.rows[0].name !== m.name)
+        throw new Error(
+          `migration id ${m.id} is both ${JSON.stringify(done.rows[0].name)} and ${JSON.stringify(m.name)}`,
+        );
       if (done.rowCount > 0) return;
       for (const statement of m.statements) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);

@@ -11,7 +11,8 @@ import { text } from '../http/requestSchemas.ts';
  */
 const MIGRATIONS: readonly StatementMigration[] = [
   {
-    id: 500,
+    // 500 is the treasury's (server/treasury/treasuryMigrations.ts).
+    id: 600,
     name: 'refund_return_addresses',
     statements: [
       `CREATE TABLE refund_return_addresses (
