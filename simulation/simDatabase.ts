@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Database } from '../server/db/database.ts';
 import { openDatabase } from '../server/db/openDatabase.ts';
 import { prepareDisputeSchema } from '../server/disputes/disputeMigrations.ts';
+import { prepareReturnAddressSchema } from '../server/refunds/returnAddress.ts';
 import { prepareSyncSchema } from '../server/sync/syncMigrations.ts';
 
 /**
@@ -58,6 +59,7 @@ async function createTemplate(): Promise<Template> {
   // The routes bring these up to date when they register; do it now so they are in the seed.
   await prepareSyncSchema(db);
   await prepareDisputeSchema(db);
+  await prepareReturnAddressSchema(db);
   const t = await db.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables
      WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,
