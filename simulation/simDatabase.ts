@@ -3,7 +3,6 @@ import type { Database } from '../server/db/database.ts';
 import { openDatabase } from '../server/db/openDatabase.ts';
 import { prepareDisputeSchema } from '../server/disputes/disputeMigrations.ts';
 import { prepareTreasurySchema } from '../server/treasury/treasuryMigrations.ts';
-import { prepareReturnAddressSchema } from '../server/refunds/returnAddress.ts';
 import { prepareSyncSchema } from '../server/sync/syncMigrations.ts';
 
 /**
@@ -61,7 +60,6 @@ async function createTemplate(): Promise<Template> {
   await prepareSyncSchema(db);
   await prepareDisputeSchema(db);
   await prepareTreasurySchema(db);
-  await prepareReturnAddressSchema(db);
   const t = await db.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables
      WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,

@@ -27,10 +27,11 @@ export function AppShell() {
   const current = routes.find((r) => r.id === route) ?? routes[0];
   const shortcuts = current ? shortcutsFor(current.id, caseOpen) : null;
 
-  // A panel belongs to its tab: leaving the tab closes the order panel, so coming back to
-  // another tab never finds it squeezing that tab's content.
+  // A panel belongs to its tab: the orders, shipping and refunds lists each open an order
+  // beside themselves, and leaving the tab closes it, so no other tab finds it squeezing its
+  // content.
   useEffect(() => {
-    if (current?.id !== 'orders') stores.detail.getState().close();
+    stores.detail.getState().close();
   }, [stores, current?.id]);
 
   useEffect(() => {

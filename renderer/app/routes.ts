@@ -28,7 +28,10 @@ export interface RouteDef {
   /** Roles that see this view; the server still enforces every rule behind it. */
   roles: readonly Role[];
   view: ComponentType;
-  /** Shows the count of actions waiting for sync next to the label. */
+  /**
+   * Shows the count of actions waiting for sync next to the label. One tab only (orders): the
+   * same pending ship counted again on shipping and refunds read as three times the work.
+   */
   showsPending?: boolean;
   /**
    * A side panel that belongs to this tab only: it shows beside this view and closes when the
@@ -59,9 +62,15 @@ export const ROUTES: RouteDef[] = [
     labelKey: 'nav.shipping',
     roles: SELLER,
     view: ShippingView,
-    showsPending: true,
+    panel: OrderDetailPanel,
   },
-  { id: 'refunds', labelKey: 'nav.refunds', roles: SELLER, view: RefundsView, showsPending: true },
+  {
+    id: 'refunds',
+    labelKey: 'nav.refunds',
+    roles: SELLER,
+    view: RefundsView,
+    panel: OrderDetailPanel,
+  },
   { id: 'balance', labelKey: 'nav.balance', roles: SELLER, view: BalanceView },
   { id: 'claims', labelKey: 'nav.claims', roles: SELLER, view: SellerClaimsView },
   { id: 'withdrawals', labelKey: 'nav.withdrawals', roles: SELLER, view: WithdrawalsView },

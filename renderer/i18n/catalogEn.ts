@@ -393,11 +393,6 @@ export const catalogEn = {
   'returnAddress.title': 'Return address:',
   'returnAddress.none': 'not set yet',
   'returnAddress.edit': 'Edit',
-  'returnAddress.save': 'Save address',
-  'returnAddress.saved': 'Return address saved.',
-  'returnAddress.name': 'Recipient',
-  'returnAddress.mobile': 'Phone',
-  'returnAddress.address': 'Address',
   'returnAddress.sendTo': 'The buyer sends the goods to: {address}',
   'returnAddress.missing':
     'This shop has no return address yet: its admin sets one on the Refunds page before a return can be agreed.',

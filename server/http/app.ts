@@ -19,7 +19,6 @@ import { registerSystemRoutes } from './routes/systemRoutes.ts';
 import { registerDisputeRoutes } from '../disputes/disputeRoutes.ts';
 import { registerTreasuryRoutes } from '../treasury/treasuryRoutes.ts';
 import { registerShippingRoutes } from '../shipping/shippingRoutes.ts';
-import { returnAddressRoutes } from '../refunds/returnAddressRoutes.ts';
 import { syncRoutes } from '../sync/syncRoutes.ts';
 import type { ServerContext } from './serverContext.ts';
 
@@ -174,6 +173,5 @@ export async function buildApp(
   registerTreasuryRoutes(app, ctx);
   registerShippingRoutes(app, ctx);
   await app.register(syncRoutes, { db: ctx.db, clock: ctx.clock, policy: ctx.policy });
-  await app.register(returnAddressRoutes, ctx);
   return app;
 }

@@ -73,13 +73,6 @@ const done = z.object({});
 const command = { commandId: uuidField, orderId: idField };
 const orderResult = z.object({ order: orderSchema });
 
-const returnAddressSchema = z.object({
-  name: z.string(),
-  mobile: z.string(),
-  address: z.string(),
-  updatedAt: epochMsField,
-});
-
 const settingsSchema = z.object({ locale: localeField, serverUrl: serverUrlField.nullable() });
 
 export const deskContract = {
@@ -286,23 +279,6 @@ export const deskContract = {
   'refunds.confirmReturn': {
     input: z.strictObject({ ...command, refundId: idField }),
     output: orderResult,
-  },
-  /** The shop's return address (return-and-refund), from the central API; null when unset. */
-  'refunds.returnAddress': {
-    input: none,
-    output: z.object({ address: returnAddressSchema.nullable() }),
-  },
-  /** Sets the shop's return address (the merchant's admin only; the server decides). */
-  'refunds.setReturnAddress': {
-    input: z.strictObject({
-      name: plainText().trim().min(1).max(50),
-      mobile: plainText().regex(
-        /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/,
-        'a mobile or area-code number',
-      ),
-      address: plainText().trim().min(1).max(200),
-    }),
-    output: z.object({ address: returnAddressSchema.nullable() }),
   },
   'refunds.resolveEscalation': {
     input: z.strictObject({

@@ -99,7 +99,8 @@ test('"/" jumps to search and a tracking number finds its order', async () => {
   await page.keyboard.press('Enter');
   const detail = page.getByTestId('order-detail');
   await detail.getByRole('heading', { name: 'Order demo-order-010' }).waitFor();
-  assert.ok((await detail.getByTestId('detail-timeline-list').locator('li').count()) >= 3);
+  // The timeline arrives with the order's detail: wait for its third entry, not for a time.
+  await detail.getByTestId('detail-timeline-list').locator('li').nth(2).waitFor();
   await screenshot(page, '04-order-detail');
   await noSeriousAxe('order detail');
   await detail.getByRole('button', { name: 'Close' }).click();

@@ -191,6 +191,10 @@ test('the exported ledger CSV, summed, equals the balances on screen', async () 
 
 test('agreeing to a return shows the shop return address, and needs one', async () => {
   const server = await fixture.server;
+  // A shop that has not set its return address yet (the demo shops all have one).
+  await server.ctx.db.query(
+    "DELETE FROM merchant_addresses WHERE merchant_id = 'm-hz-tea' AND kind = 'return'",
+  );
   const buyer = await demoBuyer(server.url);
   const orderId = await buyer.paidOrder({ merchantId: 'm-hz-tea', amountFen: 12_000 });
   // A return needs goods that were sent: the desk ships it first.
@@ -233,13 +237,17 @@ test('agreeing to a return shows the shop return address, and needs one', async 
     return ((await r.json()) as { token: string }).token;
   };
   const setAddress = (token: string) =>
-    fetch(`${server.url}/v1/merchant/return-address`, {
+    fetch(`${server.url}/v1/merchant/addresses/return`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({
         name: '王店长',
         mobile: '13800138000',
-        address: '杭州市西湖区龙井路 1 号',
+        province: '浙江省',
+        city: '杭州市',
+        district: '西湖区',
+        detail: '龙井路 1 号',
+        postcode: '310013',
       }),
     });
   assert.equal((await setAddress(await login('staff1'))).status, 403);
@@ -249,7 +257,7 @@ test('agreeing to a return shows the shop return address, and needs one', async 
   await page.keyboard.press('a');
   await dialog
     .getByTestId('money-confirm-address')
-    .filter({ hasText: '买家将把商品寄到：王店长 · 13800138000 · 杭州市西湖区龙井路 1 号' })
+    .filter({ hasText: '买家将把商品寄到：王店长 · 13800138000 · 浙江省杭州市西湖区龙井路 1 号' })
     .waitFor();
   await dialog.getByTestId('money-confirm-submit').click();
   await page

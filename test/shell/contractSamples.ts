@@ -147,12 +147,6 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   'sync.issues': () => ({}),
   'sync.acknowledgeIssue': () => ({ mutationId: 1 }),
   'print.savePdf': () => ({ fileName: '发货单 2026-11-26.pdf' }),
-  'refunds.returnAddress': () => ({}),
-  'refunds.setReturnAddress': () => ({
-    name: '杭州西湖龙井茶庄 售后',
-    mobile: '13800138000',
-    address: '浙江省杭州市西湖区龙井路 1 号',
-  }),
   'orders.counts': () => ({ text: '龙井' }),
   'orders.annotate': () => ({
     commandId: uuidv7(),

@@ -14,7 +14,6 @@ import type { Result } from '../../shared/errors.ts';
 import { createShippingCalls } from '../../electron/core/shipping/shippingCalls.ts';
 import { createDisputeCalls } from '../../electron/core/disputes/disputeCalls.ts';
 import { createTreasuryCalls } from '../../electron/core/treasury/treasuryCalls.ts';
-import { createReturnAddressCalls } from '../../electron/core/refunds/returnAddressCalls.ts';
 import { createSearchModels } from '../../electron/core/replica/searchModels.ts';
 import { handleCoreCall } from '../../electron/core/worker/deskHandlers.ts';
 import type { ReplicaSession } from '../../electron/core/worker/replicaSession.ts';
@@ -46,7 +45,6 @@ export function deskHandle(desk: TestDesk, baseUrl: string, token: string, actor
     disputes: createDisputeCalls({ client }),
     treasury: createTreasuryCalls({ client, db: desk.db }),
     shipping: createShippingCalls({ client }),
-    returnAddress: createReturnAddressCalls(client),
     close: async () => desk.close(),
   };
   return async <M extends CoreMethod>(

@@ -269,15 +269,6 @@ export const coreHandlers: CoreHandlers = {
   'refunds.refuse': command('refunds.refuse'),
   'refunds.confirmReturn': command('refunds.confirmReturn'),
   'refunds.resolveEscalation': command('refunds.resolveEscalation'),
-  'refunds.returnAddress': async (_input, { session, actor }) => {
-    if (!isSeller(actor)) return fail('forbidden', 'only a merchant has a return address');
-    const answer = await session.returnAddress.get();
-    return answer.ok ? parseOutput('refunds.returnAddress', answer.value) : answer;
-  },
-  'refunds.setReturnAddress': async (input, { session }) => {
-    const answer = await session.returnAddress.set(input);
-    return answer.ok ? parseOutput('refunds.setReturnAddress', answer.value) : answer;
-  },
   'claims.requestSellerEvidence': command('claims.requestSellerEvidence'),
   'claims.submitSellerEvidence': command('claims.submitSellerEvidence'),
   'claims.decide': command('claims.decide'),

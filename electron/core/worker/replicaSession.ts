@@ -3,7 +3,6 @@ import type { Actor } from '../../../shared/escrow/types.ts';
 import { createServerClient } from '../../net/serverClient.ts';
 import { createDisputeCalls } from '../disputes/disputeCalls.ts';
 import { createTreasuryCalls } from '../treasury/treasuryCalls.ts';
-import { createReturnAddressCalls } from '../refunds/returnAddressCalls.ts';
 import { createSearchModels } from '../replica/searchModels.ts';
 import { createShippingCalls } from '../shipping/shippingCalls.ts';
 import type { ShippingCalls } from '../shipping/shippingCalls.ts';
@@ -27,7 +26,6 @@ export interface ReplicaSession {
   readonly disputes: ReturnType<typeof createDisputeCalls>;
   readonly treasury: ReturnType<typeof createTreasuryCalls>;
   readonly shipping: ShippingCalls;
-  readonly returnAddress: ReturnType<typeof createReturnAddressCalls>;
   /** Stops syncing and closes the database; the outbox stays in the file for next time. */
   close(): Promise<void>;
 }
@@ -65,7 +63,6 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     disputes: createDisputeCalls({ client }),
     treasury: createTreasuryCalls({ client, db }),
     shipping: createShippingCalls({ client }),
-    returnAddress: createReturnAddressCalls(client),
     async close() {
       await pokes.stop();
       await sync.stop();

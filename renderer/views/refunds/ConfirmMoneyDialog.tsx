@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import type { MoneyAction } from '../../stores/dialogStore.ts';
 import { runMoneyAction, totalFen } from './moneyActions.ts';
-import { returnAddressLine } from './ReturnAddressPanel.tsx';
-import type { ReturnAddress } from './ReturnAddressPanel.tsx';
+import { returnAddressLine, useReturnAddress } from './ReturnAddressPanel.tsx';
 
 /**
  * The one confirmation every money-moving desk action goes through (buttons and shortcuts
@@ -19,13 +18,7 @@ export function ConfirmMoneyDialog(props: { action: MoneyAction }) {
   // Agreeing to a return tells the buyer where to send the goods: the shop's return address.
   const needsAddress =
     type === 'agree_refund' && items.some((i) => i.refundKind === 'return_and_refund');
-  const [address, setAddress] = useState<ReturnAddress | null | undefined>(undefined);
-  useEffect(() => {
-    if (!needsAddress) return;
-    void stores.desk.refunds
-      .returnAddress({})
-      .then((r) => setAddress(r.ok ? r.value.address : null));
-  }, [needsAddress, stores]);
+  const address = useReturnAddress(needsAddress);
   const blocked = needsAddress && !address;
   const close = () => stores.dialogs.getState().close();
   const first = items[0];

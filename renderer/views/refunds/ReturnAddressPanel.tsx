@@ -1,43 +1,43 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import type { MethodOutput } from '../../../shared/contract/types.ts';
+import type { Recipient } from '../../../shared/shipping/recipient.ts';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
+import { AddressesDialog } from '../shipping/AddressesDialog.tsx';
 
-export type ReturnAddress = NonNullable<MethodOutput<'refunds.returnAddress'>['address']>;
-
-/** The shop's return address as one line (name, mobile, address). */
-export function returnAddressLine(a: ReturnAddress): string {
-  return `${a.name} · ${a.mobile} · ${a.address}`;
+/** The shop's return address as one line: name, mobile, then the address in Chinese order. */
+export function returnAddressLine(a: Recipient): string {
+  return `${a.name} · ${a.mobile} · ${a.province}${a.city}${a.district}${a.detail}`;
 }
 
 /**
- * Where buyers send returns, kept on the central API per shop: everyone on the refunds desk
- * sees it, the shop's admin edits it. Agreeing to a return needs it (ConfirmMoneyDialog).
+ * The shop's return address from the central API (one of the shop's addresses), or null;
+ * undefined while it loads. Read again whenever `reread` changes.
+ */
+export function useReturnAddress(wanted: boolean, reread = 0): Recipient | null | undefined {
+  const stores = useStores();
+  const [address, setAddress] = useState<Recipient | null | undefined>(undefined);
+  useEffect(() => {
+    if (!wanted) return;
+    void stores.desk.merchant.addresses({}).then((r) => setAddress(r.ok ? r.value.return : null));
+  }, [stores, wanted, reread]);
+  return address;
+}
+
+/**
+ * Where buyers send returns: the return address among the shop's addresses, kept by the
+ * central API (the same one the shipping view's address dialog edits). Everyone on the refunds
+ * desk sees it; the shop's admin edits it there. Agreeing to a return needs it
+ * (ConfirmMoneyDialog).
  */
 export function ReturnAddressPanel() {
   const stores = useStores();
   const tr = useTr();
   const user = useStore(stores.session, (s) => s.user);
-  const [address, setAddress] = useState<ReturnAddress | null | undefined>(undefined);
   const [editing, setEditing] = useState(false);
-  const [draft, setDraft] = useState({ name: '', mobile: '', address: '' });
+  // Read again after the address dialog closes: the admin may have changed it.
+  const [closedDialogs, setClosedDialogs] = useState(0);
+  const address = useReturnAddress(true, closedDialogs);
 
-  useEffect(() => {
-    void stores.desk.refunds
-      .returnAddress({})
-      .then((r) => setAddress(r.ok ? r.value.address : null));
-  }, [stores]);
-
-  async function save() {
-    const r = await stores.desk.refunds.setReturnAddress(draft);
-    const dialogs = stores.dialogs.getState();
-    if (!r.ok) return dialogs.announce(tr.error(r.error), 'error', r.error);
-    setAddress(r.value.address);
-    setEditing(false);
-    dialogs.announce(tr.t('returnAddress.saved'), 'ok');
-  }
-
-  const isAdmin = user?.role === 'seller_admin';
   return (
     <div className="return-address" data-testid="return-address">
       <strong>{tr.t('returnAddress.title')}</strong>{' '}
@@ -48,46 +48,23 @@ export function ReturnAddressPanel() {
             ? returnAddressLine(address)
             : tr.t('returnAddress.none')}
       </span>{' '}
-      {isAdmin && !editing ? (
+      {user?.role === 'seller_admin' ? (
         <button
           type="button"
           className="secondary small"
           data-testid="return-address-edit"
-          onClick={() => {
-            setDraft({
-              name: address?.name ?? '',
-              mobile: address?.mobile ?? '',
-              address: address?.address ?? '',
-            });
-            setEditing(true);
-          }}
+          onClick={() => setEditing(true)}
         >
           {tr.t('returnAddress.edit')}
         </button>
       ) : null}
       {editing ? (
-        <form
-          className="filters"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void save();
+        <AddressesDialog
+          onClose={() => {
+            setEditing(false);
+            setClosedDialogs((n) => n + 1);
           }}
-        >
-          {(['name', 'mobile', 'address'] as const).map((k) => (
-            <label key={k} className={`field${k === 'address' ? ' grow' : ''}`}>
-              <span>{tr.t(`returnAddress.${k}`)}</span>
-              <input
-                value={draft[k]}
-                maxLength={k === 'address' ? 200 : 50}
-                onChange={(e) => setDraft({ ...draft, [k]: e.target.value })}
-                data-testid={`return-address-${k}`}
-              />
-            </label>
-          ))}
-          <button type="submit" data-testid="return-address-save">
-            {tr.t('returnAddress.save')}
-          </button>
-        </form>
+        />
       ) : null}
     </div>
   );

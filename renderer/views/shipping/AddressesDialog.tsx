@@ -33,11 +33,15 @@ export function AddressesDialog(props: { onClose(): void }) {
   const [values, setValues] = useState<Record<Kind, Fields>>({ sender: EMPTY, return: EMPTY });
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [saved, setSaved] = useState<Kind | null>(null);
+  // Fields stay read-only until the stored addresses arrive: typed text must never be
+  // overwritten by a late answer (and then saved back as the old address).
+  const [loaded, setLoaded] = useState(false);
 
   useEffect(() => {
     void stores.desk.merchant.addresses({}).then((r) => {
       if (!r.ok) return setError(r.error);
       setValues({ sender: fieldsOf(r.value.sender), return: fieldsOf(r.value.return) });
+      setLoaded(true);
     });
   }, [stores.desk]);
 
@@ -61,7 +65,7 @@ export function AddressesDialog(props: { onClose(): void }) {
               <span>{tr.dyn(`address.${f}`, f)}</span>
               <input
                 value={values[kind][f]}
-                readOnly={!editable}
+                readOnly={!editable || !loaded}
                 onChange={(e) =>
                   setValues((v) => ({ ...v, [kind]: { ...v[kind], [f]: e.target.value } }))
                 }
@@ -73,6 +77,7 @@ export function AddressesDialog(props: { onClose(): void }) {
             <div className="actions">
               <button
                 type="button"
+                disabled={!loaded}
                 onClick={() => void save(kind)}
                 data-testid={`address-${kind}-save`}
               >
