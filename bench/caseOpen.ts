@@ -25,7 +25,9 @@ const fmt = (x: number) => x.toFixed(2);
 
 export async function caseOpenBench(browser: Browser, rendererDir: string): Promise<void> {
   // The dispute test server reads its database URL when it is first imported.
-  process.env.DISPUTE_TEST_PG_URL ??= process.env.BENCH_DATABASE_URL;
+  // (Assigning an unset variable would store the string "undefined" and break the URL.)
+  if (process.env.BENCH_DATABASE_URL && !process.env.DISPUTE_TEST_PG_URL)
+    process.env.DISPUTE_TEST_PG_URL = process.env.BENCH_DATABASE_URL;
   const { PASSWORD, paidOrder, startDisputeServer } =
     await import('../test/disputes/disputeTestServer.ts');
   const t = await startDisputeServer('bench_ui_case_open');
