@@ -229,6 +229,7 @@ export const catalogEn = {
   'carrier.chinapost': 'China Post 中国邮政',
   'carrier.digital': 'Digital delivery (code)',
   'problem.unknown_carrier': 'Unknown carrier',
+  'problem.tracking_missing': 'Enter the tracking number from the parcel or waybill',
   'problem.tracking_format': 'Tracking number does not match the carrier format',
   'problem.tracking_check_digit': 'Tracking number check digit is wrong',
   'problem.order_not_found': 'No such order',

@@ -217,6 +217,7 @@ export const catalogZhCN: Messages = {
   'carrier.chinapost': '中国邮政',
   'carrier.digital': '虚拟发货（卡密）',
   'problem.unknown_carrier': '未知的物流公司',
+  'problem.tracking_missing': '请填写运单号（包裹或面单上的单号）',
   'problem.tracking_format': '运单号与该物流公司的格式不符',
   'problem.tracking_check_digit': '运单号校验位错误',
   'problem.order_not_found': '订单不存在',

@@ -217,6 +217,7 @@ export const catalogZhTW: Messages = {
   'carrier.chinapost': '中國郵政',
   'carrier.digital': '虛擬出貨（序號）',
   'problem.unknown_carrier': '未知的物流公司',
+  'problem.tracking_missing': '請填寫物流單號（包裹或託運單上的單號）',
   'problem.tracking_format': '物流單號與該物流公司的格式不符',
   'problem.tracking_check_digit': '物流單號校驗位錯誤',
   'problem.order_not_found': '訂單不存在',

@@ -27,7 +27,9 @@ export function ShipDialog(props: {
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<ErrorInfo | null>(null);
   const normalized = normalizeTrackingNo(trackingNo);
-  const problem = normalized ? trackingProblem(carrier, normalized) : 'tracking_format';
+  // Nothing typed is its own problem: "does not match the format" would send the seller
+  // looking for a typo in an empty field.
+  const problem = normalized ? trackingProblem(carrier, normalized) : 'tracking_missing';
   const close = () => stores.dialogs.getState().close();
 
   async function submit(e: FormEvent) {
