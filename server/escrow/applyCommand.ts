@@ -24,8 +24,8 @@ import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
 import { canSeeOrder } from '../http/orderVisibility.ts';
 import { signedBalance } from '../ledger/balances.ts';
-import { postTransaction } from '../ledger/postTransaction.ts';
-import { forgetChangeLogLock, logLedgerChange, logOrderChanges } from './changeLog.ts';
+import { postAndLog } from '../ledger/postAndLog.ts';
+import { forgetChangeLogLock, logOrderChanges } from './changeLog.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 import { insertOrder, lockOrder, updateOrder } from './orderRows.ts';
 
@@ -266,25 +266,7 @@ async function post(
   commandId: string,
   now: number,
 ): Promise<void> {
-  const posted = await postTransaction(tx, posting);
-  await logLedgerChange(
-    tx,
-    {
-      seq: posted.seq,
-      txnId: posting.txnId,
-      commandId: posting.commandId,
-      kind: posting.kind,
-      at: posting.at,
-      currency: posting.currency,
-      orderId: posting.orderId ?? null,
-      legs: posting.legs,
-      prevHash: posted.prevHash,
-      hash: posted.hash,
-    },
-    { merchantId: order.merchantId, buyerId: order.buyerId },
-    commandId,
-    now,
-  );
+  await postAndLog(tx, posting, order.merchantId, now, { buyerId: order.buyerId, commandId });
 }
 
 /** After a guarantee-fund payout: take it back from the seller's deposit, then available. */

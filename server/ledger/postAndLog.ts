@@ -5,16 +5,18 @@ import { postTransaction } from './postTransaction.ts';
 import type { PostedTransaction } from './postTransaction.ts';
 
 /**
- * The ledger's posting API for callers outside the escrow engine (treasury): post one balanced
+ * The ledger's one posting API, for the escrow engine and the treasury alike: post one balanced
  * transaction and append its change-log row in the same database transaction, so verify, sync
- * pull and the desks' replicas see it like any escrow posting. `merchantId` scopes the change
- * to that merchant's desks; platform-only postings pass null.
+ * pull and the desks' replicas see every posting the same way. `merchantId` scopes the change
+ * to that merchant's desks (null: platform only); `buyerId` to the buyer's, for an order's
+ * postings; `commandId` names the command that caused it (the posting's own by default).
  */
 export async function postAndLog(
   tx: Queryable,
   posting: PostingRequest,
   merchantId: string | null,
   now: number,
+  cause: { buyerId?: string | null; commandId?: string } = {},
 ): Promise<PostedTransaction> {
   const posted = await postTransaction(tx, posting);
   await logLedgerChange(
@@ -31,8 +33,8 @@ export async function postAndLog(
       prevHash: posted.prevHash,
       hash: posted.hash,
     },
-    { merchantId, buyerId: null },
-    posting.commandId,
+    { merchantId, buyerId: cause.buyerId ?? null },
+    cause.commandId ?? posting.commandId,
     now,
   );
   return posted;
