@@ -26,6 +26,8 @@ import { startDemoServer } from '../shell/deskHostFixture.ts';
  */
 
 const posix = process.platform !== 'win32';
+/** A skip that says why: file modes are POSIX; on Windows the profile folder's ACLs apply. */
+const NOT_POSIX = posix ? false : 'POSIX file modes only (Windows uses the profile ACLs)';
 const root = mkdtempSync(join(tmpdir(), 'desk-datafolder-'));
 const dataDir = join(root, 'data');
 const rendererDir = join(root, 'renderer');
@@ -42,7 +44,7 @@ const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 test(
   'web mode keeps its data folder 0700 and each user replica, settings and log 0600',
-  { skip: !posix, timeout: 60_000 },
+  { skip: NOT_POSIX, timeout: 60_000 },
   async () => {
     server = await startDemoServer();
     mkdirSync(join(rendererDir, 'shell'), { recursive: true });

@@ -13,13 +13,15 @@ import {
 import { createFileLog } from '../../electron/host/fileLog.ts';
 
 const posix = process.platform !== 'win32';
+/** A skip that says why: file modes are POSIX; on Windows the profile folder's ACLs apply. */
+const NOT_POSIX = posix ? false : 'POSIX file modes only (Windows uses the profile ACLs)';
 const root = mkdtempSync(join(tmpdir(), 'desk-private-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 test(
   'ensurePrivateDir creates 0700 folders and tightens an existing 0755 one',
-  { skip: !posix },
+  { skip: NOT_POSIX },
   () => {
     const fresh = join(root, 'a', 'b');
     ensurePrivateDir(fresh);
@@ -33,7 +35,7 @@ test(
 
 test(
   'ensurePrivateFile creates an empty 0600 file, keeps content, tightens a 0644 one',
-  { skip: !posix },
+  { skip: NOT_POSIX },
   () => {
     const file = join(root, 'desk.db');
     ensurePrivateFile(file);
@@ -49,7 +51,7 @@ test(
 
 test(
   'tightenPrivateTree makes what an older desk left 0700/0600 and leaves symlinks alone',
-  { skip: !posix },
+  { skip: NOT_POSIX },
   () => {
     const dir = join(root, 'userData');
     mkdirSync(join(dir, 'logs'), { recursive: true, mode: 0o755 });
@@ -70,7 +72,7 @@ test(
   },
 );
 
-test('the file log writes a 0600 file in a 0700 folder', { skip: !posix }, () => {
+test('the file log writes a 0600 file in a 0700 folder', { skip: NOT_POSIX }, () => {
   const log = createFileLog(join(root, 'logs2'));
   log.write('info', 'hello');
   assert.equal(modeOf(join(root, 'logs2')), 0o700);
@@ -79,7 +81,7 @@ test('the file log writes a 0600 file in a 0700 folder', { skip: !posix }, () =>
 
 test(
   'restrictUmask: files created afterwards by code passing no mode are 0600',
-  { skip: !posix },
+  { skip: NOT_POSIX },
   () => {
     const file = join(root, 'by-umask.json');
     const script = `
