@@ -5,13 +5,13 @@
 // it (default 500 orders, four commands each). Uses BENCH_DATABASE_URL (default the test
 // database); without PostgreSQL it prints a reason and measures nothing.
 import os, { loadavg } from 'node:os';
-import pg from 'pg';
 import type { CommandEnvelope } from '../shared/escrow/types.ts';
 import { orderLifecycle } from './orderLifecycle.ts';
 import { createMerchant } from '../server/auth/users.ts';
 import { openDatabase } from '../server/db/openDatabase.ts';
 import { applyCommand } from '../server/escrow/applyCommand.ts';
 import { verifyLedger } from '../server/ledger/verifyLedger.ts';
+import { pgReachable } from './pgReachable.ts';
 
 const URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BATCH = 500;
@@ -20,19 +20,8 @@ function lifecycle(i: number): CommandEnvelope[] {
   return orderLifecycle(`o${i}`, `m${i % 20}`, 1_000 + (i % 997) * 13);
 }
 
-async function reachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 1500 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function run(): Promise<void> {
-  if (!(await reachable())) {
+  if (!(await pgReachable(URL))) {
     console.log(`api.skipped=1 # no PostgreSQL at ${URL}`);
     return;
   }

@@ -6,7 +6,6 @@
 // The ledger's movements are written with bulk SQL (their posting is not what is measured).
 // Uses BENCH_DATABASE_URL; without PostgreSQL it prints a reason and measures nothing.
 import os, { loadavg } from 'node:os';
-import pg from 'pg';
 import { openDatabase } from '../server/db/openDatabase.ts';
 import { importStatement } from '../server/treasury/statements/importStatement.ts';
 import { buildReconReport } from '../server/treasury/statements/reconReport.ts';
@@ -14,23 +13,13 @@ import { prepareTreasurySchema } from '../server/treasury/treasuryMigrations.ts'
 import { DEFAULT_TREASURY_POLICY, cstDateStart } from '../server/treasury/treasuryPolicy.ts';
 import { camt053 } from '../test/treasury/statementFiles.ts';
 import type { GeneratedLine } from '../test/treasury/statementFiles.ts';
+import { pgReachable } from './pgReachable.ts';
 
 const URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DATE = '2026-03-02';
 
-async function reachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 1500 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function run(): Promise<void> {
-  if (!(await reachable())) {
+  if (!(await pgReachable(URL))) {
     console.log(`recon.skipped=1 # no PostgreSQL at ${URL}`);
     return;
   }

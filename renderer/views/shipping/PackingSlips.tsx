@@ -4,9 +4,9 @@ import { useNow, useStores, useTr } from '../../app/StoresContext.tsx';
 import type { OrderRow } from '../../stores/orderListStore.ts';
 import type { ErrorInfo } from '../../../shared/errors.ts';
 import type { Recipient } from '../../../shared/shipping/recipient.ts';
-import { ErrorText } from '../../components/ErrorText.tsx';
 import { RecipientLines } from '../orders/RecipientLines.tsx';
 import { printPage } from './printPage.ts';
+import { PrintMessage } from './PrintMessage.tsx';
 
 /**
  * Packing slips for the selected orders, one per printed page (A4); the print stylesheet hides
@@ -39,21 +39,7 @@ export function PackingSlips(props: { rows: OrderRow[]; onBack(): void }) {
         <button type="button" onClick={() => void print()} data-testid="slips-print" autoFocus>
           {tr.t('slip.printNow')}
         </button>
-        {message ? (
-          <div
-            role={message.error ? 'alert' : 'status'}
-            className={message.error ? 'bad' : 'muted'}
-          >
-            {message.error ? (
-              <ErrorText
-                error={message.error}
-                wrap={(text) => tr.t('slip.saveFailed', { message: text })}
-              />
-            ) : (
-              message.text
-            )}
-          </div>
-        ) : null}
+        <PrintMessage message={message} />
       </div>
       {props.rows.map((r) => (
         <article key={r.orderId} className="slip" data-testid="packing-slip">

@@ -4,9 +4,9 @@ import { dayValue } from '../../app/localDays.ts';
 import { useNow, useStores, useTr } from '../../app/StoresContext.tsx';
 import type { MethodOutput } from '../../../shared/contract/types.ts';
 import type { ErrorInfo } from '../../../shared/errors.ts';
-import { ErrorText } from '../../components/ErrorText.tsx';
 import { RecipientLines } from '../orders/RecipientLines.tsx';
 import { printPage } from './printPage.ts';
+import { PrintMessage } from './PrintMessage.tsx';
 
 export type WaybillLabel = MethodOutput<'waybills.print'>['labels'][number];
 
@@ -93,21 +93,7 @@ export function WaybillLabels(props: { labels: WaybillLabel[]; onBack(): void })
         >
           {tr.t('waybill.printNow', { count: props.labels.length })}
         </button>
-        {message ? (
-          <div
-            role={message.error ? 'alert' : 'status'}
-            className={message.error ? 'bad' : 'muted'}
-          >
-            {message.error ? (
-              <ErrorText
-                error={message.error}
-                wrap={(text) => tr.t('slip.saveFailed', { message: text })}
-              />
-            ) : (
-              message.text
-            )}
-          </div>
-        ) : null}
+        <PrintMessage message={message} />
       </div>
       {props.labels.map((l) => (
         <article
