@@ -2,11 +2,11 @@ import { useEffect, useState } from 'react';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import type { CaseDetail } from '../../stores/caseStore.ts';
 import { saveFile } from '../../app/files.ts';
-import { ErrorText } from '../../components/ErrorText.tsx';
 import type { ErrorInfo } from '../../../shared/errors.ts';
 import { base64Bytes } from '../../app/files.ts';
 import { EvidenceViewer } from './EvidenceViewer.tsx';
 import type { ViewedFile } from './EvidenceViewer.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 
 type Evidence = CaseDetail['evidence']['buyer'][number];
 
@@ -110,11 +110,7 @@ function EvidenceItem({ claimId, file }: { claimId: string; file: Evidence }) {
           {tr.t('dispute.evidence.download')}
         </button>
       ) : null}
-      {error ? (
-        <div role="alert" className="bad">
-          <ErrorText error={error} />
-        </div>
-      ) : null}
+      <ErrorAlert error={error} />
     </li>
   );
 }

@@ -3,8 +3,8 @@ import { useStore } from 'zustand';
 import type { MethodOutput } from '../../../shared/contract/types.ts';
 import type { ErrorInfo } from '../../../shared/errors.ts';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
-import { ErrorText } from '../../components/ErrorText.tsx';
 import { base64Bytes, bytesBase64, saveFile } from '../../app/files.ts';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 
 type Overview = MethodOutput<'treasury.overview'>;
 type ReconException = MethodOutput<'treasury.exceptions'>['exceptions'][number];
@@ -57,11 +57,7 @@ export function FinanceView() {
       <div className="view-head">
         <h1 id="finance-title">{tr.t('treasury.finance.title')}</h1>
       </div>
-      {error ? (
-        <div role="alert" className="bad">
-          <ErrorText error={error} />
-        </div>
-      ) : null}
+      <ErrorAlert error={error} />
       <div className="cards" data-testid="finance-cards">
         <div className="card">
           <div className="muted">{tr.t('treasury.finance.latest')}</div>
@@ -187,11 +183,7 @@ function ImportForm({ onDone }: { onDone(): Promise<void> }) {
           {result}
         </p>
       ) : null}
-      {error ? (
-        <div role="alert" className="bad">
-          <ErrorText error={error} />
-        </div>
-      ) : null}
+      <ErrorAlert error={error} />
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { uuidv7 } from '../../../shared/ids.ts';
 import { parseYuan } from '../../../shared/money.ts';
 import { useStores, useTr } from '../../app/StoresContext.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 
 type Withdrawal = MethodOutput<'treasury.withdrawals'>['withdrawals'][number];
 type PayoutAccount = MethodOutput<'treasury.payoutAccounts'>['accounts'][number];
@@ -50,11 +51,7 @@ export function WithdrawalsView() {
       <div className="view-head">
         <h1 id="withdrawals-title">{tr.t('treasury.withdrawals.title')}</h1>
       </div>
-      {error ? (
-        <div role="alert" className="bad">
-          <ErrorText error={error} />
-        </div>
-      ) : null}
+      <ErrorAlert error={error} />
       {offline ? (
         <p role="status" className="muted" data-testid="withdrawals-offline">
           {tr.t('treasury.withdrawals.offline')}
