@@ -15,7 +15,7 @@ export const fen = z
 /** Message of the refinement below; parseBody turns it into the `invalid_text` code. */
 const UNSAFE_TEXT_MESSAGE = 'must not contain U+0000 or unpaired surrogates';
 export const text = (max: number) => z.string().max(max).refine(isSafeText, UNSAFE_TEXT_MESSAGE);
-const id = z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'must be 1–80 letters, digits, _ . -');
+export const id = z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'must be 1–80 letters, digits, _ . -');
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha-256');
 
 export const loginBody = z.strictObject({ username: text(100), password: text(200) });

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DeskError } from '../../shared/errors.ts';
-import { isSafeText } from '../common/jsonSafety.ts';
-import { parseBody } from '../http/requestSchemas.ts';
+import { parseBody, id, text } from '../http/requestSchemas.ts';
 import { addRoute } from '../http/routeSpec.ts';
 import type { ServerContext } from '../http/serverContext.ts';
 import { importStatement } from './statements/importStatement.ts';
@@ -17,9 +16,6 @@ import { reconReportCsv, reconReportPdf } from './statements/reconReportDocs.ts'
 import { readTreasuryOverview } from './treasuryOverview.ts';
 import { requireFinance, treasuryPolicyOf } from './treasuryAccess.ts';
 
-const text = (max: number) =>
-  z.string().max(max).refine(isSafeText, 'must not contain U+0000 or unpaired surrogates');
-const id = z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'must be 1–80 letters, digits, _ . -');
 const importQuery = z.strictObject({
   bank: id,
   format: z.optional(z.enum(['camt053', 'csv'])),

@@ -2,9 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../../shared/escrow/types.ts';
 import { DeskError } from '../../shared/errors.ts';
-import { isSafeText } from '../common/jsonSafety.ts';
 import { verifyBankRequest } from '../bank/verifyBankRequest.ts';
-import { fen, parseBody } from '../http/requestSchemas.ts';
+import { fen, parseBody, id, text } from '../http/requestSchemas.ts';
 import { isFinance, isSeller, requireActor } from '../http/requestActor.ts';
 import { addRoute } from '../http/routeSpec.ts';
 import type { ServerContext } from '../http/serverContext.ts';
@@ -16,9 +15,6 @@ import { prepareTreasurySchema } from './treasuryMigrations.ts';
 import { requireFinance, treasuryPolicyOf } from './treasuryAccess.ts';
 import { listWithdrawals, requestWithdrawal } from './withdrawals.ts';
 
-const text = (max: number) =>
-  z.string().max(max).refine(isSafeText, 'must not contain U+0000 or unpaired surrogates');
-const id = z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'must be 1–80 letters, digits, _ . -');
 const requestKey = z.string().regex(/^[A-Za-z0-9:_.-]{1,100}$/, 'must be a command id');
 
 const payoutAccountBody = z.strictObject({
