@@ -163,6 +163,53 @@ describe('pull answers', () => {
   });
 });
 
+describe('pull answers: timeline entries', () => {
+  const entry = {
+    orderId: 'o1',
+    version: 1,
+    type: 'order_created',
+    at: 1_800_000_000_000,
+    commandId: 'c-1',
+    actor: { role: 'buyer', userId: 'b1' },
+    event: { type: 'order_created' },
+  };
+  const hostile: Array<[string, unknown]> = [
+    ['not an object', 'x'],
+    ['an array', [entry]],
+    ['version 0', { ...entry, version: 0 }],
+    ['a float version', { ...entry, version: 1.5 }],
+    ['a negative time', { ...entry, at: -1 }],
+    ['a time as text', { ...entry, at: '1800000000000' }],
+    ['an order id over 80', { ...entry, orderId: 'o'.repeat(81) }],
+    ['a type over 60', { ...entry, type: 't'.repeat(61) }],
+    ['a command id over 100', { ...entry, commandId: 'c'.repeat(101) }],
+    ['no actor', { ...entry, actor: null }],
+    ['an actor user over 200', { ...entry, actor: { role: 'buyer', userId: 'u'.repeat(201) } }],
+    ['an event array', { ...entry, event: [] }],
+    ['an event null', { ...entry, event: null }],
+  ];
+  const answer = (e: unknown) => ({
+    cookie: 'l1.5',
+    lastMutationId: 0,
+    more: false,
+    changes: [{ kind: 'order_event', entry: e }],
+  });
+  test('the structural check takes what the schema takes, and keeps only its fields', () => {
+    const parsed = parsePullResponse(answer({ ...entry, extra: 'dropped' }));
+    assert.deepEqual(parsed.changes, [{ kind: 'order_event', entry }]);
+    assert.equal(pullResponseSchema.safeParse(answer(entry)).success, true);
+  });
+  for (const [what, e] of hostile) {
+    test(`an entry with ${what} is refused, as the schema refuses it`, () => {
+      assert.equal(pullResponseSchema.safeParse(answer(e)).success, false);
+      assert.throws(
+        () => parsePullResponse(answer(e)),
+        (err: unknown) => isDeskError(err) && err.code === 'invalid_input',
+      );
+    });
+  }
+});
+
 describe('sync issues', () => {
   test('what changed names status, refunds and claims that moved', () => {
     const base = order();

@@ -59,7 +59,7 @@ export function createOrderLookup(db: Db): OrderLookup {
   const insert = db.prepare(
     `INSERT INTO order_lookup (order_id, merchant_id, buyer_id, status, created_at, amount_fen,
                                title, tracking_no, ship_by_at, refund_due_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING`,
   );
   const update = db.prepare(
     `UPDATE order_lookup SET status = ?, title = ?, tracking_no = ?, ship_by_at = ?,
@@ -83,23 +83,35 @@ export function createOrderLookup(db: Db): OrderLookup {
     'SELECT state_json FROM sync_orders WHERE order_id = ?',
   );
 
-  function show(s: OrderState): void {
+  function add(s: OrderState, next: ReturnType<typeof shown>): boolean {
+    const added = insert.run(
+      s.orderId,
+      s.merchantId,
+      s.buyerId,
+      next.status,
+      s.createdAt,
+      s.amountFen,
+      next.title,
+      next.trackingNo,
+      next.shipByAt,
+      next.refundDueAt,
+    );
+    if (added.changes === 0) return false;
+    ftsAdd.run(added.lastInsertRowid, s.orderId, s.buyerId, next.title, next.trackingNo);
+    return true;
+  }
+
+  /**
+   * `likelyNew`: most confirmed states are of orders new to this desk (a bootstrap, a new
+   * sale), so those try the insert first and look up only on a conflict; a provisional state
+   * is of an order already shown, so it looks up first.
+   */
+  function show(s: OrderState, likelyNew: boolean): void {
     const next = shown(s);
+    if (likelyNew && add(s, next)) return;
     const row = current.get(s.orderId);
     if (!row) {
-      const id = insert.run(
-        s.orderId,
-        s.merchantId,
-        s.buyerId,
-        next.status,
-        s.createdAt,
-        s.amountFen,
-        next.title,
-        next.trackingNo,
-        next.shipByAt,
-        next.refundDueAt,
-      ).lastInsertRowid;
-      ftsAdd.run(id, s.orderId, s.buyerId, next.title, next.trackingNo);
+      add(s, next);
       return;
     }
     const textChanged = row.title !== next.title || row.tracking_no !== next.trackingNo;
@@ -117,12 +129,12 @@ export function createOrderLookup(db: Db): OrderLookup {
 
   return {
     confirmed(state) {
-      if (!overlaid.get(state.orderId)) show(state);
+      if (!overlaid.get(state.orderId)) show(state, true);
     },
-    provisional: show,
+    provisional: (state) => show(state, false),
     overlayCleared(orderId) {
       const confirmed = confirmedJson.get(orderId);
-      if (confirmed) return show(JSON.parse(confirmed.state_json) as OrderState);
+      if (confirmed) return show(JSON.parse(confirmed.state_json) as OrderState, false);
       // An order made on this desk that the server refused has no confirmed copy: no row.
       const row = current.get(orderId);
       if (!row) return;

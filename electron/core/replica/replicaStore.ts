@@ -11,8 +11,12 @@ import { createOrderLookup } from './orderLookup.ts';
 export interface ReplicaStore {
   /** Returns true when the stored copy changed. */
   putOrder(order: OrderState): boolean;
-  /** Returns true when the transaction was new. */
-  putTxn(txn: SyncedTxn): boolean;
+  /**
+   * Journal rows of one page, inside the caller's transaction: each stored once by txnId, and
+   * the new ones' legs moved into the balances, summed per account first (a page of payments
+   * moves the bank account thousands of times; one upsert per account instead of per leg).
+   */
+  putTxns(txns: readonly SyncedTxn[]): void;
   /** Timeline entries are kept once by (order, version), like journal rows. */
   putOrderEvent(entry: SyncedOrderEvent): boolean;
   confirmedOrder(orderId: string): OrderState | null;
@@ -65,22 +69,37 @@ export function createReplicaStore(db: Db): ReplicaStore {
       if (changed) lookup.confirmed(order);
       return changed;
     },
-    putTxn(txn) {
-      const r = insertTxn.run(
-        txn.seq,
-        txn.txnId,
-        txn.commandId,
-        txn.kind,
-        txn.at,
-        txn.currency,
-        txn.orderId,
-        JSON.stringify(txn.legs),
-        txn.prevHash,
-        txn.hash,
-      );
-      if (r.changes === 0) return false;
-      for (const leg of txn.legs) moveBalance.run(txn.currency, leg.account, leg.amountFen);
-      return true;
+    putTxns(txns) {
+      const moves = new Map<string, Map<string, number>>();
+      for (const txn of txns) {
+        const r = insertTxn.run(
+          txn.seq,
+          txn.txnId,
+          txn.commandId,
+          txn.kind,
+          txn.at,
+          txn.currency,
+          txn.orderId,
+          JSON.stringify(txn.legs),
+          txn.prevHash,
+          txn.hash,
+        );
+        if (r.changes === 0) continue;
+        let byAccount = moves.get(txn.currency);
+        if (!byAccount) moves.set(txn.currency, (byAccount = new Map()));
+        for (const leg of txn.legs) {
+          const held = byAccount.get(leg.account) ?? 0;
+          const sum = held + leg.amountFen;
+          // Past 2^53 a JS sum would round: move what is held, and start over from this leg.
+          if (Number.isSafeInteger(sum)) byAccount.set(leg.account, sum);
+          else {
+            moveBalance.run(txn.currency, leg.account, held);
+            byAccount.set(leg.account, leg.amountFen);
+          }
+        }
+      }
+      for (const [currency, byAccount] of moves)
+        for (const [accountName, fen] of byAccount) moveBalance.run(currency, accountName, fen);
     },
     putOrderEvent(e) {
       return (

@@ -109,6 +109,10 @@ export function createProvisionalOverlay(
   const overlaidOrders = db.prepare<[], { order_id: string }>(
     'SELECT order_id FROM sync_provisional_orders',
   );
+  // Only orders with queued money moves have legs to clear: one scan instead of a DELETE each.
+  const ordersWithLegs = db.prepare<[], { order_id: string }>(
+    'SELECT DISTINCT order_id FROM sync_provisional_legs',
+  );
 
   const hasOverlay = db.prepare<[string, string], { x: number }>(
     `SELECT 1 AS x WHERE EXISTS (SELECT 1 FROM sync_outbox WHERE order_id = ?)
@@ -131,7 +135,9 @@ export function createProvisionalOverlay(
       const overlaid = new Set(overlaidOrders.all().map((r) => r.order_id));
       const work = [...ids].filter((id) => queued.has(id) || overlaid.has(id));
       const confirmed = replica.confirmedOrders(work);
-      for (const id of work) rebuildOne(id, queued.get(id) ?? [], confirmed.get(id) ?? null, nowMs);
+      const withLegs = new Set(ordersWithLegs.all().map((r) => r.order_id));
+      for (const id of work)
+        rebuildOne(id, queued.get(id) ?? [], confirmed.get(id) ?? null, nowMs, withLegs.has(id));
     },
     displayedOrder(orderId) {
       const p = provisional.get(orderId);

@@ -1,4 +1,4 @@
-import type { PullResponse } from '../../../shared/sync/protocol.ts';
+import type { PullResponse, SyncedTxn } from '../../../shared/sync/protocol.ts';
 import { alertsFor } from './deskAlerts.ts';
 import type { DeskAlert } from './deskAlerts.ts';
 import type { SyncParts } from './syncParts.ts';
@@ -22,6 +22,7 @@ export function createPuller(
     // The first download of a replica is history, not news: it alerts nobody.
     const alerting = meta.get('bootstrapped') === '1';
     db.transaction(() => {
+      const txns: SyncedTxn[] = [];
       for (const change of page.changes) {
         if (change.kind === 'order') {
           const before = alerting ? replica.confirmedOrder(change.order.orderId) : null;
@@ -30,7 +31,7 @@ export function createPuller(
             if (alerting) alerts.push(...alertsFor(before, change.order));
           }
         } else if (change.kind === 'ledger_txn') {
-          replica.putTxn(change.txn);
+          txns.push(change.txn);
         } else if (change.kind === 'order_event') {
           if (replica.putOrderEvent(change.entry)) touched.add(change.entry.orderId);
         } else {
@@ -38,6 +39,7 @@ export function createPuller(
           touched.add(change.command.orderId);
         }
       }
+      replica.putTxns(txns);
       meta.set('cookie', page.cookie);
       // Only a final page's lastMutationId is consistent with the changes delivered so far.
       if (!page.more) {
