@@ -7,6 +7,7 @@ import { _electron } from '@playwright/test';
 import { ROOT, buildElectron, buildRenderer } from '../../scripts/buildApp.mjs';
 import { electronSqliteBinding, installedElectron } from '../../scripts/electronRuntime.mjs';
 import { startDemoServer } from '../shell/deskHostFixture.ts';
+import { signIn } from './sellerHarness.ts';
 
 // The tests of a file share one desk and one page, in order, as a user works.
 test.describe.configure({ mode: 'serial' });
@@ -52,22 +53,37 @@ test('in Electron a seller signs in, opens an order and ships it', async () => {
     assert.equal(surface.process, 'undefined');
     assert.ok(surface.desk.includes('orders') && surface.desk.includes('subscribe'));
 
-    await page.getByLabel('用户名 / Username').fill('staff1');
-    await page.getByLabel('密码 / Password').fill('escrow-demo-2005');
-    await page.getByRole('button', { name: '登录 / Sign in' }).click();
-    await page.getByTestId('open-demo-order-003').click();
-    const status = page.getByTestId('order-status');
-    await status.filter({ hasText: 'funds_held' }).waitFor();
-    await page.getByLabel('承运商 / Carrier').selectOption('sf');
-    await page.getByLabel('运单号 / Tracking no.').fill('SF202611260002');
-    await page.getByRole('button', { name: '发货 / Ship' }).click();
-    await status.filter({ hasText: 'shipped' }).waitFor();
+    // The full UI (the built renderer's index.html), as a seller uses it.
+    await signIn(page, 'staff1', 'escrow-demo-2005');
+    await page.keyboard.press('/');
+    await page.keyboard.type('demo-order-003');
+    await page
+      .getByTestId('orders-count')
+      .filter({ hasText: /^(共 1 笔订单|共 1 筆訂單|1 order)$/ })
+      .waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('s');
+    const dialog = page.getByRole('dialog', { name: /demo-order-003/ });
+    await dialog.getByTestId('ship-carrier').selectOption('sf');
+    await dialog.getByTestId('ship-tracking').fill('SF202611260002');
+    await dialog.getByTestId('ship-submit').click();
+    await page.locator('[data-order-id="demo-order-003"]').getByText('SF202611260002').waitFor();
 
-    // A foreign navigation is refused by the shell.
+    // A foreign navigation is refused by the shell: wait until the main process has seen the
+    // attempt (its own will-navigate handler runs first), then ask where the page is.
+    await app.evaluate(({ BrowserWindow }) => {
+      const contents = BrowserWindow.getAllWindows()[0]!.webContents;
+      (globalThis as { navigationSeen?: Promise<string> }).navigationSeen = new Promise((resolve) =>
+        contents.once('will-navigate', () => setImmediate(() => resolve(contents.getURL()))),
+      );
+    });
     await page.evaluate(() => {
       location.href = 'https://evil.example/';
     });
-    await page.waitForTimeout(500);
+    const urlAfter = await app.evaluate(
+      () => (globalThis as { navigationSeen?: Promise<string> }).navigationSeen,
+    );
+    assert.match(urlAfter ?? '', /^app:\/\/desk\//);
     assert.match(page.url(), /^app:\/\/desk\//);
   } finally {
     await app.close();
