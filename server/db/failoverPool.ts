@@ -18,6 +18,7 @@ export class FailoverPool {
   private active: ActivePool | null = null;
   private locating: Promise<ActivePool> | null = null;
   private readonly owner = new WeakMap<pg.PoolClient, ActivePool>();
+  private readonly guarded = new WeakSet<pg.PoolClient>();
   private ended = false;
 
   constructor(
@@ -40,6 +41,12 @@ export class FailoverPool {
       const active = await this.use();
       try {
         const client = await active.pool.connect();
+        // A checked-out client whose socket dies emits 'error' besides failing its query; with
+        // no listener that would end the process. The query's own error is what callers see.
+        if (!this.guarded.has(client)) {
+          this.guarded.add(client);
+          client.on('error', () => {});
+        }
         this.owner.set(client, active);
         return client;
       } catch (err) {

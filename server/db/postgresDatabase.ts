@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { assertChannelName, assertSchemaName, parseInt8 } from './database.ts';
 import type { Database, Queryable, QueryResult } from './database.ts';
+import { isConnectionLoss } from './connectionLoss.ts';
 import { FailoverPool } from './failoverPool.ts';
 import { parseHostList } from './hostList.ts';
 import { startListenSession } from './listenSession.ts';
@@ -61,11 +62,27 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
   };
 
+  /**
+   * A client with a transaction open. A pooled connection that died while idle (the primary was
+   * lost) fails at BEGIN, before anything of the caller's was sent: take another.
+   */
+  const begun = async (): Promise<pg.PoolClient> => {
+    for (let attempt = 1; ; attempt++) {
+      const client = await pool.connect();
+      try {
+        await client.query(begin);
+        return client;
+      } catch (err) {
+        pool.release(client, err);
+        if (attempt >= 3 || !isConnectionLoss(err)) throw err;
+      }
+    }
+  };
+
   const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
+    const client = await begun();
     let failure: unknown;
     try {
-      await client.query(begin);
       const result = await fn({ query: (sql, params) => run(client, sql, params) });
       await client.query('COMMIT');
       return result;
