@@ -70,6 +70,8 @@ export interface RetryStats {
   networkErrors: number;
   /** 503 `unavailable` answers (the database was away: outcome unknown, retried). */
   unavailable: number;
+  /** Requests under way per process URL now (a kill can wait for one to be mid-request). */
+  inFlight?: Map<string, number>;
 }
 
 /** An acknowledged command: a 2xx answer with an outcome the client may rely on. */
@@ -109,6 +111,8 @@ export class FleetClient {
     for (let attempt = 0; ; attempt++) {
       const urls = this.urls();
       const url = urls[this.next++ % urls.length] ?? '';
+      const inFlight = this.stats.inFlight;
+      inFlight?.set(url, (inFlight.get(url) ?? 0) + 1);
       try {
         const r = await fetch(url + path, {
           method,
@@ -122,6 +126,8 @@ export class FleetClient {
         this.stats.unavailable++;
       } catch {
         this.stats.networkErrors++;
+      } finally {
+        inFlight?.set(url, (inFlight.get(url) ?? 1) - 1);
       }
       if (Date.now() > until) throw new Error(`${method} ${path}: no answer before the deadline`);
       // A retry schedule, as any client has: quick at first, then at most 4 a second.
