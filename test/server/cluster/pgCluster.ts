@@ -110,22 +110,7 @@ export class PgCluster {
     port: number,
     name: string,
   ): Promise<PgCluster> {
-    postgresFolder(dir);
-    await asPostgres(`${PG_BIN}/pg_basebackup`, [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(primary.port),
-      '-U',
-      'postgres',
-      '-D',
-      dir,
-      '-R',
-      '-X',
-      'stream',
-      '--checkpoint=fast',
-      '--no-sync',
-    ]);
+    await baseBackup(primary, dir, ['-R']);
     appendFileSync(
       `${dir}/postgresql.conf`,
       [
@@ -139,6 +124,36 @@ export class PgCluster {
       ].join('\n'),
     );
     return new PgCluster(dir, port);
+  }
+
+  /**
+   * Point-in-time recovery: a copy of `backupDir` (a base backup) replays the archived WAL up to
+   * `targetTime` and is promoted there (recovery.signal, restore_command, recovery_target_time).
+   */
+  static async restore(opts: {
+    backupDir: string;
+    dir: string;
+    port: number;
+    archiveDir: string;
+    targetTime: string;
+  }): Promise<PgCluster> {
+    await asPostgres('cp', ['-a', opts.backupDir, opts.dir]);
+    appendFileSync(
+      `${opts.dir}/postgresql.conf`,
+      [
+        '',
+        `port = ${opts.port}`,
+        `unix_socket_directories = '${opts.dir}'`,
+        'archive_mode = off',
+        `synchronous_standby_names = ''`,
+        `restore_command = 'cp ${opts.archiveDir}/%f %p'`,
+        `recovery_target_time = '${opts.targetTime}'`,
+        'recovery_target_action = promote',
+        '',
+      ].join('\n'),
+    );
+    appendFileSync(`${opts.dir}/recovery.signal`, '');
+    return new PgCluster(opts.dir, opts.port);
   }
 
   async start(): Promise<void> {
@@ -197,6 +212,30 @@ export class PgCluster {
       return rows[0]?.state === 'streaming' && rows[0].sync_state === 'sync';
     });
   }
+}
+
+/** pg_basebackup of `primary` into `dir` (WAL streamed alongside, so the copy is consistent). */
+export async function baseBackup(
+  primary: PgCluster,
+  dir: string,
+  extra: string[] = [],
+): Promise<void> {
+  postgresFolder(dir);
+  await asPostgres(`${PG_BIN}/pg_basebackup`, [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(primary.port),
+    '-U',
+    'postgres',
+    '-D',
+    dir,
+    ...extra,
+    '-X',
+    'stream',
+    '--checkpoint=fast',
+    '--no-sync',
+  ]);
 }
 
 /**
