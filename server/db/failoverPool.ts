@@ -101,7 +101,7 @@ export class FailoverPool {
       const pool = new pg.Pool({
         ...this.config,
         connectionString: this.hosts.urls[index],
-        connectionTimeoutMillis: this.hosts.connectTimeoutMs,
+        Client: clientWithConnectTimeout(this.hosts.connectTimeoutMs),
         onConnect: (client) => checkSession(client, this.hosts.targetSessionAttrs),
       });
       // An idle client losing its connection must not crash the process; the pool replaces it.
@@ -124,6 +124,20 @@ export class FailoverPool {
     }
     throw new NoWritableHostError(this.hosts.labels, reasons);
   }
+}
+
+/**
+ * A host that does not answer must not hold a failover up, so each connection attempt is
+ * bounded. The bound is set on the client, not the pool: the pool's `connectionTimeoutMillis`
+ * would also cut callers merely queued for a busy pool, which is load, not a dead host.
+ */
+function clientWithConnectTimeout(timeoutMs: number): new () => pg.Client {
+  // node-postgres's pool constructs its Client with the pool's options.
+  return class extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: timeoutMs });
+    }
+  };
 }
 
 /** What libpq checks for target_session_attrs, on every new connection. */
