@@ -75,4 +75,39 @@ describe('the failover pool on PostgreSQL', async () => {
     const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM notes WHERE id >= 100');
     assert.equal(r.rows[0]?.n, 0);
   });
+
+  it('LISTEN comes back after its session is ended, says so, and hears again', async () => {
+    const channel = `t_listen_${process.pid}`;
+    const heard: string[] = [];
+    let resumed!: () => void;
+    const back = new Promise<void>((resolve) => (resumed = resolve));
+    let payload!: (p: string) => void;
+    const got = new Promise<string>((resolve) => (payload = resolve));
+    const stop = await db.listen!(
+      channel,
+      (p) => {
+        heard.push(p);
+        if (p === 'after') payload(p);
+      },
+      () => resumed(),
+    );
+    try {
+      const other = await openPostgres({ url: PG_URL, maxConnections: 1 });
+      try {
+        const ended = await other.query<{ n: number }>(
+          `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+            WHERE query = $1 AND pid <> pg_backend_pid()`,
+          [`LISTEN ${channel}`],
+        );
+        assert.equal(ended.rows[0]?.n, 1);
+        await back;
+        await other.query(`SELECT pg_notify($1, 'after')`, [channel]);
+        assert.equal(await got, 'after');
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await stop();
+    }
+  });
 });
