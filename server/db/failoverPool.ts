@@ -60,10 +60,11 @@ export class FailoverPool {
   /**
    * Returns a client to its pool. `err` is what went wrong on it, if anything: after a lost
    * connection the client is destroyed and the host list searched again at the next connect.
+   * `unusable` destroys it whatever the error (a session left in an unknown state).
    */
-  release(client: pg.PoolClient, err?: unknown): void {
+  release(client: pg.PoolClient, err?: unknown, unusable = false): void {
     const lost = err !== undefined && isConnectionLoss(err);
-    client.release(lost ? (err instanceof Error ? err : new Error(String(err))) : undefined);
+    client.release(lost || unusable ? new Error(`client dropped: ${String(err)}`) : undefined);
     const active = this.owner.get(client);
     this.owner.delete(client);
     if (lost && active) this.drop(active);

@@ -82,19 +82,21 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
   const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
     const client = await begun();
     let failure: unknown;
+    let unusable = false;
     try {
       const result = await fn({ query: (sql, params) => run(client, sql, params) });
       await client.query('COMMIT');
       return result;
     } catch (err) {
       failure = err;
-      // A failed ROLLBACK means the session is unusable: the client is destroyed on release.
+      // A failed ROLLBACK leaves the session in an unknown state: destroy it on release.
       await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
         failure = rollbackErr;
+        unusable = true;
       });
       throw err;
     } finally {
-      pool.release(client, failure);
+      pool.release(client, failure, unusable);
     }
   };
 
