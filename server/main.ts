@@ -1,7 +1,9 @@
 // `npm run api [-- --port 8080] [--demo] [--host 0.0.0.0] [--data-dir .data/api]`
 // Uses PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite (persisted under
 // --data-dir, or in memory with --memory). Prints the URL once it listens.
-// Environment: DATABASE_URL, BANK_SECRETS (JSON {bank: [{kid, secret}, …]}, required unless
+// Environment: DATABASE_URL (a libpq host list with target_session_attrs=read-write follows a
+// failover), DATABASE_POOL_MODE (`transaction` behind PgBouncer's transaction pooling),
+// DATABASE_LISTEN_URL (LISTEN's direct session), DATABASE_MAX_CONNECTIONS, BANK_SECRETS (JSON {bank: [{kid, secret}, …]}, required unless
 // --demo, which makes random keys for this run), SECOND_APPROVAL_THRESHOLD_FEN,
 // BUYER_WINDOW_THRESHOLD_FEN, BUYER_WINDOW_DAYS.
 import { parseArgs } from 'node:util';
@@ -30,6 +32,18 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 const databaseUrl = process.env.DATABASE_URL || undefined;
+const poolMode = process.env.DATABASE_POOL_MODE || 'session';
+if (poolMode !== 'session' && poolMode !== 'transaction') {
+  console.error('DATABASE_POOL_MODE must be session or transaction');
+  process.exit(2);
+}
+const databaseListenUrl = process.env.DATABASE_LISTEN_URL || undefined;
+if (poolMode === 'transaction' && !databaseListenUrl) {
+  console.error(
+    'DATABASE_POOL_MODE=transaction needs DATABASE_LISTEN_URL: LISTEN needs a session of its own, directly on PostgreSQL',
+  );
+  process.exit(2);
+}
 // No secret has a default (DESIGN.md "Security rules"): without BANK_SECRETS the API does not
 // start, unless --demo asks for random keys that only this run knows.
 let bankSecrets: BankKeyring;
@@ -71,9 +85,14 @@ if (metricsToken !== undefined && metricsToken.length < 32) {
   process.exit(2);
 }
 
+const databaseMaxConnections = wholeNumberEnv('DATABASE_MAX_CONNECTIONS');
+
 const server = await startServer({
   policy: limits,
   databaseUrl,
+  databaseTransactionPooling: poolMode === 'transaction',
+  ...(databaseListenUrl ? { databaseListenUrl } : {}),
+  ...(databaseMaxConnections ? { databaseMaxConnections } : {}),
   dataDir: databaseUrl || values.memory ? undefined : values['data-dir'],
   host: values.host,
   port,

@@ -22,8 +22,17 @@ import { auditMakerCheckerLimits } from './security/securityAudit.ts';
 import { TimerScheduler } from './timers/timerScheduler.ts';
 
 export interface StartOptions {
-  /** postgres:// URL; without one PGlite is used (in memory unless `dataDir` is given). */
+  /**
+   * postgres:// URL; without one PGlite is used (in memory unless `dataDir` is given). A host
+   * list with `target_session_attrs=read-write` follows a failover (server/db/hostList.ts).
+   */
   databaseUrl?: string;
+  /** PgBouncer in transaction pooling mode in front of the database (DATABASE_POOL_MODE). */
+  databaseTransactionPooling?: boolean;
+  /** Where LISTEN goes, directly to PostgreSQL (DATABASE_LISTEN_URL); defaults to databaseUrl. */
+  databaseListenUrl?: string;
+  /** Pooled connections to the database (DATABASE_MAX_CONNECTIONS). */
+  databaseMaxConnections?: number;
   dataDir?: string;
   schema?: string;
   /** An already open database (tests share one between two server instances). */
@@ -76,7 +85,14 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const ownsDb = !opts.db;
   const db =
     opts.db ??
-    (await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, schema: opts.schema }));
+    (await openDatabase({
+      url: opts.databaseUrl,
+      dataDir: opts.dataDir,
+      schema: opts.schema,
+      transactionPooling: opts.databaseTransactionPooling,
+      listenUrl: opts.databaseListenUrl,
+      maxConnections: opts.databaseMaxConnections,
+    }));
   const ctx: ServerContext = {
     db,
     clock: opts.clock ?? systemClock,

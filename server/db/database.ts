@@ -20,10 +20,15 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
    * LISTENs on `channel` (a lowercase identifier) until the returned stop is called; `onPayload`
-   * gets each NOTIFY's payload after its transaction commits. Absent where a database cannot
-   * listen (the desk then relies on polling).
+   * gets each NOTIFY's payload after its transaction commits. `onResume` is called when the
+   * listening session was lost and is back (a failover): what was notified in between is gone.
+   * Absent where a database cannot listen (the desk then relies on polling).
    */
-  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  listen?(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onResume?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

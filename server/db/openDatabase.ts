@@ -10,6 +10,10 @@ export interface DatabaseOptions {
   dataDir?: string;
   schema?: string;
   maxConnections?: number;
+  /** PgBouncer in transaction mode in front of PostgreSQL (postgresDatabase.ts). */
+  transactionPooling?: boolean;
+  /** Where LISTEN connects, directly to PostgreSQL (required with `transactionPooling`). */
+  listenUrl?: string;
 }
 
 /** Opens PostgreSQL (or PGlite when no URL is given) and brings the schema up to date. */
@@ -19,6 +23,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
         url: opts.url,
         schema: opts.schema,
         maxConnections: opts.maxConnections,
+        transactionPooling: opts.transactionPooling,
+        listenUrl: opts.listenUrl,
       })
     : await openPglite({ dataDir: opts.dataDir, schema: opts.schema });
   try {

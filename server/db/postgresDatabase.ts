@@ -1,42 +1,60 @@
 import pg from 'pg';
 import { assertChannelName, assertSchemaName, parseInt8 } from './database.ts';
 import type { Database, Queryable, QueryResult } from './database.ts';
+import { isConnectionLoss } from './connectionLoss.ts';
+import { FailoverPool } from './failoverPool.ts';
+import { parseHostList } from './hostList.ts';
+import { startListenSession } from './listenSession.ts';
 
 const INT8_OID = 20;
 
-/** node-postgres pool; every connection starts with `search_path` set to the chosen schema. */
-export async function openPostgres(opts: {
+export interface PostgresOptions {
+  /** A postgres:// URL; libpq's host lists and `target_session_attrs` work (hostList.ts). */
   url: string;
   schema?: string;
   maxConnections?: number;
-}): Promise<Database> {
+  /**
+   * PgBouncer in transaction pooling mode stands between us and PostgreSQL: consecutive
+   * transactions may run on different server sessions, so nothing may live in a session (no
+   * startup `options`, the schema's search_path set in each transaction).
+   */
+  transactionPooling?: boolean;
+  /**
+   * Where the LISTEN session goes (directly to PostgreSQL, never through a transaction pooler);
+   * the same URL as `url` when not given. Required with `transactionPooling`.
+   */
+  listenUrl?: string;
+}
+
+const typeParser = ((oid: number, format?: 'text' | 'binary') =>
+  oid === INT8_OID
+    ? parseInt8
+    : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser;
+
+/**
+ * PostgreSQL through node-postgres, over one host or a failover host list. Every statement
+ * runs in `schema` (search_path): set once per connection at startup, or per transaction under
+ * a transaction pooler.
+ */
+export async function openPostgres(opts: PostgresOptions): Promise<Database> {
   const schema = assertSchemaName(opts.schema ?? 'public');
-  if (schema !== 'public') {
-    // A throwaway client creates the schema before the pool's connections point at it.
-    const setup = new pg.Client({ connectionString: opts.url });
-    await setup.connect();
-    try {
-      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    } finally {
-      await setup.end();
-    }
-  }
-  const pool = new pg.Pool({
-    connectionString: opts.url,
+  const transactionPooling = opts.transactionPooling ?? false;
+  if (transactionPooling && opts.listenUrl === undefined)
+    throw new Error(
+      'a transaction pooler cannot hold a LISTEN session: give the LISTEN URL (DATABASE_LISTEN_URL), directly to PostgreSQL',
+    );
+  // `public` is every session's default, so production sends no session settings at all.
+  const perSession = schema !== 'public' && !transactionPooling;
+  const perTransaction = schema !== 'public' && transactionPooling;
+  const pool = new FailoverPool(parseHostList(opts.url), {
     max: opts.maxConnections ?? 10,
-    options: `-c search_path=${schema}`,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID
-          ? parseInt8
-          : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
-    },
+    ...(perSession ? { options: `-c search_path=${schema}` } : {}),
+    types: { getTypeParser: typeParser },
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
+  const begin = perTransaction ? `BEGIN; SET LOCAL search_path TO ${schema}` : 'BEGIN';
 
   const run = async <R>(
-    client: pg.Pool | pg.PoolClient,
+    client: pg.PoolClient,
     sql: string,
     params?: unknown[],
   ): Promise<QueryResult<R>> => {
@@ -44,39 +62,70 @@ export async function openPostgres(opts: {
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
   };
 
-  return {
-    kind: 'postgres',
-    schema,
-    query: (sql, params) => run(pool, sql, params),
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * A client with a transaction open. A pooled connection that died while idle (the primary was
+   * lost) fails at BEGIN, before anything of the caller's was sent: take another.
+   */
+  const begun = async (): Promise<pg.PoolClient> => {
+    for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        const result = await fn({ query: (sql, params) => run(client, sql, params) });
-        await client.query('COMMIT');
-        return result;
+        await client.query(begin);
+        return client;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
+        pool.release(client, err);
+        if (attempt >= 3 || !isConnectionLoss(err)) throw err;
       }
-    },
-    async listen(channel, onPayload) {
-      assertChannelName(channel);
-      // A pooled connection would be handed to others between statements: LISTEN needs its
-      // own. If it drops, the listener is gone and desks fall back to polling until restart.
-      const client = new pg.Client({ connectionString: opts.url });
-      client.on('error', () => {});
-      client.on('notification', (n) => {
-        if (n.channel === channel) onPayload(n.payload ?? '');
+    }
+  };
+
+  const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    const client = await begun();
+    let failure: unknown;
+    let unusable = false;
+    try {
+      const result = await fn({ query: (sql, params) => run(client, sql, params) });
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      failure = err;
+      // A failed ROLLBACK leaves the session in an unknown state: destroy it on release.
+      await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+        failure = rollbackErr;
+        unusable = true;
       });
-      await client.connect();
-      await client.query(`LISTEN ${channel}`);
-      return async () => {
-        await client.end().catch(() => {});
-      };
+      throw err;
+    } finally {
+      pool.release(client, failure, unusable);
+    }
+  };
+
+  const query = async <R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> => {
+    if (perTransaction) return transaction((tx) => tx.query<R>(sql, params));
+    const client = await pool.connect();
+    let failure: unknown;
+    try {
+      return await run<R>(client, sql, params);
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      pool.release(client, failure);
+    }
+  };
+
+  const db: Database = {
+    kind: 'postgres',
+    schema,
+    query,
+    transaction,
+    async listen(channel, onPayload, onResume) {
+      assertChannelName(channel);
+      const listenPool = new FailoverPool(parseHostList(opts.listenUrl ?? opts.url), { max: 1 });
+      return startListenSession(listenPool, channel, onPayload, onResume);
     },
     close: () => pool.end(),
   };
+  if (schema !== 'public') await query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  return db;
 }

@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DeskError, isDeskError } from '../../shared/errors.ts';
 import { dataErrorMessage, findJsonProblem, isDataError } from '../common/jsonSafety.ts';
+import { isConnectionLoss } from '../db/connectionLoss.ts';
 import { findPushEnvelopeProblem, SYNC_PUSH_URL } from '../sync/pushSafety.ts';
 import { sendError } from './sendError.ts';
 import { registerAuthRoutes } from './routes/authRoutes.ts';
@@ -151,6 +152,16 @@ export async function buildApp(
     // The database refused the data itself (or it was too big or deep to process): the same
     // request would fail the same way, so it is the caller's 400, not our 500.
     if (isDataError(err)) return sendError(ctx, reply, 'invalid_data', dataErrorMessage(err));
+    // The database went away (a failover, a restart) before this request's transaction
+    // committed, or while it did: whether it landed is unknown, so never a success. The
+    // caller retries with the same command id, which replays if it did land.
+    if (isConnectionLoss(err))
+      return sendError(
+        ctx,
+        reply,
+        'unavailable',
+        'the database is unavailable (failover in progress?): retry with the same Idempotency-Key',
+      );
     const status = err.statusCode ?? 500;
     if (status === 413) return sendError(ctx, reply, 'payload_too_large', 'the body is too large');
     if (status >= 400 && status < 500)

@@ -34,7 +34,12 @@ export async function startPokeHub(db: Database): Promise<PokeHub> {
       }
     }
   };
-  const stop = db.listen ? await db.listen(pokeChannel(db.schema), deliver) : null;
+  // After the listening session is lost and back (a database failover), pokes sent in between
+  // are gone: every subscribed desk pulls once, and a pull with nothing new is cheap.
+  const pokeEveryone = () => {
+    for (const key of [...subscribers.keys()]) deliver(key);
+  };
+  const stop = db.listen ? await db.listen(pokeChannel(db.schema), deliver, pokeEveryone) : null;
   return {
     subscribe(scope, onPoke) {
       const key = pokeKey(scope);
