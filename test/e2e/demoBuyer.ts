@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { signNotification } from '../../server/bank/notificationSignature.ts';
 import { demoAccount } from '../shell/deskHostFixture.ts';
 import { ICBC_KEY } from '../server/testServer.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 /**
  * A demo buyer and the bank, over the central API's HTTP routes (as a buyer's app and the bank
@@ -54,6 +55,7 @@ export async function demoBuyer(serverUrl: string, username = 'buyer.zhang'): Pr
           currency: 'CNY',
           amountFen,
           goodsKind: 'express',
+          recipient: TEST_RECIPIENT,
           item: { title: title ?? '明前龙井 100g', quantity: 1 },
         }),
         auth,
