@@ -25,14 +25,17 @@ function stripJpeg(content: Buffer): Buffer {
   while (at + 4 <= content.length && content[at] === 0xff) {
     const marker = content[at + 1]!;
     // Start of scan: the picture data follows to the end; nothing after it is metadata we drop.
-    if (marker === 0xda) break;
+    if (marker === 0xda) {
+      parts.push(content.subarray(at));
+      return Buffer.concat(parts);
+    }
     const length = content.readUInt16BE(at + 2);
     if (length < 2 || at + 2 + length > content.length) break;
     if (!JPEG_DROP.has(marker)) parts.push(content.subarray(at, at + 2 + length));
     at += 2 + length;
   }
-  parts.push(content.subarray(at));
-  return Buffer.concat(parts);
+  // Segments that do not add up: what we would cut could be picture, so nothing is cut.
+  return content;
 }
 
 function stripPng(content: Buffer): Buffer {
@@ -47,6 +50,5 @@ function stripPng(content: Buffer): Buffer {
     at = end;
     if (type === 'IEND') return Buffer.concat(parts);
   }
-  parts.push(content.subarray(at));
-  return Buffer.concat(parts);
+  return content;
 }
