@@ -1,4 +1,5 @@
 import type { Actor, CommandEnvelope } from '../shared/escrow/types.ts';
+import { TEST_RECIPIENT } from '../test/fixtures/testRecipient.ts';
 
 const buyer: Actor = { role: 'buyer', userId: 'b1' };
 const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
@@ -27,6 +28,7 @@ export function orderLifecycle(
         amountFen,
         feeBps: 60,
         goodsKind: 'express',
+        recipient: TEST_RECIPIENT,
         item: { title: 'Tea', quantity: 1 },
       },
     },

@@ -5,6 +5,7 @@ import { chainHash } from '../shared/ledger/chainHash.ts';
 import type { Sha256Hex } from '../shared/ledger/sha256.ts';
 import { postingFor } from '../shared/ledger/postings.ts';
 import type { SyncedOrderEvent, SyncedTxn } from '../shared/sync/protocol.ts';
+import { TEST_RECIPIENT } from '../test/fixtures/testRecipient.ts';
 
 const BUYER: Actor = { role: 'buyer', userId: 'b1' };
 const BANK: Actor = { role: 'bank', userId: 'bank:icbc' };
@@ -45,6 +46,7 @@ export function paidOrder(opts: {
         amountFen,
         feeBps: 60,
         goodsKind: 'express',
+        recipient: TEST_RECIPIENT,
         item: { title: opts.title, quantity: 1 },
       },
       at,

@@ -25,6 +25,7 @@ import type { Actor, EscrowCommand, OrderState } from '../shared/escrow/types.ts
 import { DAY_MS } from '../shared/time.ts';
 import { launchChromium } from '../test/e2e/shellBrowser.ts';
 import { caseOpenBench } from './caseOpen.ts';
+import { TEST_RECIPIENT } from '../test/fixtures/testRecipient.ts';
 
 const ORDERS = Number(process.env.BENCH_UI_ORDERS ?? 100_000);
 const SEARCH_PASSES = 3;
@@ -100,6 +101,7 @@ export function seed(dataDir: string): void {
             amountFen,
             feeBps: 60,
             goodsKind: 'express',
+            recipient: TEST_RECIPIENT,
             item: { title: TITLES[i % TITLES.length]!, quantity: 1 + (i % 3) },
           },
           buyer(i),

@@ -19,6 +19,18 @@ export const ERROR_CODES = [
   'recipient_postcode_invalid',
   /** An e-waybill needs the buyer's recipient; orders made before recipients have none. */
   'recipient_missing',
+  /** A refund photo that is not a raster image (judged from its bytes at upload). */
+  'photo_not_image',
+  /** Refusal evidence that is neither an image nor a PDF. */
+  'evidence_type_not_allowed',
+  /** More files than a refund request or refusal takes. */
+  'too_many_files',
+  /** Attaching files needs the server: the desk is offline. */
+  'evidence_needs_connection',
+  /** A time zone that is not an IANA zone this runtime knows. */
+  'invalid_time_zone',
+  /** An order for physical goods (express, surface) made without a recipient to ship to. */
+  'recipient_required',
   /** The merchant has no sender address yet (a seller admin sets it). */
   'sender_address_missing',
   /** No waybill-number segment of this carrier has numbers left: the platform loads another. */

@@ -1,5 +1,6 @@
 import type { OrderState } from '../shared/escrow/types.ts';
 import { OPEN_REFUND_STATUSES } from '../shared/escrow/types.ts';
+import { TEST_RECIPIENT } from '../test/fixtures/testRecipient.ts';
 import type { Action } from './schedule.ts';
 import { command, serverOrders } from './world.ts';
 import type { World } from './world.ts';
@@ -20,6 +21,8 @@ export async function createOrder(
       currency: 'CNY',
       amountFen: a.amountFen,
       goodsKind: a.goods,
+      // Physical goods need somewhere to go (the server refuses them without: recipient_required).
+      ...(a.goods === 'virtual' ? {} : { recipient: TEST_RECIPIENT }),
       item: { title: 'Tea, 250 g', quantity: 1 },
     },
     a.dup,

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { OfflineBanner } from '../components/OfflineBanner.tsx';
 import { ConfirmMoneyDialog } from '../views/refunds/ConfirmMoneyDialog.tsx';
+import { RefundFilesDialog } from '../views/refunds/RefundFilesDialog.tsx';
 import { RefuseDialog } from '../views/refunds/RefuseDialog.tsx';
 import { BatchShipDialog } from '../views/shipping/BatchShipDialog.tsx';
 import { ShipDialog } from '../views/shipping/ShipDialog.tsx';
@@ -169,6 +170,9 @@ export function AppShell() {
       ) : null}
       {dialog?.kind === 'refuse' ? (
         <RefuseDialog orderId={dialog.orderId} refundId={dialog.refundId} />
+      ) : null}
+      {dialog?.kind === 'refundFiles' ? (
+        <RefundFilesDialog orderId={dialog.orderId} refundId={dialog.refundId} />
       ) : null}
       {dialog?.kind === 'confirmMoney' ? <ConfirmMoneyDialog action={dialog.action} /> : null}
       {dialog?.kind === 'batch' ? <BatchShipDialog /> : null}

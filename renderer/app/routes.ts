@@ -9,6 +9,7 @@ import { SyncIssuesView } from '../views/sync/SyncIssuesView.tsx';
 import { SellerClaimsView } from '../views/claims/SellerClaimsView.tsx';
 import { CaseQueueView } from '../views/disputes/CaseQueueView.tsx';
 import { DeskMetricsView } from '../views/disputes/DeskMetricsView.tsx';
+import { EscalationsView } from '../views/escalations/EscalationsView.tsx';
 import { FinanceView } from '../views/treasury/FinanceView.tsx';
 import { WithdrawalsView } from '../views/treasury/WithdrawalsView.tsx';
 
@@ -79,6 +80,12 @@ export const ROUTES: RouteDef[] = [
     labelKey: 'nav.disputes',
     roles: ['agent', 'senior_agent'],
     view: CaseQueueView,
+  },
+  {
+    id: 'escalations',
+    labelKey: 'nav.escalations',
+    roles: ['agent', 'senior_agent'],
+    view: EscalationsView,
   },
   { id: 'metrics', labelKey: 'nav.disputeMetrics', roles: ['senior_agent'], view: DeskMetricsView },
   { id: 'finance', labelKey: 'nav.finance', roles: ['finance'], view: FinanceView },

@@ -12,6 +12,7 @@ export const catalogEn = {
   'nav.balance': 'Balance',
   'nav.sync': 'Sync issues',
   'nav.disputes': 'Case queue',
+  'nav.escalations': 'Escalated refunds',
   'nav.disputeMetrics': 'Desk metrics',
   'nav.claims': 'Claims',
   'nav.withdrawals': 'Withdrawals',
@@ -322,6 +323,15 @@ export const catalogEn = {
   'address.postcode': 'Postcode',
   'address.save': 'Save',
   'address.saved': 'Saved.',
+  'escalations.title': 'Escalated refunds',
+  'escalations.count':
+    '{count, plural, one {# refund waits for the platform} other {# refunds wait for the platform}}',
+  'escalations.none': 'No refund is waiting for the platform.',
+  'escalations.order': 'Order',
+  'escalations.amount': 'Refund asked',
+  'escalations.sellerReason': "Seller's refusal",
+  'escalations.files': 'Photos and evidence',
+  'escalations.fileCount': '{count, plural, =0 {No files} one {# file} other {# files}}',
   'refunds.title': 'Refund requests',
   'refunds.count':
     '{count, plural, one {# open request} other {# open requests}}, soonest auto-approval first',
@@ -351,6 +361,22 @@ export const catalogEn = {
   'refunds.preset.damaged_by_buyer': 'The goods were damaged after delivery, not in transit.',
   'refunds.preset.used': 'The goods have been used and cannot be resold.',
   'refunds.preset.past_period': 'The request is past the after-sales period.',
+  'refunds.photos': 'Photos',
+  'refunds.photoCount': '{count, plural, =0 {No photos} one {# photo} other {# photos}}',
+  'refunds.files.title': 'Refund request',
+  'refunds.files.refusal': 'Your refusal',
+  'refunds.files.none': 'No files attached.',
+  'refunds.files.size': '{kb, number} KB',
+  'refunds.files.needConnection':
+    'Photos come from the server: connect to see them. The reason above is already on this computer.',
+  'refunds.evidence': 'Evidence (images or PDF, up to {max, number} files, 5 MB each)',
+  'refunds.evidenceNote':
+    'The files are uploaded first and attached to the refusal in one step: if either fails, nothing is refused.',
+  'refunds.evidenceOffline':
+    'Attaching evidence needs a connection. A refusal without evidence is queued and sent when the desk is back online.',
+  'refunds.refuseOutcome':
+    '{count, plural, =0 {The money stays in escrow and the buyer sees your reason. If the buyer asks the platform to step in, an agent decides from your reason.} one {The money stays in escrow and the buyer sees your reason. If the buyer asks the platform to step in, an agent decides from your reason and the # attached file.} other {The money stays in escrow and the buyer sees your reason. If the buyer asks the platform to step in, an agent decides from your reason and the # attached files.}}',
+  'refunds.uploading': 'Uploading evidence {done, number} / {total, number}…',
   'money.titleAgree': 'Agree to the refund?',
   'money.titleMany': 'Agree to these refunds?',
   'money.titleReturn': 'Confirm the returned goods?',
@@ -371,6 +397,8 @@ export const catalogEn = {
   'money.agreedMany':
     '{count, plural, one {# refund} other {# refunds}} agreed, {amount} in total.',
   'money.refused': 'Refund refused for order {orderId}. The buyer may ask the platform to step in.',
+  'money.refusedWithEvidence':
+    '{count, plural, one {Refund refused for order {orderId} with # evidence file. The buyer may ask the platform to step in.} other {Refund refused for order {orderId} with # evidence files. The buyer may ask the platform to step in.}}',
   'money.failedOne': 'Nothing was paid for order {orderId}: {why}',
   'money.failedSome':
     '{done, number} agreed ({amount}); {failed, plural, one {# was} other {# were}} not: {why}',
@@ -431,6 +459,10 @@ export const catalogEn = {
   'alert.sound': 'Sound',
   'balance.from': 'Booked from',
   'balance.to': 'Booked until (inclusive)',
+  'balance.timeZone': "The shop's days run on {zone} time.",
+  'balance.timeZoneEdit': 'Change…',
+  'balance.timeZoneLabel': "Shop's time zone",
+  'balance.timeZoneSave': 'Save for the whole shop',
   'balance.statement': 'Opening + movements = closing for the period, in {zone} days',
   'balance.opening': 'Opening',
   'balance.movement': 'Movements',
@@ -542,6 +574,17 @@ export const catalogEn = {
   'error.recipient_postcode_invalid': 'The postcode must be 6 digits, or left empty.',
   'error.recipient_missing':
     'This order has no recipient, so no e-waybill can be printed for it. Ship it with a tracking number from the carrier instead.',
+  'error.recipient_required':
+    'An order for goods that are shipped needs a recipient (name, mobile and address). Add the recipient and place the order again.',
+  'error.photo_not_image':
+    'A refund photo must be a PNG, JPEG, GIF or WebP image (judged from the file itself, not its name). Choose a photo and try again.',
+  'error.evidence_type_not_allowed':
+    'Refusal evidence must be an image or a PDF (judged from the file itself, not its name). Nothing was refused; remove that file and try again.',
+  'error.too_many_files': 'Too many files: attach at most 9. Nothing was sent.',
+  'error.evidence_needs_connection':
+    'Files are kept on the server, and the desk cannot reach it now. Try again when it is back online; nothing was sent.',
+  'error.invalid_time_zone':
+    'That is not a time zone this desk knows. Choose one from the list (for example Asia/Shanghai).',
   'error.sender_address_missing':
     'The shop has no sender address yet. A shop administrator sets it under Shipping → Shop addresses; then print again.',
   'error.waybill_numbers_exhausted':

@@ -41,7 +41,11 @@ export interface BalanceState {
   timeZone: string;
   error: ErrorInfo | null;
   load(): Promise<void>;
+  /** The shop's zone from the server (or as last fetched, offline); returns it. */
+  loadTimeZone(): Promise<string>;
   setTimeZone(timeZone: string): Promise<void>;
+  /** Changes the shop's zone on the server (seller admins); false with `error` set if refused. */
+  changeTimeZone(timeZone: string): Promise<boolean>;
   setFilters(patch: Partial<LedgerFilters>): Promise<void>;
   loadMore(): Promise<void>;
   /**
@@ -139,7 +143,24 @@ export function createBalanceStore(desk: DeskApi, nowMs: () => number = Date.now
       timeZone: DEFAULT_MERCHANT_TIME_ZONE,
       error: null,
       async load() {
+        await get().loadTimeZone();
         await Promise.all([loadFigures(), loadHistory(), loadLines()]);
+      },
+      async loadTimeZone() {
+        const r = await desk.merchant.settings({});
+        // Without an answer the zone in hand stands (the default until the desk knows better).
+        if (r.ok && r.value.timeZone !== get().timeZone) set({ timeZone: r.value.timeZone });
+        return get().timeZone;
+      },
+      async changeTimeZone(timeZone) {
+        const r = await desk.merchant.setTimeZone({ timeZone });
+        if (!r.ok) {
+          set({ error: r.error });
+          return false;
+        }
+        set({ error: null });
+        await get().setTimeZone(r.value.timeZone);
+        return true;
       },
       async setTimeZone(timeZone) {
         if (timeZone === get().timeZone) return;

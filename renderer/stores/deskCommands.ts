@@ -1,6 +1,6 @@
 import { uuidv7 } from '../../shared/ids.ts';
 import type { DeskApi, MethodInput } from '../../shared/contract/types.ts';
-import type { OrderFlag } from '../../shared/escrow/types.ts';
+import type { EvidenceRef, OrderFlag } from '../../shared/escrow/types.ts';
 import type { Result } from '../../shared/errors.ts';
 import type { SyncStore } from './syncStore.ts';
 
@@ -42,9 +42,21 @@ export function createDeskCommands(desk: DeskApi, sync: SyncStore) {
       run('refunds.agree', orderId, (commandId) =>
         desk.refunds.agree({ commandId, orderId, refundId }),
       ),
-    refuseRefund: (orderId: string, refundId: string, reason: string) =>
+    /** `evidence`: files already uploaded (refunds.uploadEvidence); they commit with it. */
+    refuseRefund: (
+      orderId: string,
+      refundId: string,
+      reason: string,
+      evidence: EvidenceRef[] = [],
+    ) =>
       run('refunds.refuse', orderId, (commandId) =>
-        desk.refunds.refuse({ commandId, orderId, refundId, reason }),
+        desk.refunds.refuse({
+          commandId,
+          orderId,
+          refundId,
+          reason,
+          ...(evidence.length > 0 ? { evidence } : {}),
+        }),
       ),
     confirmReturn: (orderId: string, refundId: string) =>
       run('refunds.confirmReturn', orderId, (commandId) =>

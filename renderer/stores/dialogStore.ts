@@ -22,6 +22,7 @@ export type ActionDialog =
   | { kind: 'ship'; orderId: string; goodsKind: 'express' | 'surface' | 'virtual' }
   | { kind: 'confirmMoney'; action: MoneyAction }
   | { kind: 'refuse'; orderId: string; refundId: string }
+  | { kind: 'refundFiles'; orderId: string; refundId: string }
   | { kind: 'batch' }
   | { kind: 'signOut'; pending: number };
 

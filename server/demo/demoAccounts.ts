@@ -18,13 +18,27 @@ export interface DemoMerchant {
   name: string;
   feeBps: number;
   depositFen: number;
+  /** The shop's own clock for its days and exports (Asia/Shanghai when absent). */
+  timeZone?: string;
 }
 
 export const DEMO_MERCHANTS: readonly DemoMerchant[] = [
   { merchantId: 'm-hz-tea', name: '杭州西湖龙井茶庄', feeBps: 60, depositFen: 5_000_000 },
   { merchantId: 'm-sz-elec', name: '深圳华强电子', feeBps: 80, depositFen: 2_000_000 },
-  { merchantId: 'm-tp-craft', name: '臺北手作工坊', feeBps: 50, depositFen: 1_000_000 },
-  { merchantId: 'm-ldn-books', name: 'London Rare Books', feeBps: 100, depositFen: 3_000_000 },
+  {
+    merchantId: 'm-tp-craft',
+    name: '臺北手作工坊',
+    feeBps: 50,
+    depositFen: 1_000_000,
+    timeZone: 'Asia/Taipei',
+  },
+  {
+    merchantId: 'm-ldn-books',
+    name: 'London Rare Books',
+    feeBps: 100,
+    depositFen: 3_000_000,
+    timeZone: 'Europe/London',
+  },
 ];
 
 const PASSWORD = 'escrow-demo-2005';

@@ -2,6 +2,7 @@ import type { Actor, EscrowCommand } from '../../shared/escrow/types.ts';
 import { uuidv7 } from '../../shared/ids.ts';
 import { DAY_MS, HOUR_MS } from '../../shared/time.ts';
 import { createMerchant, createUser } from '../auth/users.ts';
+import { saveMerchantTimeZone } from '../merchant/merchantTimeZone.ts';
 import { ManualClock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import { runCommand } from '../escrow/runCommand.ts';
@@ -34,7 +35,10 @@ export async function loadDemo(db: Database, endMs: number = Date.now()): Promis
   if (existing.rowCount > 0) return false;
 
   const start = endMs - 60 * DAY_MS;
-  for (const m of DEMO_MERCHANTS) await createMerchant(db, m, start);
+  for (const m of DEMO_MERCHANTS) {
+    await createMerchant(db, m, start);
+    if (m.timeZone) await saveMerchantTimeZone(db, m.merchantId, m.timeZone);
+  }
   for (const a of DEMO_ACCOUNTS) await createUser(db, a, start);
   await fundGuaranteeFund(db, {
     fundingId: 'demo-fund-1',

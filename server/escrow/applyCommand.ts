@@ -315,12 +315,14 @@ async function checkEvidenceOwnership(
   events: readonly EscrowEvent[],
 ): Promise<void> {
   const refs: EvidenceRef[] = [];
-  for (const e of events) if ('evidence' in e) refs.push(...e.evidence);
+  for (const e of events) if ('evidence' in e && e.evidence) refs.push(...e.evidence);
   for (const ref of refs) {
+    // The type too: rules admit files by type (refund photos are images), and the type that
+    // counts is the one sniffed from the bytes at upload, not one a client writes in the ref.
     const r = await tx.query(
       `SELECT 1 FROM evidence_uploads u JOIN evidence_files f ON f.sha256 = u.sha256
-       WHERE u.sha256 = $1 AND u.user_id = $2 AND f.size_bytes = $3`,
-      [ref.sha256, userId, ref.sizeBytes],
+       WHERE u.sha256 = $1 AND u.user_id = $2 AND f.size_bytes = $3 AND u.mime = $4`,
+      [ref.sha256, userId, ref.sizeBytes, ref.mime],
     );
     if (r.rowCount === 0)
       throw new DeskError('invalid_input', `evidence ${ref.sha256} was not uploaded by you`);

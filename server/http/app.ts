@@ -20,6 +20,7 @@ import { registerSystemRoutes } from './routes/systemRoutes.ts';
 import { registerDisputeRoutes } from '../disputes/disputeRoutes.ts';
 import { registerTreasuryRoutes } from '../treasury/treasuryRoutes.ts';
 import { registerShippingRoutes } from '../shipping/shippingRoutes.ts';
+import { registerMerchantSettingsRoutes } from '../merchant/merchantSettingsRoutes.ts';
 import { syncRoutes } from '../sync/syncRoutes.ts';
 import type { ServerContext } from './serverContext.ts';
 
@@ -183,6 +184,7 @@ export async function buildApp(
   registerDisputeRoutes(app, ctx);
   registerTreasuryRoutes(app, ctx);
   registerShippingRoutes(app, ctx);
+  registerMerchantSettingsRoutes(app, ctx);
   await app.register(syncRoutes, { db: ctx.db, clock: ctx.clock, policy: ctx.policy });
   return app;
 }

@@ -46,6 +46,11 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'recipient_mobile_invalid':
     case 'recipient_address_invalid':
     case 'recipient_postcode_invalid':
+    case 'recipient_required':
+    case 'photo_not_image':
+    case 'evidence_type_not_allowed':
+    case 'too_many_files':
+    case 'invalid_time_zone':
     case 'waybill_carrier_unsupported':
       return 400;
     default:

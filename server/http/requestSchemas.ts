@@ -51,8 +51,14 @@ export const requestRefundBody = z.strictObject({
   kind: z.enum(['refund_only', 'return_and_refund']),
   amountFen: fen,
   reason: text(2000),
+  /** Photos of the problem: hashes of the buyer's uploads (/v1/evidence), images only. */
+  photos: z.optional(z.array(sha256).max(20)),
 });
-export const refuseRefundBody = z.strictObject({ reason: text(2000) });
+export const refuseRefundBody = z.strictObject({
+  reason: text(2000),
+  /** Evidence for the refusal: hashes of the seller's uploads, images or PDF. */
+  evidence: z.optional(z.array(sha256).max(20)),
+});
 export const resolveEscalationBody = z.strictObject({
   outcome: z.enum(['refund', 'close']),
   amountFen: z.optional(fen),

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { REFUND_FILES_MAX } from '../escrow/refundEvidence.ts';
 import { ORDER_FLAGS } from '../escrow/types.ts';
 import { LEDGER_PROBLEM_CODES } from '../ledger/verifyJournal.ts';
 import {
   accountBalanceSchema,
   orderSchema,
   recipientSchema,
+  refundSchema,
   orderSummarySchema,
   postingSchema,
   syncStatusSchema,
@@ -72,6 +74,20 @@ const done = z.object({});
 /** Every money-moving call carries a client-made idempotency key, so a retry cannot repeat it. */
 const command = { commandId: uuidField, orderId: idField };
 const orderResult = z.object({ order: orderSchema });
+
+/** A file the server stored (`POST /v1/evidence`), cited by a command. */
+const evidenceRefInput = z.strictObject({
+  sha256: plainText().regex(/^[0-9a-f]{64}$/),
+  name: plainText().min(1).max(200),
+  sizeBytes: z.number().int().min(0).max(50_000_000),
+  mime: plainText().min(1).max(100),
+});
+const evidenceRefOutput = z.object({
+  sha256: z.string(),
+  name: z.string(),
+  sizeBytes: z.number().int().min(0),
+  mime: z.string(),
+});
 
 const settingsSchema = z.object({ locale: localeField, serverUrl: serverUrlField.nullable() });
 
@@ -242,6 +258,19 @@ export const deskContract = {
     input: none,
     output: z.object({ sender: recipientSchema.nullable(), return: recipientSchema.nullable() }),
   },
+  /**
+   * The shop's settings (its time zone), from the server, or as last fetched when offline
+   * (`fromServer: false`); the default zone before the desk has ever fetched them.
+   */
+  'merchant.settings': {
+    input: none,
+    output: z.object({ timeZone: z.string(), fromServer: z.boolean() }),
+  },
+  /** Sets the shop's time zone (seller admins only; the server decides). */
+  'merchant.setTimeZone': {
+    input: z.strictObject({ timeZone: timeZoneField }),
+    output: z.object({ timeZone: z.string(), fromServer: z.boolean() }),
+  },
   /** Sets one of them (seller admins only; the server decides). */
   'merchant.setAddress': {
     input: z.strictObject({
@@ -272,9 +301,53 @@ export const deskContract = {
     input: z.strictObject({ ...command, refundId: idField }),
     output: orderResult,
   },
+  /**
+   * Refusing, optionally with evidence uploaded first (`refunds.uploadEvidence`): the refusal
+   * cites the files and the server applies both in one transaction, or neither.
+   */
   'refunds.refuse': {
-    input: z.strictObject({ ...command, refundId: idField, reason: shortText.min(1) }),
+    input: z.strictObject({
+      ...command,
+      refundId: idField,
+      reason: shortText.min(1),
+      evidence: z.array(evidenceRefInput).max(REFUND_FILES_MAX).optional(),
+    }),
     output: orderResult,
+  },
+  /** One file of a refund (a buyer's photo, refusal evidence), fetched from the server. */
+  'refunds.file': {
+    input: z.strictObject({
+      orderId: idField,
+      refundId: idField,
+      sha256: plainText().regex(/^[0-9a-f]{64}$/),
+    }),
+    output: z.object({
+      name: z.string(),
+      mime: z.string(),
+      sha256: z.string(),
+      base64: base64Field,
+    }),
+  },
+  /** Agents: refunds the buyer escalated, oldest first, with both sides' words and files. */
+  'refunds.escalated': {
+    input: none,
+    output: z.object({
+      items: z.array(
+        z.object({
+          orderId: z.string(),
+          merchantId: z.string(),
+          buyerId: z.string(),
+          currency: currencyField,
+          orderAmountFen: fenField,
+          refund: refundSchema,
+        }),
+      ),
+    }),
+  },
+  /** Uploads one file of refusal evidence; needs a connection (`evidence_needs_connection`). */
+  'refunds.uploadEvidence': {
+    input: disputeInputs.upload,
+    output: z.object({ evidence: evidenceRefOutput }),
   },
   'refunds.confirmReturn': {
     input: z.strictObject({ ...command, refundId: idField }),
@@ -300,16 +373,7 @@ export const deskContract = {
       ...command,
       claimId: idField,
       note: noteText,
-      evidence: z
-        .array(
-          z.strictObject({
-            sha256: plainText().regex(/^[0-9a-f]{64}$/),
-            name: plainText().min(1).max(200),
-            sizeBytes: z.number().int().min(0).max(50_000_000),
-            mime: plainText().min(1).max(100),
-          }),
-        )
-        .max(20),
+      evidence: z.array(evidenceRefInput).max(20),
     }),
     output: orderResult,
   },
@@ -465,14 +529,7 @@ export const deskContract = {
   },
   'disputes.uploadEvidence': {
     input: disputeInputs.upload,
-    output: z.object({
-      evidence: z.object({
-        sha256: z.string(),
-        name: z.string(),
-        sizeBytes: z.number().int().min(0),
-        mime: z.string(),
-      }),
-    }),
+    output: z.object({ evidence: evidenceRefOutput }),
   },
 
   // Treasury (issue 16). Sellers: the payout account and withdrawals (seller_admin acts; a

@@ -46,6 +46,9 @@ export const refundSchema = z.object({
   refuseReason: z.string().nullable(),
   returnShipment: shipment.nullable(),
   resolvedAt: epochMsField.nullable(),
+  buyerEvidence: z.array(evidence).optional(),
+  sellerEvidence: z.array(evidence).optional(),
+  escalatedAt: epochMsField.optional(),
 });
 
 export const claimSchema = z.object({

@@ -57,6 +57,9 @@ export const orderRowSchema = z.object({
       reason: z.string(),
       status: z.string(),
       dueAt: epochMsField.nullable(),
+      photos: z.array(
+        z.object({ sha256: z.string(), name: z.string(), sizeBytes: countField, mime: z.string() }),
+      ),
     })
     .nullable(),
   allowed: z.array(z.string()),

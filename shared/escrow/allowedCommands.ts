@@ -66,7 +66,9 @@ function probeCommand(
           currency: 'CNY',
           amountFen: 1,
           feeBps: 0,
-          goodsKind: 'express',
+          // Virtual: the probe asks whether an order can be made, not whether this one has a
+          // recipient (physical goods without one are refused: recipient_required).
+          goodsKind: 'virtual',
           item: { title: 'probe', quantity: 1 },
         };
   }

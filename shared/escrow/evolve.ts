@@ -143,6 +143,9 @@ function apply(
             refuseReason: null,
             returnShipment: null,
             resolvedAt: null,
+            ...(event.evidence && event.evidence.length > 0
+              ? { buyerEvidence: event.evidence }
+              : {}),
           },
         ],
       };
@@ -153,6 +156,7 @@ function apply(
         status: 'refused',
         refuseReason: event.reason,
         dueAt: event.dueAt,
+        ...(event.evidence && event.evidence.length > 0 ? { sellerEvidence: event.evidence } : {}),
       });
     case 'return_shipped':
       return refund(state, event.refundId, {
@@ -165,7 +169,11 @@ function apply(
         dueAt: event.dueAt,
       });
     case 'refund_escalated':
-      return refund(state, event.refundId, { status: 'escalated', dueAt: null });
+      return refund(state, event.refundId, {
+        status: 'escalated',
+        dueAt: null,
+        escalatedAt: event.at,
+      });
     case 'refund_cancelled':
       return refund(state, event.refundId, {
         status: 'cancelled',

@@ -13,6 +13,10 @@ export function createOrder(
   now: number,
   policy: EscrowPolicy,
 ): EscrowEvent[] {
+  // A parcel needs somewhere to go: without a recipient the seller could not print a waybill
+  // and the order would sit paid and unshippable. Virtual goods are delivered as a code.
+  if (cmd.goodsKind !== 'virtual' && !cmd.recipient)
+    reject('recipient_required', `${cmd.goodsKind} goods need a recipient`);
   return [
     {
       type: 'order_created',

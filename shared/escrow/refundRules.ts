@@ -2,6 +2,7 @@ import type { Fen } from '../money.ts';
 import { reject } from './decision.ts';
 import { refundToBuyer } from './escrowResolution.ts';
 import { openRefund } from './openItems.ts';
+import { refundFiles } from './refundEvidence.ts';
 import type { EscrowPolicy } from './policy.ts';
 import type { EscrowCommand, EscrowEvent, OrderState, RefundState, RefundStatus } from './types.ts';
 
@@ -66,6 +67,7 @@ export function requestRefund(
     reject('partial_refund_requires_shipment', 'before shipment only a full refund is possible');
   }
   const waitMs = shipped ? policy.refundAutoApproveShippedMs : policy.refundAutoApproveUnshippedMs;
+  const photos = refundFiles(cmd.evidence, 'photos');
   return [
     {
       type: 'refund_requested',
@@ -75,6 +77,7 @@ export function requestRefund(
       amountFen: cmd.amountFen,
       reason: cmd.reason,
       dueAt: now + waitMs,
+      ...(photos.length > 0 ? { evidence: photos } : {}),
     },
   ];
 }
@@ -102,6 +105,7 @@ export function refuseRefund(
 ): EscrowEvent[] {
   const r = findRefund(state, cmd.refundId, ['requested', 'awaiting_seller_confirm']);
   beforeDue(r, now, 'answer');
+  const evidence = refundFiles(cmd.evidence, 'refusal');
   return [
     {
       type: 'refund_refused',
@@ -109,6 +113,7 @@ export function refuseRefund(
       refundId: r.refundId,
       reason: cmd.reason,
       dueAt: now + policy.escalationWindowMs,
+      ...(evidence.length > 0 ? { evidence } : {}),
     },
   ];
 }

@@ -93,6 +93,12 @@ export interface RefundState {
   refuseReason: string | null;
   returnShipment: Shipment | null;
   resolvedAt: number | null;
+  /** The buyer's photos of the problem (absent when none were sent, and on older refunds). */
+  buyerEvidence?: EvidenceRef[];
+  /** What the seller attached to a refusal (images or PDF), for the agent if it is escalated. */
+  sellerEvidence?: EvidenceRef[];
+  /** When the buyer asked the platform to intervene; agents may read the refund's files since. */
+  escalatedAt?: number;
 }
 
 export type ClaimDecisionKind = 'approve' | 'reject' | 'request_info';
@@ -207,10 +213,19 @@ export type EscrowCommand =
       kind: RefundKind;
       amountFen: Fen;
       reason: string;
+      /** Photos of the problem, uploaded to /v1/evidence first (raster images only). */
+      evidence?: EvidenceRef[];
     }
   | { type: 'annotate_order'; orderId: string; note: string; flag: OrderFlag | null }
   | { type: 'agree_refund'; orderId: string; refundId: string }
-  | { type: 'refuse_refund'; orderId: string; refundId: string; reason: string }
+  | {
+      type: 'refuse_refund';
+      orderId: string;
+      refundId: string;
+      reason: string;
+      /** Evidence for the refusal (images or PDF), uploaded first; commits with the refusal. */
+      evidence?: EvidenceRef[];
+    }
   | { type: 'ship_return'; orderId: string; refundId: string; carrier: string; trackingNo: string }
   | { type: 'confirm_return'; orderId: string; refundId: string }
   | { type: 'cancel_refund'; orderId: string; refundId: string }
@@ -387,9 +402,19 @@ export type EscrowEvent =
       amountFen: Fen;
       reason: string;
       dueAt: number;
+      /** Absent when the buyer sent no photos (and on events from before photos). */
+      evidence?: EvidenceRef[];
     }
   | { type: 'refund_agreed'; at: number; refundId: string; auto: boolean; dueAt: number | null }
-  | { type: 'refund_refused'; at: number; refundId: string; reason: string; dueAt: number }
+  | {
+      type: 'refund_refused';
+      at: number;
+      refundId: string;
+      reason: string;
+      dueAt: number;
+      /** Absent when the seller attached nothing. */
+      evidence?: EvidenceRef[];
+    }
   | {
       type: 'return_shipped';
       at: number;

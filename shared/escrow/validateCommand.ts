@@ -4,6 +4,7 @@ import { assertFen, isCurrency, MAX_ORDER_FEN } from '../money.ts';
 import type { EscrowCommand } from './types.ts';
 import { ESCROW_COMMAND_TYPES, ORDER_FLAGS } from './types.ts';
 import { parseRecipient, RECIPIENT_FIELDS } from '../shipping/recipient.ts';
+import { REFUND_FILES_MAX } from './refundEvidence.ts';
 
 /**
  * Commands arrive from the network, so every field is checked here before any rule reads it,
@@ -76,11 +77,11 @@ function tracking(c: Fields): void {
   }
 }
 
-function evidence(c: Fields): void {
+function evidence(c: Fields, maxItems = EVIDENCE_MAX_ITEMS): void {
   const list = c.evidence;
-  if (!Array.isArray(list) || list.length > EVIDENCE_MAX_ITEMS) {
-    bad(`evidence must be a list of at most ${EVIDENCE_MAX_ITEMS} files`);
-  }
+  if (!Array.isArray(list)) bad('evidence must be a list of files');
+  if (list.length > maxItems)
+    throw new DeskError('too_many_files', `at most ${maxItems} files may be attached`);
   for (const e of list as unknown[]) {
     if (typeof e !== 'object' || e === null) bad('evidence item must be an object');
     const f = e as Fields;
@@ -146,6 +147,7 @@ function checkFields(c: Fields): void {
       oneOf(c, 'kind', ['refund_only', 'return_and_refund']);
       amount(c, 'amountFen');
       text(c, 'reason');
+      if (c.evidence !== undefined) evidence(c, REFUND_FILES_MAX);
       return;
     case 'agree_refund':
     case 'confirm_return':
@@ -156,6 +158,7 @@ function checkFields(c: Fields): void {
     case 'refuse_refund':
       id(c, 'refundId');
       text(c, 'reason');
+      if (c.evidence !== undefined) evidence(c, REFUND_FILES_MAX);
       return;
     case 'annotate_order':
       // May be empty (clearing it), bounded like other human text.

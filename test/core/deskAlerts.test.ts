@@ -4,6 +4,7 @@ import { alertsFor } from '../../electron/core/sync/deskAlerts.ts';
 import { decide } from '../../shared/escrow/decide.ts';
 import { evolve } from '../../shared/escrow/evolve.ts';
 import type { Actor, EscrowCommand, OrderState } from '../../shared/escrow/types.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 const buyer: Actor = { role: 'buyer', userId: 'b1' };
 const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
@@ -26,6 +27,7 @@ test('a seller hears of a payment and of a new refund request once, and of nothi
       amountFen: 36_545,
       feeBps: 60,
       goodsKind: 'express',
+      recipient: TEST_RECIPIENT,
       item: { title: '龙井', quantity: 1 },
     },
     buyer,

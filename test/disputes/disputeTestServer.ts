@@ -9,6 +9,7 @@ import { startServer } from '../../server/startServer.ts';
 import type { RunningServer } from '../../server/startServer.ts';
 import type { OrderState } from '../../shared/escrow/types.ts';
 import { uuidv7 } from '../../shared/ids.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 /**
  * The real central API for dispute tests: PostgreSQL in the test file's own schema (dropped and
@@ -186,6 +187,7 @@ export async function paidOrder(
     currency: 'CNY',
     amountFen: opts.amountFen,
     goodsKind: 'express',
+    recipient: TEST_RECIPIENT,
     item: { title: opts.title ?? '明前龙井 250g', quantity: 1 },
   });
   if (created.status !== 201) throw new Error(`create order: ${JSON.stringify(created.body)}`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { signNotification } from '../../server/bank/notificationSignature.ts';
 import { demoAccount } from '../shell/deskHostFixture.ts';
 import { ICBC_KEY } from '../server/testServer.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 /**
  * A demo buyer and the bank, over the central API's HTTP routes (as a buyer's app and the bank
@@ -17,8 +18,18 @@ export interface DemoBuyer {
   pay(orderId: string, amountFen: number): Promise<void>;
   requestRefund(
     orderId: string,
-    opts: { amountFen: number; reason: string; kind?: 'refund_only' | 'return_and_refund' },
+    opts: {
+      amountFen: number;
+      reason: string;
+      kind?: 'refund_only' | 'return_and_refund';
+      /** Hashes of the buyer's uploads (`upload`). */
+      photos?: string[];
+    },
   ): Promise<string>;
+  /** Uploads one file as the buyer's evidence; returns its hash. */
+  upload(name: string, content: Buffer, type: string): Promise<string>;
+  /** Asks the platform to step in on a refused refund. */
+  escalate(orderId: string, refundId: string): Promise<void>;
 }
 
 async function post(
@@ -54,6 +65,7 @@ export async function demoBuyer(serverUrl: string, username = 'buyer.zhang'): Pr
           currency: 'CNY',
           amountFen,
           goodsKind: 'express',
+          recipient: TEST_RECIPIENT,
           item: { title: title ?? '明前龙井 100g', quantity: 1 },
         }),
         auth,
@@ -78,14 +90,34 @@ export async function demoBuyer(serverUrl: string, username = 'buyer.zhang'): Pr
       await buyer.pay(orderId, opts.amountFen);
       return orderId;
     },
-    async requestRefund(orderId, { amountFen, reason, kind }) {
+    async requestRefund(orderId, { amountFen, reason, kind, photos }) {
       const r = await post(
         `${serverUrl}/v1/orders/${orderId}/refunds`,
-        JSON.stringify({ kind: kind ?? 'refund_only', amountFen, reason }),
+        JSON.stringify({
+          kind: kind ?? 'refund_only',
+          amountFen,
+          reason,
+          ...(photos ? { photos } : {}),
+        }),
         auth,
       );
       const refunds = (r.order as { refunds: { refundId: string }[] }).refunds;
       return refunds[refunds.length - 1]!.refundId;
+    },
+    async upload(name, content, type) {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(content)], { type }), name);
+      const r = await fetch(`${serverUrl}/v1/evidence`, {
+        method: 'POST',
+        headers: auth,
+        body: form,
+      });
+      const json = (await r.json()) as { evidence: { sha256: string } };
+      if (r.status !== 201) throw new Error(`upload ${name}: ${JSON.stringify(json)}`);
+      return json.evidence.sha256;
+    },
+    async escalate(orderId, refundId) {
+      await post(`${serverUrl}/v1/orders/${orderId}/refunds/${refundId}/escalate`, '{}', auth);
     },
   };
   return buyer;

@@ -108,6 +108,8 @@ test('the dispute desk holds its layout at three sizes', async () => {
   await page.getByTestId('case-view').waitFor();
   await page.getByTestId('audit-chain').waitFor();
   await check('case');
+  await go('escalations', 'escalations-count');
+  await check('escalations');
   await go('metrics', 'chart-weekly');
   await check('metrics');
   await go('sync', 'sync-summary');

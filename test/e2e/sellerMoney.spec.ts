@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fenOf } from '../renderer/csvFen.ts';
 import { demoBuyer } from './demoBuyer.ts';
 import { screenshot, signIn } from './sellerHarness.ts';
+import { RECEIPT_PDF, solidPng } from './testImages.ts';
 
 // The tests of this file share one desk and its pages, in order, as people work.
 test.describe.configure({ mode: 'serial' });
@@ -265,4 +266,90 @@ test('agreeing to a return shows the shop return address, and needs one', async 
     .filter({ hasText: `已同意订单 ${orderId} 退货` })
     .waitFor();
   assert.equal(await refundStatus(orderId), 'awaiting_return');
+});
+
+test('the buyer’s photos open from the queue; a refusal carries a PDF that an agent reads once escalated', async () => {
+  const server = await fixture.server;
+  const buyer = await demoBuyer(server.url);
+  const orderId = await buyer.paidOrder({ merchantId: 'm-hz-tea', amountFen: 6_600 });
+  const photos = [
+    await buyer.upload('罐子.png', solidPng(64, 48, [200, 40, 40]), 'image/png'),
+    await buyer.upload('封口.png', solidPng(48, 64, [40, 120, 200]), 'image/png'),
+  ];
+  const refundId = await buyer.requestRefund(orderId, {
+    amountFen: 6_600,
+    reason: '罐子压扁，茶叶洒了',
+    photos,
+  });
+  await fixture.host.call('sync.now', {});
+  await page.getByTestId('nav-refunds').click();
+  const row = page.getByTestId('refunds-grid').locator('[role="row"]').filter({ hasText: orderId });
+  await row.getByTestId('refund-photos').filter({ hasText: '2 张照片' }).click();
+
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('refund-files-reason').filter({ hasText: '罐子压扁' }).waitFor();
+  const thumbs = dialog.getByTestId('buyer-photos').getByTestId('refund-thumb').locator('img');
+  await thumbs.nth(1).waitFor();
+  // Drawn from the bytes the server sent (data: URL), not a broken image.
+  for (const i of [0, 1])
+    assert.ok(await thumbs.nth(i).evaluate((img: HTMLImageElement) => img.naturalWidth > 0));
+  await screenshot(page, 'refund-photos');
+  await dialog.getByTestId('buyer-photos').getByTestId('refund-thumb').first().click();
+  const viewer = page.getByTestId('evidence-viewer');
+  await viewer.locator('img').waitFor();
+  assert.equal(
+    await viewer.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth),
+    64,
+  );
+  await page.keyboard.press('Escape');
+  await viewer.waitFor({ state: 'detached' });
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+
+  // Refusing with evidence: the dialog says what happens, uploads, then refuses in one step.
+  await selectRow(orderId);
+  await page.keyboard.press('r');
+  await dialog.getByTestId('refuse-preset').selectOption('as_described');
+  await dialog.getByTestId('refuse-evidence').setInputFiles({
+    name: '签收单.pdf',
+    mimeType: 'application/pdf',
+    buffer: RECEIPT_PDF,
+  });
+  await dialog.getByTestId('refuse-outcome').filter({ hasText: '1 个附件' }).waitFor();
+  await screenshot(page, 'refuse-with-evidence');
+  await dialog.getByTestId('refuse-submit').click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `已拒绝订单 ${orderId} 的退款，并附上 1 个凭证` })
+    .waitFor();
+  for (let round = 0; round < 50; round++) {
+    const order = (
+      await server.ctx.db.query<{ n: string }>(
+        "SELECT jsonb_array_length(state->'refunds'->0->'sellerEvidence') AS n FROM orders WHERE order_id = $1",
+        [orderId],
+      )
+    ).rows[0];
+    if (Number(order?.n) === 1) break;
+    await fixture.host.call('sync.now', {});
+  }
+  assert.equal(await refundStatus(orderId), 'refused');
+  await buyer.escalate(orderId, refundId);
+
+  // An agent on the same install: the escalated refund with both sides' words and files.
+  await page.getByTestId('sign-out').click();
+  await page.getByLabel(/用户名|Username|使用者名稱/).fill('agent.li');
+  await page.getByLabel(/密码|Password|密碼/).fill(demoAccount('agent.li').password);
+  await page.getByRole('button', { name: /登录|Sign in|登入/ }).click();
+  await page.getByTestId('nav-escalations').waitFor();
+  await fixture.host.call('sync.now', {});
+  await page.getByTestId('nav-escalations').click();
+  const escalation = page.getByTestId('escalation-row').filter({ hasText: orderId });
+  await escalation.filter({ hasText: '罐子压扁' }).filter({ hasText: '商品与描述相符' }).waitFor();
+  await escalation.getByTestId('escalation-files').filter({ hasText: '3 个文件' }).click();
+  await dialog.getByTestId('buyer-photos').getByTestId('refund-thumb').nth(1).waitFor();
+  await dialog.getByTestId('seller-evidence').getByTestId('refund-pdf').click();
+  await page.getByTestId('evidence-viewer').locator('canvas').first().waitFor();
+  await screenshot(page, 'agent-escalation-evidence');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
 });

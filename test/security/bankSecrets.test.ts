@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DEMO_ACCOUNTS } from '../../server/demo/demoAccounts.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 const OLD_DEV_SECRET = 'dev-secret-icbc-change-me';
@@ -95,6 +96,7 @@ describe('bank secrets', () => {
           currency: 'CNY',
           amountFen: 2_000_000,
           goodsKind: 'express',
+          recipient: TEST_RECIPIENT,
           item: { title: '西湖龙井 特级', quantity: 1 },
         }),
       });

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { paidOrder } from '../server/escrowSteps.ts';
 import { startTestServer } from '../server/testServer.ts';
 import type { TestServer } from '../server/testServer.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 const BODIES = Number(process.env.FUZZ_BODIES ?? 2_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 12);
@@ -125,11 +126,13 @@ const TEMPLATES: Record<string, unknown> = {
     currency: 'CNY',
     amountFen: 1_000,
     goodsKind: 'express',
+    recipient: TEST_RECIPIENT,
     item: { title: 'tea', quantity: 1 },
   },
   '/v1/orders/{orderId}/ship': { carrier: 'SF', trackingNo: 'SF1234567890' },
   '/v1/orders/{orderId}/refunds': { kind: 'refund_only', amountFen: 100, reason: 'late' },
   '/v1/orders/{orderId}/refunds/{refundId}/refuse': { reason: 'no' },
+  '/v1/merchant/settings': { timeZone: 'America/Los_Angeles' },
   '/v1/orders/{orderId}/refunds/{refundId}/return-shipment': { carrier: 'SF', trackingNo: 'SF1' },
   '/v1/orders/{orderId}/refunds/{refundId}/resolve': { outcome: 'refund', amountFen: 1, note: 'n' },
   '/v1/orders/{orderId}/claims': { amountFen: 100, reason: 'fake', evidence: [] },

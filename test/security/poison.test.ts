@@ -8,6 +8,7 @@ import { uuidv7 } from '../../shared/ids.ts';
 import { assertLedgerOk, paidOrder } from '../server/escrowSteps.ts';
 import { startTestServer } from '../server/testServer.ts';
 import type { HttpResult, TestServer } from '../server/testServer.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 const NUL = '\u0000';
 
@@ -116,6 +117,7 @@ describe('no poison: bad text and deep nesting are permanent rejections', () => 
         currency: 'CNY',
         amountFen: 1_000,
         goodsKind: 'express',
+        recipient: TEST_RECIPIENT,
         item: { title: `tea${NUL}`, quantity: 1 },
       },
       'buyer1',

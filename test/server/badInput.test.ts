@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { assertLedgerOk, createOrder, paidOrder } from './escrowSteps.ts';
 import { startTestServer } from './testServer.ts';
 import type { HttpResult, TestServer } from './testServer.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 describe('bad input is refused with a stable code and changes nothing', () => {
   let t: TestServer;
@@ -30,6 +31,7 @@ describe('bad input is refused with a stable code and changes nothing', () => {
     currency: 'CNY',
     amountFen,
     goodsKind: 'express',
+    recipient: TEST_RECIPIENT,
     item: { title: 'tea', quantity: 1 },
     ...extra,
   });

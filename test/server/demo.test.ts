@@ -60,6 +60,16 @@ describe('demo data', () => {
     assert.equal(addresses.rowCount, 2 * 4, 'a sender and a return address per demo shop');
     const segments = await listWaybillSegments(tdb.db);
     assert.ok(segments.some((s) => s.carrier === 'sf' && s.remaining > 1000));
+    // Each shop keeps its days on its own clock.
+    const zones = await tdb.db.query<{ merchant_id: string; time_zone: string }>(
+      'SELECT merchant_id, time_zone FROM merchants ORDER BY merchant_id',
+    );
+    assert.deepEqual(Object.fromEntries(zones.rows.map((r) => [r.merchant_id, r.time_zone])), {
+      'm-hz-tea': 'Asia/Shanghai',
+      'm-ldn-books': 'Europe/London',
+      'm-sz-elec': 'Asia/Shanghai',
+      'm-tp-craft': 'Asia/Taipei',
+    });
   });
 
   it('every demo account can log in with the listed password and role', async () => {

@@ -4,6 +4,7 @@ import { signNotification } from '../../server/bank/notificationSignature.ts';
 import type { BankKey } from '../../server/bank/bankKeys.ts';
 import { ICBC_KEY } from './testServer.ts';
 import type { HttpResult, PersonName, TestServer } from './testServer.ts';
+import { recipientFor } from '../fixtures/testRecipient.ts';
 
 let seq = 0;
 
@@ -18,6 +19,7 @@ export async function createOrder(
       currency: 'CNY',
       amountFen: opts.amountFen ?? 10_000,
       goodsKind: opts.goodsKind ?? 'express',
+      ...recipientFor(opts.goodsKind),
       item: { title: '龙井茶 250g', quantity: 1 },
     },
     opts.buyer ?? 'buyer1',

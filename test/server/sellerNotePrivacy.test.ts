@@ -4,6 +4,7 @@ import { decide } from '../../shared/escrow/decide.ts';
 import { evolve } from '../../shared/escrow/evolve.ts';
 import type { Actor, EscrowCommand, OrderState } from '../../shared/escrow/types.ts';
 import { orderFor } from '../../server/http/sellerView.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 const buyer: Actor = { role: 'buyer', userId: 'b1' };
 const staff: Actor = { role: 'seller_staff', userId: 's1', merchantId: 'm1' };
@@ -27,6 +28,7 @@ test("a seller's note and flag are the merchant's: other shops may not set them,
       amountFen: 5_000,
       feeBps: 60,
       goodsKind: 'express',
+      recipient: TEST_RECIPIENT,
       item: { title: '龙井', quantity: 1 },
     },
     buyer,

@@ -123,6 +123,15 @@ export const VALID_INPUTS: { [M in MethodName]: () => MethodInput<M> } = {
   'disputes.metrics': () => ({}),
   'disputes.sellerClaims': () => ({}),
   'disputes.uploadEvidence': () => ({ name: 'proof.png', mime: 'image/png', base64: 'iVBORw0K' }),
+  'refunds.uploadEvidence': () => ({ name: '签收单.png', mime: 'image/png', base64: 'iVBORw0K' }),
+  'refunds.escalated': () => ({}),
+  'merchant.settings': () => ({}),
+  'merchant.setTimeZone': () => ({ timeZone: 'America/Los_Angeles' }),
+  'refunds.file': () => ({
+    orderId: 'demo-order-010',
+    refundId: 'demo-refund-3',
+    sha256: 'a'.repeat(64),
+  }),
   'treasury.payoutAccounts': () => ({}),
   'treasury.setPayoutAccount': () => ({
     accountName: '杭州西湖龙井茶庄',

@@ -15,6 +15,7 @@ import { randomBankKeyring } from '../../server/bank/bankKeys.ts';
 import { startServer } from '../../server/startServer.ts';
 import type { RunningServer } from '../../server/startServer.ts';
 import { CORE_WORKER_SOURCE, unwrap } from './deskHostFixture.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'desk-replica-'));
 let server: RunningServer;
@@ -111,6 +112,7 @@ test('signed in against the central API, the desk syncs its orders and a shipmen
         amountFen: 12_800,
         feeBps: 60,
         goodsKind: 'express',
+        recipient: TEST_RECIPIENT,
         item: { title: '西湖龙井 250g', quantity: 1 },
       },
     },

@@ -11,6 +11,8 @@ import type { Actor } from '../../shared/escrow/types.ts';
 import type { CoreMethod, MethodOutput } from '../../shared/contract/types.ts';
 import { parseInput } from '../../shared/contract/validate.ts';
 import type { Result } from '../../shared/errors.ts';
+import { createRefundFileCalls } from '../../electron/core/refunds/refundFileCalls.ts';
+import { createMerchantSettings } from '../../electron/core/shipping/merchantSettings.ts';
 import { createShippingCalls } from '../../electron/core/shipping/shippingCalls.ts';
 import { createDisputeCalls } from '../../electron/core/disputes/disputeCalls.ts';
 import { createTreasuryCalls } from '../../electron/core/treasury/treasuryCalls.ts';
@@ -45,6 +47,8 @@ export function deskHandle(desk: TestDesk, baseUrl: string, token: string, actor
     disputes: createDisputeCalls({ client }),
     treasury: createTreasuryCalls({ client, db: desk.db }),
     shipping: createShippingCalls({ client }),
+    refundFiles: createRefundFileCalls({ client }),
+    merchantSettings: createMerchantSettings({ client, db: desk.db }),
     close: async () => desk.close(),
   };
   return async <M extends CoreMethod>(

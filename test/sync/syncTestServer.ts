@@ -12,6 +12,7 @@ import { openDatabase } from '../../server/db/openDatabase.ts';
 import { runCommand } from '../../server/escrow/runCommand.ts';
 import type { CommandOutcome } from '../../server/escrow/commandOutcome.ts';
 import { syncRoutes } from '../../server/sync/syncRoutes.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 /**
  * A real central API for sync tests: PostgreSQL in the test file's own schema (dropped and made
@@ -110,6 +111,7 @@ export async function paidOrder(
     amountFen,
     feeBps: 60,
     goodsKind: 'express',
+    recipient: TEST_RECIPIENT,
     item: { title: 'Tea, 250 g', quantity: 1 },
   });
   if (!created.ok) throw new Error(`create ${orderId}: ${created.error.code}`);

@@ -21,6 +21,7 @@ import {
 import { uuidv7 } from '../../shared/ids.ts';
 import { chainAsOf, decodeCookie, encodeCookie } from '../../server/sync/syncCookie.ts';
 import { seededRandom } from './faultProxy.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 function order(): OrderState {
   const d = decide(
@@ -34,6 +35,7 @@ function order(): OrderState {
       amountFen: 5000,
       feeBps: 60,
       goodsKind: 'express',
+      recipient: TEST_RECIPIENT,
       item: { title: 'Tea', quantity: 1 },
     },
     { now: 1_800_000_000_000, actor: { role: 'buyer', userId: 'b1' } },

@@ -5,6 +5,7 @@ import { openRefund } from '../../../shared/escrow/openItems.ts';
 import type {
   Actor,
   EscrowCommandType,
+  EvidenceRef,
   OrderFlag,
   OrderState,
   OrderStatus,
@@ -70,10 +71,12 @@ export interface OrderRow {
   /** The seller's note and flag (备注/旗帜), '' and null when none. */
   sellerNote: string;
   flag: OrderFlag | null;
-  refund: Pick<
-    RefundState,
-    'refundId' | 'kind' | 'amountFen' | 'reason' | 'status' | 'dueAt'
-  > | null;
+  refund:
+    | (Pick<RefundState, 'refundId' | 'kind' | 'amountFen' | 'reason' | 'status' | 'dueAt'> & {
+        /** The buyer's photos as references; the files themselves stay on the server. */
+        photos: EvidenceRef[];
+      })
+    | null;
   /** What this actor may do now, by the shared rules. */
   allowed: EscrowCommandType[];
   version: number;
@@ -141,6 +144,7 @@ export function toOrderRow(
           reason: refund.reason,
           status: refund.status,
           dueAt: refund.dueAt,
+          photos: refund.buyerEvidence ?? [],
         }
       : null,
     allowed: allowedCommands(actor, state, nowMs),

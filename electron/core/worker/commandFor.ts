@@ -33,6 +33,7 @@ const BUILDERS: { [M in CommandMethod]: (input: ParsedInput<M>) => EscrowCommand
     orderId: i.orderId,
     refundId: i.refundId,
     reason: i.reason,
+    ...(i.evidence?.length ? { evidence: i.evidence } : {}),
   }),
   'refunds.confirmReturn': (i) => ({
     type: 'confirm_return',

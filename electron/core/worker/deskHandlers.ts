@@ -7,6 +7,7 @@ import { uuidv7 } from '../../../shared/ids.ts';
 import { normalBalance } from '../../../shared/ledger/accounts.ts';
 import { DEFAULT_MERCHANT_TIME_ZONE } from '../../../shared/merchantTime.ts';
 import { normalizeTrackingNo, trackingProblem } from '../../../shared/shipping/carriers.ts';
+import { escalatedRefunds } from '../replica/escalatedRefunds.ts';
 import type { DisputeMethod } from '../disputes/disputeCalls.ts';
 import type { TreasuryMethod } from '../treasury/treasuryCalls.ts';
 import { commandFor } from './commandFor.ts';
@@ -260,6 +261,14 @@ export const coreHandlers: CoreHandlers = {
     const r = await session.shipping.addresses();
     return r.ok ? parseOutput('merchant.addresses', r.value) : r;
   },
+  'merchant.settings': (_input, { session, actor }) =>
+    isSeller(actor) && actor.merchantId
+      ? session.merchantSettings.read(actor.merchantId)
+      : fail('forbidden', 'settings belong to a shop'),
+  'merchant.setTimeZone': ({ timeZone }, { session, actor }) =>
+    actor.role === 'seller_admin' && actor.merchantId
+      ? session.merchantSettings.setTimeZone(actor.merchantId, timeZone)
+      : fail('forbidden', "only a seller admin changes the shop's time zone"),
   'merchant.setAddress': async (input, { session }) => {
     const r = await session.shipping.setAddress(input);
     return r.ok ? parseOutput('merchant.setAddress', r.value) : r;
@@ -267,6 +276,29 @@ export const coreHandlers: CoreHandlers = {
   'orders.annotate': command('orders.annotate'),
   'refunds.agree': command('refunds.agree'),
   'refunds.refuse': command('refunds.refuse'),
+  'refunds.file': (input, { session, actor }) =>
+    isSeller(actor) || actor.role === 'agent' || actor.role === 'senior_agent'
+      ? session.refundFiles.file(input)
+      : fail('forbidden', 'refund files are for the shop and agents'),
+  'refunds.escalated': (_input, { session, actor }) => {
+    if (actor.role !== 'agent' && actor.role !== 'senior_agent')
+      return fail('forbidden', 'escalated refunds are decided by agents');
+    return ok({
+      items: escalatedRefunds(session.db).map(({ order, refund }) => ({
+        orderId: order.orderId,
+        merchantId: order.merchantId,
+        buyerId: order.buyerId,
+        currency: order.currency,
+        orderAmountFen: order.amountFen,
+        refund,
+      })),
+    });
+  },
+  'refunds.uploadEvidence': async (input, { session, actor }) => {
+    if (!isSeller(actor)) return fail('forbidden', 'only a seller attaches refusal evidence');
+    const r = await session.refundFiles.upload(input);
+    return r.ok ? parseOutput('refunds.uploadEvidence', r.value) : r;
+  },
   'refunds.confirmReturn': command('refunds.confirmReturn'),
   'refunds.resolveEscalation': command('refunds.resolveEscalation'),
   'claims.requestSellerEvidence': command('claims.requestSellerEvidence'),

@@ -4,6 +4,10 @@ import { createServerClient } from '../../net/serverClient.ts';
 import { createDisputeCalls } from '../disputes/disputeCalls.ts';
 import { createTreasuryCalls } from '../treasury/treasuryCalls.ts';
 import { createSearchModels } from '../replica/searchModels.ts';
+import { createRefundFileCalls } from '../refunds/refundFileCalls.ts';
+import type { RefundFileCalls } from '../refunds/refundFileCalls.ts';
+import { createMerchantSettings } from '../shipping/merchantSettings.ts';
+import type { MerchantSettingsCalls } from '../shipping/merchantSettings.ts';
 import { createShippingCalls } from '../shipping/shippingCalls.ts';
 import type { ShippingCalls } from '../shipping/shippingCalls.ts';
 import type { SearchModels } from '../replica/searchModels.ts';
@@ -26,6 +30,8 @@ export interface ReplicaSession {
   readonly disputes: ReturnType<typeof createDisputeCalls>;
   readonly treasury: ReturnType<typeof createTreasuryCalls>;
   readonly shipping: ShippingCalls;
+  readonly refundFiles: RefundFileCalls;
+  readonly merchantSettings: MerchantSettingsCalls;
   /** Stops syncing and closes the database; the outbox stays in the file for next time. */
   close(): Promise<void>;
 }
@@ -63,6 +69,8 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     disputes: createDisputeCalls({ client }),
     treasury: createTreasuryCalls({ client, db }),
     shipping: createShippingCalls({ client }),
+    refundFiles: createRefundFileCalls({ client }),
+    merchantSettings: createMerchantSettings({ client, db }),
     async close() {
       await pokes.stop();
       await sync.stop();

@@ -7,6 +7,7 @@ import { downloadCsv } from '../../components/download.ts';
 import { translatorFor } from '../../i18n/translate.ts';
 import type { LedgerScope } from '../../stores/balanceStore.ts';
 import { BalanceChart } from './BalanceChart.tsx';
+import { MerchantTimeZone } from './MerchantTimeZone.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
 const KINDS = [
@@ -48,6 +49,7 @@ export function BalanceView() {
       <header className="view-head">
         <h1 id="balance-title">{tr.t('balance.title')}</h1>
       </header>
+      <MerchantTimeZone />
       {error ? (
         <div role="alert" className="error">
           <ErrorText error={error} />

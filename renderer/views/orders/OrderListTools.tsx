@@ -24,7 +24,7 @@ export function OrderListTools({ list }: { list: OrderListStore }) {
         stores.dialogs.getState().announce(tr.error(got.error), 'error', got.error);
         return;
       }
-      const table = ordersTable(got.rows, tr, stores.balance.getState().timeZone);
+      const table = ordersTable(got.rows, tr, await stores.balance.getState().loadTimeZone());
       const day = new Date().toISOString().slice(0, 10);
       if (kind === 'csv') downloadCsv(`orders-${day}.csv`, ordersCsv(table));
       else

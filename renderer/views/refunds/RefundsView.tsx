@@ -53,6 +53,31 @@ export function RefundsView() {
           </span>
         ) : null,
     };
+    // The buyer's photos: the count from the replica, the pictures from the server on opening.
+    const photos: Column = {
+      id: 'photos',
+      header: tr.t('refunds.photos'),
+      width: '6.5rem',
+      cell: (r) => {
+        const refund = r.refund;
+        if (!refund) return null;
+        return (
+          <button
+            type="button"
+            className="small secondary"
+            tabIndex={-1}
+            data-testid="refund-photos"
+            onClick={() =>
+              stores.dialogs
+                .getState()
+                .open({ kind: 'refundFiles', orderId: r.orderId, refundId: refund.refundId })
+            }
+          >
+            {tr.t('refunds.photoCount', { count: refund.photos.length })}
+          </button>
+        );
+      },
+    };
     const answer: Column = {
       id: 'answer',
       header: <span className="sr-only">{tr.t('detail.actions')}</span>,
@@ -100,7 +125,7 @@ export function RefundsView() {
         );
       },
     };
-    return [c.orderId!, c.deadline!, request, reason, c.item!, c.status!, answer];
+    return [c.orderId!, c.deadline!, request, reason, photos, c.item!, c.status!, answer];
   }, [tr, stores]);
 
   /** Every small refund-only request in the queue, behind one confirmation with the total. */

@@ -129,17 +129,21 @@ def({
 });
 def({
   url: `${O}/refunds`,
-  summary: 'Request a refund (refund only, or return and refund)',
+  summary:
+    'Request a refund (refund only, or return and refund), with up to 9 photos uploaded to /v1/evidence first (PNG, JPEG, GIF, WebP by their bytes: 400 photo_not_image, too_many_files)',
   roles: 'buyer',
   body: requestRefundBody,
   created: true,
-  build: ({ ids, body, newId }) => ({
+  build: async ({ actor, ids, body, ctx, newId }) => ({
     type: 'request_refund',
     orderId: ids.orderId,
     refundId: body.refundId ?? newId,
     kind: body.kind,
     amountFen: body.amountFen,
     reason: body.reason,
+    ...(body.photos?.length
+      ? { evidence: await evidenceRefsOf(ctx.db, actor.userId, body.photos) }
+      : {}),
   }),
 });
 const R = `${O}/refunds/:refundId`;
@@ -152,14 +156,18 @@ def({
 });
 def({
   url: `${R}/refuse`,
-  summary: 'Refuse a refund request (the buyer may escalate)',
+  summary:
+    'Refuse a refund request (the buyer may escalate), with up to 9 evidence files (images or PDF) uploaded first; the refusal and its evidence commit together',
   roles: 'seller_staff, seller_admin',
   body: refuseRefundBody,
-  build: ({ ids, body }) => ({
+  build: async ({ actor, ids, body, ctx }) => ({
     type: 'refuse_refund',
     orderId: ids.orderId,
     refundId: ids.refundId,
     reason: body.reason,
+    ...(body.evidence?.length
+      ? { evidence: await evidenceRefsOf(ctx.db, actor.userId, body.evidence) }
+      : {}),
   }),
 });
 def({

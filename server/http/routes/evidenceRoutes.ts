@@ -6,6 +6,10 @@ import {
   storeEvidence,
 } from '../../evidence/evidenceStore.ts';
 import { sniffType } from '../../evidence/sniffType.ts';
+import { readStoredFile } from '../../disputes/evidenceCheck.ts';
+import { refundFileFor } from '../../evidence/refundFileAccess.ts';
+import { stripImageMetadata } from '../../evidence/stripImageMetadata.ts';
+import { readOrder } from '../../escrow/orderRows.ts';
 import { parseBody, pathIds } from '../requestSchemas.ts';
 import { isAgent, requireActor } from '../requestActor.ts';
 import { addRoute } from '../routeSpec.ts';
@@ -86,6 +90,28 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: ServerContext)
       if (!isAgent(actor) && !found.uploaders.includes(actor.userId))
         throw new DeskError('forbidden', 'not your evidence');
       return untrustedFileHeaders(reply, found.name, found.content).send(found.content);
+    },
+  });
+  addRoute(app, {
+    method: 'GET',
+    url: '/v1/orders/:orderId/refunds/:refundId/files/:sha256',
+    summary:
+      "A file cited by a refund: the buyer's photos or the seller's refusal evidence. Sellers get images without their metadata (EXIF, GPS, comments). Served like all evidence (sniffed type, nosniff, sandbox CSP, attachment); anyone outside the order gets 404 not_found",
+    tags: ['evidence'],
+    roles:
+      "the order's buyer, its merchant's staff, agents once the refund is escalated or the order has a claim",
+    auth: 'bearer',
+    handler: async (req, reply) => {
+      const actor = await requireActor(ctx, req);
+      const { orderId, refundId, sha256 } = parseBody(pathIds, req.params);
+      const order = await readOrder(ctx.db, orderId ?? '');
+      const found = refundFileFor(actor, order, refundId ?? '', sha256 ?? '');
+      const stored = found ? await readStoredFile(ctx.db, found.file.sha256) : null;
+      if (!found || !stored) throw new DeskError('not_found', 'no such file');
+      // A buyer's photo can carry where it was taken; the seller needs the picture, not that.
+      const seller = actor.role === 'seller_staff' || actor.role === 'seller_admin';
+      const content = seller && found.from === 'buyer' ? stripImageMetadata(stored) : stored;
+      return untrustedFileHeaders(reply, found.file.name, content).send(content);
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { Actor, CommandEnvelope, EscrowCommand } from '../../../shared/escrow/types.ts';
+import { recipientFor } from '../../fixtures/testRecipient.ts';
 
 /** Actors and envelopes for core tests: one merchant m1, one buyer b1, bank ICBC, agents. */
 export const buyer = (userId = 'b1'): Actor => ({ role: 'buyer', userId });
@@ -39,6 +40,7 @@ export const createOrder = (
     amountFen,
     feeBps: opts.feeBps ?? 60,
     goodsKind: opts.goodsKind ?? 'express',
+    ...recipientFor(opts.goodsKind),
     item: { title: 'Tea, 250 g', quantity: 1 },
   });
 

@@ -22,6 +22,7 @@ import type { Db } from '../../../electron/core/store/openDatabase.ts';
 import type { Actor, OrderState } from '../../../shared/escrow/types.ts';
 import { GENESIS_HASH } from '../../../shared/ledger/chainHash.ts';
 import { tempDb } from '../helpers/tempDb.ts';
+import { TEST_RECIPIENT } from '../../fixtures/testRecipient.ts';
 
 const SELLER: Actor = { role: 'seller_staff', userId: 'staff1', merchantId: 'm1' };
 const T0 = Date.UTC(2026, 0, 5);
@@ -140,6 +141,7 @@ test('an order made on this desk and refused by the server leaves no row behind'
         amountFen: 500,
         feeBps: 60,
         goodsKind: 'express',
+        recipient: TEST_RECIPIENT,
         item: { title: 'Offline tea', quantity: 1 },
       },
       clientTime: T0,

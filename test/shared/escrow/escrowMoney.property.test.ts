@@ -15,6 +15,7 @@ import { ESCROW_COMMAND_TYPES, FINAL_ORDER_STATUSES } from '../../../shared/escr
 import { account, normalBalance } from '../../../shared/ledger/accounts.ts';
 import { postingFor } from '../../../shared/ledger/postings.ts';
 import { DAY_MS, HOUR_MS } from '../../../shared/time.ts';
+import { recipientFor } from '../../fixtures/testRecipient.ts';
 
 /**
  * Random command sequences and clock jumps over a few orders, with the ledger postings derived
@@ -129,6 +130,7 @@ function build(
           amountFen: ORDER_AMOUNTS_FEN[a.pick] ?? 1,
           feeBps: FEE_BPS[a.pct % FEE_BPS.length] ?? 0,
           goodsKind: (['express', 'surface', 'virtual'] as const)[a.pct % 3] ?? 'express',
+          ...recipientFor((['express', 'surface', 'virtual'] as const)[a.pct % 3]),
           item: { title: 'thing', quantity: 1 },
         },
       };

@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/escrow/types.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { DAY_MS } from '../../../shared/time.ts';
+import { TEST_RECIPIENT } from '../../fixtures/testRecipient.ts';
 
 /** Shared scaffolding for the escrow rule tests: one order, its people, and a clock. */
 
@@ -42,6 +43,7 @@ export function createCommand(
     amountFen: AMOUNT_FEN,
     feeBps: FEE_BPS,
     goodsKind: 'express',
+    recipient: TEST_RECIPIENT,
     item: { title: 'Tea, 500 g', quantity: 1 },
     ...over,
   } as const satisfies EscrowCommand;

@@ -2,6 +2,7 @@ import { sql as replica } from './0001_replica.ts';
 import { sql as lookupFromCode } from './0002_lookup_from_code.ts';
 import { sql as withdrawalOutbox } from './0003_withdrawal_outbox.ts';
 import { sql as orderAmount } from './0004_order_amount.ts';
+import { sql as merchantSettings } from './0005_merchant_settings.ts';
 
 export interface Migration {
   /** Becomes PRAGMA user_version once applied; numbers start at 1 and have no gaps. */
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: '0002_lookup_from_code', sql: lookupFromCode },
   { version: 3, name: '0003_withdrawal_outbox', sql: withdrawalOutbox },
   { version: 4, name: '0004_order_amount', sql: orderAmount },
+  { version: 5, name: '0005_merchant_settings', sql: merchantSettings },
 ];
