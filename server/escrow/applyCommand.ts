@@ -15,6 +15,8 @@ import type { CommandOutcome } from './commandOutcome.ts';
 
 export interface ApplyOptions {
   policy?: EscrowPolicy;
+  /** Counts batches the database refused and that were applied one by one (metrics, tests). */
+  stats?: { fallbacks: number };
 }
 
 /** One command: a batch of one (see applyBatch). */
@@ -108,6 +110,7 @@ export async function applyBatch(
     forgetChangeLogLock(tx);
     if (!isDeskError(err) && !isDataError(err)) throw err;
     if (screened.length > 1) {
+      if (opts.stats) opts.stats.fallbacks++;
       for (const s of screened) out[s.at] = (await applyBatch(tx, [s.envelope], now, opts))[0]!;
     } else {
       const s = screened[0]!;
