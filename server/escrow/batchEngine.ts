@@ -82,8 +82,10 @@ export class BatchEngine {
       }
     }
     const merchantIds = new Set<string>();
-    for (const { envelope } of commands)
+    // A command naming no order may not even be an object; `apply` refuses it.
+    for (const { envelope, orderId } of commands)
       if (
+        orderId !== null &&
         envelope.command.type === 'create_order' &&
         typeof envelope.command.merchantId === 'string'
       )

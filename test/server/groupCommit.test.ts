@@ -321,6 +321,22 @@ describe('group commit: a database refusal fails only its own command', () => {
         ['r4', 'awaiting_payment'],
       ],
     );
+    // A command that is not even an object is refused alone; the batch around it applies.
+    const mixed = await t.db.transaction((tx) =>
+      applyBatch(
+        tx,
+        [
+          create('r5'),
+          { commandId: 'not-a-command', actor: BUYER, command: null as unknown as EscrowCommand },
+          pay('r4'),
+        ],
+        T0 + 1_500,
+      ),
+    );
+    assert.deepEqual(
+      mixed.map((o) => (o.ok ? 'ok' : o.error.code)),
+      ['ok', 'invalid_input', 'ok'],
+    );
     // The refusal consumed its id: the same payment again replays the refusal.
     const again = await t.db.transaction((tx) => applyBatch(tx, [pay('r2')], T0 + 2_000));
     assert.equal(again[0]!.replayed, true);
