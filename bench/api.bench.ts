@@ -1,6 +1,7 @@
 // The central API's write path: escrow commands through applyCommand against real PostgreSQL
-// (batches of 500 commands per database transaction, each row-locked, idempotency-recorded,
-// posted to the hash-chained ledger and logged for sync), against plain single-row INSERTs
+// (batches of 500 commands group-committed by applyBatch: one transaction, claims, locks and
+// writes one multi-row statement per table; row-locked, idempotency-recorded, posted to the
+// hash-chained ledger and logged for sync), against plain single-row INSERTs
 // through pg in the same batches as a baseline measured in the same run. BENCH_API_ORDERS scales
 // it (default 500 orders, four commands each). Uses BENCH_DATABASE_URL (default the test
 // database); without PostgreSQL it prints a reason and measures nothing.
@@ -9,7 +10,7 @@ import type { CommandEnvelope } from '../shared/escrow/types.ts';
 import { orderLifecycle } from './orderLifecycle.ts';
 import { createMerchant } from '../server/auth/users.ts';
 import { openDatabase } from '../server/db/openDatabase.ts';
-import { applyCommand } from '../server/escrow/applyCommand.ts';
+import { applyBatch } from '../server/escrow/applyCommand.ts';
 import { verifyLedger } from '../server/ledger/verifyLedger.ts';
 import { pgReachable } from './pgReachable.ts';
 
@@ -18,6 +19,12 @@ const BATCH = 500;
 const T0 = Date.UTC(2026, 0, 5);
 function lifecycle(i: number): CommandEnvelope[] {
   return orderLifecycle(`o${i}`, `m${i % 20}`, 1_000 + (i % 997) * 13);
+}
+
+/** The q-quantile (nearest rank) of a sample. */
+export function percentile(sample: readonly number[], q: number): number {
+  const sorted = [...sample].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
 }
 
 export async function run(): Promise<void> {
@@ -36,13 +43,16 @@ export async function run(): Promise<void> {
     for (let step = 0; step < 4; step++) for (const cmds of perOrder) all.push(cmds[step]!);
 
     let rejected = 0;
+    const batchMs: number[] = [];
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < all.length; i += BATCH) {
+      const t = process.hrtime.bigint();
       await db.transaction(async (tx) => {
-        for (const e of all.slice(i, i + BATCH))
-          if (!(await applyCommand(tx, e, T0 + i)).ok) rejected++;
+        for (const o of await applyBatch(tx, all.slice(i, i + BATCH), T0 + i))
+          if (!o.ok) rejected++;
       });
+      batchMs.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     const applySec = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = process.cpuUsage(cpu0);
@@ -56,7 +66,9 @@ export async function run(): Promise<void> {
     // the same number of transactions.
     await db.query('CREATE TABLE raw_commands (id text PRIMARY KEY, payload jsonb NOT NULL)');
     const r0 = process.hrtime.bigint();
+    const rawMs: number[] = [];
     for (let i = 0; i < all.length; i += BATCH) {
+      const t = process.hrtime.bigint();
       await db.transaction(async (tx) => {
         for (const e of all.slice(i, i + BATCH))
           await tx.query('INSERT INTO raw_commands (id, payload) VALUES ($1, $2)', [
@@ -64,6 +76,7 @@ export async function run(): Promise<void> {
             JSON.stringify(e.command),
           ]);
       });
+      rawMs.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     const rawSec = Number(process.hrtime.bigint() - r0) / 1e9;
 
@@ -77,6 +90,10 @@ export async function run(): Promise<void> {
       ['api.apply_cpu_us_per_cmd', ((cpu.user + cpu.system) / all.length).toFixed(1)],
       ['api.raw_insert_rows_per_s', Math.round(rawPerSec)],
       ['api.apply_vs_raw_insert', (applyPerSec / rawPerSec).toFixed(3)],
+      ['api.apply_batch_p50_ms', percentile(batchMs, 0.5).toFixed(1)],
+      ['api.apply_batch_p99_ms', percentile(batchMs, 0.99).toFixed(1)],
+      ['api.raw_batch_p50_ms', percentile(rawMs, 0.5).toFixed(1)],
+      ['api.raw_batch_p99_ms', percentile(rawMs, 0.99).toFixed(1)],
       ['host.cpus', os.cpus().length],
       ['host.loadavg_1m', loadavg()[0]!.toFixed(2)],
     ];

@@ -83,14 +83,17 @@ export async function logOrderChanges(
 
 type ChangeRow = { kind: 'order' | 'ledger_txn' | 'order_event'; key: string; payload: unknown };
 
-/**
- * The change log: one row per effect, in commit order of `seq`, written in the same database
- * transaction as the effect. It is the source of `POST /v1/sync/pull` (docs/sync.md): `kind`
- * names the change, `key` what it upserts, and `merchant_id`/`buyer_id` who may see it.
- *
- * Appends change rows in the order given (one statement: seq follows the VALUES list), holding
- * the change-log lock so seq becomes visible in commit order.
- */
+/** One row of the change log as a writer hands it over. */
+export interface ChangeLogRow {
+  kind: 'order' | 'ledger_txn' | 'order_event' | 'rejection';
+  key: string;
+  merchantId: string | null;
+  buyerId: string | null;
+  commandId: string | null;
+  payload: unknown;
+  createdAt: number;
+}
+
 async function appendChanges(
   tx: Queryable,
   rows: ChangeRow[],
@@ -101,17 +104,45 @@ async function appendChanges(
     buyerId: null,
   },
 ): Promise<void> {
+  await appendChangeRows(
+    tx,
+    rows.map((r) => ({
+      ...r,
+      merchantId: scope.merchantId,
+      buyerId: scope.buyerId,
+      commandId,
+      createdAt: now,
+    })),
+  );
+}
+
+/**
+ * The change log: one row per effect, in commit order of `seq`, written in the same database
+ * transaction as the effect. It is the source of `POST /v1/sync/pull` (docs/sync.md): `kind`
+ * names the change, `key` what it upserts, and `merchant_id`/`buyer_id` who may see it.
+ *
+ * Appends the rows in the order given, in one statement (seq follows the array order), holding
+ * the change-log lock so seq becomes visible in commit order. A whole batch of commands logs
+ * its changes with one call.
+ */
+export async function appendChangeRows(tx: Queryable, rows: ChangeLogRow[]): Promise<void> {
   if (rows.length === 0) return;
   await lockChangeLog(tx);
-  const params: unknown[] = [scope.merchantId, scope.buyerId, commandId, now];
-  const values = rows.map((r) => {
-    params.push(r.kind, r.key, JSON.stringify(r.payload));
-    const n = params.length;
-    return `($${n - 2}, $${n - 1}, $1, $2, $3, $${n}, $4)`;
-  });
   await tx.query(
     `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
-     VALUES ${values.join(', ')}`,
-    params,
+     SELECT kind, key, merchant_id, buyer_id, command_id, payload::jsonb, created_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                   $7::bigint[]) WITH ORDINALITY
+            AS r(kind, key, merchant_id, buyer_id, command_id, payload, created_at, n)
+      ORDER BY n`,
+    [
+      rows.map((r) => r.kind),
+      rows.map((r) => r.key),
+      rows.map((r) => r.merchantId),
+      rows.map((r) => r.buyerId),
+      rows.map((r) => r.commandId),
+      rows.map((r) => JSON.stringify(r.payload)),
+      rows.map((r) => r.createdAt),
+    ],
   );
 }

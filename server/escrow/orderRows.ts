@@ -17,42 +17,67 @@ export async function readOrder(db: Queryable, orderId: string): Promise<OrderSt
   return r.rows[0]?.state ?? null;
 }
 
-/** Inserts a new order; false when the id is taken (a concurrent create won). */
-export async function insertOrder(
+/** An order's row as a batch writes it: its new state and when its next timer is due. */
+export interface OrderRowWrite {
+  state: OrderState;
+  nextTimerAt: number | null;
+}
+
+/**
+ * Inserts new orders in one statement; returns the ids that were already taken (a concurrent
+ * create won), which the caller refuses as `order_exists`.
+ */
+export async function insertOrders(
   tx: Queryable,
-  state: OrderState,
-  nextTimerAt: number | null,
+  rows: OrderRowWrite[],
   now: number,
-): Promise<boolean> {
-  const r = await tx.query(
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const r = await tx.query<{ order_id: string }>(
     `INSERT INTO orders (order_id, merchant_id, buyer_id, status, currency, amount_fen, state,
                          version, next_timer_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT DO NOTHING`,
+     SELECT id, m, b, st, c, amt, s::jsonb, v, due, $10, $10
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+                   $7::text[], $8::int[], $9::bigint[]) AS x(id, m, b, st, c, amt, s, v, due)
+     ON CONFLICT DO NOTHING RETURNING order_id`,
     [
-      state.orderId,
-      state.merchantId,
-      state.buyerId,
-      state.status,
-      state.currency,
-      state.amountFen,
-      JSON.stringify(state),
-      state.version,
-      nextTimerAt,
+      rows.map((w) => w.state.orderId),
+      rows.map((w) => w.state.merchantId),
+      rows.map((w) => w.state.buyerId),
+      rows.map((w) => w.state.status),
+      rows.map((w) => w.state.currency),
+      rows.map((w) => w.state.amountFen),
+      rows.map((w) => JSON.stringify(w.state)),
+      rows.map((w) => w.state.version),
+      rows.map((w) => w.nextTimerAt),
       now,
     ],
   );
-  return r.rowCount > 0;
+  const inserted = new Set(r.rows.map((row) => row.order_id));
+  return rows.map((w) => w.state.orderId).filter((id) => !inserted.has(id));
 }
 
-export async function updateOrder(
+/** Writes orders' new states (rows the caller has locked) in one statement. */
+export async function updateOrders(
   tx: Queryable,
-  state: OrderState,
-  nextTimerAt: number | null,
+  rows: OrderRowWrite[],
   now: number,
 ): Promise<void> {
+  if (rows.length === 0) return;
   await tx.query(
-    `UPDATE orders SET status = $2, state = $3, version = $4, next_timer_at = $5, updated_at = $6
-     WHERE order_id = $1`,
-    [state.orderId, state.status, JSON.stringify(state), state.version, nextTimerAt, now],
+    `UPDATE orders o
+        SET status = x.st, state = x.s::jsonb, version = x.v, next_timer_at = x.due,
+            updated_at = $6
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[])
+            AS x(id, st, s, v, due)
+      WHERE o.order_id = x.id`,
+    [
+      rows.map((w) => w.state.orderId),
+      rows.map((w) => w.state.status),
+      rows.map((w) => JSON.stringify(w.state)),
+      rows.map((w) => w.state.version),
+      rows.map((w) => w.nextTimerAt),
+      now,
+    ],
   );
 }

@@ -4,6 +4,7 @@ import type { EvidenceQuota } from '../evidence/evidenceStore.ts';
 import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
+import { CommandQueue } from '../escrow/commandQueue.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { TreasuryPolicy } from '../treasury/treasuryPolicy.ts';
 
@@ -30,4 +31,12 @@ export interface ServerContext {
   evidenceQuota?: EvidenceQuota;
   /** Withdrawal limits and reconciliation timings; DEFAULT_TREASURY_POLICY when absent. */
   treasuryPolicy?: TreasuryPolicy;
+  /** The process's group-commit queue for escrow commands; made on first use (commandsOf). */
+  commands?: CommandQueue;
+}
+
+/** The group-commit queue every HTTP command of this server goes through. */
+export function commandsOf(ctx: ServerContext): CommandQueue {
+  ctx.commands ??= new CommandQueue(ctx.db, ctx.clock, { policy: ctx.policy });
+  return ctx.commands;
 }

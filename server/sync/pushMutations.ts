@@ -7,18 +7,20 @@ import type { Clock } from '../clock.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { cleanText } from '../../shared/text.ts';
 import { dataErrorMessage, isDataError } from '../common/jsonSafety.ts';
-import { applyCommand } from '../escrow/applyCommand.ts';
+import { applyBatch } from '../escrow/applyCommand.ts';
+import { appendChangeRows } from '../escrow/changeLog.ts';
+import type { ChangeLogRow } from '../escrow/changeLog.ts';
 
 /** Serialization failure and deadlock: nothing was committed, so the mutation is retried. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 5;
 /**
- * Mutations applied per database transaction. Each keeps its own all-or-nothing unit (effects,
- * stored result, lastMutationId) because the chunk commits or rolls back whole; sharing the
- * commit saves a third of the round trips of a mutation. Kept small so the order and journal
- * locks a chunk holds are released quickly.
+ * Mutations applied per database transaction: a whole push (the protocol's maximum), group-
+ * committed by applyBatch. Each keeps its own all-or-nothing unit (effects, stored result,
+ * lastMutationId) because the chunk commits or rolls back whole; the batch's locks are held
+ * for one transaction of a few multi-row statements.
  */
-const MAX_CHUNK = 20;
+const MAX_CHUNK = 500;
 
 export class SyncUnavailableError extends Error {
   /** Results of the mutations processed before the failure (already committed). */
@@ -65,14 +67,15 @@ export async function pushMutations(
           [req.clientId],
         );
         const first = c.rows[0]?.last_mutation_id ?? 0;
-        let last = first;
-        const out: Step[] = [];
-        for (const m of chunk) {
-          const step = await pushOne(tx, actor, req.clientId, last, m, clock, policy);
-          out.push(step);
-          last = step.last;
-          if (step.kind === 'gap') break;
-        }
+        const { steps: out, last } = await pushChunk(
+          tx,
+          actor,
+          req.clientId,
+          first,
+          chunk,
+          clock,
+          policy,
+        );
         if (last !== first) {
           await tx.query(
             'UPDATE sync_clients SET last_mutation_id = $2, updated_at = $3 WHERE client_id = $1',
@@ -134,64 +137,123 @@ export async function pushMutations(
   return { lastMutationId: last, results };
 }
 
-/** One mutation, given the client's last processed id (its row is locked by the caller). */
-async function pushOne(
+type Mutation = PushRequest['mutations'][number];
+
+/**
+ * One chunk of consecutive mutations, given the client's last processed id (its row is locked
+ * by the caller), group-committed: every new mutation's command goes through one `applyBatch`,
+ * and their results and rejection changes are written with one statement each. Mutations
+ * already processed get their stored answers; a gap stops the chunk.
+ */
+async function pushChunk(
   tx: Queryable,
   actor: Actor,
   clientId: string,
-  last: number,
-  m: PushRequest['mutations'][number],
+  first: number,
+  chunk: readonly Mutation[],
   clock: Clock,
   policy: EscrowPolicy | undefined,
-): Promise<Step> {
-  if (m.id <= last) {
-    const stored = await tx.query<{ status: 'applied' | 'rejected'; error: ErrorInfo | null }>(
-      'SELECT status, error FROM sync_results WHERE client_id = $1 AND mutation_id = $2',
-      [clientId, m.id],
+): Promise<{ steps: Step[]; last: number }> {
+  type Planned = { m: Mutation; kind: 'stored' | 'new' } | { m: Mutation; kind: 'gap' };
+  const plan: Planned[] = [];
+  let last = first;
+  for (const m of chunk) {
+    if (m.id <= last) plan.push({ m, kind: 'stored' });
+    else if (m.id === last + 1) {
+      plan.push({ m, kind: 'new' });
+      last = m.id;
+    } else {
+      plan.push({ m, kind: 'gap' });
+      break;
+    }
+  }
+  const fresh = plan.filter((p) => p.kind === 'new').map((p) => p.m);
+  const now = clock.now();
+  const applied = fresh.filter((m) => !m.abandon);
+  const outcomes = await applyBatch(
+    tx,
+    applied.map((m) => ({ commandId: m.commandId, actor, command: m.command })),
+    now,
+    { policy },
+  );
+  const errors = new Map<number, ErrorInfo | null>();
+  applied.forEach((m, i) => {
+    const o = outcomes[i]!;
+    errors.set(m.id, o.ok ? null : o.error);
+  });
+  for (const m of fresh)
+    if (m.abandon)
+      errors.set(m.id, {
+        code: 'mutation_stuck',
+        message: 'the desk gave up on this action after repeated failures; nothing was applied',
+      });
+  if (fresh.length > 0) {
+    await tx.query(
+      `INSERT INTO sync_results (client_id, mutation_id, command_id, status, error, created_at)
+       SELECT $1, id, c, st, e::jsonb, $6
+         FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS x(id, c, st, e)`,
+      [
+        clientId,
+        fresh.map((m) => m.id),
+        fresh.map((m) => m.commandId),
+        fresh.map((m) => (errors.get(m.id) ? 'rejected' : 'applied')),
+        fresh.map((m) => {
+          const e = errors.get(m.id);
+          return e ? JSON.stringify(e) : null;
+        }),
+        now,
+      ],
     );
-    const row = stored.rows[0];
-    if (!row) throw new Error(`no stored result for ${clientId}/${m.id}`);
+    await appendChangeRows(
+      tx,
+      fresh.flatMap((m) => {
+        const e = errors.get(m.id);
+        return e ? [rejectionChange(clientId, m, e, now)] : [];
+      }),
+    );
+  }
+  const olderIds = plan
+    .filter((p) => p.kind === 'stored' && !errors.has(p.m.id))
+    .map((p) => p.m.id);
+  const older = new Map<number, { status: 'applied' | 'rejected'; error: ErrorInfo | null }>();
+  if (olderIds.length > 0) {
+    const stored = await tx.query<{
+      mutation_id: number;
+      status: 'applied' | 'rejected';
+      error: ErrorInfo | null;
+    }>(
+      `SELECT mutation_id, status, error FROM sync_results
+        WHERE client_id = $1 AND mutation_id = ANY($2::bigint[])`,
+      [clientId, olderIds],
+    );
+    for (const row of stored.rows)
+      older.set(Number(row.mutation_id), { status: row.status, error: row.error });
+  }
+  let at = first;
+  const steps: Step[] = plan.map((p): Step => {
+    if (p.kind === 'gap') return { kind: 'gap', last: at };
+    if (p.kind === 'new') at = p.m.id;
+    const error = p.kind === 'new' || errors.has(p.m.id) ? errors.get(p.m.id) : undefined;
+    if (error !== undefined) {
+      return {
+        kind: 'done',
+        last: at,
+        result: error
+          ? { id: p.m.id, status: 'rejected', error }
+          : { id: p.m.id, status: 'applied' },
+      };
+    }
+    const row = older.get(p.m.id);
+    if (!row) throw new Error(`no stored result for ${clientId}/${p.m.id}`);
     return {
       kind: 'done',
-      last,
+      last: at,
       result: row.error
-        ? { id: m.id, status: row.status, error: row.error }
-        : { id: m.id, status: row.status },
+        ? { id: p.m.id, status: row.status, error: row.error }
+        : { id: p.m.id, status: row.status },
     };
-  }
-  if (m.id > last + 1) return { kind: 'gap', last };
-
-  const now = clock.now();
-  const outcome = m.abandon
-    ? ({
-        ok: false,
-        error: {
-          code: 'mutation_stuck',
-          message: 'the desk gave up on this action after repeated failures; nothing was applied',
-        },
-      } as const)
-    : await applyCommand(tx, { commandId: m.commandId, actor, command: m.command }, now, {
-        policy,
-      });
-  const error = outcome.ok ? null : outcome.error;
-  await tx.query(
-    `INSERT INTO sync_results (client_id, mutation_id, command_id, status, error, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [
-      clientId,
-      m.id,
-      m.commandId,
-      error ? 'rejected' : 'applied',
-      error ? JSON.stringify(error) : null,
-      now,
-    ],
-  );
-  if (error) await logRejection(tx, clientId, m, error, now);
-  return {
-    kind: 'done',
-    last: m.id,
-    result: error ? { id: m.id, status: 'rejected', error } : { id: m.id, status: 'applied' },
-  };
+  });
+  return { steps, last };
 }
 
 /** Codes whose command must not be stored as sent (the database cannot hold it, or it is huge). */
@@ -206,29 +268,27 @@ const UNSTORABLE: ReadonlySet<string> = new Set([
  * type and order id, cleaned): the desk matches a rejection by mutation and command id, and
  * the stub is what it can show; the original could not be stored or would poison the log.
  */
-async function logRejection(
-  tx: Queryable,
+function rejectionChange(
   clientId: string,
-  m: PushRequest['mutations'][number],
+  m: Mutation,
   error: ErrorInfo,
   now: number,
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
-     VALUES ('rejection', $1, NULL, NULL, $2, $3, $4)`,
-    [
-      clientId,
-      m.commandId,
-      JSON.stringify({
-        kind: 'rejection',
-        mutationId: m.id,
-        commandId: m.commandId,
-        command: UNSTORABLE.has(error.code) ? commandStub(m.command) : m.command,
-        error,
-      }),
-      now,
-    ],
-  );
+): ChangeLogRow {
+  return {
+    kind: 'rejection',
+    key: clientId,
+    merchantId: null,
+    buyerId: null,
+    commandId: m.commandId,
+    createdAt: now,
+    payload: {
+      kind: 'rejection',
+      mutationId: m.id,
+      commandId: m.commandId,
+      command: UNSTORABLE.has(error.code) ? commandStub(m.command) : m.command,
+      error,
+    },
+  };
 }
 
 function commandStub(command: unknown): Record<string, string> {
@@ -266,7 +326,7 @@ async function rejectPoisoned(
        VALUES ($1, $2, $3, 'rejected', $4, $5)`,
       [clientId, m.id, m.commandId, JSON.stringify(error), now],
     );
-    await logRejection(tx, clientId, m, error, now);
+    await appendChangeRows(tx, [rejectionChange(clientId, m, error, now)]);
     await tx.query(
       'UPDATE sync_clients SET last_mutation_id = $2, updated_at = $3 WHERE client_id = $1',
       [clientId, m.id, now],

@@ -3,59 +3,67 @@ import type { Actor } from '../../shared/escrow/types.ts';
 import { MINUTE_MS } from '../../shared/time.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
-import { applyCommand } from '../escrow/applyCommand.ts';
-import type { CommandOutcome } from '../escrow/commandOutcome.ts';
+import { applyBatch } from '../escrow/applyCommand.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
 const SYSTEM: Actor = { role: 'system', userId: 'system:timers' };
 
+/** Due orders taken per transaction: one group-committed batch. */
+const TIMER_BATCH = 200;
+
 /**
- * Applies one due order's timers, or returns null when nothing is due. The order row is
+ * Applies the timers of up to `limit` due orders in one transaction, group-committed with
+ * `applyBatch`; returns how many orders it visited (0: nothing is due). The order rows are
  * claimed with FOR UPDATE SKIP LOCKED, so server instances sharing a database each take
  * different orders and never wait on one another; the command id names the order's version and
  * due time, so even a run repeated after a crash replays instead of applying twice.
  */
-export async function applyOneDueTimer(
+export async function applyDueTimers(
   db: Database,
   clock: Clock,
+  limit: number,
   policy?: EscrowPolicy,
   metrics?: Metrics,
-): Promise<CommandOutcome | null> {
+): Promise<number> {
   return db.transaction(async (tx) => {
     const now = clock.now();
     const due = await tx.query<{ order_id: string; version: number; next_timer_at: number }>(
       `SELECT order_id, version, next_timer_at FROM orders
-       WHERE next_timer_at <= $1 ORDER BY next_timer_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      [now],
+       WHERE next_timer_at <= $1 ORDER BY next_timer_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
     );
-    const row = due.rows[0];
-    if (!row) return null;
-    const outcome = await applyCommand(
+    if (due.rows.length === 0) return 0;
+    const outcomes = await applyBatch(
       tx,
-      {
+      due.rows.map((row) => ({
         commandId: `timer:${row.order_id}:v${row.version}:${row.next_timer_at}`,
         actor: SYSTEM,
-        command: { type: 'advance_timers', orderId: row.order_id },
-      },
+        command: { type: 'advance_timers' as const, orderId: row.order_id },
+      })),
       now,
       { policy },
     );
-    if (!outcome.ok || outcome.replayed) {
-      // A timer the rules refuse (or one already applied under this id) must not keep the
-      // order at the head of the queue: look again in a minute, and let the rejection show in
-      // the metrics.
+    // A timer the rules refuse (or one already applied under this id) must not keep the order
+    // at the head of the queue: look again in a minute, and let the rejection show in the
+    // metrics.
+    const stuck = due.rows.filter((_, i) => !outcomes[i]!.ok || outcomes[i]!.replayed);
+    if (stuck.length > 0)
       await tx.query(
-        'UPDATE orders SET next_timer_at = $2 WHERE order_id = $1 AND next_timer_at = $3',
-        [row.order_id, now + MINUTE_MS, row.next_timer_at],
+        `UPDATE orders o SET next_timer_at = $3
+           FROM unnest($1::text[], $2::bigint[]) AS s(id, due)
+          WHERE o.order_id = s.id AND o.next_timer_at = s.due`,
+        [stuck.map((r) => r.order_id), stuck.map((r) => r.next_timer_at), now + MINUTE_MS],
       );
+    due.rows.forEach((row, i) => {
+      const outcome = outcomes[i]!;
       if (!outcome.ok) metrics?.rejections.inc({ code: outcome.error.code });
-    }
-    if (metrics && outcome.ok && outcome.events.length > 0) {
-      metrics.commandsApplied.inc({ type: 'advance_timers' });
-      metrics.timersApplied.inc();
-      metrics.timerLagSeconds.observe({}, Math.max(0, now - row.next_timer_at) / 1000);
-    }
-    return outcome;
+      if (metrics && outcome.ok && outcome.events.length > 0) {
+        metrics.commandsApplied.inc({ type: 'advance_timers' });
+        metrics.timersApplied.inc();
+        metrics.timerLagSeconds.observe({}, Math.max(0, now - row.next_timer_at) / 1000);
+      }
+    });
+    return due.rows.length;
   });
 }
 
@@ -65,11 +73,18 @@ export async function runDueTimers(
   clock: Clock,
   opts: { policy?: EscrowPolicy; metrics?: Metrics; max?: number } = {},
 ): Promise<number> {
+  const max = opts.max ?? 1000;
   let n = 0;
-  while (n < (opts.max ?? 1000)) {
-    const outcome = await applyOneDueTimer(db, clock, opts.policy, opts.metrics);
-    if (!outcome) break;
-    n++;
+  while (n < max) {
+    const visited = await applyDueTimers(
+      db,
+      clock,
+      Math.min(TIMER_BATCH, max - n),
+      opts.policy,
+      opts.metrics,
+    );
+    if (visited === 0) break;
+    n += visited;
   }
   return n;
 }

@@ -5,6 +5,7 @@ import { readOrder } from '../../escrow/orderRows.ts';
 import { sendError } from '../sendError.ts';
 import { bankNotificationBody, parseBody } from '../requestSchemas.ts';
 import { addRoute } from '../routeSpec.ts';
+import { commandsOf } from '../serverContext.ts';
 import type { ServerContext } from '../serverContext.ts';
 
 export function registerBankRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -20,11 +21,10 @@ export function registerBankRoutes(app: FastifyInstance, ctx: ServerContext): vo
       verifyBankRequest(req, ctx.bankSecrets, ctx.clock);
       const body = parseBody(bankNotificationBody, req.body);
       const outcome = await receiveNotification(
-        ctx.db,
+        commandsOf(ctx),
         body,
         req.rawBody ?? '',
-        ctx.clock,
-        ctx.policy,
+        ctx.clock.now(),
       );
       if (!outcome.ok) return sendError(ctx, reply, outcome.error.code, outcome.error.message);
       if (!outcome.replayed) ctx.metrics.commandsApplied.inc({ type: 'confirm_payment' });

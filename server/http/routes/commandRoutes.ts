@@ -7,7 +7,6 @@ import { parseRecipient } from '../../../shared/shipping/recipient.ts';
 import { sha256Hex } from '../../common/sha256.ts';
 import { evidenceRefsOf } from '../../evidence/evidenceStore.ts';
 import { readOrder } from '../../escrow/orderRows.ts';
-import { runCommand } from '../../escrow/runCommand.ts';
 import { sendError } from '../sendError.ts';
 import {
   createOrderBody,
@@ -26,6 +25,7 @@ import {
 import { isSeller, requireActor } from '../requestActor.ts';
 import { masksRecipients, orderFor, redactEventForSeller } from '../sellerView.ts';
 import { addRoute } from '../routeSpec.ts';
+import { commandsOf } from '../serverContext.ts';
 import type { ServerContext } from '../serverContext.ts';
 
 type Ids = { orderId: string; refundId: string; claimId: string };
@@ -335,7 +335,7 @@ async function handleCommand(
     claimId: params.claimId ?? '',
   };
   const command = await route.build({ actor, ids, body, ctx, newId: newIdFor(commandId, now) });
-  const outcome = await runCommand(ctx.db, { commandId, actor, command }, ctx.clock, ctx.policy);
+  const outcome = await commandsOf(ctx).submit({ commandId, actor, command });
   if (!outcome.ok) return sendError(ctx, reply, outcome.error.code, outcome.error.message);
   if (!outcome.replayed) ctx.metrics.commandsApplied.inc({ type: command.type });
   const order = await readOrder(ctx.db, outcome.orderId);

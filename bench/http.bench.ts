@@ -1,0 +1,274 @@
+// The central API over real HTTP (issue 13): BENCH_HTTP_CLIENTS (64) concurrent clients drive
+// BENCH_HTTP_ORDERS (3,000) distinct orders through pay (a signed bank notification), ship
+// (seller staff) and confirm receipt (buyer), one request per command, against the API in a
+// child process on PostgreSQL (BENCH_DATABASE_URL), so client and server do not share an event
+// loop. Commands from concurrent requests are group-committed (server/escrow/commandQueue.ts).
+//
+// Baseline, same run, same clients and HTTP stack: a Fastify route in the same child that stores
+// each request as one plain row (one autocommit INSERT), no rules.
+//
+// Set-up is a BULK PATH (documented as such): orders are created with applyBatch directly,
+// users and sessions are inserted as rows (no password hashing), because this measures the
+// commands, not sign-in.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { BankKey } from '../server/bank/bankKeys.ts';
+import { signNotification } from '../server/bank/notificationSignature.ts';
+import type { CommandEnvelope } from '../shared/escrow/types.ts';
+import { percentile } from './api.bench.ts';
+import { orderLifecycle } from './orderLifecycle.ts';
+import { pgReachable } from './pgReachable.ts';
+
+const URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ORDERS = Number(process.env.BENCH_HTTP_ORDERS ?? 3_000);
+const CLIENTS = Number(process.env.BENCH_HTTP_CLIENTS ?? 64);
+const MERCHANTS = 8;
+const SCHEMA = 'bench_http';
+const SELF = fileURLToPath(import.meta.url);
+const T0 = Date.UTC(2026, 0, 5);
+const orderIdOf = (i: number) => `h${i}`;
+const merchantOf = (i: number) => `m${i % MERCHANTS}`;
+const amountOf = (i: number) => 1_000 + (i % 997) * 13;
+
+interface Ready {
+  url: string;
+  rawUrl: string;
+  key: BankKey;
+  tokens: Record<string, string>;
+}
+
+// ---- the server child ---------------------------------------------------------------------
+
+async function serveChild(): Promise<void> {
+  const [{ default: Fastify }, { openDatabase }, { startServer }, { applyBatch }, { sha256Hex }] =
+    await Promise.all([
+      import('fastify'),
+      import('../server/db/openDatabase.ts'),
+      import('../server/startServer.ts'),
+      import('../server/escrow/applyCommand.ts'),
+      import('../server/common/sha256.ts'),
+    ]);
+  const setup = new pg.Client({ connectionString: URL });
+  await setup.connect();
+  await setup.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await setup.end();
+  const db = await openDatabase({ url: URL, schema: SCHEMA });
+  const now = Date.now();
+  const tokens: Record<string, string> = {};
+  const users: Array<[string, string, string | null]> = [['b1', 'buyer', null]];
+  for (let m = 0; m < MERCHANTS; m++) {
+    await db.query(
+      'INSERT INTO merchants (merchant_id, name, fee_bps, created_at) VALUES ($1, $2, 60, $3)',
+      [`m${m}`, `M${m}`, T0],
+    );
+    users.push([`s-m${m}`, 'seller_staff', `m${m}`]);
+  }
+  for (const [userId, role, merchantId] of users) {
+    await db.query(
+      `INSERT INTO users (user_id, username, display_name, password_hash, role, merchant_id,
+                          created_at) VALUES ($1, $1, $1, 'bench:no-login', $2, $3, $4)`,
+      [userId, role, merchantId, T0],
+    );
+    const token = `bench-token-${userId}-${process.pid}`.padEnd(32, 'x');
+    await db.query(
+      'INSERT INTO sessions (token_sha256, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+      [sha256Hex(token), userId, now, now + 86_400_000],
+    );
+    tokens[userId] = token;
+  }
+  for (let i = 0; i < ORDERS; i += 500) {
+    const creates: CommandEnvelope[] = [];
+    for (let k = i; k < Math.min(ORDERS, i + 500); k++)
+      creates.push(orderLifecycle(orderIdOf(k), merchantOf(k), amountOf(k))[0]!);
+    const out = await db.transaction((tx) => applyBatch(tx, creates, now));
+    if (out.some((o) => !o.ok)) throw new Error('bench set-up: an order was not created');
+  }
+  await db.query('CREATE TABLE bench_raw_requests (id bigserial, body jsonb NOT NULL)');
+  await db.query('ANALYZE');
+
+  const key: BankKey = { kid: 'bench', secret: 'b'.repeat(48) };
+  const server = await startServer({
+    db,
+    bankSecrets: { icbc: [key] },
+    timerIntervalMs: false,
+    maxConnectionsPerAddress: 10_000,
+  });
+  const raw = Fastify({ logger: false });
+  raw.post('/raw', async (request) => {
+    await db.query('INSERT INTO bench_raw_requests (body) VALUES ($1)', [
+      JSON.stringify(request.body),
+    ]);
+    return { ok: true };
+  });
+  await raw.listen({ host: '127.0.0.1', port: 0 });
+  const addr = raw.server.address();
+  const rawPort = typeof addr === 'object' && addr ? addr.port : 0;
+  const cpu0 = process.cpuUsage();
+  process.stdout.write(
+    `ready ${JSON.stringify({ url: server.url, rawUrl: `http://127.0.0.1:${rawPort}/raw`, key, tokens })}\n`,
+  );
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (line: string) => {
+    if (line.startsWith('cpu')) {
+      const c = process.cpuUsage(cpu0);
+      process.stdout.write(
+        `cpu ${c.user + c.system} ${JSON.stringify(server.ctx.commands?.stats ?? {})}\n`,
+      );
+    }
+  });
+  process.stdin.on('end', () => {
+    void raw
+      .close()
+      .then(() => server.close())
+      .then(() => db.query(`DROP SCHEMA ${SCHEMA} CASCADE`))
+      .then(() => db.close())
+      .then(() => process.exit(0));
+  });
+}
+
+// ---- the clients (this process) -----------------------------------------------------------
+
+function startChild(): Promise<{ child: ChildProcess; ready: Ready }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', SELF], {
+      env: { ...process.env, HTTP_BENCH_SERVER: '1' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let buf = '';
+    child.stdout?.setEncoding('utf8');
+    const onData = (c: string) => {
+      buf += c;
+      const m = /ready (.*)\n/.exec(buf);
+      if (m?.[1]) {
+        child.stdout?.off('data', onData);
+        resolve({ child, ready: JSON.parse(m[1]) as Ready });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+}
+
+function askCpu(child: ChildProcess): Promise<{ cpuUs: number; stats: unknown }> {
+  return new Promise((resolve) => {
+    let buf = '';
+    const onData = (c: string) => {
+      buf += c;
+      const m = /cpu (\d+) (.*)\n/.exec(buf);
+      if (m) {
+        child.stdout?.off('data', onData);
+        resolve({ cpuUs: Number(m[1]), stats: JSON.parse(m[2]!) });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stdin?.write('cpu\n');
+  });
+}
+
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  latencies: number[],
+): Promise<void> {
+  const t = performance.now();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  const text = await res.text();
+  latencies.push(performance.now() - t);
+  if (res.status >= 300) throw new Error(`${url}: ${res.status} ${text}`);
+}
+
+/** `clients` loops, each taking the next order and running its three commands in turn. */
+async function drive(
+  clients: number,
+  orders: number,
+  step: (i: number, latencies: number[]) => Promise<void>,
+): Promise<{ seconds: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = next++; i < orders; i = next++) await step(i, latencies);
+    }),
+  );
+  return { seconds: (performance.now() - t) / 1000, latencies };
+}
+
+export async function run(): Promise<void> {
+  if (!(await pgReachable(URL))) {
+    console.log(`api_http.skipped=1 # no PostgreSQL at ${URL}`);
+    return;
+  }
+  const { child, ready } = await startChild();
+  try {
+    const auth = (userId: string) => ({ authorization: `Bearer ${ready.tokens[userId]}` });
+    const cpu0 = process.cpuUsage();
+    const before = await askCpu(child);
+    const api = await drive(CLIENTS, ORDERS, async (i, lat) => {
+      const orderId = orderIdOf(i);
+      const body = JSON.stringify({
+        notificationId: `n-${orderId}`,
+        bank: 'icbc',
+        orderId,
+        bankRef: `ICBC-${orderId}`,
+        currency: 'CNY',
+        amountFen: amountOf(i),
+      });
+      await post(
+        `${ready.url}/v1/bank/notifications`,
+        body,
+        { 'x-bank-signature': signNotification(ready.key, body, Date.now()) },
+        lat,
+      );
+      await post(
+        `${ready.url}/v1/orders/${orderId}/ship`,
+        JSON.stringify({ carrier: 'SF', trackingNo: `SF${1_000_000 + i}` }),
+        auth(`s-${merchantOf(i)}`),
+        lat,
+      );
+      await post(`${ready.url}/v1/orders/${orderId}/confirm-receipt`, '{}', auth('b1'), lat);
+    });
+    const after = await askCpu(child);
+    const clientCpu = process.cpuUsage(cpu0);
+    const raw = await drive(CLIENTS, ORDERS, async (i, lat) => {
+      for (const kind of ['pay', 'ship', 'confirm'])
+        await post(ready.rawUrl, JSON.stringify({ kind, orderId: orderIdOf(i) }), {}, lat);
+    });
+    const commands = ORDERS * 3;
+    const apiPerS = commands / api.seconds;
+    const rawPerS = commands / raw.seconds;
+    const lines: [string, string | number][] = [
+      ['api.http_clients', CLIENTS],
+      ['api.http_commands', commands],
+      ['api.http_cmds_per_s', Math.round(apiPerS)],
+      ['api.http_p50_ms', percentile(api.latencies, 0.5).toFixed(1)],
+      ['api.http_p99_ms', percentile(api.latencies, 0.99).toFixed(1)],
+      ['api.http_server_cpu_us_per_cmd', ((after.cpuUs - before.cpuUs) / commands).toFixed(0)],
+      [
+        'api.http_client_cpu_us_per_cmd',
+        ((clientCpu.user + clientCpu.system) / commands).toFixed(0),
+      ],
+      ['api.http_group_commit', JSON.stringify(after.stats)],
+      ['api.http_raw_insert_per_s', Math.round(rawPerS)],
+      ['api.http_raw_p50_ms', percentile(raw.latencies, 0.5).toFixed(1)],
+      ['api.http_raw_p99_ms', percentile(raw.latencies, 0.99).toFixed(1)],
+      ['api.http_vs_raw_insert', (apiPerS / rawPerS).toFixed(3)],
+      ['host.cpus', cpus().length],
+      ['host.loadavg_1m', loadavg()[0]!.toFixed(2)],
+    ];
+    for (const [k, v] of lines) console.log(`${k}=${v}`);
+  } finally {
+    child.stdin?.end();
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+if (process.env.HTTP_BENCH_SERVER === '1') void serveChild();

@@ -1,0 +1,453 @@
+import { nextTimerAt } from '../../shared/escrow/deadlines.ts';
+import { decide } from '../../shared/escrow/decide.ts';
+import { evolve } from '../../shared/escrow/evolve.ts';
+import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
+import type {
+  CommandEnvelope,
+  DecisionExposure,
+  EscrowEvent,
+  OrderState,
+} from '../../shared/escrow/types.ts';
+import { DeskError, isDeskError } from '../../shared/errors.ts';
+import type { ErrorInfo } from '../../shared/errors.ts';
+import { uuidv7 } from '../../shared/ids.ts';
+import { account, normalBalance } from '../../shared/ledger/accounts.ts';
+import { postingFor, recoveryLegs } from '../../shared/ledger/postings.ts';
+import type { PostingRequest } from '../../shared/ledger/types.ts';
+import { MINUTE_MS } from '../../shared/time.ts';
+import { dataErrorMessage } from '../common/jsonSafety.ts';
+import type { Queryable } from '../db/database.ts';
+import { canSeeOrder } from '../http/orderVisibility.ts';
+import { JournalBatch } from '../ledger/journalBatch.ts';
+import { appendChangeRows } from './changeLog.ts';
+import type { ChangeLogRow, OrderEventChange } from './changeLog.ts';
+import type { CommandOutcome } from './commandOutcome.ts';
+import { insertOrders, updateOrders } from './orderRows.ts';
+import type { OrderRowWrite } from './orderRows.ts';
+
+/** An uploaded file as a command may name it: who uploaded it, its size and its sniffed type. */
+const evidenceKey = (sha256: string, userId: string, sizeBytes: number, mime: string) =>
+  `${sha256}|${userId}|${sizeBytes}|${mime}`;
+
+/** A command whose id this batch has claimed: it is decided here and its outcome stored. */
+export interface FreshCommand {
+  envelope: CommandEnvelope;
+  orderId: string | null;
+}
+
+/**
+ * Applies the claimed commands of one batch inside the caller's database transaction, in
+ * arrival order, at database speed: everything the rules need is read once per batch (orders
+ * `FOR UPDATE` in id order, merchants, evidence, the chain head and balance rows), every
+ * command is decided and prechecked in memory (commands on one order chain, each against the
+ * state the previous one left; postings against the floors with their precise codes), so a
+ * refused command is known before anything is written and leaves nothing; then `finish` writes
+ * the lot with one multi-row statement per table.
+ *
+ * A database error (anything not a DeskError or RangeError) propagates: the caller rolls the
+ * batch back to its savepoint and applies its commands one by one (applyBatch.ts).
+ */
+export class BatchEngine {
+  /** Current state of every order the batch locked or made (null: no such order). */
+  private readonly orders = new Map<string, OrderState | null>();
+  /** Orders whose row exists in the database (locked), so a write is an UPDATE. */
+  private readonly stored = new Set<string>();
+  private readonly merchantFees = new Map<string, number>();
+  /** `sha256|userId|size` of evidence the acting user uploaded. */
+  private readonly evidence = new Set<string>();
+  private readonly journal: JournalBatch;
+  // What the next flush writes.
+  private dirtyOrders = new Map<string, OrderRowWrite>();
+  private eventRows: Array<{ orderId: string; version: number; commandId: string; event: string }> =
+    [];
+  private changeRows: ChangeLogRow[] = [];
+  private readonly results: Array<[string, CommandOutcome]> = [];
+
+  constructor(
+    private readonly tx: Queryable,
+    private readonly now: number,
+    private readonly policy: EscrowPolicy,
+  ) {
+    this.journal = new JournalBatch(tx);
+  }
+
+  /** Reads and locks what the batch's commands need, in the one lock order of the write path. */
+  async prepare(commands: readonly FreshCommand[]): Promise<void> {
+    const orderIds = [...new Set(commands.flatMap((c) => (c.orderId === null ? [] : [c.orderId])))];
+    if (orderIds.length > 0) {
+      const r = await this.tx.query<{ order_id: string; state: OrderState }>(
+        `SELECT order_id, state FROM orders WHERE order_id = ANY($1::text[])
+          ORDER BY order_id FOR UPDATE`,
+        [orderIds],
+      );
+      for (const row of r.rows) {
+        this.orders.set(row.order_id, row.state);
+        this.stored.add(row.order_id);
+      }
+    }
+    const merchantIds = new Set<string>();
+    // A command naming no order may not even be an object; `apply` refuses it.
+    for (const { envelope, orderId } of commands)
+      if (
+        orderId !== null &&
+        envelope.command.type === 'create_order' &&
+        typeof envelope.command.merchantId === 'string'
+      )
+        merchantIds.add(envelope.command.merchantId);
+    if (merchantIds.size > 0) {
+      const r = await this.tx.query<{ merchant_id: string; fee_bps: number }>(
+        'SELECT merchant_id, fee_bps FROM merchants WHERE merchant_id = ANY($1::text[])',
+        [[...merchantIds]],
+      );
+      for (const row of r.rows) this.merchantFees.set(row.merchant_id, row.fee_bps);
+    }
+    const { accounts, evidence } = this.foresee(commands);
+    if (evidence.length > 0) {
+      const r = await this.tx.query<{
+        sha256: string;
+        user_id: string;
+        size_bytes: number;
+        mime: string;
+      }>(
+        `SELECT u.sha256, u.user_id, f.size_bytes, u.mime
+           FROM evidence_uploads u JOIN evidence_files f ON f.sha256 = u.sha256
+           JOIN unnest($1::text[], $2::text[]) AS w(sha256, user_id)
+             ON u.sha256 = w.sha256 AND u.user_id = w.user_id`,
+        [evidence.map((e) => e.sha256), evidence.map((e) => e.userId)],
+      );
+      for (const row of r.rows)
+        this.evidence.add(evidenceKey(row.sha256, row.user_id, Number(row.size_bytes), row.mime));
+    }
+    if (accounts.size > 0)
+      await this.journal.lock(
+        [...accounts].map((k) => {
+          const bar = k.lastIndexOf('|');
+          return { account: k.slice(0, bar), currency: k.slice(bar + 1) };
+        }),
+      );
+  }
+
+  /**
+   * A dry run of the rules over the batch, to learn which balance rows and evidence it will
+   * need, so they are read (and locked, in order) with one statement each. Only a forecast:
+   * anything the real run needs beyond it is read when it comes up.
+   */
+  private foresee(commands: readonly FreshCommand[]): {
+    accounts: Set<string>;
+    evidence: Array<{ sha256: string; userId: string }>;
+  } {
+    const states = new Map(this.orders);
+    const accounts = new Set<string>();
+    const evidence: Array<{ sha256: string; userId: string }> = [];
+    for (const { envelope, orderId } of commands) {
+      if (orderId === null) continue;
+      try {
+        let state = states.get(orderId) ?? null;
+        const d = decide(
+          state,
+          envelope.command,
+          { now: this.now, actor: envelope.actor },
+          this.policy,
+        );
+        if (!d.ok) continue;
+        for (const event of d.events) {
+          if ('evidence' in event && event.evidence)
+            for (const ref of event.evidence)
+              evidence.push({ sha256: ref.sha256, userId: envelope.actor.userId });
+          if (state) {
+            const p = postingFor(event, state, {
+              txnId: 'forecast',
+              commandId: envelope.commandId,
+            });
+            for (const leg of p?.legs ?? []) accounts.add(`${leg.account}|${state.currency}`);
+            if (event.type === 'compensation_paid')
+              for (const a of [
+                account.merchantDeposit(state.merchantId),
+                account.merchantAvailable(state.merchantId),
+                account.guaranteeFund(),
+              ])
+                accounts.add(`${a}|${state.currency}`);
+          }
+          state = evolve(state, event);
+        }
+        states.set(orderId, state);
+      } catch {
+        // The real run refuses it with its precise code.
+      }
+    }
+    return { accounts, evidence };
+  }
+
+  /** Decides one claimed command against the batch's current state and queues its effects. */
+  async apply(c: FreshCommand): Promise<CommandOutcome> {
+    const { commandId } = c.envelope;
+    const orderId = c.orderId;
+    let outcome: CommandOutcome;
+    const mark = this.journal.mark();
+    try {
+      outcome = await this.decideAndQueue(c.envelope, orderId);
+    } catch (err) {
+      if (!isDeskError(err) && !(err instanceof RangeError)) throw err;
+      this.journal.rollbackTo(mark);
+      const error: ErrorInfo = isDeskError(err)
+        ? err.toJSON()
+        : { code: 'invalid_data', message: dataErrorMessage(err) };
+      outcome = { ok: false, commandId, orderId, error, replayed: false };
+    }
+    this.results.push([commandId, outcome]);
+    return outcome;
+  }
+
+  private async decideAndQueue(
+    envelope: CommandEnvelope,
+    orderId: string | null,
+  ): Promise<CommandOutcome> {
+    const { commandId, actor, command } = envelope;
+    if (orderId === null) throw new DeskError('invalid_input', 'the command names no order');
+    const before = this.orders.get(orderId) ?? null;
+    // A seller's or buyer's command on someone else's order is refused exactly as one on a
+    // missing order: the answer must not confirm that the order exists.
+    if (
+      before &&
+      command.type !== 'create_order' &&
+      (actor.role === 'buyer' || actor.role === 'seller_staff' || actor.role === 'seller_admin') &&
+      !canSeeOrder(actor, before)
+    )
+      throw new DeskError('order_not_found', `no order ${orderId}`);
+    let exposure: DecisionExposure | undefined;
+    if (command.type === 'decide_claim' && command.decision === 'approve' && before) {
+      // The buyer's window sums other orders' rows: write what this batch changed first.
+      await this.flush();
+      exposure = await buyerExposure(this.tx, before, this.now, this.policy);
+    }
+    const decision = decide(
+      before,
+      command,
+      { now: this.now, actor, ...(exposure ? { exposure } : {}) },
+      this.policy,
+    );
+    if (!decision.ok) throw new DeskError(decision.error.code, decision.error.message);
+    const events = decision.events;
+    if (command.type === 'create_order') {
+      const fee = this.merchantFees.get(command.merchantId);
+      if (fee === undefined)
+        throw new DeskError('invalid_input', `unknown merchant ${command.merchantId}`);
+      if (fee !== command.feeBps)
+        throw new DeskError('invalid_input', 'feeBps is not the merchant’s rate');
+    }
+    this.checkEvidence(actor.userId, events);
+
+    let state: OrderState | null = before;
+    const ledgerTxnIds: string[] = [];
+    const ledgerChanges: ChangeLogRow[] = [];
+    for (const event of events) {
+      if (state) {
+        const posting = postingFor(event, state, { txnId: uuidv7(this.now), commandId });
+        if (posting) {
+          ledgerChanges.push(await this.post(posting, state, commandId));
+          ledgerTxnIds.push(posting.txnId);
+        }
+        if (event.type === 'compensation_paid') {
+          const recovery = await this.recovery(state, event.amountFen, commandId);
+          if (recovery) {
+            ledgerChanges.push(await this.post(recovery, state, commandId));
+            ledgerTxnIds.push(recovery.txnId);
+          }
+        }
+      }
+      state = evolve(state, event);
+    }
+    if (!state) throw new DeskError('order_not_found', `no order ${orderId}`);
+
+    let due = nextTimerAt(state, this.policy);
+    // A timer run that changed nothing must not leave the order due, or the scheduler would spin
+    // on it; look again in a minute.
+    if (events.length === 0 && due !== null && due <= this.now) due = this.now + MINUTE_MS;
+    this.orders.set(orderId, state);
+    this.dirtyOrders.set(orderId, { state, nextTimerAt: due });
+    if (events.length > 0) {
+      const firstVersion = state.version - events.length + 1;
+      const entries: OrderEventChange[] = events.map((event, i) => ({
+        orderId,
+        version: firstVersion + i,
+        type: event.type,
+        at: event.at,
+        commandId,
+        actor: { role: actor.role, userId: actor.userId },
+        event,
+      }));
+      for (const e of entries)
+        this.eventRows.push({
+          orderId,
+          version: e.version,
+          commandId,
+          event: JSON.stringify(e.event),
+        });
+      const scope = { merchantId: state.merchantId, buyerId: state.buyerId, commandId };
+      this.changeRows.push(
+        ...ledgerChanges,
+        { kind: 'order', key: orderId, payload: state, createdAt: this.now, ...scope },
+        ...entries.map((e) => ({
+          kind: 'order_event' as const,
+          key: orderId,
+          payload: e,
+          createdAt: this.now,
+          ...scope,
+        })),
+      );
+    } else {
+      this.changeRows.push(...ledgerChanges);
+    }
+    return {
+      ok: true,
+      commandId,
+      orderId,
+      version: state.version,
+      events,
+      ledgerTxnIds,
+      replayed: false,
+    };
+  }
+
+  /** Prechecks and chains one posting; its change row joins the log with the command's. */
+  private async post(
+    posting: PostingRequest,
+    order: OrderState,
+    commandId: string,
+  ): Promise<ChangeLogRow> {
+    const posted = await this.journal.post(posting);
+    return {
+      kind: 'ledger_txn',
+      key: posting.txnId,
+      merchantId: order.merchantId,
+      buyerId: order.buyerId,
+      commandId,
+      createdAt: this.now,
+      payload: {
+        seq: posted.seq,
+        txnId: posting.txnId,
+        commandId: posting.commandId,
+        kind: posting.kind,
+        at: posting.at,
+        currency: posting.currency,
+        orderId: posting.orderId ?? null,
+        legs: posting.legs,
+        prevHash: posted.prevHash,
+        hash: posted.hash,
+      },
+    };
+  }
+
+  /** After a guarantee-fund payout: take it back from the seller's deposit, then available. */
+  private async recovery(
+    order: OrderState,
+    amountFen: number,
+    commandId: string,
+  ): Promise<PostingRequest | null> {
+    const deposit = account.merchantDeposit(order.merchantId);
+    const available = account.merchantAvailable(order.merchantId);
+    const depositFen = normalBalance(deposit, await this.journal.balance(deposit, order.currency));
+    const availableFen = normalBalance(
+      available,
+      await this.journal.balance(available, order.currency),
+    );
+    const { legs } = recoveryLegs(order.merchantId, amountFen, { depositFen, availableFen });
+    if (legs.length === 0) return null;
+    return {
+      txnId: uuidv7(this.now),
+      commandId,
+      kind: 'recovery',
+      at: this.now,
+      currency: order.currency,
+      orderId: order.orderId,
+      legs,
+    };
+  }
+
+  /**
+   * Evidence named in a command must be a file the acting user uploaded, with the same size and
+   * type. The type too: rules admit files by type (refund photos are images), and the type that
+   * counts is the one sniffed from the bytes at upload, not one a client writes in the ref.
+   */
+  private checkEvidence(userId: string, events: readonly EscrowEvent[]): void {
+    for (const e of events) {
+      if (!('evidence' in e) || !e.evidence) continue;
+      for (const ref of e.evidence)
+        if (!this.evidence.has(evidenceKey(ref.sha256, userId, ref.sizeBytes, ref.mime)))
+          throw new DeskError('invalid_input', `evidence ${ref.sha256} was not uploaded by you`);
+    }
+  }
+
+  /**
+   * Writes what the batch has decided so far, one statement per table: new orders, changed
+   * orders, timeline rows, the journal (transactions, entries, guards, balances, head) and the
+   * change log, in commit order of seq.
+   */
+  async flush(): Promise<void> {
+    const dirty = [...this.dirtyOrders.values()];
+    this.dirtyOrders = new Map();
+    const inserts = dirty.filter((w) => !this.stored.has(w.state.orderId));
+    const taken = await insertOrders(this.tx, inserts, this.now);
+    if (taken.length > 0) throw new DeskError('order_exists', `order ${taken[0]} already exists`);
+    for (const w of inserts) this.stored.add(w.state.orderId);
+    await updateOrders(
+      this.tx,
+      dirty.filter((w) => !inserts.includes(w)),
+      this.now,
+    );
+    const events = this.eventRows;
+    this.eventRows = [];
+    if (events.length > 0)
+      await this.tx.query(
+        `INSERT INTO order_events (order_id, version, command_id, event)
+         SELECT o, v, c, e::jsonb FROM unnest($1::text[], $2::int[], $3::text[], $4::text[])
+           AS x(o, v, c, e)`,
+        [
+          events.map((e) => e.orderId),
+          events.map((e) => e.version),
+          events.map((e) => e.commandId),
+          events.map((e) => e.event),
+        ],
+      );
+    await this.journal.flush();
+    const changes = this.changeRows;
+    this.changeRows = [];
+    await appendChangeRows(this.tx, changes);
+  }
+
+  /** Writes everything and stores every claimed command's outcome (one statement). */
+  async finish(): Promise<void> {
+    await this.flush();
+    if (this.results.length === 0) return;
+    await this.tx.query(
+      `UPDATE commands c SET result = x.result::jsonb
+         FROM unnest($1::text[], $2::text[]) AS x(id, result)
+        WHERE c.command_id = x.id`,
+      [this.results.map(([id]) => id), this.results.map(([, o]) => JSON.stringify(o))],
+    );
+  }
+}
+
+/**
+ * The buyer's compensation on their other orders within the policy's rolling window (claims
+ * filed since now - buyerWindowMs: paid plus pending second approval), for the maker-checker
+ * rule (claimRules.ts `secondApprovalReason`). A transaction-scoped advisory lock per buyer
+ * makes two approvals for one buyer on different orders decide one after the other, so both
+ * cannot pass the window's limit on a stale sum.
+ */
+async function buyerExposure(
+  tx: Queryable,
+  order: OrderState,
+  now: number,
+  policy: EscrowPolicy,
+): Promise<DecisionExposure> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`buyer-exposure:${order.buyerId}`]);
+  const r = await tx.query<{ fen: string | number | null }>(
+    `SELECT coalesce(sum((c->>'paidFen')::bigint
+                         + coalesce((c->'pendingApproval'->>'amountFen')::bigint, 0)), 0) AS fen
+       FROM orders o CROSS JOIN LATERAL jsonb_array_elements(o.state->'claims') AS c
+      WHERE o.buyer_id = $1 AND o.order_id <> $2 AND (c->>'filedAt')::bigint >= $3`,
+    [order.buyerId, order.orderId, now - policy.buyerWindowMs],
+  );
+  return { buyerWindowFen: Number(r.rows[0]?.fen ?? 0) };
+}
