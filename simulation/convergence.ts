@@ -10,7 +10,7 @@ import { checkTimersApplied } from './clockActions.ts';
 import type { SimDesk } from './simDesk.ts';
 import { SimFailure } from './world.ts';
 import type { World } from './world.ts';
-import { masksRecipients } from '../server/http/sellerView.ts';
+import { masksRecipients, orderFor } from '../server/http/sellerView.ts';
 
 /**
  * The network heals: every desk comes online, faults stop, and each desk syncs until a round
@@ -70,7 +70,9 @@ async function checkConverged(
   for (const s of server.rows) {
     const mine = local.get(s.order_id);
     if (!mine) fail(`order ${s.order_id} never arrived`, [s.order_id]);
-    else if (!isDeepStrictEqual(mine, s.state))
+    // Compared with the order as this desk's user may read it (staff see the recipient
+    // masked, sellers no agent's internal note), which is what the pull sends.
+    else if (!isDeepStrictEqual(mine, orderFor(desk.actor, s.state)))
       fail(`order ${s.order_id} is v${mine.version} here, v${s.state.version} on the server`, [
         s.order_id,
       ]);
