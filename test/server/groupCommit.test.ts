@@ -11,6 +11,7 @@ import { prepareSyncSchema } from '../../server/sync/syncMigrations.ts';
 import { assertLedgerOk, bankNotification, createOrder } from './escrowSteps.ts';
 import { openTestDatabase, startTestServer } from './testServer.ts';
 import type { TestDatabase, TestServer } from './testServer.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 const T0 = Date.UTC(2026, 2, 1, 8, 0, 0);
 const BUYER: Actor = { role: 'buyer', userId: 'b1' };
@@ -73,6 +74,7 @@ function commandMix(seedValue: number, n: number): CommandEnvelope[] {
           feeBps: wrong && rnd() < 0.5 ? 1 : o.merchant === 'm2' ? 100 : 60,
           goodsKind: 'express',
           item: { title: 'Tea', quantity: 1 },
+          recipient: TEST_RECIPIENT,
         };
         break;
       case 1:
@@ -276,6 +278,7 @@ describe('group commit: a database refusal fails only its own command', () => {
         feeBps: 60,
         goodsKind: 'express',
         item: { title: 'Tea', quantity: 1 },
+        recipient: TEST_RECIPIENT,
       },
     });
     const pay = (orderId: string): CommandEnvelope => ({

@@ -10,6 +10,7 @@ import type { BankKey } from '../../../server/bank/bankKeys.ts';
 import { signNotification } from '../../../server/bank/notificationSignature.ts';
 import { PASSWORD, PEOPLE } from '../testServer.ts';
 import type { PersonName } from '../testServer.ts';
+import { TEST_RECIPIENT } from '../../fixtures/testRecipient.ts';
 
 const RUNNER = fileURLToPath(new URL('./apiProcess.ts', import.meta.url));
 
@@ -169,6 +170,7 @@ export class FleetClient {
       amountFen,
       goodsKind: 'express',
       item: { title: '龙井茶 250g', quantity: 1 },
+      recipient: TEST_RECIPIENT,
     });
     if (r.status !== 201 && r.status !== 200)
       throw new Error(`create: ${r.status} ${JSON.stringify(r.body)}`);
