@@ -18,7 +18,7 @@ import { MINUTE_MS } from '../../shared/time.ts';
 import { dataErrorMessage } from '../common/jsonSafety.ts';
 import type { Queryable } from '../db/database.ts';
 import { canSeeOrder } from '../http/orderVisibility.ts';
-import { JournalBatch } from '../ledger/journalBatch.ts';
+import { JournalBatch, journalRow } from '../ledger/journalBatch.ts';
 import { appendChangeRows } from './changeLog.ts';
 import type { ChangeLogRow, OrderEventChange } from './changeLog.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
@@ -323,18 +323,7 @@ export class BatchEngine {
       buyerId: order.buyerId,
       commandId,
       createdAt: this.now,
-      payload: {
-        seq: posted.seq,
-        txnId: posting.txnId,
-        commandId: posting.commandId,
-        kind: posting.kind,
-        at: posting.at,
-        currency: posting.currency,
-        orderId: posting.orderId ?? null,
-        legs: posting.legs,
-        prevHash: posted.prevHash,
-        hash: posted.hash,
-      },
+      payload: journalRow(posting, posted),
     };
   }
 

@@ -3,6 +3,7 @@ import type { ErrorInfo } from '../../shared/errors.ts';
 import { account, accountSpec, violatesFloor } from '../../shared/ledger/accounts.ts';
 import { chainHash } from '../../shared/ledger/chainHash.ts';
 import type { PostingRequest } from '../../shared/ledger/types.ts';
+import type { JournalTransaction } from '../../shared/ledger/verifyJournal.ts';
 import { isCurrency } from '../../shared/money.ts';
 import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
@@ -13,6 +14,22 @@ export interface PostedTransaction {
   /** The journal's head before this row: a replica rehashes the row from it. */
   prevHash: string;
   hash: string;
+}
+
+/** A posted transaction as the journal holds it and the change log carries it to desks. */
+export function journalRow(posting: PostingRequest, posted: PostedTransaction): JournalTransaction {
+  return {
+    seq: posted.seq,
+    txnId: posting.txnId,
+    commandId: posting.commandId,
+    kind: posting.kind,
+    at: posting.at,
+    currency: posting.currency,
+    orderId: posting.orderId ?? null,
+    legs: posting.legs,
+    prevHash: posted.prevHash,
+    hash: posted.hash,
+  };
 }
 
 /** `account|currency`: one balance row. */

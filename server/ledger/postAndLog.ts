@@ -1,6 +1,7 @@
 import type { PostingRequest } from '../../shared/ledger/types.ts';
 import type { Queryable } from '../db/database.ts';
 import { logLedgerChange } from '../escrow/changeLog.ts';
+import { journalRow } from './journalBatch.ts';
 import { postTransaction } from './postTransaction.ts';
 import type { PostedTransaction } from './postTransaction.ts';
 
@@ -21,18 +22,7 @@ export async function postAndLog(
   const posted = await postTransaction(tx, posting);
   await logLedgerChange(
     tx,
-    {
-      seq: posted.seq,
-      txnId: posting.txnId,
-      commandId: posting.commandId,
-      kind: posting.kind,
-      at: posting.at,
-      currency: posting.currency,
-      orderId: posting.orderId ?? null,
-      legs: posting.legs,
-      prevHash: posted.prevHash,
-      hash: posted.hash,
-    },
+    journalRow(posting, posted),
     { merchantId, buyerId: cause.buyerId ?? null },
     cause.commandId ?? posting.commandId,
     now,

@@ -12,24 +12,13 @@ import { assertLedgerOk, bankNotification, createOrder } from './escrowSteps.ts'
 import { openTestDatabase, startTestServer } from './testServer.ts';
 import type { TestDatabase, TestServer } from './testServer.ts';
 import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
+import { seededRandom } from '../sync/faultProxy.ts';
 
 const T0 = Date.UTC(2026, 2, 1, 8, 0, 0);
 const BUYER: Actor = { role: 'buyer', userId: 'b1' };
 const BANK: Actor = { role: 'bank', userId: 'bank:icbc' };
 const SENIOR: Actor = { role: 'senior_agent', userId: 'u-senior1' };
 const seller = (m: string): Actor => ({ role: 'seller_staff', userId: `s-${m}`, merchantId: m });
-
-/** mulberry32: a small seeded generator, so a failure replays from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function seed(db: Database): Promise<void> {
   await prepareSyncSchema(db);
@@ -46,7 +35,7 @@ async function seed(db: Database): Promise<void> {
  * from a small guarantee fund until it runs dry, and replayed and conflicting command ids.
  */
 function commandMix(seedValue: number, n: number): CommandEnvelope[] {
-  const rnd = prng(seedValue);
+  const rnd = seededRandom(seedValue);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const out: CommandEnvelope[] = [];
   const orders = Array.from({ length: 24 }, (_, i) => ({
@@ -135,7 +124,7 @@ function commandMix(seedValue: number, n: number): CommandEnvelope[] {
 
 /** Splits into batches of 1 to 60, some holding two commands on one order and a repeated id. */
 function batches(all: CommandEnvelope[], seedValue: number): CommandEnvelope[][] {
-  const rnd = prng(seedValue);
+  const rnd = seededRandom(seedValue);
   const out: CommandEnvelope[][] = [];
   for (let i = 0; i < all.length;) {
     const size = 1 + Math.floor(rnd() * 60);
