@@ -4,7 +4,10 @@ import type { Queryable } from '../db/database.ts';
 
 /**
  * Held from the first change a transaction logs until it commits, so `seq` values become
- * visible in order: a puller that has seen seq N can never later find a committed N-1.
+ * visible in order: a puller that has seen seq N can never later find a committed N-1. Keyed
+ * by schema as well (the second key), as the change log it orders is: advisory locks are
+ * database-wide, and several schemas in one database (the tests' one per file) must not
+ * queue behind each other's writers.
  */
 const CHANGE_LOG_LOCK = 0x6368616e; // "chan"
 
@@ -18,7 +21,7 @@ const holding = new WeakSet<Queryable>();
 
 async function lockChangeLog(tx: Queryable): Promise<void> {
   if (holding.has(tx)) return;
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_LOG_LOCK]);
+  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [CHANGE_LOG_LOCK]);
   // Only a transaction keeps it; a whole database (autocommit) lets go after the statement.
   if (!('transaction' in tx)) holding.add(tx);
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { applyCommand } from '../../server/escrow/applyCommand.ts';
 import { completedOrder, createOrder } from './escrowSteps.ts';
-import { startTestServer } from './testServer.ts';
+import { postgresReachable, startTestServer } from './testServer.ts';
 import type { TestServer } from './testServer.ts';
 
 interface ChangeRow {
@@ -97,4 +97,51 @@ describe('the change log (source of sync pull)', () => {
     const order = (await t.get(`/v1/orders/${orderId}`, 'buyer1')).body.order;
     assert.equal(order.status, 'awaiting_payment');
   });
+  it(
+    'a writer holding the change log of one schema does not hold back another schema',
+    { timeout: 60_000 },
+    async (ctx) => {
+      if (!(await postgresReachable())) return ctx.skip('one schema only on PGlite');
+      const other = await startTestServer('changes_other');
+      try {
+        const orderId = await createOrder(t, { amountFen: 1_200 });
+        let release!: () => void;
+        const released = new Promise<void>((r) => (release = r));
+        let holding!: () => void;
+        const held = new Promise<void>((r) => (holding = r));
+        // This schema's writer logs a change and keeps its transaction (and the lock) open.
+        const writer = t.db.transaction(async (tx) => {
+          const outcome = await applyCommand(
+            tx,
+            {
+              commandId: '0190c000-0000-7000-8000-000000000888',
+              actor: { role: 'bank', userId: 'bank:icbc' },
+              command: {
+                type: 'confirm_payment',
+                orderId,
+                bank: 'icbc',
+                bankRef: 'R-2',
+                currency: 'CNY',
+                amountFen: 1_200,
+              },
+            },
+            t.clock.now(),
+          );
+          assert.equal(outcome.ok, true);
+          holding();
+          await released;
+        });
+        await held;
+        // Meanwhile another schema's order goes through: it would wait for the release if the
+        // lock were database-wide.
+        const otherOrder = await createOrder(other, { amountFen: 1_300 });
+        const seen = await other.db.query('SELECT 1 FROM changes WHERE key = $1', [otherOrder]);
+        assert.ok((seen.rowCount ?? 0) > 0);
+        release();
+        await writer;
+      } finally {
+        await other.close();
+      }
+    },
+  );
 });
