@@ -1,7 +1,7 @@
 // Test harness for server tests: a real database (PostgreSQL at 127.0.0.1:5432 when reachable,
 // each test file in its own schema; PGlite in memory otherwise), a real HTTP server on
 // 127.0.0.1, a controllable server clock, and a cast of people to act as.
-import pg from 'pg';
+import { pgReachable } from '../../bench/pgReachable.ts';
 import { randomBankKeyring } from '../../server/bank/bankKeys.ts';
 import type { BankKey } from '../../server/bank/bankKeys.ts';
 import { createMerchant, createUser } from '../../server/auth/users.ts';
@@ -22,16 +22,7 @@ export const ICBC_KEY: BankKey = BANK_SECRETS.icbc?.[0] ?? { kid: '', secret: ''
 
 let reachable: Promise<boolean> | null = null;
 export function postgresReachable(): Promise<boolean> {
-  reachable ??= (async () => {
-    const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 1500 });
-    try {
-      await c.connect();
-      await c.end();
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+  reachable ??= pgReachable(PG_URL);
   return reachable;
 }
 
