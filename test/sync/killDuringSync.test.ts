@@ -14,7 +14,8 @@ import { openDesk, removeDir, tempDir } from './syncTestDesk.ts';
  * bootstraps, pushes and pulls; a final run finishes. Nothing the desk enqueued may be lost or
  * applied twice, and the replica must equal the server.
  */
-const SEED = Number(process.env.SYNC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+// A fixed seed in `npm test`, so a landing never depends on luck; SYNC_SEED explores others.
+const SEED = Number(process.env.SYNC_SEED ?? 2005);
 const ORDERS = 200;
 let server: SyncTestServer;
 let dir: string;
