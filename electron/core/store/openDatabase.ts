@@ -17,7 +17,8 @@ export interface OpenOptions {
 /**
  * Opens (creating if needed) the desk database with the durability settings money needs:
  * WAL so readers never block the writer, synchronous=FULL so a committed transaction survives
- * power loss, foreign keys on, then applies pending migrations.
+ * power loss (pulled pages, which the server can send again, skip that fsync:
+ * refetchableTransaction.ts), foreign keys on, then applies pending migrations.
  */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});

@@ -1,12 +1,14 @@
 import type { PullResponse, SyncedTxn } from '../../../shared/sync/protocol.ts';
+import { refetchableTransaction } from '../store/refetchableTransaction.ts';
 import { alertsFor } from './deskAlerts.ts';
 import type { DeskAlert } from './deskAlerts.ts';
 import type { SyncParts } from './syncParts.ts';
 
 /**
  * Pull (docs/sync.md): pages of the server's changes since the stored cookie, each stored in
- * one transaction with its cookie; the final page's lastMutationId drops the confirmed
- * mutations, and the overlay is replayed on top of the new confirmed state (rebase).
+ * one transaction with its cookie (committed without an fsync: refetchableTransaction.ts);
+ * the final page's lastMutationId drops the confirmed mutations, and the overlay is replayed
+ * on top of the new confirmed state (rebase).
  */
 export function createPuller(
   parts: SyncParts,
@@ -21,7 +23,7 @@ export function createPuller(
     const touched = new Set<string>();
     // The first download of a replica is history, not news: it alerts nobody.
     const alerting = meta.get('bootstrapped') === '1';
-    db.transaction(() => {
+    refetchableTransaction(db, () => {
       const txns: SyncedTxn[] = [];
       for (const change of page.changes) {
         if (change.kind === 'order') {
@@ -55,7 +57,7 @@ export function createPuller(
           meta.set('pushedMutationId', String(confirmed));
       }
       overlay.rebuild(touched, now());
-    }).immediate();
+    });
     return touched;
   }
 
