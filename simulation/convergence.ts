@@ -58,9 +58,7 @@ async function checkConverged(
     seller
       ? `SELECT order_id, state FROM orders WHERE merchant_id = $1 ORDER BY order_id`
       : `SELECT o.order_id, o.state FROM orders o WHERE ${agentOrderPredicate('$1', '$2')} ORDER BY order_id`,
-    seller
-      ? [desk.actor.merchantId]
-      : [[...SHARDS], SHARDS.map(() => Number.MAX_SAFE_INTEGER)],
+    seller ? [desk.actor.merchantId] : [[...SHARDS], SHARDS.map(() => Number.MAX_SAFE_INTEGER)],
   );
   const local = new Map(
     (

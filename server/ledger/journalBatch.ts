@@ -345,11 +345,7 @@ export class JournalBatch {
       `UPDATE shard_heads h SET ledger_seq = v.seq, ledger_hash = v.hash
          FROM unnest($1::smallint[], $2::bigint[], $3::text[]) AS v(shard, seq, hash)
         WHERE h.shard = v.shard`,
-      [
-        moved,
-        moved.map((p) => this.heads.get(p)!.seq),
-        moved.map((p) => this.heads.get(p)!.hash),
-      ],
+      [moved, moved.map((p) => this.heads.get(p)!.seq), moved.map((p) => this.heads.get(p)!.hash)],
     );
   }
 

@@ -32,7 +32,8 @@ export async function takeRollup(db: Queryable, now: number): Promise<LedgerRoll
   const heads = await readShardHeads(db);
   const root = rollupRoot(heads, sha256Hex);
   const last = await latestRollup(db);
-  if (last && last.root === root) return last;
+  if (last && last.root === root && JSON.stringify(last.heads) === JSON.stringify(heads))
+    return last;
   await db.query('INSERT INTO ledger_rollups (at, root, heads) VALUES ($1, $2, $3::jsonb)', [
     now,
     root,

@@ -11,7 +11,12 @@ import { shardOf } from '../../shared/ledger/shards.ts';
 import type { ShardVector } from '../../shared/sync/shardVector.ts';
 import { decodeCookie, encodeCookie } from './syncCookie.ts';
 import type { SyncCookie } from './syncCookie.ts';
-import { agentOrderPredicate, clientHomeShard, merchantAccounts, scopeShards } from './syncScope.ts';
+import {
+  agentOrderPredicate,
+  clientHomeShard,
+  merchantAccounts,
+  scopeShards,
+} from './syncScope.ts';
 import type { SyncScope } from './syncScope.ts';
 
 /**

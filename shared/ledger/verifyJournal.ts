@@ -246,7 +246,8 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
       const groups: Array<[shard: number | undefined, sums: Map<string, Map<string, number>>]> =
         opts.balancesPerShard ? [...subSums] : [[undefined, sums]];
       const stored = new Map<string, Map<string, number>>();
-      const storedKey = (shard: number | undefined, currency: string) => `${shard ?? ''}|${currency}`;
+      const storedKey = (shard: number | undefined, currency: string) =>
+        `${shard ?? ''}|${currency}`;
       for (const b of ctx.storedBalances ?? []) {
         const k = storedKey(opts.balancesPerShard ? (b.shard ?? 0) : undefined, b.currency);
         let m = stored.get(k);

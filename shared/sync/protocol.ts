@@ -102,7 +102,11 @@ export const legSchema = z.object({ account: z.string().max(200), amountFen: sig
 
 export const syncedTxnSchema = z.object({
   /** The shard whose chain it belongs to (shared/ledger/shards.ts). */
-  shard: z.number().int().min(0).max(SHARD_COUNT - 1),
+  shard: z
+    .number()
+    .int()
+    .min(0)
+    .max(SHARD_COUNT - 1),
   /** Its sequence number within the shard's chain (a scope sees gaps). */
   seq: z.number().int().min(1),
   txnId: z.string().max(100),

@@ -65,7 +65,19 @@ export function verifyReplicaJournal(db: Db, merchantId: string | null): Replica
     )
     .raw()
     .iterate() as IterableIterator<JournalRow>;
-  for (const [shard, seq, txnId, commandId, kind, at, currency, orderId, legs, prevHash, hash] of rows)
+  for (const [
+    shard,
+    seq,
+    txnId,
+    commandId,
+    kind,
+    at,
+    currency,
+    orderId,
+    legs,
+    prevHash,
+    hash,
+  ] of rows)
     verifier.add({
       shard,
       seq,
