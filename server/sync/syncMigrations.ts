@@ -112,9 +112,10 @@ const SYNC_MIGRATIONS: readonly StatementMigration[] = [
     statements: [
       // The change log is ordered per shard (server migration 8): an order's entry into the
       // agents' scope is the (shard, seq) of its first claim or escalation, compared with the
-      // cursor a desk's cookie holds for that shard. The table is empty here (migration 8
-      // needs an empty change log).
-      `ALTER TABLE agent_scope_entries ADD COLUMN shard smallint NOT NULL CHECK (shard >= 0)`,
+      // cursor a desk's cookie holds for that shard. Entries back-filled by migration 102 on a
+      // database whose routes registered late take the shard of their order's changes (all of
+      // an order's changes are in one shard, so 102's min(seq) was already within it).
+      `ALTER TABLE agent_scope_entries ADD COLUMN shard smallint CHECK (shard >= 0)`,
       `DROP INDEX agent_scope_entries_by_seq`,
       `CREATE INDEX agent_scope_entries_by_seq ON agent_scope_entries (shard, change_seq)`,
       `CREATE OR REPLACE FUNCTION note_agent_scope_entry() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -125,6 +126,12 @@ const SYNC_MIGRATIONS: readonly StatementMigration[] = [
          RETURN NULL;
        END
        $$`,
+      `UPDATE agent_scope_entries a SET shard = (
+         SELECT c.shard FROM changes c
+          WHERE c.kind = 'order_event' AND c.key = a.order_id AND c.seq = a.change_seq
+          LIMIT 1)
+        WHERE a.shard IS NULL`,
+      `ALTER TABLE agent_scope_entries ALTER COLUMN shard SET NOT NULL`,
       `DROP INDEX changes_rejections_by_client`,
       `CREATE INDEX changes_rejections_by_client ON changes (shard, key, seq)
          WHERE kind = 'rejection'`,
