@@ -6,6 +6,13 @@ import { shardOf } from '../../shared/ledger/shards.ts';
 import { applyBatch } from './applyCommand.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 
+/**
+ * Batches of different shards in flight at once by default: enough for shards to commit side by
+ * side on a few cores, few enough that batches stay full under load (measured with
+ * `npm run bench -- http`, docs/partitioning.md).
+ */
+const DEFAULT_CONCURRENT_BATCHES = 4;
+
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 const ATTEMPTS = 5;
 
@@ -29,8 +36,8 @@ interface Waiting {
  * Group commit for one API process (issue 13), one queue per shard (docs/partitioning.md):
  * commands that arrive while a shard's batch transaction runs wait, and that shard's next batch
  * takes all of them (at most `maxBatch`) into one `applyBatch` transaction. Batches of
- * different shards run at the same time (one in flight per shard by default), since each locks
- * only its shard's head, change sequence and sub-accounts. A lone command starts at once:
+ * different shards run at the same time (one in flight per shard, `maxConcurrentBatches` in
+ * all), since each locks only its shard's head, change sequence and sub-accounts. A lone command starts at once:
  * there is no timer, batches form only from the time a transaction takes, so an idle server
  * answers as fast as before and a busy one commits hundreds of commands per transaction. Each
  * caller gets its own outcome; a command the database refuses is retried alone inside the
@@ -45,7 +52,8 @@ interface Waiting {
  */
 export class CommandQueue {
   private readonly waiting = new Map<number, Waiting[]>();
-  private readonly inFlight = new Map<number, number>();
+  /** Shards with a batch in flight. */
+  private readonly busy = new Set<number>();
   private unrouted: Waiting[] = [];
   private routing = false;
   /** order id → shard, for orders seen to exist (bounded: cleared when it grows past 100k). */
@@ -56,7 +64,16 @@ export class CommandQueue {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly opts: { policy?: EscrowPolicy; maxBatch?: number; maxInFlight?: number } = {},
+    private readonly opts: {
+      policy?: EscrowPolicy;
+      maxBatch?: number;
+      /**
+       * Batches in flight at once, over all shards (each shard has at most one). Shards beyond
+       * it wait their turn and their queues fill: a few full batches cost the database less
+       * than many small ones, and a shard's batch never waits for another shard's locks.
+       */
+      maxConcurrentBatches?: number;
+    } = {},
   ) {}
 
   submit(
@@ -90,15 +107,13 @@ export class CommandQueue {
           for (const w of batch) w.reject(err);
           continue;
         }
-        const touched = new Set<number>();
         for (const w of batch) {
           const shard = this.shardFor(w.envelope, lookedUp);
           const q = this.waiting.get(shard);
           if (q) q.push(w);
           else this.waiting.set(shard, [w]);
-          touched.add(shard);
         }
-        for (const shard of touched) this.pump(shard);
+        this.pump();
       }
     } finally {
       this.routing = false;
@@ -135,19 +150,29 @@ export class CommandQueue {
     return this.shardOfOrder.get(c.orderId) ?? lookedUp.get(c.orderId) ?? 0;
   }
 
-  private pump(shard: number): void {
-    const q = this.waiting.get(shard);
-    // One batch in flight per shard by default: more would only queue on the same head and
-    // sub-account locks inside PostgreSQL, where waiting costs a connection each.
-    while ((this.inFlight.get(shard) ?? 0) < (this.opts.maxInFlight ?? 1) && q && q.length > 0) {
-      const batch = q.splice(0, this.opts.maxBatch ?? 500);
-      this.inFlight.set(shard, (this.inFlight.get(shard) ?? 0) + 1);
+  /**
+   * Starts batches while fewer than `maxConcurrentBatches` run: each from an idle shard, the
+   * one with the most commands waiting first (a shard's own order is kept: one batch at a time
+   * per shard, since a second would only queue on the same head and sub-account locks).
+   */
+  private pump(): void {
+    const cap = this.opts.maxConcurrentBatches ?? DEFAULT_CONCURRENT_BATCHES;
+    while (this.busy.size < cap) {
+      let next: number | null = null;
+      for (const [shard, q] of this.waiting)
+        if (!this.busy.has(shard) && q.length > 0)
+          if (next === null || q.length > this.waiting.get(next)!.length) next = shard;
+      if (next === null) return;
+      const shard = next;
+      const batch = this.waiting.get(shard)!.splice(0, this.opts.maxBatch ?? 500);
+      this.busy.add(shard);
       void this.run(batch).finally(() => {
-        this.inFlight.set(shard, (this.inFlight.get(shard) ?? 1) - 1);
-        this.pump(shard);
+        this.busy.delete(shard);
+        this.pump();
       });
     }
   }
+
   private async run(batch: Waiting[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
