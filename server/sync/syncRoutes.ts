@@ -207,7 +207,7 @@ export async function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): Pro
     guarded(request, reply, async (actor) => {
       const scope = syncScopeOf(actor);
       const parsed = chainQuerySchema.safeParse(request.query);
-      if (!parsed.success) throw new DeskError('invalid_input', 'upTo must be a sequence number');
+      if (!parsed.success) throw new DeskError('invalid_input', 'upTo must be shard:seq pairs');
       const upTo = parseShardVector(parsed.data.upTo);
       if (!upTo) throw new DeskError('invalid_input', 'bad upTo: shard:seq pairs');
       return scopedChainHead(deps.db, scope, upTo, chainAsOf(parsed.data.cookie));
