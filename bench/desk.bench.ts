@@ -33,6 +33,7 @@ import { openDatabase } from '../electron/core/store/openDatabase.ts';
 import { refetchableTransaction } from '../electron/core/store/refetchableTransaction.ts';
 import type { Actor } from '../shared/escrow/types.ts';
 import { GENESIS_HASH, chainHash } from '../shared/ledger/chainHash.ts';
+import { shardOf } from '../shared/ledger/shards.ts';
 import { paidOrder } from './paidOrder.ts';
 import { parsePullResponse } from '../shared/sync/parsePullResponse.ts';
 import type { Change } from '../shared/sync/protocol.ts';
@@ -130,7 +131,7 @@ async function applyBench(dir: string): Promise<void> {
   const transport: SyncTransport = {
     push: async () => ({ lastMutationId: 0, results: [] }),
     pull: async () => parsePullResponse(JSON.parse(pages[next++]!)),
-    chain: async () => ({ upTo: 0, count: 0, head: GENESIS_HASH }),
+    chain: async () => ({ upTo: '', count: 0, head: GENESIS_HASH }),
   };
   const client = createSyncClient({ db, transport, actor: SELLER, now: () => T0 });
   const apply = await timed(() => client.syncOnce());
@@ -222,8 +223,8 @@ async function verifyBench(dir: string): Promise<void> {
   const db = openDatabase(join(dir, 'verify.db'));
   const insert = db.prepare(
     `INSERT INTO sync_txns
-       (seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash, hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       (shard, seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash, hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const balance = db.prepare(
     `INSERT INTO sync_balances (currency, account, balance_fen) VALUES ('CNY', ?, ?)
@@ -248,6 +249,7 @@ async function verifyBench(dir: string): Promise<void> {
                 { account: 'merchant:m1:available', amountFen: -(amountFen - 1) },
               ];
         const body = {
+          shard: shardOf('m1'),
           seq,
           txnId: `t${seq}`,
           commandId: `c${seq}`,
@@ -259,6 +261,7 @@ async function verifyBench(dir: string): Promise<void> {
         };
         const h = chainHash(prev, body, sha256);
         insert.run(
+          body.shard,
           seq,
           body.txnId,
           body.commandId,

@@ -81,6 +81,7 @@ export function paidOrder(opts: {
         : null;
       if (posting) {
         const body = {
+          shard: posting.shard,
           seq,
           txnId: posting.txnId,
           commandId,

@@ -14,6 +14,10 @@ import { DEFAULT_TREASURY_POLICY, cstDateStart } from '../server/treasury/treasu
 import { camt053 } from '../test/treasury/statementFiles.ts';
 import type { GeneratedLine } from '../test/treasury/statementFiles.ts';
 import { pgReachable } from './pgReachable.ts';
+import { shardOf } from '../shared/ledger/shards.ts';
+
+/** The bulk seed's one merchant's shard. */
+const SHARD = shardOf('m1');
 
 const URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DATE = '2026-03-02';
@@ -32,31 +36,32 @@ export async function run(): Promise<void> {
     // n paid orders: order row, payment_confirmed event with its bankRef, journal row, bank leg.
     await db.query(
       `INSERT INTO orders (order_id, merchant_id, buyer_id, status, currency, amount_fen, state,
-         version, created_at, updated_at)
-       SELECT 'o' || i, 'm1', 'b1', 'funds_held', 'CNY', 1000 + i % 997, '{}'::jsonb, 2, $1, $1
+         version, created_at, updated_at, shard)
+       SELECT 'o' || i, 'm1', 'b1', 'funds_held', 'CNY', 1000 + i % 997, '{}'::jsonb, 2, $1, $1, $3
          FROM generate_series(1, $2::int) i`,
-      [dayStart, n],
+      [dayStart, n, SHARD],
     );
     await db.query(
-      `INSERT INTO order_events (order_id, version, command_id, event)
-       SELECT 'o' || i, 2, 'bank:icbc:n' || i,
+      `INSERT INTO order_events (order_id, version, command_id, shard, event)
+       SELECT 'o' || i, 2, 'bank:icbc:n' || i, $2,
               jsonb_build_object('type', 'payment_confirmed', 'bankRef', 'ICBC' || i,
                                  'amountFen', 1000 + i % 997)
          FROM generate_series(1, $1::int) i`,
-      [n],
+      [n, SHARD],
     );
     await db.query(
       `INSERT INTO ledger_transactions (seq, txn_id, command_id, kind, at, currency, order_id,
-         prev_hash, hash)
+         prev_hash, hash, shard)
        SELECT i, 't' || i, 'bank:icbc:n' || i, 'payment_confirmed', $1::bigint + i * 100, 'CNY', 'o' || i,
-              md5((i - 1)::text), md5(i::text) || md5('h' || i)
+              md5((i - 1)::text), md5(i::text) || md5('h' || i), $3
          FROM generate_series(1, $2::int) i`,
-      [dayStart, n],
+      [dayStart, n, SHARD],
     );
     await db.query(
-      `INSERT INTO ledger_entries (txn_id, leg_no, account, amount_fen)
-       SELECT 't' || i, 0, 'platform:bank:icbc', 1000 + i % 997 FROM generate_series(1, $1::int) i`,
-      [n],
+      `INSERT INTO ledger_entries (txn_id, leg_no, account, amount_fen, shard)
+       SELECT 't' || i, 0, 'platform:bank:icbc', 1000 + i % 997, $2
+         FROM generate_series(1, $1::int) i`,
+      [n, SHARD],
     );
     await db.query('ANALYZE');
     const lines: GeneratedLine[] = [];

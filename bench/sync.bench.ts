@@ -33,6 +33,10 @@ import { accountSpec } from '../shared/ledger/accounts.ts';
 import { paidOrder } from './paidOrder.ts';
 import type { PullRequest, PushRequest } from '../shared/sync/protocol.ts';
 import type { Database as ServerDb } from '../server/db/database.ts';
+import { shardOf } from '../shared/ledger/shards.ts';
+
+/** The bulk seed's one merchant's shard: its journal chain and sub-accounts. */
+const SHARD = shardOf('m1');
 
 const PG_URL = process.env.SYNC_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SCHEMA = 'bench_sync';
@@ -182,43 +186,49 @@ async function bulkSeed(db: ServerDb): Promise<void> {
     await db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO orders (order_id, merchant_id, buyer_id, status, currency, amount_fen, state,
-                             version, next_timer_at, created_at, updated_at)
-         SELECT id, 'm1', 'b1', st, 'CNY', amt, s::jsonb, v, tm, at, at
+                             version, next_timer_at, created_at, updated_at, shard)
+         SELECT id, 'm1', 'b1', st, 'CNY', amt, s::jsonb, v, tm, at, at, $8
          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::bigint[], $7::bigint[])
            AS x(id, st, amt, s, v, tm, at)`,
-        [o.id, o.status, o.amount, o.state, o.version, o.timer, o.at],
+        [o.id, o.status, o.amount, o.state, o.version, o.timer, o.at, SHARD],
       );
       await tx.query(
-        `INSERT INTO ledger_transactions (seq, txn_id, command_id, kind, at, currency, order_id, prev_hash, hash)
-         SELECT sq, id, c, k, at, 'CNY', oid, p, h
+        `INSERT INTO ledger_transactions (seq, txn_id, command_id, kind, at, currency, order_id, prev_hash, hash, shard)
+         SELECT sq, id, c, k, at, 'CNY', oid, p, h, $9
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[])
            AS x(sq, id, c, k, at, oid, p, h)`,
-        [t.seq, t.id, t.cmd, t.kind, t.at, t.order, t.prev, t.hash],
+        [t.seq, t.id, t.cmd, t.kind, t.at, t.order, t.prev, t.hash, SHARD],
       );
       await tx.query(
-        `INSERT INTO ledger_entries (txn_id, leg_no, account, amount_fen)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[])`,
-        [e.txn, e.leg, e.account, e.amount],
+        `INSERT INTO ledger_entries (txn_id, leg_no, account, amount_fen, shard)
+         SELECT *, $5 FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[])`,
+        [e.txn, e.leg, e.account, e.amount, SHARD],
       );
       await tx.query(
-        `INSERT INTO escrow_holds (order_id, txn_id) SELECT * FROM unnest($1::text[], $2::text[])`,
-        [t.order, t.id],
+        `INSERT INTO escrow_holds (order_id, txn_id, shard)
+         SELECT *, $3 FROM unnest($1::text[], $2::text[])`,
+        [t.order, t.id, SHARD],
       );
     });
   }
   const names = [...balances.keys()];
   await db.transaction(async (tx) => {
     await tx.query(
-      `INSERT INTO account_balances (account, currency, normal, floor_zero, balance_fen)
-       SELECT a, 'CNY', n, f, b FROM unnest($1::text[], $2::text[], $3::boolean[], $4::bigint[]) AS x(a, n, f, b)`,
+      `INSERT INTO account_balances (account, currency, normal, floor_zero, balance_fen, shard)
+       SELECT a, 'CNY', n, f, b, $5 FROM unnest($1::text[], $2::text[], $3::boolean[], $4::bigint[]) AS x(a, n, f, b)`,
       [
         names,
         names.map((a) => accountSpec(a).normal),
         names.map((a) => accountSpec(a).floorZero),
         names.map((a) => balances.get(a) ?? 0),
+        SHARD,
       ],
     );
-    await tx.query('UPDATE ledger_head SET seq = $1, hash = $2', [seq, prevHash]);
+    await tx.query('UPDATE shard_heads SET ledger_seq = $1, ledger_hash = $2 WHERE shard = $3', [
+      seq,
+      prevHash,
+      SHARD,
+    ]);
   });
   await db.query('ANALYZE');
 }

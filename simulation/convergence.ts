@@ -5,6 +5,7 @@ import type { OrderState } from '../shared/escrow/types.ts';
 import { agentOrderPredicate } from '../server/sync/syncScope.ts';
 import { localScopedHead } from '../electron/core/replica/replicaVerification.ts';
 import { scopedChainHead } from '../server/sync/scopedChainHead.ts';
+import { SHARDS } from '../shared/ledger/shards.ts';
 import type { SyncScope } from '../server/sync/syncScope.ts';
 import { checkTimersApplied } from './clockActions.ts';
 import type { SimDesk } from './simDesk.ts';
@@ -56,8 +57,8 @@ async function checkConverged(
   const server = await db.query<{ order_id: string; state: OrderState }>(
     seller
       ? `SELECT order_id, state FROM orders WHERE merchant_id = $1 ORDER BY order_id`
-      : `SELECT o.order_id, o.state FROM orders o WHERE ${agentOrderPredicate(String(Number.MAX_SAFE_INTEGER))} ORDER BY order_id`,
-    seller ? [desk.actor.merchantId] : [],
+      : `SELECT o.order_id, o.state FROM orders o WHERE ${agentOrderPredicate('$1', '$2')} ORDER BY order_id`,
+    seller ? [desk.actor.merchantId] : [[...SHARDS], SHARDS.map(() => Number.MAX_SAFE_INTEGER)],
   );
   const local = new Map(
     (
@@ -81,9 +82,11 @@ async function checkConverged(
   // An agent keeps cases it once saw; a seller must hold nothing outside its merchant.
   if (seller && local.size > 0) fail(`holds orders the server does not: ${[...local.keys()]}`);
 
-  // Every journal row of the scope, up to the server's newest, and nothing else.
-  const top = await db.query<{ m: number | null }>('SELECT max(seq) AS m FROM ledger_transactions');
-  const upTo = top.rows[0]?.m ?? 0;
+  // Every journal row of the scope, up to each shard's newest, and nothing else.
+  const top = await db.query<{ shard: number; m: number }>(
+    'SELECT shard, max(seq) AS m FROM ledger_transactions GROUP BY shard',
+  );
+  const upTo = new Map(top.rows.map((r) => [Number(r.shard), Number(r.m)]));
   const scope: SyncScope = seller
     ? {
         kind: 'merchant',

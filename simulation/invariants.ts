@@ -4,6 +4,7 @@ import { signedBalance } from '../server/ledger/balances.ts';
 import { verifyLedger } from '../server/ledger/verifyLedger.ts';
 import { scopedChainHead } from '../server/sync/scopedChainHead.ts';
 import { chainAsOf } from '../server/sync/syncCookie.ts';
+import { encodeShardVector } from '../shared/sync/shardVector.ts';
 import type { SyncScope } from '../server/sync/syncScope.ts';
 import { timerDeadlines } from '../shared/escrow/deadlines.ts';
 import { evolve } from '../shared/escrow/evolve.ts';
@@ -161,13 +162,13 @@ async function checkReplica(
     throw new SimFailure('replica', `${desk.name}: ${what}`, ids);
   };
   const txns = db
-    .prepare('SELECT seq, txn_id, currency, legs_json FROM sync_txns ORDER BY seq')
-    .all() as { seq: number; txn_id: string; currency: string; legs_json: string }[];
+    .prepare('SELECT shard, seq, txn_id, currency, legs_json FROM sync_txns ORDER BY shard, seq')
+    .all() as { shard: number; seq: number; txn_id: string; currency: string; legs_json: string }[];
   const sums = new Map<string, number>();
   for (const t of txns) {
     const legs = JSON.parse(t.legs_json) as { account: string; amountFen: number }[];
     if (legs.length < 2 || legs.reduce((s, l) => s + l.amountFen, 0) !== 0)
-      fail(`journal row ${t.seq} does not balance`);
+      fail(`journal row ${t.shard}:${t.seq} does not balance`);
     for (const l of legs) {
       const k = `${t.currency} ${l.account}`;
       sums.set(k, (sums.get(k) ?? 0) + l.amountFen);
@@ -189,7 +190,7 @@ async function checkReplica(
   // mid-bootstrap holds some orders whole and others not yet, seed 49), and as of its cookie (the
   // agents' scope grows when a claim is filed; rows not sent yet are not a divergence).
   const at = replicaCheckpoint(db);
-  if (at.upTo > 0 && at.complete) {
+  if (at.upTo.size > 0 && at.complete) {
     const scope: SyncScope =
       desk.actor.role === 'seller_staff'
         ? {
@@ -206,7 +207,7 @@ async function checkReplica(
     );
     if (server.head !== at.local.head || server.count !== at.local.count) {
       fail(
-        `journal chain differs from the server's at seq ${at.upTo} (${at.local.count} vs ${server.count} rows)`,
+        `journal chain differs from the server's up to ${encodeShardVector(at.upTo)} (${at.local.count} vs ${server.count} rows)`,
       );
     }
   }

@@ -101,16 +101,17 @@ async function fingerprint(world: World, trace: string[]): Promise<string> {
   );
   for (const o of orders.rows) h.update(JSON.stringify(o.state));
   const ledger = await world.server.db.query<{
+    shard: number;
     seq: number;
     kind: string;
     at: number;
     order_id: string | null;
     legs: unknown;
   }>(
-    `SELECT t.seq, t.kind, t.at, t.order_id,
+    `SELECT t.shard, t.seq, t.kind, t.at, t.order_id,
             json_agg(json_build_array(e.account, e.amount_fen) ORDER BY e.leg_no) AS legs
      FROM ledger_transactions t JOIN ledger_entries e ON e.txn_id = t.txn_id
-     GROUP BY t.seq, t.kind, t.at, t.order_id ORDER BY t.seq`,
+     GROUP BY t.shard, t.seq, t.kind, t.at, t.order_id ORDER BY t.shard, t.seq`,
   );
   for (const t of ledger.rows) h.update(JSON.stringify(t));
   return h.digest('hex');

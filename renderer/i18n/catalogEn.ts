@@ -709,6 +709,8 @@ export const catalogEn = {
     'A payout or return does not match the amount reserved for its withdrawal.',
   'ledger.hash_chain_broken':
     'The ledger’s hash chain is broken: a record was changed or is missing.',
+  'ledger.rollup_mismatch':
+    'The platform-wide ledger roll-up does not match the shard chains it names. Contact support.',
   'ledger.unknown_account': 'A posting names an account that does not exist.',
   'ledger.replica_incomplete':
     'This desk’s copy of the ledger is still loading; it is checked once sync completes.',

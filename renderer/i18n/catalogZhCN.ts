@@ -634,6 +634,7 @@ export const catalogZhCN: Messages = {
   'ledger.withdrawal_settled_twice': '某笔提现被重复冻结、付款或退回。',
   'ledger.withdrawal_settlement_mismatch': '某笔付款或退回与提现冻结的金额不符。',
   'ledger.hash_chain_broken': '账本哈希链断裂：有记录被改动或缺失。',
+  'ledger.rollup_mismatch': '全平台账本汇总根与各分片哈希链不符。请联系技术支持。',
   'ledger.unknown_account': '有分录使用了不存在的账户。',
   'ledger.replica_incomplete': '本机账本副本仍在加载，同步完成后再核对。',
   'ledger.replica_diverged': '本机账本副本与服务器不一致。请重新同步；如仍不一致，请联系技术支持。',

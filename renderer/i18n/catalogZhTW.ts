@@ -636,6 +636,7 @@ export const catalogZhTW: Messages = {
   'ledger.withdrawal_settled_twice': '某筆提領被重複凍結、付款或退回。',
   'ledger.withdrawal_settlement_mismatch': '某筆付款或退回與提領凍結的金額不符。',
   'ledger.hash_chain_broken': '帳本雜湊鏈斷裂：有紀錄被改動或遺失。',
+  'ledger.rollup_mismatch': '全平臺帳本彙總根與各分片雜湊鏈不符。請聯絡技術支援。',
   'ledger.unknown_account': '有分錄使用了不存在的帳戶。',
   'ledger.replica_incomplete': '本機帳本副本仍在載入，同步完成後再核對。',
   'ledger.replica_diverged': '本機帳本副本與伺服器不一致。請重新同步；如仍不一致，請聯絡技術支援。',

@@ -1,5 +1,5 @@
 // Platform administration, run by an operator (not exposed over HTTP):
-//   npm run api:admin -- fund-guarantee --amount-fen 100000000 --bank icbc --id fund-2026-01
+//   npm run api:admin -- fund-guarantee --amount-fen 100000000 --bank icbc --id fund-2026-01 [--shard n]
 //   npm run api:admin -- record-deposit --merchant m1 --amount-fen 5000000 --bank icbc --id dep-m1-1
 //   npm run api:admin -- add-merchant --merchant m1 --name "杭州茶庄" --fee-bps 60
 //   printf '%s' "$PW" | npm run api:admin -- add-user --user u1 --username alice --role seller_staff --merchant m1 --password-stdin
@@ -53,6 +53,7 @@ function parse(argv: string[]): { command: string; values: Values } {
         'data-dir': { type: 'string', default: '.data/api' },
         'amount-fen': { type: 'string' },
         bank: { type: 'string', default: 'icbc' },
+        shard: { type: 'string' },
         id: { type: 'string' },
         merchant: { type: 'string' },
         name: { type: 'string' },
@@ -140,11 +141,15 @@ async function run(db: Database, command: string, values: Values): Promise<strin
   const now = Date.now();
   switch (command) {
     case 'fund-guarantee': {
+      // Without --shard the amount is spread over every shard's guarantee-fund sub-account;
+      // with it, that shard alone is topped up (docs/partitioning.md).
+      const shard = values.shard === undefined ? undefined : Number(values.shard);
       const posted = await fundGuaranteeFund(db, {
         fundingId: need(values, 'id'),
         amountFen: fenArg(values),
         bank: need(values, 'bank'),
         at: now,
+        ...(shard === undefined ? {} : { shard }),
       });
       return posted ? 'guarantee fund credited' : 'already posted (same --id)';
     }

@@ -36,7 +36,10 @@ export interface TimelineEntry {
 }
 
 export interface PostedTxn {
+  /** Its place in the journal: the shard's chain, the seq within it, and its chain hash. */
+  shard: number;
   seq: number;
+  hash: string;
   txnId: string;
   kind: string;
   at: number;
@@ -94,7 +97,9 @@ export async function readOrderPostings(
   claimCommandIds: ReadonlySet<string>,
 ): Promise<PostedTxn[]> {
   const r = await db.query<{
+    shard: number;
     seq: number;
+    hash: string;
     txn_id: string;
     kind: string;
     at: number;
@@ -102,9 +107,10 @@ export async function readOrderPostings(
     account: string;
     amount_fen: number;
   }>(
-    `SELECT t.seq, t.txn_id, t.kind, t.at, t.command_id, e.account, e.amount_fen
+    `SELECT t.shard, t.seq, t.hash, t.txn_id, t.kind, t.at, t.command_id, e.account,
+            e.amount_fen
        FROM ledger_transactions t JOIN ledger_entries e ON e.txn_id = t.txn_id
-      WHERE t.order_id = $1 ORDER BY t.seq, e.leg_no`,
+      WHERE t.order_id = $1 ORDER BY t.shard, t.seq, e.leg_no`,
     [orderId],
   );
   const byTxn = new Map<string, PostedTxn>();
@@ -112,7 +118,9 @@ export async function readOrderPostings(
     let txn = byTxn.get(row.txn_id);
     if (!txn) {
       txn = {
+        shard: Number(row.shard),
         seq: Number(row.seq),
+        hash: row.hash,
         txnId: row.txn_id,
         kind: row.kind,
         at: Number(row.at),

@@ -20,6 +20,7 @@ import { fileMatches, isInlineImage, readStoredFile } from './evidenceCheck.ts';
 import { sniffType } from '../evidence/sniffType.ts';
 import { isTimeZone, renderEvidencePack } from './evidencePack.ts';
 import { listSellerClaims } from './sellerClaims.ts';
+import { latestRollup } from '../ledger/ledgerRollup.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'must be 1–80 letters, digits, _ . -');
 const caseParams = z.strictObject({ claimId: id });
@@ -338,7 +339,7 @@ function addDisputeRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { claimId } = parseBody(caseParams, req.params);
       const { tz } = parseBody(packQuery, req.query ?? {});
       const now = ctx.clock.now();
-      const { detail, chain, images } = await ctx.db.transaction(async (tx) => {
+      const { detail, chain, rollup, images } = await ctx.db.transaction(async (tx) => {
         const d = await readCaseDetail(tx, claimId, actor, now, ctx.policy);
         if (d.summary.deskStatus !== 'decided')
           throw new DeskError('invalid_state', 'an evidence pack is made for decided cases only');
@@ -364,12 +365,15 @@ function addDisputeRoutes(app: FastifyInstance, ctx: ServerContext): void {
         return {
           detail: { ...d, audit: await readCaseAudit(tx, claimId) },
           chain: await verifyAuditChain(tx),
+          // The platform-wide ledger head the pack's postings are pinned under.
+          rollup: await latestRollup(tx),
           images,
         };
       });
       const pdf = await renderEvidencePack(detail, chain, now, actor.userId, {
         timeZone: tz ?? 'UTC',
         images,
+        rollup,
       });
       return reply
         .type('application/pdf')

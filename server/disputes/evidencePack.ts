@@ -3,6 +3,7 @@ import { formatFen } from '../../shared/money.ts';
 import { PDF_BOLD_FONT_FILE, PDF_FONT_FILE } from '../common/pdfFonts.ts';
 import type { AuditVerification } from './caseAudit.ts';
 import type { CaseDetail } from './caseDetail.ts';
+import type { LedgerRollup } from '../ledger/ledgerRollup.ts';
 
 /**
  * A decided case as a PDF for arbitration or the bank: the claim and decision, the order's
@@ -54,7 +55,7 @@ export function renderEvidencePack(
   audit: AuditVerification,
   generatedAt: number,
   generatedBy: string,
-  opts: { timeZone: string; images: PackImages },
+  opts: { timeZone: string; images: PackImages; rollup?: LedgerRollup | null },
 ): Promise<Buffer> {
   const { order, claim, summary } = detail;
   const iso = zonedTime(opts.timeZone);
@@ -124,8 +125,11 @@ export function renderEvidencePack(
   h2('账务分录 Ledger legs of this decision');
   const legs = detail.postings.filter((p) => p.forThisClaim);
   if (legs.length === 0) line('— (no money moved)');
+  // Each row is cited by (shard, seq, hash); the roll-up root pins every shard's chain.
+  if (opts.rollup)
+    kv('账本汇总根 Ledger roll-up root', `${opts.rollup.root} (${iso(opts.rollup.at)})`);
   for (const p of legs) {
-    line(`#${p.seq} ${p.kind} · ${iso(p.at)} · txn ${p.txnId}`);
+    line(`#${p.shard}:${p.seq} ${p.kind} · ${iso(p.at)} · txn ${p.txnId} · hash ${p.hash}`);
     for (const leg of p.legs)
       line(
         `    ${leg.amountFen > 0 ? 'Dr' : 'Cr'} ${leg.account}  ${yuan(Math.abs(leg.amountFen))}`,

@@ -10,7 +10,6 @@ import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
 import { BatchEngine } from './batchEngine.ts';
 import type { FreshCommand } from './batchEngine.ts';
-import { forgetChangeLogLock } from './changeLog.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 
 export interface ApplyOptions {
@@ -107,7 +106,6 @@ export async function applyBatch(
     return out;
   } catch (err) {
     await tx.query('ROLLBACK TO SAVEPOINT apply_batch');
-    forgetChangeLogLock(tx);
     if (!isDeskError(err) && !isDataError(err)) throw err;
     if (screened.length > 1) {
       if (opts.stats) opts.stats.fallbacks++;

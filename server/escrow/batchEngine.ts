@@ -13,6 +13,7 @@ import type { ErrorInfo } from '../../shared/errors.ts';
 import { uuidv7 } from '../../shared/ids.ts';
 import { account, normalBalance } from '../../shared/ledger/accounts.ts';
 import { postingFor, recoveryLegs } from '../../shared/ledger/postings.ts';
+import { shardOf } from '../../shared/ledger/shards.ts';
 import type { PostingRequest } from '../../shared/ledger/types.ts';
 import { MINUTE_MS } from '../../shared/time.ts';
 import { dataErrorMessage } from '../common/jsonSafety.ts';
@@ -58,10 +59,15 @@ export class BatchEngine {
   private readonly journal: JournalBatch;
   // What the next flush writes.
   private dirtyOrders = new Map<string, OrderRowWrite>();
-  private eventRows: Array<{ orderId: string; version: number; commandId: string; event: string }> =
-    [];
+  private eventRows: Array<{
+    shard: number;
+    orderId: string;
+    version: number;
+    commandId: string;
+    event: string;
+  }> = [];
   private changeRows: ChangeLogRow[] = [];
-  private readonly results: Array<[string, CommandOutcome]> = [];
+  private readonly results: Array<[string, CommandOutcome, number | null]> = [];
 
   constructor(
     private readonly tx: Queryable,
@@ -101,7 +107,7 @@ export class BatchEngine {
       );
       for (const row of r.rows) this.merchantFees.set(row.merchant_id, row.fee_bps);
     }
-    const { accounts, evidence } = this.foresee(commands);
+    const { accounts, evidence, shards } = this.foresee(commands);
     if (evidence.length > 0) {
       const r = await this.tx.query<{
         sha256: string;
@@ -118,11 +124,19 @@ export class BatchEngine {
       for (const row of r.rows)
         this.evidence.add(evidenceKey(row.sha256, row.user_id, Number(row.size_bytes), row.mime));
     }
+    // The heads of every shard the batch will log to, in shard order, then the balance rows.
+    for (const state of this.orders.values()) if (state) shards.add(shardOf(state.merchantId));
+    await this.journal.lockShards(shards);
     if (accounts.size > 0)
       await this.journal.lock(
         [...accounts].map((k) => {
-          const bar = k.lastIndexOf('|');
-          return { account: k.slice(0, bar), currency: k.slice(bar + 1) };
+          const first = k.indexOf('|');
+          const last = k.lastIndexOf('|');
+          return {
+            shard: Number(k.slice(0, first)),
+            account: k.slice(first + 1, last),
+            currency: k.slice(last + 1),
+          };
         }),
       );
   }
@@ -135,9 +149,11 @@ export class BatchEngine {
   private foresee(commands: readonly FreshCommand[]): {
     accounts: Set<string>;
     evidence: Array<{ sha256: string; userId: string }>;
+    shards: Set<number>;
   } {
     const states = new Map(this.orders);
     const accounts = new Set<string>();
+    const shards = new Set<number>();
     const evidence: Array<{ sha256: string; userId: string }> = [];
     for (const { envelope, orderId } of commands) {
       if (orderId === null) continue;
@@ -159,23 +175,26 @@ export class BatchEngine {
               txnId: 'forecast',
               commandId: envelope.commandId,
             });
-            for (const leg of p?.legs ?? []) accounts.add(`${leg.account}|${state.currency}`);
+            const shard = shardOf(state.merchantId);
+            for (const leg of p?.legs ?? [])
+              accounts.add(`${shard}|${leg.account}|${state.currency}`);
             if (event.type === 'compensation_paid')
               for (const a of [
                 account.merchantDeposit(state.merchantId),
                 account.merchantAvailable(state.merchantId),
                 account.guaranteeFund(),
               ])
-                accounts.add(`${a}|${state.currency}`);
+                accounts.add(`${shard}|${a}|${state.currency}`);
           }
           state = evolve(state, event);
+          if (state) shards.add(shardOf(state.merchantId));
         }
         states.set(orderId, state);
       } catch {
         // The real run refuses it with its precise code.
       }
     }
-    return { accounts, evidence };
+    return { accounts, evidence, shards };
   }
 
   /** Decides one claimed command against the batch's current state and queues its effects. */
@@ -194,7 +213,8 @@ export class BatchEngine {
         : { code: 'invalid_data', message: dataErrorMessage(err) };
       outcome = { ok: false, commandId, orderId, error, replayed: false };
     }
-    this.results.push([commandId, outcome]);
+    const state = orderId === null ? null : (this.orders.get(orderId) ?? null);
+    this.results.push([commandId, outcome, state ? shardOf(state.merchantId) : null]);
     return outcome;
   }
 
@@ -276,14 +296,16 @@ export class BatchEngine {
         actor: { role: actor.role, userId: actor.userId },
         event,
       }));
+      const shard = shardOf(state.merchantId);
       for (const e of entries)
         this.eventRows.push({
+          shard,
           orderId,
           version: e.version,
           commandId,
           event: JSON.stringify(e.event),
         });
-      const scope = { merchantId: state.merchantId, buyerId: state.buyerId, commandId };
+      const scope = { shard, merchantId: state.merchantId, buyerId: state.buyerId, commandId };
       this.changeRows.push(
         ...ledgerChanges,
         { kind: 'order', key: orderId, payload: state, createdAt: this.now, ...scope },
@@ -317,6 +339,7 @@ export class BatchEngine {
   ): Promise<ChangeLogRow> {
     const posted = await this.journal.post(posting);
     return {
+      shard: posted.shard,
       kind: 'ledger_txn',
       key: posting.txnId,
       merchantId: order.merchantId,
@@ -333,17 +356,22 @@ export class BatchEngine {
     amountFen: number,
     commandId: string,
   ): Promise<PostingRequest | null> {
+    const shard = shardOf(order.merchantId);
     const deposit = account.merchantDeposit(order.merchantId);
     const available = account.merchantAvailable(order.merchantId);
-    const depositFen = normalBalance(deposit, await this.journal.balance(deposit, order.currency));
+    const depositFen = normalBalance(
+      deposit,
+      await this.journal.balance(shard, deposit, order.currency),
+    );
     const availableFen = normalBalance(
       available,
-      await this.journal.balance(available, order.currency),
+      await this.journal.balance(shard, available, order.currency),
     );
     const { legs } = recoveryLegs(order.merchantId, amountFen, { depositFen, availableFen });
     if (legs.length === 0) return null;
     return {
       txnId: uuidv7(this.now),
+      shard,
       commandId,
       kind: 'recovery',
       at: this.now,
@@ -388,14 +416,16 @@ export class BatchEngine {
     this.eventRows = [];
     if (events.length > 0)
       await this.tx.query(
-        `INSERT INTO order_events (order_id, version, command_id, event)
-         SELECT o, v, c, e::jsonb FROM unnest($1::text[], $2::int[], $3::text[], $4::text[])
-           AS x(o, v, c, e)`,
+        `INSERT INTO order_events (order_id, version, command_id, event, shard)
+         SELECT o, v, c, e::jsonb, p
+           FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::smallint[])
+             AS x(o, v, c, e, p)`,
         [
           events.map((e) => e.orderId),
           events.map((e) => e.version),
           events.map((e) => e.commandId),
           events.map((e) => e.event),
+          events.map((e) => e.shard),
         ],
       );
     await this.journal.flush();
@@ -409,10 +439,14 @@ export class BatchEngine {
     await this.flush();
     if (this.results.length === 0) return;
     await this.tx.query(
-      `UPDATE commands c SET result = x.result::jsonb
-         FROM unnest($1::text[], $2::text[]) AS x(id, result)
+      `UPDATE commands c SET result = x.result::jsonb, shard = x.shard
+         FROM unnest($1::text[], $2::text[], $3::smallint[]) AS x(id, result, shard)
         WHERE c.command_id = x.id`,
-      [this.results.map(([id]) => id), this.results.map(([, o]) => JSON.stringify(o))],
+      [
+        this.results.map(([id]) => id),
+        this.results.map(([, o]) => JSON.stringify(o)),
+        this.results.map(([, , shard]) => shard),
+      ],
     );
   }
 }

@@ -1,38 +1,10 @@
 import type { JournalTransaction } from '../../shared/ledger/verifyJournal.ts';
-import type { OrderState } from '../../shared/escrow/types.ts';
 import type { Queryable } from '../db/database.ts';
-
-/**
- * Held from the first change a transaction logs until it commits, so `seq` values become
- * visible in order: a puller that has seen seq N can never later find a committed N-1. Keyed
- * by schema as well (the second key), as the change log it orders is: advisory locks are
- * database-wide, and several schemas in one database (the tests' one per file) must not
- * queue behind each other's writers.
- */
-const CHANGE_LOG_LOCK = 0x6368616e; // "chan"
-
-/**
- * Transactions known to hold the lock, so a command that logs several changes (and a push chunk
- * of many commands) asks for it once. A rollback to a savepoint may release a lock taken after
- * it: `forgetChangeLogLock` after any such rollback (asking again when it is still held is
- * harmless).
- */
-const holding = new WeakSet<Queryable>();
-
-async function lockChangeLog(tx: Queryable): Promise<void> {
-  if (holding.has(tx)) return;
-  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [CHANGE_LOG_LOCK]);
-  // Only a transaction keeps it; a whole database (autocommit) lets go after the statement.
-  if (!('transaction' in tx)) holding.add(tx);
-}
-
-export function forgetChangeLogLock(tx: Queryable): void {
-  holding.delete(tx);
-}
 
 /** A journal row as the change log carries it to desks: the shared journal row type. */
 export type LedgerTxnChange = JournalTransaction;
 
+/** Logs one posted transaction in its shard, scoped to the merchant's (and buyer's) desks. */
 export async function logLedgerChange(
   tx: Queryable,
   txn: LedgerTxnChange,
@@ -40,13 +12,18 @@ export async function logLedgerChange(
   commandId: string,
   now: number,
 ): Promise<void> {
-  await appendChanges(
-    tx,
-    [{ kind: 'ledger_txn', key: txn.txnId, payload: txn }],
-    commandId,
-    now,
-    scope,
-  );
+  await appendChangeRows(tx, [
+    {
+      shard: txn.shard,
+      kind: 'ledger_txn',
+      key: txn.txnId,
+      merchantId: scope.merchantId,
+      buyerId: scope.buyerId,
+      commandId,
+      payload: txn,
+      createdAt: now,
+    },
+  ]);
 }
 
 /** One entry of an order's timeline, as `order_event` changes carry it (docs/sync.md). */
@@ -60,34 +37,10 @@ export interface OrderEventChange {
   event: unknown;
 }
 
-/**
- * A command's effect on its order: the order's new state, then its timeline entries, in one
- * statement. Timeline entries go to the log next to the order they belong to, scoped to the
- * order's merchant, so a desk can show an order's history offline.
- */
-export async function logOrderChanges(
-  tx: Queryable,
-  order: OrderState,
-  entries: OrderEventChange[],
-  commandId: string,
-  now: number,
-): Promise<void> {
-  await appendChanges(
-    tx,
-    [
-      { kind: 'order', key: order.orderId, payload: order },
-      ...entries.map((e) => ({ kind: 'order_event' as const, key: order.orderId, payload: e })),
-    ],
-    commandId,
-    now,
-    order,
-  );
-}
-
-type ChangeRow = { kind: 'order' | 'ledger_txn' | 'order_event'; key: string; payload: unknown };
-
 /** One row of the change log as a writer hands it over. */
 export interface ChangeLogRow {
+  /** The shard whose log orders it (shared/ledger/shards.ts): its merchant's, or its client's. */
+  shard: number;
   kind: 'order' | 'ledger_txn' | 'order_event' | 'rejection';
   key: string;
   merchantId: string | null;
@@ -97,48 +50,40 @@ export interface ChangeLogRow {
   createdAt: number;
 }
 
-async function appendChanges(
-  tx: Queryable,
-  rows: ChangeRow[],
-  commandId: string,
-  now: number,
-  scope: { merchantId: string | null; buyerId: string | null } = {
-    merchantId: null,
-    buyerId: null,
-  },
-): Promise<void> {
-  await appendChangeRows(
-    tx,
-    rows.map((r) => ({
-      ...r,
-      merchantId: scope.merchantId,
-      buyerId: scope.buyerId,
-      commandId,
-      createdAt: now,
-    })),
-  );
-}
-
 /**
- * The change log: one row per effect, in commit order of `seq`, written in the same database
- * transaction as the effect. It is the source of `POST /v1/sync/pull` (docs/sync.md): `kind`
- * names the change, `key` what it upserts, and `merchant_id`/`buyer_id` who may see it.
+ * The change log: one row per effect, ordered per shard by `(shard, seq)`, written in the same
+ * database transaction as the effect. It is the source of `POST /v1/sync/pull` (docs/sync.md):
+ * `kind` names the change, `key` what it upserts, and `merchant_id`/`buyer_id` who may see it.
  *
- * Appends the rows in the order given, in one statement (seq follows the array order), holding
- * the change-log lock so seq becomes visible in commit order. A whole batch of commands logs
- * its changes with one call.
+ * Appends the rows in the order given, in one statement: each shard's `change_seq` counter in
+ * `shard_heads` is advanced by its row count and the rows take the seqs in between, in array
+ * order. The counter's row lock is held to commit (it is the shard's head row, which a batch
+ * that posts holds already), so a shard's seqs become visible in commit order and a puller
+ * that reads the committed counter as its high-water mark never skips a late commit. Writers
+ * of different shards never wait on each other.
  */
 export async function appendChangeRows(tx: Queryable, rows: ChangeLogRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await lockChangeLog(tx);
   await tx.query(
-    `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
-     SELECT kind, key, merchant_id, buyer_id, command_id, payload::jsonb, created_at
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                   $7::bigint[]) WITH ORDINALITY
-            AS r(kind, key, merchant_id, buyer_id, command_id, payload, created_at, n)
-      ORDER BY n`,
+    `WITH r AS (
+       SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                            $6::text[], $7::text[], $8::bigint[]) WITH ORDINALITY
+         AS r(shard, kind, key, merchant_id, buyer_id, command_id, payload, created_at, n)
+     ), counts AS (
+       SELECT shard, count(*) AS n FROM r GROUP BY shard
+     ), bumped AS (
+       UPDATE shard_heads h SET change_seq = h.change_seq + c.n
+         FROM counts c WHERE h.shard = c.shard
+       RETURNING h.shard, h.change_seq - c.n AS base
+     )
+     INSERT INTO changes (shard, seq, kind, key, merchant_id, buyer_id, command_id, payload,
+                          created_at)
+     SELECT r.shard, b.base + row_number() OVER (PARTITION BY r.shard ORDER BY r.n), r.kind,
+            r.key, r.merchant_id, r.buyer_id, r.command_id, r.payload::jsonb, r.created_at
+       FROM r JOIN bumped b ON b.shard = r.shard
+      ORDER BY r.n`,
     [
+      rows.map((r) => r.shard),
       rows.map((r) => r.kind),
       rows.map((r) => r.key),
       rows.map((r) => r.merchantId),

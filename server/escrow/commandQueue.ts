@@ -2,8 +2,16 @@ import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import type { CommandEnvelope } from '../../shared/escrow/types.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, Queryable } from '../db/database.ts';
+import { shardOf } from '../../shared/ledger/shards.ts';
 import { applyBatch } from './applyCommand.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
+
+/**
+ * Batches of different shards in flight at once by default: enough for shards to commit side by
+ * side on a few cores, few enough that batches stay full under load (measured with
+ * `npm run bench -- http`, docs/partitioning.md).
+ */
+const DEFAULT_CONCURRENT_BATCHES = 4;
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 const ATTEMPTS = 5;
@@ -25,26 +33,47 @@ interface Waiting {
 }
 
 /**
- * Group commit for one API process (issue 13): commands that arrive while a batch's
- * transaction runs wait, and the next batch takes all of them (at most `maxBatch`) into one
- * `applyBatch` transaction. A lone command starts at once: there is no timer, batches form
- * only from the time a transaction takes, so an idle server answers as fast as before and a
- * busy one commits hundreds of commands per transaction. Each caller gets its own outcome; a
- * command the database refuses is retried alone inside the batch (applyBatch), so it never
- * fails the others. A serialization failure or deadlock retries the batch with a fresh time;
- * any other failure (database gone) rejects every caller of that batch, none of whose commands
- * was committed.
+ * Group commit for one API process (issue 13), one queue per shard (docs/partitioning.md):
+ * commands that arrive while a shard's batch transaction runs wait, and that shard's next batch
+ * takes all of them (at most `maxBatch`) into one `applyBatch` transaction. Batches of
+ * different shards run at the same time (one in flight per shard, `maxConcurrentBatches` in
+ * all), since each locks only its shard's head, change sequence and sub-accounts. A lone command starts at once:
+ * there is no timer, batches form only from the time a transaction takes, so an idle server
+ * answers as fast as before and a busy one commits hundreds of commands per transaction. Each
+ * caller gets its own outcome; a command the database refuses is retried alone inside the
+ * batch (applyBatch), so it never fails the others. A serialization failure or deadlock
+ * retries the batch with a fresh time; any other failure (database gone) rejects every caller
+ * of that batch, none of whose commands was committed.
+ *
+ * A command is routed by its order's shard: `create_order` names the merchant; for any other
+ * the order's shard is read once (it never changes) and remembered, with one query for every
+ * command that arrived while the previous look-up ran. An order that does not exist (yet) goes
+ * to shard 0, where the rules refuse it as they would anywhere.
  */
 export class CommandQueue {
-  private waiting: Waiting[] = [];
-  private inFlight = 0;
+  private readonly waiting = new Map<number, Waiting[]>();
+  /** Shards with a batch in flight. */
+  private readonly busy = new Set<number>();
+  private unrouted: Waiting[] = [];
+  private routing = false;
+  /** order id → shard, for orders seen to exist (bounded: cleared when it grows past 100k). */
+  private readonly shardOfOrder = new Map<string, number>();
   /** Batches committed and the commands they held (metrics, tests). */
   readonly stats = { batches: 0, commands: 0, largestBatch: 0 };
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly opts: { policy?: EscrowPolicy; maxBatch?: number; maxInFlight?: number } = {},
+    private readonly opts: {
+      policy?: EscrowPolicy;
+      maxBatch?: number;
+      /**
+       * Batches in flight at once, over all shards (each shard has at most one). Shards beyond
+       * it wait their turn and their queues fill: a few full batches cost the database less
+       * than many small ones, and a shard's batch never waits for another shard's locks.
+       */
+      maxConcurrentBatches?: number;
+    } = {},
   ) {}
 
   submit(
@@ -52,24 +81,93 @@ export class CommandQueue {
     sidecar?: { kind: BatchSidecar; row: unknown },
   ): Promise<CommandOutcome> {
     return new Promise<CommandOutcome>((resolve, reject) => {
-      this.waiting.push({ envelope, ...(sidecar ? { sidecar } : {}), resolve, reject });
-      this.pump();
+      this.unrouted.push({ envelope, ...(sidecar ? { sidecar } : {}), resolve, reject });
+      void this.route();
     });
   }
 
   /** Commands waiting for a batch (for metrics and tests). */
   get depth(): number {
-    return this.waiting.length;
+    let n = this.unrouted.length;
+    for (const q of this.waiting.values()) n += q.length;
+    return n;
   }
 
+  private async route(): Promise<void> {
+    if (this.routing) return;
+    this.routing = true;
+    try {
+      while (this.unrouted.length > 0) {
+        const batch = this.unrouted;
+        this.unrouted = [];
+        let lookedUp: Map<string, number>;
+        try {
+          lookedUp = await this.lookUp(batch);
+        } catch (err) {
+          for (const w of batch) w.reject(err);
+          continue;
+        }
+        for (const w of batch) {
+          const shard = this.shardFor(w.envelope, lookedUp);
+          const q = this.waiting.get(shard);
+          if (q) q.push(w);
+          else this.waiting.set(shard, [w]);
+        }
+        this.pump();
+      }
+    } finally {
+      this.routing = false;
+    }
+  }
+
+  /** The shards of the named orders not remembered yet, in one query. */
+  private async lookUp(batch: readonly Waiting[]): Promise<Map<string, number>> {
+    const unknown = new Set<string>();
+    for (const { envelope } of batch) {
+      const c = envelope.command as { type?: unknown; orderId?: unknown } | null;
+      if (c?.type === 'create_order' || typeof c?.orderId !== 'string') continue;
+      if (!this.shardOfOrder.has(c.orderId)) unknown.add(c.orderId);
+    }
+    const found = new Map<string, number>();
+    if (unknown.size === 0) return found;
+    const r = await this.db.query<{ order_id: string; shard: number }>(
+      'SELECT order_id, shard FROM orders WHERE order_id = ANY($1::text[])',
+      [[...unknown]],
+    );
+    if (this.shardOfOrder.size > 100_000) this.shardOfOrder.clear();
+    for (const row of r.rows) {
+      found.set(row.order_id, Number(row.shard));
+      this.shardOfOrder.set(row.order_id, Number(row.shard));
+    }
+    return found;
+  }
+
+  private shardFor(envelope: CommandEnvelope, lookedUp: Map<string, number>): number {
+    const c = envelope.command as { type?: unknown; orderId?: unknown; merchantId?: unknown };
+    if (c?.type === 'create_order' && typeof c.merchantId === 'string')
+      return shardOf(c.merchantId);
+    if (typeof c?.orderId !== 'string') return 0;
+    return this.shardOfOrder.get(c.orderId) ?? lookedUp.get(c.orderId) ?? 0;
+  }
+
+  /**
+   * Starts batches while fewer than `maxConcurrentBatches` run: each from an idle shard, the
+   * one with the most commands waiting first (a shard's own order is kept: one batch at a time
+   * per shard, since a second would only queue on the same head and sub-account locks).
+   */
   private pump(): void {
-    // One batch in flight by default: more would only queue on the same order, head and
-    // platform balance locks inside PostgreSQL, where waiting costs a connection each.
-    while (this.inFlight < (this.opts.maxInFlight ?? 1) && this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, this.opts.maxBatch ?? 500);
-      this.inFlight++;
+    const cap = this.opts.maxConcurrentBatches ?? DEFAULT_CONCURRENT_BATCHES;
+    while (this.busy.size < cap) {
+      let next: number | null = null;
+      for (const [shard, q] of this.waiting)
+        if (!this.busy.has(shard) && q.length > 0)
+          if (next === null || q.length > this.waiting.get(next)!.length) next = shard;
+      if (next === null) return;
+      const shard = next;
+      const batch = this.waiting.get(shard)!.splice(0, this.opts.maxBatch ?? 500);
+      this.busy.add(shard);
       void this.run(batch).finally(() => {
-        this.inFlight--;
+        this.busy.delete(shard);
         this.pump();
       });
     }

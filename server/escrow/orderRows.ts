@@ -1,3 +1,4 @@
+import { shardOf } from '../../shared/ledger/shards.ts';
 import type { OrderState } from '../../shared/escrow/types.ts';
 import type { Queryable } from '../db/database.ts';
 
@@ -35,10 +36,11 @@ export async function insertOrders(
   if (rows.length === 0) return [];
   const r = await tx.query<{ order_id: string }>(
     `INSERT INTO orders (order_id, merchant_id, buyer_id, status, currency, amount_fen, state,
-                         version, next_timer_at, created_at, updated_at)
-     SELECT id, m, b, st, c, amt, s::jsonb, v, due, $10, $10
+                         version, next_timer_at, created_at, updated_at, shard)
+     SELECT id, m, b, st, c, amt, s::jsonb, v, due, $10, $10, p
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
-                   $7::text[], $8::int[], $9::bigint[]) AS x(id, m, b, st, c, amt, s, v, due)
+                   $7::text[], $8::int[], $9::bigint[], $11::smallint[])
+            AS x(id, m, b, st, c, amt, s, v, due, p)
      ON CONFLICT DO NOTHING RETURNING order_id`,
     [
       rows.map((w) => w.state.orderId),
@@ -51,6 +53,7 @@ export async function insertOrders(
       rows.map((w) => w.state.version),
       rows.map((w) => w.nextTimerAt),
       now,
+      rows.map((w) => shardOf(w.state.merchantId)),
     ],
   );
   const inserted = new Set(r.rows.map((row) => row.order_id));

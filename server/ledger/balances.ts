@@ -10,32 +10,36 @@ export interface AccountBalance {
   balanceFen: number;
 }
 
-/** Balances of the accounts whose names match a LIKE pattern (or all when none is given). */
+/**
+ * Balances of the accounts whose names match a LIKE pattern (or all when none is given). An
+ * account is the sum of its shard sub-accounts (one balance row per shard it was posted in:
+ * the platform's accounts have one in every shard).
+ */
 export async function readBalances(db: Queryable, pattern?: string): Promise<AccountBalance[]> {
-  const r = await db.query<{ account: string; currency: string; balance_fen: number }>(
-    pattern === undefined
-      ? 'SELECT account, currency, balance_fen FROM account_balances ORDER BY account'
-      : 'SELECT account, currency, balance_fen FROM account_balances WHERE account LIKE $1 ORDER BY account',
+  const r = await db.query<{ account: string; currency: string; balance_fen: string }>(
+    `SELECT account, currency, sum(balance_fen)::text AS balance_fen FROM account_balances
+      ${pattern === undefined ? '' : 'WHERE account LIKE $1'}
+      GROUP BY account, currency ORDER BY account, currency`,
     pattern === undefined ? [] : [pattern],
   );
   return r.rows.map((row) => ({
     account: row.account,
     currency: row.currency,
-    signedFen: row.balance_fen,
+    signedFen: Number(row.balance_fen),
     // `+ 0` turns the -0 of a negated zero into 0 for JSON readers.
-    balanceFen: normalBalance(row.account, row.balance_fen) + 0,
+    balanceFen: normalBalance(row.account, Number(row.balance_fen)) + 0,
   }));
 }
 
-/** One account's signed balance (0 when it has never been posted to). */
+/** One account's signed balance over its sub-accounts (0 when it has never been posted to). */
 export async function signedBalance(
   db: Queryable,
   name: string,
   currency: string,
 ): Promise<number> {
-  const r = await db.query<{ balance_fen: number }>(
-    'SELECT balance_fen FROM account_balances WHERE account = $1 AND currency = $2',
+  const r = await db.query<{ balance_fen: string | null }>(
+    'SELECT sum(balance_fen)::text AS balance_fen FROM account_balances WHERE account = $1 AND currency = $2',
     [name, currency],
   );
-  return r.rows[0]?.balance_fen ?? 0;
+  return Number(r.rows[0]?.balance_fen ?? 0);
 }

@@ -2,6 +2,7 @@ import { DeskError } from '../../shared/errors.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
 import { account, accountSpec, violatesFloor } from '../../shared/ledger/accounts.ts';
 import { chainHash } from '../../shared/ledger/chainHash.ts';
+import { isShard } from '../../shared/ledger/shards.ts';
 import type { PostingRequest } from '../../shared/ledger/types.ts';
 import type { JournalTransaction } from '../../shared/ledger/verifyJournal.ts';
 import { isCurrency } from '../../shared/money.ts';
@@ -9,6 +10,8 @@ import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
 
 export interface PostedTransaction {
+  shard: number;
+  /** The transaction's place in its shard's chain. */
   seq: number;
   txnId: string;
   /** The journal's head before this row: a replica rehashes the row from it. */
@@ -19,6 +22,7 @@ export interface PostedTransaction {
 /** A posted transaction as the journal holds it and the change log carries it to desks. */
 export function journalRow(posting: PostingRequest, posted: PostedTransaction): JournalTransaction {
   return {
+    shard: posted.shard,
     seq: posted.seq,
     txnId: posting.txnId,
     commandId: posting.commandId,
@@ -32,9 +36,28 @@ export function journalRow(posting: PostingRequest, posted: PostedTransaction): 
   };
 }
 
-/** `account|currency`: one balance row. */
+/** `shard|account|currency`: one balance row, a shard's sub-account. */
 type BalanceKey = string;
-const keyOf = (name: string, currency: string): BalanceKey => `${name}|${currency}`;
+const keyOf = (shard: number, name: string, currency: string): BalanceKey =>
+  `${shard}|${name}|${currency}`;
+function parseKey(k: BalanceKey): { shard: number; account: string; currency: string } {
+  const first = k.indexOf('|');
+  const last = k.lastIndexOf('|');
+  return {
+    shard: Number(k.slice(0, first)),
+    account: k.slice(first + 1, last),
+    currency: k.slice(last + 1),
+  };
+}
+
+/** A balance row as callers name it: one shard's sub-account of an account. */
+export interface BalanceRow {
+  shard: number;
+  account: string;
+  currency: string;
+}
+
+type Heads = Map<number, { seq: number; hash: string }>;
 
 /**
  * The checks every posting passes before it touches a balance: a known currency, two or more
@@ -62,16 +85,18 @@ export function netOfPosting(req: PostingRequest): Map<string, number> {
 }
 
 /**
- * The journal as one writer sees it inside its database transaction: the chain head and the
- * balance rows it touches are locked once (head first, then balances in account order, the
- * lock order of every posting, so two writers never deadlock on them), postings are checked
+ * The journal as one writer sees it inside its database transaction: the heads of the shards
+ * it posts to (`shard_heads`, in shard order) and the balance rows it touches are locked once
+ * (heads first, then balances in (shard, account) order, the lock order of every posting, so
+ * two writers never deadlock on them; writers of different shards never meet), postings are checked
  * against the floors and chained in memory, and `flush` writes everything accumulated with one
  * multi-row statement per table. A posting that would cross a floor is refused before anything
  * is written, with its precise code, so a batch of commands learns which one fails without
  * savepoints. The balances table's CHECK constraints stay as the last line of defence.
  */
 export class JournalBatch {
-  private head: { seq: number; hash: string } | null = null;
+  /** The locked shards' heads, as they stand after the postings accepted so far. */
+  private heads: Heads = new Map();
   /** Signed balances of the locked rows, as they stand after the postings accepted so far. */
   private readonly balances = new Map<BalanceKey, number>();
   /** Net change per balance row since the last flush. */
@@ -81,59 +106,88 @@ export class JournalBatch {
   constructor(private readonly tx: Queryable) {}
 
   /**
-   * Locks the head (once) and the balance rows of these accounts that are not locked yet,
-   * creating missing rows, in one sorted pass. Callers name everything a batch may touch up
-   * front; anything named later is locked then (out of order, so a rare deadlock is possible
-   * and retried by the callers like any other).
+   * Locks the heads of these shards that are not locked yet, in shard order. The row stays
+   * locked to commit: it orders the shard's chain and its change log (changeLog.ts).
    */
-  async lock(rows: Iterable<{ account: string; currency: string }>): Promise<void> {
-    if (!this.head) {
-      const h = await this.tx.query<{ seq: number; hash: string }>(
-        'SELECT seq, hash FROM ledger_head WHERE singleton FOR UPDATE',
-      );
-      const prev = h.rows[0];
-      if (!prev) throw new DeskError('internal', 'ledger head missing');
-      this.head = { seq: Number(prev.seq), hash: prev.hash };
-    }
-    const wanted = new Map<BalanceKey, { account: string; currency: string }>();
+  async lockShards(shards: Iterable<number>): Promise<void> {
+    const wanted = [...new Set(shards)].filter((p) => !this.heads.has(p)).sort((a, b) => a - b);
+    if (wanted.length === 0) return;
+    const h = await this.tx.query<{ shard: number; ledger_seq: number; ledger_hash: string }>(
+      `SELECT shard, ledger_seq, ledger_hash FROM shard_heads WHERE shard = ANY($1::smallint[])
+        ORDER BY shard FOR UPDATE`,
+      [wanted],
+    );
+    for (const row of h.rows)
+      this.heads.set(Number(row.shard), { seq: Number(row.ledger_seq), hash: row.ledger_hash });
+    for (const p of wanted)
+      if (!this.heads.has(p)) throw new DeskError('internal', `no head for shard ${p}`);
+  }
+
+  /**
+   * Locks the heads of the rows' shards and the balance rows not locked yet, creating missing
+   * rows, in one sorted pass. Callers name everything a batch may touch up front; anything
+   * named later is locked then (out of order, so a rare deadlock is possible and retried by
+   * the callers like any other).
+   */
+  async lock(rows: Iterable<BalanceRow>): Promise<void> {
+    const wanted = new Map<BalanceKey, BalanceRow>();
     for (const r of rows) {
-      const k = keyOf(r.account, r.currency);
+      const k = keyOf(r.shard, r.account, r.currency);
       if (!this.balances.has(k)) wanted.set(k, r);
     }
+    await this.lockShards([...wanted.values()].map((r) => r.shard));
     if (wanted.size === 0) return;
     const sorted = [...wanted.values()].sort((a, b) =>
-      a.account < b.account ? -1 : a.account > b.account ? 1 : a.currency < b.currency ? -1 : 1,
+      a.shard !== b.shard
+        ? a.shard - b.shard
+        : a.account < b.account
+          ? -1
+          : a.account > b.account
+            ? 1
+            : a.currency < b.currency
+              ? -1
+              : 1,
     );
+    const shards = sorted.map((r) => r.shard);
     const names = sorted.map((r) => r.account);
     const currencies = sorted.map((r) => r.currency);
     await this.tx.query(
-      `INSERT INTO account_balances (account, currency, normal, floor_zero)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[])
+      `INSERT INTO account_balances (shard, account, currency, normal, floor_zero)
+       SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[], $4::text[], $5::boolean[])
        ON CONFLICT DO NOTHING`,
       [
+        shards,
         names,
         currencies,
         names.map((n) => accountSpec(n).normal),
         names.map((n) => accountSpec(n).floorZero),
       ],
     );
-    const r = await this.tx.query<{ account: string; currency: string; balance_fen: number }>(
-      `SELECT b.account, b.currency, b.balance_fen
+    const r = await this.tx.query<{
+      shard: number;
+      account: string;
+      currency: string;
+      balance_fen: number;
+    }>(
+      `SELECT b.shard, b.account, b.currency, b.balance_fen
          FROM account_balances b
-         JOIN unnest($1::text[], $2::text[]) AS w(account, currency)
-           ON b.account = w.account AND b.currency = w.currency
-        ORDER BY b.account, b.currency
+         JOIN unnest($1::smallint[], $2::text[], $3::text[]) AS w(shard, account, currency)
+           ON b.shard = w.shard AND b.account = w.account AND b.currency = w.currency
+        ORDER BY b.shard, b.account, b.currency
           FOR UPDATE OF b`,
-      [names, currencies],
+      [shards, names, currencies],
     );
     for (const row of r.rows)
-      this.balances.set(keyOf(row.account, row.currency), Number(row.balance_fen));
+      this.balances.set(
+        keyOf(Number(row.shard), row.account, row.currency),
+        Number(row.balance_fen),
+      );
   }
 
-  /** A locked account's signed balance, as it stands after the postings accepted so far. */
-  async balance(name: string, currency: string): Promise<number> {
-    await this.lock([{ account: name, currency }]);
-    return this.balances.get(keyOf(name, currency)) ?? 0;
+  /** A locked sub-account's signed balance, as it stands after the postings accepted so far. */
+  async balance(shard: number, name: string, currency: string): Promise<number> {
+    await this.lock([{ shard, account: name, currency }]);
+    return this.balances.get(keyOf(shard, name, currency)) ?? 0;
   }
 
   /**
@@ -143,20 +197,25 @@ export class JournalBatch {
    */
   async post(req: PostingRequest): Promise<PostedTransaction> {
     const netByAccount = netOfPosting(req);
-    await this.lock([...netByAccount.keys()].map((a) => ({ account: a, currency: req.currency })));
-    const problem = this.floorProblem(netByAccount, req.currency);
+    const shard = req.shard;
+    if (!isShard(shard)) throw new DeskError('invalid_input', `no shard ${String(shard)}`);
+    await this.lock(
+      [...netByAccount.keys()].map((a) => ({ shard, account: a, currency: req.currency })),
+    );
+    const problem = this.floorProblem(netByAccount, shard, req.currency);
     if (problem) throw new DeskError(problem.code, problem.message);
     for (const [name, net] of netByAccount) {
-      const k = keyOf(name, req.currency);
+      const k = keyOf(shard, name, req.currency);
       this.balances.set(k, (this.balances.get(k) ?? 0) + net);
       this.deltas.set(k, (this.deltas.get(k) ?? 0) + net);
     }
-    const head = this.head!;
+    const head = this.heads.get(shard)!;
     const seq = head.seq + 1;
     const orderId = req.orderId ?? null;
     const hash = chainHash(
       head.hash,
       {
+        shard,
         seq,
         txnId: req.txnId,
         commandId: req.commandId,
@@ -168,35 +227,41 @@ export class JournalBatch {
       },
       sha256Hex,
     );
-    const posted = { seq, txnId: req.txnId, prevHash: head.hash, hash };
+    const posted = { shard, seq, txnId: req.txnId, prevHash: head.hash, hash };
     this.txns.push({ ...req, ...posted });
-    this.head = { seq, hash };
+    this.heads.set(shard, { seq, hash });
     return posted;
   }
 
   /** Where the journal stands now, for `rollbackTo`. */
-  mark(): { txns: number; head: { seq: number; hash: string } | null } {
-    return { txns: this.txns.length, head: this.head };
+  mark(): { txns: number; heads: Heads } {
+    return { txns: this.txns.length, heads: new Map(this.heads) };
   }
 
   /**
    * Takes back the postings accepted after `mark` (not flushed yet): a command refused after
    * some of its postings passed (a later one crossed a floor) leaves nothing behind.
    */
-  rollbackTo(m: { txns: number; head: { seq: number; hash: string } | null }): void {
+  rollbackTo(m: { txns: number; heads: Heads }): void {
     for (const t of this.txns.splice(m.txns)) {
       for (const [name, net] of netOfPosting(t)) {
-        const k = keyOf(name, t.currency);
+        const k = keyOf(t.shard, name, t.currency);
         this.balances.set(k, (this.balances.get(k) ?? 0) - net);
         this.deltas.set(k, (this.deltas.get(k) ?? 0) - net);
       }
     }
-    this.head = m.head;
+    // Heads locked since the mark stay locked (and known): only their position goes back.
+    for (const [p, h] of m.heads) this.heads.set(p, h);
   }
 
-  private floorProblem(netByAccount: Map<string, number>, currency: string): ErrorInfo | null {
+  private floorProblem(
+    netByAccount: Map<string, number>,
+    shard: number,
+    currency: string,
+  ): ErrorInfo | null {
     for (const name of [...netByAccount.keys()].sort()) {
-      const after = (this.balances.get(keyOf(name, currency)) ?? 0) + (netByAccount.get(name) ?? 0);
+      const after =
+        (this.balances.get(keyOf(shard, name, currency)) ?? 0) + (netByAccount.get(name) ?? 0);
       if (!Number.isSafeInteger(after))
         return { code: 'invalid_amount', message: `${name} would leave the safe integer range` };
       if (violatesFloor(name, after))
@@ -222,9 +287,9 @@ export class JournalBatch {
     const tx = this.tx;
     await tx.query(
       `INSERT INTO ledger_transactions
-         (seq, txn_id, command_id, kind, at, currency, order_id, prev_hash, hash)
+         (seq, txn_id, command_id, kind, at, currency, order_id, prev_hash, hash, shard)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[],
-                            $6::text[], $7::text[], $8::text[], $9::text[])`,
+                            $6::text[], $7::text[], $8::text[], $9::text[], $10::smallint[])`,
       [
         txns.map((t) => t.seq),
         txns.map((t) => t.txnId),
@@ -235,9 +300,11 @@ export class JournalBatch {
         txns.map((t) => t.orderId ?? null),
         txns.map((t) => t.prevHash),
         txns.map((t) => t.hash),
+        txns.map((t) => t.shard),
       ],
     );
     const e = {
+      shard: [] as number[],
       txn: [] as string[],
       leg: [] as number[],
       acct: [] as string[],
@@ -245,41 +312,45 @@ export class JournalBatch {
     };
     for (const t of txns)
       t.legs.forEach((l, i) => {
+        e.shard.push(t.shard);
         e.txn.push(t.txnId);
         e.leg.push(i);
         e.acct.push(l.account);
         e.fen.push(l.amountFen);
       });
     await tx.query(
-      `INSERT INTO ledger_entries (txn_id, leg_no, account, amount_fen)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[])`,
-      [e.txn, e.leg, e.acct, e.fen],
+      `INSERT INTO ledger_entries (txn_id, leg_no, account, amount_fen, shard)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::smallint[])`,
+      [e.txn, e.leg, e.acct, e.fen, e.shard],
     );
     await this.writeGuards(txns);
     const changed = [...deltas].filter(([, d]) => d !== 0);
     if (changed.length > 0) {
-      const names: string[] = [];
-      const currencies: string[] = [];
-      for (const [k] of changed) {
-        const bar = k.lastIndexOf('|');
-        names.push(k.slice(0, bar));
-        currencies.push(k.slice(bar + 1));
-      }
+      const rows = changed.map(([k]) => parseKey(k));
       await tx.query(
         `UPDATE account_balances b SET balance_fen = b.balance_fen + v.delta
-           FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(account, currency, delta)
-          WHERE b.account = v.account AND b.currency = v.currency`,
-        [names, currencies, changed.map(([, d]) => d)],
+           FROM unnest($1::smallint[], $2::text[], $3::text[], $4::bigint[])
+                AS v(shard, account, currency, delta)
+          WHERE b.shard = v.shard AND b.account = v.account AND b.currency = v.currency`,
+        [
+          rows.map((r) => r.shard),
+          rows.map((r) => r.account),
+          rows.map((r) => r.currency),
+          changed.map(([, d]) => d),
+        ],
       );
     }
-    const head = this.head!;
-    await tx.query('UPDATE ledger_head SET seq = $1, hash = $2 WHERE singleton', [
-      head.seq,
-      head.hash,
-    ]);
+    const moved = [...new Set(txns.map((t) => t.shard))].sort((a, b) => a - b);
+    await tx.query(
+      `UPDATE shard_heads h SET ledger_seq = v.seq, ledger_hash = v.hash
+         FROM unnest($1::smallint[], $2::bigint[], $3::text[]) AS v(shard, seq, hash)
+        WHERE h.shard = v.shard`,
+      [moved, moved.map((p) => this.heads.get(p)!.seq), moved.map((p) => this.heads.get(p)!.hash)],
+    );
   }
 
   private async writeGuards(txns: PostingRequest[]): Promise<void> {
+    // Every guard row carries its posting's shard (the partition key, migration 9).
     const guards: Array<{
       table: string;
       cols: string;
@@ -289,27 +360,27 @@ export class JournalBatch {
     }> = [
       {
         table: 'escrow_holds',
-        cols: 'order_id, txn_id',
-        types: '$1::text[], $2::text[]',
+        cols: 'order_id, txn_id, shard',
+        types: '$1::text[], $2::text[], $3::smallint[]',
         rows: txns.flatMap((t) =>
-          t.holdsEscrowOf === undefined ? [] : [[t.holdsEscrowOf, t.txnId]],
+          t.holdsEscrowOf === undefined ? [] : [[t.holdsEscrowOf, t.txnId, t.shard]],
         ),
         error: () => new DeskError('escrow_already_held', 'this order is already paid into escrow'),
       },
       {
         table: 'escrow_resolutions',
-        cols: 'order_id, txn_id',
-        types: '$1::text[], $2::text[]',
+        cols: 'order_id, txn_id, shard',
+        types: '$1::text[], $2::text[], $3::smallint[]',
         rows: txns.flatMap((t) =>
-          t.resolvesEscrowOf === undefined ? [] : [[t.resolvesEscrowOf, t.txnId]],
+          t.resolvesEscrowOf === undefined ? [] : [[t.resolvesEscrowOf, t.txnId, t.shard]],
         ),
         error: () =>
           new DeskError('escrow_already_resolved', 'this order’s escrow is already resolved'),
       },
       {
         table: 'claim_payments',
-        cols: 'claim_id, order_id, amount_fen, txn_id',
-        types: '$1::text[], $2::text[], $3::bigint[], $4::text[]',
+        cols: 'claim_id, order_id, amount_fen, txn_id, shard',
+        types: '$1::text[], $2::text[], $3::bigint[], $4::text[], $5::smallint[]',
         rows: txns.flatMap((t) =>
           t.paysClaim === undefined
             ? []
@@ -319,6 +390,7 @@ export class JournalBatch {
                   t.orderId ?? '',
                   t.legs.filter((l) => l.amountFen < 0).reduce((s, l) => s - l.amountFen, 0),
                   t.txnId,
+                  t.shard,
                 ],
               ],
         ),
@@ -326,10 +398,10 @@ export class JournalBatch {
       },
       {
         table: 'withdrawal_settlements',
-        cols: 'withdrawal_id, txn_id',
-        types: '$1::text[], $2::text[]',
+        cols: 'withdrawal_id, txn_id, shard',
+        types: '$1::text[], $2::text[], $3::smallint[]',
         rows: txns.flatMap((t) =>
-          t.settlesWithdrawal === undefined ? [] : [[t.settlesWithdrawal, t.txnId]],
+          t.settlesWithdrawal === undefined ? [] : [[t.settlesWithdrawal, t.txnId, t.shard]],
         ),
         error: () =>
           new DeskError('withdrawal_already_settled', 'this withdrawal is already settled'),

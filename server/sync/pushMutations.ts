@@ -10,6 +10,7 @@ import { dataErrorMessage, isDataError } from '../common/jsonSafety.ts';
 import { applyBatch } from '../escrow/applyCommand.ts';
 import { appendChangeRows } from '../escrow/changeLog.ts';
 import type { ChangeLogRow } from '../escrow/changeLog.ts';
+import { clientHomeShard, syncScopeOf } from './syncScope.ts';
 
 /** Serialization failure and deadlock: nothing was committed, so the mutation is retried. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -96,7 +97,7 @@ export async function pushMutations(
         }
         const m = chunk[0];
         if (m) {
-          const step = await rejectPoisoned(db, req.clientId, m, err, clock);
+          const step = await rejectPoisoned(db, actor, req.clientId, m, err, clock);
           last = step.last;
           if (step.kind === 'gap') {
             for (const rest of req.mutations.slice(results.length))
@@ -208,7 +209,7 @@ async function pushChunk(
       tx,
       fresh.flatMap((m) => {
         const e = errors.get(m.id);
-        return e ? [rejectionChange(clientId, m, e, now)] : [];
+        return e ? [rejectionChange(actor, clientId, m, e, now)] : [];
       }),
     );
   }
@@ -269,12 +270,15 @@ const UNSTORABLE: ReadonlySet<string> = new Set([
  * the stub is what it can show; the original could not be stored or would poison the log.
  */
 function rejectionChange(
+  actor: Actor,
   clientId: string,
   m: Mutation,
   error: ErrorInfo,
   now: number,
 ): ChangeLogRow {
   return {
+    // In the client's home shard, the one its pulls read rejections from (syncScope.ts).
+    shard: clientHomeShard(syncScopeOf(actor), clientId),
     kind: 'rejection',
     key: clientId,
     merchantId: null,
@@ -307,6 +311,7 @@ function commandStub(command: unknown): Record<string, string> {
  */
 async function rejectPoisoned(
   db: Database,
+  actor: Actor,
   clientId: string,
   m: PushRequest['mutations'][number],
   err: unknown,
@@ -326,7 +331,7 @@ async function rejectPoisoned(
        VALUES ($1, $2, $3, 'rejected', $4, $5)`,
       [clientId, m.id, m.commandId, JSON.stringify(error), now],
     );
-    await appendChangeRows(tx, [rejectionChange(clientId, m, error, now)]);
+    await appendChangeRows(tx, [rejectionChange(actor, clientId, m, error, now)]);
     await tx.query(
       'UPDATE sync_clients SET last_mutation_id = $2, updated_at = $3 WHERE client_id = $1',
       [clientId, m.id, now],

@@ -106,6 +106,42 @@ const SYNC_MIGRATIONS: readonly StatementMigration[] = [
          FOR EACH STATEMENT EXECUTE FUNCTION poke_sync_scopes()`,
     ],
   },
+  {
+    id: 800,
+    name: 'sync_shards',
+    statements: [
+      // The change log is ordered per shard (server migration 8): an order's entry into the
+      // agents' scope is the (shard, seq) of its first claim or escalation, compared with the
+      // cursor a desk's cookie holds for that shard. Entries back-filled by migration 102 on a
+      // database whose routes registered late take the shard of their order's changes (all of
+      // an order's changes are in one shard, so 102's min(seq) was already within it).
+      `ALTER TABLE agent_scope_entries ADD COLUMN shard smallint CHECK (shard >= 0)`,
+      `DROP INDEX agent_scope_entries_by_seq`,
+      `CREATE INDEX agent_scope_entries_by_seq ON agent_scope_entries (shard, change_seq)`,
+      `CREATE OR REPLACE FUNCTION note_agent_scope_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         INSERT INTO agent_scope_entries (order_id, shard, change_seq)
+           VALUES (NEW.key, NEW.shard, NEW.seq)
+           ON CONFLICT (order_id) DO NOTHING;
+         RETURN NULL;
+       END
+       $$`,
+      `UPDATE agent_scope_entries a SET shard = (
+         SELECT c.shard FROM changes c
+          WHERE c.kind = 'order_event' AND c.key = a.order_id AND c.seq = a.change_seq
+          LIMIT 1)
+        WHERE a.shard IS NULL`,
+      `ALTER TABLE agent_scope_entries ALTER COLUMN shard SET NOT NULL`,
+      `DROP INDEX changes_rejections_by_client`,
+      `CREATE INDEX changes_rejections_by_client ON changes (shard, key, seq)
+         WHERE kind = 'rejection'`,
+      `DROP INDEX changes_order_events_by_order`,
+      `CREATE INDEX changes_order_events_by_order ON changes (shard, key, seq)
+         WHERE kind = 'order_event'`,
+      `DROP INDEX ledger_transactions_by_order`,
+      `CREATE INDEX ledger_transactions_by_order ON ledger_transactions (order_id, shard, seq)`,
+    ],
+  },
 ];
 
 export async function prepareSyncSchema(db: Database): Promise<void> {

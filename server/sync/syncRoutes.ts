@@ -21,6 +21,7 @@ import { pullChanges } from './pullChanges.ts';
 import { SyncUnavailableError, claimClient, pushMutations } from './pushMutations.ts';
 import { scopedChainHead } from './scopedChainHead.ts';
 import { chainAsOf } from './syncCookie.ts';
+import { parseShardVector } from '../../shared/sync/shardVector.ts';
 import { syncScopeOf } from './syncScope.ts';
 import { prepareSyncSchema } from './syncMigrations.ts';
 
@@ -206,8 +207,10 @@ export async function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): Pro
     guarded(request, reply, async (actor) => {
       const scope = syncScopeOf(actor);
       const parsed = chainQuerySchema.safeParse(request.query);
-      if (!parsed.success) throw new DeskError('invalid_input', 'upTo must be a sequence number');
-      return scopedChainHead(deps.db, scope, parsed.data.upTo, chainAsOf(parsed.data.cookie));
+      if (!parsed.success) throw new DeskError('invalid_input', 'upTo must be shard:seq pairs');
+      const upTo = parseShardVector(parsed.data.upTo);
+      if (!upTo) throw new DeskError('invalid_input', 'bad upTo: shard:seq pairs');
+      return scopedChainHead(deps.db, scope, upTo, chainAsOf(parsed.data.cookie));
     }),
   );
 }

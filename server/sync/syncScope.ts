@@ -1,6 +1,7 @@
 import type { Actor } from '../../shared/escrow/types.ts';
 import { DeskError } from '../../shared/errors.ts';
 import { account } from '../../shared/ledger/accounts.ts';
+import { SHARDS, shardOf, shardOfKey } from '../../shared/ledger/shards.ts';
 import { masksRecipients } from '../http/sellerView.ts';
 
 /**
@@ -36,12 +37,15 @@ export const AGENT_SCOPE_TYPES_SQL = AGENT_SCOPE_EVENT_TYPES.map((t) => `'${t}'`
 
 /**
  * SQL predicate over `orders o` for an agent: the order has (or had) a claim or an escalated
- * refund, as of change-log seq `asOf` (an SQL expression). "Had" keeps the scope monotone: an
- * order never leaves it, so the journal rows an agent desk holds stay in the server's scoped
- * chain after the escalation is resolved. Entries are kept by a trigger (sync migration 102).
+ * refund, as of the change-log cursors given as two SQL array expressions (shards, seqs):
+ * its entry is at or below its shard's cursor. "Had" keeps the scope monotone: an order never
+ * leaves it, so the journal rows an agent desk holds stay in the server's scoped chain after
+ * the escalation is resolved. Entries are kept by a trigger (sync migrations 102 and 800).
  */
-export function agentOrderPredicate(asOf: string): string {
-  return `o.order_id IN (SELECT ase.order_id FROM agent_scope_entries ase WHERE ase.change_seq <= ${asOf})`;
+export function agentOrderPredicate(shards: string, seqs: string): string {
+  return `o.order_id IN (SELECT ase.order_id FROM agent_scope_entries ase
+    JOIN unnest(${shards}::smallint[], ${seqs}::bigint[]) AS asof(shard, seq)
+      ON asof.shard = ase.shard WHERE ase.change_seq <= asof.seq)`;
 }
 
 /** The merchant's own accounts (the chart has exactly these three per merchant). */
@@ -51,4 +55,20 @@ export function merchantAccounts(merchantId: string): string[] {
     account.merchantDeposit(merchantId),
     account.payoutPending(merchantId),
   ];
+}
+
+/**
+ * The shards a scope's desks pull (docs/partitioning.md): a seller desk only its merchant's,
+ * an agents' desk every shard (claims come from every merchant).
+ */
+export function scopeShards(scope: SyncScope): readonly number[] {
+  return scope.kind === 'merchant' ? [shardOf(scope.merchantId)] : SHARDS;
+}
+
+/**
+ * Where a desk's rejections are logged, so one shard's cursor finds them: a seller desk's
+ * merchant shard (its cookie holds no other), an agent desk's own shard by client id.
+ */
+export function clientHomeShard(scope: SyncScope, clientId: string): number {
+  return scope.kind === 'merchant' ? shardOf(scope.merchantId) : shardOfKey(clientId);
 }

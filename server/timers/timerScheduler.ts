@@ -4,6 +4,7 @@ import { MINUTE_MS } from '../../shared/time.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import { applyBatch } from '../escrow/applyCommand.ts';
+import { takeRollup } from '../ledger/ledgerRollup.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
 const SYSTEM: Actor = { role: 'system', userId: 'system:timers' };
@@ -12,8 +13,9 @@ const SYSTEM: Actor = { role: 'system', userId: 'system:timers' };
 const TIMER_BATCH = 200;
 
 /**
- * Applies the timers of up to `limit` due orders in one transaction, group-committed with
- * `applyBatch`; returns how many orders it visited (0: nothing is due). The order rows are
+ * Applies the timers of up to `limit` due orders of one shard in one transaction,
+ * group-committed with `applyBatch` (a batch never spans shards, so it locks only that shard's
+ * head and sub-accounts); returns how many orders it visited (0: nothing is due). The order rows are
  * claimed with FOR UPDATE SKIP LOCKED, so server instances sharing a database each take
  * different orders and never wait on one another; the command id names the order's version and
  * due time, so even a run repeated after a crash replays instead of applying twice.
@@ -21,6 +23,7 @@ const TIMER_BATCH = 200;
 export async function applyDueTimers(
   db: Database,
   clock: Clock,
+  shard: number,
   limit: number,
   policy?: EscrowPolicy,
   metrics?: Metrics,
@@ -29,8 +32,9 @@ export async function applyDueTimers(
     const now = clock.now();
     const due = await tx.query<{ order_id: string; version: number; next_timer_at: number }>(
       `SELECT order_id, version, next_timer_at FROM orders
-       WHERE next_timer_at <= $1 ORDER BY next_timer_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [now, limit],
+       WHERE shard = $3 AND next_timer_at <= $1 ORDER BY next_timer_at LIMIT $2
+       FOR UPDATE SKIP LOCKED`,
+      [now, limit, shard],
     );
     if (due.rows.length === 0) return 0;
     const outcomes = await applyBatch(
@@ -67,24 +71,34 @@ export async function applyDueTimers(
   });
 }
 
-/** Runs every due timer now (up to `max`); returns how many orders were advanced. */
+/**
+ * Runs every due timer now (up to `max`), shard by shard; returns how many orders were
+ * visited.
+ */
 export async function runDueTimers(
   db: Database,
   clock: Clock,
   opts: { policy?: EscrowPolicy; metrics?: Metrics; max?: number } = {},
 ): Promise<number> {
   const max = opts.max ?? 1000;
+  const due = await db.query<{ shard: number }>(
+    'SELECT DISTINCT shard FROM orders WHERE next_timer_at <= $1 ORDER BY shard',
+    [clock.now()],
+  );
   let n = 0;
-  while (n < max) {
-    const visited = await applyDueTimers(
-      db,
-      clock,
-      Math.min(TIMER_BATCH, max - n),
-      opts.policy,
-      opts.metrics,
-    );
-    if (visited === 0) break;
-    n += visited;
+  for (const { shard } of due.rows) {
+    while (n < max) {
+      const visited = await applyDueTimers(
+        db,
+        clock,
+        Number(shard),
+        Math.min(TIMER_BATCH, max - n),
+        opts.policy,
+        opts.metrics,
+      );
+      if (visited === 0) break;
+      n += visited;
+    }
   }
   return n;
 }
@@ -109,7 +123,9 @@ export class TimerScheduler {
   start(): void {
     this.stopped = false;
     const tick = () => {
+      // The platform-wide roll-up over the shard heads rides on the timer tick.
       this.running = runDueTimers(this.db, this.clock, this.opts)
+        .then(() => takeRollup(this.db, this.clock.now()))
         .catch((e) => this.opts.onError?.(e))
         .finally(() => {
           if (!this.stopped) this.handle = setTimeout(tick, this.intervalMs);

@@ -7,6 +7,7 @@ import { postAndLog } from '../ledger/postAndLog.ts';
 import { auditTreasury } from './treasuryAudit.ts';
 import { toWithdrawal } from './withdrawals.ts';
 import type { Withdrawal, WithdrawalRow } from './withdrawals.ts';
+import { shardOf } from '../../shared/ledger/shards.ts';
 
 /** A bank's signed answer about one payout (same HMAC scheme and key ids as payments). */
 export interface PayoutResult {
@@ -102,6 +103,7 @@ export async function receivePayoutResult(
       tx,
       {
         txnId,
+        shard: shardOf(merchantId),
         commandId: `bank:${result.bank}:payout:${result.resultId}`.slice(0, 100),
         kind: result.outcome === 'paid' ? 'payout' : 'payout_returned',
         at: now,

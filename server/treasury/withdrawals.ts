@@ -9,6 +9,7 @@ import { activePayoutAccount } from './payoutAccounts.ts';
 import { auditTreasury } from './treasuryAudit.ts';
 import { cstDayStart } from './treasuryPolicy.ts';
 import type { TreasuryPolicy } from './treasuryPolicy.ts';
+import { shardOf } from '../../shared/ledger/shards.ts';
 
 export type WithdrawalStatus = 'requested' | 'sent' | 'paid' | 'failed';
 
@@ -145,6 +146,7 @@ export async function requestWithdrawal(
       tx,
       {
         txnId: reserveTxn,
+        shard: shardOf(merchantId),
         commandId: reserveTxn,
         kind: 'withdrawal',
         at: now,

@@ -461,6 +461,8 @@ export const deskContract = {
           code: z.enum(LEDGER_PROBLEM_CODES),
           detail: z.string(),
           seq: z.number().int().min(0).optional(),
+          /** The shard whose chain `seq` belongs to. */
+          shard: z.number().int().min(0).optional(),
         }),
       ),
       /** Journal rows the replica holds, each rehashed from its legs. */

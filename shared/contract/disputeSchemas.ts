@@ -128,7 +128,11 @@ export const caseDetailSchema = z.object({
   ),
   postings: z.array(
     z.object({
+      /** The shard whose chain holds it (the journal is chained per shard). */
+      shard: countField,
       seq: countField,
+      /** Its chain hash: with (shard, seq) it pins the row in the journal. */
+      hash: sha256Field,
       txnId: z.string(),
       kind: z.string(),
       at: epochMsField,

@@ -7,6 +7,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** What a journal transaction's hash covers: everything that states its meaning and place. */
 export interface ChainedTransaction {
+  /** The shard whose chain it belongs to (shards.ts); `seq` and `prevHash` are within it. */
+  shard: number;
   seq: number;
   txnId: string;
   commandId: string;
@@ -43,20 +45,21 @@ export function chainBody(txn: ChainedTransaction): string {
     `{"at":${JSON.stringify(txn.at)},"commandId":${JSON.stringify(txn.commandId)}` +
     `,"currency":${JSON.stringify(txn.currency)},"kind":${JSON.stringify(txn.kind)}` +
     `,"legs":[${legs}],"orderId":${JSON.stringify(txn.orderId)}` +
-    `,"seq":${JSON.stringify(txn.seq)},"txnId":${JSON.stringify(txn.txnId)}}`
+    `,"seq":${JSON.stringify(txn.seq)},"shard":${JSON.stringify(txn.shard)}` +
+    `,"txnId":${JSON.stringify(txn.txnId)}}`
   );
 }
 
 /** The same body through the general serialiser: the definition chainBody must match. */
 export function chainBodyByDefinition(txn: ChainedTransaction): string {
-  const { seq, txnId, commandId, kind, at, currency, orderId } = txn;
+  const { shard, seq, txnId, commandId, kind, at, currency, orderId } = txn;
   const legs = txn.legs.map((l) => ({ account: l.account, amountFen: l.amountFen }));
-  return canonicalJson({ seq, txnId, commandId, kind, at, currency, orderId, legs });
+  return canonicalJson({ shard, seq, txnId, commandId, kind, at, currency, orderId, legs });
 }
 
 /**
  * The scoped chain of docs/sync.md: `h = sha256(h_prev + txnHash)` over the transactions a
- * scope may see, in seq order, from GENESIS_HASH. A desk folds what it holds and the server
+ * scope may see, in (shard, seq) order, from GENESIS_HASH. A desk folds what it holds and the server
  * folds the same scope; equal heads prove the replica holds exactly the server's rows.
  */
 export function foldScopedChain(

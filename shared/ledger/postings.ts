@@ -1,6 +1,7 @@
 import type { EscrowEvent, OrderState } from '../escrow/types.ts';
 import type { Fen } from '../money.ts';
 import { account } from './accounts.ts';
+import { shardOf } from './shards.ts';
 import type { Leg, PostingRequest } from './types.ts';
 
 /**
@@ -13,7 +14,13 @@ export function postingFor(
   order: OrderState,
   ids: { txnId: string; commandId: string },
 ): PostingRequest | null {
-  const base = { ...ids, at: event.at, currency: order.currency, orderId: order.orderId };
+  const base = {
+    ...ids,
+    shard: shardOf(order.merchantId),
+    at: event.at,
+    currency: order.currency,
+    orderId: order.orderId,
+  };
   const escrow = account.escrow(order.orderId);
   switch (event.type) {
     case 'payment_confirmed':

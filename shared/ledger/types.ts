@@ -12,6 +12,11 @@ export interface Leg {
  */
 export interface PostingRequest {
   txnId: string;
+  /**
+   * The shard whose chain it joins (shards.ts): its merchant's, for everything of an order or
+   * a merchant. All its legs' balance rows are that shard's sub-accounts.
+   */
+  shard: number;
   /** The command id that caused it and the command's type, for the audit trail. */
   commandId: string;
   kind: PostingKind;

@@ -1,6 +1,8 @@
 import { accountSpec, violatesFloor } from './accounts.ts';
 import { chainHash, GENESIS_HASH } from './chainHash.ts';
 import type { ChainedTransaction } from './chainHash.ts';
+import { rollupRoot } from './rollup.ts';
+import type { ShardHead } from './rollup.ts';
 import type { Sha256Hex } from './sha256.ts';
 import { parseWithdrawalTxnId } from './withdrawalTxnIds.ts';
 
@@ -25,6 +27,8 @@ export const LEDGER_PROBLEM_CODES = [
   /** A payout or return without its reserve, or of another amount than was reserved. */
   'withdrawal_settlement_mismatch',
   'hash_chain_broken',
+  /** The stored platform-wide roll-up does not match the shard heads it names. */
+  'rollup_mismatch',
   'unknown_account',
   /** A desk mid-bootstrap: its copy is knowingly partial, so nothing is compared yet. */
   'replica_incomplete',
@@ -38,6 +42,8 @@ export interface LedgerProblem {
   detail: string;
   /** The journal sequence number the problem was found at, where it belongs to one. */
   seq?: number;
+  /** The shard whose chain `seq` belongs to (shards.ts), where the problem belongs to one. */
+  shard?: number;
 }
 
 /** A journal row as stored: the chained body plus the hashes it was posted with. */
@@ -54,17 +60,30 @@ export interface JournalVerifierOptions {
    * between neighbours it holds, and proves the rest by comparing scoped heads with the server.
    */
   contiguous: boolean;
+  /**
+   * Balances are kept per shard sub-account (the server: one balance row per shard, account
+   * and currency): floors and stored balances are checked per sub-account. A replica sums an
+   * account over the shards it holds instead (its own accounts live in one shard anyway).
+   */
+  balancesPerShard?: boolean;
+  /** The stored platform-wide roll-up to check: its root, and each head it names. */
+  rollup?: { root: string; heads: readonly ShardHead[] };
 }
 
 export interface JournalContext {
-  /** Materialised balances to compare with the entries' sums (`currency|account` → signed). */
-  storedBalances?: Iterable<{ currency: string; account: string; balanceFen: number }>;
+  /** Materialised balances to compare with the entries' sums (per shard with balancesPerShard). */
+  storedBalances?: Iterable<{
+    currency: string;
+    account: string;
+    balanceFen: number;
+    shard?: number;
+  }>;
   /** Orders in a final state: their escrow accounts must be back at zero. */
   finalOrders?: Iterable<{ orderId: string; currency: string }>;
   /** Paid claims: each at most once and within its order's amount. */
   claimPayments?: Iterable<{ claimId: string; paidFen: number; orderAmountFen: number | null }>;
-  /** The stored chain head (contiguous journals): must be the last row's seq and hash. */
-  head?: { seq: number; hash: string };
+  /** The stored chain heads (contiguous journals): each must be its shard's last seq and hash. */
+  heads?: readonly ShardHead[];
   /**
    * Whose sums are complete here. A replica sees every row of its own accounts but only a
    * share of the platform's, so floors and zero totals are checked only where they can hold.
@@ -77,8 +96,10 @@ export interface JournalVerification {
   /** Problems at a seq first, in seq order, then the rest. */
   problems: LedgerProblem[];
   transactions: number;
-  headSeq: number;
-  headHash: string;
+  /** Where each shard's chain ends, in shard order (shards with no row are left out). */
+  heads: ShardHead[];
+  /** The roll-up root over `heads` (rollup.ts). */
+  root: string;
 }
 
 export interface JournalVerifier {
@@ -96,6 +117,17 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
     if (!m) sums.set(currency, (m = new Map()));
     return m;
   };
+  // With balancesPerShard: shard → currency → account → signed sum of that sub-account.
+  const subSums = new Map<number, Map<string, Map<string, number>>>();
+  const subSumsOf = (shard: number, currency: string): Map<string, number> => {
+    let byCurrency = subSums.get(shard);
+    if (!byCurrency) subSums.set(shard, (byCurrency = new Map()));
+    let m = byCurrency.get(currency);
+    if (!m) byCurrency.set(currency, (m = new Map()));
+    return m;
+  };
+  const pins = new Map((opts.rollup?.heads ?? []).map((h) => [h.shard, h]));
+  const pinMatched = new Set<number>();
   const totalByCurrency = new Map<string, number>();
   const holds = new Map<string, number>();
   const resolutions = new Map<string, number>();
@@ -106,20 +138,32 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
     { reserves: number; reservedFen: number; settles: number; settledFen: number }
   >();
   let count = 0;
+  // Each shard's chain is checked on its own: rows come in (shard, seq) order.
+  const last = new Map<number, { seq: number; hash: string }>();
+  let shard = -1;
   let lastSeq = 0;
   let lastHash = GENESIS_HASH;
   const at = (seq: number, code: LedgerProblemCode, detail: string) =>
-    problems.push({ code, detail, seq });
+    problems.push({ code, detail, seq, shard });
 
   return {
     add(t) {
       count++;
+      if (t.shard !== shard) {
+        if (shard >= 0) last.set(shard, { seq: lastSeq, hash: lastHash });
+        shard = t.shard;
+        const before = last.get(shard);
+        lastSeq = before?.seq ?? 0;
+        lastHash = before?.hash ?? GENESIS_HASH;
+      }
       if (t.legs.length < 2) at(t.seq, 'too_few_legs', `txn ${t.txnId}`);
       let sum = 0;
       const accounts = sumsOf(t.currency);
+      const subAccounts = opts.balancesPerShard ? subSumsOf(t.shard, t.currency) : null;
       for (const l of t.legs) {
         sum += l.amountFen;
         accounts.set(l.account, (accounts.get(l.account) ?? 0) + l.amountFen);
+        subAccounts?.set(l.account, (subAccounts.get(l.account) ?? 0) + l.amountFen);
       }
       totalByCurrency.set(t.currency, (totalByCurrency.get(t.currency) ?? 0) + sum);
       if (sum !== 0) at(t.seq, 'unbalanced_transaction', `txn ${t.txnId} sums to ${sum}`);
@@ -154,51 +198,96 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
         (opts.contiguous && t.seq !== lastSeq + 1) ||
         (linked && t.prevHash !== lastHash);
       if (brokenLink || t.hash !== chainHash(t.prevHash, t, opts.sha256))
-        at(t.seq, 'hash_chain_broken', `at seq ${t.seq} (txn ${t.txnId})`);
+        at(t.seq, 'hash_chain_broken', `at shard ${t.shard} seq ${t.seq} (txn ${t.txnId})`);
+      const pin = pins.get(t.shard);
+      if (pin && pin.seq === t.seq && pin.hash === t.hash) pinMatched.add(t.shard);
       lastSeq = t.seq;
       lastHash = t.hash;
     },
 
     finish(ctx = {}) {
+      if (shard >= 0) last.set(shard, { seq: lastSeq, hash: lastHash });
       const inScope = ctx.accountInScope ?? (() => true);
       const rest: LedgerProblem[] = [];
-      if (ctx.head && (ctx.head.seq !== lastSeq || ctx.head.hash !== lastHash))
-        rest.push({
-          code: 'hash_chain_broken',
-          detail: `head at seq ${ctx.head.seq} does not match the journal's last transaction`,
-          seq: ctx.head.seq,
-        });
+      for (const h of ctx.heads ?? []) {
+        const l = last.get(h.shard) ?? { seq: 0, hash: GENESIS_HASH };
+        if (h.seq !== l.seq || h.hash !== l.hash)
+          rest.push({
+            code: 'hash_chain_broken',
+            detail: `shard ${h.shard}: head at seq ${h.seq} does not match the chain's last transaction (seq ${l.seq})`,
+            seq: h.seq,
+            shard: h.shard,
+          });
+      }
+      if (opts.rollup) {
+        const { root, heads } = opts.rollup;
+        for (const h of heads) {
+          const genesis = h.seq === 0 && h.hash === GENESIS_HASH;
+          if (!genesis && !pinMatched.has(h.shard))
+            rest.push({
+              code: 'rollup_mismatch',
+              detail: `the roll-up names shard ${h.shard} at seq ${h.seq} with a hash its chain does not have`,
+              seq: h.seq,
+              shard: h.shard,
+            });
+        }
+        if (rollupRoot(heads, opts.sha256) !== root)
+          rest.push({
+            code: 'rollup_mismatch',
+            detail: `the roll-up root ${root} is not the Merkle root of the heads it names`,
+          });
+      }
       // Every transaction balances, so any set of whole transactions sums to zero per currency.
       for (const [currency, total] of totalByCurrency)
         if (total !== 0)
           rest.push({ code: 'currency_not_zero', detail: `${currency} sums to ${total}` });
 
+      // Floors and stored balances are per sub-account on the server (one row per shard).
+      const groups: Array<[shard: number | undefined, sums: Map<string, Map<string, number>>]> =
+        opts.balancesPerShard ? [...subSums] : [[undefined, sums]];
       const stored = new Map<string, Map<string, number>>();
+      const storedKey = (shard: number | undefined, currency: string) =>
+        `${shard ?? ''}|${currency}`;
       for (const b of ctx.storedBalances ?? []) {
-        let m = stored.get(b.currency);
-        if (!m) stored.set(b.currency, (m = new Map()));
+        const k = storedKey(opts.balancesPerShard ? (b.shard ?? 0) : undefined, b.currency);
+        let m = stored.get(k);
+        if (!m) stored.set(k, (m = new Map()));
         m.set(b.account, b.balanceFen);
+        if (opts.balancesPerShard && !subSums.has(b.shard ?? 0)) {
+          subSums.set(b.shard ?? 0, new Map());
+          groups.push([b.shard ?? 0, subSums.get(b.shard ?? 0)!]);
+        }
       }
-      for (const currency of new Set([...sums.keys(), ...stored.keys()])) {
-        const fromEntries = sums.get(currency) ?? new Map<string, number>();
-        const kept = stored.get(currency);
-        const accounts = kept
-          ? new Set([...kept.keys(), ...fromEntries.keys()])
-          : fromEntries.keys();
-        for (const account of accounts) {
-          const sum = fromEntries.get(account) ?? 0;
-          const key = `${currency}|${account}`;
-          if (ctx.storedBalances && (kept?.get(account) ?? 0) !== sum)
-            rest.push({
-              code: 'balance_mismatch',
-              detail: `${key}: stored ${kept?.get(account) ?? 0}, entries ${sum}`,
-            });
-          try {
-            accountSpec(account);
-            if (inScope(account) && violatesFloor(account, sum))
-              rest.push({ code: 'floor_violated', detail: `${key} at ${sum}` });
-          } catch {
-            rest.push({ code: 'unknown_account', detail: key });
+      for (const [sub, sumsHere] of groups) {
+        const currencies = new Set(sumsHere.keys());
+        for (const k of stored.keys())
+          if (k.startsWith(`${sub ?? ''}|`)) currencies.add(k.slice(k.indexOf('|') + 1));
+        for (const currency of currencies) {
+          const fromEntries = sumsHere.get(currency) ?? new Map<string, number>();
+          const kept = stored.get(storedKey(sub, currency));
+          const accounts = kept
+            ? new Set([...kept.keys(), ...fromEntries.keys()])
+            : fromEntries.keys();
+          for (const account of accounts) {
+            const sum = fromEntries.get(account) ?? 0;
+            const key = `${currency}|${account}${sub === undefined ? '' : ` (shard ${sub})`}`;
+            if (ctx.storedBalances && (kept?.get(account) ?? 0) !== sum)
+              rest.push({
+                code: 'balance_mismatch',
+                detail: `${key}: stored ${kept?.get(account) ?? 0}, entries ${sum}`,
+                ...(sub === undefined ? {} : { shard: sub }),
+              });
+            try {
+              accountSpec(account);
+              if (inScope(account) && violatesFloor(account, sum))
+                rest.push({
+                  code: 'floor_violated',
+                  detail: `${key} at ${sum}`,
+                  ...(sub === undefined ? {} : { shard: sub }),
+                });
+            } catch {
+              rest.push({ code: 'unknown_account', detail: key });
+            }
           }
         }
       }
@@ -244,12 +333,15 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
           });
       }
       const all = [...problems, ...rest];
+      const heads = [...last]
+        .map(([s, h]) => ({ shard: s, seq: h.seq, hash: h.hash }))
+        .sort((a, b) => a.shard - b.shard);
       return {
         ok: all.length === 0,
         problems: all,
         transactions: count,
-        headSeq: lastSeq,
-        headHash: lastHash,
+        heads,
+        root: rollupRoot(heads, opts.sha256),
       };
     },
   };

@@ -4,6 +4,7 @@ import type { OrderState } from '../escrow/types.ts';
 import { isCurrency } from '../money.ts';
 import { rejectionChangeSchema } from './protocol.ts';
 import type { Change, PullResponse, SyncedOrderEvent, SyncedTxn } from './protocol.ts';
+import { isShard } from '../ledger/shards.ts';
 
 /**
  * Parses a pull answer. The envelope and rejections go through the zod schemas; orders, journal
@@ -54,6 +55,7 @@ function checkOrder(o: unknown): OrderState {
 function checkTxn(t: unknown): SyncedTxn {
   if (typeof t !== 'object' || t === null) bad('ledger_txn is not an object');
   const x = t as Record<string, unknown>;
+  if (!isShard(x.shard)) bad('txn shard');
   if (!isInt(x.seq) || x.seq < 1) bad('txn seq');
   if (!isStr(x.txnId, 100) || !isStr(x.kind, 40) || !isInt(x.at)) bad(`txn ${x.seq} fields`);
   if (!isCurrency(x.currency)) bad(`txn ${x.seq} currency`);

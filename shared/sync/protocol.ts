@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { orderSchema } from '../contract/domainSchemas.ts';
 import { currencyField, epochMsField, signedFenField, uuidField } from '../contract/fields.ts';
 import { ERROR_CODES } from '../errors.ts';
+import { SHARD_COUNT } from '../ledger/shards.ts';
 import type { EscrowCommand, OrderState } from '../escrow/types.ts';
 
 /**
@@ -16,8 +17,14 @@ import type { EscrowCommand, OrderState } from '../escrow/types.ts';
  * refuses a desk older than MIN_SYNC_PROTOCOL with `upgrade_required` (HTTP 426) rather than
  * send it changes it would have to refuse page after page.
  */
-export const SYNC_PROTOCOL = 1;
-export const MIN_SYNC_PROTOCOL = 1;
+export const SYNC_PROTOCOL = 2;
+/**
+ * 2: the journal and the change log are ordered per shard (docs/partitioning.md): journal rows
+ * carry their shard and a seq within it, cookies hold a cursor per shard, the chain is asked
+ * up to a seq per shard. A protocol-1 desk would key rows by seq alone and mis-read cookies,
+ * so it is refused (it upgrades, and its replica re-bootstraps: desk migration 0006).
+ */
+export const MIN_SYNC_PROTOCOL = 2;
 export const SYNC_PROTOCOL_HEADER = 'escrow-sync-protocol';
 
 /** The server answers a larger push with `payload_too_large`; the desk never sends one. */
@@ -85,8 +92,8 @@ export type PushResponse = z.output<typeof pushResponseSchema>;
 
 export const pullRequestSchema = z.object({
   clientId: uuidField,
-  /** Opaque to the desk; null starts a bootstrap. */
-  cookie: z.string().max(300).nullable(),
+  /** Opaque to the desk; null starts a bootstrap. Holds a cursor per shard of the scope. */
+  cookie: z.string().max(1000).nullable(),
   limit: z.number().int().min(1).max(MAX_PULL_LIMIT).optional(),
 });
 export type PullRequest = z.output<typeof pullRequestSchema>;
@@ -94,7 +101,13 @@ export type PullRequest = z.output<typeof pullRequestSchema>;
 export const legSchema = z.object({ account: z.string().max(200), amountFen: signedFenField });
 
 export const syncedTxnSchema = z.object({
-  /** The server's journal sequence number (global, so a scope sees gaps). */
+  /** The shard whose chain it belongs to (shared/ledger/shards.ts). */
+  shard: z
+    .number()
+    .int()
+    .min(0)
+    .max(SHARD_COUNT - 1),
+  /** Its sequence number within the shard's chain (a scope sees gaps). */
   seq: z.number().int().min(1),
   txnId: z.string().max(100),
   /** The command that posted it. */
@@ -164,16 +177,18 @@ export interface PullResponse {
 }
 
 /**
- * `GET /v1/sync/chain`: `upTo` is the journal seq to fold to; `cookie`, the desk's pull cookie,
- * names the scope as it stood at that pull (the agents' scope grows as claims are filed).
+ * `GET /v1/sync/chain`: `upTo` is the journal seq to fold to in each shard, a shard vector
+ * (shardVector.ts; a shard it does not name is folded to 0, i.e. not at all); `cookie`, the
+ * desk's pull cookie, names the scope as it stood at that pull (the agents' scope grows as
+ * claims are filed). Rows are folded in (shard, seq) order.
  */
 export const chainQuerySchema = z.object({
-  upTo: z.coerce.number().int().min(0),
-  cookie: z.string().min(1).max(200).optional(),
+  upTo: z.string().max(400),
+  cookie: z.string().min(1).max(1000).optional(),
 });
-export type ChainQuery = { upTo: number; cookie: string | null };
+export type ChainQuery = { upTo: string; cookie: string | null };
 export const chainResponseSchema = z.object({
-  upTo: seqField,
+  upTo: z.string().max(400),
   /** How many transactions of the scope were folded. */
   count: seqField,
   head: z.string().regex(/^[0-9a-f]{64}$/),

@@ -13,6 +13,7 @@ import { openTestDatabase, startTestServer } from './testServer.ts';
 import type { TestDatabase, TestServer } from './testServer.ts';
 import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 import { seededRandom } from '../sync/faultProxy.ts';
+import { shardOf } from '../../shared/ledger/shards.ts';
 
 const T0 = Date.UTC(2026, 2, 1, 8, 0, 0);
 const BUYER: Actor = { role: 'buyer', userId: 'b1' };
@@ -25,8 +26,16 @@ async function seed(db: Database): Promise<void> {
   await createMerchant(db, { merchantId: 'm1', name: 'M1', feeBps: 60 }, T0);
   await createMerchant(db, { merchantId: 'm2', name: 'M2', feeBps: 100 }, T0);
   // Small on purpose: a compensation of 200 passes (and is recovered from the seller), one of
-  // 700 finds the fund short.
-  await fundGuaranteeFund(db, { fundingId: 'gf-1', amountFen: 500, bank: 'icbc', at: T0 });
+  // 700 finds the fund short. The fund is a sub-account per shard, drawn by that shard's
+  // compensations: each merchant's shard gets its 500.
+  for (const m of ['m1', 'm2'])
+    await fundGuaranteeFund(db, {
+      fundingId: `gf-${m}`,
+      amountFen: 500,
+      bank: 'icbc',
+      at: T0,
+      shard: shardOf(m),
+    });
 }
 
 /**
@@ -136,10 +145,10 @@ function batches(all: CommandEnvelope[], seedValue: number): CommandEnvelope[][]
 
 /** Everything the database holds about the write path, with random txn ids named by seq. */
 async function snapshot(db: Database): Promise<unknown> {
-  const txns = await db.query<{ seq: number; txn_id: string }>(
-    'SELECT seq, txn_id FROM ledger_transactions ORDER BY seq',
+  const txns = await db.query<{ shard: number; seq: number; txn_id: string }>(
+    'SELECT shard, seq, txn_id FROM ledger_transactions ORDER BY shard, seq',
   );
-  const names = new Map(txns.rows.map((r) => [r.txn_id, `T${r.seq}`]));
+  const names = new Map(txns.rows.map((r) => [r.txn_id, `T${r.shard}:${r.seq}`]));
   const rename = (v: unknown): unknown =>
     JSON.parse(JSON.stringify(v), (_k, x: unknown) =>
       typeof x === 'string' && names.has(x) ? names.get(x) : x,
@@ -152,14 +161,16 @@ async function snapshot(db: Database): Promise<unknown> {
     events: await q('SELECT order_id, version, command_id, event FROM order_events ORDER BY 1, 2'),
     commands: await q('SELECT command_id, payload_sha256, result FROM commands ORDER BY 1'),
     journal: await q(
-      `SELECT seq, txn_id, command_id, kind, at, currency, order_id FROM ledger_transactions
-        ORDER BY seq`,
+      `SELECT shard, seq, txn_id, command_id, kind, at, currency, order_id
+         FROM ledger_transactions ORDER BY shard, seq`,
     ),
     entries: await q(
-      `SELECT t.seq, e.leg_no, e.account, e.amount_fen FROM ledger_entries e
-         JOIN ledger_transactions t USING (txn_id) ORDER BY 1, 2`,
+      `SELECT t.shard, t.seq, e.leg_no, e.account, e.amount_fen FROM ledger_entries e
+         JOIN ledger_transactions t USING (txn_id) ORDER BY 1, 2, 3`,
     ),
-    balances: await q('SELECT account, currency, balance_fen FROM account_balances ORDER BY 1, 2'),
+    balances: await q(
+      'SELECT shard, account, currency, balance_fen FROM account_balances ORDER BY 1, 2, 3',
+    ),
     guards: await q(
       `SELECT 'hold' AS g, order_id AS k, txn_id FROM escrow_holds
        UNION ALL SELECT 'resolution', order_id, txn_id FROM escrow_resolutions
@@ -171,7 +182,7 @@ async function snapshot(db: Database): Promise<unknown> {
       `SELECT kind, key, merchant_id, buyer_id, command_id,
               CASE WHEN kind = 'ledger_txn' THEN payload - 'hash' - 'prevHash' ELSE payload END
                 AS payload
-         FROM changes ORDER BY seq`,
+         FROM changes ORDER BY shard, seq`,
     ),
   };
 }
@@ -288,9 +299,10 @@ describe('group commit: a database refusal fails only its own command', () => {
     const funding = await t.db.query<{ txn_id: string }>(
       "SELECT txn_id FROM ledger_transactions WHERE kind = 'fund_guarantee'",
     );
-    await t.db.query('INSERT INTO escrow_holds (order_id, txn_id) VALUES ($1, $2)', [
+    await t.db.query('INSERT INTO escrow_holds (order_id, txn_id, shard) VALUES ($1, $2, $3)', [
       'r2',
       funding.rows[0]!.txn_id,
+      shardOf('m1'),
     ]);
     const stats = { fallbacks: 0 };
     const outcomes = await t.db.transaction((tx) =>

@@ -3,6 +3,9 @@ import { after, before, test } from 'node:test';
 import { uuidv7 } from '../../shared/ids.ts';
 import { buyerActor, paidOrder, startSyncServer } from './syncTestServer.ts';
 import type { SyncTestServer } from './syncTestServer.ts';
+import { SHARD_COUNT, shardOf } from '../../shared/ledger/shards.ts';
+import { encodeShardVector } from '../../shared/sync/shardVector.ts';
+import { decodeCookie } from '../../server/sync/syncCookie.ts';
 
 /**
  * An agent's pull around the moment an order enters the agents' scope (docs/sync.md,
@@ -17,7 +20,7 @@ interface PullJson {
     kind: string;
     order?: { orderId: string; version: number };
     entry?: { orderId: string; type: string };
-    txn?: { orderId: string | null; seq: number };
+    txn?: { orderId: string | null; shard: number; seq: number };
   }[];
 }
 
@@ -52,8 +55,15 @@ test('an order entering the agent scope arrives whole, however the pages fall, a
     cookie = page.cookie;
     if (!page.more) break;
   }
-  assert.match(cookie!, /^l1\.\d+$/);
-  const before = Number(cookie!.slice(3));
+  // Protocol 2: an agent's cookie holds a cursor for every shard; o1 is in m1's.
+  const shard = shardOf('m1');
+  const cursorOf = (text: string): number => {
+    const c = decodeCookie(text);
+    assert.ok(c && c.kind === 'log', text);
+    assert.equal(c.cursors.size, SHARD_COUNT);
+    return c.cursors.get(shard)!;
+  };
+  const before = cursorOf(cookie!);
 
   const filed = await server.act(buyerActor('b1'), {
     type: 'file_claim',
@@ -65,20 +75,22 @@ test('an order entering the agent scope arrives whole, however the pages fall, a
   });
   assert.ok(filed.ok);
   const log = await server.db.query<{ seq: number; kind: string; type: string | null }>(
-    `SELECT seq, kind, payload->>'type' AS type FROM changes WHERE seq > $1 ORDER BY seq`,
-    [before],
+    `SELECT seq, kind, payload->>'type' AS type FROM changes
+      WHERE shard = $2 AND seq > $1 ORDER BY seq`,
+    [before, shard],
   );
   const entry = log.rows.findIndex((r) => r.kind === 'order_event' && r.type === 'claim_filed');
   assert.ok(entry > 0, `the claim logs changes before its entry: ${JSON.stringify(log.rows)}`);
 
   // Page 1 ends just before the entry: the order had not entered the scope by its end.
   const first = await pull(cookie, entry);
-  assert.equal(first.cookie, `l1.${log.rows[entry - 1]!.seq}`);
+  assert.equal(cursorOf(first.cookie), Number(log.rows[entry - 1]!.seq));
   assert.deepEqual(first.changes, [], 'nothing of an order that has not entered yet');
-  const txnTop = await server.db.query<{ m: number }>(
-    'SELECT max(seq) AS m FROM ledger_transactions',
+  const txnTop = await server.db.query<{ shard: number; m: number }>(
+    'SELECT shard, max(seq) AS m FROM ledger_transactions GROUP BY shard',
   );
-  const upTo = txnTop.rows[0]!.m;
+  const upToVector = new Map(txnTop.rows.map((r) => [Number(r.shard), Number(r.m)]));
+  const upTo = encodeURIComponent(encodeShardVector(upToVector));
   const asOfFirst = await call<{ count: number }>(
     'GET',
     `/v1/sync/chain?upTo=${upTo}&cookie=${first.cookie}`,
@@ -103,12 +115,12 @@ test('an order entering the agent scope arrives whole, however the pages fall, a
     );
   const txns = second.changes.filter((c) => c.kind === 'ledger_txn').map((c) => c.txn!);
   assert.ok(
-    txns.some((t) => t.orderId === 'o1' && t.seq <= upTo),
+    txns.some((t) => t.orderId === 'o1' && t.shard === shard && t.seq <= upToVector.get(shard)!),
     'the payment journal row',
   );
   const asOfSecond = await call<{ count: number }>(
     'GET',
     `/v1/sync/chain?upTo=${upTo}&cookie=${second.cookie}`,
   );
-  assert.equal(asOfSecond.count, new Set(txns.map((t) => t.seq)).size);
+  assert.equal(asOfSecond.count, new Set(txns.map((t) => `${t.shard}:${t.seq}`)).size);
 });

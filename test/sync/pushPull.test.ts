@@ -11,6 +11,7 @@ import { verifyLedger } from '../../server/ledger/verifyLedger.ts';
 import { paidOrder, startSyncServer } from './syncTestServer.ts';
 import type { SyncTestServer } from './syncTestServer.ts';
 import { openDesk, removeDir, tempDir } from './syncTestDesk.ts';
+import { shardOf } from '../../shared/ledger/shards.ts';
 
 /** The fields these tests read from push, pull and error answers. */
 interface ApiJson {
@@ -219,7 +220,11 @@ describe('push and pull', () => {
     assert.equal(r.json.results[0]!.error?.code, 'invalid_input');
     assert.equal(r.json.results[1]!.status, 'applied');
     assert.equal(r.json.lastMutationId, 2);
-    const pull = await post('/v1/sync/pull', token, { clientId, cookie: 'l1.0', limit: 5000 });
+    const pull = await post('/v1/sync/pull', token, {
+      clientId,
+      cookie: `l2.${shardOf('m1')}:0`,
+      limit: 5000,
+    });
     const rejections = pull.json.changes.filter((c: { kind: string }) => c.kind === 'rejection');
     assert.equal(rejections.length, 1);
     assert.equal(rejections[0]!.mutationId, 1);
@@ -290,17 +295,18 @@ describe('push and pull', () => {
     await desk.client.syncOnce();
     const clean = await desk.client.verifyReplica();
     assert.deepEqual(clean.problems, []);
-    const last = desk.db.prepare('SELECT max(seq) AS m, hash FROM sync_txns').get() as {
-      m: number;
-      hash: string;
-    };
+    const last = desk.db
+      .prepare('SELECT shard, max(seq) AS m, hash FROM sync_txns GROUP BY shard')
+      .get() as { shard: number; m: number; hash: string };
     desk.db
       .prepare(
         `INSERT INTO sync_txns
-           (seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash, hash)
-         VALUES (?, 'forged', 'forged', 'escrow_release', 0, 'CNY', 'o001', ?, ?, ?)`,
+           (shard, seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash,
+            hash)
+         VALUES (?, ?, 'forged', 'forged', 'escrow_release', 0, 'CNY', 'o001', ?, ?, ?)`,
       )
       .run(
+        last.shard,
         last.m + 1000,
         JSON.stringify([
           { account: 'escrow:order:o001', amountFen: 100 },

@@ -45,6 +45,7 @@ function order(): OrderState {
 }
 
 const txn = (legs: { account: string; amountFen: number }[]) => ({
+  shard: 0,
   seq: 3,
   txnId: 't3',
   commandId: 'c3',
@@ -78,34 +79,44 @@ describe('backoff', () => {
 
 describe('pull cookies', () => {
   test('snapshot and log cookies round-trip, order ids with dots included', () => {
+    const v = (...pairs: Array<[number, number]>) => new Map(pairs);
     for (const c of [
-      { kind: 'log' as const, seq: 123 },
-      { kind: 'snapshot' as const, hw: 9, lmid: 4, phase: 'o' as const, key: 'a.b.c' },
-      { kind: 'snapshot' as const, hw: 9, lmid: 0, phase: 't' as const, key: '77' },
+      { kind: 'log' as const, cursors: v([3, 123]) },
+      { kind: 'log' as const, cursors: v([0, 5], [7, 0], [15, 9]) },
+      { kind: 'snapshot' as const, hw: v([2, 9]), lmid: 4, phase: 'o' as const, key: 'a.b.c' },
+      { kind: 'snapshot' as const, hw: v([2, 9], [4, 1]), lmid: 0, phase: 't' as const, key: '77' },
     ]) {
       assert.deepEqual(decodeCookie(encodeCookie(c)), c);
     }
+    assert.equal(encodeCookie({ kind: 'log', cursors: v([15, 9], [0, 5]) }), 'l2.0:5,15:9');
   });
   test('anything this server did not make is refused', () => {
     for (const text of [
       '',
-      'l1.',
-      'l1.-1',
-      'l1.01',
+      // Protocol 1's cookies: an old replica starts over rather than mis-read one.
+      'l1.5',
+      's1.9.4.o.a',
+      'l2.',
+      'l2.-1:1',
+      'l2.1:01',
+      'l2.16:1',
+      'l2.1:1,1:2',
+      'l2.1:1:1',
       'x1.3',
-      's1.1.2.z.',
-      's1.1.2.t.abc',
-      's1.a.2.o.',
+      's2.1:1.2.z.',
+      's2.1:1.2.t.abc',
+      's2.a.2.o.',
+      's2..2.o.',
     ]) {
       assert.equal(decodeCookie(text), null, text);
     }
   });
   test('a chain is taken as of a log cookie; mid-bootstrap or without one, as of now', () => {
-    assert.equal(chainAsOf('l1.41'), 41);
-    assert.equal(chainAsOf('s1.9.4.o.a'), null);
+    assert.deepEqual(chainAsOf('l2.3:41'), new Map([[3, 41]]));
+    assert.equal(chainAsOf('s2.3:9.4.o.a'), null);
     assert.equal(chainAsOf(undefined), null);
     assert.throws(
-      () => chainAsOf('l1.x'),
+      () => chainAsOf('l1.41'),
       (e: unknown) => isDeskError(e) && e.code === 'invalid_input',
     );
   });
@@ -284,7 +295,7 @@ describe('protocol version', () => {
         assert.equal(err.transient, false, 'not retried as if the network had failed');
         return true;
       });
-      await assert.rejects(transport.chain({ upTo: 1, cookie: null }));
+      await assert.rejects(transport.chain({ upTo: '0:1', cookie: null }));
       assert.deepEqual(seen, [String(SYNC_PROTOCOL), String(SYNC_PROTOCOL)]);
     } finally {
       http.close();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { verifyLedger } from '../../server/ledger/verifyLedger.ts';
+import { shardOf } from '../../shared/ledger/shards.ts';
 import { paidOrder, startSyncServer } from './syncTestServer.ts';
 import type { SyncTestServer } from './syncTestServer.ts';
 import { openDesk, removeDir, syncUntilDone, tempDir } from './syncTestDesk.ts';
@@ -37,15 +38,17 @@ test('a legs row edited in a desk replica and an entry edited on the server are 
     assert.deepEqual((await verifyLedger(server.db)).problems, []);
 
     const row = desk.db
-      .prepare("SELECT seq, txn_id, legs_json FROM sync_txns WHERE order_id = 't3'")
-      .get() as { seq: number; txn_id: string; legs_json: string };
+      .prepare("SELECT shard, seq, txn_id, legs_json FROM sync_txns WHERE order_id = 't3'")
+      .get() as { shard: number; seq: number; txn_id: string; legs_json: string };
+    // The journal is chained per shard: the row lives in its merchant's shard.
+    assert.equal(row.shard, shardOf('m1'));
     const legs = JSON.parse(row.legs_json) as { account: string; amountFen: number }[];
     // Someone with the file takes one fen off the first leg, as the server edit below does.
     const edited = legs.map((l, i) => (i === 0 ? { ...l, amountFen: l.amountFen - 1 } : l));
     desk.db.exec('DROP TRIGGER sync_txns_no_update');
     desk.db
-      .prepare('UPDATE sync_txns SET legs_json = ? WHERE seq = ?')
-      .run(JSON.stringify(edited), row.seq);
+      .prepare('UPDATE sync_txns SET legs_json = ? WHERE shard = ? AND seq = ?')
+      .run(JSON.stringify(edited), row.shard, row.seq);
 
     const onDesk = await desk.client.verifyReplica();
     assert.equal(onDesk.ok, false);
@@ -63,10 +66,14 @@ test('a legs row edited in a desk replica and an entry edited on the server are 
       const firstServer = onServer.problems[0]!;
       assert.equal(firstDesk.seq, row.seq, JSON.stringify(onDesk.problems));
       assert.equal(firstServer.seq, row.seq, JSON.stringify(onServer.problems));
+      assert.equal(firstDesk.shard, row.shard, JSON.stringify(onDesk.problems));
+      assert.equal(firstServer.shard, row.shard, JSON.stringify(onServer.problems));
       assert.equal(firstDesk.code, firstServer.code);
       for (const problems of [onDesk.problems, onServer.problems])
         assert.ok(
-          problems.some((p) => p.code === 'hash_chain_broken' && p.seq === row.seq),
+          problems.some(
+            (p) => p.code === 'hash_chain_broken' && p.seq === row.seq && p.shard === row.shard,
+          ),
           JSON.stringify(problems),
         );
     } finally {

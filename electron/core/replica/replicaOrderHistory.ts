@@ -66,7 +66,7 @@ export function createReplicaOrderHistory(db: Db): ReplicaOrderHistory {
     }
   >(
     `SELECT seq, txn_id, command_id, kind, at, currency, hash, legs_json
-       FROM sync_txns WHERE order_id = ? ORDER BY seq`,
+       FROM sync_txns WHERE order_id = ? ORDER BY shard, seq`,
   );
   const pendingLegs = db.prepare<
     [string],

@@ -36,8 +36,8 @@ export function createReplicaStore(db: Db): ReplicaStore {
   );
   const insertTxn = db.prepare(
     `INSERT INTO sync_txns
-       (seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash, hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+       (shard, seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash, hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
   const insertEvent = db.prepare(
     `INSERT INTO sync_order_events
@@ -73,6 +73,7 @@ export function createReplicaStore(db: Db): ReplicaStore {
       const moves = new Map<string, Map<string, number>>();
       for (const txn of txns) {
         const r = insertTxn.run(
+          txn.shard,
           txn.seq,
           txn.txnId,
           txn.commandId,

@@ -8,6 +8,8 @@ import type { LedgerProblem } from '../../../shared/ledger/verifyJournal.ts';
 import type { Db } from '../store/openDatabase.ts';
 import { createSyncMeta } from '../sync/syncMeta.ts';
 import type { SyncTransport } from '../sync/syncTransport.ts';
+import { encodeShardVector } from '../../../shared/sync/shardVector.ts';
+import type { ShardVector } from '../../../shared/sync/shardVector.ts';
 
 /**
  * Replica verification (docs/sync.md), in two parts:
@@ -30,6 +32,7 @@ export interface ReplicaVerification {
 }
 
 type JournalRow = [
+  shard: number,
   seq: number,
   txnId: string,
   commandId: string,
@@ -56,13 +59,27 @@ export function verifyReplicaJournal(db: Db, merchantId: string | null): Replica
   // keyed object per row only to copy it into the verifier's shape cost a fifth of the verify.
   const rows = db
     .prepare<[], JournalRow>(
-      `SELECT seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash, hash
-         FROM sync_txns ORDER BY seq`,
+      `SELECT shard, seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash,
+              hash
+         FROM sync_txns ORDER BY shard, seq`,
     )
     .raw()
     .iterate() as IterableIterator<JournalRow>;
-  for (const [seq, txnId, commandId, kind, at, currency, orderId, legs, prevHash, hash] of rows)
+  for (const [
+    shard,
+    seq,
+    txnId,
+    commandId,
+    kind,
+    at,
+    currency,
+    orderId,
+    legs,
+    prevHash,
+    hash,
+  ] of rows)
     verifier.add({
+      shard,
       seq,
       txnId,
       commandId,
@@ -97,10 +114,15 @@ export function verifyReplicaJournal(db: Db, merchantId: string | null): Replica
   };
 }
 
-export function localScopedHead(db: Db, upTo: number): { head: string; count: number } {
+/** The scoped chain over the rows held with seq <= upTo[shard], in (shard, seq) order. */
+export function localScopedHead(db: Db, upTo: ShardVector): { head: string; count: number } {
   const rows = db
-    .prepare<[number], { hash: string }>('SELECT hash FROM sync_txns WHERE seq <= ? ORDER BY seq')
-    .iterate(upTo);
+    .prepare<[string], { hash: string }>(
+      `SELECT t.hash FROM sync_txns t
+         JOIN json_each(?) v ON CAST(v.key AS INTEGER) = t.shard
+        WHERE t.seq <= v.value ORDER BY t.shard, t.seq`,
+    )
+    .iterate(JSON.stringify(Object.fromEntries(upTo)));
   let count = 0;
   function* hashes(): Generator<string> {
     for (const r of rows) {
@@ -114,7 +136,8 @@ export function localScopedHead(db: Db, upTo: number): { head: string; count: nu
 
 /** What a replica claims to hold, read in one synchronous go (no await between the reads). */
 export interface ReplicaCheckpoint {
-  upTo: number;
+  /** The journal seq folded to, per shard. */
+  upTo: ShardVector;
   /** The pull cookie the fold belongs to: the server's chain is taken as of it. */
   cookie: string | null;
   /** The first download has finished; before that no seq is a fair place to compare. */
@@ -122,13 +145,19 @@ export interface ReplicaCheckpoint {
   local: { head: string; count: number };
 }
 
-/** At `upTo`, by default the newest journal row this replica holds. */
-export function replicaCheckpoint(db: Db, upTo?: number): ReplicaCheckpoint {
+/** At `upTo`, by default the newest journal row this replica holds in each shard. */
+export function replicaCheckpoint(db: Db, upTo?: ShardVector): ReplicaCheckpoint {
   const meta = createSyncMeta(db);
   const at =
     upTo ??
-    db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM sync_txns').get()?.m ??
-    0;
+    new Map(
+      db
+        .prepare<[], { shard: number; m: number }>(
+          'SELECT shard, max(seq) AS m FROM sync_txns GROUP BY shard',
+        )
+        .all()
+        .map((r) => [r.shard, r.m]),
+    );
   return {
     upTo: at,
     cookie: meta.get('cookie'),
@@ -157,7 +186,10 @@ export async function verifyReplica(
   }
   let server: { head: string; count: number };
   try {
-    server = await transport.chain({ upTo: checkpoint.upTo, cookie: checkpoint.cookie });
+    server = await transport.chain({
+      upTo: encodeShardVector(checkpoint.upTo),
+      cookie: checkpoint.cookie,
+    });
   } catch {
     return local;
   }
@@ -168,8 +200,7 @@ export async function verifyReplica(
         ...local.problems,
         {
           code: 'replica_diverged' as const,
-          detail: `local head ${checkpoint.local.head} (${checkpoint.local.count} rows) ≠ server ${server.head} (${server.count} rows) at seq ${checkpoint.upTo}`,
-          seq: checkpoint.upTo,
+          detail: `local head ${checkpoint.local.head} (${checkpoint.local.count} rows) ≠ server ${server.head} (${server.count} rows) up to ${encodeShardVector(checkpoint.upTo)}`,
         },
       ];
   return {

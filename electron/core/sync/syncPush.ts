@@ -29,7 +29,7 @@ export function createPusher(
       if (giveUp === null) throw err;
       // An outage is not one action's fault: give up only while the server answers reads.
       try {
-        await transport.chain({ upTo: 0, cookie: null });
+        await transport.chain({ upTo: '', cookie: null });
       } catch {
         throw err;
       }

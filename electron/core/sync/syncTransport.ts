@@ -20,7 +20,7 @@ export interface SyncTransport {
 
 export function chainPath(query: ChainQuery): string {
   const cookie = query.cookie === null ? '' : `&cookie=${encodeURIComponent(query.cookie)}`;
-  return `/v1/sync/chain?upTo=${query.upTo}${cookie}`;
+  return `/v1/sync/chain?upTo=${encodeURIComponent(query.upTo)}${cookie}`;
 }
 
 /** Sync over the desk's one HTTP client (electron/net/serverClient.ts). */

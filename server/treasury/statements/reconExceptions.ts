@@ -6,6 +6,7 @@ import type { Database, Queryable } from '../../db/database.ts';
 import { postAndLog } from '../../ledger/postAndLog.ts';
 import { auditTreasury } from '../treasuryAudit.ts';
 import type { ExceptionKind } from './matchStatement.ts';
+import { PLATFORM_SHARD } from '../../../shared/ledger/shards.ts';
 
 export interface ReconException {
   exceptionId: string;
@@ -219,6 +220,8 @@ export async function decideAdjustment(
       tx,
       {
         txnId,
+        // Platform-only, of no merchant: booked in the platform shard (shards.ts).
+        shard: PLATFORM_SHARD,
         commandId: txnId,
         kind: 'bank_adjustment',
         at: now,

@@ -3,6 +3,9 @@ import { account } from '../../../shared/ledger/accounts.ts';
 import type { Queryable } from '../../db/database.ts';
 import { cstDateStart } from '../treasuryPolicy.ts';
 import type { ExceptionKind } from './matchStatement.ts';
+import { rollupRoot } from '../../../shared/ledger/rollup.ts';
+import { sha256Hex } from '../../common/sha256.ts';
+import { readShardHeads } from '../../ledger/ledgerRollup.ts';
 
 export interface ReconReport {
   statementId: string;
@@ -41,7 +44,10 @@ export interface ReconReport {
   differenceFen: number;
   reconciled: boolean;
   counts: { lines: number; matched: number; openExceptions: number; resolvedExceptions: number };
-  /** The ledger's chain head this report was computed against. */
+  /**
+   * The ledger head this report was computed against: the roll-up root over the shard heads
+   * (shared/ledger/rollup.ts) and the number of journal transactions it covers.
+   */
   chainHead: { seq: number; hash: string };
 }
 
@@ -103,7 +109,7 @@ export async function buildReconReport(
         AND NOT EXISTS (${matchedBy})
         AND NOT EXISTS (SELECT 1 FROM recon_exceptions x JOIN bank_statements xs ON xs.statement_id = x.statement_id
                          WHERE x.kind = 'unsettled' AND x.txn_id = t.txn_id AND xs.statement_date <= $3)
-      ORDER BY t.seq`,
+      ORDER BY t.at, t.shard, t.seq`,
     [...params, firstDayStart],
   );
   const bankAheadFen = await one(
@@ -139,11 +145,13 @@ export async function buildReconReport(
       [statementId],
     )
   ).rows[0];
-  const head = (
-    await db.query<{ seq: number; hash: string }>(
-      'SELECT seq, hash FROM ledger_head WHERE singleton',
-    )
-  ).rows[0] ?? { seq: 0, hash: '' };
+  // The platform-wide head: the roll-up over the shard heads as they stand (the journal is
+  // chained per shard), with the number of transactions it covers.
+  const heads = await readShardHeads(db);
+  const head = {
+    seq: heads.reduce((n, h) => n + h.seq, 0),
+    hash: rollupRoot(heads, sha256Hex),
+  };
 
   const inTransit = transit.rows.map((r) => ({
     txnId: r.txn_id,

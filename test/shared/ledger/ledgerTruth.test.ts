@@ -54,6 +54,7 @@ describe('command ids', () => {
 });
 
 const txnArb: fc.Arbitrary<ChainedTransaction> = fc.record({
+  shard: fc.integer({ min: 0, max: 63 }),
   seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
   txnId: fc.string({ maxLength: 40 }),
   commandId: fc.string({ maxLength: 40 }),
@@ -80,6 +81,7 @@ describe('the transaction hash', () => {
 
   test('covers every field and the previous hash', () => {
     const t: ChainedTransaction = {
+      shard: 3,
       seq: 1,
       txnId: 't1',
       commandId: 'c1',
@@ -96,6 +98,7 @@ describe('the transaction hash', () => {
     assert.match(h, /^[0-9a-f]{64}$/);
     assert.notEqual(chainHash('1'.repeat(64), t, sha256), h);
     assert.notEqual(chainHash(GENESIS_HASH, { ...t, at: 6 }, sha256), h);
+    assert.notEqual(chainHash(GENESIS_HASH, { ...t, shard: 4 }, sha256), h, 'the shard is hashed');
     assert.notEqual(
       chainHash(GENESIS_HASH, { ...t, legs: [t.legs[1]!, t.legs[0]!] }, sha256),
       h,
@@ -121,6 +124,7 @@ function journal(n: number): JournalTransaction[] {
             { account: 'merchant:m1:available', amountFen: -1_000 },
           ];
     const body = {
+      shard: 0,
       seq,
       txnId: `t${seq}`,
       commandId: `c${seq}`,
@@ -146,10 +150,10 @@ function verify(rows: JournalTransaction[], contiguous = true) {
 describe('the ledger invariants', () => {
   test('a clean journal passes, with its head', () => {
     const rows = journal(10);
-    const report = verify(rows).finish({ head: { seq: 10, hash: rows[9]!.hash } });
+    const report = verify(rows).finish({ heads: [{ shard: 0, seq: 10, hash: rows[9]!.hash }] });
     assert.deepEqual(report.problems, []);
     assert.equal(report.transactions, 10);
-    assert.equal(report.headHash, rows[9]!.hash);
+    assert.deepEqual(report.heads, [{ shard: 0, seq: 10, hash: rows[9]!.hash }]);
   });
 
   test('an edited leg is unbalanced and hash_chain_broken at its seq, before anything else', () => {
@@ -207,7 +211,7 @@ describe('the ledger invariants', () => {
       { ...hold, prevHash: rows[3]!.hash, hash: chainHash(rows[3]!.hash, hold, sha256) },
     ]);
     const report = v.finish({
-      head: { seq: 4, hash: rows[3]!.hash },
+      heads: [{ shard: 0, seq: 4, hash: rows[3]!.hash }],
       storedBalances: [{ currency: 'CNY', account: 'merchant:m1:available', balanceFen: 0 }],
       finalOrders: [{ orderId: 'o1', currency: 'CNY' }],
       claimPayments: [],
