@@ -178,6 +178,11 @@ export class BatchEngine {
     return { accounts, evidence };
   }
 
+  /** An order as the batch's commands so far have left it (null: no such order). */
+  order(orderId: string): OrderState | null {
+    return this.orders.get(orderId) ?? null;
+  }
+
   /** Decides one claimed command against the batch's current state and queues its effects. */
   async apply(c: FreshCommand): Promise<CommandOutcome> {
     const { commandId } = c.envelope;
