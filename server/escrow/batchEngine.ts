@@ -19,7 +19,7 @@ import { dataErrorMessage } from '../common/jsonSafety.ts';
 import type { Queryable } from '../db/database.ts';
 import { canSeeOrder } from '../http/orderVisibility.ts';
 import { JournalBatch, journalRow } from '../ledger/journalBatch.ts';
-import { appendChangeRows } from './changeLog.ts';
+import { appendChangeRows, ORDER_ROW_STATE } from './changeLog.ts';
 import type { ChangeLogRow, OrderEventChange } from './changeLog.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 import { insertOrders, updateOrders } from './orderRows.ts';
@@ -404,7 +404,12 @@ export class BatchEngine {
         ],
       );
     await this.journal.flush();
-    const changes = this.changeRows;
+    // An order's last change in this flush is the state its row now holds: copied in the
+    // database rather than sent and parsed twice.
+    const written = new Set<unknown>(dirty.map((w) => w.state));
+    const changes = this.changeRows.map((c) =>
+      c.kind === 'order' && written.has(c.payload) ? { ...c, payload: ORDER_ROW_STATE } : c,
+    );
     this.changeRows = [];
     await appendChangeRows(this.tx, changes);
   }
