@@ -419,7 +419,7 @@ export class BatchEngine {
     await this.flush();
     if (this.results.length === 0) return;
     await this.tx.query(
-      `UPDATE commands c SET result = x.result::jsonb
+      `UPDATE commands c SET result = x.result::json
          FROM unnest($1::text[], $2::text[]) AS x(id, result)
         WHERE c.command_id = x.id`,
       [this.results.map(([id]) => id), this.results.map(([, o]) => JSON.stringify(o))],

@@ -122,7 +122,7 @@ async function appendChanges(
 /**
  * The payload of an `order` change that is its order's row exactly as this transaction has
  * written it (`orders.state`): the batch sends and parses each final state once, and the log
- * copies it inside the database. Only for the row's final state; an earlier state of the same
+ * copies it inside the database (jsonb out to the log's json, no parse). Only for the row's final state; an earlier state of the same
  * order in one batch is sent as itself.
  */
 export const ORDER_ROW_STATE: unique symbol = Symbol('the order row as written');
@@ -136,7 +136,8 @@ export const ORDER_ROW_STATE: unique symbol = Symbol('the order row as written')
  * the change-log lock so seq becomes visible in commit order. A whole batch of commands logs
  * its changes with one call. The rows travel as one JSON document rather than one text array
  * per column: escaping every payload into an array literal, and PostgreSQL parsing it back, was
- * most of the statement's cost (issue 13).
+ * most of the statement's cost (issue 13). The payload column is json (migration 0010): kept as
+ * the text written, only checked, never rebuilt as jsonb.
  */
 export async function appendChangeRows(tx: Queryable, rows: ChangeLogRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -144,9 +145,9 @@ export async function appendChangeRows(tx: Queryable, rows: ChangeLogRow[]): Pro
   await tx.query(
     `INSERT INTO changes (kind, key, merchant_id, buyer_id, command_id, payload, created_at)
      SELECT r.kind, r.key, r.merchant_id, r.buyer_id, r.command_id,
-            coalesce(r.payload, o.state), r.created_at
+            coalesce(r.payload, o.state::json), r.created_at
        FROM ROWS FROM (json_to_recordset($1::json) AS (kind text, key text, merchant_id text,
-              buyer_id text, command_id text, payload jsonb, created_at bigint))
+              buyer_id text, command_id text, payload json, created_at bigint))
               WITH ORDINALITY AS r(kind, key, merchant_id, buyer_id, command_id, payload,
                                    created_at, n)
        LEFT JOIN orders o ON r.payload IS NULL AND o.order_id = r.key

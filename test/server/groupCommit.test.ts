@@ -171,7 +171,7 @@ async function snapshot(db: Database): Promise<unknown> {
     // and verify cover those.
     changes: await q(
       `SELECT kind, key, merchant_id, buyer_id, command_id,
-              CASE WHEN kind = 'ledger_txn' THEN payload - 'hash' - 'prevHash' ELSE payload END
+              CASE WHEN kind = 'ledger_txn' THEN payload::jsonb - 'hash' - 'prevHash' ELSE payload::jsonb END
                 AS payload
          FROM changes ORDER BY seq`,
     ),

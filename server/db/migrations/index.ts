@@ -6,6 +6,7 @@ import { migration0004 } from './0004_security.ts';
 import { migration0005 } from './0005_treasury_ledger.ts';
 import { migration0006 } from './0006_shipping.ts';
 import { migration0007 } from './0007_merchant_time_zone.ts';
+import { migration0010 } from './0010_json_logs.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0010,
 ];
