@@ -58,8 +58,8 @@ export class BatchEngine {
   private readonly journal: JournalBatch;
   // What the next flush writes.
   private dirtyOrders = new Map<string, OrderRowWrite>();
-  private eventRows: Array<{ orderId: string; version: number; commandId: string; event: string }> =
-    [];
+  /** `order_events` rows, named as the flush's json_to_recordset reads them. */
+  private eventRows: Array<{ o: string; v: number; c: string; e: EscrowEvent }> = [];
   private changeRows: ChangeLogRow[] = [];
   private readonly results: Array<[string, CommandOutcome]> = [];
 
@@ -281,13 +281,9 @@ export class BatchEngine {
         actor: { role: actor.role, userId: actor.userId },
         event,
       }));
-      for (const e of entries)
-        this.eventRows.push({
-          orderId,
-          version: e.version,
-          commandId,
-          event: JSON.stringify(e.event),
-        });
+      events.forEach((event, i) =>
+        this.eventRows.push({ o: orderId, v: firstVersion + i, c: commandId, e: event }),
+      );
       const scope = { merchantId: state.merchantId, buyerId: state.buyerId, commandId };
       this.changeRows.push(
         ...ledgerChanges,
@@ -394,14 +390,8 @@ export class BatchEngine {
     if (events.length > 0)
       await this.tx.query(
         `INSERT INTO order_events (order_id, version, command_id, event)
-         SELECT o, v, c, e::jsonb FROM unnest($1::text[], $2::int[], $3::text[], $4::text[])
-           AS x(o, v, c, e)`,
-        [
-          events.map((e) => e.orderId),
-          events.map((e) => e.version),
-          events.map((e) => e.commandId),
-          events.map((e) => e.event),
-        ],
+         SELECT o, v, c, e FROM json_to_recordset($1::json) AS x(o text, v int, c text, e jsonb)`,
+        [JSON.stringify(events)],
       );
     await this.journal.flush();
     // An order's last change in this flush is the state its row now holds: copied in the
@@ -419,10 +409,10 @@ export class BatchEngine {
     await this.flush();
     if (this.results.length === 0) return;
     await this.tx.query(
-      `UPDATE commands c SET result = x.result::json
-         FROM unnest($1::text[], $2::text[]) AS x(id, result)
+      `UPDATE commands c SET result = x.result
+         FROM json_to_recordset($1::json) AS x(id text, result json)
         WHERE c.command_id = x.id`,
-      [this.results.map(([id]) => id), this.results.map(([, o]) => JSON.stringify(o))],
+      [JSON.stringify(this.results.map(([id, result]) => ({ id, result })))],
     );
   }
 }
