@@ -12,9 +12,18 @@ const random = (globalThis as unknown as { crypto: RandomSource }).crypto;
 let lastMs = -1;
 let seq = 0;
 
+// Random bytes are drawn from Web Crypto 4 KiB at a time: one call per id was the id's main
+// cost on the server's write path (a posting's txn id per event; issue 13).
+const POOL_BYTES = 4096;
+const pool = new Uint8Array(POOL_BYTES);
+let poolAt = POOL_BYTES;
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function uuidv7(nowMs: number = Date.now()): string {
-  const bytes = new Uint8Array(16);
-  random.getRandomValues(bytes);
+  if (poolAt + 10 > POOL_BYTES) {
+    random.getRandomValues(pool);
+    poolAt = 0;
+  }
   // Within one millisecond a 12-bit counter keeps ids from one process strictly increasing.
   if (nowMs <= lastMs) {
     nowMs = lastMs;
@@ -27,13 +36,18 @@ export function uuidv7(nowMs: number = Date.now()): string {
     seq = 0;
   }
   lastMs = nowMs;
-  const ms = BigInt(nowMs);
-  for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
-  bytes[6] = 0x70 | ((seq >> 8) & 0x0f);
-  bytes[7] = seq & 0xff;
-  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // 48-bit milliseconds as 12 hex digits (exact: below 2^53), version 7 with the counter, the
+  // variant bits, then 62 random bits.
+  const ms = nowMs.toString(16).padStart(12, '0');
+  const r = pool;
+  const i = poolAt;
+  poolAt += 10;
+  return (
+    `${ms.slice(0, 8)}-${ms.slice(8, 12)}-` +
+    `${HEX[0x70 | ((seq >> 8) & 0x0f)]}${HEX[seq & 0xff]}-` +
+    `${HEX[0x80 | (r[i]! & 0x3f)]}${HEX[r[i + 1]!]}-` +
+    `${HEX[r[i + 2]!]}${HEX[r[i + 3]!]}${HEX[r[i + 4]!]}${HEX[r[i + 5]!]}${HEX[r[i + 6]!]}${HEX[r[i + 7]!]}`
+  );
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

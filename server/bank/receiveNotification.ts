@@ -1,7 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import { sha256Hex } from '../common/sha256.ts';
-import type { CommandOutcome } from '../escrow/commandOutcome.ts';
-import type { BatchSidecar, CommandQueue } from '../escrow/commandQueue.ts';
+import type { BatchSidecar, CommandQueue, QueuedOutcome } from '../escrow/commandQueue.ts';
 
 export interface BankNotification {
   notificationId: string;
@@ -51,7 +50,7 @@ export function receiveNotification(
   n: BankNotification,
   rawBody: string,
   receivedAt: number,
-): Promise<CommandOutcome> {
+): Promise<QueuedOutcome> {
   const commandId = `bank:${n.bank}:${n.notificationId}`;
   const receipt: NotificationReceipt = {
     bank: n.bank,

@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import type { StatementMigration } from '../db/migrate.ts';
+import { DISPUTE_FOLLOWS_JSON_CHANGES } from './disputeChangeTrigger.ts';
 
 /**
  * The dispute desk's own tables, applied by `prepareDisputeSchema` when its routes register.
@@ -202,6 +203,7 @@ const MESSAGES: string[] = [
 const DISPUTE_MIGRATIONS: readonly StatementMigration[] = [
   { id: 300, name: 'dispute_desk', statements: STATEMENTS },
   { id: 301, name: 'dispute_case_messages', statements: MESSAGES },
+  { id: 302, name: 'dispute_follows_json_changes', statements: [...DISPUTE_FOLLOWS_JSON_CHANGES] },
 ];
 
 export async function prepareDisputeSchema(db: Database): Promise<void> {

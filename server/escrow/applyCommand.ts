@@ -1,6 +1,6 @@
 import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import { DEFAULT_POLICY } from '../../shared/escrow/policy.ts';
-import type { CommandEnvelope } from '../../shared/escrow/types.ts';
+import type { CommandEnvelope, OrderState } from '../../shared/escrow/types.ts';
 import { isDeskError } from '../../shared/errors.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
 import { canonicalJson } from '../../shared/ledger/canonicalJson.ts';
@@ -16,6 +16,11 @@ export interface ApplyOptions {
   policy?: EscrowPolicy;
   /** Counts batches the database refused and that were applied one by one (metrics, tests). */
   stats?: { fallbacks: number };
+  /**
+   * Filled with each applied command's order as it stands right after that command (by command
+   * id), so an HTTP route can answer without reading the order back. Replays are not in it.
+   */
+  ordersAfter?: Map<string, OrderState>;
 }
 
 /** One command: a batch of one (see applyBatch). */
@@ -100,7 +105,7 @@ export async function applyBatch(
   const policy = opts.policy ?? DEFAULT_POLICY;
   await tx.query('SAVEPOINT apply_batch');
   try {
-    const outcomes = await claimAndApply(tx, screened, now, policy);
+    const outcomes = await claimAndApply(tx, screened, now, policy, opts.ordersAfter);
     screened.forEach((s, k) => (out[s.at] = outcomes[k]!));
     await tx.query('RELEASE SAVEPOINT apply_batch');
     return out;
@@ -125,6 +130,7 @@ async function claimAndApply(
   screened: Screened[],
   now: number,
   policy: EscrowPolicy,
+  ordersAfter: Map<string, OrderState> | undefined,
 ): Promise<CommandOutcome[]> {
   // The first occurrence of each id claims it; claims go in id order so two batches sharing
   // ids wait on each other instead of deadlocking.
@@ -175,6 +181,10 @@ async function claimAndApply(
     const { commandId } = s.envelope;
     if (claimed.has(commandId) && firsts.get(commandId) === s) {
       const outcome = await engine.apply(s);
+      if (outcome.ok && ordersAfter) {
+        const order = engine.order(outcome.orderId);
+        if (order) ordersAfter.set(commandId, order);
+      }
       stored.set(commandId, { payloadHash: s.payloadHash, result: outcome });
       outcomes.push(outcome);
       continue;

@@ -20,7 +20,7 @@ import { dataErrorMessage } from '../common/jsonSafety.ts';
 import type { Queryable } from '../db/database.ts';
 import { canSeeOrder } from '../http/orderVisibility.ts';
 import { JournalBatch, journalRow } from '../ledger/journalBatch.ts';
-import { appendChangeRows } from './changeLog.ts';
+import { appendChangeRows, ORDER_ROW_STATE } from './changeLog.ts';
 import type { ChangeLogRow, OrderEventChange } from './changeLog.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 import { insertOrders, updateOrders } from './orderRows.ts';
@@ -59,13 +59,8 @@ export class BatchEngine {
   private readonly journal: JournalBatch;
   // What the next flush writes.
   private dirtyOrders = new Map<string, OrderRowWrite>();
-  private eventRows: Array<{
-    shard: number;
-    orderId: string;
-    version: number;
-    commandId: string;
-    event: string;
-  }> = [];
+  /** `order_events` rows, named as the flush's json_to_recordset reads them. */
+  private eventRows: Array<{ o: string; v: number; c: string; e: EscrowEvent; p: number }> = [];
   private changeRows: ChangeLogRow[] = [];
   private readonly results: Array<[string, CommandOutcome, number | null]> = [];
 
@@ -197,6 +192,11 @@ export class BatchEngine {
     return { accounts, evidence, shards };
   }
 
+  /** An order as the batch's commands so far have left it (null: no such order). */
+  order(orderId: string): OrderState | null {
+    return this.orders.get(orderId) ?? null;
+  }
+
   /** Decides one claimed command against the batch's current state and queues its effects. */
   async apply(c: FreshCommand): Promise<CommandOutcome> {
     const { commandId } = c.envelope;
@@ -297,14 +297,9 @@ export class BatchEngine {
         event,
       }));
       const shard = shardOf(state.merchantId);
-      for (const e of entries)
-        this.eventRows.push({
-          shard,
-          orderId,
-          version: e.version,
-          commandId,
-          event: JSON.stringify(e.event),
-        });
+      events.forEach((event, i) =>
+        this.eventRows.push({ o: orderId, v: firstVersion + i, c: commandId, e: event, p: shard }),
+      );
       const scope = { shard, merchantId: state.merchantId, buyerId: state.buyerId, commandId };
       this.changeRows.push(
         ...ledgerChanges,
@@ -417,19 +412,17 @@ export class BatchEngine {
     if (events.length > 0)
       await this.tx.query(
         `INSERT INTO order_events (order_id, version, command_id, event, shard)
-         SELECT o, v, c, e::jsonb, p
-           FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::smallint[])
-             AS x(o, v, c, e, p)`,
-        [
-          events.map((e) => e.orderId),
-          events.map((e) => e.version),
-          events.map((e) => e.commandId),
-          events.map((e) => e.event),
-          events.map((e) => e.shard),
-        ],
+         SELECT o, v, c, e, p
+           FROM json_to_recordset($1::json) AS x(o text, v int, c text, e jsonb, p smallint)`,
+        [JSON.stringify(events)],
       );
     await this.journal.flush();
-    const changes = this.changeRows;
+    // An order's last change in this flush is the state its row now holds: copied in the
+    // database rather than sent and parsed twice.
+    const written = new Set<unknown>(dirty.map((w) => w.state));
+    const changes = this.changeRows.map((c) =>
+      c.kind === 'order' && written.has(c.payload) ? { ...c, payload: ORDER_ROW_STATE } : c,
+    );
     this.changeRows = [];
     await appendChangeRows(this.tx, changes);
   }
@@ -439,14 +432,10 @@ export class BatchEngine {
     await this.flush();
     if (this.results.length === 0) return;
     await this.tx.query(
-      `UPDATE commands c SET result = x.result::jsonb, shard = x.shard
-         FROM unnest($1::text[], $2::text[], $3::smallint[]) AS x(id, result, shard)
+      `UPDATE commands c SET result = x.result, shard = x.shard
+         FROM json_to_recordset($1::json) AS x(id text, result json, shard smallint)
         WHERE c.command_id = x.id`,
-      [
-        this.results.map(([id]) => id),
-        this.results.map(([, o]) => JSON.stringify(o)),
-        this.results.map(([, , shard]) => shard),
-      ],
+      [JSON.stringify(this.results.map(([id, result, shard]) => ({ id, result, shard })))],
     );
   }
 }

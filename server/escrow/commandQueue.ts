@@ -1,5 +1,5 @@
 import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
-import type { CommandEnvelope } from '../../shared/escrow/types.ts';
+import type { CommandEnvelope, OrderState } from '../../shared/escrow/types.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { shardOf } from '../../shared/ledger/shards.ts';
@@ -25,10 +25,20 @@ export interface BatchSidecar {
   write(tx: Queryable, rows: unknown[]): Promise<void>;
 }
 
+/**
+ * A queued command's answer: its outcome and, when it was applied now (not replayed), its
+ * order as it stood right after it, so the caller need not read the order back (undefined:
+ * read it).
+ */
+export interface QueuedOutcome {
+  outcome: CommandOutcome;
+  order?: OrderState;
+}
+
 interface Waiting {
   envelope: CommandEnvelope;
   sidecar?: { kind: BatchSidecar; row: unknown };
-  resolve: (o: CommandOutcome) => void;
+  resolve: (o: QueuedOutcome) => void;
   reject: (e: unknown) => void;
 }
 
@@ -79,8 +89,8 @@ export class CommandQueue {
   submit(
     envelope: CommandEnvelope,
     sidecar?: { kind: BatchSidecar; row: unknown },
-  ): Promise<CommandOutcome> {
-    return new Promise<CommandOutcome>((resolve, reject) => {
+  ): Promise<QueuedOutcome> {
+    return new Promise<QueuedOutcome>((resolve, reject) => {
       this.unrouted.push({ envelope, ...(sidecar ? { sidecar } : {}), resolve, reject });
       void this.route();
     });
@@ -175,6 +185,7 @@ export class CommandQueue {
 
   private async run(batch: Waiting[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      const ordersAfter = new Map<string, OrderState>();
       try {
         const outcomes = await this.db.transaction(async (tx) => {
           const byKind = new Map<BatchSidecar, unknown[]>();
@@ -186,13 +197,17 @@ export class CommandQueue {
             tx,
             batch.map((w) => w.envelope),
             this.clock.now(),
-            { policy: this.opts.policy },
+            { policy: this.opts.policy, ordersAfter },
           );
         });
         this.stats.batches++;
         this.stats.commands += batch.length;
         this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
-        batch.forEach((w, i) => w.resolve(outcomes[i]!));
+        batch.forEach((w, i) => {
+          const outcome = outcomes[i]!;
+          const order = outcome.ok ? ordersAfter.get(outcome.commandId) : undefined;
+          w.resolve(order && !outcome.replayed ? { outcome, order } : { outcome });
+        });
         return;
       } catch (err) {
         const code = (err as { code?: unknown } | null)?.code;

@@ -34,26 +34,32 @@ export async function insertOrders(
   now: number,
 ): Promise<string[]> {
   if (rows.length === 0) return [];
+  // One JSON document, not a text array per column: the states are not escaped into an array
+  // literal and parsed back (issue 13; see appendChangeRows).
   const r = await tx.query<{ order_id: string }>(
     `INSERT INTO orders (order_id, merchant_id, buyer_id, status, currency, amount_fen, state,
                          version, next_timer_at, created_at, updated_at, shard)
-     SELECT id, m, b, st, c, amt, s::jsonb, v, due, $10, $10, p
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
-                   $7::text[], $8::int[], $9::bigint[], $11::smallint[])
-            AS x(id, m, b, st, c, amt, s, v, due, p)
+     SELECT id, m, b, st, c, amt, s, v, due, $2, $2, p
+       FROM json_to_recordset($1::json)
+            AS x(id text, m text, b text, st text, c text, amt bigint, s jsonb, v int, due bigint,
+                 p smallint)
      ON CONFLICT DO NOTHING RETURNING order_id`,
     [
-      rows.map((w) => w.state.orderId),
-      rows.map((w) => w.state.merchantId),
-      rows.map((w) => w.state.buyerId),
-      rows.map((w) => w.state.status),
-      rows.map((w) => w.state.currency),
-      rows.map((w) => w.state.amountFen),
-      rows.map((w) => JSON.stringify(w.state)),
-      rows.map((w) => w.state.version),
-      rows.map((w) => w.nextTimerAt),
+      JSON.stringify(
+        rows.map((w) => ({
+          id: w.state.orderId,
+          m: w.state.merchantId,
+          b: w.state.buyerId,
+          st: w.state.status,
+          c: w.state.currency,
+          amt: w.state.amountFen,
+          s: w.state,
+          v: w.state.version,
+          due: w.nextTimerAt,
+          p: shardOf(w.state.merchantId),
+        })),
+      ),
       now,
-      rows.map((w) => shardOf(w.state.merchantId)),
     ],
   );
   const inserted = new Set(r.rows.map((row) => row.order_id));
@@ -69,17 +75,19 @@ export async function updateOrders(
   if (rows.length === 0) return;
   await tx.query(
     `UPDATE orders o
-        SET status = x.st, state = x.s::jsonb, version = x.v, next_timer_at = x.due,
-            updated_at = $6
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[])
-            AS x(id, st, s, v, due)
+        SET status = x.st, state = x.s, version = x.v, next_timer_at = x.due, updated_at = $2
+       FROM json_to_recordset($1::json) AS x(id text, st text, s jsonb, v int, due bigint)
       WHERE o.order_id = x.id`,
     [
-      rows.map((w) => w.state.orderId),
-      rows.map((w) => w.state.status),
-      rows.map((w) => JSON.stringify(w.state)),
-      rows.map((w) => w.state.version),
-      rows.map((w) => w.nextTimerAt),
+      JSON.stringify(
+        rows.map((w) => ({
+          id: w.state.orderId,
+          st: w.state.status,
+          s: w.state,
+          v: w.state.version,
+          due: w.nextTimerAt,
+        })),
+      ),
       now,
     ],
   );

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { DeskError } from '../../shared/errors.ts';
 import type { Actor } from '../../shared/escrow/types.ts';
-import { actorForToken } from '../auth/sessions.ts';
+import { sessionsOf } from './serverContext.ts';
 import type { ServerContext } from './serverContext.ts';
 
 /** The bearer token of `Authorization: Bearer <token>`, or `unauthorized`. */
@@ -13,7 +13,7 @@ export function bearerToken(req: FastifyRequest): string {
 
 /** The authenticated actor from `Authorization: Bearer <token>`, or `unauthorized`. */
 export async function requireActor(ctx: ServerContext, req: FastifyRequest): Promise<Actor> {
-  const found = await actorForToken(ctx.db, bearerToken(req), ctx.clock.now());
+  const found = await sessionsOf(ctx).actorFor(bearerToken(req), ctx.clock.now());
   if (!found) throw new DeskError('unauthorized', 'the token is unknown or has expired');
   return found.actor;
 }

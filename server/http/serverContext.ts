@@ -1,4 +1,5 @@
 import type { LoginLimits } from '../auth/loginGuard.ts';
+import { SessionLookups } from '../auth/sessionLookups.ts';
 import type { BankKeyring } from '../bank/bankKeys.ts';
 import type { EvidenceQuota } from '../evidence/evidenceStore.ts';
 import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
@@ -33,6 +34,14 @@ export interface ServerContext {
   treasuryPolicy?: TreasuryPolicy;
   /** The process's group-commit queue for escrow commands; made on first use (commandsOf). */
   commands?: CommandQueue;
+  /** The process's coalesced bearer-token lookups; made on first use (sessionsOf). */
+  sessions?: SessionLookups;
+}
+
+/** The bearer-token lookups every authenticated route of this server goes through. */
+export function sessionsOf(ctx: ServerContext): SessionLookups {
+  ctx.sessions ??= new SessionLookups(ctx.db);
+  return ctx.sessions;
 }
 
 /** The group-commit queue every HTTP command of this server goes through. */

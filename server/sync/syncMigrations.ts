@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import type { StatementMigration } from '../db/migrate.ts';
+import { AGENT_SCOPE_TRIGGER_SQL } from './agentScopeTrigger.ts';
 import { AGENT_SCOPE_TYPES_SQL } from './syncScope.ts';
 
 /**
@@ -67,9 +68,7 @@ const SYNC_MIGRATIONS: readonly StatementMigration[] = [
          RETURN NULL;
        END
        $$`,
-      `CREATE TRIGGER changes_note_agent_scope_entry AFTER INSERT ON changes FOR EACH ROW
-         WHEN (NEW.kind = 'order_event' AND NEW.payload->>'type' IN (${AGENT_SCOPE_TYPES_SQL}))
-         EXECUTE FUNCTION note_agent_scope_entry()`,
+      AGENT_SCOPE_TRIGGER_SQL,
       // After the trigger, whose lock waited for every insert in flight: nothing falls between.
       `INSERT INTO agent_scope_entries (order_id, change_seq)
        SELECT key, min(seq) FROM changes

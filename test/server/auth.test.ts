@@ -59,4 +59,35 @@ describe('auth', () => {
     );
     assert.ok(sessions.rows.every((s) => s.token_sha256 !== r.body.token));
   });
+
+  it('concurrent requests each get their own token’s user; a logged-out token is refused', async () => {
+    const tokens: Record<string, string> = {};
+    for (const username of ['staff1', 'buyer1', 'agent1', 'staff2']) {
+      const r = await t.post('/v1/auth/login', { username, password: PASSWORD });
+      tokens[username] = r.body.token as string;
+    }
+    const out = await fetch(`${t.url}/v1/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.staff2}` },
+    });
+    assert.ok(out.status < 300);
+    const asked = [
+      ...Array.from({ length: 30 }, (_, i) => ['staff1', 'buyer1', 'agent1'][i % 3]!),
+      'staff2',
+      'unknown',
+    ];
+    const answers = await Promise.all(
+      asked.map(async (who) => {
+        const token = tokens[who] ?? 'x'.repeat(43);
+        const me = await fetch(`${t.url}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+        const body = (await me.json()) as { user?: { userId: string } };
+        return me.status === 200 ? body.user?.userId : me.status;
+      }),
+    );
+    assert.deepEqual(answers, [
+      ...Array.from({ length: 30 }, (_, i) => ['u-staff1', 'b1', 'u-agent1'][i % 3]),
+      401,
+      401,
+    ]);
+  });
 });

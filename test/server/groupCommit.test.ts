@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Actor, CommandEnvelope, EscrowCommand } from '../../shared/escrow/types.ts';
 import { createMerchant } from '../../server/auth/users.ts';
+import { ManualClock } from '../../server/clock.ts';
+import { CommandQueue } from '../../server/escrow/commandQueue.ts';
 import type { Database } from '../../server/db/database.ts';
 import { applyBatch, applyCommand } from '../../server/escrow/applyCommand.ts';
 import type { CommandOutcome } from '../../server/escrow/commandOutcome.ts';
@@ -180,7 +182,7 @@ async function snapshot(db: Database): Promise<unknown> {
     // and verify cover those.
     changes: await q(
       `SELECT kind, key, merchant_id, buyer_id, command_id,
-              CASE WHEN kind = 'ledger_txn' THEN payload - 'hash' - 'prevHash' ELSE payload END
+              CASE WHEN kind = 'ledger_txn' THEN payload::jsonb - 'hash' - 'prevHash' ELSE payload::jsonb END
                 AS payload
          FROM changes ORDER BY shard, seq`,
     ),
@@ -345,6 +347,81 @@ describe('group commit: a database refusal fails only its own command', () => {
     const again = await t.db.transaction((tx) => applyBatch(tx, [pay('r2')], T0 + 2_000));
     assert.equal(again[0]!.replayed, true);
     assert.equal(!again[0]!.ok && again[0]!.error.code, 'escrow_already_held');
+  });
+});
+
+describe('group commit queue: each caller’s order as its own command left it', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await openTestDatabase('gc_queue');
+    await seed(t.db);
+  });
+  after(() => t.drop());
+
+  it('create, pay and ship of one order in one batch answer with three successive states', async () => {
+    const queue = new CommandQueue(t.db, new ManualClock(T0));
+    const orderId = 'q1';
+    const create: CommandEnvelope = {
+      commandId: 'q1-create',
+      actor: BUYER,
+      command: {
+        type: 'create_order',
+        orderId,
+        merchantId: 'm1',
+        buyerId: 'b1',
+        currency: 'CNY',
+        amountFen: 1_500,
+        feeBps: 60,
+        goodsKind: 'express',
+        item: { title: 'Tea', quantity: 1 },
+        recipient: TEST_RECIPIENT,
+      },
+    };
+    const pay: CommandEnvelope = {
+      commandId: 'q1-pay',
+      actor: BANK,
+      command: {
+        type: 'confirm_payment',
+        orderId,
+        bank: 'icbc',
+        bankRef: 'ref-q1',
+        currency: 'CNY',
+        amountFen: 1_500,
+      },
+    };
+    const ship: CommandEnvelope = {
+      commandId: 'q1-ship',
+      actor: seller('m1'),
+      command: { type: 'ship', orderId, carrier: 'SF', trackingNo: 'SF7000001' },
+    };
+    const wrongSeller: CommandEnvelope = {
+      commandId: 'q1-ship-m2',
+      actor: seller('m2'),
+      command: { type: 'ship', orderId, carrier: 'SF', trackingNo: 'SF7000002' },
+    };
+    const answers = await Promise.all([create, pay, ship, wrongSeller].map((e) => queue.submit(e)));
+    assert.deepEqual(
+      answers.map((a) => [a.outcome.ok, a.order?.status, a.order?.version]),
+      [
+        [true, 'awaiting_payment', 1],
+        [true, 'funds_held', 2],
+        [true, 'shipped', 3],
+        [false, undefined, undefined],
+      ],
+    );
+    assert.ok(
+      queue.stats.batches < 4,
+      `the commands shared a batch (${JSON.stringify(queue.stats)})`,
+    );
+    // A replay answers without an order: the caller reads the committed one.
+    const again = await queue.submit(pay);
+    assert.equal(again.outcome.replayed, true);
+    assert.equal(again.order, undefined);
+    const stored = await t.db.query<{ state: { version: number } }>(
+      'SELECT state FROM orders WHERE order_id = $1',
+      [orderId],
+    );
+    assert.deepEqual(answers[2]!.order, stored.rows[0]!.state);
   });
 });
 

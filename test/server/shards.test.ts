@@ -69,7 +69,7 @@ describe('the journal and change log per shard', { skip: false }, () => {
     const [create1, pay1] = orderLifecycle('a-1', M1, 1_000);
     const [create2, pay2] = orderLifecycle('a-2', M2, 2_000);
     for (const o of await Promise.all([queue.submit(create1!), queue.submit(create2!)]))
-      assert.equal(o.ok, true, JSON.stringify(o));
+      assert.equal(o.outcome.ok, true, JSON.stringify(o));
 
     // Another session takes m1's shard head and keeps it, as a long batch of that shard would.
     const held = holdOpen(db, async (tx) => {
@@ -93,7 +93,7 @@ describe('the journal and change log per shard', { skip: false }, () => {
       });
       // …while m2's payment, on another shard, commits through the same queue.
       const paid2 = await queue.submit(pay2!);
-      assert.equal(paid2.ok, true, JSON.stringify(paid2));
+      assert.equal(paid2.outcome.ok, true, JSON.stringify(paid2));
       const r = await db.query<{ status: string }>(
         "SELECT status FROM orders WHERE order_id = 'a-2'",
       );
@@ -105,7 +105,7 @@ describe('the journal and change log per shard', { skip: false }, () => {
       held.release();
       await held.done;
       const paid1 = await waitingPay1;
-      assert.equal(paid1.ok, true, JSON.stringify(paid1));
+      assert.equal(paid1.outcome.ok, true, JSON.stringify(paid1));
     } finally {
       held.release();
       await held.done.catch(() => {});

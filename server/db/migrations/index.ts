@@ -8,6 +8,7 @@ import { migration0006 } from './0006_shipping.ts';
 import { migration0007 } from './0007_merchant_time_zone.ts';
 import { migration0008 } from './0008_journal_shards.ts';
 import { migration0009 } from './0009_partition_keys.ts';
+import { migration0010 } from './0010_json_logs.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
 ];

@@ -20,7 +20,7 @@ export function registerBankRoutes(app: FastifyInstance, ctx: ServerContext): vo
     handler: async (req, reply) => {
       verifyBankRequest(req, ctx.bankSecrets, ctx.clock);
       const body = parseBody(bankNotificationBody, req.body);
-      const outcome = await receiveNotification(
+      const { outcome, order: applied } = await receiveNotification(
         commandsOf(ctx),
         body,
         req.rawBody ?? '',
@@ -28,7 +28,7 @@ export function registerBankRoutes(app: FastifyInstance, ctx: ServerContext): vo
       );
       if (!outcome.ok) return sendError(ctx, reply, outcome.error.code, outcome.error.message);
       if (!outcome.replayed) ctx.metrics.commandsApplied.inc({ type: 'confirm_payment' });
-      const order = await readOrder(ctx.db, outcome.orderId);
+      const order = applied ?? (await readOrder(ctx.db, outcome.orderId));
       return {
         received: true,
         duplicate: outcome.replayed,

@@ -335,10 +335,11 @@ async function handleCommand(
     claimId: params.claimId ?? '',
   };
   const command = await route.build({ actor, ids, body, ctx, newId: newIdFor(commandId, now) });
-  const outcome = await commandsOf(ctx).submit({ commandId, actor, command });
+  const { outcome, order: applied } = await commandsOf(ctx).submit({ commandId, actor, command });
   if (!outcome.ok) return sendError(ctx, reply, outcome.error.code, outcome.error.message);
   if (!outcome.replayed) ctx.metrics.commandsApplied.inc({ type: command.type });
-  const order = await readOrder(ctx.db, outcome.orderId);
+  // The order as this command left it, from the batch; a replay reads it.
+  const order = applied ?? (await readOrder(ctx.db, outcome.orderId));
   const seller = isSeller(actor);
   return reply.code(route.created && !outcome.replayed ? 201 : 200).send({
     commandId: outcome.commandId,
