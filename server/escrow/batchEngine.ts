@@ -19,7 +19,7 @@ import { MINUTE_MS } from '../../shared/time.ts';
 import { dataErrorMessage } from '../common/jsonSafety.ts';
 import type { Queryable } from '../db/database.ts';
 import { canSeeOrder } from '../http/orderVisibility.ts';
-import { JournalBatch, journalRow } from '../ledger/journalBatch.ts';
+import { JournalBatch, journalRow, keyOf, parseKey } from '../ledger/journalBatch.ts';
 import { appendChangeRows, ORDER_ROW_STATE } from './changeLog.ts';
 import type { ChangeLogRow, OrderEventChange } from './changeLog.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
@@ -122,18 +122,7 @@ export class BatchEngine {
     // The heads of every shard the batch will log to, in shard order, then the balance rows.
     for (const state of this.orders.values()) if (state) shards.add(shardOf(state.merchantId));
     await this.journal.lockShards(shards);
-    if (accounts.size > 0)
-      await this.journal.lock(
-        [...accounts].map((k) => {
-          const first = k.indexOf('|');
-          const last = k.lastIndexOf('|');
-          return {
-            shard: Number(k.slice(0, first)),
-            account: k.slice(first + 1, last),
-            currency: k.slice(last + 1),
-          };
-        }),
-      );
+    if (accounts.size > 0) await this.journal.lock([...accounts].map(parseKey));
   }
 
   /**
@@ -172,14 +161,14 @@ export class BatchEngine {
             });
             const shard = shardOf(state.merchantId);
             for (const leg of p?.legs ?? [])
-              accounts.add(`${shard}|${leg.account}|${state.currency}`);
+              accounts.add(keyOf(shard, leg.account, state.currency));
             if (event.type === 'compensation_paid')
               for (const a of [
                 account.merchantDeposit(state.merchantId),
                 account.merchantAvailable(state.merchantId),
                 account.guaranteeFund(),
               ])
-                accounts.add(`${shard}|${a}|${state.currency}`);
+                accounts.add(keyOf(shard, a, state.currency));
           }
           state = evolve(state, event);
           if (state) shards.add(shardOf(state.merchantId));

@@ -37,10 +37,10 @@ export function journalRow(posting: PostingRequest, posted: PostedTransaction): 
 }
 
 /** `shard|account|currency`: one balance row, a shard's sub-account. */
-type BalanceKey = string;
-const keyOf = (shard: number, name: string, currency: string): BalanceKey =>
+export type BalanceKey = string;
+export const keyOf = (shard: number, name: string, currency: string): BalanceKey =>
   `${shard}|${name}|${currency}`;
-function parseKey(k: BalanceKey): { shard: number; account: string; currency: string } {
+export function parseKey(k: BalanceKey): { shard: number; account: string; currency: string } {
   const first = k.indexOf('|');
   const last = k.lastIndexOf('|');
   return {
