@@ -6,6 +6,7 @@
 // FUZZ_BODIES sets the bodies per route (2,000 by default, as the issue asks of CI),
 // FUZZ_SEED the seed.
 import assert from 'node:assert/strict';
+import { SYNC_PROTOCOL, SYNC_PROTOCOL_HEADER } from '../../shared/sync/protocol.ts';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { paidOrder } from '../server/escrowSteps.ts';
@@ -240,7 +241,8 @@ describe(`fuzz: every POST route, ${BODIES} bodies each (seed ${SEED})`, () => {
 
   async function ledgerState(): Promise<{ n: number; head: string }> {
     const r = await t.db.query<{ n: string | number; head: string | null }>(
-      `SELECT count(*) AS n, (SELECT hash FROM ledger_transactions ORDER BY seq DESC LIMIT 1) AS head
+      `SELECT count(*) AS n,
+              (SELECT string_agg(ledger_hash, ',' ORDER BY shard) FROM shard_heads) AS head
          FROM ledger_transactions`,
     );
     return { n: Number(r.rows[0]?.n), head: r.rows[0]?.head ?? '' };
@@ -266,7 +268,7 @@ describe(`fuzz: every POST route, ${BODIES} bodies each (seed ${SEED})`, () => {
       // of its time waiting for one command's transaction at a time (about 4× longer).
       await inParallel(FUZZ_IN_FLIGHT, cases, async ([raw, type, id, person]) => {
         const url = path.replace(/\{(\w+)\}/g, () => id);
-        const headers: Record<string, string> = { 'escrow-sync-protocol': '1' };
+        const headers: Record<string, string> = { [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL) };
         if (type) headers['content-type'] = type;
         // Logging out with a real token would end the session the next bodies use.
         if (person && path !== '/v1/auth/logout')

@@ -1,6 +1,7 @@
 // Issue 12, "Small leaks": sellers receive no internal approval data (HTTP reads and sync pull),
 // every API answer carries security headers, and /metrics is not open.
 import assert from 'node:assert/strict';
+import { SYNC_PROTOCOL, SYNC_PROTOCOL_HEADER } from '../../shared/sync/protocol.ts';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { completedOrder } from '../server/escrowSteps.ts';
@@ -47,7 +48,7 @@ describe('small leaks', () => {
     let r: HttpResult;
     for (;;) {
       r = await t.post('/v1/sync/pull', { clientId, cookie }, who, {
-        'escrow-sync-protocol': '1',
+        [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
       });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       changes.push(...(r.body.changes as unknown[]));

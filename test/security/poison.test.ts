@@ -2,6 +2,7 @@
 // nesting must be permanent, visible rejections with stable codes — over real HTTP sync push
 // the desk's next mutation still applies — and never a 500 or a retryable 503 over HTTP.
 import assert from 'node:assert/strict';
+import { SYNC_PROTOCOL, SYNC_PROTOCOL_HEADER } from '../../shared/sync/protocol.ts';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { uuidv7 } from '../../shared/ids.ts';
@@ -26,7 +27,7 @@ describe('no poison: bad text and deep nesting are permanent rejections', () => 
     return t.postRaw('/v1/sync/push', raw, {
       'content-type': 'application/json',
       authorization: `Bearer ${await t.token('staff1')}`,
-      'escrow-sync-protocol': '1',
+      [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
     });
   }
 
@@ -66,7 +67,7 @@ describe('no poison: bad text and deep nesting are permanent rejections', () => 
     assert.equal(third.body.results[0].status, 'applied');
     // And the rejections are visible to the desk in its pull.
     const pulled = await t.post('/v1/sync/pull', { clientId, cookie: null }, 'staff1', {
-      'escrow-sync-protocol': '1',
+      [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
     });
     assert.equal(pulled.status, 200, JSON.stringify(pulled.body));
     let body = pulled.body;
@@ -76,7 +77,7 @@ describe('no poison: bad text and deep nesting are permanent rejections', () => 
       if (!body.more) break;
       body = (
         await t.post('/v1/sync/pull', { clientId, cookie: body.cookie }, 'staff1', {
-          'escrow-sync-protocol': '1',
+          [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL),
         })
       ).body;
     }
