@@ -47,7 +47,7 @@ function holdOpen(
   return { ready: readyP, release, done };
 }
 
-describe('the journal and change log per shard', { skip: false }, () => {
+describe('the journal and change log per shard', () => {
   let tdb: TestDatabase;
   let db: Database;
   let pg = false;
