@@ -16,7 +16,8 @@ interface Waiter {
  * one round trip per wave of requests instead of one per request, which the group-committed
  * commands otherwise queue behind for a pool connection. Each request is still checked against
  * the sessions table as it stands after the request arrived (its lookup starts later), so a
- * revoked or expired session is refused exactly as `actorForToken` refuses it.
+ * revoked or expired session is refused. Every authenticated route, sync and its poke stream
+ * included, resolves its caller here.
  */
 export class SessionLookups {
   private waiting = new Map<string, Waiter[]>();

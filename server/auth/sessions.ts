@@ -62,22 +62,6 @@ export async function checkAndOpen(
   return { token, expiresAt, actor: actorOf(user), displayName: user.display_name };
 }
 
-/** The actor behind a bearer token, or null when unknown, revoked or expired (server time). */
-export async function actorForToken(
-  db: Queryable,
-  token: string,
-  now: number,
-): Promise<{ actor: Actor; displayName: string } | null> {
-  const r = await db.query<UserRow & { expires_at: number }>(
-    `SELECT u.*, s.expires_at FROM sessions s JOIN users u ON u.user_id = s.user_id
-     WHERE s.token_sha256 = $1`,
-    [sha256Hex(token)],
-  );
-  const row = r.rows[0];
-  if (!row || row.expires_at <= now) return null;
-  return { actor: actorOf(row), displayName: row.display_name };
-}
-
 /** Ends one session (logout). Returns whether it existed. */
 export async function endSession(db: Queryable, token: string): Promise<boolean> {
   const r = await db.query('DELETE FROM sessions WHERE token_sha256 = $1', [sha256Hex(token)]);

@@ -23,6 +23,7 @@ import { registerShippingRoutes } from '../shipping/shippingRoutes.ts';
 import { registerMerchantSettingsRoutes } from '../merchant/merchantSettingsRoutes.ts';
 import { syncRoutes } from '../sync/syncRoutes.ts';
 import type { ServerContext } from './serverContext.ts';
+import { sessionsOf } from './serverContext.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -185,6 +186,11 @@ export async function buildApp(
   registerTreasuryRoutes(app, ctx);
   registerShippingRoutes(app, ctx);
   registerMerchantSettingsRoutes(app, ctx);
-  await app.register(syncRoutes, { db: ctx.db, clock: ctx.clock, policy: ctx.policy });
+  await app.register(syncRoutes, {
+    db: ctx.db,
+    clock: ctx.clock,
+    policy: ctx.policy,
+    sessions: sessionsOf(ctx),
+  });
   return app;
 }

@@ -11,7 +11,7 @@ import {
   pullRequestSchema,
   pushRequestSchema,
 } from '../../shared/sync/protocol.ts';
-import { actorForToken } from '../auth/sessions.ts';
+import { SessionLookups } from '../auth/sessionLookups.ts';
 import { dataErrorMessage, isDataError } from '../common/jsonSafety.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
@@ -29,8 +29,10 @@ export interface SyncRouteDeps {
   db: Database;
   clock: Clock;
   policy?: EscrowPolicy;
-  /** Resolves the caller; by default the bearer token's session (server/auth/sessions.ts). */
+  /** Resolves the caller; by default the bearer token's session (server/auth/sessionLookups.ts). */
   authenticate?: (request: FastifyRequest) => Promise<Actor | null>;
+  /** The server's bearer-token lookups, shared with its other routes (one made if absent). */
+  sessions?: SessionLookups;
   /** How often an open poke stream says it is alive (and re-checks the caller's session). */
   pokeKeepAliveMs?: number;
 }
@@ -89,13 +91,14 @@ export async function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): Pro
     for (const end of [...streams]) end();
   });
   app.addHook('onClose', async () => hub.close());
+  const sessions = deps.sessions ?? new SessionLookups(deps.db);
   const authenticate =
     deps.authenticate ??
     (async (request: FastifyRequest): Promise<Actor | null> => {
       const header = request.headers.authorization ?? '';
       const m = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(header);
       if (!m?.[1]) return null;
-      return (await actorForToken(deps.db, m[1], deps.clock.now()))?.actor ?? null;
+      return (await sessions.actorFor(m[1], deps.clock.now()))?.actor ?? null;
     });
 
   async function guarded(
@@ -187,7 +190,8 @@ export async function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): Pro
       raw.write(': alive\n\n');
       // A revoked or expired session stops hearing pokes at the next beat.
       if (token && !deps.authenticate)
-        void actorForToken(deps.db, token, deps.clock.now())
+        void sessions
+          .actorFor(token, deps.clock.now())
           .then((s) => (s ? undefined : end()))
           .catch(() => undefined);
     }, keepAliveMs);
