@@ -10,6 +10,7 @@ import type { Enqueued } from './syncInvariants.ts';
 import { buyerActor, paidOrder, startSyncServer } from './syncTestServer.ts';
 import type { SyncTestServer } from './syncTestServer.ts';
 import { openDesk, removeDir, tempDir } from './syncTestDesk.ts';
+import { displayedStateSql } from '../../electron/core/sync/overlayPatch.ts';
 import type { TestDesk } from './syncTestDesk.ts';
 
 /**
@@ -123,7 +124,7 @@ function buyerAction(s: OrderState, pick: () => number, n: number): EscrowComman
   return null;
 }
 
-test('three desks and buyers converge with the server under network faults; every mutation ends applied or visibly rejected', async () => {
+test('three desks and buyers converge with the server under network faults; every mutation ends applied or visibly rejected', async (t) => {
   const random = seededRandom(SEED ^ 0x5eed);
   let orderNo = 0;
   const newOrder = () => `o${String(++orderNo).padStart(5, '0')}`;
@@ -141,6 +142,13 @@ test('three desks and buyers converge with the server under network faults; ever
   await makeOrders(150);
 
   const desks: { desk: TestDesk; enqueued: Enqueued[]; pick: () => number }[] = [];
+  // A failing round must fail the test, not leave sync loops running and the file hanging.
+  t.after(async () => {
+    for (const d of desks) {
+      await d.desk.client.stop();
+      d.desk.close();
+    }
+  });
   for (let i = 1; i <= 3; i++) {
     const desk = openDesk(
       join(dir, `desk${i}.sqlite`),
@@ -183,12 +191,14 @@ test('three desks and buyers converge with the server under network faults; ever
     for (const d of desks) {
       const ids = d.desk.db
         .prepare(
-          `SELECT o.order_id FROM sync_orders o LEFT JOIN sync_provisional_orders p USING (order_id)
-           WHERE json_extract(coalesce(p.state_json, o.state_json), '$.status') = 'funds_held'
-              OR EXISTS (SELECT 1 FROM json_each(coalesce(p.state_json, o.state_json), '$.refunds') r
+          `SELECT order_id FROM (
+             SELECT o.order_id, ${displayedStateSql('o', 'p')} AS state_json
+               FROM sync_orders o LEFT JOIN sync_provisional_orders p USING (order_id))
+           WHERE json_extract(state_json, '$.status') = 'funds_held'
+              OR EXISTS (SELECT 1 FROM json_each(state_json, '$.refunds') r
                          WHERE json_extract(r.value, '$.status')
                                IN ('requested', 'awaiting_seller_confirm'))
-           ORDER BY o.order_id`,
+           ORDER BY order_id`,
         )
         .pluck()
         .all() as string[];
@@ -253,5 +263,4 @@ test('three desks and buyers converge with the server under network faults; ever
   }
   assert.ok(rejected > 0, 'the desks did conflict');
   assert.ok(proxy.stats.cut > 0 && proxy.stats.duplicated > 0 && proxy.stats.dropped > 0);
-  for (const d of desks) d.desk.close();
 });

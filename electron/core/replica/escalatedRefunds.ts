@@ -1,5 +1,6 @@
 import type { OrderState, RefundState } from '../../../shared/escrow/types.ts';
 import type { Db } from '../store/openDatabase.ts';
+import { displayedStateSql } from '../sync/overlayPatch.ts';
 
 export interface EscalatedRefund {
   order: OrderState;
@@ -15,11 +16,12 @@ export interface EscalatedRefund {
 export function escalatedRefunds(db: Db): EscalatedRefund[] {
   const rows = db
     .prepare<[], { state_json: string }>(
-      `SELECT coalesce(p.state_json, s.state_json) AS state_json
-         FROM (SELECT order_id FROM sync_orders UNION SELECT order_id FROM sync_provisional_orders) o
-         LEFT JOIN sync_provisional_orders p ON p.order_id = o.order_id
-         LEFT JOIN sync_orders s ON s.order_id = o.order_id
-        WHERE EXISTS (SELECT 1 FROM json_each(coalesce(p.state_json, s.state_json), '$.refunds') r
+      `SELECT state_json FROM (
+         SELECT ${displayedStateSql('s', 'p')} AS state_json
+           FROM (SELECT order_id FROM sync_orders UNION SELECT order_id FROM sync_provisional_orders) o
+           LEFT JOIN sync_provisional_orders p ON p.order_id = o.order_id
+           LEFT JOIN sync_orders s ON s.order_id = o.order_id)
+        WHERE EXISTS (SELECT 1 FROM json_each(state_json, '$.refunds') r
                        WHERE json_extract(r.value, '$.status') = 'escalated')`,
     )
     .all();

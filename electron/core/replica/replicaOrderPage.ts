@@ -1,5 +1,6 @@
 import type { OrderState, OrderStatus } from '../../../shared/escrow/types.ts';
 import type { Db } from '../store/openDatabase.ts';
+import { displayedStateSql } from '../sync/overlayPatch.ts';
 
 export interface ReplicaOrderQuery {
   merchantId?: string;
@@ -30,7 +31,7 @@ export function createReplicaOrderPage(db: Db) {
         cursor ? '(l.created_at, l.order_id) < (@cursorAt, @cursorId)' : null,
       ].filter(Boolean);
       stmt = db.prepare(
-        `SELECT coalesce(p.state_json, s.state_json) AS state_json
+        `SELECT ${displayedStateSql('s', 'p')} AS state_json
            FROM order_lookup l
            LEFT JOIN sync_provisional_orders p ON p.order_id = l.order_id
            LEFT JOIN sync_orders s ON s.order_id = l.order_id

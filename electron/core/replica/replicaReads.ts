@@ -5,6 +5,7 @@ import type { ReplicaPosting, ReplicaTimelineEntry } from './replicaOrderHistory
 import { createReplicaOrderPage } from './replicaOrderPage.ts';
 import type { ReplicaOrderQuery } from './replicaOrderPage.ts';
 import type { ReplicaStore } from './replicaStore.ts';
+import { withOverlay } from '../sync/overlayPatch.ts';
 
 /**
  * What the desk shows, read from the replica: the server's confirmed state with this desk's
@@ -55,13 +56,13 @@ export function createReplicaReads(db: Db, replica: ReplicaStore): ReplicaReads 
   return {
     getOrder(orderId) {
       const row = db
-        .prepare<[string], { state_json: string; pending_count: number }>(
-          'SELECT state_json, pending_count FROM sync_provisional_orders WHERE order_id = ?',
+        .prepare<[string], { patch_json: string; pending_count: number }>(
+          'SELECT patch_json, pending_count FROM sync_provisional_orders WHERE order_id = ?',
         )
         .get(orderId);
       if (row)
         return {
-          order: JSON.parse(row.state_json) as OrderState,
+          order: withOverlay(replica.confirmedOrder(orderId), row.patch_json),
           provisional: true,
           pendingMutations: row.pending_count,
         };

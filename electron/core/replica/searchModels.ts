@@ -16,6 +16,7 @@ import { normalizeTrackingNo, trackingProblem } from '../../../shared/shipping/c
 import { ESCROW_STATEMENT_ACCOUNT } from '../../../shared/ledger/statementAccount.ts';
 import { localDayStart, nextLocalDayStart } from '../../../shared/merchantTime.ts';
 import type { Db } from '../store/openDatabase.ts';
+import { displayedStateSql } from '../sync/overlayPatch.ts';
 import type { Recipient } from '../../../shared/shipping/recipient.ts';
 
 /**
@@ -256,7 +257,7 @@ export function createSearchModels(db: Db): SearchModels {
   const src = {
     joins: `LEFT JOIN sync_orders s ON s.order_id = l.order_id
             LEFT JOIN sync_provisional_orders p ON p.order_id = l.order_id`,
-    state: 'coalesce(p.state_json, s.state_json)',
+    state: displayedStateSql('s', 'p'),
     pending: 'coalesce(p.pending_count, 0) > 0',
   };
   // The server's journal as the replica holds it; legs are a JSON array per transaction.

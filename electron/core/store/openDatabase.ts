@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { registerOverlayFunctions } from '../sync/overlayPatch.ts';
 import { migrate } from './migrate.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 
@@ -36,6 +37,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     // bench/ledger.bench.ts at 5,000 orders). Pages are allocated only as they are used.
     db.pragma(`cache_size = ${-CACHE_KIB}`);
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
+    registerOverlayFunctions(db);
     migrate(db, MIGRATIONS);
   } catch (err) {
     db.close();

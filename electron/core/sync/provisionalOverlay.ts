@@ -7,6 +7,7 @@ import type { Db } from '../store/openDatabase.ts';
 import type { Outbox, ReplayRow } from './outbox.ts';
 import type { ReplicaStore } from '../replica/replicaStore.ts';
 import { createOrderLookup } from '../replica/orderLookup.ts';
+import { overlayPatch, withOverlay } from './overlayPatch.ts';
 
 /**
  * The provisional overlay: each order's still-pending mutations replayed, in id order, on top
@@ -18,7 +19,15 @@ import { createOrderLookup } from '../replica/orderLookup.ts';
  * touches just the orders a pull or a mutation changed.
  */
 export interface ProvisionalOverlay {
-  rebuild(orderIds: Iterable<string>, nowMs: number): void;
+  /**
+   * `stored`: confirmed states the caller has just written to the replica (a pull page's
+   * orders), so they need not be read and parsed back; any other order is read.
+   */
+  rebuild(
+    orderIds: Iterable<string>,
+    nowMs: number,
+    stored?: ReadonlyMap<string, OrderState>,
+  ): void;
   /** The state the user sees: provisional when mutations are pending, else confirmed. */
   displayedOrder(orderId: string): OrderState | null;
 }
@@ -39,16 +48,16 @@ export function createProvisionalOverlay(
   // An upsert, not delete-then-insert: a delete would first put the confirmed state back into
   // the lookup (and its trigram index) for nothing.
   const upsertProvisional = db.prepare(
-    `INSERT INTO sync_provisional_orders (order_id, state_json, pending_count) VALUES (?, ?, ?)
+    `INSERT INTO sync_provisional_orders (order_id, patch_json, pending_count) VALUES (?, ?, ?)
      ON CONFLICT (order_id) DO UPDATE SET
-       state_json = excluded.state_json, pending_count = excluded.pending_count`,
+       patch_json = excluded.patch_json, pending_count = excluded.pending_count`,
   );
   const putLeg = db.prepare(
     `INSERT INTO sync_provisional_legs (mutation_id, leg, order_id, kind, at, currency, account, amount_fen)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const provisional = db.prepare<[string], { state_json: string }>(
-    'SELECT state_json FROM sync_provisional_orders WHERE order_id = ?',
+  const provisional = db.prepare<[string], { patch_json: string }>(
+    'SELECT patch_json FROM sync_provisional_orders WHERE order_id = ?',
   );
 
   function rebuildOne(
@@ -98,7 +107,7 @@ export function createProvisionalOverlay(
       });
     }
     if (state) {
-      upsertProvisional.run(orderId, JSON.stringify(state), pending.length);
+      upsertProvisional.run(orderId, overlayPatch(state, confirmed), pending.length);
       lookup.provisional(state);
     } else delOrder(orderId);
   }
@@ -120,7 +129,7 @@ export function createProvisionalOverlay(
   );
 
   return {
-    rebuild(orderIds, nowMs) {
+    rebuild(orderIds, nowMs, stored) {
       const ids = new Set(orderIds);
       if (ids.size === 0) return;
       // A few orders (one action, one push answer): ask per order. Many (a pull page): one
@@ -128,21 +137,28 @@ export function createProvisionalOverlay(
       if (ids.size <= 64) {
         for (const id of ids)
           if (hasOverlay.get(id, id))
-            rebuildOne(id, outbox.replayForOrder(id), replica.confirmedOrder(id), nowMs);
+            rebuildOne(
+              id,
+              outbox.replayForOrder(id),
+              stored?.get(id) ?? replica.confirmedOrder(id),
+              nowMs,
+            );
         return;
       }
       const queued = outbox.replayByOrder();
       const overlaid = new Set(overlaidOrders.all().map((r) => r.order_id));
       const work = [...ids].filter((id) => queued.has(id) || overlaid.has(id));
-      const confirmed = replica.confirmedOrders(work);
+      const confirmed = replica.confirmedOrders(work.filter((id) => !stored?.has(id)));
       const withLegs = new Set(ordersWithLegs.all().map((r) => r.order_id));
-      for (const id of work)
-        rebuildOne(id, queued.get(id) ?? [], confirmed.get(id) ?? null, nowMs, withLegs.has(id));
+      for (const id of work) {
+        const base = stored?.get(id) ?? confirmed.get(id) ?? null;
+        rebuildOne(id, queued.get(id) ?? [], base, nowMs, withLegs.has(id));
+      }
     },
     displayedOrder(orderId) {
       const p = provisional.get(orderId);
-      if (p) return JSON.parse(p.state_json) as OrderState;
-      return replica.confirmedOrder(orderId);
+      const confirmed = replica.confirmedOrder(orderId);
+      return p ? withOverlay(confirmed, p.patch_json) : confirmed;
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { OrderState } from '../../../shared/escrow/types.ts';
 import type { PullResponse, SyncedTxn } from '../../../shared/sync/protocol.ts';
 import { refetchableTransaction } from '../store/refetchableTransaction.ts';
 import { alertsFor } from './deskAlerts.ts';
@@ -21,6 +22,8 @@ export function createPuller(
 
   function applyPage(page: PullResponse, alerts: DeskAlert[]): Set<string> {
     const touched = new Set<string>();
+    // The confirmed states this page wrote, handed to the rebase so it need not read them back.
+    const stored = new Map<string, OrderState>();
     // The first download of a replica is history, not news: it alerts nobody.
     const alerting = meta.get('bootstrapped') === '1';
     refetchableTransaction(db, () => {
@@ -30,6 +33,7 @@ export function createPuller(
           const before = alerting ? replica.confirmedOrder(change.order.orderId) : null;
           if (replica.putOrder(change.order)) {
             touched.add(change.order.orderId);
+            stored.set(change.order.orderId, change.order);
             if (alerting) alerts.push(...alertsFor(before, change.order));
           }
         } else if (change.kind === 'ledger_txn') {
@@ -56,7 +60,7 @@ export function createPuller(
         if (meta.getNumber('pushedMutationId') < confirmed)
           meta.set('pushedMutationId', String(confirmed));
       }
-      overlay.rebuild(touched, now());
+      overlay.rebuild(touched, now(), stored);
     });
     return touched;
   }
