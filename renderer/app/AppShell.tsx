@@ -5,6 +5,7 @@ import { OfflineBanner } from '../components/OfflineBanner.tsx';
 import { ConfirmMoneyDialog } from '../views/refunds/ConfirmMoneyDialog.tsx';
 import { RefundFilesDialog } from '../views/refunds/RefundFilesDialog.tsx';
 import { RefuseDialog } from '../views/refunds/RefuseDialog.tsx';
+import { ResolveEscalationDialog } from '../views/escalations/ResolveEscalationDialog.tsx';
 import { BatchShipDialog } from '../views/shipping/BatchShipDialog.tsx';
 import { ShipDialog } from '../views/shipping/ShipDialog.tsx';
 import { focusSearch, isTyping } from './keyboard.ts';
@@ -171,6 +172,7 @@ export function AppShell() {
       {dialog?.kind === 'refuse' ? (
         <RefuseDialog orderId={dialog.orderId} refundId={dialog.refundId} />
       ) : null}
+      {dialog?.kind === 'resolveEscalation' ? <ResolveEscalationDialog item={dialog.item} /> : null}
       {dialog?.kind === 'refundFiles' ? (
         <RefundFilesDialog orderId={dialog.orderId} refundId={dialog.refundId} />
       ) : null}

@@ -58,6 +58,11 @@ export function createDeskCommands(desk: DeskApi, sync: SyncStore) {
           ...(evidence.length > 0 ? { evidence } : {}),
         }),
       ),
+    /** An agent's decision on an escalated refund. */
+    resolveEscalation: (input: Omit<MethodInput<'refunds.resolveEscalation'>, 'commandId'>) =>
+      run('refunds.resolveEscalation', input.orderId, (commandId) =>
+        desk.refunds.resolveEscalation({ ...input, commandId }),
+      ),
     confirmReturn: (orderId: string, refundId: string) =>
       run('refunds.confirmReturn', orderId, (commandId) =>
         desk.refunds.confirmReturn({ commandId, orderId, refundId }),

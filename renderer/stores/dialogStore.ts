@@ -18,11 +18,22 @@ export interface MoneyItem {
  */
 export type MoneyAction = { type: 'agree_refund' | 'confirm_return'; items: MoneyItem[] };
 
+/** An escalated refund an agent is about to decide, with what the dialog has to say. */
+export interface EscalationToResolve {
+  orderId: string;
+  refundId: string;
+  buyerId: string;
+  /** What the buyer asked for: the most the platform can grant. */
+  amountFen: number;
+  currency: Currency;
+}
+
 export type ActionDialog =
   | { kind: 'ship'; orderId: string; goodsKind: 'express' | 'surface' | 'virtual' }
   | { kind: 'confirmMoney'; action: MoneyAction }
   | { kind: 'refuse'; orderId: string; refundId: string }
   | { kind: 'refundFiles'; orderId: string; refundId: string }
+  | { kind: 'resolveEscalation'; item: EscalationToResolve }
   | { kind: 'batch' }
   | { kind: 'signOut'; pending: number };
 

@@ -28,6 +28,8 @@ let web: WebServer;
 let page: Page;
 let buyerId = '';
 const orders = { big: '', small1: '', small2: '' };
+/** The refund the seller refused and the buyer escalated, for the agent's decision. */
+const escalated = { orderId: '', refundId: '' };
 
 test.beforeAll(async ({ browser }) => {
   const server = await fixture.server;
@@ -334,6 +336,7 @@ test('the buyer’s photos open from the queue; a refusal carries a PDF that an 
   }
   assert.equal(await refundStatus(orderId), 'refused');
   await buyer.escalate(orderId, refundId);
+  Object.assign(escalated, { orderId, refundId });
 
   // An agent on the same install: the escalated refund with both sides' words and files.
   await page.getByTestId('sign-out').click();
@@ -352,4 +355,49 @@ test('the buyer’s photos open from the queue; a refusal carries a PDF that an 
   await screenshot(page, 'agent-escalation-evidence');
   await page.keyboard.press('Escape');
   await page.keyboard.press('Escape');
+});
+
+test('the agent refunds part of an escalated refund after the dialog says how much goes to whom', async () => {
+  const server = await fixture.server;
+  const { orderId } = escalated;
+  assert.ok(orderId, 'the escalation test ran first');
+  const row = page.getByTestId('escalation-row').filter({ hasText: orderId });
+  await row.getByTestId('escalation-decide').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('申请退款 ¥66.00', { exact: false }).waitFor();
+  // Nothing chosen: nothing is sent, and the dialog says what is missing.
+  await dialog.getByTestId('resolve-submit').click();
+  await dialog.getByRole('alert').filter({ hasText: '请选择处理结果' }).waitFor();
+  await dialog.getByTestId('resolve-refund').check();
+  // More than the buyer asked for (¥66.00) is refused before anything is sent.
+  await dialog.getByTestId('resolve-amount').fill('70');
+  await dialog.getByTestId('resolve-note').fill('罐子压扁属实，茶叶部分可用，退还 50 元。');
+  await dialog.getByTestId('resolve-submit').click();
+  await dialog.getByRole('alert').filter({ hasText: '不能超过买家申请的 ¥66.00' }).waitFor();
+  await dialog.getByTestId('resolve-amount').fill('50');
+  // The correction clears the complaint.
+  await dialog.getByRole('alert').filter({ hasText: /^$/ }).waitFor();
+  await dialog
+    .getByTestId('resolve-consequence')
+    .filter({ hasText: '¥50.00 将从担保中退还给买家' })
+    .filter({ hasText: '少于买家申请的 ¥66.00' })
+    .waitFor();
+  await dialog.getByTestId('resolve-submit').filter({ hasText: '退款 ¥50.00' }).waitFor();
+  await screenshot(page, 'agent-resolve-escalation');
+  await dialog.getByTestId('resolve-submit').click();
+  await page.getByRole('status').filter({ hasText: `已决定退款：¥50.00 退还给买家` }).waitFor();
+  // Off the list at once (the replica's overlay), then decided by the server once synced.
+  await row.waitFor({ state: 'detached' });
+  let refund: { status?: string; refundedFen?: number } | undefined;
+  for (let round = 0; round < 50 && refund?.status !== 'refunded'; round++) {
+    await fixture.host.call('sync.now', {});
+    refund = (
+      await server.ctx.db.query<{ status: string; refundedFen: number }>(
+        `SELECT state->'refunds'->0->>'status' AS status, (state->>'refundedFen')::int AS "refundedFen"
+           FROM orders WHERE order_id = $1`,
+        [orderId],
+      )
+    ).rows[0];
+  }
+  assert.deepEqual(refund, { status: 'refunded', refundedFen: 5_000 });
 });

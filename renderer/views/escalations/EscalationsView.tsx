@@ -9,7 +9,8 @@ type Escalation = MethodOutput<'refunds.escalated'>['items'][number];
 /**
  * Refunds the buyer asked the platform to decide after the seller refused: both sides' words
  * from the agent's replica, their files (the buyer's photos, the seller's refusal evidence)
- * from the server when opened.
+ * from the server when opened, and the agent's decision (ResolveEscalationDialog). The list
+ * follows the replica: a decision, queued or synced, takes its refund off at once.
  */
 export function EscalationsView() {
   const stores = useStores();
@@ -19,13 +20,23 @@ export function EscalationsView() {
 
   useEffect(() => {
     let live = true;
-    void stores.desk.refunds.escalated({}).then((r) => {
-      if (!live) return;
-      if (r.ok) setItems(r.value.items);
-      else setError(r.error);
-    });
+    // Answers can cross: only the newest load's answer is shown.
+    let latest = 0;
+    const load = () => {
+      const mine = ++latest;
+      void stores.desk.refunds.escalated({}).then((r) => {
+        if (!live || mine !== latest) return;
+        if (r.ok) {
+          setItems(r.value.items);
+          setError(null);
+        } else setError(r.error);
+      });
+    };
+    load();
+    const off = stores.desk.subscribe('orders.changed', load);
     return () => {
       live = false;
+      off();
     };
   }, [stores]);
 
@@ -49,6 +60,9 @@ export function EscalationsView() {
               <th scope="col">{tr.t('refunds.buyerReason')}</th>
               <th scope="col">{tr.t('escalations.sellerReason')}</th>
               <th scope="col">{tr.t('escalations.files')}</th>
+              <th scope="col">
+                <span className="sr-only">{tr.t('escalations.decide')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -76,6 +90,27 @@ export function EscalationsView() {
                         (e.refund.buyerEvidence?.length ?? 0) +
                         (e.refund.sellerEvidence?.length ?? 0),
                     })}
+                  </button>
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    className="small"
+                    data-testid="escalation-decide"
+                    onClick={() =>
+                      stores.dialogs.getState().open({
+                        kind: 'resolveEscalation',
+                        item: {
+                          orderId: e.orderId,
+                          refundId: e.refund.refundId,
+                          buyerId: e.buyerId,
+                          amountFen: e.refund.amountFen,
+                          currency: e.currency,
+                        },
+                      })
+                    }
+                  >
+                    {tr.t('escalations.decide')}
                   </button>
                 </td>
               </tr>
