@@ -59,7 +59,7 @@ export class BatchEngine {
   private readonly journal: JournalBatch;
   // What the next flush writes.
   private dirtyOrders = new Map<string, OrderRowWrite>();
-  /** `order_events` rows, named as the flush's json_to_recordset reads them. */
+  /** `order_events` rows, named as the flush's jsonb_to_recordset reads them. */
   private eventRows: Array<{ o: string; v: number; c: string; e: EscrowEvent; p: number }> = [];
   private changeRows: ChangeLogRow[] = [];
   private readonly results: Array<[string, CommandOutcome, number | null]> = [];
@@ -402,7 +402,7 @@ export class BatchEngine {
       await this.tx.query(
         `INSERT INTO order_events (order_id, version, command_id, event, shard)
          SELECT o, v, c, e, p
-           FROM json_to_recordset($1::json) AS x(o text, v int, c text, e jsonb, p smallint)`,
+           FROM jsonb_to_recordset($1::jsonb) AS x(o text, v int, c text, e jsonb, p smallint)`,
         [JSON.stringify(events)],
       );
     await this.journal.flush();

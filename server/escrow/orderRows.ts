@@ -35,12 +35,13 @@ export async function insertOrders(
 ): Promise<string[]> {
   if (rows.length === 0) return [];
   // One JSON document, not a text array per column: the states are not escaped into an array
-  // literal and parsed back (issue 13; see appendChangeRows).
+  // literal and parsed back (issue 13; see appendChangeRows). Read as jsonb, not json: a jsonb
+  // column taken out of a json document costs PostgreSQL ten times more (docs/write-path-cost.md).
   const r = await tx.query<{ order_id: string }>(
     `INSERT INTO orders (order_id, merchant_id, buyer_id, status, currency, amount_fen, state,
                          version, next_timer_at, created_at, updated_at, shard)
      SELECT id, m, b, st, c, amt, s, v, due, $2, $2, p
-       FROM json_to_recordset($1::json)
+       FROM jsonb_to_recordset($1::jsonb)
             AS x(id text, m text, b text, st text, c text, amt bigint, s jsonb, v int, due bigint,
                  p smallint)
      ON CONFLICT DO NOTHING RETURNING order_id`,
@@ -76,7 +77,7 @@ export async function updateOrders(
   await tx.query(
     `UPDATE orders o
         SET status = x.st, state = x.s, version = x.v, next_timer_at = x.due, updated_at = $2
-       FROM json_to_recordset($1::json) AS x(id text, st text, s jsonb, v int, due bigint)
+       FROM jsonb_to_recordset($1::jsonb) AS x(id text, st text, s jsonb, v int, due bigint)
       WHERE o.order_id = x.id`,
     [
       JSON.stringify(
