@@ -134,7 +134,10 @@ async function serveChild(): Promise<void> {
 
 function startChild(): Promise<{ child: ChildProcess; ready: Ready }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SELF], {
+    // BENCH_CPU_PROF=<dir>: the server child writes a V8 CPU profile there (node --cpu-prof).
+    const prof = process.env.BENCH_CPU_PROF;
+    const flags = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', SELF], {
       env: { ...process.env, HTTP_BENCH_SERVER: '1' },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
