@@ -3,7 +3,7 @@ import type { CommandEnvelope, OrderState } from '../../shared/escrow/types.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { shardOf } from '../../shared/ledger/shards.ts';
-import { applyBatch } from './applyCommand.ts';
+import { APPLY_BATCH_SAVEPOINT, applyBatch } from './applyCommand.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 
 /**
@@ -187,19 +187,26 @@ export class CommandQueue {
     for (let attempt = 1; ; attempt++) {
       const ordersAfter = new Map<string, OrderState>();
       try {
-        const outcomes = await this.db.transaction(async (tx) => {
-          const byKind = new Map<BatchSidecar, unknown[]>();
-          for (const w of batch)
-            if (w.sidecar)
-              byKind.set(w.sidecar.kind, [...(byKind.get(w.sidecar.kind) ?? []), w.sidecar.row]);
-          for (const [kind, rows] of byKind) await kind.write(tx, rows);
-          return applyBatch(
-            tx,
-            batch.map((w) => w.envelope),
-            this.clock.now(),
-            { policy: this.opts.policy, ordersAfter },
-          );
-        });
+        // The transaction opens with the batch's savepoint (same round trip as BEGIN); the
+        // sidecar rows are written after the commands, in the same transaction, so a batch
+        // that falls back to one by one keeps them.
+        const outcomes = await this.db.transaction(
+          async (tx) => {
+            const out = await applyBatch(
+              tx,
+              batch.map((w) => w.envelope),
+              this.clock.now(),
+              { policy: this.opts.policy, ordersAfter, savepointTaken: true },
+            );
+            const byKind = new Map<BatchSidecar, unknown[]>();
+            for (const w of batch)
+              if (w.sidecar)
+                byKind.set(w.sidecar.kind, [...(byKind.get(w.sidecar.kind) ?? []), w.sidecar.row]);
+            for (const [kind, rows] of byKind) await kind.write(tx, rows);
+            return out;
+          },
+          { savepoint: APPLY_BATCH_SAVEPOINT },
+        );
         this.stats.batches++;
         this.stats.commands += batch.length;
         this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
