@@ -16,6 +16,17 @@ import type { Queryable } from './database.ts';
  * A writer that learns from the outputs that something was refused (a taken guard row) throws
  * after the statement: its caller rolls back to a savepoint, as with separate statements.
  */
+/**
+ * A row count for `LIMIT` after `json(b)_to_recordset`: PostgreSQL guesses 100 rows for any
+ * set-returning function without a row estimate, and for a batch of 8 joined to `commands` by
+ * id it then hashed the whole table (a sequential scan per batch, growing with the table)
+ * instead of 8 index probes. The LIMIT is the document's real length, so it cuts nothing.
+ */
+export function rowsKnown(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a row count: ${n}`);
+  return n;
+}
+
 export class WriteStatement {
   private readonly ctes: string[] = [];
   private readonly params: unknown[] = [];

@@ -18,7 +18,7 @@ import type { PostingRequest } from '../../shared/ledger/types.ts';
 import { MINUTE_MS } from '../../shared/time.ts';
 import { dataErrorMessage } from '../common/jsonSafety.ts';
 import type { Queryable } from '../db/database.ts';
-import { WriteStatement } from '../db/writeStatement.ts';
+import { rowsKnown, WriteStatement } from '../db/writeStatement.ts';
 import { canSeeOrder } from '../http/orderVisibility.ts';
 import { JournalBatch, journalRow, keyOf, parseKey } from '../ledger/journalBatch.ts';
 import { appendChangeRowsInto, ORDER_ROW_STATE } from './changeLog.ts';
@@ -421,15 +421,20 @@ export class BatchEngine {
       ledgerHeads: journal?.heads ?? [],
       ...(rows.length > 0 ? { orderRows: 'order_rows' } : {}),
     });
-    if (results && this.results.length > 0)
+    if (results && this.results.length > 0) {
+      const doc = stmt.param(
+        JSON.stringify(this.results.map(([id, result, shard]) => ({ id, result, shard }))),
+      );
+      // LIMIT: the real row count, for the planner (rowsKnown, writeStatement.ts).
       stmt.with(
         'outcomes',
         `UPDATE commands c SET result = x.result, shard = x.shard
-           FROM json_to_recordset(${stmt.param(
-             JSON.stringify(this.results.map(([id, result, shard]) => ({ id, result, shard }))),
-           )}::json) AS x(id text, result json, shard smallint)
+           FROM (SELECT * FROM json_to_recordset(${doc}::json)
+                    AS x(id text, result json, shard smallint)
+                  LIMIT ${rowsKnown(this.results.length)}) x
           WHERE c.command_id = x.id`,
       );
+    }
     const out = await stmt.run(this.tx);
     const lost = taken(out);
     if (lost.length > 0) throw new DeskError('order_exists', `order ${lost[0]} already exists`);
