@@ -8,10 +8,14 @@ import type { CommandOutcome } from './commandOutcome.ts';
 
 /**
  * Batches of different shards in flight at once by default: enough for shards to commit side by
- * side on a few cores, few enough that batches stay full under load (measured with
- * `npm run bench -- http`, docs/partitioning.md).
+ * side, few enough that batches stay full under load. Every batch has a fixed cost (round trips,
+ * planning, commit) that an HTTP batch of a few commands does not amortise; with 2 instead of 4
+ * the other shards' queues fill while they wait (`npm run bench -- http`, 64 clients, 8
+ * merchants, same load: 530 instead of 645 batches per 4,500 commands, PostgreSQL CPU 1.41
+ * instead of 1.60 ms per command; docs/write-path-cost.md). One database on a few cores
+ * gains nothing from more batches in flight than it has cores.
  */
-const DEFAULT_CONCURRENT_BATCHES = 4;
+const DEFAULT_CONCURRENT_BATCHES = 2;
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 const ATTEMPTS = 5;
