@@ -21,6 +21,7 @@ import { signNotification } from '../server/bank/notificationSignature.ts';
 import type { CommandEnvelope } from '../shared/escrow/types.ts';
 import { percentile } from './api.bench.ts';
 import { orderLifecycle } from './orderLifecycle.ts';
+import { pgBackendCpuUs } from './pgBackendCpu.ts';
 import { pgReachable } from './pgReachable.ts';
 
 const URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -134,7 +135,10 @@ async function serveChild(): Promise<void> {
 
 function startChild(): Promise<{ child: ChildProcess; ready: Ready }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SELF], {
+    // BENCH_CPU_PROF=<dir>: the server child writes a V8 CPU profile there (node --cpu-prof).
+    const prof = process.env.BENCH_CPU_PROF;
+    const flags = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', SELF], {
       env: { ...process.env, HTTP_BENCH_SERVER: '1' },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
@@ -238,6 +242,16 @@ export async function run(): Promise<void> {
   const { child, ready } = await startChild();
   try {
     const auth = (userId: string) => ({ authorization: `Bearer ${ready.tokens[userId]}` });
+    const meter = new pg.Client({ connectionString: URL });
+    await meter.connect();
+    const pgCpu = () =>
+      pgBackendCpuUs({
+        query: async <R>(sql: string) => {
+          const r = await meter.query(sql);
+          return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+        },
+      });
+    const pg0 = await pgCpu();
     const cpu0 = process.cpuUsage();
     const before = await askCpu(child);
     const api = await drive(CLIENTS, ORDERS, async (i, lat) => {
@@ -266,6 +280,8 @@ export async function run(): Promise<void> {
     });
     const after = await askCpu(child);
     const clientCpu = process.cpuUsage(cpu0);
+    const pg1 = await pgCpu();
+    await meter.end();
     const raw = await drive(CLIENTS, ORDERS, async (i, lat) => {
       for (const kind of ['pay', 'ship', 'confirm'])
         await post(ready.rawUrl, JSON.stringify({ kind, orderId: orderIdOf(i) }), {}, lat);
@@ -280,6 +296,10 @@ export async function run(): Promise<void> {
       ['api.http_p50_ms', percentile(api.latencies, 0.5).toFixed(1)],
       ['api.http_p99_ms', percentile(api.latencies, 0.99).toFixed(1)],
       ['api.http_server_cpu_us_per_cmd', ((after.cpuUs - before.cpuUs) / commands).toFixed(0)],
+      [
+        'api.http_pg_cpu_us_per_cmd',
+        pg0 === null || pg1 === null ? 'n/a' : ((pg1 - pg0) / commands).toFixed(0),
+      ],
       [
         'api.http_client_cpu_us_per_cmd',
         ((clientCpu.user + clientCpu.system) / commands).toFixed(0),

@@ -17,7 +17,11 @@ export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** The schema every statement runs in (search_path). */
   readonly schema: string;
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * `savepoint`: a savepoint of that name taken right after BEGIN, in the same round trip (group
+   * commit's batch transaction starts with applyBatch's savepoint).
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: { savepoint?: string }): Promise<T>;
   /**
    * LISTENs on `channel` (a lowercase identifier) until the returned stop is called; `onPayload`
    * gets each NOTIFY's payload after its transaction commits. `onResume` is called when the
@@ -48,6 +52,12 @@ export function parseInt8(text: string): number {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** A savepoint's name, checked: it is written into SQL. */
+export function assertSavepointName(name: string): string {
+  if (!SCHEMA_NAME.test(name)) throw new Error(`bad savepoint name ${JSON.stringify(name)}`);
+  return name;
+}
 
 export function assertSchemaName(schema: string): string {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`bad schema name ${JSON.stringify(schema)}`);

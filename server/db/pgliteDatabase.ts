@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { assertChannelName, assertSchemaName, parseInt8 } from './database.ts';
+import { assertChannelName, assertSavepointName, assertSchemaName, parseInt8 } from './database.ts';
 import type { Database, Queryable, QueryResult } from './database.ts';
 
 const INT8_OID = 20;
@@ -31,7 +31,12 @@ export async function openPglite(opts: { dataDir?: string; schema?: string }): P
     kind: 'pglite',
     schema,
     query: top.query,
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))),
+    // In process, a round trip costs nothing: the savepoint is simply the first statement.
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>, opts?: { savepoint?: string }) =>
+      db.transaction(async (tx) => {
+        if (opts?.savepoint) await tx.query(`SAVEPOINT ${assertSavepointName(opts.savepoint)}`);
+        return fn(wrap(tx));
+      }),
     // One process holds the embedded database, so its own LISTEN hears every NOTIFY.
     listen: (channel, onPayload) => db.listen(assertChannelName(channel), onPayload),
     close: () => db.close(),

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { assertChannelName, assertSchemaName, parseInt8 } from './database.ts';
+import { assertChannelName, assertSavepointName, assertSchemaName, parseInt8 } from './database.ts';
 import type { Database, Queryable, QueryResult } from './database.ts';
 import { isConnectionLoss } from './connectionLoss.ts';
 import { FailoverPool } from './failoverPool.ts';
@@ -66,11 +66,12 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
    * A client with a transaction open. A pooled connection that died while idle (the primary was
    * lost) fails at BEGIN, before anything of the caller's was sent: take another.
    */
-  const begun = async (): Promise<pg.PoolClient> => {
+  const begun = async (savepoint?: string): Promise<pg.PoolClient> => {
+    const sql = savepoint ? `${begin}; SAVEPOINT ${assertSavepointName(savepoint)}` : begin;
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
       try {
-        await client.query(begin);
+        await client.query(sql);
         return client;
       } catch (err) {
         pool.release(client, err);
@@ -79,8 +80,11 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
     }
   };
 
-  const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
-    const client = await begun();
+  const transaction = async <T>(
+    fn: (tx: Queryable) => Promise<T>,
+    opts?: { savepoint?: string },
+  ): Promise<T> => {
+    const client = await begun(opts?.savepoint);
     let failure: unknown;
     let unusable = false;
     try {

@@ -8,7 +8,7 @@ import { isCommandId } from '../../shared/ledger/commandIds.ts';
 import { dataErrorMessage, findJsonProblem, isDataError } from '../common/jsonSafety.ts';
 import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
-import { BatchEngine } from './batchEngine.ts';
+import { BatchEngine, namedBy } from './batchEngine.ts';
 import type { FreshCommand } from './batchEngine.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 
@@ -21,7 +21,16 @@ export interface ApplyOptions {
    * id), so an HTTP route can answer without reading the order back. Replays are not in it.
    */
   ordersAfter?: Map<string, OrderState>;
+  /**
+   * The caller's transaction began with `SAVEPOINT apply_batch` (db.transaction's `savepoint`
+   * option, APPLY_BATCH_SAVEPOINT) and has done nothing since: applyBatch does not take its
+   * own, one round trip less (group commit).
+   */
+  savepointTaken?: boolean;
 }
+
+/** The savepoint a batch rolls back to before applying its commands one by one. */
+export const APPLY_BATCH_SAVEPOINT = 'apply_batch';
 
 /** One command: a batch of one (see applyBatch). */
 export async function applyCommand(
@@ -103,23 +112,26 @@ export async function applyBatch(
   if (screened.length === 0) return out;
 
   const policy = opts.policy ?? DEFAULT_POLICY;
-  await tx.query('SAVEPOINT apply_batch');
+  // Never released: a RELEASE is one more round trip and changes nothing the commit does not
+  // (a released subtransaction keeps its xid too). PostgreSQL keeps savepoints of one name as a
+  // stack and ROLLBACK TO takes the newest, which is always this call's: a nested call (the
+  // one-by-one fallback below) starts only after this one rolled back.
+  if (!opts.savepointTaken) await tx.query(`SAVEPOINT ${APPLY_BATCH_SAVEPOINT}`);
   try {
     const outcomes = await claimAndApply(tx, screened, now, policy, opts.ordersAfter);
     screened.forEach((s, k) => (out[s.at] = outcomes[k]!));
-    await tx.query('RELEASE SAVEPOINT apply_batch');
     return out;
   } catch (err) {
-    await tx.query('ROLLBACK TO SAVEPOINT apply_batch');
+    await tx.query(`ROLLBACK TO SAVEPOINT ${APPLY_BATCH_SAVEPOINT}`);
     if (!isDeskError(err) && !isDataError(err)) throw err;
     if (screened.length > 1) {
       if (opts.stats) opts.stats.fallbacks++;
-      for (const s of screened) out[s.at] = (await applyBatch(tx, [s.envelope], now, opts))[0]!;
+      const one = { ...opts, savepointTaken: false };
+      for (const s of screened) out[s.at] = (await applyBatch(tx, [s.envelope], now, one))[0]!;
     } else {
       const s = screened[0]!;
       out[s.at] = await storeRefusal(tx, s, rejectionOf(err), now);
     }
-    await tx.query('RELEASE SAVEPOINT apply_batch');
     return out;
   }
 }
@@ -140,11 +152,30 @@ async function claimAndApply(
   const claims = [...firsts.values()].sort((a, b) =>
     a.envelope.commandId < b.envelope.commandId ? -1 : 1,
   );
-  const r = await tx.query<{ command_id: string }>(
-    `INSERT INTO commands (command_id, payload_sha256, actor_user_id, command_type, order_id,
-                           created_at)
-     SELECT *, $6::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-     ON CONFLICT DO NOTHING RETURNING command_id`,
+  // One round trip: the claims, then (same statement, in this order) the named orders locked
+  // in id order and the merchants of new orders. The orders of every first occurrence are
+  // locked, also of ids already claimed (a replay): known only once the claims answer.
+  const { orderIds, merchantIds } = namedBy(claims);
+  const r = await tx.query<{
+    k: 'c' | 'o' | 'm';
+    id: string;
+    state: OrderState | null;
+    fee: number | null;
+  }>(
+    `WITH claimed AS (
+       INSERT INTO commands (command_id, payload_sha256, actor_user_id, command_type, order_id,
+                             created_at)
+       SELECT *, $6::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+       ON CONFLICT DO NOTHING RETURNING command_id
+     ), locked AS (
+       SELECT order_id, state FROM orders WHERE order_id = ANY($7::text[])
+        ORDER BY order_id FOR UPDATE
+     ), fees AS (
+       SELECT merchant_id, fee_bps FROM merchants WHERE merchant_id = ANY($8::text[])
+     )
+     SELECT 'c' AS k, command_id AS id, NULL::jsonb AS state, NULL::int AS fee FROM claimed
+     UNION ALL SELECT 'o', order_id, state, NULL FROM locked
+     UNION ALL SELECT 'm', merchant_id, NULL, fee_bps FROM fees`,
     [
       claims.map((s) => s.envelope.commandId),
       claims.map((s) => s.payloadHash),
@@ -152,9 +183,17 @@ async function claimAndApply(
       claims.map((s) => String(s.envelope.command?.type ?? '')),
       claims.map((s) => s.orderId),
       now,
+      orderIds,
+      merchantIds,
     ],
   );
-  const claimed = new Set(r.rows.map((row) => row.command_id));
+  const claimed = new Set<string>();
+  const orders: Array<[string, OrderState]> = [];
+  const fees: Array<[string, number]> = [];
+  for (const row of r.rows)
+    if (row.k === 'c') claimed.add(row.id);
+    else if (row.k === 'o') orders.push([row.id, row.state!]);
+    else fees.push([row.id, Number(row.fee)]);
   // What the commands table holds (or will hold) per id, for replays and repeated ids.
   const stored = new Map<string, { payloadHash: string; result: CommandOutcome | null }>();
   const priorIds = claims.filter((s) => !claimed.has(s.envelope.commandId));
@@ -175,7 +214,7 @@ async function claimAndApply(
   const fresh = screened.filter(
     (s) => claimed.has(s.envelope.commandId) && firsts.get(s.envelope.commandId) === s,
   );
-  await engine.prepare(fresh);
+  await engine.prepare(fresh, { orders, fees });
   const outcomes: CommandOutcome[] = [];
   for (const s of screened) {
     const { commandId } = s.envelope;

@@ -18,12 +18,13 @@ import type { PostingRequest } from '../../shared/ledger/types.ts';
 import { MINUTE_MS } from '../../shared/time.ts';
 import { dataErrorMessage } from '../common/jsonSafety.ts';
 import type { Queryable } from '../db/database.ts';
+import { rowsKnown, WriteStatement } from '../db/writeStatement.ts';
 import { canSeeOrder } from '../http/orderVisibility.ts';
 import { JournalBatch, journalRow, keyOf, parseKey } from '../ledger/journalBatch.ts';
-import { appendChangeRows, ORDER_ROW_STATE } from './changeLog.ts';
+import { appendChangeRowsInto, ORDER_ROW_STATE } from './changeLog.ts';
 import type { ChangeLogRow, OrderEventChange } from './changeLog.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
-import { insertOrders, updateOrders } from './orderRows.ts';
+import { writeOrderRowsInto } from './orderRows.ts';
 import type { OrderRowWrite } from './orderRows.ts';
 
 /** An uploaded file as a command may name it: who uploaded it, its size and its sniffed type. */
@@ -34,6 +35,26 @@ const evidenceKey = (sha256: string, userId: string, sizeBytes: number, mime: st
 export interface FreshCommand {
   envelope: CommandEnvelope;
   orderId: string | null;
+}
+
+/**
+ * The orders a batch's commands name (to lock, in id order) and the merchants their new orders
+ * name (for the fee rate). A command naming no order may not even be an object; `apply`
+ * refuses it.
+ */
+export function namedBy(commands: readonly FreshCommand[]): {
+  orderIds: string[];
+  merchantIds: string[];
+} {
+  const orderIds = new Set<string>();
+  const merchantIds = new Set<string>();
+  for (const { envelope, orderId } of commands) {
+    if (orderId === null) continue;
+    orderIds.add(orderId);
+    if (envelope.command.type === 'create_order' && typeof envelope.command.merchantId === 'string')
+      merchantIds.add(envelope.command.merchantId);
+  }
+  return { orderIds: [...orderIds].sort(), merchantIds: [...merchantIds] };
 }
 
 /**
@@ -59,7 +80,7 @@ export class BatchEngine {
   private readonly journal: JournalBatch;
   // What the next flush writes.
   private dirtyOrders = new Map<string, OrderRowWrite>();
-  /** `order_events` rows, named as the flush's json_to_recordset reads them. */
+  /** `order_events` rows, named as the flush's jsonb_to_recordset reads them. */
   private eventRows: Array<{ o: string; v: number; c: string; e: EscrowEvent; p: number }> = [];
   private changeRows: ChangeLogRow[] = [];
   private readonly results: Array<[string, CommandOutcome, number | null]> = [];
@@ -72,36 +93,22 @@ export class BatchEngine {
     this.journal = new JournalBatch(tx);
   }
 
-  /** Reads and locks what the batch's commands need, in the one lock order of the write path. */
-  async prepare(commands: readonly FreshCommand[]): Promise<void> {
-    const orderIds = [...new Set(commands.flatMap((c) => (c.orderId === null ? [] : [c.orderId])))];
-    if (orderIds.length > 0) {
-      const r = await this.tx.query<{ order_id: string; state: OrderState }>(
-        `SELECT order_id, state FROM orders WHERE order_id = ANY($1::text[])
-          ORDER BY order_id FOR UPDATE`,
-        [orderIds],
-      );
-      for (const row of r.rows) {
-        this.orders.set(row.order_id, row.state);
-        this.stored.add(row.order_id);
-      }
+  /**
+   * Reads and locks the rest of what the batch's commands need, in the one lock order of the
+   * write path: the orders (locked in id order) and merchants the commands name were read with
+   * the command claims, in the same statement (applyCommand.ts); then evidence, and the heads
+   * and balance rows the batch will touch.
+   */
+  async prepare(
+    commands: readonly FreshCommand[],
+    read: { orders: ReadonlyArray<[string, OrderState]>; fees: ReadonlyArray<[string, number]> },
+  ): Promise<void> {
+    const { orders, fees } = read;
+    for (const [id, state] of orders) {
+      this.orders.set(id, state);
+      this.stored.add(id);
     }
-    const merchantIds = new Set<string>();
-    // A command naming no order may not even be an object; `apply` refuses it.
-    for (const { envelope, orderId } of commands)
-      if (
-        orderId !== null &&
-        envelope.command.type === 'create_order' &&
-        typeof envelope.command.merchantId === 'string'
-      )
-        merchantIds.add(envelope.command.merchantId);
-    if (merchantIds.size > 0) {
-      const r = await this.tx.query<{ merchant_id: string; fee_bps: number }>(
-        'SELECT merchant_id, fee_bps FROM merchants WHERE merchant_id = ANY($1::text[])',
-        [[...merchantIds]],
-      );
-      for (const row of r.rows) this.merchantFees.set(row.merchant_id, row.fee_bps);
-    }
+    for (const [id, fee] of fees) this.merchantFees.set(id, fee);
     const { accounts, evidence, shards } = this.foresee(commands);
     if (evidence.length > 0) {
       const r = await this.tx.query<{
@@ -120,9 +127,11 @@ export class BatchEngine {
         this.evidence.add(evidenceKey(row.sha256, row.user_id, Number(row.size_bytes), row.mime));
     }
     // The heads of every shard the batch will log to, in shard order, then the balance rows.
-    for (const state of this.orders.values()) if (state) shards.add(shardOf(state.merchantId));
-    await this.journal.lockShards(shards);
-    if (accounts.size > 0) await this.journal.lock([...accounts].map(parseKey));
+    for (const { orderId } of commands) {
+      const state = orderId === null ? null : this.orders.get(orderId);
+      if (state) shards.add(shardOf(state.merchantId));
+    }
+    await this.journal.lock([...accounts].map(parseKey), shards);
   }
 
   /**
@@ -380,32 +389,27 @@ export class BatchEngine {
   }
 
   /**
-   * Writes what the batch has decided so far, one statement per table: new orders, changed
-   * orders, timeline rows, the journal (transactions, entries, guards, balances, head) and the
-   * change log, in commit order of seq.
+   * Writes what the batch has decided so far in ONE statement (writeStatement.ts): new and
+   * changed orders, timeline rows, the journal (transactions, entries, guards, balances), the
+   * change log with the shard heads, and with `results` the claimed commands' outcomes.
    */
-  async flush(): Promise<void> {
+  async flush(results: boolean = false): Promise<void> {
+    const stmt = new WriteStatement();
     const dirty = [...this.dirtyOrders.values()];
     this.dirtyOrders = new Map();
-    const inserts = dirty.filter((w) => !this.stored.has(w.state.orderId));
-    const taken = await insertOrders(this.tx, inserts, this.now);
-    if (taken.length > 0) throw new DeskError('order_exists', `order ${taken[0]} already exists`);
-    for (const w of inserts) this.stored.add(w.state.orderId);
-    await updateOrders(
-      this.tx,
-      dirty.filter((w) => !inserts.includes(w)),
-      this.now,
-    );
+    const rows = dirty.map((w) => ({ ...w, isNew: !this.stored.has(w.state.orderId) }));
+    const taken = writeOrderRowsInto(stmt, rows, this.now);
     const events = this.eventRows;
     this.eventRows = [];
     if (events.length > 0)
-      await this.tx.query(
+      stmt.with(
+        'order_timeline',
         `INSERT INTO order_events (order_id, version, command_id, event, shard)
          SELECT o, v, c, e, p
-           FROM json_to_recordset($1::json) AS x(o text, v int, c text, e jsonb, p smallint)`,
-        [JSON.stringify(events)],
+           FROM jsonb_to_recordset(${stmt.param(JSON.stringify(events))}::jsonb)
+                AS x(o text, v int, c text, e jsonb, p smallint)`,
       );
-    await this.journal.flush();
+    const journal = this.journal.flushInto(stmt);
     // An order's last change in this flush is the state its row now holds: copied in the
     // database rather than sent and parsed twice.
     const written = new Set<unknown>(dirty.map((w) => w.state));
@@ -413,19 +417,34 @@ export class BatchEngine {
       c.kind === 'order' && written.has(c.payload) ? { ...c, payload: ORDER_ROW_STATE } : c,
     );
     this.changeRows = [];
-    await appendChangeRows(this.tx, changes);
+    appendChangeRowsInto(stmt, changes, {
+      ledgerHeads: journal?.heads ?? [],
+      ...(rows.length > 0 ? { orderRows: 'order_rows' } : {}),
+    });
+    if (results && this.results.length > 0) {
+      const doc = stmt.param(
+        JSON.stringify(this.results.map(([id, result, shard]) => ({ id, result, shard }))),
+      );
+      // LIMIT: the real row count, for the planner (rowsKnown, writeStatement.ts).
+      stmt.with(
+        'outcomes',
+        `UPDATE commands c SET result = x.result, shard = x.shard
+           FROM (SELECT * FROM json_to_recordset(${doc}::json)
+                    AS x(id text, result json, shard smallint)
+                  LIMIT ${rowsKnown(this.results.length)}) x
+          WHERE c.command_id = x.id`,
+      );
+    }
+    const out = await stmt.run(this.tx);
+    const lost = taken(out);
+    if (lost.length > 0) throw new DeskError('order_exists', `order ${lost[0]} already exists`);
+    for (const w of rows) this.stored.add(w.state.orderId);
+    journal?.check(out);
   }
 
   /** Writes everything and stores every claimed command's outcome (one statement). */
   async finish(): Promise<void> {
-    await this.flush();
-    if (this.results.length === 0) return;
-    await this.tx.query(
-      `UPDATE commands c SET result = x.result, shard = x.shard
-         FROM json_to_recordset($1::json) AS x(id text, result json, shard smallint)
-        WHERE c.command_id = x.id`,
-      [JSON.stringify(this.results.map(([id, result, shard]) => ({ id, result, shard })))],
-    );
+    await this.flush(true);
   }
 }
 

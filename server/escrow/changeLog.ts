@@ -1,5 +1,6 @@
 import type { JournalTransaction } from '../../shared/ledger/verifyJournal.ts';
 import type { Queryable } from '../db/database.ts';
+import { WriteStatement } from '../db/writeStatement.ts';
 
 /** A journal row as the change log carries it to desks: the shared journal row type. */
 export type LedgerTxnChange = JournalTransaction;
@@ -51,12 +52,19 @@ export interface ChangeLogRow {
 }
 
 /**
- * The payload of an `order` change that is its order's row exactly as this transaction has
- * written it (`orders.state`): the batch sends and parses each final state once, and the log
- * copies it inside the database (jsonb out to the log's json, no parse). Only for the row's
- * final state; an earlier state of the same order in one batch is sent as itself.
+ * The payload of an `order` change that is its order's row exactly as this statement writes it
+ * (`orders.state`): the batch sends and parses each final state once, and the log copies it
+ * inside the database (jsonb out to the log's json, no parse). Only for the row's final state;
+ * an earlier state of the same order in one batch is sent as itself.
  */
 export const ORDER_ROW_STATE: unique symbol = Symbol('the order row as written');
+
+/** A shard's journal head as a writer leaves it, written with the shard's change counter. */
+export interface LedgerHead {
+  shard: number;
+  seq: number;
+  hash: string;
+}
 
 /**
  * The change log: one row per effect, ordered per shard by `(shard, seq)`, written in the same
@@ -74,42 +82,75 @@ export const ORDER_ROW_STATE: unique symbol = Symbol('the order row as written')
  * is json (migration 0010): kept as the text written, only checked, never rebuilt as jsonb.
  */
 export async function appendChangeRows(tx: Queryable, rows: ChangeLogRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.query(
-    `WITH r AS (
-       SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (shard smallint, kind text,
-                    key text, merchant_id text, buyer_id text, command_id text, payload json,
-                    created_at bigint))
-         WITH ORDINALITY AS r(shard, kind, key, merchant_id, buyer_id, command_id, payload,
-                              created_at, n)
-     ), counts AS (
-       SELECT shard, count(*) AS n FROM r GROUP BY shard
-     ), bumped AS (
-       UPDATE shard_heads h SET change_seq = h.change_seq + c.n
-         FROM counts c WHERE h.shard = c.shard
-       RETURNING h.shard, h.change_seq - c.n AS base
-     )
-     INSERT INTO changes (shard, seq, kind, key, merchant_id, buyer_id, command_id, payload,
+  const stmt = new WriteStatement();
+  appendChangeRowsInto(stmt, rows, {});
+  await stmt.run(tx);
+}
+
+/**
+ * Adds the change rows to a batch's one write statement (writeStatement.ts), with the journal
+ * heads the batch moved: a shard's head row is updated once per statement, ledger head and
+ * change counter together. A row whose payload is `ORDER_ROW_STATE` takes the state from the
+ * `orderRows` CTE (columns `id`, `s jsonb`) the same statement writes the orders from.
+ */
+export function appendChangeRowsInto(
+  stmt: WriteStatement,
+  rows: ChangeLogRow[],
+  opts: { ledgerHeads?: readonly LedgerHead[]; orderRows?: string },
+): void {
+  const heads = opts.ledgerHeads ?? [];
+  if (rows.length === 0 && heads.length === 0) return;
+  if (!opts.orderRows && rows.some((r) => r.payload === ORDER_ROW_STATE))
+    throw new Error('ORDER_ROW_STATE needs the statement that writes the order rows');
+  const doc = stmt.param(
+    JSON.stringify(
+      rows.map((r) => ({
+        shard: r.shard,
+        kind: r.kind,
+        key: r.key,
+        merchant_id: r.merchantId,
+        buyer_id: r.buyerId,
+        command_id: r.commandId,
+        payload: r.payload === ORDER_ROW_STATE ? null : r.payload,
+        created_at: r.createdAt,
+      })),
+    ),
+  );
+  stmt.with(
+    'change_rows',
+    `SELECT * FROM ROWS FROM (json_to_recordset(${doc}::json) AS (shard smallint, kind text,
+              key text, merchant_id text, buyer_id text, command_id text, payload json,
+              created_at bigint))
+       WITH ORDINALITY AS r(shard, kind, key, merchant_id, buyer_id, command_id, payload,
+                            created_at, n)`,
+  );
+  const hShard = stmt.param(heads.map((h) => h.shard));
+  const hSeq = stmt.param(heads.map((h) => h.seq));
+  const hHash = stmt.param(heads.map((h) => h.hash));
+  stmt.with(
+    'moved_heads',
+    `UPDATE shard_heads h
+        SET change_seq = h.change_seq + coalesce(v.n, 0),
+            ledger_seq = coalesce(v.seq, h.ledger_seq),
+            ledger_hash = coalesce(v.hash, h.ledger_hash)
+       FROM (SELECT coalesce(c.shard, l.shard) AS shard, c.n, l.seq, l.hash
+               FROM (SELECT shard, count(*) AS n FROM change_rows GROUP BY shard) c
+               FULL JOIN unnest(${hShard}::smallint[], ${hSeq}::bigint[], ${hHash}::text[])
+                         AS l(shard, seq, hash) ON l.shard = c.shard) v
+      WHERE h.shard = v.shard
+      RETURNING h.shard, h.change_seq - coalesce(v.n, 0) AS base`,
+  );
+  const payload = opts.orderRows ? 'coalesce(r.payload, w.s::json)' : 'r.payload';
+  const orderState = opts.orderRows
+    ? `LEFT JOIN ${opts.orderRows} w ON r.payload IS NULL AND w.id = r.key`
+    : '';
+  stmt.with(
+    'change_log',
+    `INSERT INTO changes (shard, seq, kind, key, merchant_id, buyer_id, command_id, payload,
                           created_at)
      SELECT r.shard, b.base + row_number() OVER (PARTITION BY r.shard ORDER BY r.n), r.kind,
-            r.key, r.merchant_id, r.buyer_id, r.command_id, coalesce(r.payload, o.state::json),
-            r.created_at
-       FROM r JOIN bumped b ON b.shard = r.shard
-       LEFT JOIN orders o ON r.payload IS NULL AND o.order_id = r.key
+            r.key, r.merchant_id, r.buyer_id, r.command_id, ${payload}, r.created_at
+       FROM change_rows r JOIN moved_heads b ON b.shard = r.shard ${orderState}
       ORDER BY r.n`,
-    [
-      JSON.stringify(
-        rows.map((r) => ({
-          shard: r.shard,
-          kind: r.kind,
-          key: r.key,
-          merchant_id: r.merchantId,
-          buyer_id: r.buyerId,
-          command_id: r.commandId,
-          payload: r.payload === ORDER_ROW_STATE ? null : r.payload,
-          created_at: r.createdAt,
-        })),
-      ),
-    ],
   );
 }

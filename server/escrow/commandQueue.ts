@@ -3,15 +3,19 @@ import type { CommandEnvelope, OrderState } from '../../shared/escrow/types.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { shardOf } from '../../shared/ledger/shards.ts';
-import { applyBatch } from './applyCommand.ts';
+import { APPLY_BATCH_SAVEPOINT, applyBatch } from './applyCommand.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 
 /**
  * Batches of different shards in flight at once by default: enough for shards to commit side by
- * side on a few cores, few enough that batches stay full under load (measured with
- * `npm run bench -- http`, docs/partitioning.md).
+ * side, few enough that batches stay full under load. Every batch has a fixed cost (round trips,
+ * planning, commit) that an HTTP batch of a few commands does not amortise; with 2 instead of 4
+ * the other shards' queues fill while they wait (`npm run bench -- http`, 64 clients, 8
+ * merchants, same load: 530 instead of 645 batches per 4,500 commands, PostgreSQL CPU 1.41
+ * instead of 1.60 ms per command; docs/write-path-cost.md). One database on a few cores
+ * gains nothing from more batches in flight than it has cores.
  */
-const DEFAULT_CONCURRENT_BATCHES = 4;
+const DEFAULT_CONCURRENT_BATCHES = 2;
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 const ATTEMPTS = 5;
@@ -187,19 +191,26 @@ export class CommandQueue {
     for (let attempt = 1; ; attempt++) {
       const ordersAfter = new Map<string, OrderState>();
       try {
-        const outcomes = await this.db.transaction(async (tx) => {
-          const byKind = new Map<BatchSidecar, unknown[]>();
-          for (const w of batch)
-            if (w.sidecar)
-              byKind.set(w.sidecar.kind, [...(byKind.get(w.sidecar.kind) ?? []), w.sidecar.row]);
-          for (const [kind, rows] of byKind) await kind.write(tx, rows);
-          return applyBatch(
-            tx,
-            batch.map((w) => w.envelope),
-            this.clock.now(),
-            { policy: this.opts.policy, ordersAfter },
-          );
-        });
+        // The transaction opens with the batch's savepoint (same round trip as BEGIN); the
+        // sidecar rows are written after the commands, in the same transaction, so a batch
+        // that falls back to one by one keeps them.
+        const outcomes = await this.db.transaction(
+          async (tx) => {
+            const out = await applyBatch(
+              tx,
+              batch.map((w) => w.envelope),
+              this.clock.now(),
+              { policy: this.opts.policy, ordersAfter, savepointTaken: true },
+            );
+            const byKind = new Map<BatchSidecar, unknown[]>();
+            for (const w of batch)
+              if (w.sidecar)
+                byKind.set(w.sidecar.kind, [...(byKind.get(w.sidecar.kind) ?? []), w.sidecar.row]);
+            for (const [kind, rows] of byKind) await kind.write(tx, rows);
+            return out;
+          },
+          { savepoint: APPLY_BATCH_SAVEPOINT },
+        );
         this.stats.batches++;
         this.stats.commands += batch.length;
         this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);

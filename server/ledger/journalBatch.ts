@@ -8,6 +8,9 @@ import type { JournalTransaction } from '../../shared/ledger/verifyJournal.ts';
 import { isCurrency } from '../../shared/money.ts';
 import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
+import { WriteStatement } from '../db/writeStatement.ts';
+import { appendChangeRowsInto } from '../escrow/changeLog.ts';
+import type { LedgerHead } from '../escrow/changeLog.ts';
 
 export interface PostedTransaction {
   shard: number;
@@ -58,6 +61,13 @@ export interface BalanceRow {
 }
 
 type Heads = Map<number, { seq: number; hash: string }>;
+
+/** The lock order of balance rows: shard, then account, then currency. */
+function byBalanceRow(a: BalanceRow, b: BalanceRow): number {
+  if (a.shard !== b.shard) return a.shard - b.shard;
+  if (a.account !== b.account) return a.account < b.account ? -1 : 1;
+  return a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0;
+}
 
 /**
  * The checks every posting passes before it touches a balance: a known currency, two or more
@@ -110,78 +120,106 @@ export class JournalBatch {
    * locked to commit: it orders the shard's chain and its change log (changeLog.ts).
    */
   async lockShards(shards: Iterable<number>): Promise<void> {
-    const wanted = [...new Set(shards)].filter((p) => !this.heads.has(p)).sort((a, b) => a - b);
-    if (wanted.length === 0) return;
-    const h = await this.tx.query<{ shard: number; ledger_seq: number; ledger_hash: string }>(
-      `SELECT shard, ledger_seq, ledger_hash FROM shard_heads WHERE shard = ANY($1::smallint[])
-        ORDER BY shard FOR UPDATE`,
-      [wanted],
-    );
-    for (const row of h.rows)
-      this.heads.set(Number(row.shard), { seq: Number(row.ledger_seq), hash: row.ledger_hash });
-    for (const p of wanted)
-      if (!this.heads.has(p)) throw new DeskError('internal', `no head for shard ${p}`);
+    await this.lock([], shards);
   }
 
   /**
-   * Locks the heads of the rows' shards and the balance rows not locked yet, creating missing
-   * rows, in one sorted pass. Callers name everything a batch may touch up front; anything
-   * named later is locked then (out of order, so a rare deadlock is possible and retried by
-   * the callers like any other).
+   * Locks the heads of the rows' shards (and of `shards`) and the balance rows not locked yet,
+   * creating missing rows, in one statement: heads in shard order first, then balance rows in
+   * (shard, account, currency) order. Callers name everything a batch may touch up front;
+   * anything named later is locked then (out of order, so a rare deadlock is possible and
+   * retried by the callers like any other).
    */
-  async lock(rows: Iterable<BalanceRow>): Promise<void> {
+  async lock(rows: Iterable<BalanceRow>, shards: Iterable<number> = []): Promise<void> {
     const wanted = new Map<BalanceKey, BalanceRow>();
     for (const r of rows) {
       const k = keyOf(r.shard, r.account, r.currency);
       if (!this.balances.has(k)) wanted.set(k, r);
     }
-    await this.lockShards([...wanted.values()].map((r) => r.shard));
-    if (wanted.size === 0) return;
-    const sorted = [...wanted.values()].sort((a, b) =>
-      a.shard !== b.shard
-        ? a.shard - b.shard
-        : a.account < b.account
-          ? -1
-          : a.account > b.account
-            ? 1
-            : a.currency < b.currency
-              ? -1
-              : 1,
-    );
-    const shards = sorted.map((r) => r.shard);
+    const heads = [...new Set([...shards, ...[...wanted.values()].map((r) => r.shard)])]
+      .filter((p) => !this.heads.has(p))
+      .sort((a, b) => a - b);
+    if (heads.length === 0 && wanted.size === 0) return;
+    const sorted = [...wanted.values()].sort(byBalanceRow);
     const names = sorted.map((r) => r.account);
-    const currencies = sorted.map((r) => r.currency);
-    await this.tx.query(
-      `INSERT INTO account_balances (shard, account, currency, normal, floor_zero)
-       SELECT * FROM unnest($1::smallint[], $2::text[], $3::text[], $4::text[], $5::boolean[])
-       ON CONFLICT DO NOTHING`,
-      [
-        shards,
-        names,
-        currencies,
-        names.map((n) => accountSpec(n).normal),
-        names.map((n) => accountSpec(n).floorZero),
-      ],
-    );
-    const r = await this.tx.query<{
-      shard: number;
-      account: string;
-      currency: string;
-      balance_fen: number;
-    }>(
-      `SELECT b.shard, b.account, b.currency, b.balance_fen
-         FROM account_balances b
-         JOIN unnest($1::smallint[], $2::text[], $3::text[]) AS w(shard, account, currency)
-           ON b.shard = w.shard AND b.account = w.account AND b.currency = w.currency
-        ORDER BY b.shard, b.account, b.currency
-          FOR UPDATE OF b`,
-      [shards, names, currencies],
-    );
-    for (const row of r.rows)
-      this.balances.set(
-        keyOf(Number(row.shard), row.account, row.currency),
-        Number(row.balance_fen),
+    // CTEs, since FOR UPDATE is not allowed in a UNION arm; one that locks is never inlined,
+    // and the UNION reads them in order: heads, then new balance rows, then existing ones.
+    const ctes: string[] = [];
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    const $ = (v: unknown) => (params.push(v), `$${params.length}`);
+    if (heads.length > 0) {
+      ctes.push(`heads AS (SELECT shard, ledger_seq, ledger_hash FROM shard_heads
+                            WHERE shard = ANY(${$(heads)}::smallint[]) ORDER BY shard FOR UPDATE)`);
+      parts.push(`SELECT 'h' AS k, shard, NULL::text AS account, NULL::text AS currency,
+                         ledger_seq AS n, ledger_hash AS hash FROM heads`);
+    }
+    // A row a concurrent writer committed after this statement's snapshot is skipped by both
+    // the INSERT (conflict) and the SELECT (not visible): it is locked again below.
+    if (sorted.length > 0) {
+      const [shard, name, currency] = [
+        $(sorted.map((r) => r.shard)),
+        $(names),
+        $(sorted.map((r) => r.currency)),
+      ];
+      const normal = $(names.map((n) => accountSpec(n).normal));
+      const floorZero = $(names.map((n) => accountSpec(n).floorZero));
+      ctes.push(
+        `made AS (INSERT INTO account_balances (shard, account, currency, normal, floor_zero)
+                  SELECT * FROM unnest(${shard}::smallint[], ${name}::text[], ${currency}::text[],
+                                       ${normal}::text[], ${floorZero}::boolean[])
+                  ON CONFLICT DO NOTHING RETURNING shard, account, currency, balance_fen)`,
+        `held AS (SELECT b.shard, b.account, b.currency, b.balance_fen
+                    FROM account_balances b
+                    JOIN unnest(${shard}::smallint[], ${name}::text[], ${currency}::text[])
+                         AS w(shard, account, currency)
+                      ON b.shard = w.shard AND b.account = w.account AND b.currency = w.currency
+                   ORDER BY b.shard, b.account, b.currency
+                     FOR UPDATE OF b)`,
       );
+      parts.push(
+        `SELECT 'b', shard, account, currency, balance_fen, NULL FROM made`,
+        `SELECT 'b', shard, account, currency, balance_fen, NULL FROM held`,
+      );
+    }
+    const r = await this.tx.query<{
+      k: 'h' | 'b';
+      shard: number;
+      account: string | null;
+      currency: string | null;
+      n: number;
+      hash: string | null;
+    }>(`WITH ${ctes.join(', ')} ${parts.join(' UNION ALL ')}`, params);
+    for (const row of r.rows)
+      if (row.k === 'h') this.heads.set(Number(row.shard), { seq: Number(row.n), hash: row.hash! });
+      else this.balances.set(keyOf(Number(row.shard), row.account!, row.currency!), Number(row.n));
+    for (const p of heads)
+      if (!this.heads.has(p)) throw new DeskError('internal', `no head for shard ${p}`);
+    const missed = sorted.filter((b) => !this.balances.has(keyOf(b.shard, b.account, b.currency)));
+    if (missed.length > 0) {
+      const again = await this.tx.query<{
+        shard: number;
+        account: string;
+        currency: string;
+        balance_fen: number;
+      }>(
+        `SELECT b.shard, b.account, b.currency, b.balance_fen
+           FROM account_balances b
+           JOIN unnest($1::smallint[], $2::text[], $3::text[]) AS w(shard, account, currency)
+             ON b.shard = w.shard AND b.account = w.account AND b.currency = w.currency
+          ORDER BY b.shard, b.account, b.currency
+            FOR UPDATE OF b`,
+        [missed.map((b) => b.shard), missed.map((b) => b.account), missed.map((b) => b.currency)],
+      );
+      for (const row of again.rows)
+        this.balances.set(
+          keyOf(Number(row.shard), row.account, row.currency),
+          Number(row.balance_fen),
+        );
+      for (const b of missed)
+        if (!this.balances.has(keyOf(b.shard, b.account, b.currency)))
+          throw new DeskError('internal', `no balance row ${b.account} in shard ${b.shard}`);
+    }
   }
 
   /** A locked sub-account's signed balance, as it stands after the postings accepted so far. */
@@ -274,34 +312,48 @@ export class JournalBatch {
 
   /**
    * Writes the postings accepted since the last flush: journal rows, entries, guard rows,
-   * balances and the head, one statement each. A guard row that already exists (a second hold,
-   * resolution, claim payment or settlement) throws its precise DeskError after statements ran,
-   * so callers undo the flush with their savepoint.
+   * balances and the heads, in one statement. A guard row that already exists (a second hold,
+   * resolution, claim payment or settlement) throws its precise DeskError after the statement
+   * ran, so callers undo the flush with their savepoint.
    */
   async flush(): Promise<void> {
+    const stmt = new WriteStatement();
+    const written = this.flushInto(stmt);
+    if (!written) return;
+    appendChangeRowsInto(stmt, [], { ledgerHeads: written.heads });
+    written.check(await stmt.run(this.tx));
+  }
+
+  /**
+   * Adds the postings accepted since the last flush to a write statement (writeStatement.ts):
+   * journal rows, entries, guard rows and balances. The caller writes the returned heads (with
+   * its change rows: one UPDATE per shard head row) and hands the statement's outputs to
+   * `check`, which throws the DeskError of a guard row that was already taken. Null: nothing
+   * to write.
+   */
+  flushInto(
+    stmt: WriteStatement,
+  ): { heads: LedgerHead[]; check: (outputs: Record<string, unknown>) => void } | null {
     const txns = this.txns;
-    if (txns.length === 0) return;
+    if (txns.length === 0) return null;
     this.txns = [];
     const deltas = this.deltas;
     this.deltas = new Map();
-    const tx = this.tx;
-    await tx.query(
+    const p = (v: unknown) => stmt.param(v);
+    stmt.with(
+      'journal_txns',
       `INSERT INTO ledger_transactions
          (seq, txn_id, command_id, kind, at, currency, order_id, prev_hash, hash, shard)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[],
-                            $6::text[], $7::text[], $8::text[], $9::text[], $10::smallint[])`,
-      [
-        txns.map((t) => t.seq),
-        txns.map((t) => t.txnId),
-        txns.map((t) => t.commandId),
-        txns.map((t) => t.kind),
-        txns.map((t) => t.at),
-        txns.map((t) => t.currency),
-        txns.map((t) => t.orderId ?? null),
-        txns.map((t) => t.prevHash),
-        txns.map((t) => t.hash),
-        txns.map((t) => t.shard),
-      ],
+       SELECT * FROM unnest(${p(txns.map((t) => t.seq))}::bigint[],
+                            ${p(txns.map((t) => t.txnId))}::text[],
+                            ${p(txns.map((t) => t.commandId))}::text[],
+                            ${p(txns.map((t) => t.kind))}::text[],
+                            ${p(txns.map((t) => t.at))}::bigint[],
+                            ${p(txns.map((t) => t.currency))}::text[],
+                            ${p(txns.map((t) => t.orderId ?? null))}::text[],
+                            ${p(txns.map((t) => t.prevHash))}::text[],
+                            ${p(txns.map((t) => t.hash))}::text[],
+                            ${p(txns.map((t) => t.shard))}::smallint[])`,
     );
     const e = {
       shard: [] as number[],
@@ -318,50 +370,48 @@ export class JournalBatch {
         e.acct.push(l.account);
         e.fen.push(l.amountFen);
       });
-    await tx.query(
+    stmt.with(
+      'journal_entries',
       `INSERT INTO ledger_entries (txn_id, leg_no, account, amount_fen, shard)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::smallint[])`,
-      [e.txn, e.leg, e.acct, e.fen, e.shard],
+       SELECT * FROM unnest(${p(e.txn)}::text[], ${p(e.leg)}::int[], ${p(e.acct)}::text[],
+                            ${p(e.fen)}::bigint[], ${p(e.shard)}::smallint[])`,
     );
-    await this.writeGuards(txns);
+    const check = this.guardsInto(stmt, txns);
     const changed = [...deltas].filter(([, d]) => d !== 0);
     if (changed.length > 0) {
       const rows = changed.map(([k]) => parseKey(k));
-      await tx.query(
+      stmt.with(
+        'journal_balances',
         `UPDATE account_balances b SET balance_fen = b.balance_fen + v.delta
-           FROM unnest($1::smallint[], $2::text[], $3::text[], $4::bigint[])
+           FROM unnest(${p(rows.map((r) => r.shard))}::smallint[],
+                       ${p(rows.map((r) => r.account))}::text[],
+                       ${p(rows.map((r) => r.currency))}::text[],
+                       ${p(changed.map(([, d]) => d))}::bigint[])
                 AS v(shard, account, currency, delta)
           WHERE b.shard = v.shard AND b.account = v.account AND b.currency = v.currency`,
-        [
-          rows.map((r) => r.shard),
-          rows.map((r) => r.account),
-          rows.map((r) => r.currency),
-          changed.map(([, d]) => d),
-        ],
       );
     }
     const moved = [...new Set(txns.map((t) => t.shard))].sort((a, b) => a - b);
-    await tx.query(
-      `UPDATE shard_heads h SET ledger_seq = v.seq, ledger_hash = v.hash
-         FROM unnest($1::smallint[], $2::bigint[], $3::text[]) AS v(shard, seq, hash)
-        WHERE h.shard = v.shard`,
-      [moved, moved.map((p) => this.heads.get(p)!.seq), moved.map((p) => this.heads.get(p)!.hash)],
-    );
+    return { heads: moved.map((shard) => ({ shard, ...this.heads.get(shard)! })), check };
   }
 
-  private async writeGuards(txns: PostingRequest[]): Promise<void> {
+  /** Guard rows as CTEs; the returned check throws the error of one that was already taken. */
+  private guardsInto(
+    stmt: WriteStatement,
+    txns: PostingRequest[],
+  ): (outputs: Record<string, unknown>) => void {
     // Every guard row carries its posting's shard (the partition key, migration 9).
     const guards: Array<{
       table: string;
       cols: string;
-      types: string;
+      types: string[];
       rows: unknown[][];
       error: () => DeskError;
     }> = [
       {
         table: 'escrow_holds',
         cols: 'order_id, txn_id, shard',
-        types: '$1::text[], $2::text[], $3::smallint[]',
+        types: ['text', 'text', 'smallint'],
         rows: txns.flatMap((t) =>
           t.holdsEscrowOf === undefined ? [] : [[t.holdsEscrowOf, t.txnId, t.shard]],
         ),
@@ -370,7 +420,7 @@ export class JournalBatch {
       {
         table: 'escrow_resolutions',
         cols: 'order_id, txn_id, shard',
-        types: '$1::text[], $2::text[], $3::smallint[]',
+        types: ['text', 'text', 'smallint'],
         rows: txns.flatMap((t) =>
           t.resolvesEscrowOf === undefined ? [] : [[t.resolvesEscrowOf, t.txnId, t.shard]],
         ),
@@ -380,7 +430,7 @@ export class JournalBatch {
       {
         table: 'claim_payments',
         cols: 'claim_id, order_id, amount_fen, txn_id, shard',
-        types: '$1::text[], $2::text[], $3::bigint[], $4::text[], $5::smallint[]',
+        types: ['text', 'text', 'bigint', 'text', 'smallint'],
         rows: txns.flatMap((t) =>
           t.paysClaim === undefined
             ? []
@@ -399,7 +449,7 @@ export class JournalBatch {
       {
         table: 'withdrawal_settlements',
         cols: 'withdrawal_id, txn_id, shard',
-        types: '$1::text[], $2::text[], $3::smallint[]',
+        types: ['text', 'text', 'smallint'],
         rows: txns.flatMap((t) =>
           t.settlesWithdrawal === undefined ? [] : [[t.settlesWithdrawal, t.txnId, t.shard]],
         ),
@@ -407,15 +457,22 @@ export class JournalBatch {
           new DeskError('withdrawal_already_settled', 'this withdrawal is already settled'),
       },
     ];
+    const outputs: Array<{ name: string; rows: number; error: () => DeskError }> = [];
     for (const g of guards) {
       if (g.rows.length === 0) continue;
-      const columns = g.rows[0]!.map((_, c) => g.rows.map((row) => row[c]));
-      const r = await this.tx.query(
-        `INSERT INTO ${g.table} (${g.cols}) SELECT * FROM unnest(${g.types})
-         ON CONFLICT DO NOTHING`,
-        columns,
+      const columns = g.types.map(
+        (type, c) => `${stmt.param(g.rows.map((row) => row[c]))}::${type}[]`,
       );
-      if (r.rowCount !== g.rows.length) throw g.error();
+      stmt.with(
+        `guard_${g.table}`,
+        `INSERT INTO ${g.table} (${g.cols}) SELECT * FROM unnest(${columns.join(', ')})
+         ON CONFLICT DO NOTHING RETURNING 1`,
+      );
+      stmt.output(`guard_${g.table}`, `(SELECT count(*) FROM guard_${g.table})`);
+      outputs.push({ name: `guard_${g.table}`, rows: g.rows.length, error: g.error });
     }
+    return (out) => {
+      for (const o of outputs) if (Number(out[o.name]) !== o.rows) throw o.error();
+    };
   }
 }
