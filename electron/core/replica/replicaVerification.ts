@@ -92,7 +92,7 @@ export function verifyReplicaJournal(db: Db, merchantId: string | null): Replica
       currency,
       orderId,
       legs: legs ?? (JSON.parse(legsJson) as Leg[]),
-      ...(legs ? { legsText: legsJson } : {}),
+      legsText: legs ? legsJson : undefined,
       prevHash,
       hash,
     });
