@@ -73,13 +73,13 @@ export function createPuller(
     const smallCache = meta.get('bootstrapped') !== '1';
     if (smallCache) db.pragma(`cache_size = ${-BOOTSTRAP_CACHE_KIB}`);
     try {
-      await pullPages();
+      await pullUntilCaughtUp();
     } finally {
       if (smallCache) db.pragma(`cache_size = ${-CACHE_KIB}`);
     }
   }
 
-  async function pullPages(): Promise<void> {
+  async function pullUntilCaughtUp(): Promise<void> {
     for (;;) {
       const cookie = meta.get('cookie');
       const bootstrapping = meta.get('bootstrapped') !== '1';
