@@ -75,7 +75,8 @@ export function createPuller(
     try {
       await pullUntilCaughtUp();
     } finally {
-      if (smallCache) db.pragma(`cache_size = ${-CACHE_KIB}`);
+      // A connection closed mid-pull (signed out) has nothing to restore.
+      if (smallCache && db.open) db.pragma(`cache_size = ${-CACHE_KIB}`);
     }
   }
 
