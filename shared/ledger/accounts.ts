@@ -86,6 +86,10 @@ export function normalBalance(name: string, signedFen: number): number {
 
 /** True when a signed balance crosses to the wrong side of a floor-zero account. */
 export function violatesFloor(name: string, signedFen: number): boolean {
-  const spec = accountSpec(name);
-  return spec.floorZero && normalBalance(name, signedFen) < 0;
+  return specViolatesFloor(accountSpec(name), signedFen);
+}
+
+/** violatesFloor for an account whose spec the caller already has. */
+export function specViolatesFloor(spec: AccountSpec, signedFen: number): boolean {
+  return spec.floorZero && (spec.normal === 'debit' ? signedFen : -signedFen) < 0;
 }

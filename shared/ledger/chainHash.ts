@@ -1,4 +1,5 @@
 import { canonicalJson } from './canonicalJson.ts';
+import { chainLegs } from './chainLegs.ts';
 import type { Leg } from './types.ts';
 import type { Sha256Hex } from './sha256.ts';
 
@@ -24,9 +25,15 @@ export interface ChainedTransaction {
  * server computes it when it posts, its verify recomputes it from the stored entries, and a
  * desk recomputes it from the legs its replica holds, so an entry edited anywhere shows up as
  * `hash_chain_broken` at that transaction's seq. Legs are hashed in leg order, as posted.
+ * `legsText`, when given, must be chainLegs(txn.legs) (chainLegs.ts): the legs already written.
  */
-export function chainHash(prevHash: string, txn: ChainedTransaction, sha256: Sha256Hex): string {
-  return sha256(`${prevHash}|${chainBody(txn)}`);
+export function chainHash(
+  prevHash: string,
+  txn: ChainedTransaction,
+  sha256: Sha256Hex,
+  legsText?: string,
+): string {
+  return sha256(`${prevHash}|${chainBody(txn, legsText)}`);
 }
 
 /**
@@ -34,17 +41,13 @@ export function chainHash(prevHash: string, txn: ChainedTransaction, sha256: Sha
  * order, legs as {account, amountFen}. It runs once per journal row on every verify (a million
  * rows on a busy desk), and the general serialiser's key sorting and copying were most of the
  * cost. test/shared/ledger holds it equal to canonicalJson for generated transactions.
+ * `legsText` is the legs as chainLegs writes them, when the caller already holds that text.
  */
-export function chainBody(txn: ChainedTransaction): string {
-  let legs = '';
-  for (let i = 0; i < txn.legs.length; i++) {
-    const l = txn.legs[i]!;
-    legs += `${i ? ',' : ''}{"account":${JSON.stringify(l.account)},"amountFen":${JSON.stringify(l.amountFen)}}`;
-  }
+export function chainBody(txn: ChainedTransaction, legsText = chainLegs(txn.legs)): string {
   return (
     `{"at":${JSON.stringify(txn.at)},"commandId":${JSON.stringify(txn.commandId)}` +
     `,"currency":${JSON.stringify(txn.currency)},"kind":${JSON.stringify(txn.kind)}` +
-    `,"legs":[${legs}],"orderId":${JSON.stringify(txn.orderId)}` +
+    `,"legs":${legsText},"orderId":${JSON.stringify(txn.orderId)}` +
     `,"seq":${JSON.stringify(txn.seq)},"shard":${JSON.stringify(txn.shard)}` +
     `,"txnId":${JSON.stringify(txn.txnId)}}`
   );

@@ -1,4 +1,5 @@
-import { accountSpec, violatesFloor } from './accounts.ts';
+import { accountSpec, specViolatesFloor } from './accounts.ts';
+import type { AccountSpec } from './accounts.ts';
 import { chainHash, GENESIS_HASH } from './chainHash.ts';
 import type { ChainedTransaction } from './chainHash.ts';
 import { rollupRoot } from './rollup.ts';
@@ -50,6 +51,8 @@ export interface LedgerProblem {
 export interface JournalTransaction extends ChainedTransaction {
   prevHash: string;
   hash: string;
+  /** chainLegs(legs) (chainLegs.ts), when the caller holds that text: hashed as it is. */
+  legsText?: string;
 }
 
 export interface JournalVerifierOptions {
@@ -197,7 +200,7 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
         t.seq <= lastSeq ||
         (opts.contiguous && t.seq !== lastSeq + 1) ||
         (linked && t.prevHash !== lastHash);
-      if (brokenLink || t.hash !== chainHash(t.prevHash, t, opts.sha256))
+      if (brokenLink || t.hash !== chainHash(t.prevHash, t, opts.sha256, t.legsText))
         at(t.seq, 'hash_chain_broken', `at shard ${t.shard} seq ${t.seq} (txn ${t.txnId})`);
       const pin = pins.get(t.shard);
       if (pin && pin.seq === t.seq && pin.hash === t.hash) pinMatched.add(t.shard);
@@ -262,33 +265,39 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
         const currencies = new Set(sumsHere.keys());
         for (const k of stored.keys())
           if (k.startsWith(`${sub ?? ''}|`)) currencies.add(k.slice(k.indexOf('|') + 1));
+        const where = sub === undefined ? {} : { shard: sub };
         for (const currency of currencies) {
           const fromEntries = sumsHere.get(currency) ?? new Map<string, number>();
           const kept = stored.get(storedKey(sub, currency));
-          const accounts = kept
-            ? new Set([...kept.keys(), ...fromEntries.keys()])
-            : fromEntries.keys();
-          for (const account of accounts) {
+          const keyOf = (account: string) =>
+            `${currency}|${account}${sub === undefined ? '' : ` (shard ${sub})`}`;
+          // Once per account (a replica of a million rows holds half a million escrow accounts):
+          // one parse of its name, and the key text only for a problem.
+          const check = (account: string) => {
             const sum = fromEntries.get(account) ?? 0;
-            const key = `${currency}|${account}${sub === undefined ? '' : ` (shard ${sub})`}`;
             if (ctx.storedBalances && (kept?.get(account) ?? 0) !== sum)
               rest.push({
                 code: 'balance_mismatch',
-                detail: `${key}: stored ${kept?.get(account) ?? 0}, entries ${sum}`,
-                ...(sub === undefined ? {} : { shard: sub }),
+                detail: `${keyOf(account)}: stored ${kept?.get(account) ?? 0}, entries ${sum}`,
+                ...where,
               });
+            let spec: AccountSpec;
             try {
-              accountSpec(account);
-              if (inScope(account) && violatesFloor(account, sum))
-                rest.push({
-                  code: 'floor_violated',
-                  detail: `${key} at ${sum}`,
-                  ...(sub === undefined ? {} : { shard: sub }),
-                });
+              spec = accountSpec(account);
             } catch {
-              rest.push({ code: 'unknown_account', detail: key });
+              rest.push({ code: 'unknown_account', detail: keyOf(account) });
+              return;
             }
-          }
+            if (inScope(account) && specViolatesFloor(spec, sum))
+              rest.push({
+                code: 'floor_violated',
+                detail: `${keyOf(account)} at ${sum}`,
+                ...where,
+              });
+          };
+          // Stored accounts first, then those only the entries have.
+          if (kept) for (const account of kept.keys()) check(account);
+          for (const account of fromEntries.keys()) if (!kept?.has(account)) check(account);
         }
       }
 

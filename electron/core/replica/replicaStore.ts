@@ -1,4 +1,5 @@
 import type { OrderState } from '../../../shared/escrow/types.ts';
+import { chainLegs } from '../../../shared/ledger/chainLegs.ts';
 import type { SyncedOrderEvent, SyncedTxn } from '../../../shared/sync/protocol.ts';
 import type { Db } from '../store/openDatabase.ts';
 import { createOrderLookup } from './orderLookup.ts';
@@ -7,6 +8,8 @@ import { createOrderLookup } from './orderLookup.ts';
  * The confirmed replica: orders and journal rows exactly as the server sent them. Orders are
  * upserted by version (an older copy arriving late never overwrites a newer one); journal rows
  * are inserted once by txnId and never changed, and each new one moves the replica balances.
+ * A journal row's legs are kept as the chain hash writes them (chainLegs.ts), which verify
+ * hashes and reads back without a JSON parse.
  */
 export interface ReplicaStore {
   /** Returns true when the stored copy changed. */
@@ -81,7 +84,7 @@ export function createReplicaStore(db: Db): ReplicaStore {
           txn.at,
           txn.currency,
           txn.orderId,
-          JSON.stringify(txn.legs),
+          chainLegs(txn.legs),
           txn.prevHash,
           txn.hash,
         );

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { FINAL_ORDER_STATUSES } from '../../../shared/escrow/types.ts';
 import { GENESIS_HASH, foldScopedChain } from '../../../shared/ledger/chainHash.ts';
+import { parseChainLegs } from '../../../shared/ledger/chainLegs.ts';
 import type { Sha256Hex } from '../../../shared/ledger/sha256.ts';
 import type { Leg } from '../../../shared/ledger/types.ts';
 import { createJournalVerifier } from '../../../shared/ledger/verifyJournal.ts';
@@ -74,10 +75,13 @@ export function verifyReplicaJournal(db: Db, merchantId: string | null): Replica
     at,
     currency,
     orderId,
-    legs,
+    legsJson,
     prevHash,
     hash,
-  ] of rows)
+  ] of rows) {
+    // Stored as chainLegs writes them (replicaStore.ts): read without JSON.parse and hashed as
+    // they are. Text in any other form (an older replica, an edited row) is parsed as JSON.
+    const legs = parseChainLegs(legsJson);
     verifier.add({
       shard,
       seq,
@@ -87,10 +91,12 @@ export function verifyReplicaJournal(db: Db, merchantId: string | null): Replica
       at,
       currency,
       orderId,
-      legs: JSON.parse(legs) as Leg[],
+      legs: legs ?? (JSON.parse(legsJson) as Leg[]),
+      legsText: legs ? legsJson : undefined,
       prevHash,
       hash,
     });
+  }
   const statuses = FINAL_ORDER_STATUSES.map(() => '?').join(', ');
   const report = verifier.finish({
     storedBalances: db

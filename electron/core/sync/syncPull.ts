@@ -1,9 +1,13 @@
 import type { OrderState } from '../../../shared/escrow/types.ts';
 import type { PullResponse, SyncedTxn } from '../../../shared/sync/protocol.ts';
+import { CACHE_KIB } from '../store/openDatabase.ts';
 import { refetchableTransaction } from '../store/refetchableTransaction.ts';
 import { alertsFor } from './deskAlerts.ts';
 import type { DeskAlert } from './deskAlerts.ts';
 import type { SyncParts } from './syncParts.ts';
+
+/** The page cache while the replica downloads for the first time, in KiB (openDatabase.ts). */
+const BOOTSTRAP_CACHE_KIB = 16 * 1024;
 
 /**
  * Pull (docs/sync.md): pages of the server's changes since the stored cookie, each stored in
@@ -66,6 +70,21 @@ export function createPuller(
   }
 
   async function pullAll(): Promise<void> {
+    // The first download writes every page of the replica once and reads none of them back:
+    // held in the 64 MiB cache they only cost fresh memory. Measured on a 20,000-order
+    // bootstrap (bench/desk.bench.ts): a fifth less CPU with a 16 MiB cache, which still holds
+    // a whole page's writes so nothing spills before its commit.
+    const smallCache = meta.get('bootstrapped') !== '1';
+    if (smallCache) db.pragma(`cache_size = ${-BOOTSTRAP_CACHE_KIB}`);
+    try {
+      await pullUntilCaughtUp();
+    } finally {
+      // A connection closed mid-pull (signed out) has nothing to restore.
+      if (smallCache && db.open) db.pragma(`cache_size = ${-CACHE_KIB}`);
+    }
+  }
+
+  async function pullUntilCaughtUp(): Promise<void> {
     for (;;) {
       const cookie = meta.get('cookie');
       const bootstrapping = meta.get('bootstrapped') !== '1';

@@ -62,3 +62,36 @@ test('transaction rolls back everything when its function throws', (t) => {
   transaction(db, () => db.prepare('INSERT INTO scratch VALUES (2)').run());
   assert.equal(db.prepare('SELECT COUNT(*) FROM scratch').pluck().get(), 1);
 });
+
+test('migration 0007 keeps every journal row, now in (shard, seq) order, still append-only', (t) => {
+  const v6 = new Database(':memory:');
+  t.after(() => v6.close());
+  migrate(v6, MIGRATIONS.slice(0, 6));
+  const insert = v6.prepare(
+    `INSERT INTO sync_txns
+       (shard, seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash, hash)
+     VALUES (?, ?, ?, 'c', 'payment_confirmed', 1, 'CNY', ?, '[]', 'p', 'h')`,
+  );
+  // Arrival order interleaves the shards, as a pull does.
+  const arrived = [
+    [3, 1],
+    [0, 1],
+    [3, 2],
+    [0, 2],
+    [7, 1],
+  ] as const;
+  for (const [shard, seq] of arrived) insert.run(shard, seq, `t${shard}-${seq}`, `o${seq}`);
+  const before = v6.prepare('SELECT * FROM sync_txns ORDER BY shard, seq').all();
+  migrate(v6, MIGRATIONS);
+  assert.deepEqual(v6.prepare('SELECT * FROM sync_txns').all(), before, 'rows, in key order');
+  assert.throws(() => v6.exec('UPDATE sync_txns SET hash = 1'), /append_only/);
+  assert.throws(() => v6.exec('DELETE FROM sync_txns'), /append_only/);
+  const plan = v6
+    .prepare('EXPLAIN QUERY PLAN SELECT * FROM sync_txns ORDER BY shard, seq')
+    .all() as { detail: string }[];
+  assert.deepEqual(
+    plan.map((p) => p.detail),
+    ['SCAN sync_txns'],
+    'read in key order with no index walk',
+  );
+});

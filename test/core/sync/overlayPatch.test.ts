@@ -109,13 +109,13 @@ test('the SQL readers and the JavaScript readers show the same displayed state',
   assert.equal(plain, JSON.stringify(confirmed));
 });
 
-test('an overlay row stored as a whole state before migration 7 still shows that state', (t) => {
+test('an overlay row stored as a whole state before migration 8 still shows that state', (t) => {
   const { file } = tempDb(t);
-  // A replica as the previous build left it: version 6, its overlay rows whole states.
-  const old = new Database(`${file}.v6`);
+  // A replica as builds before migration 8 left it: its overlay rows whole states.
+  const old = new Database(`${file}.v7`);
   migrate(
     old,
-    MIGRATIONS.filter((m) => m.version <= 6),
+    MIGRATIONS.filter((m) => m.version <= 7),
   );
   const confirmed = paid(3);
   const shipped = after(confirmed, {
@@ -143,7 +143,7 @@ test('an overlay row stored as a whole state before migration 7 still shows that
     )
     .run('o3', JSON.stringify(shipped));
   old.close();
-  const db = openDatabase(`${file}.v6`);
+  const db = openDatabase(`${file}.v7`);
   t.after(() => db.close());
   assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
   assert.deepEqual(createReplicaReads(db, createReplicaStore(db)).getOrder('o3')?.order, shipped);

@@ -14,6 +14,7 @@ import {
   chainHash,
 } from '../../../shared/ledger/chainHash.ts';
 import type { ChainedTransaction } from '../../../shared/ledger/chainHash.ts';
+import { chainLegs, parseChainLegs } from '../../../shared/ledger/chainLegs.ts';
 import { isCommandId } from '../../../shared/ledger/commandIds.ts';
 import { createJournalVerifier } from '../../../shared/ledger/verifyJournal.ts';
 import type { JournalTransaction } from '../../../shared/ledger/verifyJournal.ts';
@@ -146,6 +147,85 @@ function verify(rows: JournalTransaction[], contiguous = true) {
   for (const r of rows) v.add(r);
   return v;
 }
+
+describe('legs as the chain writes them', () => {
+  const legsArb = txnArb.map((t) => t.legs);
+  const plainLegsArb = fc.array(
+    fc.record({
+      account: fc.stringMatching(/^[a-z0-9_.:-]{1,40}$/),
+      amountFen: fc.integer({ min: -(10 ** 15) + 1, max: 10 ** 15 - 1 }),
+    }),
+    { minLength: 2, maxLength: 6 },
+  );
+
+  test('chainLegs text reads back as the same legs, and hashes as the legs do', () => {
+    fc.assert(
+      fc.property(plainLegsArb, (legs) => {
+        const plain = legs.map(({ account, amountFen }) => ({ account, amountFen }));
+        assert.deepEqual(parseChainLegs(chainLegs(legs)), plain);
+      }),
+      { numRuns: 1_000, seed: 7 },
+    );
+    fc.assert(
+      fc.property(txnArb, (t) => {
+        const text = chainLegs(t.legs);
+        assert.equal(
+          text,
+          JSON.stringify(t.legs.map((l) => ({ account: l.account, amountFen: l.amountFen }))),
+        );
+        assert.equal(chainHash(GENESIS_HASH, t, sha256, text), chainHash(GENESIS_HASH, t, sha256));
+      }),
+      { numRuns: 1_000, seed: 8 },
+    );
+  });
+
+  test('whatever it accepts, JSON.parse reads the same and chainLegs writes back the same text', () => {
+    fc.assert(
+      fc.property(legsArb, (legs) => {
+        const text = chainLegs(legs);
+        const read = parseChainLegs(text);
+        if (read) assert.deepEqual(read, JSON.parse(text));
+      }),
+      { numRuns: 2_000, seed: 9 },
+    );
+    // Texts near the chain's own form: a character or two changed anywhere.
+    const text = '[{"account":"escrow:order:o1","amountFen":-120},{"account":"a","amountFen":0}]';
+    const variants = fc.tuple(
+      fc.nat(text.length - 1),
+      fc.constantFrom('', ' ', '"', '\\', '0', '-', '1', 'e', ',', '}', '{', '\u0001', '\ud800'),
+    );
+    fc.assert(
+      fc.property(variants, ([at, put]) => {
+        const edited = text.slice(0, at) + put + text.slice(at + 1);
+        const read = parseChainLegs(edited);
+        if (!read) return;
+        assert.deepEqual(read, JSON.parse(edited));
+        assert.equal(chainLegs(read), edited);
+      }),
+      { numRuns: 3_000, seed: 10 },
+    );
+  });
+
+  test('any other form is left to JSON.parse', () => {
+    for (const other of [
+      '',
+      '[',
+      '[{"amountFen":1,"account":"a"}]',
+      '[{"account": "a","amountFen":1}]',
+      '[{"account":"a\\"","amountFen":1}]',
+      '[{"account":"a\u0001","amountFen":1}]',
+      '[{"account":"a","amountFen":01}]',
+      '[{"account":"a","amountFen":-0}]',
+      '[{"account":"a","amountFen":1e3}]',
+      '[{"account":"a","amountFen":1.5}]',
+      '[{"account":"a","amountFen":1234567890123456}]',
+      '[{"account":"a","amountFen":1},]',
+      '[{"account":"a","amountFen":1,"memo":"x"}]',
+    ])
+      assert.equal(parseChainLegs(other), null, other);
+    assert.deepEqual(parseChainLegs('[]'), []);
+  });
+});
 
 describe('the ledger invariants', () => {
   test('a clean journal passes, with its head', () => {

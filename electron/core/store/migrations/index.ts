@@ -4,7 +4,8 @@ import { sql as withdrawalOutbox } from './0003_withdrawal_outbox.ts';
 import { sql as orderAmount } from './0004_order_amount.ts';
 import { sql as merchantSettings } from './0005_merchant_settings.ts';
 import { sql as txnsByShard } from './0006_txns_by_shard.ts';
-import { sql as overlayPatch } from './0007_overlay_patch.ts';
+import { sql as txnsClustered } from './0007_txns_clustered.ts';
+import { sql as overlayPatch } from './0008_overlay_patch.ts';
 
 export interface Migration {
   /** Becomes PRAGMA user_version once applied; numbers start at 1 and have no gaps. */
@@ -25,5 +26,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: '0004_order_amount', sql: orderAmount },
   { version: 5, name: '0005_merchant_settings', sql: merchantSettings },
   { version: 6, name: '0006_txns_by_shard', sql: txnsByShard },
-  { version: 7, name: '0007_overlay_patch', sql: overlayPatch },
+  { version: 7, name: '0007_txns_clustered', sql: txnsClustered },
+  { version: 8, name: '0008_overlay_patch', sql: overlayPatch },
 ];
