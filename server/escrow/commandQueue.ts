@@ -148,12 +148,16 @@ export class CommandQueue {
       'SELECT order_id, shard FROM orders WHERE order_id = ANY($1::text[])',
       [[...unknown]],
     );
-    if (this.shardOfOrder.size > 100_000) this.shardOfOrder.clear();
     for (const row of r.rows) {
       found.set(row.order_id, Number(row.shard));
-      this.shardOfOrder.set(row.order_id, Number(row.shard));
+      this.remember(row.order_id, Number(row.shard));
     }
     return found;
+  }
+
+  private remember(orderId: string, shard: number): void {
+    if (this.shardOfOrder.size > 100_000) this.shardOfOrder.clear();
+    this.shardOfOrder.set(orderId, shard);
   }
 
   private shardFor(envelope: CommandEnvelope, lookedUp: Map<string, number>): number {
@@ -211,6 +215,9 @@ export class CommandQueue {
           },
           { savepoint: APPLY_BATCH_SAVEPOINT },
         );
+        // The orders this batch made or changed: their next commands need no shard look-up.
+        for (const order of ordersAfter.values())
+          this.remember(order.orderId, shardOf(order.merchantId));
         this.stats.batches++;
         this.stats.commands += batch.length;
         this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);

@@ -358,6 +358,49 @@ describe('group commit queue: each caller’s order as its own command left it',
   });
   after(() => t.drop());
 
+  it('a command on an order the queue has just created needs no shard look-up', async () => {
+    let lookUps = 0;
+    const counting: Database = {
+      ...t.db,
+      query: (sql, params) => {
+        if (sql.includes('SELECT order_id, shard FROM orders')) lookUps++;
+        return t.db.query(sql, params);
+      },
+    };
+    const queue = new CommandQueue(counting, new ManualClock(T0));
+    const made = await queue.submit({
+      commandId: 'q2-create',
+      actor: BUYER,
+      command: {
+        type: 'create_order',
+        orderId: 'q2',
+        merchantId: 'm2',
+        buyerId: 'b1',
+        currency: 'CNY',
+        amountFen: 900,
+        feeBps: 100,
+        goodsKind: 'express',
+        item: { title: 'Tea', quantity: 1 },
+        recipient: TEST_RECIPIENT,
+      },
+    });
+    assert.equal(made.outcome.ok, true);
+    const paid = await queue.submit({
+      commandId: 'q2-pay',
+      actor: BANK,
+      command: {
+        type: 'confirm_payment',
+        orderId: 'q2',
+        bank: 'icbc',
+        bankRef: 'ref-q2',
+        currency: 'CNY',
+        amountFen: 900,
+      },
+    });
+    assert.equal(paid.order?.status, 'funds_held');
+    assert.equal(lookUps, 0);
+  });
+
   it('create, pay and ship of one order in one batch answer with three successive states', async () => {
     const queue = new CommandQueue(t.db, new ManualClock(T0));
     const orderId = 'q1';
