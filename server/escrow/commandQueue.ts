@@ -46,6 +46,12 @@ interface Waiting {
   reject: (e: unknown) => void;
 }
 
+/** The order id a `create_order` names, or null for any other command. */
+function createdOrderId(envelope: CommandEnvelope): string | null {
+  const c = envelope.command as { type?: unknown; orderId?: unknown } | null;
+  return c?.type === 'create_order' && typeof c.orderId === 'string' ? c.orderId : null;
+}
+
 /**
  * Group commit for one API process (issue 13), one queue per shard (docs/partitioning.md):
  * commands that arrive while a shard's batch transaction runs wait, and that shard's next batch
@@ -61,8 +67,11 @@ interface Waiting {
  *
  * A command is routed by its order's shard: `create_order` names the merchant; for any other
  * the order's shard is read once (it never changes) and remembered, with one query for every
- * command that arrived while the previous look-up ran. An order that does not exist (yet) goes
- * to shard 0, where the rules refuse it as they would anywhere.
+ * command that arrived while the previous look-up ran. An order whose `create_order` is routed
+ * and not yet committed is in that create's shard, so a command sent right behind its create
+ * waits in the same queue and is decided after it, not raced against it from another shard.
+ * An order that does not exist at all goes to shard 0, where the rules refuse it as they would
+ * anywhere. (Routing only groups commands: the batch locks the shards it writes either way.)
  */
 export class CommandQueue {
   private readonly waiting = new Map<number, Waiting[]>();
@@ -72,6 +81,12 @@ export class CommandQueue {
   private routing = false;
   /** order id → shard, for orders seen to exist (bounded: cleared when it grows past 100k). */
   private readonly shardOfOrder = new Map<string, number>();
+  /**
+   * order id → shard of a `create_order` routed and not committed yet. Consulted only for an
+   * order the database does not have: a create naming an existing order's id (refused as
+   * `order_exists`) never moves that order's commands to another shard.
+   */
+  private readonly creating = new Map<string, number>();
   /** Batches committed and the commands they held (metrics, tests). */
   readonly stats = { batches: 0, commands: 0, largestBatch: 0 };
 
@@ -123,6 +138,8 @@ export class CommandQueue {
         }
         for (const w of batch) {
           const shard = this.shardFor(w.envelope, lookedUp);
+          const created = createdOrderId(w.envelope);
+          if (created !== null) this.creating.set(created, shard);
           const q = this.waiting.get(shard);
           if (q) q.push(w);
           else this.waiting.set(shard, [w]);
@@ -165,7 +182,12 @@ export class CommandQueue {
     if (c?.type === 'create_order' && typeof c.merchantId === 'string')
       return shardOf(c.merchantId);
     if (typeof c?.orderId !== 'string') return 0;
-    return this.shardOfOrder.get(c.orderId) ?? lookedUp.get(c.orderId) ?? 0;
+    return (
+      this.shardOfOrder.get(c.orderId) ??
+      lookedUp.get(c.orderId) ??
+      this.creating.get(c.orderId) ??
+      0
+    );
   }
 
   /**
@@ -185,6 +207,12 @@ export class CommandQueue {
       const batch = this.waiting.get(shard)!.splice(0, this.opts.maxBatch ?? 500);
       this.busy.add(shard);
       void this.run(batch).finally(() => {
+        // Committed creates are remembered by now (run); failed ones name no order.
+        for (const w of batch) {
+          const created = createdOrderId(w.envelope);
+          if (created !== null && this.creating.get(created) === shard)
+            this.creating.delete(created);
+        }
         this.busy.delete(shard);
         this.pump();
       });

@@ -114,6 +114,43 @@ describe('the journal and change log per shard', () => {
     assert.deepEqual(report.problems, []);
   });
 
+  it('a payment sent right behind its order’s create waits for it in the create’s shard', async (t) => {
+    if (!pg) return t.skip('needs PostgreSQL: two real sessions');
+    // The payment names an order the database does not have yet; routed anywhere but the
+    // create's shard it would be decided before the create commits and refused.
+    assert.notEqual(shardOf(M1), 0, 'the look-up fallback shard must differ for this test');
+    const queue = new CommandQueue(db, new ManualClock(T0));
+    const [create, pay] = orderLifecycle('b-1', M1, 1_500);
+    const held = holdOpen(db, async (tx) => {
+      await tx.query('SELECT 1 FROM shard_heads WHERE shard = $1 FOR UPDATE', [shardOf(M1)]);
+    });
+    await held.ready;
+    try {
+      const created = queue.submit(create!);
+      // The create's batch is inside PostgreSQL, waiting for the held head…
+      await until(async () => {
+        const r = await db.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        return Number(r.rows[0]!.n) > 0;
+      });
+      // …when the payment arrives: it waits behind the create instead of racing it.
+      const paid = queue.submit(pay!);
+      held.release();
+      await held.done;
+      const [c, p] = await Promise.all([created, paid]);
+      assert.deepEqual(
+        [c.outcome.ok, c.order?.status, p.outcome.ok, p.order?.status],
+        [true, 'awaiting_payment', true, 'funds_held'],
+        JSON.stringify(p.outcome),
+      );
+    } finally {
+      held.release();
+      await held.done.catch(() => {});
+    }
+  });
+
   it('platform accounts are sub-accounts per shard, and balances sum them', async () => {
     const rows = await db.query<{ shard: number; balance_fen: string }>(
       `SELECT shard, balance_fen::text FROM account_balances
