@@ -19,6 +19,31 @@ export interface DisplayedOrder {
   pendingMutations: number;
 }
 
+/**
+ * One order as the user sees it: the confirmed state with the overlay's patch on top
+ * (electron/core/sync/overlayPatch.ts) while this desk has actions pending on it. The one
+ * reader of a single displayed order, for the order panel and for the overlay's own checks.
+ */
+export function createDisplayedOrderRead(
+  db: Db,
+  replica: Pick<ReplicaStore, 'confirmedOrder'>,
+): (orderId: string) => DisplayedOrder | null {
+  const overlaid = db.prepare<[string], { patch_json: string; pending_count: number }>(
+    'SELECT patch_json, pending_count FROM sync_provisional_orders WHERE order_id = ?',
+  );
+  return (orderId) => {
+    const row = overlaid.get(orderId);
+    const confirmed = replica.confirmedOrder(orderId);
+    if (row)
+      return {
+        order: withOverlay(confirmed, row.patch_json),
+        provisional: true,
+        pendingMutations: row.pending_count,
+      };
+    return confirmed ? { order: confirmed, provisional: false, pendingMutations: 0 } : null;
+  };
+}
+
 export interface ProvisionalLeg {
   mutationId: number;
   orderId: string;
@@ -54,21 +79,7 @@ export interface ReplicaReads {
 export function createReplicaReads(db: Db, replica: ReplicaStore): ReplicaReads {
   const history = createReplicaOrderHistory(db);
   return {
-    getOrder(orderId) {
-      const row = db
-        .prepare<[string], { patch_json: string; pending_count: number }>(
-          'SELECT patch_json, pending_count FROM sync_provisional_orders WHERE order_id = ?',
-        )
-        .get(orderId);
-      if (row)
-        return {
-          order: withOverlay(replica.confirmedOrder(orderId), row.patch_json),
-          provisional: true,
-          pendingMutations: row.pending_count,
-        };
-      const order = replica.confirmedOrder(orderId);
-      return order ? { order, provisional: false, pendingMutations: 0 } : null;
-    },
+    getOrder: createDisplayedOrderRead(db, replica),
     listOrderIds() {
       return db
         .prepare<[], { order_id: string }>(

@@ -7,7 +7,8 @@ import type { Db } from '../store/openDatabase.ts';
 import type { Outbox, ReplayRow } from './outbox.ts';
 import type { ReplicaStore } from '../replica/replicaStore.ts';
 import { createOrderLookup } from '../replica/orderLookup.ts';
-import { overlayPatch, withOverlay } from './overlayPatch.ts';
+import { createDisplayedOrderRead } from '../replica/replicaReads.ts';
+import { overlayPatch } from './overlayPatch.ts';
 
 /**
  * The provisional overlay: each order's still-pending mutations replayed, in id order, on top
@@ -56,9 +57,7 @@ export function createProvisionalOverlay(
     `INSERT INTO sync_provisional_legs (mutation_id, leg, order_id, kind, at, currency, account, amount_fen)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const provisional = db.prepare<[string], { patch_json: string }>(
-    'SELECT patch_json FROM sync_provisional_orders WHERE order_id = ?',
-  );
+  const displayed = createDisplayedOrderRead(db, replica);
 
   function rebuildOne(
     orderId: string,
@@ -156,9 +155,7 @@ export function createProvisionalOverlay(
       }
     },
     displayedOrder(orderId) {
-      const p = provisional.get(orderId);
-      const confirmed = replica.confirmedOrder(orderId);
-      return p ? withOverlay(confirmed, p.patch_json) : confirmed;
+      return displayed(orderId)?.order ?? null;
     },
   };
 }
