@@ -62,6 +62,15 @@ export function formatFen(amount: Fen, currency: Currency = 'CNY', locale = 'zh-
   return f.format(amount / 100);
 }
 
+/**
+ * Fen as a plain decimal of yuan with two places (`-1606.81`, `50.00`): no symbol, no grouping,
+ * built from integers, never through a float. What a spreadsheet sums and `parseYuan` reads.
+ */
+export function yuanText(fen: Fen): string {
+  const abs = Math.abs(fen);
+  return `${fen < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
 /** Parses "12.34" (yuan, as typed by a person) into fen without floating-point rounding. */
 export function parseYuan(text: string): Fen {
   const m = /^\s*(\d{1,12})(?:\.(\d{1,2}))?\s*$/.exec(text);

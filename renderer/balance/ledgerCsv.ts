@@ -1,6 +1,7 @@
 import type { MethodOutput } from '../../shared/contract/types.ts';
 import { statementAccount } from '../../shared/ledger/statementAccount.ts';
 import { formatLocalDateTime } from '../../shared/merchantTime.ts';
+import { yuanText } from '../../shared/money.ts';
 import type { Translator } from '../i18n/translate.ts';
 
 export type LedgerLine = MethodOutput<'ledger.lines'>['lines'][number];
@@ -11,15 +12,6 @@ export function csvField(value: string | number | null): string {
   let text = value === null ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/**
- * Fen as a decimal number of yuan with two places (`-1606.81`), built from integers, never
- * through a float, and written unquoted so a spreadsheet reads a number and sums it.
- */
-function yuanText(fen: number): string {
-  const abs = Math.abs(fen);
-  return `${fen < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /**

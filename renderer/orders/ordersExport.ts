@@ -1,6 +1,7 @@
 import type { DeskApi, MethodInput } from '../../shared/contract/types.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
 import { formatLocalDateTime } from '../../shared/merchantTime.ts';
+import { yuanText } from '../../shared/money.ts';
 import { csvField } from '../balance/ledgerCsv.ts';
 import type { Translator } from '../i18n/translate.ts';
 import type { OrderRow } from '../stores/orderListStore.ts';
@@ -55,7 +56,7 @@ export function ordersTable(
     r.title,
     r.quantity,
     // Integer fen to a two-place decimal, exactly (no float arithmetic on the amount).
-    Number(`${Math.floor(r.amountFen / 100)}.${String(r.amountFen % 100).padStart(2, '0')}`),
+    Number(yuanText(r.amountFen)),
     tr.dyn(`status.${r.status}`, r.status),
     r.carrier ? tr.dyn(`carrier.${r.carrier}`, r.carrier) : '',
     r.trackingNo ?? '',

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertFen, feeFen, formatFen, parseYuan } from '../../shared/money.ts';
+import { assertFen, feeFen, formatFen, parseYuan, yuanText } from '../../shared/money.ts';
 import { DeskError } from '../../shared/errors.ts';
 
 const code = (fn: () => unknown) => {
@@ -45,6 +45,15 @@ test('fees round down so the platform never takes more than its rate', () => {
     code(() => feeFen(100, 10_001)),
     'invalid_input',
   );
+});
+
+test('fen are written as plain yuan that parse back to the same fen', () => {
+  assert.equal(yuanText(160_681), '1606.81');
+  assert.equal(yuanText(-160_681), '-1606.81');
+  assert.equal(yuanText(5_000), '50.00');
+  assert.equal(yuanText(7), '0.07');
+  for (const fen of [0, 1, 99, 100, 6_600, 123_456_789])
+    assert.equal(parseYuan(yuanText(fen)), fen);
 });
 
 test('yuan typed by a person parse to exact fen', () => {

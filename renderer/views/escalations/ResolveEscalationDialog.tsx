@@ -5,12 +5,9 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import type { ErrorLike } from '../../i18n/translate.ts';
 import type { EscalationToResolve } from '../../stores/dialogStore.ts';
-import { parseYuan } from '../../../shared/money.ts';
+import { parseYuan, yuanText } from '../../../shared/money.ts';
 
 type Outcome = 'refund' | 'close';
-
-/** The buyer's asked amount as the field shows it, in yuan with two decimals. */
-const yuan = (fen: number) => `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
 /**
  * An agent's decision on a refund the buyer escalated after the seller refused: refund the
@@ -25,7 +22,7 @@ export function ResolveEscalationDialog(props: { item: EscalationToResolve }) {
   const tr = useTr();
   const { item } = props;
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [amount, setAmount] = useState(yuan(item.amountFen));
+  const [amount, setAmount] = useState(yuanText(item.amountFen));
   const [note, setNote] = useState('');
   const [error, setError] = useState<ErrorLike | null>(null);
   const [busy, setBusy] = useState(false);
