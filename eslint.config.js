@@ -194,8 +194,8 @@ export default tseslint.config(
             ),
             allow(
               'electron/core',
-              ['electron/net'],
-              'electron/core (the worker) imports only shared/ and electron/net.',
+              ['electron/net', 'electron/platform'],
+              'electron/core (the worker) imports only shared/, electron/net and electron/platform.',
             ),
             allow(
               'electron/host',

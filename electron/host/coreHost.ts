@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { fail } from '../../shared/errors.ts';
 import type { Result } from '../../shared/errors.ts';
 import type { CoreMethod, TopicName } from '../../shared/contract/types.ts';
-import { spawnWorker } from './spawnWorker.ts';
+import { startWorker } from '../platform/startWorker.ts';
 import type {
   CoreSession,
   CoreWorkerData,
@@ -89,7 +89,7 @@ export function createCoreHost(options: CoreHostOptions): CoreHost {
 
   function start(): void {
     ready = false;
-    const w = spawnWorker(options.workerEntry, options.workerData);
+    const w = startWorker(options.workerEntry, options.workerData);
     worker = w;
     w.on('message', (message: WorkerMessage) => {
       if (worker !== w) return;

@@ -71,6 +71,11 @@ export interface JournalVerifierOptions {
   balancesPerShard?: boolean;
   /** The stored platform-wide roll-up to check: its root, and each head it names. */
   rollup?: { root: string; heads: readonly ShardHead[] };
+  /**
+   * The rows added continue a run verified apart (a later part of one verify, joined with
+   * joinJournalParts): the first row's link to the row before it is left to the join.
+   */
+  continues?: boolean;
 }
 
 export interface JournalContext {
@@ -107,21 +112,174 @@ export interface JournalVerification {
 
 export interface JournalVerifier {
   add(txn: JournalTransaction): void;
+  /** What the rows added so far amount to, for joinJournalParts (structured-cloneable). */
+  part(): JournalTally;
   finish(context?: JournalContext): JournalVerification;
 }
 
-export function createJournalVerifier(opts: JournalVerifierOptions): JournalVerifier {
-  const problems: LedgerProblem[] = [];
-  // currency → account → signed sum. Nested maps: a million rows' legs are summed here, and a
-  // joined string key per leg cost more than the lookups themselves.
-  const sums = new Map<string, Map<string, number>>();
+/**
+ * The running state of a verify over some rows: plain maps and numbers, so a part verified in
+ * another thread can be posted back and joined with the others (joinJournalParts).
+ */
+export interface JournalTally {
+  /** Problems at a seq, in row order. */
+  problems: LedgerProblem[];
+  count: number;
+  /** currency → account → signed sum of the entries. */
+  sums: Map<string, Map<string, number>>;
+  /** With balancesPerShard: shard → currency → account → signed sum of that sub-account. */
+  subSums: Map<number, Map<string, Map<string, number>>>;
+  totalByCurrency: Map<string, number>;
+  /** order id → escrow holds (payment_confirmed rows), and → resolutions (escrow_* rows). */
+  holds: Map<string, number>;
+  resolutions: Map<string, number>;
+  compensations: number;
+  /** withdrawal id → what its journal rows moved through payout pending (normal side, fen). */
+  withdrawals: Map<
+    string,
+    { reserves: number; reservedFen: number; settles: number; settledFen: number }
+  >;
+  /** Shards whose roll-up pin (opts.rollup) was met by a row. */
+  pinMatched: Set<number>;
+  /** Where each shard's chain stands after the last row added. */
+  last: Map<number, { seq: number; hash: string }>;
+  /**
+   * A part that continues another (opts.continues): its first row, whose link to the row before
+   * it is checked when the parts are joined.
+   */
+  opening: {
+    shard: number;
+    seq: number;
+    prevHash: string;
+    txnId: string;
+    /** How many problems the row itself was found with (the first of `problems`). */
+    problems: number;
+    /** Its own hash was wrong: the chain is already named at it. */
+    hashBroken: boolean;
+  } | null;
+}
+
+function emptyTally(): JournalTally {
+  return {
+    problems: [],
+    count: 0,
+    sums: new Map(),
+    subSums: new Map(),
+    totalByCurrency: new Map(),
+    holds: new Map(),
+    resolutions: new Map(),
+    compensations: 0,
+    withdrawals: new Map(),
+    pinMatched: new Set(),
+    last: new Map(),
+    opening: null,
+  };
+}
+
+/** The chain rule between a row and the one before it in its shard (seq 0 and genesis at the start). */
+function linkBroken(
+  contiguous: boolean,
+  before: { seq: number; hash: string },
+  t: { seq: number; prevHash: string },
+): boolean {
+  const linked = contiguous || t.seq === before.seq + 1;
+  return (
+    t.seq <= before.seq ||
+    (contiguous && t.seq !== before.seq + 1) ||
+    (linked && t.prevHash !== before.hash)
+  );
+}
+
+const chainBroken = (shard: number, seq: number, txnId: string): LedgerProblem => ({
+  code: 'hash_chain_broken',
+  detail: `at shard ${shard} seq ${seq} (txn ${txnId})`,
+  seq,
+  shard,
+});
+
+function addInto<K>(into: Map<K, number>, from: Map<K, number>): void {
+  for (const [k, n] of from) into.set(k, (into.get(k) ?? 0) + n);
+}
+
+function addSums(into: Map<string, Map<string, number>>, from: Map<string, Map<string, number>>) {
+  for (const [currency, accounts] of from) {
+    const m = into.get(currency);
+    if (m) addInto(m, accounts);
+    else into.set(currency, accounts);
+  }
+}
+
+/**
+ * Parts verified apart (each a run of rows in (shard, seq) order, in that order, every part but
+ * the first made with `continues`) joined into the tally one verifier over all the rows would
+ * hold: sums add up, and each part's first row is linked to the row before it, as add() does.
+ * The parts are consumed.
+ */
+export function joinJournalParts(
+  opts: Pick<JournalVerifierOptions, 'contiguous'>,
+  parts: readonly JournalTally[],
+): JournalTally {
+  const t = emptyTally();
+  for (const p of parts) {
+    let problems = p.problems;
+    const o = p.opening;
+    // At most one chain problem per row: the opening row's own hash may already be named.
+    if (o && !o.hashBroken && linkBroken(opts.contiguous, t.last.get(o.shard) ?? GENESIS_ROW, o))
+      problems = [
+        ...problems.slice(0, o.problems),
+        chainBroken(o.shard, o.seq, o.txnId),
+        ...problems.slice(o.problems),
+      ];
+    t.problems.push(...problems);
+    t.count += p.count;
+    addSums(t.sums, p.sums);
+    for (const [shard, byCurrency] of p.subSums) {
+      const m = t.subSums.get(shard);
+      if (m) addSums(m, byCurrency);
+      else t.subSums.set(shard, byCurrency);
+    }
+    addInto(t.totalByCurrency, p.totalByCurrency);
+    addInto(t.holds, p.holds);
+    addInto(t.resolutions, p.resolutions);
+    t.compensations += p.compensations;
+    for (const [id, w] of p.withdrawals) {
+      const v = t.withdrawals.get(id);
+      if (!v) t.withdrawals.set(id, w);
+      else {
+        v.reserves += w.reserves;
+        v.reservedFen += w.reservedFen;
+        v.settles += w.settles;
+        v.settledFen += w.settledFen;
+      }
+    }
+    for (const s of p.pinMatched) t.pinMatched.add(s);
+    for (const [shard, l] of p.last) t.last.set(shard, l);
+  }
+  return t;
+}
+
+const GENESIS_ROW = { seq: 0, hash: GENESIS_HASH };
+
+function isKnown(account: string): boolean {
+  try {
+    accountSpec(account);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function createJournalVerifier(
+  opts: JournalVerifierOptions,
+  from: JournalTally = emptyTally(),
+): JournalVerifier {
+  const t = from;
+  const { problems, sums, subSums, totalByCurrency, holds, resolutions, withdrawals, last } = t;
   const sumsOf = (currency: string): Map<string, number> => {
     let m = sums.get(currency);
     if (!m) sums.set(currency, (m = new Map()));
     return m;
   };
-  // With balancesPerShard: shard → currency → account → signed sum of that sub-account.
-  const subSums = new Map<number, Map<string, Map<string, number>>>();
   const subSumsOf = (shard: number, currency: string): Map<string, number> => {
     let byCurrency = subSums.get(shard);
     if (!byCurrency) subSums.set(shard, (byCurrency = new Map()));
@@ -130,52 +288,44 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
     return m;
   };
   const pins = new Map((opts.rollup?.heads ?? []).map((h) => [h.shard, h]));
-  const pinMatched = new Set<number>();
-  const totalByCurrency = new Map<string, number>();
-  const holds = new Map<string, number>();
-  const resolutions = new Map<string, number>();
-  let compensations = 0;
-  // withdrawal id → what its journal rows moved through payout pending (normal side, fen).
-  const withdrawals = new Map<
-    string,
-    { reserves: number; reservedFen: number; settles: number; settledFen: number }
-  >();
-  let count = 0;
   // Each shard's chain is checked on its own: rows come in (shard, seq) order.
-  const last = new Map<number, { seq: number; hash: string }>();
   let shard = -1;
   let lastSeq = 0;
   let lastHash = GENESIS_HASH;
+  let awaitingOpening = opts.continues === true && t.count === 0;
   const at = (seq: number, code: LedgerProblemCode, detail: string) =>
     problems.push({ code, detail, seq, shard });
+  const settle = () => {
+    if (shard >= 0) last.set(shard, { seq: lastSeq, hash: lastHash });
+  };
 
   return {
-    add(t) {
-      count++;
-      if (t.shard !== shard) {
-        if (shard >= 0) last.set(shard, { seq: lastSeq, hash: lastHash });
-        shard = t.shard;
-        const before = last.get(shard);
-        lastSeq = before?.seq ?? 0;
-        lastHash = before?.hash ?? GENESIS_HASH;
+    add(row) {
+      t.count++;
+      if (row.shard !== shard) {
+        settle();
+        shard = row.shard;
+        const before = last.get(shard) ?? GENESIS_ROW;
+        lastSeq = before.seq;
+        lastHash = before.hash;
       }
-      if (t.legs.length < 2) at(t.seq, 'too_few_legs', `txn ${t.txnId}`);
+      if (row.legs.length < 2) at(row.seq, 'too_few_legs', `txn ${row.txnId}`);
       let sum = 0;
-      const accounts = sumsOf(t.currency);
-      const subAccounts = opts.balancesPerShard ? subSumsOf(t.shard, t.currency) : null;
-      for (const l of t.legs) {
+      const accounts = sumsOf(row.currency);
+      const subAccounts = opts.balancesPerShard ? subSumsOf(row.shard, row.currency) : null;
+      for (const l of row.legs) {
         sum += l.amountFen;
         accounts.set(l.account, (accounts.get(l.account) ?? 0) + l.amountFen);
         subAccounts?.set(l.account, (subAccounts.get(l.account) ?? 0) + l.amountFen);
       }
-      totalByCurrency.set(t.currency, (totalByCurrency.get(t.currency) ?? 0) + sum);
-      if (sum !== 0) at(t.seq, 'unbalanced_transaction', `txn ${t.txnId} sums to ${sum}`);
-      if (t.kind === 'payment_confirmed' && t.orderId)
-        holds.set(t.orderId, (holds.get(t.orderId) ?? 0) + 1);
-      if (t.kind.startsWith('escrow_') && t.orderId)
-        resolutions.set(t.orderId, (resolutions.get(t.orderId) ?? 0) + 1);
-      if (t.kind === 'compensation') compensations++;
-      const wd = parseWithdrawalTxnId(t.txnId);
+      totalByCurrency.set(row.currency, (totalByCurrency.get(row.currency) ?? 0) + sum);
+      if (sum !== 0) at(row.seq, 'unbalanced_transaction', `txn ${row.txnId} sums to ${sum}`);
+      if (row.kind === 'payment_confirmed' && row.orderId)
+        holds.set(row.orderId, (holds.get(row.orderId) ?? 0) + 1);
+      if (row.kind.startsWith('escrow_') && row.orderId)
+        resolutions.set(row.orderId, (resolutions.get(row.orderId) ?? 0) + 1);
+      if (row.kind === 'compensation') t.compensations++;
+      const wd = parseWithdrawalTxnId(row.txnId);
       if (wd) {
         let w = withdrawals.get(wd.withdrawalId);
         if (!w)
@@ -184,7 +334,7 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
             (w = { reserves: 0, reservedFen: 0, settles: 0, settledFen: 0 }),
           );
         let pendingFen = 0;
-        for (const l of t.legs)
+        for (const l of row.legs)
           if (l.account.endsWith(':payout_pending')) pendingFen -= l.amountFen;
         if (wd.step === 'reserve') {
           w.reserves++;
@@ -195,21 +345,46 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
         }
       }
 
-      const linked = opts.contiguous || t.seq === lastSeq + 1;
+      // A continuing part's first row is linked to its predecessor when the parts are joined.
+      const opening = awaitingOpening;
+      awaitingOpening = false;
       const brokenLink =
-        t.seq <= lastSeq ||
-        (opts.contiguous && t.seq !== lastSeq + 1) ||
-        (linked && t.prevHash !== lastHash);
-      if (brokenLink || t.hash !== chainHash(t.prevHash, t, opts.sha256, t.legsText))
-        at(t.seq, 'hash_chain_broken', `at shard ${t.shard} seq ${t.seq} (txn ${t.txnId})`);
-      const pin = pins.get(t.shard);
-      if (pin && pin.seq === t.seq && pin.hash === t.hash) pinMatched.add(t.shard);
-      lastSeq = t.seq;
-      lastHash = t.hash;
+        !opening && linkBroken(opts.contiguous, { seq: lastSeq, hash: lastHash }, row);
+      const broken =
+        brokenLink || row.hash !== chainHash(row.prevHash, row, opts.sha256, row.legsText);
+      if (broken) problems.push(chainBroken(shard, row.seq, row.txnId));
+      if (opening)
+        t.opening = {
+          shard,
+          seq: row.seq,
+          prevHash: row.prevHash,
+          txnId: row.txnId,
+          problems: problems.length,
+          hashBroken: broken,
+        };
+      const pin = pins.get(row.shard);
+      if (pin && pin.seq === row.seq && pin.hash === row.hash) t.pinMatched.add(row.shard);
+      lastSeq = row.seq;
+      lastHash = row.hash;
+    },
+
+    part() {
+      settle();
+      // An account the part's rows leave at zero adds nothing to a join, and finish() finds
+      // nothing at zero but an unknown name: those alone stay. Most of a replica's escrow
+      // accounts are paid in and out within one part, so this is most of what a part holds.
+      const dropZeros = (accounts: Map<string, number>) => {
+        for (const [account, sum] of accounts)
+          if (sum === 0 && isKnown(account)) accounts.delete(account);
+      };
+      for (const accounts of sums.values()) dropZeros(accounts);
+      for (const byCurrency of subSums.values())
+        for (const accounts of byCurrency.values()) dropZeros(accounts);
+      return t;
     },
 
     finish(ctx = {}) {
-      if (shard >= 0) last.set(shard, { seq: lastSeq, hash: lastHash });
+      settle();
       const inScope = ctx.accountInScope ?? (() => true);
       const rest: LedgerProblem[] = [];
       for (const h of ctx.heads ?? []) {
@@ -226,7 +401,7 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
         const { root, heads } = opts.rollup;
         for (const h of heads) {
           const genesis = h.seq === 0 && h.hash === GENESIS_HASH;
-          if (!genesis && !pinMatched.has(h.shard))
+          if (!genesis && !t.pinMatched.has(h.shard))
             rest.push({
               code: 'rollup_mismatch',
               detail: `the roll-up names shard ${h.shard} at seq ${h.seq} with a hash its chain does not have`,
@@ -335,10 +510,10 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
               detail: `claim ${c.claimId} paid ${c.paidFen} of order amount ${c.orderAmountFen}`,
             });
         }
-        if (compensations !== paid)
+        if (t.compensations !== paid)
           rest.push({
             code: 'claim_paid_twice',
-            detail: `${compensations} compensation transactions for ${paid} paid claims`,
+            detail: `${t.compensations} compensation transactions for ${paid} paid claims`,
           });
       }
       const all = [...problems, ...rest];
@@ -348,7 +523,7 @@ export function createJournalVerifier(opts: JournalVerifierOptions): JournalVeri
       return {
         ok: all.length === 0,
         problems: all,
-        transactions: count,
+        transactions: t.count,
         heads,
         root: rollupRoot(heads, opts.sha256),
       };

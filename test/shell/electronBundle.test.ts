@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { foldSegments, sha256Hex } from '../../electron/core/replica/journalParts.ts';
+import { openDatabase } from '../../electron/core/store/openDatabase.ts';
+import { startWorker, workerEntryBeside } from '../../electron/platform/startWorker.ts';
 import { buildElectron } from '../../scripts/buildApp.mjs';
+import { seedReplicaJournal } from '../fixtures/replicaJournal.ts';
 
-const out = mkdtempSync(join(tmpdir(), 'desk-bundle-'));
+// Inside the checkout, as dist/ is: the bundles require better-sqlite3 from its node_modules.
+mkdirSync('test-results', { recursive: true });
+const out = mkdtempSync(join('test-results', 'desk-bundle-'));
 before(() => buildElectron(out));
 after(() => rmSync(out, { recursive: true, force: true }));
 
@@ -30,4 +36,26 @@ test('main loads electron and the updater but never the database; only the worke
   assert.deepEqual(worker, ['better-sqlite3']);
   const web = requiresOf('webMain.cjs').filter((m) => !isBuiltin(m));
   assert.ok(!web.includes('electron'), 'web mode must run without Electron');
+});
+
+test("the core worker's journal part worker is built beside it and reads a replica", async () => {
+  const db = openDatabase(join(out, 'replica.sqlite'));
+  try {
+    seedReplicaJournal(db, { shard: 3, rows: 40 });
+    const segments = [{ shard: 3, from: 1, to: 40 }];
+    // Found the way the bundled core worker finds it: beside its own bundle.
+    const entry = workerEntryBeside(
+      pathToFileURL(resolve(out, 'coreWorker.cjs')).href,
+      'journalPartWorker',
+    );
+    assert.ok(entry.pathname.endsWith('/journalPartWorker.cjs'));
+    const worker = startWorker(entry, { file: db.name, segments, kind: 'fold' });
+    const reply = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    assert.deepEqual(reply, { ok: true, fold: foldSegments(db, segments, sha256Hex) });
+  } finally {
+    db.close();
+  }
 });

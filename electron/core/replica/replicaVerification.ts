@@ -1,14 +1,16 @@
-import { hash } from 'node:crypto';
 import { FINAL_ORDER_STATUSES } from '../../../shared/escrow/types.ts';
-import { GENESIS_HASH, foldScopedChain } from '../../../shared/ledger/chainHash.ts';
-import { parseChainLegs } from '../../../shared/ledger/chainLegs.ts';
-import type { Sha256Hex } from '../../../shared/ledger/sha256.ts';
-import type { Leg } from '../../../shared/ledger/types.ts';
 import { createJournalVerifier } from '../../../shared/ledger/verifyJournal.ts';
-import type { LedgerProblem } from '../../../shared/ledger/verifyJournal.ts';
+import type { JournalContext, LedgerProblem } from '../../../shared/ledger/verifyJournal.ts';
 import type { Db } from '../store/openDatabase.ts';
 import { createSyncMeta } from '../sync/syncMeta.ts';
 import type { SyncTransport } from '../sync/syncTransport.ts';
+import {
+  foldSegments,
+  journalSegments,
+  journalShards,
+  readJournal,
+  sha256Hex,
+} from './journalParts.ts';
 import { encodeShardVector } from '../../../shared/sync/shardVector.ts';
 import type { ShardVector } from '../../../shared/sync/shardVector.ts';
 
@@ -22,8 +24,6 @@ import type { ShardVector } from '../../../shared/sync/shardVector.ts';
  * 2. Against the server: the scoped chain folded over those hashes up to a seq equals the
  *    server's fold over the same scope as of the same cookie, so no row is missing or added.
  */
-export const sha256Hex: Sha256Hex = (text) => hash('sha256', text, 'hex');
-
 export interface ReplicaVerification {
   ok: boolean;
   /** Local problems first (in seq order), then the comparison with the server's chain. */
@@ -32,19 +32,14 @@ export interface ReplicaVerification {
   comparedWithServer: boolean;
 }
 
-type JournalRow = [
-  shard: number,
-  seq: number,
-  txnId: string,
-  commandId: string,
-  kind: string,
-  at: number,
-  currency: string,
-  orderId: string | null,
-  legsJson: string,
-  prevHash: string,
-  hash: string,
-];
+export interface VerifyOptions {
+  /** better-sqlite3's nativeBinding, for the part workers' own connections (Electron). */
+  nativeBinding?: string;
+  /** Part workers at most (journalParts.ts); 1 verifies in the calling thread. */
+  workers?: number;
+  /** Rows each worker must have to be worth starting (journalParts.ts ROWS_PER_WORKER). */
+  rowsPerWorker?: number;
+}
 
 /** Whose sums this replica sees in full: its orders' escrow, and the merchant's own accounts. */
 function accountInScope(merchantId: string | null): (account: string) => boolean {
@@ -53,52 +48,10 @@ function accountInScope(merchantId: string | null): (account: string) => boolean
     (merchantId !== null && account.startsWith(`merchant:${merchantId}:`));
 }
 
-/** The local part: recomputes every hash and invariant from the rows the replica holds. */
-export function verifyReplicaJournal(db: Db, merchantId: string | null): ReplicaVerification {
-  const verifier = createJournalVerifier({ sha256: sha256Hex, contiguous: false });
-  // Rows as arrays (better-sqlite3's raw mode): a million rows are read here, and building a
-  // keyed object per row only to copy it into the verifier's shape cost a fifth of the verify.
-  const rows = db
-    .prepare<[], JournalRow>(
-      `SELECT shard, seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash,
-              hash
-         FROM sync_txns ORDER BY shard, seq`,
-    )
-    .raw()
-    .iterate() as IterableIterator<JournalRow>;
-  for (const [
-    shard,
-    seq,
-    txnId,
-    commandId,
-    kind,
-    at,
-    currency,
-    orderId,
-    legsJson,
-    prevHash,
-    hash,
-  ] of rows) {
-    // Stored as chainLegs writes them (replicaStore.ts): read without JSON.parse and hashed as
-    // they are. Text in any other form (an older replica, an edited row) is parsed as JSON.
-    const legs = parseChainLegs(legsJson);
-    verifier.add({
-      shard,
-      seq,
-      txnId,
-      commandId,
-      kind,
-      at,
-      currency,
-      orderId,
-      legs: legs ?? (JSON.parse(legsJson) as Leg[]),
-      legsText: legs ? legsJson : undefined,
-      prevHash,
-      hash,
-    });
-  }
+/** What the journal's sums are checked against, read at the same moment as the checkpoint. */
+function journalContext(db: Db, merchantId: string | null): JournalContext {
   const statuses = FINAL_ORDER_STATUSES.map(() => '?').join(', ');
-  const report = verifier.finish({
+  return {
     storedBalances: db
       .prepare<[], { currency: string; account: string; balanceFen: number }>(
         'SELECT currency, account, balance_fen AS balanceFen FROM sync_balances',
@@ -111,33 +64,49 @@ export function verifyReplicaJournal(db: Db, merchantId: string | null): Replica
       )
       .all(...FINAL_ORDER_STATUSES),
     accountInScope: accountInScope(merchantId),
-  });
+  };
+}
+
+/**
+ * The local part, and the scoped chain for the comparison with the server, from one
+ * checkpoint: every journal row up to it is rehashed from its legs and its links, balances and
+ * invariants are checked, and the scoped chain is folded, in workers (journalParts.ts). Nothing
+ * may write the replica until this resolves (the sync client holds its rounds back).
+ */
+export async function verifyReplicaJournal(
+  db: Db,
+  merchantId: string | null,
+  opts: VerifyOptions = {},
+): Promise<{
+  local: ReplicaVerification;
+  checkpoint: ReplicaCheckpoint;
+  /** How many workers delivered their part (0: all read in this thread). */
+  workers: number;
+}> {
+  const bounds = checkpointBounds(db);
+  const context = journalContext(db, merchantId);
+  const read = readJournal(db, journalSegments(db, bounds.upTo), { sha256: sha256Hex, ...opts });
+  const checkpoint = { ...bounds, local: await read.fold };
+  const verifier = createJournalVerifier(
+    { sha256: sha256Hex, contiguous: false },
+    await read.tally,
+  );
+  const report = verifier.finish(context);
   return {
-    ok: report.ok,
-    problems: report.problems,
-    transactions: report.transactions,
-    comparedWithServer: false,
+    local: {
+      ok: report.ok,
+      problems: report.problems,
+      transactions: report.transactions,
+      comparedWithServer: false,
+    },
+    checkpoint,
+    workers: await read.workers,
   };
 }
 
 /** The scoped chain over the rows held with seq <= upTo[shard], in (shard, seq) order. */
 export function localScopedHead(db: Db, upTo: ShardVector): { head: string; count: number } {
-  const rows = db
-    .prepare<[string], { hash: string }>(
-      `SELECT t.hash FROM sync_txns t
-         JOIN json_each(?) v ON CAST(v.key AS INTEGER) = t.shard
-        WHERE t.seq <= v.value ORDER BY t.shard, t.seq`,
-    )
-    .iterate(JSON.stringify(Object.fromEntries(upTo)));
-  let count = 0;
-  function* hashes(): Generator<string> {
-    for (const r of rows) {
-      count++;
-      yield r.hash;
-    }
-  }
-  const head = foldScopedChain(GENESIS_HASH, hashes(), sha256Hex);
-  return { head, count };
+  return foldSegments(db, journalSegments(db, upTo), sha256Hex);
 }
 
 /** What a replica claims to hold, read in one synchronous go (no await between the reads). */
@@ -151,25 +120,20 @@ export interface ReplicaCheckpoint {
   local: { head: string; count: number };
 }
 
-/** At `upTo`, by default the newest journal row this replica holds in each shard. */
-export function replicaCheckpoint(db: Db, upTo?: ShardVector): ReplicaCheckpoint {
+/** Where a checkpoint is, without the fold: read in one synchronous go. */
+function checkpointBounds(db: Db, upTo?: ShardVector): Omit<ReplicaCheckpoint, 'local'> {
   const meta = createSyncMeta(db);
-  const at =
-    upTo ??
-    new Map(
-      db
-        .prepare<[], { shard: number; m: number }>(
-          'SELECT shard, max(seq) AS m FROM sync_txns GROUP BY shard',
-        )
-        .all()
-        .map((r) => [r.shard, r.m]),
-    );
   return {
-    upTo: at,
+    upTo: upTo ?? new Map(journalShards(db).map((s) => [s.shard, s.last])),
     cookie: meta.get('cookie'),
     complete: meta.get('bootstrapped') === '1',
-    local: localScopedHead(db, at),
   };
+}
+
+/** At `upTo`, by default the newest journal row this replica holds in each shard. */
+export function replicaCheckpoint(db: Db, upTo?: ShardVector): ReplicaCheckpoint {
+  const bounds = checkpointBounds(db, upTo);
+  return { ...bounds, local: localScopedHead(db, bounds.upTo) };
 }
 
 /**
@@ -180,9 +144,9 @@ export async function verifyReplica(
   db: Db,
   transport: SyncTransport,
   merchantId: string | null,
+  opts: VerifyOptions = {},
 ): Promise<ReplicaVerification> {
-  const checkpoint = replicaCheckpoint(db);
-  const local = verifyReplicaJournal(db, merchantId);
+  const { local, checkpoint } = await verifyReplicaJournal(db, merchantId, opts);
   if (!checkpoint.complete) {
     const problem: LedgerProblem = {
       code: 'replica_incomplete',

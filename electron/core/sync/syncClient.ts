@@ -51,6 +51,8 @@ export interface SyncClientOptions {
   backoffCapMs?: number;
   random?: () => number;
   now?: () => number;
+  /** better-sqlite3's nativeBinding, for the verify's own read-only connections (Electron). */
+  nativeBinding?: string;
 }
 
 export interface SyncClient extends ReplicaReads {
@@ -199,7 +201,11 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
   /** A poke arrived since the current round began: the loop runs another one at once. */
   let poked = false;
 
+  /** Verifies reading the replica in other threads: no round writes it until they are done. */
+  const verifying = new Set<Promise<unknown>>();
+
   async function round(): Promise<void> {
+    while (verifying.size) await Promise.allSettled(verifying);
     poked = false;
     hub.update({ state: 'syncing' });
     try {
@@ -371,6 +377,18 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       return { mutationId: r.mutationId, commandId: r.commandId };
     },
     pendingCount,
-    verifyReplica: () => verifyReplica(db, transport, opts.actor.merchantId ?? null),
+    async verifyReplica() {
+      // The round in flight finishes first; rounds after this starts wait for it (round()).
+      while (inFlight) await inFlight.catch(() => undefined);
+      const run = verifyReplica(db, transport, opts.actor.merchantId ?? null, {
+        ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+      });
+      verifying.add(run);
+      try {
+        return await run;
+      } finally {
+        verifying.delete(run);
+      }
+    },
   };
 }

@@ -53,6 +53,7 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     transport: createHttpTransport(client),
     actor: session.actor,
     ...(opts.syncPollMs ? { pollIntervalMs: opts.syncPollMs } : {}),
+    ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
   });
   // The server pokes when this user's scope changes; polling stays as the fallback.
   const pokes = subscribePokes({

@@ -16,7 +16,7 @@ import {
 import type { ChainedTransaction } from '../../../shared/ledger/chainHash.ts';
 import { chainLegs, parseChainLegs } from '../../../shared/ledger/chainLegs.ts';
 import { isCommandId } from '../../../shared/ledger/commandIds.ts';
-import { createJournalVerifier } from '../../../shared/ledger/verifyJournal.ts';
+import { createJournalVerifier, joinJournalParts } from '../../../shared/ledger/verifyJournal.ts';
 import type { JournalTransaction } from '../../../shared/ledger/verifyJournal.ts';
 
 const sha256 = (text: string) => hash('sha256', text, 'hex');
@@ -109,7 +109,7 @@ describe('the transaction hash', () => {
 });
 
 /** A clean journal of payments into escrow and releases, chained from genesis. */
-function journal(n: number): JournalTransaction[] {
+function journal(n: number, shard = 0): JournalTransaction[] {
   const rows: JournalTransaction[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
@@ -125,7 +125,7 @@ function journal(n: number): JournalTransaction[] {
             { account: 'merchant:m1:available', amountFen: -1_000 },
           ];
     const body = {
-      shard: 0,
+      shard,
       seq,
       txnId: `t${seq}`,
       commandId: `c${seq}`,
@@ -224,6 +224,99 @@ describe('legs as the chain writes them', () => {
     ])
       assert.equal(parseChainLegs(other), null, other);
     assert.deepEqual(parseChainLegs('[]'), []);
+  });
+});
+
+describe('a verify split into parts', () => {
+  // Two shards' chains, then damage of every kind the chain catches, anywhere, including at
+  // the cuts; rows come as the replica's query returns them.
+  const base = [...journal(12, 0), ...journal(9, 5)];
+  const damage = fc.array(
+    fc.tuple(
+      fc.nat(base.length - 1),
+      fc.constantFrom('drop', 'leg', 'prev', 'hash', 'seq', 'nowhere'),
+    ),
+    { maxLength: 3 },
+  );
+  const damaged = (edits: Array<[number, string]>): JournalTransaction[] => {
+    const rows = [...base];
+    for (const [i, kind] of edits) {
+      if (i >= rows.length) continue;
+      const r = rows[i]!;
+      if (kind === 'drop') rows.splice(i, 1);
+      else if (kind === 'hash') rows[i] = { ...r, hash: '2'.repeat(64) };
+      // Moved further along its shard's chain: a gap before it, its own hash wrong.
+      else if (kind === 'seq') rows[i] = { ...r, seq: r.seq + 100 };
+      else if (kind === 'leg')
+        rows[i] = { ...r, legs: [{ ...r.legs[0]!, amountFen: 7 }, ...r.legs.slice(1)] };
+      else if (kind === 'prev') rows[i] = { ...r, prevHash: '1'.repeat(64) };
+      // An account no rule knows, left at zero by its own row: named all the same.
+      else if (kind === 'nowhere')
+        rows[i] = { ...r, legs: r.legs.map((l) => ({ ...l, account: 'nowhere:x' })) };
+    }
+    // As the database returns them: in (shard, seq) order, one row per (shard, seq).
+    rows.sort((a, b) => a.shard - b.shard || a.seq - b.seq);
+    return rows.filter(
+      (r, k) => k === 0 || r.shard !== rows[k - 1]!.shard || r.seq !== rows[k - 1]!.seq,
+    );
+  };
+
+  test('joined parts report exactly what one verifier over all the rows reports', () => {
+    fc.assert(
+      fc.property(
+        damage,
+        fc.uniqueArray(fc.nat(base.length), { maxLength: 4 }),
+        fc.boolean(),
+        (edits, cuts, contiguous) => {
+          const rows = damaged(edits);
+          const whole = verify(rows, contiguous).finish({ heads: [] });
+          const bounds = [
+            0,
+            ...cuts.filter((c) => c < rows.length).sort((a, b) => a - b),
+            rows.length,
+          ];
+          const parts = bounds.slice(1).map((end, k) => {
+            const v = createJournalVerifier({ sha256, contiguous, continues: k > 0 });
+            for (const r of rows.slice(bounds[k], end)) v.add(r);
+            return structuredClone(v.part());
+          });
+          const joined = joinJournalParts({ contiguous }, parts);
+          const report = createJournalVerifier({ sha256, contiguous }, joined).finish({
+            heads: [],
+          });
+          // Problems at a seq in seq order; the rest (per account, per order) in any order.
+          const inOrder = (r: typeof whole) => ({
+            ...r,
+            problems: [
+              ...r.problems.filter((p) => p.seq !== undefined),
+              ...r.problems
+                .filter((p) => p.seq === undefined)
+                .sort((a, b) => (a.code + a.detail).localeCompare(b.code + b.detail)),
+            ],
+          });
+          assert.deepEqual(inOrder(report), inOrder(whole));
+        },
+      ),
+      { numRuns: 1_500, seed: 11 },
+    );
+  });
+
+  test('a break exactly at a cut is named once, at its seq', () => {
+    const rows = journal(8);
+    rows[4] = { ...rows[4]!, prevHash: '1'.repeat(64) };
+    const parts = [rows.slice(0, 4), rows.slice(4)].map((run, k) => {
+      const v = createJournalVerifier({ sha256, contiguous: true, continues: k > 0 });
+      for (const r of run) v.add(r);
+      return v.part();
+    });
+    const report = createJournalVerifier(
+      { sha256, contiguous: true },
+      joinJournalParts({ contiguous: true }, parts),
+    ).finish();
+    assert.deepEqual(
+      report.problems.map((p) => [p.code, p.seq]),
+      [['hash_chain_broken', 5]],
+    );
   });
 });
 
