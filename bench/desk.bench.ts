@@ -12,7 +12,7 @@
 //   (raw.insert_pad_rows_per_s, desk.apply_vs_raw_pad_insert) to compare with older figures.
 // - desk.overlay_10k_ms: 10,000 queued actions (ships), their overlay built, then a pull brings
 //   a new confirmed state for every one of those orders and the overlay is rebuilt for all of
-//   them at once, as the pull's rebase does (target < 200). Baseline: reading the same 10,000
+//   them at once, as the pull's rebase does: the median of five such pulls (target < 200). Baseline: reading the same 10,000
 //   confirmed orders (the floor of any rebuild). desk.overlay_cold_10k_ms: the same overlay
 //   built at once from empty, which only a replica downloaded again does.
 // - desk.verify_1m_s: a replica of BENCH_DESK_VERIFY (1,000,000) journal rows verified as the
@@ -214,31 +214,39 @@ async function overlayBench(dir: string): Promise<void> {
   const cold = await timed(() => db.transaction(() => overlay.rebuild(ids, T0 + 1000)).immediate());
   // The pull: a colleague annotated every one of these orders on the server, so each arrives
   // with a new confirmed state (decided by the shared rules) while its ship is still queued.
-  const colleague: Actor = { ...SELLER, userId: 'staff9' };
-  const pulled = new Map<string, OrderState>();
-  db.transaction(() => {
-    for (const orderId of ids) {
-      const before = replica.confirmedOrder(orderId)!;
-      const at = T0 + 1500;
-      const d = decide(
-        before,
-        { type: 'annotate_order', orderId, note: '已电话确认地址', flag: 'blue' },
-        { now: at, actor: colleague },
-      );
-      if (!d.ok) throw new Error(`the bench's annotation was refused: ${d.error.code}`);
-      const after = d.events.reduce<OrderState | null>(evolve, before)!;
-      if (replica.putOrder(after)) pulled.set(orderId, after);
-    }
-  }).immediate();
   // Timed: the rebase that pull runs in the page's transaction (so committed as a pulled page
   // is: refetchableTransaction.ts), replaying each queued ship on its order's new confirmed
-  // state, which the page has just written and hands over.
-  const rebuild = await timed(() =>
-    refetchableTransaction(db, () => overlay.rebuild(ids, T0 + 2000, pulled)),
-  );
+  // state, which the page has just written and hands over. Five pulls, each a new note on
+  // every order; the median is the figure (one rebase alone swings by a third with GC).
+  const colleague: Actor = { ...SELLER, userId: 'staff9' };
+  const rebuilds: Array<{ ms: number; cpuMs: number }> = [];
+  for (let round = 1; round <= 5; round++) {
+    const pulled = new Map<string, OrderState>();
+    db.transaction(() => {
+      for (const orderId of ids) {
+        const before = replica.confirmedOrder(orderId)!;
+        const at = T0 + 1500 + round;
+        const d = decide(
+          before,
+          { type: 'annotate_order', orderId, note: `已电话确认地址 ${round}`, flag: 'blue' },
+          { now: at, actor: colleague },
+        );
+        if (!d.ok) throw new Error(`the bench's annotation was refused: ${d.error.code}`);
+        const after = d.events.reduce<OrderState | null>(evolve, before)!;
+        if (replica.putOrder(after)) pulled.set(orderId, after);
+      }
+    }).immediate();
+    rebuilds.push(
+      await timed(() =>
+        refetchableTransaction(db, () => overlay.rebuild(ids, T0 + 2000 + round, pulled)),
+      ),
+    );
+  }
+  const byTime = [...rebuilds].sort((a, b) => a.ms - b.ms);
+  const rebuild = byTime[2]!;
   const overlayMs = rebuild.ms;
   const shown = overlay.displayedOrder(ids[ids.length - 1]!);
-  if (shown?.status !== 'shipped' || shown.sellerNote !== '已电话确认地址')
+  if (shown?.status !== 'shipped' || shown.sellerNote !== '已电话确认地址 5')
     throw new Error('the overlay did not show the queued ship on the annotated order');
   const read = await timed(() => {
     for (const id of ids) replica.confirmedOrder(id);
@@ -249,6 +257,9 @@ async function overlayBench(dir: string): Promise<void> {
   console.log(`desk.overlay_baseline_read_10k_ms=${fmt(readMs)}`);
   console.log(`desk.overlay_vs_read=${fmt(overlayMs / readMs)}`);
   console.log(`desk.overlay_cpu_ms=${Math.round(rebuild.cpuMs)} (read ${Math.round(read.cpuMs)})`);
+  console.log(
+    `desk.overlay_runs_ms=${rebuilds.map((r) => Math.round(r.ms)).join('/')} (cpu ${rebuilds.map((r) => Math.round(r.cpuMs)).join('/')})`,
+  );
   console.log(`desk.overlay_cold_10k_ms=${fmt(cold.ms)} (cpu ${Math.round(cold.cpuMs)})`);
 }
 
