@@ -67,9 +67,10 @@ export function openDesk(
   baseUrl: string,
   token: string,
   actor: Actor,
-  opts: Partial<SyncClientOptions> & { timeoutMs?: number } = {},
+  opts: Partial<SyncClientOptions> & { timeoutMs?: number; openDb?: (file: string) => Db } = {},
 ): TestDesk {
-  const db = openDatabase(file);
+  const { openDb = openDatabase, ...clientOpts } = opts;
+  const db = openDb(file);
   const transport = createHttpTransport(
     createServerClient({
       baseUrl,
@@ -77,7 +78,7 @@ export function openDesk(
       timeoutMs: opts.timeoutMs ?? 10_000,
     }),
   );
-  const client = createSyncClient({ db, transport, actor, ...opts });
+  const client = createSyncClient({ db, transport, actor, ...clientOpts });
   return {
     db,
     file,

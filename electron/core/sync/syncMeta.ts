@@ -22,7 +22,9 @@ export type MetaKey =
   | 'lastAllocatedMutationId'
   | 'lastSyncedAt'
   /** True once a bootstrap finished: the cookie is then a log cookie. */
-  | 'bootstrapped';
+  | 'bootstrapped'
+  /** Whom the replica was downloaded for: role and merchant (worker/replicaScope.ts). */
+  | 'scope';
 
 export function createSyncMeta(db: Db): SyncMeta {
   const getStmt = db.prepare<[string], { value: string }>(

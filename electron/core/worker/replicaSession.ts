@@ -18,6 +18,7 @@ import { createSyncClient } from '../sync/syncClient.ts';
 import type { SyncClient } from '../sync/syncClient.ts';
 import { createHttpTransport } from '../sync/syncTransport.ts';
 import { replicaFile } from './replicaFiles.ts';
+import { openForScope } from './replicaScope.ts';
 import type { CoreSession } from './workerMessages.ts';
 
 /** Everything the worker holds for the signed-in user: their replica and their server calls. */
@@ -44,9 +45,11 @@ export interface OpenReplicaOptions {
 
 export function openReplicaSession(session: CoreSession, opts: OpenReplicaOptions): ReplicaSession {
   const file = replicaFile(opts.dataDir, session.serverUrl, session.actor.userId);
-  // Created private before SQLite opens it; the WAL and shm files take the same mode.
-  closeSync(openSync(file, 'a', 0o600));
-  const db = openDatabase(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  const db = openForScope(file, session.actor, (f) => {
+    // Created private before SQLite opens it; the WAL and shm files take the same mode.
+    closeSync(openSync(f, 'a', 0o600));
+    return openDatabase(f, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  });
   const client = createServerClient({ baseUrl: session.serverUrl, token: () => session.token });
   const sync = createSyncClient({
     db,

@@ -1,0 +1,77 @@
+import { rmSync } from 'node:fs';
+import type { Actor } from '../../../shared/escrow/types.ts';
+import type { Db } from '../store/openDatabase.ts';
+import { createOutbox } from '../sync/outbox.ts';
+import type { OutboxRow } from '../sync/outbox.ts';
+import { createSyncMeta } from '../sync/syncMeta.ts';
+
+/**
+ * What a replica holds depends on whom it was pulled for: a seller admin's orders carry the
+ * buyers' full recipients, a seller staff's are masked, an agent's are the disputed orders of
+ * every merchant. A user whose role or merchant changed on the server must not keep what the
+ * old scope showed, and rows pulled since only ever take newer versions, so nothing would
+ * replace it: the replica starts over, downloaded again for the new scope.
+ *
+ * Starting over writes a new file rather than deleting rows: deleted rows stay in a SQLite
+ * file's free pages. What the user did and the server has not confirmed comes along: the
+ * queued actions (under their command ids, so one the server already applied is answered with
+ * its stored outcome, never applied twice) and the withdrawal requests. Their base states,
+ * copies of orders as the old scope showed them, and the sync issues, stay behind.
+ */
+export function scopeOf(actor: Actor): string {
+  return `${actor.role}:${actor.merchantId ?? ''}`;
+}
+
+export function openForScope(file: string, actor: Actor, open: (file: string) => Db): Db {
+  const scope = scopeOf(actor);
+  let db = open(file);
+  const meta = createSyncMeta(db);
+  const held = meta.get('scope');
+  if (held === scope) return db;
+  // A new file, or one that never pulled (a replica from before scopes were recorded that did
+  // is treated as another scope's: it may hold anything).
+  if (held === null && meta.get('cookie') === null && createOutbox(db, meta).count() === 0) {
+    db.transaction(() => meta.set('scope', scope)).immediate();
+    return db;
+  }
+  const queued = createOutbox(db, meta).all();
+  const withdrawals = db.prepare('SELECT * FROM withdrawal_outbox').all() as WithdrawalRow[];
+  db.close();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  db = open(file);
+  carryOver(db, scope, queued, withdrawals);
+  return db;
+}
+
+interface WithdrawalRow {
+  request_key: string;
+  amount_fen: number;
+  queued_at: number;
+  state: string;
+  withdrawal_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+function carryOver(db: Db, scope: string, queued: OutboxRow[], withdrawals: WithdrawalRow[]) {
+  const meta = createSyncMeta(db);
+  const outbox = createOutbox(db, meta);
+  const putWithdrawal = db.prepare(
+    `INSERT INTO withdrawal_outbox (request_key, amount_fen, queued_at, state, withdrawal_id,
+       error_code, error_message)
+     VALUES (@request_key, @amount_fen, @queued_at, @state, @withdrawal_id, @error_code,
+       @error_message)`,
+  );
+  db.transaction(() => {
+    meta.set('scope', scope);
+    for (const m of queued)
+      outbox.append({
+        commandId: m.commandId,
+        command: m.command,
+        clientTime: m.clientTime,
+        baseState: null,
+        baseVersion: m.baseVersion,
+      });
+    for (const w of withdrawals) putWithdrawal.run(w);
+  }).immediate();
+}
