@@ -1,4 +1,4 @@
-import { applyEvents } from './evolve.ts';
+import { applyEvents, evolve } from './evolve.ts';
 import { openClaim, openRefund } from './openItems.ts';
 import type { EscrowEvent, OrderState } from './types.ts';
 
@@ -16,23 +16,30 @@ function pauseNeeded(state: OrderState): boolean {
   );
 }
 
-/** `events` followed by the pause/resume event they imply at `now`, if any. */
+/**
+ * `events` followed by the pause/resume event they imply at `now`, if any, and the state all
+ * of them fold to from `before`.
+ */
 export function withPauseTransitions(
-  before: OrderState | null,
+  before: OrderState,
   events: EscrowEvent[],
   now: number,
-): EscrowEvent[] {
-  if (events.length === 0) return events;
+): { events: EscrowEvent[]; state: OrderState } {
+  if (events.length === 0) return { events, state: before };
   const after = applyEvents(before, events);
   const paused = after.autoConfirmPausedAt !== null;
   const needed = pauseNeeded(after);
-  if (needed && !paused) return [...events, { type: 'auto_confirm_paused', at: now }];
-  if (!needed && paused && after.status === 'shipped' && after.autoConfirmAt !== null) {
+  let transition: EscrowEvent | null = null;
+  if (needed && !paused) transition = { type: 'auto_confirm_paused', at: now };
+  else if (!needed && paused && after.status === 'shipped' && after.autoConfirmAt !== null) {
     const pausedMs = Math.max(0, now - (after.autoConfirmPausedAt ?? now));
-    return [
-      ...events,
-      { type: 'auto_confirm_resumed', at: now, autoConfirmAt: after.autoConfirmAt + pausedMs },
-    ];
+    transition = {
+      type: 'auto_confirm_resumed',
+      at: now,
+      autoConfirmAt: after.autoConfirmAt + pausedMs,
+    };
   }
-  return events;
+  return transition
+    ? { events: [...events, transition], state: evolve(after, transition) }
+    : { events, state: after };
 }

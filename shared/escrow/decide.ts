@@ -1,6 +1,7 @@
 import { DeskError } from '../errors.ts';
 import { authorize } from './authorize.ts';
 import { withPauseTransitions } from './autoConfirmPause.ts';
+import { applyEvents } from './evolve.ts';
 import {
   decideClaim,
   fileClaim,
@@ -43,7 +44,7 @@ export function decide(
   policy: EscrowPolicy = DEFAULT_POLICY,
 ): Decision {
   try {
-    return { ok: true, events: decideOrThrow(state, command, ctx, policy) };
+    return { ok: true, ...decideOrThrow(state, command, ctx, policy) };
   } catch (e) {
     if (e instanceof DeskError) return { ok: false, error: e.toJSON() };
     throw e;
@@ -55,7 +56,7 @@ function decideOrThrow(
   command: EscrowCommand,
   ctx: DecideContext,
   policy: EscrowPolicy,
-): EscrowEvent[] {
+): { events: EscrowEvent[]; state: OrderState } {
   const invalid = validateCommand(command);
   if (invalid) throw new DeskError(invalid.code, invalid.message);
   const now = ctx.now;
@@ -65,7 +66,8 @@ function decideOrThrow(
     if (state) reject('order_exists', `order ${command.orderId} already exists`);
     const denied = authorize(ctx.actor, command, null);
     if (denied) throw new DeskError(denied.code, denied.message);
-    return createOrder(command, now, policy);
+    const events = createOrder(command, now, policy);
+    return { events, state: applyEvents(null, events) };
   }
   if (!state) return reject('order_not_found', `no order ${command.orderId}`);
   if (state.orderId !== command.orderId) {

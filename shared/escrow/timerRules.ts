@@ -2,7 +2,6 @@ import { DeskError } from '../errors.ts';
 import { withPauseTransitions } from './autoConfirmPause.ts';
 import type { Deadline } from './deadlines.ts';
 import { timerDeadlines } from './deadlines.ts';
-import { applyEvents } from './evolve.ts';
 import { releaseToMerchant } from './escrowResolution.ts';
 import type { EscrowPolicy } from './policy.ts';
 import { agreeRefund, confirmReturn } from './refundRules.ts';
@@ -48,16 +47,21 @@ function fire(state: OrderState, d: Deadline, now: number, policy: EscrowPolicy)
   }
 }
 
-export function advanceTimers(state: OrderState, now: number, policy: EscrowPolicy): EscrowEvent[] {
+export function advanceTimers(
+  state: OrderState,
+  now: number,
+  policy: EscrowPolicy,
+): { events: EscrowEvent[]; state: OrderState } {
   const events: EscrowEvent[] = [];
   let current = state;
   for (let step = 0; step < MAX_TIMER_STEPS; step++) {
     const due = timerDeadlines(current, policy).find((d) => d.at <= now);
-    if (!due) return events;
+    if (!due) return { events, state: current };
     const fired = withPauseTransitions(current, fire(current, due, now, policy), now);
-    if (fired.length === 0) throw new DeskError('internal', `timer ${due.kind} did not move`);
-    events.push(...fired);
-    current = applyEvents(current, fired);
+    if (fired.events.length === 0)
+      throw new DeskError('internal', `timer ${due.kind} did not move`);
+    events.push(...fired.events);
+    current = fired.state;
   }
   throw new DeskError('internal', 'timers did not settle');
 }

@@ -11,6 +11,9 @@ const MONEY_EVENTS: ReadonlySet<EscrowEvent['type']> = new Set([
   'compensation_paid',
 ]);
 
+/** Whether postingFor has legs for this event. */
+export const movesMoney = (event: EscrowEvent): boolean => MONEY_EVENTS.has(event.type);
+
 /**
  * The money legs an escrow event implies, as DESIGN.md's postings table says. Pure: the desk's
  * store and the server's both post exactly these. `order` is the state *before* the event.

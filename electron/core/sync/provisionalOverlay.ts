@@ -2,7 +2,7 @@ import { decide } from '../../../shared/escrow/decide.ts';
 import { evolve } from '../../../shared/escrow/evolve.ts';
 import type { EscrowPolicy } from '../../../shared/escrow/policy.ts';
 import type { Actor, OrderState } from '../../../shared/escrow/types.ts';
-import { postingFor } from '../../../shared/ledger/postings.ts';
+import { movesMoney, postingFor } from '../../../shared/ledger/postings.ts';
 import type { Db } from '../store/openDatabase.ts';
 import type { Outbox, ReplayRow } from './outbox.ts';
 import type { ReplicaStore } from '../replica/replicaStore.ts';
@@ -82,6 +82,11 @@ export function createProvisionalOverlay(
         continue;
       }
       if (m.localErrorCode !== null) outbox.setLocalError(m.mutationId, null);
+      // Nothing to post (a ship, a note): decide has folded the events already.
+      if (!d.events.some(movesMoney)) {
+        state = d.state;
+        continue;
+      }
       let leg = 0;
       d.events.forEach((event, i) => {
         if (state) {

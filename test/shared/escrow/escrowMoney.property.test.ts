@@ -294,6 +294,7 @@ function apply(world: World, i: number, a: Action) {
     }
     state = evolve(state, e);
   }
+  assert.deepEqual(d.state, state, "decide's state is the fold of its events");
   world.orders[i] = state;
   world.eventCounts[i] = (world.eventCounts[i] ?? 0) + d.events.length;
   if (command.type === 'advance_timers' && state) {

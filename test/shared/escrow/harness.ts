@@ -59,7 +59,9 @@ export function step(
 ): { state: OrderState; events: EscrowEvent[] } {
   const d = decide(state, command, { now, actor }, policy);
   if (!d.ok) assert.fail(`${command.type} rejected: ${d.error.code} ${d.error.message}`);
-  return { state: applyEvents(state, d.events), events: d.events };
+  const folded = applyEvents(state, d.events);
+  assert.deepEqual(d.state, folded, "decide's state is the fold of its events");
+  return { state: folded, events: d.events };
 }
 
 export function ok(
