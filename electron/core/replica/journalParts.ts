@@ -163,35 +163,23 @@ export function tallyJournalPart(
     )
     .raw();
   for (const segment of segments)
-    for (const [
-      shard,
-      seq,
-      txnId,
-      commandId,
-      kind,
-      at,
-      currency,
-      orderId,
-      legsJson,
-      prevHash,
-      hash,
-    ] of select.iterate(segment.shard, segment.from, segment.to) as IterableIterator<JournalRow>) {
+    for (const r of select.iterate(segment.shard, segment.from, segment.to)) {
       // Stored as chainLegs writes them (replicaStore.ts): read without JSON.parse and hashed
       // as they are. Text in any other form (an older replica, an edited row) is parsed.
-      const legs = parseChainLegs(legsJson);
+      const legs = parseChainLegs(r[8]);
       verifier.add({
-        shard,
-        seq,
-        txnId,
-        commandId,
-        kind,
-        at,
-        currency,
-        orderId,
-        legs: legs ?? (JSON.parse(legsJson) as Leg[]),
-        legsText: legs ? legsJson : undefined,
-        prevHash,
-        hash,
+        shard: r[0],
+        seq: r[1],
+        txnId: r[2],
+        commandId: r[3],
+        kind: r[4],
+        at: r[5],
+        currency: r[6],
+        orderId: r[7],
+        legs: legs ?? (JSON.parse(r[8]) as Leg[]),
+        legsText: legs ? r[8] : undefined,
+        prevHash: r[9],
+        hash: r[10],
       });
     }
   return verifier.part();
