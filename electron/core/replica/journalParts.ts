@@ -228,6 +228,9 @@ export function readJournal(
   segments: JournalSegment[],
   opts: JournalPartsOptions,
 ): { tally: Promise<JournalTally>; fold: Promise<ScopedHead>; workers: Promise<number> } {
+  // The seqs spanned, an upper bound of the rows held (counting them would read every page):
+  // a small replica spread over a shard's long history (an agent's few disputed orders) may
+  // start workers it did not need, which costs a worker's start, not a wrong answer.
   const span = segments.reduce((n, s) => n + s.to - s.from + 1, 0);
   const workers = Math.min(
     opts.workers ?? Math.min(availableParallelism(), MAX_WORKERS),
