@@ -11,6 +11,12 @@ import type {
   WorkerSessionMessage,
 } from '../core/worker/workerMessages.ts';
 
+/**
+ * Calls that may rightly take longer than a wedged worker would: a verify rehashes every journal
+ * row the replica holds (seconds per million rows, more on a slow laptop).
+ */
+const LONG_CALLS: Partial<Record<CoreMethod, number>> = { 'ledger.verify': 10 * 60_000 };
+
 export type HostLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
 export interface CoreHostOptions {
@@ -161,12 +167,13 @@ export function createCoreHost(options: CoreHostOptions): CoreHost {
       if (closed || gaveUp) return Promise.resolve(fail('unavailable', 'the desk core is down'));
       const id = nextId++;
       return new Promise((resolve) => {
+        const timeoutMs = Math.max(callTimeoutMs, LONG_CALLS[method] ?? 0);
         const timer = setTimeout(() => {
           const entry = pending.get(id);
-          settle(id, fail('unavailable', `${method} timed out after ${callTimeoutMs} ms`));
+          settle(id, fail('unavailable', `${method} timed out after ${timeoutMs} ms`));
           // A sent call that never answers means the worker is wedged: restart it.
           if (entry?.sent) void this.killWorker(`${method} timed out`);
-        }, callTimeoutMs);
+        }, timeoutMs);
         const entry: Pending = {
           message: { kind: 'call', id, method, input, nowMs },
           sent: false,

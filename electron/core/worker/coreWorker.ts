@@ -3,6 +3,7 @@ import { parseInput } from '../../../shared/contract/validate.ts';
 import type { CoreMethod } from '../../../shared/contract/types.ts';
 import { fail, isDeskError } from '../../../shared/errors.ts';
 import type { Result } from '../../../shared/errors.ts';
+import { createCallQueue } from './callQueue.ts';
 import { handleCoreCall } from './deskHandlers.ts';
 import { openReplicaSession } from './replicaSession.ts';
 import type { ReplicaSession } from './replicaSession.ts';
@@ -86,39 +87,51 @@ async function dispatch<M extends CoreMethod>(
   return handleCoreCall(method, parsed.value, { session, actor: session.actor, nowMs });
 }
 
-// Messages are handled strictly in arrival order, one after another, so a session switch
-// never races the calls around it.
-let queue: Promise<void> = Promise.resolve();
-port.on('message', (message: WorkerCall | WorkerSessionMessage) => {
-  queue = queue.then(async () => {
-    if (message.kind === 'session') {
-      await useSession(message.session).catch((err: Error) =>
-        post({
-          kind: 'event',
-          topic: 'sync.status',
-          payload: {
-            state: 'error',
-            online: false,
-            pendingMutations: 0,
-            openIssues: 0,
-            lastSyncedAt: null,
-            message: err.message,
-            bootstrap: null,
-          },
-        }),
-      );
-      return;
-    }
-    let result: Result<unknown>;
-    try {
-      result = await answer(message);
-    } catch (err) {
-      result = isDeskError(err)
-        ? fail(err.code, err.message)
-        : fail('internal', `core error: ${(err as Error).message}`);
-    }
-    post({ kind: 'result', id: message.id, result });
-  });
-});
+async function respond(message: WorkerCall): Promise<void> {
+  let result: Result<unknown>;
+  try {
+    result = await answer(message);
+  } catch (err) {
+    result = isDeskError(err)
+      ? fail(err.code, err.message)
+      : fail('internal', `core error: ${(err as Error).message}`);
+  }
+  post({ kind: 'result', id: message.id, result });
+}
+
+/**
+ * Calls that only read and may take many seconds: a verify of a million journal rows runs in
+ * part workers (journalParts.ts), and the calls behind it need not wait for it (callQueue.ts).
+ * Sync rounds wait for it (syncClient.ts).
+ */
+const BESIDE_THE_QUEUE: ReadonlySet<CoreMethod> = new Set(['ledger.verify']);
+
+const enqueue = createCallQueue<WorkerCall | WorkerSessionMessage>(
+  async (message) => {
+    if (message.kind === 'call') return respond(message);
+    await useSession(message.session).catch((err: Error) =>
+      post({
+        kind: 'event',
+        topic: 'sync.status',
+        payload: {
+          state: 'error',
+          online: false,
+          pendingMutations: 0,
+          openIssues: 0,
+          lastSyncedAt: null,
+          message: err.message,
+          bootstrap: null,
+        },
+      }),
+    );
+  },
+  (message) =>
+    message.kind === 'session'
+      ? 'barrier'
+      : BESIDE_THE_QUEUE.has(message.method)
+        ? 'beside'
+        : 'inOrder',
+);
+port.on('message', enqueue);
 
 post({ kind: 'ready' });
