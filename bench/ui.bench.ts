@@ -13,6 +13,7 @@ import { createReplicaStore } from '../electron/core/replica/replicaStore.ts';
 import { openDatabase } from '../electron/core/store/openDatabase.ts';
 import { createSyncMeta } from '../electron/core/sync/syncMeta.ts';
 import { replicaFile } from '../electron/core/worker/replicaFiles.ts';
+import { scopeOf } from '../electron/core/worker/replicaScope.ts';
 import { createDeskHost } from '../electron/host/deskHost.ts';
 import type { Authenticator } from '../electron/host/sessionTypes.ts';
 import { memoryTokenVault } from '../electron/host/sessionTypes.ts';
@@ -138,6 +139,8 @@ export function seed(dataDir: string): void {
     }).immediate();
   }
   createSyncMeta(db).set('bootstrapped', '1');
+  // Downloaded for this seller, as a sign-in expects (worker/replicaScope.ts).
+  createSyncMeta(db).set('scope', scopeOf(seller));
   db.close();
 }
 
