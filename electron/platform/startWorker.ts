@@ -10,7 +10,9 @@ import { Worker } from 'node:worker_threads';
  */
 export function startWorker(entry: URL, workerData: unknown): Worker {
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
-  const bootstrap = `require('tsx/cjs/api').register(); require(${JSON.stringify(fileURLToPath(entry))});`;
+  // Resolved from the entry, not from the working directory an eval'd worker resolves from.
+  const from = `require('node:module').createRequire(${JSON.stringify(fileURLToPath(entry))})`;
+  const bootstrap = `const r = ${from}; r('tsx/cjs/api').register(); r(${JSON.stringify(fileURLToPath(entry))});`;
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
