@@ -18,7 +18,7 @@ import type { PostingRequest } from '../../shared/ledger/types.ts';
 import { MINUTE_MS } from '../../shared/time.ts';
 import { dataErrorMessage } from '../common/jsonSafety.ts';
 import type { Queryable } from '../db/database.ts';
-import { rowsKnown, WriteStatement } from '../db/writeStatement.ts';
+import { WriteStatement } from '../db/writeStatement.ts';
 import { canSeeOrder } from '../http/orderVisibility.ts';
 import { JournalBatch, journalRow, keyOf, parseKey } from '../ledger/journalBatch.ts';
 import { appendChangeRowsInto, ORDER_ROW_STATE } from './changeLog.ts';
@@ -425,13 +425,13 @@ export class BatchEngine {
       const doc = stmt.param(
         JSON.stringify(this.results.map(([id, result, shard]) => ({ id, result, shard }))),
       );
-      // LIMIT: the real row count, for the planner (rowsKnown, writeStatement.ts).
+      // LIMIT: the real row count, for the planner (WriteStatement.limit).
       stmt.with(
         'outcomes',
         `UPDATE commands c SET result = x.result, shard = x.shard
            FROM (SELECT * FROM json_to_recordset(${doc}::json)
                     AS x(id text, result json, shard smallint)
-                  LIMIT ${rowsKnown(this.results.length)}) x
+                  ${stmt.limit(this.results.length)}) x
           WHERE c.command_id = x.id`,
       );
     }

@@ -1,7 +1,6 @@
 import { shardOf } from '../../shared/ledger/shards.ts';
 import type { OrderState } from '../../shared/escrow/types.ts';
 import type { Queryable } from '../db/database.ts';
-import { rowsKnown } from '../db/writeStatement.ts';
 import type { WriteStatement } from '../db/writeStatement.ts';
 
 /** The order aggregate, row-locked for the rest of the caller's transaction. */
@@ -67,7 +66,7 @@ export function writeOrderRowsInto(
     `SELECT * FROM jsonb_to_recordset(${doc}::jsonb)
          AS x(id text, new boolean, m text, b text, st text, c text, amt bigint, s jsonb, v int,
               due bigint, p smallint)
-      LIMIT ${rowsKnown(rows.length)}`,
+      ${stmt.limit(rows.length)}`,
   );
   const fresh = rows.filter((w) => w.isNew).map((w) => w.state.orderId);
   if (fresh.length > 0) {
