@@ -84,6 +84,16 @@ export class BatchEngine {
   private eventRows: Array<{ o: string; v: number; c: string; e: EscrowEvent; p: number }> = [];
   private changeRows: ChangeLogRow[] = [];
   private readonly results: Array<[string, CommandOutcome, number | null]> = [];
+  /**
+   * The forecast's run of the rules per command (foresee): the state it decided against, its
+   * events and the state before each event and after the last (`states[i]` before event i).
+   * The real run reuses it when it meets the very same state object, since the rules are pure
+   * (issue 13: deciding twice was a tenth of a batch's Node CPU).
+   */
+  private readonly forecasts = new Map<
+    CommandEnvelope,
+    { before: OrderState | null; events: EscrowEvent[]; states: Array<OrderState | null> }
+  >();
 
   constructor(
     private readonly tx: Queryable,
@@ -151,7 +161,8 @@ export class BatchEngine {
     for (const { envelope, orderId } of commands) {
       if (orderId === null) continue;
       try {
-        let state = states.get(orderId) ?? null;
+        const before = states.get(orderId) ?? null;
+        let state = before;
         const d = decide(
           state,
           envelope.command,
@@ -159,6 +170,7 @@ export class BatchEngine {
           this.policy,
         );
         if (!d.ok) continue;
+        const path: Array<OrderState | null> = [state];
         for (const event of d.events) {
           if ('evidence' in event && event.evidence)
             for (const ref of event.evidence)
@@ -180,9 +192,11 @@ export class BatchEngine {
                 accounts.add(keyOf(shard, a, state.currency));
           }
           state = evolve(state, event);
+          path.push(state);
           if (state) shards.add(shardOf(state.merchantId));
         }
         states.set(orderId, state);
+        this.forecasts.set(envelope, { before, events: d.events, states: path });
       } catch {
         // The real run refuses it with its precise code.
       }
@@ -238,14 +252,22 @@ export class BatchEngine {
       await this.flush();
       exposure = await buyerExposure(this.tx, before, this.now, this.policy);
     }
-    const decision = decide(
-      before,
-      command,
-      { now: this.now, actor, ...(exposure ? { exposure } : {}) },
-      this.policy,
-    );
-    if (!decision.ok) throw new DeskError(decision.error.code, decision.error.message);
-    const events = decision.events;
+    // The forecast decided this command against this very state (same object: nothing the
+    // batch did since changed it) and without an exposure sum: the same answer, reused.
+    const forecast = this.forecasts.get(envelope);
+    const reuse = forecast !== undefined && forecast.before === before && exposure === undefined;
+    let events: EscrowEvent[];
+    if (reuse) events = forecast.events;
+    else {
+      const decision = decide(
+        before,
+        command,
+        { now: this.now, actor, ...(exposure ? { exposure } : {}) },
+        this.policy,
+      );
+      if (!decision.ok) throw new DeskError(decision.error.code, decision.error.message);
+      events = decision.events;
+    }
     if (command.type === 'create_order') {
       const fee = this.merchantFees.get(command.merchantId);
       if (fee === undefined)
@@ -258,7 +280,7 @@ export class BatchEngine {
     let state: OrderState | null = before;
     const ledgerTxnIds: string[] = [];
     const ledgerChanges: ChangeLogRow[] = [];
-    for (const event of events) {
+    for (const [i, event] of events.entries()) {
       if (state) {
         const posting = postingFor(event, state, { txnId: uuidv7(this.now), commandId });
         if (posting) {
@@ -273,7 +295,7 @@ export class BatchEngine {
           }
         }
       }
-      state = evolve(state, event);
+      state = reuse ? forecast.states[i + 1]! : evolve(state, event);
     }
     if (!state) throw new DeskError('order_not_found', `no order ${orderId}`);
 
