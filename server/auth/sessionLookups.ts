@@ -54,11 +54,20 @@ export class SessionLookups {
 
   private async read(wave: Map<string, Waiter[]>): Promise<void> {
     try {
-      const r = await this.db.query<UserRow & { token_sha256: string; expires_at: number }>(
-        `SELECT s.token_sha256, s.expires_at, u.* FROM sessions s
+      // Named columns, not u.*: the statement is prepared, and a prepared `*` fails once the
+      // table gains a column.
+      const r = await this.db.query<
+        Pick<UserRow, 'user_id' | 'role' | 'merchant_id' | 'display_name'> & {
+          token_sha256: string;
+          expires_at: number;
+        }
+      >(
+        `SELECT s.token_sha256, s.expires_at, u.user_id, u.role, u.merchant_id, u.display_name
+           FROM sessions s
            JOIN users u ON u.user_id = s.user_id
           WHERE s.token_sha256 = ANY($1::text[])`,
         [[...wave.keys()]],
+        { prepared: true },
       );
       const bySha = new Map(r.rows.map((row) => [row.token_sha256, row]));
       for (const [sha, waiters] of wave) {

@@ -34,6 +34,7 @@ const receipts: BatchSidecar = {
         r.map((x) => x.commandId),
         r.map((x) => x.receivedAt),
       ],
+      { prepared: true },
     );
   },
 };

@@ -9,8 +9,25 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * The text is one of a small, fixed set that the write path sends over and over (issue 13):
+   * PostgreSQL keeps it parsed, and after a few runs planned, per connection (a named prepared
+   * statement) instead of parsing, analysing and planning it for every batch, which was a third
+   * of its CPU per HTTP batch. The text must not embed values that vary (a row count, an id):
+   * each distinct text is one more statement kept in every connection. Ignored where it cannot
+   * help or would break: PGlite, and PostgreSQL behind a transaction pooler (a statement
+   * prepared on one server session is unknown to the next).
+   */
+  prepared?: boolean;
+}
+
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+    opts?: QueryOptions,
+  ): Promise<QueryResult<R>>;
 }
 
 export interface Database extends Queryable {

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { assertChannelName, assertSavepointName, assertSchemaName, parseInt8 } from './database.ts';
-import type { Database, Queryable, QueryResult } from './database.ts';
+import type { Database, Queryable, QueryOptions, QueryResult } from './database.ts';
 import { isConnectionLoss } from './connectionLoss.ts';
 import { FailoverPool } from './failoverPool.ts';
 import { parseHostList } from './hostList.ts';
@@ -32,6 +33,31 @@ const typeParser = ((oid: number, format?: 'text' | 'binary') =>
     : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser;
 
 /**
+ * Distinct statement texts prepared by name, per process. Past it a text runs unnamed: the write
+ * path has a few dozen (docs/write-path-cost.md), so reaching this means a caller marked a text
+ * that varies, which must not fill every connection with one-off statements.
+ */
+const MAX_PREPARED_TEXTS = 500;
+
+/**
+ * Names of prepared statements by their text: a digest, so one name never stands for two texts
+ * on a connection (node-postgres refuses that) and every connection prepares a text under the
+ * same name.
+ */
+function preparedNames(): (sql: string) => string | undefined {
+  const names = new Map<string, string>();
+  return (sql) => {
+    let name = names.get(sql);
+    if (name === undefined) {
+      if (names.size >= MAX_PREPARED_TEXTS) return undefined;
+      name = `w_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+}
+
+/**
  * PostgreSQL through node-postgres, over one host or a failover host list. Every statement
  * runs in `schema` (search_path): set once per connection at startup, or per transaction under
  * a transaction pooler.
@@ -53,12 +79,21 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
   });
   const begin = perTransaction ? `BEGIN; SET LOCAL search_path TO ${schema}` : 'BEGIN';
 
+  // A transaction pooler hands consecutive transactions to different server sessions, which do
+  // not share prepared statements (PgBouncer ≥ 1.21 can, with max_prepared_statements; not
+  // relied on).
+  const nameOf = transactionPooling ? () => undefined : preparedNames();
   const run = async <R>(
     client: pg.PoolClient,
     sql: string,
     params?: unknown[],
+    qopts?: QueryOptions,
   ): Promise<QueryResult<R>> => {
-    const r = await client.query(sql, params as unknown[]);
+    const name = qopts?.prepared ? nameOf(sql) : undefined;
+    const r =
+      name === undefined
+        ? await client.query(sql, params as unknown[])
+        : await client.query({ name, text: sql, values: params as unknown[] });
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
   };
 
@@ -88,7 +123,9 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
     let failure: unknown;
     let unusable = false;
     try {
-      const result = await fn({ query: (sql, params) => run(client, sql, params) });
+      const result = await fn({
+        query: (sql, params, qopts) => run(client, sql, params, qopts),
+      });
       await client.query('COMMIT');
       return result;
     } catch (err) {
@@ -104,12 +141,16 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
     }
   };
 
-  const query = async <R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> => {
+  const query = async <R>(
+    sql: string,
+    params?: unknown[],
+    qopts?: QueryOptions,
+  ): Promise<QueryResult<R>> => {
     if (perTransaction) return transaction((tx) => tx.query<R>(sql, params));
     const client = await pool.connect();
     let failure: unknown;
     try {
-      return await run<R>(client, sql, params);
+      return await run<R>(client, sql, params, qopts);
     } catch (err) {
       failure = err;
       throw err;

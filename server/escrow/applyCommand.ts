@@ -186,6 +186,7 @@ async function claimAndApply(
       orderIds,
       merchantIds,
     ],
+    { prepared: true },
   );
   const claimed = new Set<string>();
   const orders: Array<[string, OrderState]> = [];

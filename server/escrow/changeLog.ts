@@ -49,6 +49,8 @@ export interface ChangeLogRow {
   commandId: string | null;
   payload: unknown;
   createdAt: number;
+  /** With ORDER_EVENT_ROW: the version of the timeline row whose entry this is. */
+  version?: number;
 }
 
 /**
@@ -58,6 +60,13 @@ export interface ChangeLogRow {
  * an earlier state of the same order in one batch is sent as itself.
  */
 export const ORDER_ROW_STATE: unique symbol = Symbol('the order row as written');
+
+/**
+ * The payload of an `order_event` change that is a timeline row the same statement inserts: the
+ * entry (OrderEventChange) is built in SQL from that row and its actor, so each event is sent
+ * once, not once for the timeline and again inside its change (issue 13).
+ */
+export const ORDER_EVENT_ROW: unique symbol = Symbol('the timeline row as written');
 
 /** A shard's journal head as a writer leaves it, written with the shard's change counter. */
 export interface LedgerHead {
@@ -96,12 +105,14 @@ export async function appendChangeRows(tx: Queryable, rows: ChangeLogRow[]): Pro
 export function appendChangeRowsInto(
   stmt: WriteStatement,
   rows: ChangeLogRow[],
-  opts: { ledgerHeads?: readonly LedgerHead[]; orderRows?: string },
+  opts: { ledgerHeads?: readonly LedgerHead[]; orderRows?: string; orderEvents?: string },
 ): void {
   const heads = opts.ledgerHeads ?? [];
   if (rows.length === 0 && heads.length === 0) return;
   if (!opts.orderRows && rows.some((r) => r.payload === ORDER_ROW_STATE))
     throw new Error('ORDER_ROW_STATE needs the statement that writes the order rows');
+  if (!opts.orderEvents && rows.some((r) => r.payload === ORDER_EVENT_ROW))
+    throw new Error('ORDER_EVENT_ROW needs the statement that writes the timeline rows');
   const doc = stmt.param(
     JSON.stringify(
       rows.map((r) => ({
@@ -111,8 +122,9 @@ export function appendChangeRowsInto(
         merchant_id: r.merchantId,
         buyer_id: r.buyerId,
         command_id: r.commandId,
-        payload: r.payload === ORDER_ROW_STATE ? null : r.payload,
+        payload: r.payload === ORDER_ROW_STATE || r.payload === ORDER_EVENT_ROW ? null : r.payload,
         created_at: r.createdAt,
+        ev: r.payload === ORDER_EVENT_ROW ? r.version : null,
       })),
     ),
   );
@@ -120,9 +132,9 @@ export function appendChangeRowsInto(
     'change_rows',
     `SELECT * FROM ROWS FROM (json_to_recordset(${doc}::json) AS (shard smallint, kind text,
               key text, merchant_id text, buyer_id text, command_id text, payload json,
-              created_at bigint))
+              created_at bigint, ev int))
        WITH ORDINALITY AS r(shard, kind, key, merchant_id, buyer_id, command_id, payload,
-                            created_at, n)`,
+                            created_at, ev, n)`,
   );
   const hShard = stmt.param(heads.map((h) => h.shard));
   const hSeq = stmt.param(heads.map((h) => h.seq));
@@ -140,10 +152,21 @@ export function appendChangeRowsInto(
       WHERE h.shard = v.shard
       RETURNING h.shard, h.change_seq - coalesce(v.n, 0) AS base`,
   );
-  const payload = opts.orderRows ? 'coalesce(r.payload, w.s::json)' : 'r.payload';
-  const orderState = opts.orderRows
-    ? `LEFT JOIN ${opts.orderRows} w ON r.payload IS NULL AND w.id = r.key`
-    : '';
+  // A row sent without its payload takes it from the statement's own order states (`id`,
+  // `s jsonb`) or timeline entries (`o`, `v`, `j json`).
+  const payload = `coalesce(r.payload${opts.orderRows ? ', w.s::json' : ''}${
+    opts.orderEvents ? ', t.j' : ''
+  })`;
+  const orderState = [
+    opts.orderRows
+      ? `LEFT JOIN ${opts.orderRows} w
+           ON r.payload IS NULL AND r.kind = 'order' AND w.id = r.key`
+      : '',
+    opts.orderEvents
+      ? `LEFT JOIN ${opts.orderEvents} t
+           ON r.payload IS NULL AND r.kind = 'order_event' AND t.o = r.key AND t.v = r.ev`
+      : '',
+  ].join(' ');
   stmt.with(
     'change_log',
     `INSERT INTO changes (shard, seq, kind, key, merchant_id, buyer_id, command_id, payload,

@@ -164,6 +164,7 @@ export class CommandQueue {
     const r = await this.db.query<{ order_id: string; shard: number }>(
       'SELECT order_id, shard FROM orders WHERE order_id = ANY($1::text[])',
       [[...unknown]],
+      { prepared: true },
     );
     for (const row of r.rows) {
       found.set(row.order_id, Number(row.shard));

@@ -60,9 +60,11 @@ export function redactEventForSeller<E extends { type: string }>(event: E, mask 
 
 // Pull splices rows as PostgreSQL rendered them; only the rare rows that carry internal data
 // are parsed and re-serialised. jsonb text puts a space after each colon.
-const PENDING = /"pendingApproval":\s*\{/;
-const INTERNAL_EVENT = /"type":\s*"claim_(approval_requested|second_approval_refused)"/;
-const RECIPIENT = /"recipient":\s*\{/;
+const PENDING = /"pendingApproval"\s*:\s*\{/;
+// Whitespace on either side of the colon: PostgreSQL's json_build_object writes `"k" : v` (the
+// change log builds timeline entries with it), jsonb writes `"k": v`, JSON.stringify `"k":v`.
+const INTERNAL_EVENT = /"type"\s*:\s*"claim_(approval_requested|second_approval_refused)"/;
+const RECIPIENT = /"recipient"\s*:\s*\{/;
 
 /** `OrderState` JSON text, redacted for a seller (recipient masked with `mask`). */
 export function redactOrderJsonForSeller(text: string, mask = false): string {

@@ -189,7 +189,7 @@ export class JournalBatch {
       currency: string | null;
       n: number;
       hash: string | null;
-    }>(`WITH ${ctes.join(', ')} ${parts.join(' UNION ALL ')}`, params);
+    }>(`WITH ${ctes.join(', ')} ${parts.join(' UNION ALL ')}`, params, { prepared: true });
     for (const row of r.rows)
       if (row.k === 'h') this.heads.set(Number(row.shard), { seq: Number(row.n), hash: row.hash! });
       else this.balances.set(keyOf(Number(row.shard), row.account!, row.currency!), Number(row.n));

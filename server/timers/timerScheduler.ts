@@ -1,6 +1,7 @@
 import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import type { Actor } from '../../shared/escrow/types.ts';
 import { MINUTE_MS } from '../../shared/time.ts';
+import { SHARDS } from '../../shared/ledger/shards.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import { applyBatch } from '../escrow/applyCommand.ts';
@@ -81,9 +82,15 @@ export async function runDueTimers(
   opts: { policy?: EscrowPolicy; metrics?: Metrics; max?: number } = {},
 ): Promise<number> {
   const max = opts.max ?? 1000;
+  // One probe of `orders_due_by_shard` per shard (LATERAL … LIMIT 1 keeps it a probe: an
+  // EXISTS became a semi-join over every open order's timer). Migration 11 dropped the index
+  // on the time alone, which nothing else read.
   const due = await db.query<{ shard: number }>(
-    'SELECT DISTINCT shard FROM orders WHERE next_timer_at <= $1 ORDER BY shard',
-    [clock.now()],
+    `SELECT s AS shard FROM unnest($2::smallint[]) AS s
+       CROSS JOIN LATERAL (SELECT 1 FROM orders WHERE shard = s AND next_timer_at <= $1
+                            LIMIT 1) AS due
+      ORDER BY s`,
+    [clock.now(), SHARDS],
   );
   let n = 0;
   for (const { shard } of due.rows) {

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Actor, CommandEnvelope, EscrowCommand } from '../../shared/escrow/types.ts';
+import type {
+  Actor,
+  CommandEnvelope,
+  EscrowCommand,
+  EscrowEvent,
+  OrderState,
+} from '../../shared/escrow/types.ts';
+import { evolve } from '../../shared/escrow/evolve.ts';
 import { createMerchant } from '../../server/auth/users.ts';
 import { ManualClock } from '../../server/clock.ts';
 import { CommandQueue } from '../../server/escrow/commandQueue.ts';
@@ -254,9 +261,37 @@ describe('group commit: a batch applies exactly as its commands one by one', () 
     for (const db of [a.db, b.db]) {
       const report = await verifyLedger(db);
       assert.deepEqual(report.problems, []);
+      await assertRowsAreTheirTimelines(db);
     }
   });
 });
+
+/**
+ * Each order row holds exactly its timeline folded with `evolve`, and its newest `order` change
+ * the same state: a stored order is updated with the top-level keys that changed
+ * (orderRows.ts), which must never leave a stale or missing key behind.
+ */
+async function assertRowsAreTheirTimelines(db: Database): Promise<void> {
+  const orders = await db.query<{ order_id: string; state: OrderState }>(
+    'SELECT order_id, state FROM orders ORDER BY order_id',
+  );
+  const events = await db.query<{ order_id: string; event: EscrowEvent }>(
+    'SELECT order_id, event FROM order_events ORDER BY order_id, version',
+  );
+  const logged = await db.query<{ key: string; payload: OrderState }>(
+    `SELECT DISTINCT ON (key) key, payload FROM changes WHERE kind = 'order'
+      ORDER BY key, shard, seq DESC`,
+  );
+  const lastLogged = new Map(logged.rows.map((r) => [r.key, r.payload]));
+  assert.ok(orders.rows.length > 10, 'orders were made');
+  for (const { order_id, state } of orders.rows) {
+    let folded: OrderState | null = null;
+    for (const e of events.rows) if (e.order_id === order_id) folded = evolve(folded, e.event);
+    const plain = JSON.parse(JSON.stringify(folded)) as OrderState;
+    assert.deepEqual(state, plain, `order ${order_id} is its timeline`);
+    assert.deepEqual(lastLogged.get(order_id), plain, `order ${order_id}'s last change`);
+  }
+}
 
 describe('group commit: a database refusal fails only its own command', () => {
   let t: TestDatabase;

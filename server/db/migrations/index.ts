@@ -9,6 +9,7 @@ import { migration0007 } from './0007_merchant_time_zone.ts';
 import { migration0008 } from './0008_journal_shards.ts';
 import { migration0009 } from './0009_partition_keys.ts';
 import { migration0010 } from './0010_json_logs.ts';
+import { migration0011 } from './0011_one_due_index.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];
