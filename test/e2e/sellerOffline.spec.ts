@@ -30,7 +30,8 @@ test.describe.configure({ mode: 'serial' });
  * (shown as pending, with the offline banner), the server comes back on the same port and
  * database, and the shipment is confirmed: the pending mark goes and the server has it.
  */
-const dir = mkdtempSync(join(tmpdir(), 'seller-offline-'));
+// Made in beforeAll: Playwright's runner also loads this file, only to list its tests.
+let dir: string;
 const outDir = builtRenderer();
 let serverDb: Database;
 let server: RunningServer | null = null;
@@ -58,6 +59,7 @@ async function serverStatus(orderId: string): Promise<string | undefined> {
 }
 
 test.beforeAll(async ({ browser: chromium }) => {
+  dir = mkdtempSync(join(tmpdir(), 'seller-offline-'));
   serverDb = await openDatabase({});
   await loadDemo(serverDb);
   await startApi();
@@ -82,7 +84,7 @@ test.afterAll(async () => {
   await host?.close();
   await server?.close();
   await serverDb?.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('a shipment made offline is pending, then confirmed once the central API is back', async () => {

@@ -8,10 +8,11 @@ import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
 import type { RunningServer } from '../../server/startServer.ts';
-import { startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
+import { unwrap } from '../shell/deskHostFixture.ts';
 import { scanCode128 } from './barcodeScan.ts';
 import { paidDemoOrders } from './paidDemoOrders.ts';
 import { screenshot, signIn } from './sellerHarness.ts';
+import { specDemoHost } from './specDemoHost.ts';
 
 // The tests of this file share one desk and one page, in order, as a seller works.
 test.describe.configure({ mode: 'serial' });
@@ -24,7 +25,7 @@ test.describe.configure({ mode: 'serial' });
  * stop button that leaves what was applied applied (en).
  */
 const outDir = builtRenderer();
-const fixture = startDemoHost();
+const fixture = specDemoHost();
 let api: RunningServer;
 let web: WebServer;
 let page: Page;
