@@ -221,35 +221,48 @@ test('zh-TW: 120 e-waybills print as one job, and every page scans back to its n
   assert.ok(Math.abs(Number(box[1]) - 283.46) < 1 && Math.abs(Number(box[2]) - 510.24) < 1, box[0]);
 
   // Every barcode, as Chromium rendered it, scanned by ZXing back to the label's number. The
-  // window is made tall enough for about ten labels; each screenshot of it gives that many
-  // barcodes, cut out where the page says they are (one element screenshot per label was most
-  // of this test's time).
+  // window is made tall enough for about ten labels; one screenshot of the column the barcodes
+  // stand in gives that many, each cut out where the page says it is (one element screenshot
+  // per label was most of this test's time).
   const barcodes = page.getByTestId('waybill-barcode');
   const viewport = page.viewportSize()!;
-  await page.setViewportSize({ width: viewport.width, height: 7_200 });
+  const tall = 7_200;
+  await page.setViewportSize({ width: viewport.width, height: tall });
   const scanned: string[] = [];
   while (scanned.length < numbers.length) {
-    await barcodes.nth(scanned.length).evaluate((e) => e.scrollIntoView({ block: 'start' }));
-    const shot = PNG.sync.read(await page.screenshot());
-    const scale = shot.width / viewport.width;
+    const first = scanned.length;
+    await barcodes.nth(first).evaluate((e) => e.scrollIntoView({ block: 'start' }));
     const boxes = await barcodes.evaluateAll((els) =>
       els.map((e) => {
         const r = e.getBoundingClientRect();
         return { x: r.x, y: r.y, width: r.width, height: r.height };
       }),
     );
-    const before = scanned.length;
-    for (const b of boxes.slice(before)) {
-      if (b.y < 0 || (b.y + b.height) * scale > shot.height) break;
-      const box = {
-        x: b.x * scale,
-        y: b.y * scale,
-        width: b.width * scale,
-        height: b.height * scale,
-      };
-      scanned.push(scanCode128In(shot, box));
+    const inView: typeof boxes = [];
+    for (const b of boxes.slice(first)) {
+      if (b.y < 0 || b.y + b.height > tall) break;
+      inView.push(b);
     }
-    assert.ok(scanned.length > before, `label ${before + 1} is not in the window`);
+    assert.ok(inView.length > 0, `label ${first + 1} is not in the window`);
+    const left = Math.floor(Math.min(...inView.map((b) => b.x)));
+    const top = Math.floor(inView[0]!.y);
+    const clip = {
+      x: left,
+      y: top,
+      width: Math.ceil(Math.max(...inView.map((b) => b.x + b.width))) - left,
+      height: Math.ceil(Math.max(...inView.map((b) => b.y + b.height))) - top,
+    };
+    const shot = PNG.sync.read(await page.screenshot({ clip }));
+    const scale = shot.width / clip.width;
+    for (const b of inView)
+      scanned.push(
+        scanCode128In(shot, {
+          x: (b.x - left) * scale,
+          y: (b.y - top) * scale,
+          width: b.width * scale,
+          height: b.height * scale,
+        }),
+      );
   }
   await page.setViewportSize(viewport);
   assert.deepEqual(
