@@ -2,7 +2,7 @@
 // the browser tests under test/e2e on @playwright/test (playwright.config.ts).
 // `npm test -- <paths>` runs only those and skips the static checks: `*.test.ts` files and
 // folders go to Node's runner, `*.spec.ts` files (and test/e2e) to Playwright.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 
@@ -30,12 +30,46 @@ function testFiles(root) {
     .sort();
 }
 
-if (args.length === 0) {
-  run(bin('eslint'), ['--max-warnings=0', '.']);
-  run(bin('prettier'), ['--check', '--log-level=warn', '.']);
-  run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
-  run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.shared.json']);
+/**
+ * Runs the commands two at a time, each with its output held back and printed whole when it
+ * ends (in the order given); exits like `run` if any failed. The static checks are each one
+ * single-threaded process: one after the other they left one of the two cores idle.
+ */
+async function runTwoAtATime(commands) {
+  const results = new Array(commands.length);
+  let next = 0;
+  const slot = async () => {
+    while (next < commands.length) {
+      const i = next++;
+      const [cmd, cmdArgs] = commands[i];
+      results[i] = await new Promise((resolve) => {
+        const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+        const out = [];
+        child.stdout.on('data', (d) => out.push(d));
+        child.stderr.on('data', (d) => out.push(d));
+        child.on('error', (err) => resolve({ status: 1, out: [Buffer.from(String(err))] }));
+        child.on('close', (status) => resolve({ status, out }));
+      });
+    }
+  };
+  await Promise.all([slot(), slot()]);
+  let failed = 0;
+  for (const [i, [cmd, cmdArgs]] of commands.entries()) {
+    console.log(`\n$ ${cmd} ${cmdArgs.join(' ')}`);
+    process.stdout.write(Buffer.concat(results[i].out));
+    if (results[i].status !== 0) failed = results[i].status ?? 1;
+  }
+  if (failed) process.exit(failed);
 }
+
+if (args.length === 0)
+  // The two longest first, so the two slots end together.
+  await runTwoAtATime([
+    [bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
+    [bin('eslint'), ['--max-warnings=0', '.']],
+    [bin('prettier'), ['--check', '--log-level=warn', '.']],
+    [bin('tsc'), ['--noEmit', '-p', 'tsconfig.shared.json']],
+  ]);
 const nodePaths = args.length ? args.filter((a) => !isBrowserPath(a)) : ['test'];
 const browserPaths = args.filter(isBrowserPath);
 const files = nodePaths.flatMap(testFiles);

@@ -137,80 +137,97 @@ async function userIdOf(db: Database, username: string): Promise<string> {
   return id;
 }
 
-async function run(db: Database, command: string, values: Values): Promise<string> {
+/** What a command does to the database, once its arguments have all been checked. */
+type Action = (db: Database) => Promise<string>;
+
+/**
+ * Checks every argument of `command` (and reads the password) before anything opens the
+ * database: a mistyped call answers at once, and never creates or migrates a data folder.
+ */
+async function prepare(command: string, values: Values): Promise<Action> {
   const now = Date.now();
   switch (command) {
     case 'fund-guarantee': {
       // Without --shard the amount is spread over every shard's guarantee-fund sub-account;
       // with it, that shard alone is topped up (docs/partitioning.md).
       const shard = values.shard === undefined ? undefined : Number(values.shard);
-      const posted = await fundGuaranteeFund(db, {
+      const funding = {
         fundingId: need(values, 'id'),
         amountFen: fenArg(values),
         bank: need(values, 'bank'),
         at: now,
         ...(shard === undefined ? {} : { shard }),
-      });
-      return posted ? 'guarantee fund credited' : 'already posted (same --id)';
+      };
+      return async (db) =>
+        (await fundGuaranteeFund(db, funding))
+          ? 'guarantee fund credited'
+          : 'already posted (same --id)';
     }
     case 'record-deposit': {
-      const posted = await recordMerchantDeposit(db, {
+      const deposit = {
         fundingId: need(values, 'id'),
         merchantId: need(values, 'merchant'),
         amountFen: fenArg(values),
         bank: need(values, 'bank'),
         at: now,
-      });
-      return posted ? 'deposit recorded' : 'already posted (same --id)';
+      };
+      return async (db) =>
+        (await recordMerchantDeposit(db, deposit))
+          ? 'deposit recorded'
+          : 'already posted (same --id)';
     }
-    case 'add-merchant':
-      await createMerchant(
-        db,
-        {
-          merchantId: need(values, 'merchant'),
-          name: need(values, 'name'),
-          feeBps: feeBpsArg(values),
-        },
-        now,
-      );
-      return 'merchant added';
+    case 'add-merchant': {
+      const merchant = {
+        merchantId: need(values, 'merchant'),
+        name: need(values, 'name'),
+        feeBps: feeBpsArg(values),
+      };
+      return async (db) => {
+        await createMerchant(db, merchant, now);
+        return 'merchant added';
+      };
+    }
     case 'add-user': {
       const role = need(values, 'role') as UserRole;
       if (!USER_ROLES.includes(role))
         throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
       const merchant = values.merchant;
       const name = values.name;
-      await createUser(
-        db,
-        {
-          userId: need(values, 'user'),
-          username: need(values, 'username'),
-          displayName: typeof name === 'string' ? name : need(values, 'username'),
-          password: await readPassword(values),
-          role,
-          ...(typeof merchant === 'string' ? { merchantId: merchant } : {}),
-        },
-        now,
-      );
-      return 'user added';
+      const user = {
+        userId: need(values, 'user'),
+        username: need(values, 'username'),
+        displayName: typeof name === 'string' ? name : need(values, 'username'),
+        password: await readPassword(values),
+        role,
+        ...(typeof merchant === 'string' ? { merchantId: merchant } : {}),
+      };
+      return async (db) => {
+        await createUser(db, user, now);
+        return 'user added';
+      };
     }
     case 'unlock-user': {
       const username = need(values, 'username');
-      if (!(await unlockUser(db, username, 'admin-cli', now)))
-        throw new UsageError(`no user ${JSON.stringify(username)}`);
-      return 'user unlocked';
+      return async (db) => {
+        if (!(await unlockUser(db, username, 'admin-cli', now)))
+          throw new UsageError(`no user ${JSON.stringify(username)}`);
+        return 'user unlocked';
+      };
     }
     case 'revoke-sessions': {
-      const userId = await userIdOf(db, need(values, 'username'));
-      const n = await revokeSessions(db, userId);
-      await appendSecurityAudit(db, {
-        at: now,
-        actor: 'admin-cli',
-        action: 'sessions_revoked',
-        subject: userId,
-        detail: { sessions: n },
-      });
-      return `${n} session(s) revoked`;
+      const username = need(values, 'username');
+      return async (db) => {
+        const userId = await userIdOf(db, username);
+        const n = await revokeSessions(db, userId);
+        await appendSecurityAudit(db, {
+          at: now,
+          actor: 'admin-cli',
+          action: 'sessions_revoked',
+          subject: userId,
+          detail: { sessions: n },
+        });
+        return `${n} session(s) revoked`;
+      };
     }
     case 'load-waybill-segment': {
       const serial = (name: string) => {
@@ -218,28 +235,27 @@ async function run(db: Database, command: string, values: Values): Promise<strin
         if (!/^\d{1,15}$/.test(text)) throw new UsageError(`--${name} must be a whole number`);
         return Number(text);
       };
-      const loaded = await loadWaybillSegment(
-        db,
-        {
-          segmentId: need(values, 'id'),
-          carrier: need(values, 'carrier'),
-          firstSerial: serial('first'),
-          lastSerial: serial('last'),
-        },
-        'admin-cli',
-        now,
-      );
-      return loaded === 'loaded' ? 'segment loaded' : 'already loaded (same --id)';
+      const segment = {
+        segmentId: need(values, 'id'),
+        carrier: need(values, 'carrier'),
+        firstSerial: serial('first'),
+        lastSerial: serial('last'),
+      };
+      return async (db) =>
+        (await loadWaybillSegment(db, segment, 'admin-cli', now)) === 'loaded'
+          ? 'segment loaded'
+          : 'already loaded (same --id)';
     }
     case 'waybill-segments':
-      return (await listWaybillSegments(db))
-        .map(
-          (s) =>
-            `${s.carrier}\t${s.segmentId}\t${s.firstSerial}-${s.lastSerial}\t${s.remaining} left`,
-        )
-        .join('\n');
+      return async (db) =>
+        (await listWaybillSegments(db))
+          .map(
+            (s) =>
+              `${s.carrier}\t${s.segmentId}\t${s.firstSerial}-${s.lastSerial}\t${s.remaining} left`,
+          )
+          .join('\n');
     case 'purge-sessions':
-      return `${await purgeExpiredSessions(db, now)} expired session(s) deleted`;
+      return async (db) => `${await purgeExpiredSessions(db, now)} expired session(s) deleted`;
     default:
       throw new UsageError(`usage: cli.ts ${COMMANDS.join('|')} [options]`);
   }
@@ -249,6 +265,7 @@ async function main(): Promise<number> {
   let db: Database | null = null;
   try {
     const { command, values } = parse(process.argv.slice(2));
+    const action = await prepare(command, values);
     const dataDir = values['data-dir'];
     db = await openDatabase({
       url: process.env.DATABASE_URL || undefined,
@@ -258,7 +275,7 @@ async function main(): Promise<number> {
           ? dataDir
           : undefined,
     });
-    console.log(await run(db, command, values));
+    console.log(await action(db));
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {

@@ -37,7 +37,8 @@ test.describe.configure({ mode: 'serial' });
 const SCHEMA = 'test_e2e_disputes';
 const WORKER = new URL('../../electron/core/worker/coreWorker.ts', import.meta.url);
 const outDir = builtRenderer();
-const dataDir = mkdtempSync(join(tmpdir(), 'disputes-desks-'));
+// Made in beforeAll: Playwright's runner also loads this file, only to list its tests.
+let dataDir: string;
 let t: DisputeTestServer;
 let browser: Browser;
 const desks: { host: DeskHost; web: WebServer }[] = [];
@@ -107,6 +108,7 @@ async function openDesk(web: WebServer, username: string, nav = 'nav-disputes'):
 }
 
 test.beforeAll(async ({ browser: chromium }) => {
+  dataDir = mkdtempSync(join(tmpdir(), 'disputes-desks-'));
   t = await startDisputeServer(SCHEMA);
   // Real time: the desks' countdowns and the server agree.
   t.clock.set(Date.now());
@@ -156,7 +158,7 @@ test.afterAll(async () => {
     await d.host.close();
   }
   await t?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('an agent works one case from the queue to a decision, and a second senior agent checks it', async () => {

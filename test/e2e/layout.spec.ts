@@ -3,10 +3,10 @@ import { test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
-import { startDemoHost } from '../shell/deskHostFixture.ts';
 import { builtRenderer } from './builtRenderer.ts';
 import { layoutProblems, VIEWPORTS } from './layoutCheck.ts';
 import { axeViolations } from './sellerHarness.ts';
+import { specDemoHost } from './specDemoHost.ts';
 
 /**
  * Every screen of both desks, in this project's language, at 1280×720, 1440×900 and
@@ -17,7 +17,7 @@ import { axeViolations } from './sellerHarness.ts';
 
 test.describe.configure({ mode: 'serial' });
 
-const fixture = startDemoHost();
+const fixture = specDemoHost();
 let web: WebServer;
 let page: Page;
 const problems: string[] = [];

@@ -5,8 +5,9 @@ import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
 import { closePages } from './closePages.ts';
-import { startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
+import { unwrap } from '../shell/deskHostFixture.ts';
 import { axeViolations, screenshot, signIn } from './sellerHarness.ts';
+import { specDemoHost } from './specDemoHost.ts';
 
 // The tests of a file share one desk and one page, in order, as a user works.
 test.describe.configure({ mode: 'serial' });
@@ -18,7 +19,7 @@ test.describe.configure({ mode: 'serial' });
  * checking each main view. Screenshots land in test-results/screenshots/.
  */
 const outDir = builtRenderer();
-const fixture = startDemoHost();
+const fixture = specDemoHost();
 let web: WebServer;
 let browser: Browser;
 let page: Page;

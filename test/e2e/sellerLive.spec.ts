@@ -5,12 +5,13 @@ import type { Page } from '@playwright/test';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
-import { demoAccount, startDemoHost, startSiblingHost } from '../shell/deskHostFixture.ts';
+import { demoAccount, startSiblingHost } from '../shell/deskHostFixture.ts';
 import ExcelJS from 'exceljs';
 import { unwrap } from '../shell/deskHostFixture.ts';
 import { demoBuyer } from './demoBuyer.ts';
 import type { DemoBuyer } from './demoBuyer.ts';
 import { signIn } from './sellerHarness.ts';
+import { specDemoHost } from './specDemoHost.ts';
 
 // The tests of this file share one desk and its pages, in order, as people work.
 test.describe.configure({ mode: 'serial' });
@@ -24,7 +25,7 @@ test.describe.configure({ mode: 'serial' });
  * shop's admin) sees the first one's notes and flags the same way, and the other way round.
  */
 const outDir = builtRenderer();
-const fixture = startDemoHost({ syncPollMs: 10 * 60_000 });
+const fixture = specDemoHost({ syncPollMs: 10 * 60_000 });
 let web: WebServer;
 let page: Page;
 let buyer: DemoBuyer;

@@ -5,12 +5,13 @@ import type { Page } from '@playwright/test';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
-import { demoAccount, startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
+import { demoAccount, unwrap } from '../shell/deskHostFixture.ts';
 import { readFileSync } from 'node:fs';
 import { fenOf } from '../renderer/csvFen.ts';
 import { demoBuyer } from './demoBuyer.ts';
 import { screenshot, signIn } from './sellerHarness.ts';
 import { RECEIPT_PDF, solidPng } from './testImages.ts';
+import { specDemoHost } from './specDemoHost.ts';
 
 // The tests of this file share one desk and its pages, in order, as people work.
 test.describe.configure({ mode: 'serial' });
@@ -23,7 +24,7 @@ test.describe.configure({ mode: 'serial' });
  * balances on screen.
  */
 const outDir = builtRenderer();
-const fixture = startDemoHost();
+const fixture = specDemoHost();
 let web: WebServer;
 let page: Page;
 let buyerId = '';

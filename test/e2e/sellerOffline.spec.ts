@@ -13,12 +13,13 @@ import type { WebServer } from '../../electron/web/webServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
 import { closePages } from './closePages.ts';
 import type { Database } from '../../server/db/database.ts';
-import { openDatabase } from '../../server/db/openDatabase.ts';
 import { loadDemo } from '../../server/demo/loadDemo.ts';
 import { randomBankKeyring } from '../../server/bank/bankKeys.ts';
 import { startServer } from '../../server/startServer.ts';
 import type { RunningServer } from '../../server/startServer.ts';
 import { CORE_WORKER_SOURCE } from '../shell/deskHostFixture.ts';
+import { openTestDatabase } from '../server/testServer.ts';
+import type { TestDatabase } from '../server/testServer.ts';
 import { screenshot, signIn } from './sellerHarness.ts';
 
 // The tests of a file share one desk and one page, in order, as a user works.
@@ -26,12 +27,14 @@ test.describe.configure({ mode: 'serial' });
 
 /**
  * Offline and back, end to end: web mode over a real desk core syncing with a real central
- * API (PGlite, demo data). The seller signs in, the server stops, the seller ships an order
+ * API (demo data). The seller signs in, the server stops, the seller ships an order
  * (shown as pending, with the offline banner), the server comes back on the same port and
  * database, and the shipment is confirmed: the pending mark goes and the server has it.
  */
-const dir = mkdtempSync(join(tmpdir(), 'seller-offline-'));
+// Made in beforeAll: Playwright's runner also loads this file, only to list its tests.
+let dir: string;
 const outDir = builtRenderer();
+let tdb: TestDatabase;
 let serverDb: Database;
 let server: RunningServer | null = null;
 let serverPort = 0;
@@ -58,7 +61,11 @@ async function serverStatus(orderId: string): Promise<string | undefined> {
 }
 
 test.beforeAll(async ({ browser: chromium }) => {
-  serverDb = await openDatabase({});
+  dir = mkdtempSync(join(tmpdir(), 'seller-offline-'));
+  // The harness database (PostgreSQL in a schema of its own when reachable, else PGlite): it
+  // outlives the API process, which stops and comes back on it.
+  tdb = await openTestDatabase('offline');
+  serverDb = tdb.db;
   await loadDemo(serverDb);
   await startApi();
   const url = server!.url;
@@ -81,8 +88,8 @@ test.afterAll(async () => {
   await web?.close();
   await host?.close();
   await server?.close();
-  await serverDb?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await tdb?.drop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('a shipment made offline is pending, then confirmed once the central API is back', async () => {

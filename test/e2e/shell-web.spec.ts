@@ -5,13 +5,14 @@ import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
 import { closePages } from './closePages.ts';
-import { startDemoHost, unwrap } from '../shell/deskHostFixture.ts';
+import { unwrap } from '../shell/deskHostFixture.ts';
+import { specDemoHost } from './specDemoHost.ts';
 
 // The tests of a file share one desk and one page, in order, as a user works.
 test.describe.configure({ mode: 'serial' });
 
 const outDir = builtRenderer();
-const fixture = startDemoHost();
+const fixture = specDemoHost();
 let web: WebServer;
 let browser: Browser;
 /** The shell's own page (the full UI, when built, is the site's index). */

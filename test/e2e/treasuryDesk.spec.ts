@@ -4,9 +4,9 @@ import type { Page } from '@playwright/test';
 import { startWebServer } from '../../electron/web/webServer.ts';
 import type { WebServer } from '../../electron/web/webServer.ts';
 import { builtRenderer } from './builtRenderer.ts';
-import { startDemoHost } from '../shell/deskHostFixture.ts';
 import { axeViolations, screenshot } from './sellerHarness.ts';
 import { camt053 } from '../treasury/statementFiles.ts';
+import { specDemoHost } from './specDemoHost.ts';
 
 // The tests of this file share one desk and one page, in order, as its users work.
 test.describe.configure({ mode: 'serial' });
@@ -17,7 +17,7 @@ test.describe.configure({ mode: 'serial' });
  * account and being told, in words, that a withdrawal waits for the cooling-off period.
  */
 const outDir = builtRenderer();
-const fixture = startDemoHost();
+const fixture = specDemoHost();
 let web: WebServer;
 let page: Page;
 const problems: string[] = [];

@@ -7,8 +7,10 @@ import { createHmac } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { DEMO_ACCOUNTS } from '../../server/demo/demoAccounts.ts';
 import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
+import { PG_URL, postgresReachable } from '../server/testServer.ts';
 
 const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 const OLD_DEV_SECRET = 'dev-secret-icbc-change-me';
@@ -17,12 +19,20 @@ type Outcome =
   | { kind: 'exited'; code: number | null; stderr: string }
   | { kind: 'listening'; url: string; stop: () => Promise<void> };
 
-/** Starts `server/main.ts`; answers once it either listens or exits, whichever comes first. */
-function startApi(args: string[], bankSecrets: string | undefined): Promise<Outcome> {
+/**
+ * Starts `server/main.ts`; answers once it either listens or exits, whichever comes first. On
+ * the embedded PGlite in memory unless `databaseUrl` is given.
+ */
+function startApi(
+  args: string[],
+  bankSecrets: string | undefined,
+  databaseUrl?: string,
+): Promise<Outcome> {
   const env = { ...process.env };
   delete env.DATABASE_URL;
   delete env.BANK_SECRETS;
   if (bankSecrets !== undefined) env.BANK_SECRETS = bankSecrets;
+  if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', MAIN, '--memory', '--quiet', '--port', '0', ...args],
@@ -48,6 +58,30 @@ function startApi(args: string[], bankSecrets: string | undefined): Promise<Outc
   });
 }
 
+/**
+ * A PostgreSQL database of its own for a run of main.ts, dropped afterwards; undefined without
+ * PostgreSQL (the run then uses PGlite in memory). Setting up PGlite in memory costs about 15
+ * CPU-seconds (initdb in WASM, then the migrations); what this file tests is the bank keys.
+ */
+async function ownDatabase(): Promise<{ url: string | undefined; drop(): Promise<void> }> {
+  if (!(await postgresReachable())) return { url: undefined, drop: async () => {} };
+  const name = `bank_secrets_${process.pid}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 async function refusesToStart(bankSecrets: string | undefined, pattern: RegExp): Promise<void> {
   const r = await startApi([], bankSecrets);
   if (r.kind === 'listening') {
@@ -65,15 +99,18 @@ describe('bank secrets', () => {
   });
 
   it('refuses a secret without key id (the old format), a short secret, and bad JSON', async () => {
-    await refusesToStart(JSON.stringify({ icbc: OLD_DEV_SECRET }), /key id|kid/);
-    await refusesToStart(JSON.stringify({ icbc: [{ kid: 'k1', secret: 'short' }] }), /32/);
-    await refusesToStart('{not json', /JSON/);
+    await Promise.all([
+      refusesToStart(JSON.stringify({ icbc: OLD_DEV_SECRET }), /key id|kid/),
+      refusesToStart(JSON.stringify({ icbc: [{ kid: 'k1', secret: 'short' }] }), /32/),
+      refusesToStart('{not json', /JSON/),
+    ]);
   });
 
   it('with --demo the secrets are random: a notification signed with the old dev secret is refused', async () => {
-    const r = await startApi(['--demo'], undefined);
+    const database = await ownDatabase();
+    const r = await startApi(['--demo'], undefined, database.url);
     assert.equal(r.kind, 'listening', r.kind === 'exited' ? r.stderr : '');
-    if (r.kind !== 'listening') return;
+    if (r.kind !== 'listening') return database.drop();
     try {
       const buyer = DEMO_ACCOUNTS.find((a) => a.role === 'buyer');
       const agent = DEMO_ACCOUNTS.find((a) => a.role === 'agent');
@@ -131,6 +168,7 @@ describe('bank secrets', () => {
       assert.equal(((await verify.json()) as { ok: boolean }).ok, true);
     } finally {
       await r.stop();
+      await database.drop();
     }
   });
 });

@@ -3,8 +3,9 @@
 // field names with hostile values (U+0000, lone surrogates, huge and odd numbers, deep
 // nesting, long text), each route's well-formed body with one field made hostile, and raw
 // text that is not JSON at all. In-process through app.inject.
-// FUZZ_BODIES sets the bodies per route (2,000 by default, as the issue asks of CI),
-// FUZZ_SEED the seed.
+// FUZZ_BODIES sets the bodies per route, FUZZ_SEED the seed. `npm test` runs a fixed-seed slice
+// of 500 bodies per route (the first 500 of the full run's: fc.sample with the same seed draws
+// the same sequence); `npm run fuzz` runs the full 2,000 per route that issue 12 asks for.
 import assert from 'node:assert/strict';
 import { SYNC_PROTOCOL, SYNC_PROTOCOL_HEADER } from '../../shared/sync/protocol.ts';
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +15,7 @@ import { startTestServer } from '../server/testServer.ts';
 import type { TestServer } from '../server/testServer.ts';
 import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
-const BODIES = Number(process.env.FUZZ_BODIES ?? 2_000);
+const BODIES = Number(process.env.FUZZ_BODIES ?? 500);
 const SEED = Number(process.env.FUZZ_SEED ?? 12);
 const FUZZ_IN_FLIGHT = 8;
 

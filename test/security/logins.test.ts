@@ -3,6 +3,9 @@
 // password-hashing pool, scrypt at N >= 2^17 with rehash on login, logout, revocation, purge.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { HOUR_MS, MINUTE_MS } from '../../shared/time.ts';
@@ -138,29 +141,41 @@ describe('per-address login limit', () => {
 });
 
 describe('admin CLI', () => {
+  const root = mkdtempSync(join(tmpdir(), 'admin-cli-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  // A data folder that a bad call must never create: arguments are checked before any database
+  // is opened (opening PGlite creates and migrates the folder, seconds of work).
+  const dataDir = join(root, 'api');
+
   function cli(args: string[]): Promise<{ code: number | null; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        env: { ...process.env, DATABASE_URL: '' },
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', CLI, ...args, '--data-dir', dataDir],
+        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DATABASE_URL: '' } },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('exit', (code) => resolve({ code, stderr }));
     });
   }
 
-  it('answers bad arguments with one line and exit 2, and never takes --password', async () => {
-    for (const args of [
+  it('answers bad arguments with one line and exit 2, never opening the database, and never takes --password', async () => {
+    const calls = [
       ['fund-guarantee', '--amount-fen', '-5', '--id', 'x'],
       ['fund-guarantee', '--amount-fen', '1.5', '--id', 'x'],
       ['add-user', '--user', 'u9', '--username', 'u9', '--role', 'buyer', '--password', 'pw'],
+      ['add-user', '--user', 'u9', '--username', 'u9', '--role', 'root'],
       ['no-such-command'],
-    ]) {
-      const r = await cli(args);
-      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    ];
+    const results = await Promise.all(calls.map(cli));
+    for (const [i, r] of results.entries()) {
+      const args = calls[i]!.join(' ');
+      assert.equal(r.code, 2, `${args}: ${r.stderr}`);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       assert.doesNotMatch(r.stderr, /\n\s+at /);
     }
+    assert.match(results[2]!.stderr, /--password is not accepted/);
+    assert.equal(existsSync(dataDir), false, 'a bad call opened (and created) the database');
   });
 });

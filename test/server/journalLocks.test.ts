@@ -31,12 +31,15 @@ describe('journal locks in one statement', () => {
     let inserted!: () => void;
     const insertedNow = new Promise<void>((r) => (inserted = r));
     // The other writer creates the row holding 500 fen (credit-normal: signed -500), uncommitted.
+    let writerPid = 0;
     const writer = other.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO account_balances (shard, account, currency, normal, floor_zero, balance_fen)
          VALUES (3, $1, 'CNY', 'credit', true, -500)`,
         [deposit],
       );
+      const me = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      writerPid = Number(me.rows[0]?.pid);
       inserted();
       await gate;
     });
@@ -59,8 +62,19 @@ describe('journal locks in one statement', () => {
       await journal.flush();
       return posted;
     });
-    // Let the batch's statement start (and wait on the uncommitted row), then commit the row.
-    await sleep(300);
+    // Once the batch's statement waits on the uncommitted row (a state PostgreSQL shows, not a
+    // time that a loaded machine may overrun), commit the row.
+    let settled = false;
+    void batch.finally(() => (settled = true)).catch(() => undefined);
+    while (!settled) {
+      const blocked = await db.query<{ n: number }>(
+        'SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+        [writerPid],
+      );
+      if (Number(blocked.rows[0]?.n) > 0) break;
+      await sleep(10);
+    }
+    assert.equal(settled, false, 'the batch finished without waiting on the uncommitted row');
     commit();
     await writer;
     const posted = await batch;

@@ -16,13 +16,20 @@ import { startServer } from '../../server/startServer.ts';
 import type { RunningServer } from '../../server/startServer.ts';
 import { CORE_WORKER_SOURCE, unwrap } from './deskHostFixture.ts';
 import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
+import { openTestDatabase } from '../server/testServer.ts';
+import type { TestDatabase } from '../server/testServer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'desk-replica-'));
+let tdb: TestDatabase;
 let server: RunningServer;
 let host: DeskHost;
 
 before(async () => {
+  // PostgreSQL in a schema of its own when reachable, as the other desk tests: a PGlite set up
+  // in memory costs about 15 CPU-seconds before the demo loads.
+  tdb = await openTestDatabase('replica_mode');
   server = await startServer({
+    db: tdb.db,
     port: 0,
     logger: false,
     timerIntervalMs: false,
@@ -44,6 +51,7 @@ before(async () => {
 after(async () => {
   await host?.close();
   await server?.close();
+  await tdb?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
