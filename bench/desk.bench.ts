@@ -16,15 +16,15 @@
 //   confirmed orders (the floor of any rebuild). desk.overlay_cold_10k_ms: the same overlay
 //   built at once from empty, which only a replica downloaded again does.
 // - desk.verify_1m_s: a replica of BENCH_DESK_VERIFY (1,000,000) journal rows verified as the
-//   desk's verify does locally: every hash recomputed from its legs, links, balances, in part
-//   workers, while the calling thread folds the scoped chain compared with the server's
-//   (target < 10). desk.verify_one_thread_s: the same in the calling thread alone. Baseline: a
-//   plain scan of the same rows that parses each row's legs and nothing more.
+//   desk's verify does locally: every hash recomputed from its legs, links, balances, and the
+//   scoped chain compared with the server's folded, in part workers (journalParts.ts; target
+//   < 10). The same in one pass of the calling thread is printed beside it. Baseline: a plain scan of the same rows that parses each row's legs and nothing
+//   more.
 //
 // Seeding uses the shared rules and the shared chain hash, written with plain INSERTs.
 import { hash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProvisionalOverlay } from '../electron/core/sync/provisionalOverlay.ts';
 import { createOutbox } from '../electron/core/sync/outbox.ts';
@@ -269,10 +269,16 @@ async function verifyBench(dir: string): Promise<void> {
   seedReplicaJournal(db, { shard: shardOf('m1'), rows: VERIFY, at: T0 });
   const seedS = (performance.now() - seedStart) / 1000;
   let report = { transactions: 0, problems: [] as { code: string }[] };
-  const verify = await timed(async () => (report = (await verifyReplicaJournal(db, 'm1')).local));
+  let workers = 0;
+  const verify = await timed(async () => {
+    const v = await verifyReplicaJournal(db, 'm1');
+    report = v.local;
+    workers = v.workers;
+  });
   const verifyS = verify.ms / 1000;
   if (report.transactions !== VERIFY) throw new Error(`verified ${report.transactions} rows`);
-  const oneThread = await timed(() => verifyReplicaJournal(db, 'm1', { workers: 1 }));
+  // The other way of the two, for comparison: in parts if the desk chose one thread, else one.
+  const other = await timed(() => verifyReplicaJournal(db, 'm1', { workers: workers ? 1 : 2 }));
   let legs = 0;
   const scan = await timed(() => {
     for (const r of db
@@ -291,8 +297,9 @@ async function verifyBench(dir: string): Promise<void> {
   console.log(`desk.verify_baseline_scan_s=${fmt(scanS)} (${legs} legs parsed)`);
   console.log(`desk.verify_vs_scan=${fmt(verifyS / scanS)}`);
   console.log(`desk.verify_cpu_s=${fmt(verify.cpuMs / 1000)} (scan ${fmt(scan.cpuMs / 1000)})`);
+  console.log(`desk.verify_workers=${workers} (of ${availableParallelism()} cores)`);
   console.log(
-    `desk.verify_one_thread_s=${fmt(oneThread.ms / 1000)} (cpu ${fmt(oneThread.cpuMs / 1000)})`,
+    `desk.verify_${workers ? 'one_thread' : 'two_parts'}_s=${fmt(other.ms / 1000)} (cpu ${fmt(other.cpuMs / 1000)})`,
   );
 }
 

@@ -71,6 +71,11 @@ export function foldScopedChain(
   sha256: Sha256Hex,
 ): string {
   let h = prevHead;
-  for (const txnHash of txnHashes) h = sha256(h + txnHash);
+  for (const txnHash of txnHashes) h = scopedChainStep(h, txnHash, sha256);
   return h;
+}
+
+/** One step of the scoped chain, for a reader that folds as it goes. */
+export function scopedChainStep(head: string, txnHash: string, sha256: Sha256Hex): string {
+  return sha256(head + txnHash);
 }
