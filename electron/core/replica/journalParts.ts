@@ -1,11 +1,7 @@
 import { hash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { startWorker, workerEntryBeside } from '../../platform/startWorker.ts';
-import {
-  GENESIS_HASH,
-  foldScopedChain,
-  scopedChainStep,
-} from '../../../shared/ledger/chainHash.ts';
+import { GENESIS_HASH, scopedChainStep } from '../../../shared/ledger/chainHash.ts';
 import { parseChainLegs } from '../../../shared/ledger/chainLegs.ts';
 import type { Sha256Hex } from '../../../shared/ledger/sha256.ts';
 import type { Leg } from '../../../shared/ledger/types.ts';
@@ -199,7 +195,7 @@ export function tallyJournalPart(
 }
 
 /**
- * The scoped chain of docs/sync.md (shared foldScopedChain) over the segments' stored hashes,
+ * The scoped chain of docs/sync.md (shared scopedChainStep) over the segments' stored hashes,
  * in (shard, seq) order: what the replica claims to hold, compared with the server's fold.
  */
 export function foldSegments(db: Db, segments: JournalSegment[], sha256: Sha256Hex): ScopedHead {
@@ -208,17 +204,13 @@ export function foldSegments(db: Db, segments: JournalSegment[], sha256: Sha256H
       'SELECT hash FROM sync_txns WHERE shard = ? AND seq BETWEEN ? AND ? ORDER BY seq',
     )
     .pluck();
-  let head = GENESIS_HASH;
-  let count = 0;
-  function* counted(rows: IterableIterator<string>): Generator<string> {
-    for (const h of rows) {
-      count++;
-      yield h;
-    }
-  }
+  const fold: ScopedHead = { head: GENESIS_HASH, count: 0 };
   for (const s of segments)
-    head = foldScopedChain(head, counted(hashes.iterate(s.shard, s.from, s.to)), sha256);
-  return { head, count };
+    for (const h of hashes.iterate(s.shard, s.from, s.to)) {
+      fold.head = scopedChainStep(fold.head, h, sha256);
+      fold.count++;
+    }
+  return fold;
 }
 
 export interface JournalPartsOptions {

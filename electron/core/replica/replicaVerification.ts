@@ -4,6 +4,7 @@ import type { JournalContext, LedgerProblem } from '../../../shared/ledger/verif
 import type { Db } from '../store/openDatabase.ts';
 import { createSyncMeta } from '../sync/syncMeta.ts';
 import type { SyncTransport } from '../sync/syncTransport.ts';
+import type { JournalPartsOptions } from './journalParts.ts';
 import {
   foldSegments,
   journalSegments,
@@ -32,14 +33,8 @@ export interface ReplicaVerification {
   comparedWithServer: boolean;
 }
 
-export interface VerifyOptions {
-  /** better-sqlite3's nativeBinding, for the part workers' own connections (Electron). */
-  nativeBinding?: string;
-  /** Part workers at most (journalParts.ts); 1 verifies in the calling thread. */
-  workers?: number;
-  /** Rows each worker must have to be worth starting (journalParts.ts ROWS_PER_WORKER). */
-  rowsPerWorker?: number;
-}
+/** How the journal is read (journalParts.ts): workers, and the addon they load in Electron. */
+export type VerifyOptions = Omit<JournalPartsOptions, 'sha256'>;
 
 /** Whose sums this replica sees in full: its orders' escrow, and the merchant's own accounts. */
 function accountInScope(merchantId: string | null): (account: string) => boolean {

@@ -4,6 +4,7 @@ import type { Db } from '../store/openDatabase.ts';
 import { createOutbox } from '../sync/outbox.ts';
 import type { OutboxRow } from '../sync/outbox.ts';
 import { createSyncMeta } from '../sync/syncMeta.ts';
+import type { OutboxRow as WithdrawalRow } from '../treasury/withdrawalOutbox.ts';
 
 /**
  * What a replica holds depends on whom it was pulled for: a seller admin's orders carry the
@@ -41,16 +42,6 @@ export function openForScope(file: string, actor: Actor, open: (file: string) =>
   db = open(file);
   carryOver(db, scope, queued, withdrawals);
   return db;
-}
-
-interface WithdrawalRow {
-  request_key: string;
-  amount_fen: number;
-  queued_at: number;
-  state: string;
-  withdrawal_id: string | null;
-  error_code: string | null;
-  error_message: string | null;
 }
 
 function carryOver(db: Db, scope: string, queued: OutboxRow[], withdrawals: WithdrawalRow[]) {
