@@ -5,144 +5,31 @@
 // into a plain input until the next frame, and the same scroll over a plain tall page.
 // Then the dispute desk: opening a case with 20 evidence files (bench/caseOpen.ts, target
 // ui.case_open_p95_ms < 150). BENCH_UI_ONLY=case runs only that part. Prints os.loadavg().
+// For tuning the scroll: BENCH_UI_PROFILE=1 prints where its main-thread time goes by function
+// (in an unminified build), BENCH_UI_TRACE=1 by browser task (layout, paint, script).
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { createReplicaStore } from '../electron/core/replica/replicaStore.ts';
-import { openDatabase } from '../electron/core/store/openDatabase.ts';
-import { createSyncMeta } from '../electron/core/sync/syncMeta.ts';
-import { replicaFile } from '../electron/core/worker/replicaFiles.ts';
-import { scopeOf } from '../electron/core/worker/replicaScope.ts';
 import { createDeskHost } from '../electron/host/deskHost.ts';
-import type { Authenticator } from '../electron/host/sessionTypes.ts';
 import { memoryTokenVault } from '../electron/host/sessionTypes.ts';
 import { startWebServer } from '../electron/web/webServer.ts';
 import { translate } from '../renderer/i18n/translate.ts';
 import { buildRenderer } from '../scripts/buildApp.mjs';
-import { decide } from '../shared/escrow/decide.ts';
-import { applyEvents } from '../shared/escrow/evolve.ts';
-import type { Actor, EscrowCommand, OrderState } from '../shared/escrow/types.ts';
-import { DAY_MS } from '../shared/time.ts';
 import { launchChromium } from '../test/e2e/shellBrowser.ts';
 import { caseOpenBench } from './caseOpen.ts';
-import { TEST_RECIPIENT } from '../test/fixtures/testRecipient.ts';
+import {
+  offlineSellerAuthenticator,
+  seedSellerReplica,
+} from '../test/fixtures/sellerReplicaSeed.ts';
 
 const ORDERS = Number(process.env.BENCH_UI_ORDERS ?? 100_000);
 const SEARCH_PASSES = 3;
-const MERCHANT = 'm-1001';
-const TITLES = [
-  '无线蓝牙耳机',
-  '西湖龙井礼盒',
-  '机械键盘',
-  '羊毛围巾',
-  '手工陶瓷茶杯',
-  '会员充值卡',
-  'USB-C 数据线',
-  '保温杯',
-];
-const buyer = (i: number): Actor => ({ role: 'buyer', userId: `b-${3000 + (i % 4000)}` });
-const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
-const seller: Actor = { role: 'seller_staff', userId: 'u-seller-1', merchantId: MERCHANT };
-/** Nothing listens on the discard port: the desk works offline on its replica. */
-const SERVER_URL = 'http://127.0.0.1:9';
-const offline: Authenticator = {
-  serverUrl: SERVER_URL,
-  signIn: async () => ({
-    ok: true,
-    value: {
-      token: 't'.repeat(43),
-      user: {
-        userId: seller.userId,
-        displayName: '杭州西湖龙井茶庄',
-        role: 'seller_staff',
-        merchantId: MERCHANT,
-      },
-    },
-  }),
-  resume: async () => ({ ok: false, error: { code: 'unauthorized', message: 'offline bench' } }),
-  signOut: async () => undefined,
-};
-
 const p95 = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)] ?? NaN;
 };
 const fmt = (x: number) => x.toFixed(2);
-
-/**
- * 100k orders of one merchant over 60 days (all created, 60% paid, 30% shipped), decided with
- * the shared rules and written straight into that seller's replica file, as a long bootstrap
- * would leave it. The desk then runs offline against it (the server address is a closed port).
- */
-export function seed(dataDir: string): void {
-  const db = openDatabase(replicaFile(dataDir, SERVER_URL, seller.userId));
-  const replica = createReplicaStore(db);
-  const now = Date.now();
-  const BATCH = 2000;
-  const step = (state: OrderState | null, command: EscrowCommand, actor: Actor, at: number) => {
-    const d = decide(state, command, { now: at, actor });
-    if (!d.ok) throw new Error(`seed failed: ${d.error.code} ${d.error.message}`);
-    return applyEvents(state, d.events);
-  };
-  for (let start = 0; start < ORDERS; start += BATCH) {
-    const at = now - 60 * DAY_MS + Math.floor((60 * DAY_MS * start) / ORDERS);
-    db.transaction(() => {
-      for (let i = start; i < Math.min(ORDERS, start + BATCH); i++) {
-        const orderId = `BENCH-${String(i).padStart(6, '0')}`;
-        const amountFen = 990 + (i % 5000) * 37;
-        let state = step(
-          null,
-          {
-            type: 'create_order',
-            orderId,
-            merchantId: MERCHANT,
-            buyerId: buyer(i).userId,
-            currency: 'CNY',
-            amountFen,
-            feeBps: 60,
-            goodsKind: 'express',
-            recipient: TEST_RECIPIENT,
-            item: { title: TITLES[i % TITLES.length]!, quantity: 1 + (i % 3) },
-          },
-          buyer(i),
-          at,
-        );
-        if (i % 10 < 6)
-          state = step(
-            state,
-            {
-              type: 'confirm_payment',
-              orderId,
-              bank: 'icbc',
-              bankRef: `ICBC-${i}`,
-              currency: 'CNY',
-              amountFen,
-            },
-            bank,
-            at,
-          );
-        if (i % 10 < 3)
-          state = step(
-            state,
-            {
-              type: 'ship',
-              orderId,
-              carrier: 'sf',
-              trackingNo: `SF${String(7_000_000_000_000 + i * 7919)}`,
-            },
-            seller,
-            at,
-          );
-        replica.putOrder(state);
-      }
-    }).immediate();
-  }
-  createSyncMeta(db).set('bootstrapped', '1');
-  // Downloaded for this seller, as a sign-in expects (worker/replicaScope.ts).
-  createSyncMeta(db).set('scope', scopeOf(seller));
-  db.close();
-}
 
 /** ms from navigation start until `selector` is in the DOM, checked every frame. */
 async function loadMs(page: Page, url: string, selector: string): Promise<number> {
@@ -180,6 +67,33 @@ async function scrollFrames(
       }),
     { selector, stepPx, frames },
   );
+}
+
+/** Total duration of each trace event name on each thread, largest first (BENCH_UI_TRACE). */
+function printTraceTotals(trace: Buffer, frames: number): void {
+  const { traceEvents } = JSON.parse(trace.toString('utf8')) as {
+    traceEvents: {
+      name: string;
+      ph: string;
+      dur?: number;
+      tid: number;
+      args?: { name?: string };
+    }[];
+  };
+  const threads = new Map<number, string>();
+  for (const e of traceEvents)
+    if (e.ph === 'M' && e.name === 'thread_name') threads.set(e.tid, e.args?.name ?? '');
+  const totals = new Map<string, number>();
+  for (const e of traceEvents) {
+    if (e.ph !== 'X' || !e.dur) continue;
+    const key = `${threads.get(e.tid) ?? e.tid} ${e.name}`;
+    totals.set(key, (totals.get(key) ?? 0) + e.dur / 1000);
+  }
+  for (const [k, ms] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`# trace ${ms.toFixed(0)}ms ${k}`);
+  // Every task of the page's main thread: the share of each frame the scroll keeps it busy.
+  const busy = totals.get('CrRendererMain ThreadControllerImpl::RunTask') ?? NaN;
+  console.log(`ui_scroll_main_thread_ms_per_frame=${fmt(busy / frames)}`);
 }
 
 /**
@@ -248,7 +162,7 @@ export async function run(): Promise<void> {
     return;
   }
   const seedStart = performance.now();
-  seed(dataDir);
+  seedSellerReplica(dataDir, ORDERS);
   console.log(`ui_seed_orders=${ORDERS}`);
   console.log(`ui_seed_ms=${fmt(performance.now() - seedStart)}`);
   await buildRenderer(outDir);
@@ -270,7 +184,7 @@ export async function run(): Promise<void> {
       workerData: { dataDir },
     },
     settingsFile: null,
-    authenticatorFor: () => offline,
+    authenticatorFor: () => offlineSellerAuthenticator,
     vault: memoryTokenVault(),
   });
   const web = await startWebServer({ host, rendererDir: outDir });
@@ -368,7 +282,10 @@ export async function run(): Promise<void> {
       await profiling.send('Profiler.enable');
       await profiling.send('Profiler.start');
     }
+    const tracing = Boolean(process.env.BENCH_UI_TRACE);
+    if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'toplevel'] });
     const frames = await scrollFrames(page, '[data-testid="orders-grid"]', 400, 240);
+    if (tracing) printTraceTotals(await browser.stopTracing(), frames.length);
     if (profiling) {
       // Where the scroll's main-thread time goes, by function (self time), for tuning runs.
       const { profile } = (await profiling.send('Profiler.stop')) as {
@@ -376,6 +293,7 @@ export async function run(): Promise<void> {
           nodes: {
             id: number;
             callFrame: { functionName: string; url: string; lineNumber: number };
+            children?: number[];
           }[];
           samples: number[];
           timeDeltas: number[];
@@ -383,9 +301,17 @@ export async function run(): Promise<void> {
       };
       const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
       const self = new Map<string, number>();
-      profile.samples.forEach((id, i) => {
+      const parentOf = new Map<number, number>();
+      for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+      const name = (id: number) => {
         const f = byNode.get(id)!.callFrame;
-        const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+        return `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+      };
+      profile.samples.forEach((id, i) => {
+        // Browser built-ins (no URL) are named with their caller: removeChild < commitDeletion.
+        const parent = parentOf.get(id);
+        const native = !byNode.get(id)!.callFrame.url && parent !== undefined;
+        const key = native ? `${name(id)} < ${name(parent)}` : name(id);
         self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
       });
       for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))

@@ -32,6 +32,8 @@ export async function buildRenderer(outDir = join(ROOT, 'dist/renderer')) {
       emptyOutDir: true,
       // No eval-based source maps: the CSP forbids eval, in Electron and in web mode alike.
       sourcemap: false,
+      // The UI bench's profile names functions only in an unminified build.
+      minify: process.env.BENCH_UI_PROFILE ? false : undefined,
       rolldownOptions: { input: rendererInputs() },
     },
   });

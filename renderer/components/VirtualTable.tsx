@@ -57,11 +57,11 @@ export function VirtualTable(props: Props) {
   }, []);
 
   const count = total ?? 0;
+  // The window is always `span` rows long (shorter only at the list's end): the rows in view,
+  // whatever their alignment, and OVERSCAN_ROWS either side.
+  const span = Math.ceil(viewportPx / ROW_HEIGHT_PX) + 1 + 2 * OVERSCAN_ROWS;
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT_PX) - OVERSCAN_ROWS);
-  const last = Math.min(
-    count - 1,
-    Math.ceil((scrollTop + viewportPx) / ROW_HEIGHT_PX) + OVERSCAN_ROWS,
-  );
+  const last = Math.min(count - 1, first + span - 1);
 
   useEffect(() => {
     if (total === null) return;
@@ -136,14 +136,19 @@ export function VirtualTable(props: Props) {
   }
 
   const gridId = baseId;
+  // Rows are keyed by slot, not by index, and stay in slot order: a row scrolling out hands its
+  // DOM nodes, in place, to the one scrolling in, so a frame updates text and position instead
+  // of creating, removing or moving rows (each of which cost the scroll its frame budget). That
+  // takes exactly `span` slots. The DOM order is then rotated, not the list's order; each row
+  // carries its place in aria-rowindex, as grids that virtualise rows do (AG Grid's default).
   const rows: ReactNode[] = [];
-  // Rows are keyed by slot, not by index: a row scrolling out hands its DOM nodes to the one
-  // scrolling in, so a frame updates text and position instead of removing and creating rows.
-  const slots = Math.max(64, 2 ** Math.ceil(Math.log2(last - first + 2)));
-  for (let i = first; i <= last; i++) {
+  for (let slot = 0; slot < span; slot++) {
+    // The one index of [first, last] that falls on this slot, if any.
+    const i = first + ((slot - (first % span) + span) % span);
+    if (i > last) continue;
     rows.push(
       <Row
-        key={i % slots}
+        key={slot}
         index={i}
         domId={`${gridId}-r${i}`}
         row={store.getState().rowAt(i)}
@@ -233,17 +238,18 @@ const Row = memo(function Row(p: RowProps) {
       onClick={() => p.onSelect(p.index)}
       onDoubleClick={() => p.row && p.onOpen(p.row, p.index)}
     >
-      {p.row ? (
-        p.columns.map((c) => (
-          <div role="gridcell" key={c.id} className={`vt-cell vt-col-${c.id}`}>
-            {c.cell(p.row!, p.index)}
-          </div>
-        ))
-      ) : (
-        <div role="gridcell" className="vt-cell vt-loading" aria-label={p.loadingText}>
-          …
+      {/* A row whose page is on its way keeps the same cells, so its arrival fills them in
+          place instead of replacing the row's DOM (a fast scroll does this for every row). */}
+      {p.columns.map((c, i) => (
+        <div
+          role="gridcell"
+          key={c.id}
+          className={`vt-cell vt-col-${c.id}${p.row ? '' : ' vt-loading'}`}
+          aria-label={p.row || i > 0 ? undefined : p.loadingText}
+        >
+          {p.row ? c.cell(p.row, p.index) : i === 0 ? '…' : null}
         </div>
-      )}
+      ))}
     </div>
   );
 });

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { createDeskHost } from '../../electron/host/deskHost.ts';
+import type { DeskHost } from '../../electron/host/deskHost.ts';
+import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
+import { startWebServer } from '../../electron/web/webServer.ts';
+import type { WebServer } from '../../electron/web/webServer.ts';
+import { offlineSellerAuthenticator, seedSellerReplica } from '../fixtures/sellerReplicaSeed.ts';
+import { CORE_WORKER_SOURCE } from '../shell/deskHostFixture.ts';
+import { builtRenderer } from './builtRenderer.ts';
+import { closePages } from './closePages.ts';
+import { signIn } from './sellerHarness.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+/**
+ * The orders table over a long list (2,000 orders in the seller's replica, offline): rows are
+ * recycled as it scrolls (VirtualTable keeps a fixed set of row slots, so the DOM order is
+ * rotated), and what the seller sees must still be the list, in order, with nothing missing or
+ * twice, and the keyboard must still walk it.
+ */
+const ORDERS = 2000;
+const ROW_PX = 40;
+let dir: string;
+let host: DeskHost;
+let web: WebServer;
+let browser: Browser;
+let page: Page;
+
+test.beforeAll(async ({ browser: b }) => {
+  dir = mkdtempSync(join(tmpdir(), 'orders-grid-'));
+  seedSellerReplica(join(dir, 'data'), ORDERS);
+  host = createDeskHost({
+    core: { workerEntry: CORE_WORKER_SOURCE, workerData: { dataDir: join(dir, 'data') } },
+    settingsFile: null,
+    authenticatorFor: () => offlineSellerAuthenticator,
+    vault: memoryTokenVault(),
+  });
+  web = await startWebServer({ host, rendererDir: builtRenderer() });
+  browser = b;
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(web.url);
+  await signIn(page, 'seller', 'any-password');
+});
+
+test.afterAll(async () => {
+  await closePages(browser);
+  await web?.close();
+  await host?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The grid's rows as they stand on screen, top to bottom: their row index and order id. */
+async function rowsOnScreen(): Promise<{ rowIndex: number; orderId: string | null }[]> {
+  return page.getByTestId('orders-grid').evaluate((grid) =>
+    [...grid.querySelectorAll<HTMLElement>('.vt-spacer > [role="row"]')]
+      .sort((a, b) => a.offsetTop - b.offsetTop)
+      .map((r) => ({
+        rowIndex: Number(r.getAttribute('aria-rowindex')),
+        orderId: r.getAttribute('data-order-id'),
+        top: r.offsetTop,
+      }))
+      .map(({ rowIndex, orderId, top }) => {
+        // Position and index agree: the row at the n-th place is the n-th row.
+        if (top !== (rowIndex - 2) * 40) throw new Error(`row ${rowIndex} drawn at ${top}px`);
+        return { rowIndex, orderId };
+      }),
+  );
+}
+
+/** Waits until every row in the DOM has its data, then checks them against the desk's list. */
+async function expectListFrom(scrollTop: number): Promise<void> {
+  const viewPx = await page
+    .getByTestId('orders-grid')
+    .evaluate(
+      (grid, top) => ((grid as HTMLElement).scrollTop = top) && grid.clientHeight,
+      scrollTop,
+    );
+  await page.waitForFunction(() => {
+    const rows = document.querySelectorAll('[data-testid="orders-grid"] .vt-spacer > [role=row]');
+    return rows.length > 0 && [...rows].every((r) => r.hasAttribute('data-order-id'));
+  });
+  const rows = await rowsOnScreen();
+  const first = rows[0]!.rowIndex - 2;
+  const last = first + rows.length - 1;
+  // Consecutive, no index twice, and every row the view shows is there: the rows sit below a
+  // header one row high, in the same scroller.
+  rows.forEach((r, k) => assert.equal(r.rowIndex, first + k + 2));
+  assert.ok(first <= Math.max(0, Math.floor(scrollTop / ROW_PX) - 1), `rows start at ${first}`);
+  const lastInView = Math.min(ORDERS - 1, Math.ceil((scrollTop + viewPx) / ROW_PX) - 2);
+  assert.ok(last >= lastInView, `rows end at ${last}, the view at ${lastInView}`);
+  const want = await host.call('orders.search', { offset: first, limit: rows.length });
+  assert.ok(want.ok);
+  const ids = (want.value as { rows: { orderId: string }[] }).rows.map((r) => r.orderId);
+  assert.deepEqual(
+    rows.map((r) => r.orderId),
+    ids,
+  );
+}
+
+test('scrolling a long list shows every row in order, wherever it stops', async () => {
+  await page.getByTestId('orders-grid').locator('[data-order-id]').first().waitFor();
+  // Down in steps that do not divide the slot count, a jump, an odd offset, and back up.
+  for (const top of [0, 400, 1_000, 1_440, 37_000, 41_013, 79_000, 20_000, 380, 0])
+    await expectListFrom(top);
+});
+
+test('the keyboard walks the list across recycled rows', async () => {
+  const grid = page.getByTestId('orders-grid');
+  await grid.focus();
+  const active = async () => {
+    const id = await grid.getAttribute('aria-activedescendant');
+    assert.ok(id, 'no active row');
+    const row = page.locator(`#${id}`);
+    return { index: Number(await row.getAttribute('aria-rowindex')) - 2, row };
+  };
+  await page.keyboard.press('Home');
+  assert.equal((await active()).index, 0);
+  // Past a page of rows, one at a time: the active row is always the one just below.
+  for (let i = 1; i <= 40; i++) {
+    await page.keyboard.press('ArrowDown');
+    const a = await active();
+    assert.equal(a.index, i);
+    await a.row.and(page.locator('[aria-selected="true"]')).waitFor();
+  }
+  await page.keyboard.press('End');
+  await page.waitForFunction(
+    (n) => {
+      const grid = document.querySelector('[data-testid="orders-grid"]')!;
+      const id = grid.getAttribute('aria-activedescendant');
+      const row = id ? document.getElementById(id) : null;
+      return (
+        row?.getAttribute('aria-rowindex') === String(n + 1) && row.hasAttribute('data-order-id')
+      );
+    },
+    ORDERS,
+    { timeout: 30_000 },
+  );
+  const last = await host.call('orders.search', { offset: ORDERS - 1, limit: 1 });
+  assert.ok(last.ok);
+  const lastId = (last.value as { rows: { orderId: string }[] }).rows[0]!.orderId;
+  assert.equal(await (await active()).row.getAttribute('data-order-id'), lastId);
+  // The last row is in view, above the grid's bottom edge.
+  const box = await (await active()).row.boundingBox();
+  const gridBox = await grid.boundingBox();
+  assert.ok(box && gridBox && box.y + box.height <= gridBox.y + gridBox.height + 1);
+});
