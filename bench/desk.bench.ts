@@ -7,7 +7,8 @@
 //   prepared INSERT each (key, and the JSON the replica keeps of that change: the order, the
 //   journal row's legs, the timeline entry's event, serialised before the clock starts) into
 //   a plain table, in transactions of the same size and the same durability as a pulled page.
-//   desk.apply_vs_raw_insert = the ratio (target >= 0.3). Until this baseline stored the
+//   desk.apply_vs_raw_insert = the ratio (target >= 0.3), of the medians of three alternating
+//   rounds (the cold first round's ratio is printed beside it). Until this baseline stored the
 //   pulled rows it stored a 200-byte pad per row, half the bytes; that one is still printed
 //   (raw.insert_pad_rows_per_s, desk.apply_vs_raw_pad_insert) to compare with older figures.
 // - desk.overlay_10k_ms: 10,000 queued actions (ships), their overlay built, then a pull brings
@@ -131,9 +132,13 @@ function pullPages(): { pages: string[]; changes: number; rows: string[] } {
   return { pages, changes: total, rows };
 }
 
-async function applyBench(dir: string): Promise<void> {
-  const { pages, changes, rows } = pullPages();
-  const db = openDatabase(join(dir, 'apply.db'));
+/** Rounds of the apply bench: the first runs cold, the median is what the figures give. */
+const APPLY_ROUNDS = 3;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** One fresh replica, every pull page applied by the sync client. */
+async function applyRound(file: string, pages: string[]): Promise<{ ms: number; cpuMs: number }> {
+  const db = openDatabase(file);
   let next = 0;
   const transport: SyncTransport = {
     push: async () => ({ lastMutationId: 0, results: [] }),
@@ -141,43 +146,62 @@ async function applyBench(dir: string): Promise<void> {
     chain: async () => ({ upTo: '', count: 0, head: GENESIS_HASH }),
   };
   const client = createSyncClient({ db, transport, actor: SELLER, now: () => T0 });
-  const apply = await timed(() => client.syncOnce());
-  const applyS = apply.ms / 1000;
+  const run = await timed(() => client.syncOnce());
   db.close();
+  return run;
+}
 
-  // Baselines: as many plain rows, one INSERT each, in transactions of a page's size.
-  const rawInsert = async (file: string, body: (j: number) => string) => {
-    const raw = openDatabase(join(dir, file));
-    raw.exec('CREATE TABLE raw_rows (id INTEGER PRIMARY KEY, k TEXT NOT NULL, body TEXT NOT NULL)');
-    const insert = raw.prepare('INSERT INTO raw_rows (k, body) VALUES (?, ?)');
-    const run = await timed(() => {
-      for (let i = 0; i < changes; i += PAGE)
-        refetchableTransaction(raw, () => {
-          for (let j = i; j < Math.min(changes, i + PAGE); j++) insert.run(`k${j}`, body(j));
-        });
-    });
-    raw.close();
-    return run;
-  };
-  const rawRun = await rawInsert('raw.db', (j) => rows[j]!);
+/** As many plain rows, one INSERT each, in transactions of a page's size. */
+async function rawInsertRound(
+  file: string,
+  changes: number,
+  body: (j: number) => string,
+): Promise<{ ms: number; cpuMs: number }> {
+  const raw = openDatabase(file);
+  raw.exec('CREATE TABLE raw_rows (id INTEGER PRIMARY KEY, k TEXT NOT NULL, body TEXT NOT NULL)');
+  const insert = raw.prepare('INSERT INTO raw_rows (k, body) VALUES (?, ?)');
+  const run = await timed(() => {
+    for (let i = 0; i < changes; i += PAGE)
+      refetchableTransaction(raw, () => {
+        for (let j = i; j < Math.min(changes, i + PAGE); j++) insert.run(`k${j}`, body(j));
+      });
+  });
+  raw.close();
+  return run;
+}
+
+async function applyBench(dir: string): Promise<void> {
+  const { pages, changes, rows } = pullPages();
   const pad = JSON.stringify({ pad: 'x'.repeat(200) });
-  const padRun = await rawInsert('pad.db', () => pad);
-  const perS = changes / applyS;
-  const rawPerS = changes / (rawRun.ms / 1000);
-  const padPerS = changes / (padRun.ms / 1000);
+  // Rounds alternate apply, raw and pad on fresh files, so a slow spell of the machine falls
+  // on all three; one round alone moved the ratio by a quarter between runs.
+  const apply: { ms: number; cpuMs: number }[] = [];
+  const raw: { ms: number; cpuMs: number }[] = [];
+  const padded: { ms: number; cpuMs: number }[] = [];
+  for (let r = 0; r < APPLY_ROUNDS; r++) {
+    apply.push(await applyRound(join(dir, `apply${r}.db`), pages));
+    raw.push(await rawInsertRound(join(dir, `raw${r}.db`), changes, (j) => rows[j]!));
+    padded.push(await rawInsertRound(join(dir, `pad${r}.db`), changes, () => pad));
+  }
+  const perS = changes / (median(apply.map((a) => a.ms)) / 1000);
+  const rawPerS = changes / (median(raw.map((a) => a.ms)) / 1000);
+  const padPerS = changes / (median(padded.map((a) => a.ms)) / 1000);
   const rowBytes = rows.reduce((n, r) => n + Buffer.byteLength(r), 0);
+  const ms = (xs: { ms: number }[]) => xs.map((x) => Math.round(x.ms)).join('/');
   console.log(`desk.apply_orders=${ORDERS}`);
   console.log(`desk.apply_changes=${changes}`);
   console.log(`desk.apply_page_bytes=${pages.reduce((n, p) => n + Buffer.byteLength(p), 0)}`);
   console.log(`raw.insert_row_bytes=${rowBytes} (pad ${changes * Buffer.byteLength(pad)})`);
+  console.log(`desk.apply_rounds_ms=${ms(apply)} (raw ${ms(raw)}, pad ${ms(padded)})`);
   console.log(`desk.apply_changes_per_s=${Math.round(perS)}`);
   console.log(`raw.insert_rows_per_s=${Math.round(rawPerS)}`);
   console.log(`desk.apply_vs_raw_insert=${fmt(perS / rawPerS)}`);
+  // The first round alone, with the code not yet compiled hot: a desk's first download.
+  console.log(`desk.apply_vs_raw_insert_cold=${fmt(raw[0]!.ms / apply[0]!.ms)}`);
   console.log(`raw.insert_pad_rows_per_s=${Math.round(padPerS)}`);
   console.log(`desk.apply_vs_raw_pad_insert=${fmt(perS / padPerS)}`);
-  console.log(
-    `desk.apply_cpu_ms=${Math.round(apply.cpuMs)} (raw ${Math.round(rawRun.cpuMs)}, pad ${Math.round(padRun.cpuMs)})`,
-  );
+  const cpu = (xs: { cpuMs: number }[]) => Math.round(median(xs.map((x) => x.cpuMs)));
+  console.log(`desk.apply_cpu_ms=${cpu(apply)} (raw ${cpu(raw)}, pad ${cpu(padded)})`);
 }
 
 async function overlayBench(dir: string): Promise<void> {
