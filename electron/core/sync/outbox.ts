@@ -39,8 +39,11 @@ export interface Outbox {
   pendingForOrder(orderId: string): OutboxRow[];
   /** What a replay needs of an order's queued mutations (no base state), oldest first. */
   replayForOrder(orderId: string): ReplayRow[];
-  /** The same for every order with queued mutations, in one read (a rebase of many orders). */
-  replayByOrder(): Map<string, ReplayRow[]>;
+  /**
+   * The same for many orders in one read (a rebase of a pull page): only those orders' rows,
+   * by the outbox's order index, not the whole outbox once a page.
+   */
+  replayByOrder(orderIds: readonly string[]): Map<string, ReplayRow[]>;
   get(mutationId: number): OutboxRow | null;
   setLocalError(mutationId: number, code: string | null): void;
   count(): number;
@@ -127,8 +130,8 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
     `SELECT mutation_id, command_id, command_json, server_status, local_error_code
        FROM sync_outbox WHERE order_id = ? ORDER BY mutation_id`,
   );
-  const replayAll = db.prepare<
-    [],
+  const replayOfOrders = db.prepare<
+    [string],
     Pick<
       Row,
       | 'order_id'
@@ -140,7 +143,8 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
     >
   >(
     `SELECT order_id, mutation_id, command_id, command_json, server_status, local_error_code
-       FROM sync_outbox ORDER BY mutation_id`,
+       FROM sync_outbox WHERE order_id IN (SELECT value FROM json_each(?))
+      ORDER BY mutation_id`,
   );
   const byId = db.prepare<[number], Row>('SELECT * FROM sync_outbox WHERE mutation_id = ?');
   const localError = db.prepare(
@@ -191,9 +195,9 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
     replayForOrder(orderId) {
       return replayRows.all(orderId).map(toReplayRow);
     },
-    replayByOrder() {
+    replayByOrder(orderIds) {
       const byOrder = new Map<string, ReplayRow[]>();
-      for (const r of replayAll.iterate()) {
+      for (const r of replayOfOrders.iterate(JSON.stringify(orderIds))) {
         const rows = byOrder.get(r.order_id);
         if (rows) rows.push(toReplayRow(r));
         else byOrder.set(r.order_id, [toReplayRow(r)]);

@@ -58,6 +58,11 @@ export function createProvisionalOverlay(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const displayed = createDisplayedOrderRead(db, replica);
+  /** Whether the confirmed timeline, up to the confirmed version, has the command's events. */
+  const confirmedHolds = db.prepare<[string, string, number], { x: number }>(
+    `SELECT 1 AS x FROM sync_order_events
+      WHERE order_id = ? AND command_id = ? AND version <= ? LIMIT 1`,
+  );
 
   function rebuildOne(
     orderId: string,
@@ -67,8 +72,19 @@ export function createProvisionalOverlay(
     mayHaveLegs = true,
   ): void {
     if (mayHaveLegs) delLegs.run(orderId);
-    // A mutation the server already rejected has no effect to show; its issue says why.
-    const pending = queued.filter((m) => m.serverStatus !== 'rejected');
+    // A mutation the server already rejected has no effect to show; its issue says why. One it
+    // applied whose events the confirmed state already holds is shown by that state: replayed
+    // again it would fail (a second ship) and be flagged "likely refused", or apply twice, for
+    // as long as the pull that confirms it takes to reach its last page.
+    const pending = queued.filter(
+      (m) =>
+        m.serverStatus !== 'rejected' &&
+        !(
+          m.serverStatus === 'applied' &&
+          confirmed !== null &&
+          confirmedHolds.get(orderId, m.commandId, confirmed.version)
+        ),
+    );
     if (pending.length === 0) {
       delOrder(orderId);
       return;
@@ -149,7 +165,7 @@ export function createProvisionalOverlay(
             );
         return;
       }
-      const queued = outbox.replayByOrder();
+      const queued = outbox.replayByOrder([...ids]);
       const overlaid = new Set(overlaidOrders.all().map((r) => r.order_id));
       const work = [...ids].filter((id) => queued.has(id) || overlaid.has(id));
       const confirmed = replica.confirmedOrders(work.filter((id) => !stored?.has(id)));
