@@ -3,7 +3,9 @@
 // writes one multi-row statement per table; row-locked, idempotency-recorded, posted to the
 // hash-chained ledger and logged for sync), against plain single-row INSERTs
 // through pg in the same batches as a baseline measured in the same run. BENCH_API_ORDERS scales
-// it (default 500 orders, four commands each). Uses BENCH_DATABASE_URL (default the test
+// it (default 2,000 orders, four commands each: 16 batches; with the 4 batches of 500 orders the
+// first, cold one was a quarter of the run, Node's CPU per command 180-190 µs instead of
+// 115-135, and a p99 of four samples said nothing). Uses BENCH_DATABASE_URL (default the test
 // database); without PostgreSQL it prints a reason and measures nothing.
 import os, { loadavg } from 'node:os';
 import type { CommandEnvelope } from '../shared/escrow/types.ts';
@@ -33,7 +35,7 @@ export async function run(): Promise<void> {
     console.log(`api.skipped=1 # no PostgreSQL at ${URL}`);
     return;
   }
-  const orders = Number(process.env.BENCH_API_ORDERS ?? 500);
+  const orders = Number(process.env.BENCH_API_ORDERS ?? 2000);
   const schema = `bench_api_${process.pid}`;
   const db = await openDatabase({ url: URL, schema, maxConnections: 2 });
   try {
