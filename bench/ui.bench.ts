@@ -283,7 +283,8 @@ export async function run(): Promise<void> {
       await profiling.send('Profiler.start');
     }
     const tracing = Boolean(process.env.BENCH_UI_TRACE);
-    if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'toplevel'] });
+    if (tracing)
+      await browser.startTracing(page, { categories: ['devtools.timeline', 'toplevel'] });
     const frames = await scrollFrames(page, '[data-testid="orders-grid"]', 400, 240);
     if (tracing) printTraceTotals(await browser.stopTracing(), frames.length);
     if (profiling) {
