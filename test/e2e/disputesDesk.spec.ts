@@ -36,7 +36,6 @@ test.describe.configure({ mode: 'serial' });
 
 const SCHEMA = 'test_e2e_disputes';
 const WORKER = new URL('../../electron/core/worker/coreWorker.ts', import.meta.url);
-const outDir = builtRenderer();
 // Made in beforeAll: Playwright's runner also loads this file, only to list its tests.
 let dataDir: string;
 let t: DisputeTestServer;
@@ -86,7 +85,7 @@ async function startDesk(name: string): Promise<WebServer> {
     authenticatorFor: () => serverAuthenticator(t.url),
     vault: memoryTokenVault(),
   });
-  const web = await startWebServer({ host, rendererDir: outDir });
+  const web = await startWebServer({ host, rendererDir: builtRenderer() });
   desks.push({ host, web });
   return web;
 }

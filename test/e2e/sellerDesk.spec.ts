@@ -18,7 +18,6 @@ test.describe.configure({ mode: 'serial' });
  * answer a refund, check the balance, all by keyboard where a seller would use it, with axe
  * checking each main view. Screenshots land in test-results/screenshots/.
  */
-const outDir = builtRenderer();
 const fixture = specDemoHost();
 let web: WebServer;
 let browser: Browser;
@@ -26,7 +25,7 @@ let page: Page;
 const problems: string[] = [];
 
 test.beforeAll(async ({ browser: chromium }) => {
-  web = await startWebServer({ host: fixture.host, rendererDir: outDir });
+  web = await startWebServer({ host: fixture.host, rendererDir: builtRenderer() });
   browser = chromium;
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   page.on('pageerror', (e) => problems.push(e.message));

@@ -24,7 +24,6 @@ test.describe.configure({ mode: 'serial' });
  * cannot show). A second desk of the same shop (its own host and replica, signed in as the
  * shop's admin) sees the first one's notes and flags the same way, and the other way round.
  */
-const outDir = builtRenderer();
 const fixture = specDemoHost({ syncPollMs: 10 * 60_000 });
 let web: WebServer;
 let page: Page;
@@ -35,7 +34,7 @@ let pageB: Page;
 
 test.beforeAll(async ({ browser }) => {
   buyer = await demoBuyer((await fixture.server).url);
-  web = await startWebServer({ host: fixture.host, rendererDir: outDir });
+  web = await startWebServer({ host: fixture.host, rendererDir: builtRenderer() });
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   // A string, not a function: the test's TypeScript transform would add helpers the page lacks.
   await page.addInitScript(`
@@ -49,7 +48,7 @@ test.beforeAll(async ({ browser }) => {
   await page.goto(web.url);
   await signIn(page, 'staff1', demoAccount('staff1').password);
   sibling = startSiblingHost((await fixture.server).url, { syncPollMs: 10 * 60_000 });
-  siblingWeb = await startWebServer({ host: sibling.host, rendererDir: outDir });
+  siblingWeb = await startWebServer({ host: sibling.host, rendererDir: builtRenderer() });
   pageB = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   await pageB.goto(siblingWeb.url);
   await signIn(pageB, 'admin1', demoAccount('admin1').password);

@@ -23,7 +23,6 @@ test.describe.configure({ mode: 'serial' });
  * pays, and the notice says what was agreed — and the exported ledger, summed, equals the
  * balances on screen.
  */
-const outDir = builtRenderer();
 const fixture = specDemoHost();
 let web: WebServer;
 let page: Page;
@@ -44,7 +43,7 @@ test.beforeAll(async ({ browser }) => {
   orders.big = await refunded(36_545, '茶叶受潮结块');
   orders.small1 = await refunded(1_250, '少发一包');
   orders.small2 = await refunded(3_000, '包装破损');
-  web = await startWebServer({ host: fixture.host, rendererDir: outDir });
+  web = await startWebServer({ host: fixture.host, rendererDir: builtRenderer() });
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   await page.goto(web.url);
   await signIn(page, 'staff1', demoAccount('staff1').password);

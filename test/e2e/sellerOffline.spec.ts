@@ -33,7 +33,6 @@ test.describe.configure({ mode: 'serial' });
  */
 // Made in beforeAll: Playwright's runner also loads this file, only to list its tests.
 let dir: string;
-const outDir = builtRenderer();
 let tdb: TestDatabase;
 let serverDb: Database;
 let server: RunningServer | null = null;
@@ -78,7 +77,7 @@ test.beforeAll(async ({ browser: chromium }) => {
     authenticatorFor: () => serverAuthenticator(url),
     vault: memoryTokenVault(),
   });
-  web = await startWebServer({ host, rendererDir: outDir });
+  web = await startWebServer({ host, rendererDir: builtRenderer() });
   browser = chromium;
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
 });

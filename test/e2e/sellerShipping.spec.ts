@@ -25,7 +25,6 @@ test.describe.configure({ mode: 'serial' });
  * scans back to its number (zh-TW), and gets a clear answer for each kind of bad CSV, with a
  * stop button that leaves what was applied applied (en).
  */
-const outDir = builtRenderer();
 const fixture = specDemoHost();
 let api: RunningServer;
 let web: WebServer;
@@ -66,7 +65,7 @@ async function untilServerShipped(orderIds: readonly string[], count: number): P
 test.beforeAll(async ({ browser }) => {
   api = await fixture.server;
   await paidDemoOrders(api, [...CSV_ORDERS, ...WAYBILL_ORDERS, ...STOP_ORDERS]);
-  web = await startWebServer({ host: fixture.host, rendererDir: outDir });
+  web = await startWebServer({ host: fixture.host, rendererDir: builtRenderer() });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => {

@@ -29,7 +29,6 @@ test.describe.configure({ mode: 'serial' });
  */
 // Made in beforeAll: Playwright's runner also loads this file, only to list its tests.
 let dir: string;
-const outDir = builtRenderer();
 let server: RunningServer;
 let proxy: FaultProxy;
 let host: DeskHost;
@@ -48,7 +47,7 @@ test.beforeAll(async ({ browser: chromium }) => {
     authenticatorFor: () => serverAuthenticator(proxy.url),
     vault: memoryTokenVault(),
   });
-  web = await startWebServer({ host, rendererDir: outDir });
+  web = await startWebServer({ host, rendererDir: builtRenderer() });
   browser = chromium;
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (e) => problems.push(e.message));

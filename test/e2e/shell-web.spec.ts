@@ -11,7 +11,6 @@ import { specDemoHost } from './specDemoHost.ts';
 // The tests of a file share one desk and one page, in order, as a user works.
 test.describe.configure({ mode: 'serial' });
 
-const outDir = builtRenderer();
 const fixture = specDemoHost();
 let web: WebServer;
 let browser: Browser;
@@ -19,7 +18,7 @@ let browser: Browser;
 const shellUrl = () => `http://127.0.0.1:${web.port}/shell/index.html#token=${web.token}`;
 
 test.beforeAll(async ({ browser: chromium }) => {
-  web = await startWebServer({ host: fixture.host, rendererDir: outDir });
+  web = await startWebServer({ host: fixture.host, rendererDir: builtRenderer() });
   browser = chromium;
 });
 test.afterAll(async () => {

@@ -16,14 +16,13 @@ test.describe.configure({ mode: 'serial' });
  * finance.wu's reconciliation view in the three languages, and a seller admin entering a payout
  * account and being told, in words, that a withdrawal waits for the cooling-off period.
  */
-const outDir = builtRenderer();
 const fixture = specDemoHost();
 let web: WebServer;
 let page: Page;
 const problems: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
-  web = await startWebServer({ host: fixture.host, rendererDir: outDir });
+  web = await startWebServer({ host: fixture.host, rendererDir: builtRenderer() });
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   page.on('pageerror', (e) => problems.push(e.message));
 });
