@@ -13,7 +13,7 @@ import { offlineSellerAuthenticator, seedSellerReplica } from '../fixtures/selle
 import { CORE_WORKER_SOURCE } from '../shell/deskHostFixture.ts';
 import { builtRenderer } from './builtRenderer.ts';
 import { closePages } from './closePages.ts';
-import { signIn } from './sellerHarness.ts';
+import { screenshot, signIn } from './sellerHarness.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -107,6 +107,8 @@ test('scrolling a long list shows every row in order, wherever it stops', async 
   // Down in steps that do not divide the slot count, a jump, an odd offset, and back up.
   for (const top of [0, 400, 1_000, 1_440, 37_000, 41_013, 79_000, 20_000, 380, 0])
     await expectListFrom(top);
+  await expectListFrom(41_013);
+  await screenshot(page, 'orders-grid-scrolled');
 });
 
 test('the keyboard walks the list across recycled rows', async () => {
