@@ -54,45 +54,60 @@ test.afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The grid's rows as they stand on screen, top to bottom: their row index and order id. */
-async function rowsOnScreen(): Promise<{ rowIndex: number; orderId: string | null }[]> {
-  return page.getByTestId('orders-grid').evaluate((grid) =>
-    [...grid.querySelectorAll<HTMLElement>('.vt-spacer > [role="row"]')]
-      .sort((a, b) => a.offsetTop - b.offsetTop)
-      .map((r) => ({
-        rowIndex: Number(r.getAttribute('aria-rowindex')),
-        orderId: r.getAttribute('data-order-id'),
-        top: r.offsetTop,
-      }))
-      .map(({ rowIndex, orderId, top }) => {
-        // Position and index agree: the row at the n-th place is the n-th row.
-        if (top !== (rowIndex - 2) * 40) throw new Error(`row ${rowIndex} drawn at ${top}px`);
-        return { rowIndex, orderId };
-      }),
-  );
+/**
+ * Scrolls the grid to `scrollTop` and returns its rows as they then stand on screen, top to
+ * bottom (index, order id, position), taken in one look once the rows in the DOM cover the view
+ * and every one has its data. One look, not a wait and then a read: the table renders a new
+ * window a frame after the scroll, so rows that were all loaded when a wait ended may be loading
+ * ones by the time a second call reads them.
+ */
+async function rowsAt(
+  scrollTop: number,
+): Promise<{ rowIndex: number; orderId: string; top: number }[]> {
+  await page
+    .getByTestId('orders-grid')
+    .evaluate((grid, top) => void ((grid as HTMLElement).scrollTop = top), scrollTop);
+  const handle = await page
+    .waitForFunction(
+      ({ rowPx, orders }) => {
+        const grid = document.querySelector<HTMLElement>('[data-testid="orders-grid"]')!;
+        const rows = [...grid.querySelectorAll<HTMLElement>('.vt-spacer > [role="row"]')]
+          .map((r) => ({
+            rowIndex: Number(r.getAttribute('aria-rowindex')),
+            orderId: r.getAttribute('data-order-id'),
+            top: r.offsetTop,
+          }))
+          .sort((a, b) => a.top - b.top);
+        if (rows.length === 0 || rows.some((r) => r.orderId === null)) return false;
+        // The rows sit below a header one row high, in the same scroller.
+        const firstInView = Math.max(0, Math.floor(grid.scrollTop / rowPx) - 1);
+        const lastInView = Math.min(
+          orders - 1,
+          Math.ceil((grid.scrollTop + grid.clientHeight) / rowPx) - 2,
+        );
+        const indexes = rows.map((r) => r.rowIndex - 2);
+        return Math.min(...indexes) <= firstInView && Math.max(...indexes) >= lastInView
+          ? rows
+          : false;
+      },
+      { rowPx: ROW_PX, orders: ORDERS },
+      { timeout: 30_000 },
+    )
+    .catch((err: Error) => {
+      throw new Error(`the rows never covered the view at ${scrollTop}px: ${err.message}`);
+    });
+  return (await handle.jsonValue()) as { rowIndex: number; orderId: string; top: number }[];
 }
 
-/** Waits until every row in the DOM has its data, then checks them against the desk's list. */
+/** Scrolls the grid to `scrollTop`, then checks the rows it shows against the desk's list. */
 async function expectListFrom(scrollTop: number): Promise<void> {
-  const viewPx = await page
-    .getByTestId('orders-grid')
-    .evaluate(
-      (grid, top) => ((grid as HTMLElement).scrollTop = top) && grid.clientHeight,
-      scrollTop,
-    );
-  await page.waitForFunction(() => {
-    const rows = document.querySelectorAll('[data-testid="orders-grid"] .vt-spacer > [role=row]');
-    return rows.length > 0 && [...rows].every((r) => r.hasAttribute('data-order-id'));
-  });
-  const rows = await rowsOnScreen();
+  const rows = await rowsAt(scrollTop);
   const first = rows[0]!.rowIndex - 2;
-  const last = first + rows.length - 1;
-  // Consecutive, no index twice, and every row the view shows is there: the rows sit below a
-  // header one row high, in the same scroller.
-  rows.forEach((r, k) => assert.equal(r.rowIndex, first + k + 2));
-  assert.ok(first <= Math.max(0, Math.floor(scrollTop / ROW_PX) - 1), `rows start at ${first}`);
-  const lastInView = Math.min(ORDERS - 1, Math.ceil((scrollTop + viewPx) / ROW_PX) - 2);
-  assert.ok(last >= lastInView, `rows end at ${last}, the view at ${lastInView}`);
+  // Consecutive, no index twice, each drawn at its own place.
+  rows.forEach((r, k) => {
+    assert.equal(r.rowIndex, first + k + 2);
+    assert.equal(r.top, (r.rowIndex - 2) * ROW_PX, `row ${r.rowIndex}`);
+  });
   const want = await host.call('orders.search', { offset: first, limit: rows.length });
   assert.ok(want.ok);
   const ids = (want.value as { rows: { orderId: string }[] }).rows.map((r) => r.orderId);
