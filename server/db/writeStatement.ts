@@ -22,7 +22,7 @@ import type { Queryable } from './database.ts';
  * id it then hashed the whole table (a sequential scan per batch, growing with the table)
  * instead of 8 index probes. The LIMIT is the document's real length, so it cuts nothing.
  */
-export function rowsKnown(n: number): number {
+function rowsKnown(n: number): number {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a row count: ${n}`);
   return n;
 }

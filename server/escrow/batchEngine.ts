@@ -21,7 +21,12 @@ import type { Queryable } from '../db/database.ts';
 import { WriteStatement } from '../db/writeStatement.ts';
 import { canSeeOrder } from '../http/orderVisibility.ts';
 import { JournalBatch, journalRow, keyOf, parseKey } from '../ledger/journalBatch.ts';
-import { appendChangeRowsInto, ORDER_EVENT_ROW, ORDER_ROW_STATE } from './changeLog.ts';
+import {
+  appendChangeRowsInto,
+  ORDER_EVENT_ROW,
+  ORDER_ROW_STATE,
+  orderEventEntrySql,
+} from './changeLog.ts';
 import type { ChangeLogRow } from './changeLog.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 import { writeOrderRowsInto } from './orderRows.ts';
@@ -334,7 +339,7 @@ export class BatchEngine {
         }),
       );
       const scope = { shard, merchantId: state.merchantId, buyerId: state.buyerId, commandId };
-      // Each event's change is its timeline row's entry (OrderEventChange), built in SQL from
+      // Each event's change is its timeline row's entry (orderEventEntrySql), built in SQL from
       // the row this flush inserts (ORDER_EVENT_ROW): the event travels once.
       this.changeRows.push(
         ...ledgerChanges,
@@ -451,15 +456,16 @@ export class BatchEngine {
         `INSERT INTO order_events (order_id, version, command_id, event, shard)
          SELECT o, v, c, e, p FROM timeline_rows`,
       );
-      // Each row's `order_event` change (OrderEventChange, changeLog.ts), in its key order.
-      stmt.with(
-        'timeline_entries',
-        `SELECT o, v, json_build_object('orderId', o, 'version', v, 'type', e->>'type',
-                                        'at', (e->>'at')::bigint, 'commandId', c,
-                                        'actor', json_build_object('role', r, 'userId', u),
-                                        'event', e) AS j
-           FROM timeline_rows`,
-      );
+      // Each row's `order_event` change (orderEventEntrySql, changeLog.ts).
+      const entry = orderEventEntrySql({
+        orderId: 'o',
+        version: 'v',
+        commandId: 'c',
+        event: 'e',
+        role: 'r',
+        userId: 'u',
+      });
+      stmt.with('timeline_entries', `SELECT o, v, ${entry} AS j FROM timeline_rows`);
     }
     const journal = this.journal.flushInto(stmt);
     // An order's last change in this flush is the state its row now holds: copied in the

@@ -27,15 +27,25 @@ export async function logLedgerChange(
   ]);
 }
 
-/** One entry of an order's timeline, as `order_event` changes carry it (docs/sync.md). */
-export interface OrderEventChange {
+/**
+ * One entry of an order's timeline as `order_event` changes carry it (`SyncedOrderEvent`,
+ * shared/sync/protocol.ts; docs/sync.md), as a SQL expression over a timeline row's columns:
+ * the write statement builds the change log's entries with it, and a pull the entries of the
+ * orders it sends. Each argument is a SQL expression (`event` a jsonb one).
+ */
+export function orderEventEntrySql(c: {
   orderId: string;
-  version: number;
-  type: string;
-  at: number;
+  version: string;
   commandId: string;
-  actor: { role: string; userId: string };
-  event: unknown;
+  event: string;
+  role: string;
+  userId: string;
+}): string {
+  return `json_build_object('orderId', ${c.orderId}, 'version', ${c.version},
+            'type', ${c.event}->>'type', 'at', (${c.event}->>'at')::bigint,
+            'commandId', ${c.commandId},
+            'actor', json_build_object('role', ${c.role}, 'userId', ${c.userId}),
+            'event', ${c.event})`;
 }
 
 /** One row of the change log as a writer hands it over. */
@@ -63,7 +73,7 @@ export const ORDER_ROW_STATE: unique symbol = Symbol('the order row as written')
 
 /**
  * The payload of an `order_event` change that is a timeline row the same statement inserts: the
- * entry (OrderEventChange) is built in SQL from that row and its actor, so each event is sent
+ * entry (orderEventEntrySql) is built in SQL from that row and its actor, so each event is sent
  * once, not once for the timeline and again inside its change (issue 13).
  */
 export const ORDER_EVENT_ROW: unique symbol = Symbol('the timeline row as written');

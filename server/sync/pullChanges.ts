@@ -2,6 +2,7 @@ import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT } from '../../shared/sync/protocol.t
 import type { PullRequest } from '../../shared/sync/protocol.ts';
 import { DeskError } from '../../shared/errors.ts';
 import type { Database, Queryable } from '../db/database.ts';
+import { orderEventEntrySql } from '../escrow/changeLog.ts';
 import {
   redactEventChangeJsonForSeller,
   redactEventEntryJsonForSeller,
@@ -139,14 +140,16 @@ async function snapshotPage(
     );
     // And their timelines. The actor's role comes from the user row; the bank (`bank:<name>`)
     // and the timers (`system:timers`) act without one, named by their id's prefix.
+    const entry = orderEventEntrySql({
+      orderId: 'e.order_id',
+      version: 'e.version',
+      commandId: 'e.command_id',
+      event: 'e.event',
+      role: `coalesce(u.role, CASE WHEN c.actor_user_id LIKE 'bank:%' THEN 'bank' ELSE 'system' END)`,
+      userId: `coalesce(c.actor_user_id, 'system')`,
+    });
     const events = await db.query<{ j: string }>(
-      `SELECT json_build_object('kind', 'order_event', 'entry', json_build_object(
-                'orderId', e.order_id, 'version', e.version, 'type', e.event->>'type',
-                'at', (e.event->>'at')::bigint, 'commandId', e.command_id,
-                'actor', json_build_object('role', coalesce(u.role,
-                  CASE WHEN c.actor_user_id LIKE 'bank:%' THEN 'bank' ELSE 'system' END),
-                                           'userId', coalesce(c.actor_user_id, 'system')),
-                'event', e.event))::text AS j
+      `SELECT json_build_object('kind', 'order_event', 'entry', ${entry})::text AS j
          FROM order_events e
          LEFT JOIN commands c ON c.command_id = e.command_id
          LEFT JOIN users u ON u.user_id = c.actor_user_id
