@@ -65,6 +65,7 @@ export async function buildElectron(outDir = join(ROOT, 'dist/electron')) {
       coreWorker: join(ROOT, 'electron/core/worker/coreWorker.ts'),
       // Started by the core worker from beside its own bundle (electron/platform/startWorker.ts).
       journalPartWorker: join(ROOT, 'electron/core/replica/journalPartWorker.ts'),
+      walCheckpointWorker: join(ROOT, 'electron/core/store/walCheckpointWorker.ts'),
       webMain: join(ROOT, 'electron/web/webMain.ts'),
     },
     // Native and Electron-provided modules are loaded at run time, not bundled.

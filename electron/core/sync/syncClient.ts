@@ -19,6 +19,7 @@ import type { SyncIssue } from './syncIssues.ts';
 import { createSyncMeta } from './syncMeta.ts';
 import { createPusher } from './syncPush.ts';
 import { createPuller } from './syncPull.ts';
+import { createWalCheckpointer } from '../store/walCheckpointer.ts';
 import type { DeskAlert } from './deskAlerts.ts';
 import type { SyncParts } from './syncParts.ts';
 import { createSyncStatusHub } from './syncStatus.ts';
@@ -193,7 +194,10 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
     batchSize: pushBatch,
     stuckAfterAttempts: opts.stuckAfterAttempts ?? 8,
   });
-  const pullAll = createPuller(parts, { pullLimit, bootstrapLimit });
+  const checkpointer = createWalCheckpointer(db, {
+    ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+  });
+  const pullAll = createPuller(parts, { pullLimit, bootstrapLimit, checkpointer });
 
   // ---- rounds and the background loop ----------------------------------------------------
 
@@ -340,6 +344,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       await loopDone;
       await inFlight?.catch(() => undefined);
       loopDone = null;
+      await checkpointer.stop();
     },
     notifyOnline() {
       attempt = 0;

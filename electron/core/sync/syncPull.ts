@@ -2,6 +2,7 @@ import type { OrderState } from '../../../shared/escrow/types.ts';
 import type { PullResponse, SyncedTxn } from '../../../shared/sync/protocol.ts';
 import { CACHE_KIB } from '../store/openDatabase.ts';
 import { refetchableTransaction } from '../store/refetchableTransaction.ts';
+import type { WalCheckpointer } from '../store/walCheckpointer.ts';
 import { alertsFor } from './deskAlerts.ts';
 import type { DeskAlert } from './deskAlerts.ts';
 import type { SyncParts } from './syncParts.ts';
@@ -17,10 +18,10 @@ const BOOTSTRAP_CACHE_KIB = 16 * 1024;
  */
 export function createPuller(
   parts: SyncParts,
-  opts: { pullLimit: number; bootstrapLimit: number },
+  opts: { pullLimit: number; bootstrapLimit: number; checkpointer: WalCheckpointer },
 ): () => Promise<void> {
   const { db, transport, clientId, meta, outbox, overlay, replica, issues, hub, now } = parts;
-  const { pullLimit, bootstrapLimit } = opts;
+  const { pullLimit, bootstrapLimit, checkpointer } = opts;
   const countOrders = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_orders');
   const countTxns = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_txns');
 
@@ -95,6 +96,7 @@ export function createPuller(
       });
       const alerts: DeskAlert[] = [];
       const touched = applyPage(page, alerts);
+      checkpointer.wrote(page.changes.length);
       if (bootstrapping) {
         if (!page.more) db.transaction(() => meta.set('bootstrapped', '1')).immediate();
         hub.update({
