@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -59,3 +59,37 @@ test("the core worker's journal part worker is built beside it and reads a repli
     db.close();
   }
 });
+
+test(
+  "the core worker's WAL checkpoint worker is built beside it and checkpoints a replica",
+  { timeout: 60_000 },
+  async () => {
+    const file = join(out, 'checkpointed.sqlite');
+    const db = openDatabase(file);
+    try {
+      db.exec('CREATE TABLE page (body TEXT NOT NULL)');
+      const insert = db.prepare('INSERT INTO page (body) VALUES (?)');
+      db.transaction(() => {
+        for (let i = 0; i < 2000; i++) insert.run('x'.repeat(400));
+      })();
+      const before = statSync(file).size;
+      const entry = workerEntryBeside(
+        pathToFileURL(resolve(out, 'coreWorker.cjs')).href,
+        'walCheckpointWorker',
+      );
+      assert.ok(entry.pathname.endsWith('/walCheckpointWorker.cjs'));
+      const worker = startWorker(entry, { file: db.name });
+      const exited = new Promise((resolve, reject) => {
+        worker.once('exit', resolve);
+        worker.once('error', reject);
+      });
+      worker.postMessage('checkpoint');
+      // The log's pages reach the database file; then the worker ends when told.
+      while (statSync(file).size < before + 150 * 4096) await new Promise((r) => setTimeout(r, 5));
+      worker.postMessage('stop');
+      assert.equal(await exited, 0);
+    } finally {
+      db.close();
+    }
+  },
+);
