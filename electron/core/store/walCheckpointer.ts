@@ -13,7 +13,7 @@ import type { Db } from './openDatabase.ts';
  * a checkpoint is crash-safe at any moment, so nothing about durability changes: each commit
  * keeps its own sync level. While the worker runs, the core connection's own checkpoints
  * stay on as a bound (at 64 MiB of log instead of 4 MiB) in case the worker falls behind or
- * dies; when it stops, the default comes back.
+ * dies; when it stops, the connection's own setting comes back.
  */
 export interface WalCheckpointer {
   /**
@@ -28,7 +28,6 @@ export interface WalCheckpointer {
 
 /** Pages (4 KiB) of log the core connection lets grow while the worker checkpoints. */
 const BOUND_PAGES = 16_384;
-const DEFAULT_PAGES = 1000;
 /** Rows in one commit that make the worker worth its start (a bootstrap page holds 5,000). */
 const START_ROWS = 1000;
 
@@ -41,9 +40,11 @@ export function createWalCheckpointer(db: Db, opts: { nativeBinding?: string }):
   let worker: { thread: Worker; exited: Promise<void> } | null = null;
   // Set once the worker failed: the core connection checkpoints by itself from then on.
   let failed = false;
+  // What the core connection checkpoints at by itself, given back when the worker ends.
+  const ownPages = db.pragma('wal_autocheckpoint', { simple: true }) as number;
 
   function restore(): void {
-    if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_PAGES}`);
+    if (db.open) db.pragma(`wal_autocheckpoint = ${ownPages}`);
   }
 
   function start(): { thread: Worker; exited: Promise<void> } {
