@@ -31,6 +31,8 @@ import { createProvisionalOverlay } from '../electron/core/sync/provisionalOverl
 import { createOutbox } from '../electron/core/sync/outbox.ts';
 import { createSyncMeta } from '../electron/core/sync/syncMeta.ts';
 import { createSyncClient } from '../electron/core/sync/syncClient.ts';
+import { createPageDecoder } from '../electron/core/sync/pageDecoder.ts';
+import type { PageDecoder } from '../electron/core/sync/pageDecoder.ts';
 import type { SyncTransport } from '../electron/core/sync/syncTransport.ts';
 import { createReplicaStore } from '../electron/core/replica/replicaStore.ts';
 import { verifyReplicaJournal } from '../electron/core/replica/replicaVerification.ts';
@@ -43,7 +45,6 @@ import { GENESIS_HASH } from '../shared/ledger/chainHash.ts';
 import { shardOf } from '../shared/ledger/shards.ts';
 import { paidOrder } from './paidOrder.ts';
 import { seedReplicaJournal } from '../test/fixtures/replicaJournal.ts';
-import { parsePullResponse } from '../shared/sync/parsePullResponse.ts';
 import type { Change } from '../shared/sync/protocol.ts';
 
 const ORDERS = Number(process.env.BENCH_DESK_ORDERS ?? 20_000);
@@ -136,16 +137,24 @@ function pullPages(): { pages: string[]; changes: number; rows: string[] } {
 const APPLY_ROUNDS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** One fresh replica, every pull page applied by the sync client. */
-async function applyRound(file: string, pages: string[]): Promise<{ ms: number; cpuMs: number }> {
+/**
+ * One fresh replica, every pull page applied by the sync client. The page decoder is the
+ * bench's one, kept across rounds as the desk's core worker keeps its own across sign-ins
+ * (pageDecoder.ts): its thread starts once, in the first round.
+ */
+async function applyRound(
+  file: string,
+  pages: string[],
+  pageDecoder: PageDecoder,
+): Promise<{ ms: number; cpuMs: number }> {
   const db = openDatabase(file);
   let next = 0;
   const transport: SyncTransport = {
     push: async () => ({ lastMutationId: 0, results: [] }),
-    pull: async () => parsePullResponse(JSON.parse(pages[next++]!)),
+    pull: async () => pages[next++]!,
     chain: async () => ({ upTo: '', count: 0, head: GENESIS_HASH }),
   };
-  const client = createSyncClient({ db, transport, actor: SELLER, now: () => T0 });
+  const client = createSyncClient({ db, transport, actor: SELLER, now: () => T0, pageDecoder });
   // Stopping waits for the WAL checkpoints handed to a worker (walCheckpointer.ts), so their
   // time counts, as the core connection's own checkpoints count in the raw rounds.
   const run = await timed(async () => {
@@ -183,9 +192,10 @@ async function applyBench(dir: string): Promise<void> {
   const apply: { ms: number; cpuMs: number }[] = [];
   const raw: { ms: number; cpuMs: number }[] = [];
   const padded: { ms: number; cpuMs: number }[] = [];
+  const decoder = createPageDecoder();
   for (let r = 0; r < APPLY_ROUNDS; r++) {
     const files = ['apply', 'raw', 'pad'].map((name) => join(dir, `${name}${r}.db`));
-    apply.push(await applyRound(files[0]!, pages));
+    apply.push(await applyRound(files[0]!, pages, decoder));
     raw.push(await rawInsertRound(files[1]!, changes, (j) => rows[j]!));
     padded.push(await rawInsertRound(files[2]!, changes, () => pad));
     // Deleted before the next round: the kernel then drops their dirty pages instead of writing
@@ -193,6 +203,7 @@ async function applyBench(dir: string): Promise<void> {
     // rounds moved between 290 and 430 ms with the files kept).
     for (const f of files) for (const s of ['', '-wal', '-shm']) rmSync(f + s, { force: true });
   }
+  await decoder.close();
   const perS = changes / (median(apply.map((a) => a.ms)) / 1000);
   const rawPerS = changes / (median(raw.map((a) => a.ms)) / 1000);
   const padPerS = changes / (median(padded.map((a) => a.ms)) / 1000);

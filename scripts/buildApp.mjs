@@ -66,6 +66,7 @@ export async function buildElectron(outDir = join(ROOT, 'dist/electron')) {
       // Started by the core worker from beside its own bundle (electron/platform/startWorker.ts).
       journalPartWorker: join(ROOT, 'electron/core/replica/journalPartWorker.ts'),
       walCheckpointWorker: join(ROOT, 'electron/core/store/walCheckpointWorker.ts'),
+      pageDecodeWorker: join(ROOT, 'electron/core/sync/pageDecodeWorker.ts'),
       webMain: join(ROOT, 'electron/web/webMain.ts'),
     },
     // Native and Electron-provided modules are loaded at run time, not bundled.

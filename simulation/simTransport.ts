@@ -151,12 +151,12 @@ export function createSimTransport(opts: {
       const page: PullResponse = parseAnswer(() => pullResponseSchema.parse(json) as PullResponse);
       if (opts.bug === 'drop_refund_txn' || opts.bug === 'drop_payment_txn') {
         const kind = opts.bug === 'drop_refund_txn' ? 'escrow_refund' : 'payment_confirmed';
-        return {
+        return JSON.stringify({
           ...page,
           changes: page.changes.filter((c) => !(c.kind === 'ledger_txn' && c.txn.kind === kind)),
-        };
+        });
       }
-      return page;
+      return JSON.stringify(page);
     },
     async chain(query) {
       if (transport.offline) throw networkFailure('offline');

@@ -123,7 +123,10 @@ export interface ServerClient {
   readonly baseUrl: string;
   /** The answer's JSON; throws ServerCallError for every failure. */
   json(req: ServerRequest): Promise<unknown>;
-  /** The answer's bytes and headers (files); throws ServerCallError for every failure. */
+  /**
+   * The answer's bytes and headers (files, and pull pages, which are decoded off the calling
+   * thread); throws ServerCallError for every failure.
+   */
   bytes(req: ServerRequest): Promise<ServerBytes>;
 }
 

@@ -6,8 +6,11 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { foldSegments, sha256Hex } from '../../electron/core/replica/journalParts.ts';
 import { openDatabase } from '../../electron/core/store/openDatabase.ts';
+import type { PageDecodeReply, PageDecodeRequest } from '../../electron/core/sync/pageDecoder.ts';
+import { decodePullBody } from '../../electron/core/sync/pulledPage.ts';
 import { startWorker, workerEntryBeside } from '../../electron/platform/startWorker.ts';
 import { buildElectron } from '../../scripts/buildApp.mjs';
+import { paidOrdersPage } from '../fixtures/pullPages.ts';
 import { seedReplicaJournal } from '../fixtures/replicaJournal.ts';
 
 // Inside the checkout, as dist/ is: the bundles require better-sqlite3 from its node_modules.
@@ -93,3 +96,29 @@ test(
     }
   },
 );
+
+test("the core worker's pull page decoder is built beside it and decodes a page", async () => {
+  const entry = workerEntryBeside(
+    pathToFileURL(resolve(out, 'coreWorker.cjs')).href,
+    'pageDecodeWorker',
+  );
+  assert.ok(entry.pathname.endsWith('/pageDecodeWorker.cjs'));
+  const { text } = paidOrdersPage({ orders: 3, cookie: 'c1', more: false });
+  const worker = startWorker(entry, null);
+  try {
+    const replies: PageDecodeReply[] = [];
+    const page = await new Promise<PageDecodeReply>((resolve, reject) => {
+      worker.on('message', (reply: PageDecodeReply) => {
+        replies.push(reply);
+        if (reply.kind !== 'ready') resolve(reply);
+      });
+      worker.once('error', reject);
+      const request: PageDecodeRequest = { id: 1, body: text };
+      worker.postMessage(request);
+    });
+    assert.equal(replies[0]?.kind, 'ready');
+    assert.deepEqual(page, { kind: 'page', id: 1, page: decodePullBody(text) });
+  } finally {
+    await worker.terminate();
+  }
+});

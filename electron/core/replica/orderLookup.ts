@@ -16,7 +16,7 @@ import type { Db } from '../store/openDatabase.ts';
  */
 export interface OrderLookup {
   /** The confirmed state arrived: shown unless the overlay has a provisional one. */
-  confirmed(state: OrderState): void;
+  confirmed(order: LookupOrder): void;
   /** The overlay has a provisional state: shown instead of the confirmed one. */
   provisional(state: OrderState): void;
   /** The overlay dropped the order: the confirmed state is shown again, or nothing at all. */
@@ -37,12 +37,30 @@ interface LookupRow {
 }
 
 /** What a lookup row holds of an order. Ids, merchant, buyer, creation and amount never change. */
-function shown(s: OrderState) {
+export interface LookupOrder {
+  orderId: string;
+  merchantId: string;
+  buyerId: string;
+  createdAt: number;
+  amountFen: number;
+  status: string;
+  title: string;
+  trackingNo: string;
+  shipByAt: number | null;
+  refundDueAt: number | null;
+}
+
+export function lookupOrder(s: OrderState): LookupOrder {
   let refundDueAt: number | null = null;
   for (const r of s.refunds)
     if (SELLER_REFUND_STATUSES.has(r.status) && r.dueAt !== null)
       refundDueAt = refundDueAt === null ? r.dueAt : Math.min(refundDueAt, r.dueAt);
   return {
+    orderId: s.orderId,
+    merchantId: s.merchantId,
+    buyerId: s.buyerId,
+    createdAt: s.createdAt,
+    amountFen: s.amountFen,
     status: s.status,
     title: s.item.title,
     trackingNo: s.shipment?.trackingNo ?? '',
@@ -83,21 +101,21 @@ export function createOrderLookup(db: Db): OrderLookup {
     'SELECT state_json FROM sync_orders WHERE order_id = ?',
   );
 
-  function add(s: OrderState, next: ReturnType<typeof shown>): boolean {
+  function add(o: LookupOrder): boolean {
     const added = insert.run(
-      s.orderId,
-      s.merchantId,
-      s.buyerId,
-      next.status,
-      s.createdAt,
-      s.amountFen,
-      next.title,
-      next.trackingNo,
-      next.shipByAt,
-      next.refundDueAt,
+      o.orderId,
+      o.merchantId,
+      o.buyerId,
+      o.status,
+      o.createdAt,
+      o.amountFen,
+      o.title,
+      o.trackingNo,
+      o.shipByAt,
+      o.refundDueAt,
     );
     if (added.changes === 0) return false;
-    ftsAdd.run(added.lastInsertRowid, s.orderId, s.buyerId, next.title, next.trackingNo);
+    ftsAdd.run(added.lastInsertRowid, o.orderId, o.buyerId, o.title, o.trackingNo);
     return true;
   }
 
@@ -106,12 +124,11 @@ export function createOrderLookup(db: Db): OrderLookup {
    * sale), so those try the insert first and look up only on a conflict; a provisional state
    * is of an order already shown, so it looks up first.
    */
-  function show(s: OrderState, likelyNew: boolean): void {
-    const next = shown(s);
-    if (likelyNew && add(s, next)) return;
-    const row = current.get(s.orderId);
+  function show(next: LookupOrder, likelyNew: boolean): void {
+    if (likelyNew && add(next)) return;
+    const row = current.get(next.orderId);
     if (!row) {
-      add(s, next);
+      add(next);
       return;
     }
     const textChanged = row.title !== next.title || row.tracking_no !== next.trackingNo;
@@ -122,19 +139,20 @@ export function createOrderLookup(db: Db): OrderLookup {
       row.refund_due_at === next.refundDueAt
     )
       return;
-    if (textChanged) ftsRemove.run(row.id, s.orderId, row.buyer_id, row.title, row.tracking_no);
+    if (textChanged) ftsRemove.run(row.id, next.orderId, row.buyer_id, row.title, row.tracking_no);
     update.run(next.status, next.title, next.trackingNo, next.shipByAt, next.refundDueAt, row.id);
-    if (textChanged) ftsAdd.run(row.id, s.orderId, row.buyer_id, next.title, next.trackingNo);
+    if (textChanged) ftsAdd.run(row.id, next.orderId, row.buyer_id, next.title, next.trackingNo);
   }
 
   return {
-    confirmed(state) {
-      if (!overlaid.get(state.orderId)) show(state, true);
+    confirmed(order) {
+      if (!overlaid.get(order.orderId)) show(order, true);
     },
-    provisional: (state) => show(state, false),
+    provisional: (state) => show(lookupOrder(state), false),
     overlayCleared(orderId) {
       const confirmed = confirmedJson.get(orderId);
-      if (confirmed) return show(JSON.parse(confirmed.state_json) as OrderState, false);
+      if (confirmed)
+        return show(lookupOrder(JSON.parse(confirmed.state_json) as OrderState), false);
       // An order made on this desk that the server refused has no confirmed copy: no row.
       const row = current.get(orderId);
       if (!row) return;

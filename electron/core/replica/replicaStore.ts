@@ -1,7 +1,8 @@
 import type { OrderState } from '../../../shared/escrow/types.ts';
-import { chainLegs } from '../../../shared/ledger/chainLegs.ts';
 import type { SyncedOrderEvent, SyncedTxn } from '../../../shared/sync/protocol.ts';
 import type { Db } from '../store/openDatabase.ts';
+import { eventRow, orderRow, txnRow } from '../sync/pulledPage.ts';
+import type { EventRow, OrderRow, TxnRow } from '../sync/pulledPage.ts';
 import { createOrderLookup } from './orderLookup.ts';
 
 /**
@@ -10,17 +11,23 @@ import { createOrderLookup } from './orderLookup.ts';
  * are inserted once by txnId and never changed, and each new one moves the replica balances.
  * A journal row's legs are kept as the chain hash writes them (chainLegs.ts), which verify
  * hashes and reads back without a JSON parse.
+ *
+ * Each write takes the row a pull page decodes into (pulledPage.ts); the object forms are for
+ * callers that hold one (tests, benches) and turn it into the same row.
  */
 export interface ReplicaStore {
   /** Returns true when the stored copy changed. */
+  putOrderRow(row: OrderRow): boolean;
   putOrder(order: OrderState): boolean;
   /**
    * Journal rows of one page, inside the caller's transaction: each stored once by txnId, and
    * the new ones' legs moved into the balances, summed per account first (a page of payments
    * moves the bank account thousands of times; one upsert per account instead of per leg).
    */
+  putTxnRows(rows: readonly TxnRow[]): void;
   putTxns(txns: readonly SyncedTxn[]): void;
   /** Timeline entries are kept once by (order, version), like journal rows. */
+  putEventRow(row: EventRow): boolean;
   putOrderEvent(entry: SyncedOrderEvent): boolean;
   confirmedOrder(orderId: string): OrderState | null;
   /** Many at once (a rebase of a pull page's orders): one read instead of one per order. */
@@ -58,67 +65,76 @@ export function createReplicaStore(db: Db): ReplicaStore {
     `SELECT order_id, state_json FROM sync_orders
       WHERE order_id IN (SELECT value FROM json_each(?))`,
   );
-  return {
-    putOrder(order) {
-      const changed =
-        upsertOrder.run(
-          order.orderId,
-          order.merchantId,
-          order.status,
-          order.version,
-          order.createdAt,
-          JSON.stringify(order),
-        ).changes > 0;
-      if (changed) lookup.confirmed(order);
-      return changed;
-    },
-    putTxns(txns) {
-      const moves = new Map<string, Map<string, number>>();
-      for (const txn of txns) {
-        const r = insertTxn.run(
-          txn.shard,
-          txn.seq,
-          txn.txnId,
-          txn.commandId,
-          txn.kind,
-          txn.at,
-          txn.currency,
-          txn.orderId,
-          chainLegs(txn.legs),
-          txn.prevHash,
-          txn.hash,
-        );
-        if (r.changes === 0) continue;
-        let byAccount = moves.get(txn.currency);
-        if (!byAccount) moves.set(txn.currency, (byAccount = new Map()));
-        for (const leg of txn.legs) {
-          const held = byAccount.get(leg.account) ?? 0;
-          const sum = held + leg.amountFen;
-          // Past 2^53 a JS sum would round: move what is held, and start over from this leg.
-          if (Number.isSafeInteger(sum)) byAccount.set(leg.account, sum);
-          else {
-            moveBalance.run(txn.currency, leg.account, held);
-            byAccount.set(leg.account, leg.amountFen);
-          }
+  function putOrderRow(row: OrderRow): boolean {
+    const [orderId, merchantId, status, version, createdAt, stateJson] = row;
+    const changed =
+      upsertOrder.run(orderId, merchantId, status, version, createdAt, stateJson).changes > 0;
+    if (changed) {
+      const [, , , , , , buyerId, amountFen, title, trackingNo, shipByAt, refundDueAt] = row;
+      lookup.confirmed({
+        orderId,
+        merchantId,
+        buyerId,
+        createdAt,
+        amountFen,
+        status,
+        title,
+        trackingNo,
+        shipByAt,
+        refundDueAt,
+      });
+    }
+    return changed;
+  }
+
+  function putTxnRows(rows: readonly TxnRow[]): void {
+    const moves = new Map<string, Map<string, number>>();
+    for (const row of rows) {
+      const [shard, seq, txnId, commandId, kind, at, currency, orderId, legsText, prevHash, hash] =
+        row;
+      const r = insertTxn.run(
+        shard,
+        seq,
+        txnId,
+        commandId,
+        kind,
+        at,
+        currency,
+        orderId,
+        legsText,
+        prevHash,
+        hash,
+      );
+      if (r.changes === 0) continue;
+      let byAccount = moves.get(currency);
+      if (!byAccount) moves.set(currency, (byAccount = new Map()));
+      const legs = row[11];
+      for (let i = 0; i < legs.length; i += 2) {
+        const account = legs[i] as string;
+        const fen = legs[i + 1] as number;
+        const held = byAccount.get(account) ?? 0;
+        const sum = held + fen;
+        // Past 2^53 a JS sum would round: move what is held, and start over from this leg.
+        if (Number.isSafeInteger(sum)) byAccount.set(account, sum);
+        else {
+          moveBalance.run(currency, account, held);
+          byAccount.set(account, fen);
         }
       }
-      for (const [currency, byAccount] of moves)
-        for (const [accountName, fen] of byAccount) moveBalance.run(currency, accountName, fen);
-    },
-    putOrderEvent(e) {
-      return (
-        insertEvent.run(
-          e.orderId,
-          e.version,
-          e.type,
-          e.at,
-          e.commandId,
-          e.actor.role,
-          e.actor.userId,
-          JSON.stringify(e.event),
-        ).changes > 0
-      );
-    },
+    }
+    for (const [currency, byAccount] of moves)
+      for (const [accountName, fen] of byAccount) moveBalance.run(currency, accountName, fen);
+  }
+
+  const putEventRow = (row: EventRow): boolean => insertEvent.run(...row).changes > 0;
+
+  return {
+    putOrderRow,
+    putOrder: (order) => putOrderRow(orderRow(order)),
+    putTxnRows,
+    putTxns: (txns) => putTxnRows(txns.map(txnRow)),
+    putEventRow,
+    putOrderEvent: (entry) => putEventRow(eventRow(entry)),
     confirmedOrder(orderId) {
       const row = orderById.get(orderId);
       return row ? (JSON.parse(row.state_json) as OrderState) : null;

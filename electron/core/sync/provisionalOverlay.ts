@@ -22,15 +22,17 @@ import { overlayPatch } from './overlayPatch.ts';
 export interface ProvisionalOverlay {
   /**
    * `stored`: confirmed states the caller has just written to the replica (a pull page's
-   * orders), so they need not be read and parsed back; any other order is read.
+   * orders), so they need not be read back; any other order is read.
    */
-  rebuild(
-    orderIds: Iterable<string>,
-    nowMs: number,
-    stored?: ReadonlyMap<string, OrderState>,
-  ): void;
+  rebuild(orderIds: Iterable<string>, nowMs: number, stored?: ConfirmedStates): void;
   /** The state the user sees: provisional when mutations are pending, else confirmed. */
   displayedOrder(orderId: string): OrderState | null;
+}
+
+/** Confirmed states by order id (a Map is one; a pull page's parse them on demand). */
+export interface ConfirmedStates {
+  has(orderId: string): boolean;
+  get(orderId: string): OrderState | undefined;
 }
 
 export function createProvisionalOverlay(

@@ -20,6 +20,8 @@ import { createSyncMeta } from './syncMeta.ts';
 import { createPusher } from './syncPush.ts';
 import { createPuller } from './syncPull.ts';
 import { createWalCheckpointer } from '../store/walCheckpointer.ts';
+import { createPageDecoder } from './pageDecoder.ts';
+import type { PageDecoder } from './pageDecoder.ts';
 import type { DeskAlert } from './deskAlerts.ts';
 import type { SyncParts } from './syncParts.ts';
 import { createSyncStatusHub } from './syncStatus.ts';
@@ -54,6 +56,11 @@ export interface SyncClientOptions {
   now?: () => number;
   /** better-sqlite3's nativeBinding, for the verify's own read-only connections (Electron). */
   nativeBinding?: string;
+  /**
+   * Decodes pulled pages (pageDecoder.ts): one the caller keeps for many clients (the core
+   * worker's, for each user in turn), or by default one of this client's own, ended on stop.
+   */
+  pageDecoder?: PageDecoder;
 }
 
 export interface SyncClient extends ReplicaReads {
@@ -197,7 +204,8 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
   const checkpointer = createWalCheckpointer(db, {
     ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
   });
-  const pullAll = createPuller(parts, { pullLimit, bootstrapLimit, checkpointer });
+  const decoder = opts.pageDecoder ?? createPageDecoder();
+  const pullAll = createPuller(parts, { pullLimit, bootstrapLimit, checkpointer, decoder });
 
   // ---- rounds and the background loop ----------------------------------------------------
 
@@ -345,6 +353,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       await inFlight?.catch(() => undefined);
       loopDone = null;
       await checkpointer.stop();
+      if (!opts.pageDecoder) await decoder.close();
     },
     notifyOnline() {
       attempt = 0;

@@ -1,56 +1,75 @@
 import type { OrderState } from '../../../shared/escrow/types.ts';
-import type { PullResponse, SyncedTxn } from '../../../shared/sync/protocol.ts';
 import { CACHE_KIB } from '../store/openDatabase.ts';
 import { refetchableTransaction } from '../store/refetchableTransaction.ts';
 import type { WalCheckpointer } from '../store/walCheckpointer.ts';
 import { alertsFor } from './deskAlerts.ts';
 import type { DeskAlert } from './deskAlerts.ts';
+import type { PageDecoder } from './pageDecoder.ts';
+import type { PulledPage } from './pulledPage.ts';
+import type { ConfirmedStates } from './provisionalOverlay.ts';
 import type { SyncParts } from './syncParts.ts';
 
 /** The page cache while the replica downloads for the first time, in KiB (openDatabase.ts). */
 const BOOTSTRAP_CACHE_KIB = 16 * 1024;
+
+/** The states of a page's orders, parsed only for the few the rebase asks for. */
+function pageStates(texts: ReadonlyMap<string, string>): ConfirmedStates {
+  return {
+    has: (orderId) => texts.has(orderId),
+    get(orderId) {
+      const text = texts.get(orderId);
+      return text === undefined ? undefined : (JSON.parse(text) as OrderState);
+    },
+  };
+}
 
 /**
  * Pull (docs/sync.md): pages of the server's changes since the stored cookie, each stored in
  * one transaction with its cookie (committed without an fsync: refetchableTransaction.ts);
  * the final page's lastMutationId drops the confirmed mutations, and the overlay is replayed
  * on top of the new confirmed state (rebase).
+ *
+ * While there are more pages, the next one is asked for before this one is written, and
+ * decoded meanwhile (pageDecoder.ts, on its own thread when large). A pull is a read, so asking
+ * early changes nothing on the server; the next page is asked by the cookie of this one, which
+ * is what the stored cookie will be once it is written.
  */
 export function createPuller(
   parts: SyncParts,
-  opts: { pullLimit: number; bootstrapLimit: number; checkpointer: WalCheckpointer },
+  opts: {
+    pullLimit: number;
+    bootstrapLimit: number;
+    checkpointer: WalCheckpointer;
+    decoder: PageDecoder;
+  },
 ): () => Promise<void> {
   const { db, transport, clientId, meta, outbox, overlay, replica, issues, hub, now } = parts;
-  const { pullLimit, bootstrapLimit, checkpointer } = opts;
+  const { pullLimit, bootstrapLimit, checkpointer, decoder } = opts;
   const countOrders = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_orders');
   const countTxns = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_txns');
 
-  function applyPage(page: PullResponse, alerts: DeskAlert[]): Set<string> {
+  function applyPage(page: PulledPage, alerts: DeskAlert[]): Set<string> {
     const touched = new Set<string>();
     // The confirmed states this page wrote, handed to the rebase so it need not read them back.
-    const stored = new Map<string, OrderState>();
+    const stored = new Map<string, string>();
     // The first download of a replica is history, not news: it alerts nobody.
     const alerting = meta.get('bootstrapped') === '1';
     refetchableTransaction(db, () => {
-      const txns: SyncedTxn[] = [];
-      for (const change of page.changes) {
-        if (change.kind === 'order') {
-          const before = alerting ? replica.confirmedOrder(change.order.orderId) : null;
-          if (replica.putOrder(change.order)) {
-            touched.add(change.order.orderId);
-            stored.set(change.order.orderId, change.order);
-            if (alerting) alerts.push(...alertsFor(before, change.order));
-          }
-        } else if (change.kind === 'ledger_txn') {
-          txns.push(change.txn);
-        } else if (change.kind === 'order_event') {
-          if (replica.putOrderEvent(change.entry)) touched.add(change.entry.orderId);
-        } else {
-          parts.recordRejection(change.mutationId, change.commandId, change.command, change.error);
-          touched.add(change.command.orderId);
+      for (const row of page.orders) {
+        const orderId = row[0];
+        const before = alerting ? replica.confirmedOrder(orderId) : null;
+        if (replica.putOrderRow(row)) {
+          touched.add(orderId);
+          stored.set(orderId, row[5]);
+          if (alerting) alerts.push(...alertsFor(before, JSON.parse(row[5]) as OrderState));
         }
       }
-      replica.putTxns(txns);
+      for (const row of page.events) if (replica.putEventRow(row)) touched.add(row[0]);
+      for (const r of page.rejections) {
+        parts.recordRejection(r.mutationId, r.commandId, r.command, r.error);
+        touched.add(r.command.orderId);
+      }
+      replica.putTxnRows(page.txns);
       meta.set('cookie', page.cookie);
       // Only a final page's lastMutationId is consistent with the changes delivered so far.
       if (!page.more) {
@@ -65,7 +84,7 @@ export function createPuller(
         if (meta.getNumber('pushedMutationId') < confirmed)
           meta.set('pushedMutationId', String(confirmed));
       }
-      overlay.rebuild(touched, now(), stored);
+      overlay.rebuild(touched, now(), pageStates(stored));
     });
     return touched;
   }
@@ -85,18 +104,33 @@ export function createPuller(
     }
   }
 
+  /** One page asked for and decoded; `limit` is the bootstrap's while it downloads. */
+  async function fetchPage(cookie: string | null, bootstrapping: boolean): Promise<PulledPage> {
+    const body = await transport.pull({
+      clientId,
+      cookie,
+      limit: bootstrapping ? bootstrapLimit : pullLimit,
+    });
+    return decoder.decode(body);
+  }
+
   async function pullUntilCaughtUp(): Promise<void> {
+    let bootstrapping = meta.get('bootstrapped') !== '1';
+    let next = fetchPage(meta.get('cookie'), bootstrapping);
     for (;;) {
-      const cookie = meta.get('cookie');
-      const bootstrapping = meta.get('bootstrapped') !== '1';
-      const page = await transport.pull({
-        clientId,
-        cookie,
-        limit: bootstrapping ? bootstrapLimit : pullLimit,
-      });
+      const page = await next;
+      if (page.more) {
+        // Asked for now and decoded while this page is written. If asking fails, this page is
+        // still written first: the failure surfaces at the next turn, after it is stored.
+        next = fetchPage(page.cookie, bootstrapping);
+        next.catch(() => {});
+        // Lets the request go out (and a body already here reach the decoding thread) before
+        // the write below holds this thread.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       const alerts: DeskAlert[] = [];
       const touched = applyPage(page, alerts);
-      checkpointer.wrote(page.changes.length);
+      checkpointer.wrote(page.size);
       if (bootstrapping) {
         if (!page.more) db.transaction(() => meta.set('bootstrapped', '1')).immediate();
         hub.update({
@@ -111,6 +145,7 @@ export function createPuller(
       if (alerts.length > 0) parts.emitAlerts(alerts);
       parts.refreshCounts();
       if (!page.more) return;
+      bootstrapping = meta.get('bootstrapped') !== '1';
     }
   }
 

@@ -1,20 +1,23 @@
-import { parsePullResponse } from '../../../shared/sync/parsePullResponse.ts';
 import { chainResponseSchema, pushResponseSchema } from '../../../shared/sync/protocol.ts';
 import type {
   ChainQuery,
   ChainResponse,
   PullRequest,
-  PullResponse,
   PushRequest,
   PushResponse,
 } from '../../../shared/sync/protocol.ts';
 import { parseAnswer } from '../../net/serverClient.ts';
 import type { ServerClient } from '../../net/serverClient.ts';
+import type { PullBody } from './pulledPage.ts';
 
-/** The sync protocol's three calls (docs/sync.md); every failure is a ServerCallError. */
+/**
+ * The sync protocol's three calls (docs/sync.md); every failure is a ServerCallError. A pull
+ * answers with the page's body as it arrived: the sync client decodes it (pageDecoder.ts),
+ * on another thread when it is large.
+ */
 export interface SyncTransport {
   push(req: PushRequest): Promise<PushResponse>;
-  pull(req: PullRequest): Promise<PullResponse>;
+  pull(req: PullRequest): Promise<PullBody>;
   chain(query: ChainQuery): Promise<ChainResponse>;
 }
 
@@ -31,8 +34,7 @@ export function createHttpTransport(client: ServerClient): SyncTransport {
       return parseAnswer(() => pushResponseSchema.parse(json));
     },
     async pull(req) {
-      const json = await client.json({ method: 'POST', path: '/v1/sync/pull', body: req });
-      return parseAnswer(() => parsePullResponse(json));
+      return (await client.bytes({ method: 'POST', path: '/v1/sync/pull', body: req })).data;
     },
     async chain(query) {
       const json = await client.json({ method: 'GET', path: chainPath(query) });

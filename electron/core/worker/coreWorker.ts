@@ -6,6 +6,7 @@ import type { Result } from '../../../shared/errors.ts';
 import { createCallQueue } from './callQueue.ts';
 import { handleCoreCall } from './deskHandlers.ts';
 import { openReplicaSession } from './replicaSession.ts';
+import { createPageDecoder } from '../sync/pageDecoder.ts';
 import type { ReplicaSession } from './replicaSession.ts';
 import type {
   CoreSession,
@@ -28,6 +29,8 @@ const data = workerData as CoreWorkerData;
 const post = (message: WorkerMessage) => port.postMessage(message);
 
 let current: { session: ReplicaSession; stops: Array<() => void> } | null = null;
+// Stateless, so one serves each user who signs in here in turn: its thread starts once.
+const pageDecoder = createPageDecoder();
 
 async function useSession(session: CoreSession | null): Promise<void> {
   if (current) {
@@ -40,6 +43,7 @@ async function useSession(session: CoreSession | null): Promise<void> {
     dataDir: data.dataDir,
     ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}),
     ...(data.syncPollMs ? { syncPollMs: data.syncPollMs } : {}),
+    pageDecoder,
   });
   const { sync } = replica;
   let flushing = false;

@@ -16,6 +16,7 @@ import type { Db } from '../store/openDatabase.ts';
 import { subscribePokes } from '../sync/pokeSubscription.ts';
 import { createSyncClient } from '../sync/syncClient.ts';
 import type { SyncClient } from '../sync/syncClient.ts';
+import type { PageDecoder } from '../sync/pageDecoder.ts';
 import { createHttpTransport } from '../sync/syncTransport.ts';
 import { replicaFile } from './replicaFiles.ts';
 import { openForScope } from './replicaScope.ts';
@@ -41,6 +42,8 @@ export interface OpenReplicaOptions {
   dataDir: string;
   nativeBinding?: string;
   syncPollMs?: number;
+  /** The process's pull page decoder, kept across sessions (pageDecoder.ts). */
+  pageDecoder?: PageDecoder;
 }
 
 export function openReplicaSession(session: CoreSession, opts: OpenReplicaOptions): ReplicaSession {
@@ -57,6 +60,7 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     actor: session.actor,
     ...(opts.syncPollMs ? { pollIntervalMs: opts.syncPollMs } : {}),
     ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+    ...(opts.pageDecoder ? { pageDecoder: opts.pageDecoder } : {}),
   });
   // The server pokes when this user's scope changes; polling stays as the fallback.
   const pokes = subscribePokes({

@@ -19,7 +19,7 @@ function deskWith(t: Parameters<typeof tempDb>[0], pages: Array<() => PullRespon
     pull: async () => {
       seen.push(db.pragma('cache_size', { simple: true }) as number);
       const page = pages[Math.min(next++, pages.length - 1)]!;
-      return page();
+      return JSON.stringify(page());
     },
     chain: async () => ({ upTo: '', count: 0, head: GENESIS_HASH }),
   };

@@ -37,7 +37,7 @@ function desk(
     pull: async () => {
       calls.push('pull');
       await hold.pull;
-      return { cookie: 'c1', lastMutationId: 0, changes: [], more: false };
+      return JSON.stringify({ cookie: 'c1', lastMutationId: 0, changes: [], more: false });
     },
     chain: async () => {
       calls.push('chain');
