@@ -153,3 +153,20 @@ test('an idle decoding thread does not keep the process alive', { timeout: 60_00
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), '1 c1');
 });
+
+test('an idle decoding thread ends, and the next large page starts another', async () => {
+  const decoder = createPageDecoder({ minWorkerBytes: 1024, idleMs: 20 });
+  try {
+    const { text } = pageOf(40);
+    assert.equal(await decoder.warm(), true);
+    await decoder.decode(text);
+    assert.equal(decoder.decodedOnThread(), 1);
+    while (decoder.threadState() !== 'none') await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await decoder.warm(), true);
+    assert.deepEqual(await decoder.decode(text), decodePullBody(text));
+    assert.equal(decoder.decodedOnThread(), 2);
+  } finally {
+    await decoder.close();
+  }
+  assert.equal(decoder.threadState(), 'failed');
+});
