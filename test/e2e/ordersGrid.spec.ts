@@ -129,40 +129,39 @@ test('scrolling a long list shows every row in order, wherever it stops', async 
 test('the keyboard walks the list across recycled rows', async () => {
   const grid = page.getByTestId('orders-grid');
   await grid.focus();
-  const active = async () => {
-    const id = await grid.getAttribute('aria-activedescendant');
-    assert.ok(id, 'no active row');
-    const row = page.locator(`#${id}`);
-    return { index: Number(await row.getAttribute('aria-rowindex')) - 2, row };
+  // The row the grid names active once it is the `index`th of the list (0-based) and has its
+  // data: a key press re-renders the grid, so its state is waited for, never read at once.
+  const activeAt = async (index: number) => {
+    await page.waitForFunction(
+      (n) => {
+        const g = document.querySelector('[data-testid="orders-grid"]')!;
+        const id = g.getAttribute('aria-activedescendant');
+        const row = id ? document.getElementById(id) : null;
+        return (
+          row?.getAttribute('aria-rowindex') === String(n + 2) && row.hasAttribute('data-order-id')
+        );
+      },
+      index,
+      { timeout: 30_000 },
+    );
+    return page.locator(`#${await grid.getAttribute('aria-activedescendant')}`);
   };
   await page.keyboard.press('Home');
-  assert.equal((await active()).index, 0);
+  await activeAt(0);
   // Past a page of rows, one at a time: the active row is always the one just below.
   for (let i = 1; i <= 40; i++) {
     await page.keyboard.press('ArrowDown');
-    const a = await active();
-    assert.equal(a.index, i);
-    await a.row.and(page.locator('[aria-selected="true"]')).waitFor();
+    const row = await activeAt(i);
+    await row.and(page.locator('[aria-selected="true"]')).waitFor();
   }
   await page.keyboard.press('End');
-  await page.waitForFunction(
-    (n) => {
-      const grid = document.querySelector('[data-testid="orders-grid"]')!;
-      const id = grid.getAttribute('aria-activedescendant');
-      const row = id ? document.getElementById(id) : null;
-      return (
-        row?.getAttribute('aria-rowindex') === String(n + 1) && row.hasAttribute('data-order-id')
-      );
-    },
-    ORDERS,
-    { timeout: 30_000 },
-  );
+  const lastRow = await activeAt(ORDERS - 1);
   const last = await host.call('orders.search', { offset: ORDERS - 1, limit: 1 });
   assert.ok(last.ok);
   const lastId = (last.value as { rows: { orderId: string }[] }).rows[0]!.orderId;
-  assert.equal(await (await active()).row.getAttribute('data-order-id'), lastId);
+  assert.equal(await lastRow.getAttribute('data-order-id'), lastId);
   // The last row is in view, above the grid's bottom edge.
-  const box = await (await active()).row.boundingBox();
+  const box = await lastRow.boundingBox();
   const gridBox = await grid.boundingBox();
   assert.ok(box && gridBox && box.y + box.height <= gridBox.y + gridBox.height + 1);
 });
