@@ -80,7 +80,8 @@ const unpackTally = (t: PackedTally): JournalTally => ({
 export const ROWS_PER_WORKER = 100_000;
 const MAX_WORKERS = 4;
 
-type JournalRow = [
+/** A `sync_txns` row, its columns in table order (legs as chainLegs writes them). */
+export type JournalRow = [
   shard: number,
   seq: number,
   txnId: string,

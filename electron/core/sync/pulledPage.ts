@@ -7,6 +7,7 @@ import type {
   SyncedTxn,
 } from '../../../shared/sync/protocol.ts';
 import { parseAnswer, unreadableAnswer } from '../../net/serverClient.ts';
+import type { JournalRow } from '../replica/journalParts.ts';
 import { lookupOrder } from '../replica/orderLookup.ts';
 
 /**
@@ -49,17 +50,7 @@ export type OrderRow = [
 ];
 
 export type TxnRow = [
-  shard: number,
-  seq: number,
-  txnId: string,
-  commandId: string,
-  kind: string,
-  at: number,
-  currency: string,
-  orderId: string | null,
-  legsText: string,
-  prevHash: string,
-  hash: string,
+  ...journal: JournalRow,
   /** The legs again, flat (account, fen, account, fen…): what the balances move by. */
   moves: Array<string | number>,
 ];
