@@ -98,8 +98,10 @@ test('signed in against the central API, the desk syncs its orders and a shipmen
   assert.equal(after.pendingMutations, 0);
   assert.deepEqual(unwrap<{ ok: boolean }>(await host.call('ledger.verify', {})).ok, true);
 
-  // A buyer pays for a new order; the seller ships it before the desk has pulled it. The desk
-  // catches up once and decides again, instead of refusing an order the server has.
+  // A buyer pays for a new order and the seller ships it at once. The server pokes the desk,
+  // which may or may not have pulled the order by then (a race this test does not fix; the
+  // catch-up path of a desk that has not is pinned in test/sync/replicaShipMany.test.ts):
+  // either way the shipment goes through and reaches the server.
   const orderId = `FRESH-${Date.now()}`;
   const clock = { now: () => Date.now() };
   const buyer = {
@@ -144,10 +146,6 @@ test('signed in against the central API, the desk syncs its orders and a shipmen
     clock,
   );
   assert.ok(paid.ok);
-  const notYet = unwrap<{ orders: { orderId: string }[] }>(
-    await host.call('orders.list', { limit: 200 }),
-  );
-  assert.ok(!notYet.orders.some((o) => o.orderId === orderId), 'the replica has not pulled it');
   const fresh = unwrap<{ order: { status: string } }>(
     await host.call('shipments.ship', {
       commandId: uuidv7(),

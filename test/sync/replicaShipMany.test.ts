@@ -110,3 +110,29 @@ test('in server mode shipMany queues one mutation per good row, and the shipment
   assert.equal((fresh.value as ShipManyResult).results[0]!.ok, false);
   assert.equal(desk.client.pendingCount(), 0);
 });
+
+test('an order paid after the last pull is shipped: the desk catches up once and decides again', async () => {
+  const staff = server.actors.get('staff1')!;
+  const late = openDesk(join(dir, 'late.sqlite'), server.url, server.tokens.get('staff1')!, staff);
+  try {
+    await syncUntilDone(late);
+    // Paid on the server after the desk's pull; this desk has no loop and no pokes running,
+    // so its replica cannot have it yet.
+    await paidOrder(server, 'fresh1');
+    assert.equal(late.client.getOrder('fresh1'), null);
+    const handle = deskHandle(late, server.url, server.tokens.get('staff1')!, staff);
+    const r = await handle('shipments.ship', {
+      commandId: uuidv7(),
+      orderId: 'fresh1',
+      carrier: 'sf',
+      trackingNo: 'SF100000000077',
+    });
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal((r.value as { order: { status: string } }).order.status, 'shipped');
+    await syncUntilDone(late);
+    assert.equal(late.client.getOrder('fresh1')?.order.status, 'shipped');
+    assert.equal(late.client.getOrder('fresh1')?.provisional, false);
+  } finally {
+    late.close();
+  }
+});
