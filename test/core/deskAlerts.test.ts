@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alertsFor } from '../../electron/core/sync/deskAlerts.ts';
-import { decide } from '../../shared/escrow/decide.ts';
-import { evolve } from '../../shared/escrow/evolve.ts';
-import type { Actor, EscrowCommand, OrderState } from '../../shared/escrow/types.ts';
+import type { Actor } from '../../shared/escrow/types.ts';
+import { decided } from '../fixtures/decided.ts';
 import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 const buyer: Actor = { role: 'buyer', userId: 'b1' };
 const bank: Actor = { role: 'bank', userId: 'bank:icbc' };
 
-function step(state: OrderState | null, command: EscrowCommand, actor: Actor, now: number) {
-  const d = decide(state, command, { now, actor });
-  if (!d.ok) throw new Error(d.error.message);
-  return d.events.reduce<OrderState | null>((s, e) => evolve(s, e), state)!;
-}
-
 test('a seller hears of a payment and of a new refund request once, and of nothing else', () => {
-  const created = step(
+  const created = decided(
     null,
     {
       type: 'create_order',
@@ -34,7 +27,7 @@ test('a seller hears of a payment and of a new refund request once, and of nothi
     1_000,
   );
   assert.deepEqual(alertsFor(null, created), []);
-  const paid = step(
+  const paid = decided(
     created,
     {
       type: 'confirm_payment',
@@ -55,7 +48,7 @@ test('a seller hears of a payment and of a new refund request once, and of nothi
   assert.equal(alertsFor(null, paid)[0]?.kind, 'paid_order');
   // The same state again (a repeated pull) is no news.
   assert.deepEqual(alertsFor(paid, paid), []);
-  const refund = step(
+  const refund = decided(
     paid,
     {
       type: 'request_refund',

@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decide } from '../../shared/escrow/decide.ts';
-import { evolve } from '../../shared/escrow/evolve.ts';
 import type { Actor, EscrowCommand, OrderState } from '../../shared/escrow/types.ts';
 import { orderFor } from '../../server/http/sellerView.ts';
+import { decided } from '../fixtures/decided.ts';
 import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 const buyer: Actor = { role: 'buyer', userId: 'b1' };
 const staff: Actor = { role: 'seller_staff', userId: 's1', merchantId: 'm1' };
 const otherShop: Actor = { role: 'seller_staff', userId: 's2', merchantId: 'm2' };
 
-function run(state: OrderState | null, command: EscrowCommand, actor: Actor): OrderState {
-  const d = decide(state, command, { now: 1_000, actor });
-  if (!d.ok) throw new Error(`${d.error.code}: ${d.error.message}`);
-  return d.events.reduce<OrderState | null>((s, e) => evolve(s, e), state)!;
-}
+const run = (state: OrderState | null, command: EscrowCommand, actor: Actor) =>
+  decided(state, command, actor, 1_000);
 
 test("a seller's note and flag are the merchant's: other shops may not set them, buyers never see them", () => {
   let order = run(
