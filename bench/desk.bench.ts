@@ -2,8 +2,8 @@
 // real SQLite file with the desk's durability settings:
 //
 // - desk.apply_changes_per_s: pulled change pages (orders, journal rows, timeline entries as
-//   the server sends them, JSON text parsed by the desk's own parser) applied into the replica
-//   by the sync client. Baseline raw.insert_rows_per_s: the pulled rows themselves, one plain
+//   the server sends them: the UTF-8 bytes of JSON pages, as the HTTP transport hands them
+//   over, decoded by the desk's own decoder) applied into the replica by the sync client. Baseline raw.insert_rows_per_s: the pulled rows themselves, one plain
 //   prepared INSERT each (key, and the JSON the replica keeps of that change: the order, the
 //   journal row's legs, the timeline entry's event, serialised before the clock starts) into
 //   a plain table, in transactions of the same size and the same durability as a pulled page.
@@ -102,23 +102,17 @@ function storedJson(change: Change): string {
   return JSON.stringify(change);
 }
 
-/** Pull pages as JSON text, the way the HTTP transport receives them, and their rows. */
-function pullPages(): { pages: string[]; changes: number; rows: string[] } {
-  const pages: string[] = [];
+/** Pull pages as the HTTP transport receives them (UTF-8 JSON), and their rows. */
+function pullPages(): { pages: Uint8Array[]; changes: number; rows: string[] } {
+  const pages: Uint8Array[] = [];
   const rows: string[] = [];
   let buffer: Change[] = [];
   let seq = 0;
   let prev = GENESIS_HASH;
   let total = 0;
   const flush = (more: boolean) => {
-    pages.push(
-      JSON.stringify({
-        cookie: `l1.${pages.length + 1}`,
-        lastMutationId: 0,
-        changes: buffer,
-        more,
-      }),
-    );
+    const page = { cookie: `l1.${pages.length + 1}`, lastMutationId: 0, changes: buffer, more };
+    pages.push(Buffer.from(JSON.stringify(page)));
     total += buffer.length;
     rows.push(...buffer.map(storedJson));
     buffer = [];
@@ -144,7 +138,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  */
 async function applyRound(
   file: string,
-  pages: string[],
+  pages: Uint8Array[],
   pageDecoder: PageDecoder,
 ): Promise<{ ms: number; cpuMs: number }> {
   const db = openDatabase(file);
@@ -211,7 +205,7 @@ async function applyBench(dir: string): Promise<void> {
   const ms = (xs: { ms: number }[]) => xs.map((x) => Math.round(x.ms)).join('/');
   console.log(`desk.apply_orders=${ORDERS}`);
   console.log(`desk.apply_changes=${changes}`);
-  console.log(`desk.apply_page_bytes=${pages.reduce((n, p) => n + Buffer.byteLength(p), 0)}`);
+  console.log(`desk.apply_page_bytes=${pages.reduce((n, p) => n + p.byteLength, 0)}`);
   console.log(`raw.insert_row_bytes=${rowBytes} (pad ${changes * Buffer.byteLength(pad)})`);
   console.log(`desk.apply_rounds_ms=${ms(apply)} (raw ${ms(raw)}, pad ${ms(padded)})`);
   console.log(`desk.apply_changes_per_s=${Math.round(perS)}`);
