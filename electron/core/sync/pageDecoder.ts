@@ -38,11 +38,11 @@ export interface PageDecoder {
 /** Bodies below this many bytes (UTF-16 units for text) are decoded in the calling thread. */
 const WORKER_MIN_BYTES = 256 * 1024;
 /**
- * The decoding thread's young generation. A bootstrap page parses into ~20 MB of objects that
- * live until its rows are posted; in V8's default young generation they outlive a scavenge and
- * are copied into the old one. Measured on the 20,000-order bootstrap (bench/desk.bench.ts,
- * two runs each): desk.apply_vs_raw_insert 0.256 / 0.276 by default, 0.314 / 0.335 at 96 MB,
- * and a sixth less CPU.
+ * The decoding thread's young generation. A bootstrap page's parsed objects all live until its
+ * rows are posted, more than V8's default young generation lets die young. Measured on the
+ * 20,000-order bootstrap (bench/desk.bench.ts, two runs each): desk.apply_vs_raw_insert
+ * 0.256 / 0.276 by default, 0.314 / 0.335 at 96 MB, a sixth less CPU, and the thread's garbage
+ * collection over a run 365 → 115 ms (CPU profiles).
  */
 const YOUNG_GENERATION_MB = 96;
 /** The thread ends after this long without a page (its memory is given back); the next starts it. */
