@@ -98,6 +98,11 @@ export async function asResult<T>(call: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
+/** A client on another thread's side, from a connection taken here (ServerClient.connection). */
+export function clientFor(c: ServerConnection): ServerClient {
+  return createServerClient({ baseUrl: c.baseUrl, token: () => c.token, timeoutMs: c.timeoutMs });
+}
+
 export interface ServerClientOptions {
   baseUrl: string;
   /** The bearer token of the signed-in user, if any; the server takes the actor from it. */
@@ -119,8 +124,20 @@ export interface ServerBytes {
   headers: Headers;
 }
 
+/**
+ * What another thread needs to make the same calls as a client, taken at one moment (the
+ * token as it is then): it builds its own client from it (pageDecoder.ts pulls that way).
+ */
+export interface ServerConnection {
+  baseUrl: string;
+  token: string | null;
+  timeoutMs: number;
+}
+
 export interface ServerClient {
   readonly baseUrl: string;
+  /** This client's server, token and timeout as they are now. */
+  connection(): ServerConnection;
   /** The answer's JSON; throws ServerCallError for every failure. */
   json(req: ServerRequest): Promise<unknown>;
   /**
@@ -177,6 +194,7 @@ export function createServerClient(opts: ServerClientOptions): ServerClient {
 
   return {
     baseUrl: base,
+    connection: () => ({ baseUrl: base, token: opts.token?.() ?? null, timeoutMs }),
     async json(req) {
       const res = await send(req);
       const json = parseJson(res, await readBody(res));

@@ -1,8 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker, workerEntryBeside } from '../../platform/startWorker.ts';
 import { ServerCallError } from '../../net/serverClient.ts';
+import type { ServerConnection } from '../../net/serverClient.ts';
 import { decodePullBody } from './pulledPage.ts';
 import type { PullBody, PulledPage } from './pulledPage.ts';
+import type { PullRequest } from '../../../shared/sync/protocol.ts';
+import type { SyncTransport } from './syncTransport.ts';
 
 /**
  * Decodes pull pages (pulledPage.ts decodePullBody) on a thread of its own, so the core thread
@@ -19,6 +22,13 @@ import type { PullBody, PulledPage } from './pulledPage.ts';
  */
 export interface PageDecoder {
   decode(body: PullBody): Promise<PulledPage>;
+  /**
+   * A pull asked and decoded. When `large` pages are expected (a first download), the thread
+   * is ready and the transport names its server, the thread asks for the page itself: its
+   * answer then arrives while the calling thread is busy writing the page before, which an
+   * answer read by a thread stuck in SQLite cannot. Otherwise the transport asks here.
+   */
+  pull(transport: SyncTransport, req: PullRequest, large: boolean): Promise<PulledPage>;
   /**
    * Starts the decoding thread if it is not running, and resolves once it takes pages (true)
    * or cannot (false). For a caller that knows large pages are coming (a first download).
@@ -48,7 +58,9 @@ const YOUNG_GENERATION_MB = 96;
 /** The thread ends after this long without a page (its memory is given back); the next starts it. */
 const IDLE_MS = 30_000;
 
-export type PageDecodeRequest = { id: number; body: PullBody };
+export type PageDecodeRequest =
+  | { id: number; body: PullBody }
+  | { id: number; pull: { connection: ServerConnection; req: PullRequest } };
 export type PageDecodeReply =
   | { kind: 'ready' }
   | { kind: 'page'; id: number; page: PulledPage }
@@ -77,8 +89,11 @@ export function createPageDecoder(
   /** Waiting for the thread to load (warm), told whether it did. */
   const warming = new Set<(ready: boolean) => void>();
 
-  /** Pages handed to a thread that died are decoded here instead: the bodies are kept. */
-  const bodies = new Map<number, PullBody>();
+  /**
+   * What each request out on the thread becomes if the thread dies with it: its body decoded
+   * here, or its pull asked again here (a pull is a read).
+   */
+  const fallbacks = new Map<number, () => Promise<PulledPage>>();
 
   function giveUp(): void {
     failed = true;
@@ -86,16 +101,9 @@ export function createPageDecoder(
     thread = null;
     for (const tell of warming) tell(false);
     warming.clear();
-    for (const [id, w] of waiting) {
-      const body = bodies.get(id)!;
-      try {
-        w.resolve(decodePullBody(body));
-      } catch (err) {
-        w.reject(err as Error);
-      }
-    }
+    for (const [id, w] of waiting) fallbacks.get(id)!().then(w.resolve, w.reject);
     waiting.clear();
-    bodies.clear();
+    fallbacks.clear();
   }
 
   /** The thread is needed (a page is out, or someone waits for it to load): it keeps the process alive. */
@@ -133,7 +141,7 @@ export function createPageDecoder(
       }
       const w = waiting.get(reply.id);
       waiting.delete(reply.id);
-      bodies.delete(reply.id);
+      fallbacks.delete(reply.id);
       if (!w) return;
       if (reply.kind === 'page') {
         onThread++;
@@ -154,26 +162,40 @@ export function createPageDecoder(
     rest(t);
   }
 
-  function inThread(t: Worker, body: PullBody): Promise<PulledPage> {
-    const id = nextId++;
-    // Pending while decoding, so a page is never lost with its thread (giveUp).
-    bodies.set(id, body);
+  function inThread(
+    t: Worker,
+    request: PageDecodeRequest,
+    fallback: () => Promise<PulledPage>,
+  ): Promise<PulledPage> {
+    // Kept while out, so a page is never lost with its thread (giveUp).
+    fallbacks.set(request.id, fallback);
     return new Promise<PulledPage>((resolve, reject) => {
-      waiting.set(id, { resolve, reject });
-      // Copied, not transferred: the body stays here in case the thread dies with it.
-      const request: PageDecodeRequest = { id, body };
+      waiting.set(request.id, { resolve, reject });
+      // A body is copied, not transferred: it stays here in case the thread dies with it.
       t.postMessage(request);
       busy(t);
     }).finally(() => rest(t));
   }
 
+  const here = (body: PullBody) => Promise.resolve().then(() => decodePullBody(body));
+
+  function decode(body: PullBody): Promise<PulledPage> {
+    const size = typeof body === 'string' ? body.length : body.byteLength;
+    if (failed || size < minBytes) return here(body);
+    if (!thread) start();
+    if (!ready) return here(body);
+    return inThread(thread!, { id: nextId++, body }, () => here(body));
+  }
+
   return {
-    decode(body) {
-      const size = typeof body === 'string' ? body.length : body.byteLength;
-      if (failed || size < minBytes) return Promise.resolve().then(() => decodePullBody(body));
-      if (!thread) start();
-      if (!ready) return Promise.resolve().then(() => decodePullBody(body));
-      return inThread(thread!, body);
+    decode,
+    pull(transport, req, large) {
+      const askHere = async () => decode(await transport.pull(req));
+      if (!large || !ready || !thread || !transport.connection) return askHere();
+      const connection = transport.connection();
+      return inThread(thread, { id: nextId++, pull: { connection, req } }, async () =>
+        decodePullBody(await transport.pull(req)),
+      );
     },
     warm() {
       if (failed) return Promise.resolve(false);

@@ -105,13 +105,9 @@ export function createPuller(
   }
 
   /** One page asked for and decoded; `limit` is the bootstrap's while it downloads. */
-  async function fetchPage(cookie: string | null, bootstrapping: boolean): Promise<PulledPage> {
-    const body = await transport.pull({
-      clientId,
-      cookie,
-      limit: bootstrapping ? bootstrapLimit : pullLimit,
-    });
-    return decoder.decode(body);
+  function fetchPage(cookie: string | null, bootstrapping: boolean): Promise<PulledPage> {
+    const limit = bootstrapping ? bootstrapLimit : pullLimit;
+    return decoder.pull(transport, { clientId, cookie, limit }, bootstrapping);
   }
 
   async function pullUntilCaughtUp(): Promise<void> {

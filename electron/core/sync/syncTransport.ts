@@ -7,7 +7,7 @@ import type {
   PushResponse,
 } from '../../../shared/sync/protocol.ts';
 import { parseAnswer } from '../../net/serverClient.ts';
-import type { ServerClient } from '../../net/serverClient.ts';
+import type { ServerClient, ServerConnection } from '../../net/serverClient.ts';
 import type { PullBody } from './pulledPage.ts';
 
 /**
@@ -19,6 +19,19 @@ export interface SyncTransport {
   push(req: PushRequest): Promise<PushResponse>;
   pull(req: PullRequest): Promise<PullBody>;
   chain(query: ChainQuery): Promise<ChainResponse>;
+  /**
+   * The server a pull goes to, when another thread may make the same pull itself (the HTTP
+   * transport): the page decoder then fetches large pages on its own thread (pageDecoder.ts).
+   */
+  connection?(): ServerConnection;
+}
+
+/** Where a pull is asked, by this thread or by the page decoder's. */
+export const PULL_PATH = '/v1/sync/pull';
+
+/** A pull over a server client: the answer's body as it arrived. */
+export async function pullOver(client: ServerClient, req: PullRequest): Promise<Uint8Array> {
+  return (await client.bytes({ method: 'POST', path: PULL_PATH, body: req })).data;
 }
 
 export function chainPath(query: ChainQuery): string {
@@ -33,12 +46,11 @@ export function createHttpTransport(client: ServerClient): SyncTransport {
       const json = await client.json({ method: 'POST', path: '/v1/sync/push', body: req });
       return parseAnswer(() => pushResponseSchema.parse(json));
     },
-    async pull(req) {
-      return (await client.bytes({ method: 'POST', path: '/v1/sync/pull', body: req })).data;
-    },
+    pull: (req) => pullOver(client, req),
     async chain(query) {
       const json = await client.json({ method: 'GET', path: chainPath(query) });
       return parseAnswer(() => chainResponseSchema.parse(json));
     },
+    connection: () => client.connection(),
   };
 }

@@ -3,8 +3,18 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { ServerCallError } from '../../../electron/net/serverClient.ts';
+import type { TestContext } from 'node:test';
+import {
+  createServerClient,
+  SERVER_REQUEST_HEADERS,
+  ServerCallError,
+} from '../../../electron/net/serverClient.ts';
+import { createHttpTransport, PULL_PATH } from '../../../electron/core/sync/syncTransport.ts';
+import type { PullRequest } from '../../../shared/sync/protocol.ts';
 import { createPageDecoder } from '../../../electron/core/sync/pageDecoder.ts';
 import {
   decodePullBody,
@@ -169,4 +179,92 @@ test('an idle decoding thread ends, and the next large page starts another', asy
     await decoder.close();
   }
   assert.equal(decoder.threadState(), 'failed');
+});
+
+/** A pull endpoint that records each request and answers with `answer`. */
+async function pullServer(
+  t: TestContext,
+  answer: (res: ServerResponse, n: number) => void,
+): Promise<{ url: string; seen: Array<{ headers: IncomingHttpHeaders; body: unknown }> }> {
+  const seen: Array<{ headers: IncomingHttpHeaders; body: unknown }> = [];
+  const server = createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => {
+      assert.equal(`${req.method} ${req.url}`, `POST ${PULL_PATH}`);
+      seen.push({ headers: req.headers, body: JSON.parse(text) });
+      answer(res, seen.length);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, seen };
+}
+
+const httpTransport = (url: string) =>
+  createHttpTransport(createServerClient({ baseUrl: url, token: () => 'tok-1' }));
+const REQ: PullRequest = {
+  clientId: '0190f1e2-3c4d-7e5f-8a6b-7c8d9e0f1a2b',
+  cookie: 'c8',
+  limit: 5000,
+};
+
+test('a large pull is asked for by the thread itself, as the desk asks, and decoded there', async (t) => {
+  const { text } = pageOf(40);
+  const small = pageOf(0).text;
+  const { url, seen } = await pullServer(t, (res, n) => res.end(n === 1 ? text : small));
+  const decoder = createPageDecoder({ minWorkerBytes: 1024 });
+  t.after(() => decoder.close());
+  assert.equal(await decoder.warm(), true);
+  assert.deepEqual(await decoder.pull(httpTransport(url), REQ, true), decodePullBody(text));
+  assert.equal(decoder.decodedOnThread(), 1);
+  assert.equal(seen.length, 1);
+  assert.deepEqual(seen[0]!.body, REQ);
+  assert.equal(seen[0]!.headers.authorization, 'Bearer tok-1');
+  for (const [name, value] of Object.entries(SERVER_REQUEST_HEADERS))
+    assert.equal(seen[0]!.headers[name.toLowerCase()], value);
+  // An incremental pull is asked here, and its small page decoded here: not worth the thread.
+  assert.deepEqual(await decoder.pull(httpTransport(url), REQ, false), decodePullBody(small));
+  assert.equal(decoder.decodedOnThread(), 1);
+  assert.equal(seen.length, 2);
+});
+
+test("a refusal of a pull asked by the thread keeps the server's code", async (t) => {
+  const { url } = await pullServer(t, (res) => {
+    res.statusCode = 401;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ error: { code: 'unauthorized', message: 'session expired' } }));
+  });
+  const decoder = createPageDecoder({ minWorkerBytes: 1024 });
+  t.after(() => decoder.close());
+  assert.equal(await decoder.warm(), true);
+  await assert.rejects(
+    decoder.pull(httpTransport(url), REQ, true),
+    (err: unknown) =>
+      err instanceof ServerCallError &&
+      err.code === 'unauthorized' &&
+      !err.transient &&
+      err.status === 401 &&
+      err.message === 'session expired',
+  );
+});
+
+test('a pull out on the thread when it ends is asked again here, not lost', async (t) => {
+  const { text } = pageOf(40);
+  // The first ask (the thread's) is never answered; the second (here) is.
+  const { url, seen } = await pullServer(t, (res, n) => {
+    if (n > 1) res.end(text);
+  });
+  const decoder = createPageDecoder({ minWorkerBytes: 1024 });
+  assert.equal(await decoder.warm(), true);
+  const out = decoder.pull(httpTransport(url), REQ, true);
+  while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
+  await decoder.close();
+  assert.deepEqual(await out, decodePullBody(text));
+  assert.equal(seen.length, 2);
 });
