@@ -211,7 +211,7 @@ export function createPageDecoder(
       failed = true;
       if (idle) clearTimeout(idle);
       if (!t) return;
-      // giveUp (on exit) decodes whatever was still out, here.
+      // giveUp (on exit) decodes, or asks again, whatever was still out, here.
       await t.terminate();
     },
   };
