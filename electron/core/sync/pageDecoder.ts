@@ -75,14 +75,14 @@ export type PageDecodeReply =
 type Waiter = { resolve: (page: PulledPage) => void; reject: (err: Error) => void };
 
 export function createPageDecoder(
-  opts: { minWorkerBytes?: number; inWorker?: boolean; idleMs?: number } = {},
+  opts: { minWorkerBytes?: number; idleMs?: number } = {},
 ): PageDecoder {
   const minBytes = opts.minWorkerBytes ?? WORKER_MIN_BYTES;
   const idleMs = opts.idleMs ?? IDLE_MS;
   let idle: NodeJS.Timeout | null = null;
   let thread: Worker | null = null;
   let ready = false;
-  let failed = opts.inWorker === false;
+  let failed = false;
   let nextId = 1;
   let onThread = 0;
   const waiting = new Map<number, Waiter>();
