@@ -1,7 +1,6 @@
 import type { OrderState } from '../../../shared/escrow/types.ts';
-import type { SyncedOrderEvent, SyncedTxn } from '../../../shared/sync/protocol.ts';
 import type { Db } from '../store/openDatabase.ts';
-import { eventRow, orderRow, txnRow } from '../sync/pulledPage.ts';
+import { orderRow } from '../sync/pulledPage.ts';
 import type { EventRow, OrderRow, TxnRow } from '../sync/pulledPage.ts';
 import { createOrderLookup } from './orderLookup.ts';
 
@@ -12,8 +11,8 @@ import { createOrderLookup } from './orderLookup.ts';
  * A journal row's legs are kept as the chain hash writes them (chainLegs.ts), which verify
  * hashes and reads back without a JSON parse.
  *
- * Each write takes the row a pull page decodes into (pulledPage.ts); the object forms are for
- * callers that hold one (tests, benches) and turn it into the same row.
+ * Each write takes the row a pull page decodes into (pulledPage.ts); `putOrder` is for callers
+ * that hold an order (tests, benches) and turns it into the same row.
  */
 export interface ReplicaStore {
   /** Returns true when the stored copy changed. */
@@ -25,10 +24,8 @@ export interface ReplicaStore {
    * moves the bank account thousands of times; one upsert per account instead of per leg).
    */
   putTxnRows(rows: readonly TxnRow[]): void;
-  putTxns(txns: readonly SyncedTxn[]): void;
   /** Timeline entries are kept once by (order, version), like journal rows. */
   putEventRow(row: EventRow): boolean;
-  putOrderEvent(entry: SyncedOrderEvent): boolean;
   confirmedOrder(orderId: string): OrderState | null;
   /** Many at once (a rebase of a pull page's orders): one read instead of one per order. */
   confirmedOrders(orderIds: readonly string[]): Map<string, OrderState>;
@@ -132,9 +129,7 @@ export function createReplicaStore(db: Db): ReplicaStore {
     putOrderRow,
     putOrder: (order) => putOrderRow(orderRow(order)),
     putTxnRows,
-    putTxns: (txns) => putTxnRows(txns.map(txnRow)),
     putEventRow,
-    putOrderEvent: (entry) => putEventRow(eventRow(entry)),
     confirmedOrder(orderId) {
       const row = orderById.get(orderId);
       return row ? (JSON.parse(row.state_json) as OrderState) : null;
