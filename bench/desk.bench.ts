@@ -3,10 +3,11 @@
 //
 // - desk.apply_changes_per_s: pulled change pages (orders, journal rows, timeline entries as
 //   the server sends them: the UTF-8 bytes of JSON pages, as the HTTP transport hands them
-//   over, decoded by the desk's own decoder) applied into the replica by the sync client. Baseline raw.insert_rows_per_s: the pulled rows themselves, one plain
-//   prepared INSERT each (key, and the JSON the replica keeps of that change: the order, the
-//   journal row's legs, the timeline entry's event, serialised before the clock starts) into
-//   a plain table, in transactions of the same size and the same durability as a pulled page.
+//   over, decoded by the desk's own decoder) applied into the replica by the sync client.
+//   Baseline raw.insert_rows_per_s: the pulled rows themselves, one plain prepared INSERT each
+//   (key, and the JSON the replica keeps of that change: the order, the journal row's legs,
+//   the timeline entry's event, serialised before the clock starts) into a plain table, in
+//   transactions of the same size and the same durability as a pulled page.
 //   desk.apply_vs_raw_insert = the ratio (target >= 0.3), of the medians of five alternating
 //   rounds (the cold first round's ratio is printed beside it). Until this baseline stored the
 //   pulled rows it stored a 200-byte pad per row, half the bytes; that one is still printed
@@ -43,7 +44,7 @@ import { evolve } from '../shared/escrow/evolve.ts';
 import type { Actor, OrderState } from '../shared/escrow/types.ts';
 import { GENESIS_HASH } from '../shared/ledger/chainHash.ts';
 import { shardOf } from '../shared/ledger/shards.ts';
-import { paidOrder } from './paidOrder.ts';
+import { paidOrder, pullChanges } from './paidOrder.ts';
 import { seedReplicaJournal } from '../test/fixtures/replicaJournal.ts';
 import type { Change } from '../shared/sync/protocol.ts';
 
@@ -86,12 +87,7 @@ function paidOrderChanges(
     prevHash,
     sha256,
   });
-  const changes: Change[] = [
-    { kind: 'order', order: o.state },
-    ...o.txns.map((txn) => ({ kind: 'ledger_txn' as const, txn })),
-    ...o.timeline.map((entry) => ({ kind: 'order_event' as const, entry })),
-  ];
-  return { changes, hash: o.txns.at(-1)?.hash ?? prevHash };
+  return { changes: pullChanges(o), hash: o.txns.at(-1)?.hash ?? prevHash };
 }
 
 /** What the replica keeps of a change as JSON text, the payload of the raw baseline's row. */

@@ -4,7 +4,7 @@ import type { Actor, EscrowCommand, OrderState } from '../shared/escrow/types.ts
 import { chainHash } from '../shared/ledger/chainHash.ts';
 import type { Sha256Hex } from '../shared/ledger/sha256.ts';
 import { postingFor } from '../shared/ledger/postings.ts';
-import type { SyncedOrderEvent, SyncedTxn } from '../shared/sync/protocol.ts';
+import type { Change, SyncedOrderEvent, SyncedTxn } from '../shared/sync/protocol.ts';
 import { TEST_RECIPIENT } from '../test/fixtures/testRecipient.ts';
 
 const BUYER: Actor = { role: 'buyer', userId: 'b1' };
@@ -23,6 +23,15 @@ export interface PaidOrder {
  * through the shared rules (decide, evolve, postingFor) and the shared chain hash: the same
  * shape the server makes, written by the benches' bulk paths without going through it.
  */
+/** What the server's pull carries for a paid order: the order, its journal rows, its timeline. */
+export function pullChanges(o: PaidOrder): Change[] {
+  return [
+    { kind: 'order', order: o.state },
+    ...o.txns.map((txn) => ({ kind: 'ledger_txn' as const, txn })),
+    ...o.timeline.map((entry) => ({ kind: 'order_event' as const, entry })),
+  ];
+}
+
 export function paidOrder(opts: {
   i: number;
   orderId: string;
