@@ -156,8 +156,18 @@ export class PgCluster {
     return new PgCluster(opts.dir, opts.port);
   }
 
+  /**
+   * pg_ctl start -w. A cluster that does not come up fails with the end of its own log: the
+   * test's folder is deleted afterwards, and pg_ctl says only "Examine the log output".
+   */
   async start(): Promise<void> {
-    await asPostgres(`${PG_BIN}/pg_ctl`, ['-D', this.dir, '-l', `${this.dir}/log`, '-w', 'start']);
+    const log = `${this.dir}/log`;
+    try {
+      await asPostgres(`${PG_BIN}/pg_ctl`, ['-D', this.dir, '-l', log, '-w', 'start']);
+    } catch (err) {
+      const tail = existsSync(log) ? readFileSync(log, 'utf8').slice(-4000) : '(no log)';
+      throw new Error(`${(err as Error).message}\n--- ${log} ---\n${tail}`, { cause: err });
+    }
   }
 
   /** A clean stop (used at the end of a test; tolerant of a cluster already gone). */
