@@ -90,8 +90,16 @@ test(
       },
     );
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    const answers: unknown[] = [];
+    // Pushed events arrive on the same socket as answers: wait for an answer by its id.
+    const answers: Array<{ id?: number; result?: { ok: boolean } }> = [];
     ws.on('message', (d) => answers.push(JSON.parse(String(d))));
+    const answerTo = async (id: number) => {
+      for (;;) {
+        const found = answers.find((a) => a.id === id);
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
     // settings.json is written on the first change.
     ws.send(JSON.stringify({ id: 1, method: 'settings.set', input: { locale: 'en' } }));
     ws.send(JSON.stringify({ id: 2, method: 'session.current', input: {} }));
@@ -103,13 +111,13 @@ test(
         input: { username: 'staff1', password: 'escrow-demo-2005' },
       }),
     );
-    while (answers.length < 3) await new Promise((r) => setTimeout(r, 50));
-    const signedIn = answers.find((a) => (a as { id?: number }).id === 3) as
-      { result: { ok: boolean } } | undefined;
-    assert.ok(signedIn?.result.ok, JSON.stringify(answers));
-    // Calls are answered concurrently: sync only once signed in.
+    const signedIn = await answerTo(3);
+    assert.ok(signedIn.result?.ok, JSON.stringify(answers));
+    // Calls are answered concurrently: sync only once signed in. The core worker takes the
+    // session before this call, so once it is answered the replica file exists.
     ws.send(JSON.stringify({ id: 4, method: 'sync.now', input: {} }));
-    while (answers.length < 4) await new Promise((r) => setTimeout(r, 50));
+    const synced = await answerTo(4);
+    assert.ok(synced.result?.ok, JSON.stringify(synced));
     ws.close();
     // A refused socket writes a log line.
     const refused = new WebSocket(
