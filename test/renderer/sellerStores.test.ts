@@ -163,6 +163,9 @@ test('refusing a refund needs a reason; agreeing takes it out of the refund queu
 
 test('balance figures match the ledger and the CSV export holds every line', async () => {
   const desk = await signedInDesk();
+  // The earlier tests' refund and ships reach the replica's journal with a later pull: wait for
+  // it, so the figures, the list's total and the export all see the same journal.
+  await desk.sync.now({});
   const { balance } = createAppStores(desk);
   await balance.getState().load();
   const figures = balance.getState().figures!;
