@@ -17,6 +17,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { BankKey } from '../server/bank/bankKeys.ts';
+import type { Queryable } from '../server/db/database.ts';
 import { signNotification } from '../server/bank/notificationSignature.ts';
 import type { CommandEnvelope } from '../shared/escrow/types.ts';
 import { percentile } from './api.bench.ts';
@@ -89,7 +90,7 @@ async function serveChild(): Promise<void> {
     if (out.some((o) => !o.ok)) throw new Error('bench set-up: an order was not created');
   }
   await db.query('CREATE TABLE bench_raw_requests (id bigserial, body jsonb NOT NULL)');
-  await db.query('ANALYZE');
+  await analyzeFilledTables(db);
 
   const key: BankKey = { kid: 'bench', secret: 'b'.repeat(48) };
   const server = await startServer({
@@ -129,6 +130,25 @@ async function serveChild(): Promise<void> {
       .then(() => db.close())
       .then(() => process.exit(0));
   });
+}
+
+/**
+ * ANALYZE the tables set-up filled, and only those. A table analyzed while empty is planned as
+ * empty until the next ANALYZE: the foreign-key checks of the first ledger rows then cache a
+ * sequential scan of `ledger_transactions`, and every later check reads the whole table (in a
+ * 9,000-command run, 6,451 scans reading 5.9 M rows, half of PostgreSQL's CPU). A table never
+ * analyzed is assumed to hold some pages, so its keys are looked up by index, and autovacuum
+ * analyzes it once it has rows, as on a real server, whose ledger is never empty.
+ */
+async function analyzeFilledTables(db: { query: Queryable['query'] }): Promise<void> {
+  const tables = await db.query<{ name: string }>(
+    `SELECT quote_ident(relname) AS name FROM pg_class
+      WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'`,
+  );
+  for (const { name } of tables.rows) {
+    const filled = await db.query(`SELECT 1 FROM ${name} LIMIT 1`);
+    if (filled.rows.length > 0) await db.query(`ANALYZE ${name}`);
+  }
 }
 
 // ---- the clients (this process) -----------------------------------------------------------
