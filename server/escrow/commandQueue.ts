@@ -6,16 +6,7 @@ import { shardOf } from '../../shared/ledger/shards.ts';
 import { APPLY_BATCH_SAVEPOINT, applyBatch } from './applyCommand.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 
-/**
- * Batches of different shards in flight at once by default: enough for shards to commit side by
- * side, few enough that batches stay full under load. Every batch has a fixed cost (round trips,
- * planning, commit) that an HTTP batch of a few commands does not amortise; with 2 instead of 4
- * the other shards' queues fill while they wait (`npm run bench -- http`, 64 clients, 8
- * merchants, same load: 530 instead of 645 batches per 4,500 commands, PostgreSQL CPU 1.41
- * instead of 1.60 ms per command; docs/write-path-cost.md). One database on a few cores
- * gains nothing from more batches in flight than it has cores.
- */
-const DEFAULT_CONCURRENT_BATCHES = 2;
+const NONE: ReadonlyMap<string, number> = new Map();
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 const ATTEMPTS = 5;
@@ -53,29 +44,44 @@ function createdOrderId(envelope: CommandEnvelope): string | null {
 }
 
 /**
- * Group commit for one API process (issue 13), one queue per shard (docs/partitioning.md):
- * commands that arrive while a shard's batch transaction runs wait, and that shard's next batch
- * takes all of them (at most `maxBatch`) into one `applyBatch` transaction. Batches of
- * different shards run at the same time (one in flight per shard, `maxConcurrentBatches` in
- * all), since each locks only its shard's head, change sequence and sub-accounts. A lone command starts at once:
- * there is no timer, batches form only from the time a transaction takes, so an idle server
- * answers as fast as before and a busy one commits hundreds of commands per transaction. Each
- * caller gets its own outcome; a command the database refuses is retried alone inside the
- * batch (applyBatch), so it never fails the others. A serialization failure or deadlock
- * retries the batch with a fresh time; any other failure (database gone) rejects every caller
- * of that batch, none of whose commands was committed.
+ * Which shards may share a database transaction: the shards of one placement live in one
+ * database node. One PostgreSQL (today) is one placement; on Citus (docs/scale-out.md) a
+ * placement is a worker's shard group, so no batch becomes a distributed transaction.
+ */
+export type PlacementOf = (shard: number) => number;
+
+/**
+ * Group commit for one API process (issue 13): commands that arrive while a batch transaction
+ * runs wait, and the next batch takes all of them (at most `maxBatch`, oldest first) into one
+ * `applyBatch` transaction. A lone command starts at once: there is no timer, batches form only
+ * from the time a transaction takes, so an idle server answers as fast as before and a busy one
+ * commits hundreds of commands per transaction. Each caller gets its own outcome; a command the
+ * database refuses is retried alone inside the batch (applyBatch), so it never fails the others.
+ * A serialization failure or deadlock retries the batch with a fresh time; any other failure
+ * (database gone) rejects every caller of that batch, none of whose commands was committed.
  *
- * A command is routed by its order's shard: `create_order` names the merchant; for any other
- * the order's shard is read once (it never changes) and remembered, with one query for every
- * command that arrived while the previous look-up ran. An order whose `create_order` is routed
- * and not yet committed is in that create's shard, so a command sent right behind its create
- * waits in the same queue and is decided after it, not raced against it from another shard.
- * An order that does not exist at all goes to shard 0, where the rules refuse it as they would
- * anywhere. (Routing only groups commands: the batch locks the shards it writes either way.)
+ * One batch is in flight per placement, and it takes commands of every shard of that placement:
+ * the batch locks each shard it writes (its head and sub-accounts, in shard order), and per
+ * batch, not per shard, is where PostgreSQL's fixed cost is (round trips, executor start-up,
+ * commit). Per-shard batches on one node split 64 HTTP clients into ~9-command batches; one
+ * batch across shards takes ~32 (`npm run bench -- http`, docs/write-path-cost.md). The price:
+ * on one node a shard whose head another session holds delays the other shards' commands of
+ * this process until it is released, and two API processes' batches that share a shard take
+ * turns on it; shards on different placements never wait for each other.
+ *
+ * With several placements a command is routed by its order's shard: `create_order` names the
+ * merchant; for any other the order's shard is read once (it never changes) and remembered,
+ * with one query for every command that arrived while the previous look-up ran. An order whose
+ * `create_order` is routed and not yet committed is in that create's shard, so a command sent
+ * right behind its create waits in the same queue and is decided after it, not raced against it
+ * from another placement. An order that does not exist at all goes to shard 0, where the rules
+ * refuse it as they would anywhere. With one placement nothing is looked up: every command
+ * waits in one queue, in arrival order.
  */
 export class CommandQueue {
+  /** placement → its commands waiting for a batch, oldest first. */
   private readonly waiting = new Map<number, Waiting[]>();
-  /** Shards with a batch in flight. */
+  /** Placements with a batch in flight. */
   private readonly busy = new Set<number>();
   private unrouted: Waiting[] = [];
   private routing = false;
@@ -96,12 +102,8 @@ export class CommandQueue {
     private readonly opts: {
       policy?: EscrowPolicy;
       maxBatch?: number;
-      /**
-       * Batches in flight at once, over all shards (each shard has at most one). Shards beyond
-       * it wait their turn and their queues fill: a few full batches cost the database less
-       * than many small ones, and a shard's batch never waits for another shard's locks.
-       */
-      maxConcurrentBatches?: number;
+      /** Shards that may share a batch; absent: one database, every shard in one placement. */
+      placementOf?: PlacementOf;
     } = {},
   ) {}
 
@@ -123,6 +125,13 @@ export class CommandQueue {
   }
 
   private async route(): Promise<void> {
+    const placementOf = this.opts.placementOf;
+    if (!placementOf) {
+      this.enqueue(0, this.unrouted);
+      this.unrouted = [];
+      this.pump();
+      return;
+    }
     if (this.routing) return;
     this.routing = true;
     try {
@@ -140,15 +149,19 @@ export class CommandQueue {
           const shard = this.shardFor(w.envelope, lookedUp);
           const created = createdOrderId(w.envelope);
           if (created !== null) this.creating.set(created, shard);
-          const q = this.waiting.get(shard);
-          if (q) q.push(w);
-          else this.waiting.set(shard, [w]);
+          this.enqueue(placementOf(shard), [w]);
         }
         this.pump();
       }
     } finally {
       this.routing = false;
     }
+  }
+
+  private enqueue(placement: number, commands: Waiting[]): void {
+    const q = this.waiting.get(placement);
+    if (q) q.push(...commands);
+    else this.waiting.set(placement, [...commands]);
   }
 
   /** The shards of the named orders not remembered yet, in one query. */
@@ -178,7 +191,7 @@ export class CommandQueue {
     this.shardOfOrder.set(orderId, shard);
   }
 
-  private shardFor(envelope: CommandEnvelope, lookedUp: Map<string, number>): number {
+  private shardFor(envelope: CommandEnvelope, lookedUp: ReadonlyMap<string, number>): number {
     const c = envelope.command as { type?: unknown; orderId?: unknown; merchantId?: unknown };
     if (c?.type === 'create_order' && typeof c.merchantId === 'string')
       return shardOf(c.merchantId);
@@ -191,30 +204,20 @@ export class CommandQueue {
     );
   }
 
-  /**
-   * Starts batches while fewer than `maxConcurrentBatches` run: each from an idle shard, the
-   * one with the most commands waiting first (a shard's own order is kept: one batch at a time
-   * per shard, since a second would only queue on the same head and sub-account locks).
-   */
+  /** Starts a batch on every placement that has commands waiting and none in flight. */
   private pump(): void {
-    const cap = this.opts.maxConcurrentBatches ?? DEFAULT_CONCURRENT_BATCHES;
-    while (this.busy.size < cap) {
-      let next: number | null = null;
-      for (const [shard, q] of this.waiting)
-        if (!this.busy.has(shard) && q.length > 0)
-          if (next === null || q.length > this.waiting.get(next)!.length) next = shard;
-      if (next === null) return;
-      const shard = next;
-      const batch = this.waiting.get(shard)!.splice(0, this.opts.maxBatch ?? 500);
-      this.busy.add(shard);
+    for (const [placement, q] of this.waiting) {
+      if (this.busy.has(placement) || q.length === 0) continue;
+      const batch = q.splice(0, this.opts.maxBatch ?? 500);
+      this.busy.add(placement);
       void this.run(batch).finally(() => {
         // Committed creates are remembered by now (run); failed ones name no order.
         for (const w of batch) {
           const created = createdOrderId(w.envelope);
-          if (created !== null && this.creating.get(created) === shard)
+          if (created !== null && this.creating.get(created) === this.shardFor(w.envelope, NONE))
             this.creating.delete(created);
         }
-        this.busy.delete(shard);
+        this.busy.delete(placement);
         this.pump();
       });
     }
@@ -245,8 +248,9 @@ export class CommandQueue {
           { savepoint: APPLY_BATCH_SAVEPOINT },
         );
         // The orders this batch made or changed: their next commands need no shard look-up.
-        for (const order of ordersAfter.values())
-          this.remember(order.orderId, shardOf(order.merchantId));
+        if (this.opts.placementOf)
+          for (const order of ordersAfter.values())
+            this.remember(order.orderId, shardOf(order.merchantId));
         this.stats.batches++;
         this.stats.commands += batch.length;
         this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);

@@ -393,7 +393,7 @@ describe('group commit queue: each caller’s order as its own command left it',
   });
   after(() => t.drop());
 
-  it('a command on an order the queue has just created needs no shard look-up', async () => {
+  it('on one database nothing is looked up: every command waits in one queue', async () => {
     let lookUps = 0;
     const counting: Database = {
       ...t.db,
@@ -403,6 +403,35 @@ describe('group commit queue: each caller’s order as its own command left it',
       },
     };
     const queue = new CommandQueue(counting, new ManualClock(T0));
+    const paid = await queue.submit({
+      commandId: 'q3-pay',
+      actor: BANK,
+      command: {
+        type: 'confirm_payment',
+        orderId: 'q-unknown',
+        bank: 'icbc',
+        bankRef: 'ref-q3',
+        currency: 'CNY',
+        amountFen: 1_500,
+      },
+    });
+    // Refused by the rules, as on any shard, without asking the database where the order is.
+    assert.equal(!paid.outcome.ok && paid.outcome.error.code, 'order_not_found');
+    assert.equal(lookUps, 0);
+  });
+
+  it('with placements, a command on an order the queue has just created needs no look-up', async () => {
+    let lookUps = 0;
+    const counting: Database = {
+      ...t.db,
+      query: (sql, params) => {
+        if (sql.includes('SELECT order_id, shard FROM orders')) lookUps++;
+        return t.db.query(sql, params);
+      },
+    };
+    const queue = new CommandQueue(counting, new ManualClock(T0), {
+      placementOf: (shard) => shard,
+    });
     const made = await queue.submit({
       commandId: 'q2-create',
       actor: BUYER,

@@ -63,9 +63,10 @@ describe('the journal and change log per shard', () => {
   });
   after(() => tdb.drop());
 
-  it('a batch of one shard commits while another shard’s head is held; the held shard waits', async (t) => {
+  it('a shard on another placement commits while a shard’s head is held; the held one waits', async (t) => {
     if (!pg) return t.skip('needs PostgreSQL: two real sessions');
-    const queue = new CommandQueue(db, new ManualClock(T0));
+    // Each shard its own placement, as shards on different Citus workers would be.
+    const queue = new CommandQueue(db, new ManualClock(T0), { placementOf: (shard) => shard });
     const [create1, pay1] = orderLifecycle('a-1', M1, 1_000);
     const [create2, pay2] = orderLifecycle('a-2', M2, 2_000);
     for (const o of await Promise.all([queue.submit(create1!), queue.submit(create2!)]))
@@ -114,12 +115,55 @@ describe('the journal and change log per shard', () => {
     assert.deepEqual(report.problems, []);
   });
 
+  it('on one database, commands of every shard share the next batch, in arrival order', async (t) => {
+    if (!pg) return t.skip('needs PostgreSQL: two real sessions');
+    const queue = new CommandQueue(db, new ManualClock(T0));
+    const [create1, pay1] = orderLifecycle('c-1', M1, 1_200);
+    const [create2, pay2] = orderLifecycle('c-2', M2, 2_200);
+    // m1's head is held, so the first batch (m1's create) stays in flight…
+    const held = holdOpen(db, async (tx) => {
+      await tx.query('SELECT 1 FROM shard_heads WHERE shard = $1 FOR UPDATE', [shardOf(M1)]);
+    });
+    await held.ready;
+    try {
+      const first = queue.submit(create1!);
+      await until(async () => {
+        const r = await db.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        return Number(r.rows[0]!.n) > 0;
+      });
+      // …and what arrives meanwhile, of both shards, waits for it: the price of one batch
+      // across shards on one node (commandQueue.ts).
+      const rest = [create2!, pay1!, pay2!].map((e) => queue.submit(e));
+      assert.equal(queue.depth, 3);
+      held.release();
+      await held.done;
+      const outcomes = await Promise.all([first, ...rest]);
+      assert.deepEqual(
+        outcomes.map((o) => [o.order?.orderId, o.order?.status]),
+        [
+          ['c-1', 'awaiting_payment'],
+          ['c-2', 'awaiting_payment'],
+          ['c-1', 'funds_held'],
+          ['c-2', 'funds_held'],
+        ],
+      );
+      assert.deepEqual(queue.stats, { batches: 2, commands: 4, largestBatch: 3 });
+    } finally {
+      held.release();
+      await held.done.catch(() => {});
+    }
+    assert.deepEqual((await verifyLedger(db)).problems, []);
+  });
+
   it('a payment sent right behind its order’s create waits for it in the create’s shard', async (t) => {
     if (!pg) return t.skip('needs PostgreSQL: two real sessions');
     // The payment names an order the database does not have yet; routed anywhere but the
     // create's shard it would be decided before the create commits and refused.
     assert.notEqual(shardOf(M1), 0, 'the look-up fallback shard must differ for this test');
-    const queue = new CommandQueue(db, new ManualClock(T0));
+    const queue = new CommandQueue(db, new ManualClock(T0), { placementOf: (shard) => shard });
     const [create, pay] = orderLifecycle('b-1', M1, 1_500);
     const held = holdOpen(db, async (tx) => {
       await tx.query('SELECT 1 FROM shard_heads WHERE shard = $1 FOR UPDATE', [shardOf(M1)]);
