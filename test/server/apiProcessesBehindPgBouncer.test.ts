@@ -25,8 +25,8 @@ const ORDERS = Number(process.env.BOUNCER_ORDERS ?? 6); // distinct orders per c
 const SHARED = 4; // orders every client pays and ships at once
 const TIMER_ORDERS = 30; // left unpaid: closed by whichever process claims each timer
 const UNPAID_CLOSE_MS = 30_000;
-const BOUNCER_PORT = 55412;
-const API_PORTS = [55413, 55414, 55415];
+const BOUNCER_PORT = 25412;
+const API_PORTS = [25413, 25414, 25415];
 
 describe('API processes behind PgBouncer in transaction mode (issue 13)', async () => {
   const skip =

@@ -19,9 +19,9 @@ import { clusterSkipReason, PgCluster, pollUntil, postgresFolder } from './clust
 
 const CLIENTS = Number(process.env.FAILOVER_CLIENTS ?? 6);
 const ORDERS = Number(process.env.FAILOVER_ORDERS ?? 8); // per client
-const PRIMARY_PORT = 55401;
-const STANDBY_PORT = 55402;
-const API_PORT = 55403;
+const PRIMARY_PORT = 25401;
+const STANDBY_PORT = 25402;
+const API_PORT = 25403;
 
 describe('losing the database primary (issue 13)', () => {
   const skip = clusterSkipReason();

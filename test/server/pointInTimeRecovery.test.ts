@@ -20,9 +20,9 @@ import {
   postgresFolder,
 } from './cluster/pgCluster.ts';
 
-const PRIMARY_PORT = 55421;
-const RESTORED_PORT = 55422;
-const API_PORT = 55423;
+const PRIMARY_PORT = 25421;
+const RESTORED_PORT = 25422;
+const API_PORT = 25423;
 const ORDERS = 5; // before the moment, and again after it
 
 describe('point-in-time recovery drill (issue 13)', () => {

@@ -11,7 +11,7 @@ import { PG_URL, postgresReachable } from '../testServer.ts';
 /** The test server's URL with a host list: first a port nobody listens on, then the server. */
 function behindDeadHost(url: string): string {
   const u = new URL(url);
-  const dead = '127.0.0.1:55499'; // in this repository's test port range, never opened
+  const dead = '127.0.0.1:25499'; // in this repository's test port range, never opened
   return url.replace(u.host, `${dead},${u.host}`) + '?target_session_attrs=read-write';
 }
 
