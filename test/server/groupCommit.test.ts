@@ -385,6 +385,19 @@ describe('group commit: a database refusal fails only its own command', () => {
   });
 });
 
+/** The database, counting the queue's order-shard look-ups. */
+function countingLookUps(db: Database): { counting: Database; lookUps: () => number } {
+  let n = 0;
+  const counting: Database = {
+    ...db,
+    query: (sql, params) => {
+      if (sql.includes('SELECT order_id, shard FROM orders')) n++;
+      return db.query(sql, params);
+    },
+  };
+  return { counting, lookUps: () => n };
+}
+
 describe('group commit queue: each caller’s order as its own command left it', () => {
   let t: TestDatabase;
   before(async () => {
@@ -394,14 +407,7 @@ describe('group commit queue: each caller’s order as its own command left it',
   after(() => t.drop());
 
   it('on one database nothing is looked up: every command waits in one queue', async () => {
-    let lookUps = 0;
-    const counting: Database = {
-      ...t.db,
-      query: (sql, params) => {
-        if (sql.includes('SELECT order_id, shard FROM orders')) lookUps++;
-        return t.db.query(sql, params);
-      },
-    };
+    const { counting, lookUps } = countingLookUps(t.db);
     const queue = new CommandQueue(counting, new ManualClock(T0));
     const paid = await queue.submit({
       commandId: 'q3-pay',
@@ -417,18 +423,11 @@ describe('group commit queue: each caller’s order as its own command left it',
     });
     // Refused by the rules, as on any shard, without asking the database where the order is.
     assert.equal(!paid.outcome.ok && paid.outcome.error.code, 'order_not_found');
-    assert.equal(lookUps, 0);
+    assert.equal(lookUps(), 0);
   });
 
   it('with placements, a command on an order the queue has just created needs no look-up', async () => {
-    let lookUps = 0;
-    const counting: Database = {
-      ...t.db,
-      query: (sql, params) => {
-        if (sql.includes('SELECT order_id, shard FROM orders')) lookUps++;
-        return t.db.query(sql, params);
-      },
-    };
+    const { counting, lookUps } = countingLookUps(t.db);
     const queue = new CommandQueue(counting, new ManualClock(T0), {
       placementOf: (shard) => shard,
     });
@@ -462,7 +461,7 @@ describe('group commit queue: each caller’s order as its own command left it',
       },
     });
     assert.equal(paid.order?.status, 'funds_held');
-    assert.equal(lookUps, 0);
+    assert.equal(lookUps(), 0);
   });
 
   it('create, pay and ship of one order in one batch answer with three successive states', async () => {

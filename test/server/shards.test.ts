@@ -30,6 +30,24 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((r) => setImmediate(r));
 }
 
+/** Another session holding a shard's head row, as a long batch of that shard would. */
+function holdShardHead(db: Database, shard: number): ReturnType<typeof holdOpen> {
+  return holdOpen(db, async (tx) => {
+    await tx.query('SELECT 1 FROM shard_heads WHERE shard = $1 FOR UPDATE', [shard]);
+  });
+}
+
+/** Until some session of this database waits for a lock (a batch stuck behind a held head). */
+function untilALockIsAwaited(db: Database): Promise<void> {
+  return until(async () => {
+    const r = await db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM pg_stat_activity
+        WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+    );
+    return Number(r.rows[0]!.n) > 0;
+  });
+}
+
 /** A transaction held open until `release` is called (a second real PostgreSQL session). */
 function holdOpen(
   db: Database,
@@ -73,9 +91,7 @@ describe('the journal and change log per shard', () => {
       assert.equal(o.outcome.ok, true, JSON.stringify(o));
 
     // Another session takes m1's shard head and keeps it, as a long batch of that shard would.
-    const held = holdOpen(db, async (tx) => {
-      await tx.query('SELECT 1 FROM shard_heads WHERE shard = $1 FOR UPDATE', [shardOf(M1)]);
-    });
+    const held = holdShardHead(db, shardOf(M1));
     await held.ready;
     try {
       const waitingPay1 = queue.submit(pay1!);
@@ -121,19 +137,11 @@ describe('the journal and change log per shard', () => {
     const [create1, pay1] = orderLifecycle('c-1', M1, 1_200);
     const [create2, pay2] = orderLifecycle('c-2', M2, 2_200);
     // m1's head is held, so the first batch (m1's create) stays in flight…
-    const held = holdOpen(db, async (tx) => {
-      await tx.query('SELECT 1 FROM shard_heads WHERE shard = $1 FOR UPDATE', [shardOf(M1)]);
-    });
+    const held = holdShardHead(db, shardOf(M1));
     await held.ready;
     try {
       const first = queue.submit(create1!);
-      await until(async () => {
-        const r = await db.query<{ n: string }>(
-          `SELECT count(*)::text AS n FROM pg_stat_activity
-            WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-        );
-        return Number(r.rows[0]!.n) > 0;
-      });
+      await untilALockIsAwaited(db);
       // …and what arrives meanwhile, of both shards, waits for it: the price of one batch
       // across shards on one node (commandQueue.ts).
       const rest = [create2!, pay1!, pay2!].map((e) => queue.submit(e));
@@ -165,20 +173,12 @@ describe('the journal and change log per shard', () => {
     assert.notEqual(shardOf(M1), 0, 'the look-up fallback shard must differ for this test');
     const queue = new CommandQueue(db, new ManualClock(T0), { placementOf: (shard) => shard });
     const [create, pay] = orderLifecycle('b-1', M1, 1_500);
-    const held = holdOpen(db, async (tx) => {
-      await tx.query('SELECT 1 FROM shard_heads WHERE shard = $1 FOR UPDATE', [shardOf(M1)]);
-    });
+    const held = holdShardHead(db, shardOf(M1));
     await held.ready;
     try {
       const created = queue.submit(create!);
       // The create's batch is inside PostgreSQL, waiting for the held head…
-      await until(async () => {
-        const r = await db.query<{ n: string }>(
-          `SELECT count(*)::text AS n FROM pg_stat_activity
-            WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-        );
-        return Number(r.rows[0]!.n) > 0;
-      });
+      await untilALockIsAwaited(db);
       // …when the payment arrives: it waits behind the create instead of racing it.
       const paid = queue.submit(pay!);
       held.release();
