@@ -195,6 +195,31 @@ describe('the journal and change log per shard', () => {
     }
   });
 
+  it('two processes’ queues, each batching across shards, drive the same shards to the end', async (t) => {
+    const sibling = pg ? await tdb.openSibling() : null;
+    if (!sibling) return t.skip('needs PostgreSQL: a second pool, as a second API process');
+    // Each command of an order goes through the other process's queue than the one before, so
+    // both processes' batches hold both shards' heads and sub-accounts, turn by turn.
+    const queues = [db, sibling].map((d) => new CommandQueue(d, new ManualClock(T0)));
+    const orders = Array.from({ length: 24 }, (_, i) =>
+      orderLifecycle(`x-${i}`, i % 2 ? M2 : M1, 1_000 + i),
+    );
+    const outcomes = await Promise.all(
+      orders.map(async (steps, i) => {
+        const done: string[] = [];
+        for (const [k, step] of steps.entries()) {
+          const o = await queues[(i + k) % 2]!.submit(step);
+          done.push(o.outcome.ok ? o.order!.status : o.outcome.error.code);
+        }
+        return done;
+      }),
+    );
+    for (const done of outcomes)
+      assert.deepEqual(done, ['awaiting_payment', 'funds_held', 'shipped', 'completed']);
+    for (const q of queues) assert.ok(q.stats.largestBatch > 1, JSON.stringify(q.stats));
+    assert.deepEqual((await verifyLedger(db)).problems, []);
+  });
+
   it('platform accounts are sub-accounts per shard, and balances sum them', async () => {
     const rows = await db.query<{ shard: number; balance_fen: string }>(
       `SELECT shard, balance_fen::text FROM account_balances
