@@ -90,6 +90,16 @@ export function violatesFloor(name: string, signedFen: number): boolean {
 }
 
 /** violatesFloor for an account whose spec the caller already has. */
+/** Whether accountSpec knows the name. */
+export function isKnownAccount(name: string): boolean {
+  try {
+    accountSpec(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function specViolatesFloor(spec: AccountSpec, signedFen: number): boolean {
   return spec.floorZero && (spec.normal === 'debit' ? signedFen : -signedFen) < 0;
 }

@@ -1,4 +1,4 @@
-import { accountSpec, specViolatesFloor } from './accounts.ts';
+import { accountSpec, isKnownAccount, specViolatesFloor } from './accounts.ts';
 import type { AccountSpec } from './accounts.ts';
 import { chainHash, GENESIS_HASH } from './chainHash.ts';
 import type { ChainedTransaction } from './chainHash.ts';
@@ -260,15 +260,6 @@ export function joinJournalParts(
 
 const GENESIS_ROW = { seq: 0, hash: GENESIS_HASH };
 
-function isKnown(account: string): boolean {
-  try {
-    accountSpec(account);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function createJournalVerifier(
   opts: JournalVerifierOptions,
   from: JournalTally = emptyTally(),
@@ -375,7 +366,7 @@ export function createJournalVerifier(
       // accounts are paid in and out within one part, so this is most of what a part holds.
       const dropZeros = (accounts: Map<string, number>) => {
         for (const [account, sum] of accounts)
-          if (sum === 0 && isKnown(account)) accounts.delete(account);
+          if (sum === 0 && isKnownAccount(account)) accounts.delete(account);
       };
       for (const accounts of sums.values()) dropZeros(accounts);
       for (const byCurrency of subSums.values())

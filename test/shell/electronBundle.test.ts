@@ -4,7 +4,7 @@ import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { foldSegments, sha256Hex } from '../../electron/core/replica/journalParts.ts';
+import { packTally, readPart, sha256Hex } from '../../electron/core/replica/journalParts.ts';
 import { openDatabase } from '../../electron/core/store/openDatabase.ts';
 import type { PageDecodeReply, PageDecodeRequest } from '../../electron/core/sync/pageDecoder.ts';
 import { decodePullBody } from '../../electron/core/sync/pulledPage.ts';
@@ -52,12 +52,15 @@ test("the core worker's journal part worker is built beside it and reads a repli
       'journalPartWorker',
     );
     assert.ok(entry.pathname.endsWith('/journalPartWorker.cjs'));
-    const worker = startWorker(entry, { file: db.name, segments, kind: 'fold' });
+    const job = { segments, continues: false, foldRest: [] };
+    const worker = startWorker(entry, { file: db.name, ...job });
     const reply = await new Promise((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
-    assert.deepEqual(reply, { ok: true, fold: foldSegments(db, segments, sha256Hex) });
+    const { tally, fold } = readPart(db, job, sha256Hex);
+    assert.equal(fold?.count, 40);
+    assert.deepEqual(reply, { ok: true, tally: packTally(tally), fold });
   } finally {
     db.close();
   }

@@ -29,19 +29,23 @@ export interface JournalSegment {
   to: number;
 }
 
-/** What a part worker is started with (journalPartWorker.ts): one part's tally, or the fold. */
-export type JournalPartJob = {
+/** What a part worker is started with (journalPartWorker.ts): one part to tally. */
+export interface JournalPartJob {
   file: string;
   nativeBinding?: string;
   segments: JournalSegment[];
-} & ({ kind: 'tally'; continues: boolean } | { kind: 'fold' });
+  continues: boolean;
+  /**
+   * The first part's worker also folds the scoped chain over the whole journal: its own rows
+   * as they pass, then the stored hashes of these segments (the other parts').
+   */
+  foldRest?: JournalSegment[];
+}
 
 export type ScopedHead = { head: string; count: number };
 
 export type JournalPartReply =
-  | { ok: true; tally: PackedTally }
-  | { ok: true; fold: ScopedHead }
-  | { ok: false; message: string };
+  { ok: true; tally: PackedTally; fold?: ScopedHead } | { ok: false; message: string };
 
 /**
  * A tally as it crosses threads: the per-order counts (a hold and a resolution for most orders
@@ -58,10 +62,8 @@ const packCounts = (m: Map<string, number>): PackedCounts => ({
   counts: Float64Array.from(m.values()),
 });
 
-function unpackCounts({ keys, counts }: PackedCounts): Map<string, number> {
-  const m = new Map<string, number>();
-  for (let i = 0; i < keys.length; i++) m.set(keys[i]!, counts[i]!);
-  return m;
+function addPackedCounts(into: Map<string, number>, { keys, counts }: PackedCounts): void {
+  for (let i = 0; i < keys.length; i++) into.set(keys[i]!, (into.get(keys[i]!) ?? 0) + counts[i]!);
 }
 
 export const packTally = (t: JournalTally): PackedTally => ({
@@ -70,11 +72,25 @@ export const packTally = (t: JournalTally): PackedTally => ({
   resolutions: packCounts(t.resolutions),
 });
 
-const unpackTally = (t: PackedTally): JournalTally => ({
-  ...t,
-  holds: unpackCounts(t.holds),
-  resolutions: unpackCounts(t.resolutions),
-});
+/**
+ * The parts' tallies joined (shared joinJournalParts). Their per-order counts (half a million
+ * orders in a million rows) are added straight into one map each: a map per part, copied into
+ * the join's, was a second of the calling thread's time after the workers had finished.
+ */
+function joinPackedParts(parts: PackedTally[]): JournalTally {
+  const holds = new Map<string, number>();
+  const resolutions = new Map<string, number>();
+  const none = new Map<string, number>();
+  const joined = joinJournalParts(
+    { contiguous: false },
+    parts.map((p) => {
+      addPackedCounts(holds, p.holds);
+      addPackedCounts(resolutions, p.resolutions);
+      return { ...p, holds: none, resolutions: none };
+    }),
+  );
+  return { ...joined, holds, resolutions };
+}
 
 /** Below this many rows (by seq span) a verify runs in the calling thread: a worker costs more. */
 export const ROWS_PER_WORKER = 100_000;
@@ -123,19 +139,23 @@ export function journalSegments(db: Db, upTo: ShardVector): JournalSegment[] {
 }
 
 /**
- * The segments cut into `parts` runs of about equal seq span, in order. A replica's rows are
- * spread over its shards' seqs about evenly (a merchant's share of its shard), so equal spans
- * are about equal work.
+ * The segments cut into runs, in order, of seq spans in proportion to `shares` (one run per
+ * share). A replica's rows are spread over its shards' seqs about evenly (a merchant's share of
+ * its shard), so spans are about work.
  */
-export function splitSegments(segments: JournalSegment[], parts: number): JournalSegment[][] {
+export function splitSegments(segments: JournalSegment[], shares: number[]): JournalSegment[][] {
   const span = segments.reduce((n, s) => n + s.to - s.from + 1, 0);
+  const total = shares.reduce((a, b) => a + b, 0);
+  // Where each run but the last ends, counted in rows from the start.
+  const ends: number[] = [];
+  for (let k = 0, sum = 0; k < shares.length - 1; k++)
+    ends.push(Math.ceil((span * (sum += shares[k]!)) / total));
   const runs: JournalSegment[][] = [[]];
   let filled = 0;
   for (const s of segments) {
     let from = s.from;
     while (from <= s.to) {
-      // Where the current run ends, counted in rows from the start; the last takes the rest.
-      const end = runs.length < parts ? Math.ceil((span * runs.length) / parts) : Infinity;
+      const end = ends[runs.length - 1] ?? Infinity;
       const to = Math.min(s.to, from + Math.max(1, end - filled) - 1);
       runs[runs.length - 1]!.push({ shard: s.shard, from, to });
       filled += to - from + 1;
@@ -144,6 +164,35 @@ export function splitSegments(segments: JournalSegment[], parts: number): Journa
     }
   }
   return runs.filter((r) => r.length > 0);
+}
+
+/** Rows read per statement: a page is one call into SQLite, not one per row as iterate() is. */
+const PAGE_ROWS = 2_000;
+
+/**
+ * The segments' rows in (shard, seq) order, a page at a time: `shard, seq` and `columns`, as
+ * arrays (better-sqlite3's raw mode). A million rows are read on a verify: building a keyed
+ * object per row only to copy it into the verifier's shape cost a fifth of it, and iterate()'s
+ * call per row a sixth more than pages of all().
+ */
+function* journalPages<Row extends [shard: number, seq: number, ...rest: unknown[]]>(
+  db: Db,
+  columns: string,
+  segments: JournalSegment[],
+): Generator<Row[]> {
+  const page = db
+    .prepare<[number, number, number, number], Row>(
+      `SELECT shard, seq, ${columns} FROM sync_txns
+        WHERE shard = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?`,
+    )
+    .raw();
+  for (const s of segments)
+    for (let from = s.from; from <= s.to;) {
+      const rows = page.all(s.shard, from, s.to, PAGE_ROWS);
+      yield rows;
+      if (rows.length < PAGE_ROWS) break;
+      from = rows[rows.length - 1]![1] + 1;
+    }
 }
 
 /**
@@ -159,17 +208,9 @@ export function tallyJournalPart(
   fold?: ScopedHead,
 ): JournalTally {
   const verifier = createJournalVerifier({ sha256, contiguous: false, continues });
-  // Rows as arrays (better-sqlite3's raw mode): a million rows are read here, and building a
-  // keyed object per row only to copy it into the verifier's shape cost a fifth of the verify.
-  const select = db
-    .prepare<[number, number, number], JournalRow>(
-      `SELECT shard, seq, txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash,
-              hash
-         FROM sync_txns WHERE shard = ? AND seq BETWEEN ? AND ? ORDER BY seq`,
-    )
-    .raw();
-  for (const segment of segments)
-    for (const r of select.iterate(segment.shard, segment.from, segment.to)) {
+  const columns = 'txn_id, command_id, kind, at, currency, order_id, legs_json, prev_hash, hash';
+  for (const rows of journalPages<JournalRow>(db, columns, segments))
+    for (const r of rows) {
       // Stored as chainLegs writes them (replicaStore.ts): read without JSON.parse and hashed
       // as they are. Text in any other form (an older replica, an edited row) is parsed.
       const legs = parseChainLegs(r[8]);
@@ -199,19 +240,49 @@ export function tallyJournalPart(
  * The scoped chain of docs/sync.md (shared scopedChainStep) over the segments' stored hashes,
  * in (shard, seq) order: what the replica claims to hold, compared with the server's fold.
  */
-export function foldSegments(db: Db, segments: JournalSegment[], sha256: Sha256Hex): ScopedHead {
-  const hashes = db
-    .prepare<[number, number, number], string>(
-      'SELECT hash FROM sync_txns WHERE shard = ? AND seq BETWEEN ? AND ? ORDER BY seq',
-    )
-    .pluck();
-  const fold: ScopedHead = { head: GENESIS_HASH, count: 0 };
-  for (const s of segments)
-    for (const h of hashes.iterate(s.shard, s.from, s.to)) {
-      fold.head = scopedChainStep(fold.head, h, sha256);
+export function foldSegments(
+  db: Db,
+  segments: JournalSegment[],
+  sha256: Sha256Hex,
+  fold: ScopedHead = { head: GENESIS_HASH, count: 0 },
+): ScopedHead {
+  for (const rows of journalPages<[number, number, string]>(db, 'hash', segments))
+    for (const r of rows) {
+      fold.head = scopedChainStep(fold.head, r[2], sha256);
       fold.count++;
     }
   return fold;
+}
+
+/**
+ * One part job, read on `db` (a part worker's connection, or the calling thread's when the
+ * worker could not do it): its tally and, for the first part, the fold of the whole journal.
+ */
+export function readPart(
+  db: Db,
+  job: Pick<JournalPartJob, 'segments' | 'continues' | 'foldRest'>,
+  sha256: Sha256Hex,
+): { tally: JournalTally; fold?: ScopedHead } {
+  if (!job.foldRest) return { tally: tallyJournalPart(db, job.segments, job.continues, sha256) };
+  const fold: ScopedHead = { head: GENESIS_HASH, count: 0 };
+  const tally = tallyJournalPart(db, job.segments, job.continues, sha256, fold);
+  return { tally, fold: foldSegments(db, job.foldRest, sha256, fold) };
+}
+
+/**
+ * What folding a row's stored hash costs beside tallying the row (rehashing it from its legs,
+ * summing them): about a fifth, measured over a million rows (fold 2.5 s, tally 13 s).
+ */
+const FOLD_PER_TALLY = 0.2;
+
+/**
+ * How the journal is shared among `workers` part workers when the first also folds the whole
+ * scoped chain: it tallies fewer rows, so that its tally and the fold take about as long as
+ * another's tally (with two workers, 40% of the rows against 60%).
+ */
+export function foldingShares(workers: number): number[] {
+  const first = Math.max(0.05, (1 - (workers - 1) * FOLD_PER_TALLY) / (1 + FOLD_PER_TALLY));
+  return [first, ...Array<number>(workers - 1).fill(1)];
 }
 
 export interface JournalPartsOptions {
@@ -219,8 +290,9 @@ export interface JournalPartsOptions {
   nativeBinding?: string;
   /**
    * Part workers at most (by default the cores, up to 4); 1 keeps it all in this thread, in
-   * one pass. On the two-core machine the benches run on, two parts and the fold in workers
-   * took 8.0-8.5 s for a million rows against 9.5-9.6 s in one pass (and 40% more CPU).
+   * one pass. On a two-core machine the benches run on, a million rows took 8.1-9.1 s in two
+   * workers (the first folding), 10.8-11.8 s in two workers and a third that folded, and
+   * 13.3-13.7 s in one pass.
    */
   workers?: number;
   /** Rows (by seq span) each worker must have to be worth starting (ROWS_PER_WORKER). */
@@ -228,10 +300,12 @@ export interface JournalPartsOptions {
 }
 
 /**
- * A local verify's reading, started at once: the journal's parts tallied and joined, and the
- * scoped chain folded, each in a worker of its own while the calling thread stays free. A
- * small replica is read in the calling thread (a worker costs more than it saves), and so is
- * any part whose worker cannot start or fails, so a broken worker never fails a verify.
+ * A local verify's reading, started at once: the journal's parts tallied, each in a worker of
+ * its own while the calling thread stays free, and joined; the first part's worker also folds
+ * the scoped chain (no worker of its own: on as many workers as cores, a third thread only
+ * took turns with the others). A small replica is read in the calling thread (a worker costs
+ * more than it saves), and so is any part whose worker cannot start or fails, so a broken
+ * worker never fails a verify.
  */
 export function readJournal(
   db: Db,
@@ -248,10 +322,10 @@ export function readJournal(
   );
   // An in-memory database has no file for a second connection to open.
   if (workers < 2 || !db.name || db.memory) {
-    const fold: ScopedHead = { head: GENESIS_HASH, count: 0 };
+    const read = readPart(db, { segments, continues: false, foldRest: [] }, opts.sha256);
     return {
-      tally: Promise.resolve(tallyJournalPart(db, segments, false, opts.sha256, fold)),
-      fold: Promise.resolve(fold),
+      tally: Promise.resolve(read.tally),
+      fold: Promise.resolve(read.fold!),
       workers: Promise.resolve(0),
     };
   }
@@ -259,28 +333,28 @@ export function readJournal(
     file: db.name,
     ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
   };
-  const runs = splitSegments(segments, workers);
+  const runs = splitSegments(segments, foldingShares(workers));
   let delivered = 0;
-  const parts = runs.map((run, k) =>
-    inWorker({ ...base, segments: run, kind: 'tally', continues: k > 0 }).then(
-      (r) => {
-        if (!('tally' in r)) throw new Error('no tally');
+  const parts = runs.map((run, k) => {
+    const job = {
+      segments: run,
+      continues: k > 0,
+      ...(k === 0 ? { foldRest: runs.slice(1).flat() } : {}),
+    };
+    return inWorker({ ...base, ...job })
+      .then((r) => {
+        if (job.foldRest && !r.fold) throw new Error('the part worker did not fold');
         delivered++;
-        return unpackTally(r.tally);
-      },
-      () => tallyJournalPart(db, run, k > 0, opts.sha256),
-    ),
-  );
-  const fold = inWorker({ ...base, segments, kind: 'fold' }).then(
-    (r) => {
-      if (!('fold' in r)) throw new Error('no fold');
-      delivered++;
-      return r.fold;
-    },
-    () => foldSegments(db, segments, opts.sha256),
-  );
-  const tally = Promise.all(parts).then((done) => joinJournalParts({ contiguous: false }, done));
-  return { tally, fold, workers: Promise.all([tally, fold]).then(() => delivered) };
+        return r;
+      })
+      .catch(() => {
+        const { tally, fold } = readPart(db, job, opts.sha256);
+        return { tally: packTally(tally), fold };
+      });
+  });
+  const tally = Promise.all(parts).then((done) => joinPackedParts(done.map((d) => d.tally)));
+  const fold = parts[0]!.then((first) => first.fold!);
+  return { tally, fold, workers: tally.then(() => delivered) };
 }
 
 function inWorker(job: JournalPartJob): Promise<Exclude<JournalPartReply, { ok: false }>> {
