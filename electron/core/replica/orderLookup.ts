@@ -119,13 +119,8 @@ export function createOrderLookup(db: Db): OrderLookup {
     return true;
   }
 
-  /**
-   * `likelyNew`: most confirmed states are of orders new to this desk (a bootstrap, a new
-   * sale), so those try the insert first and look up only on a conflict; a provisional state
-   * is of an order already shown, so it looks up first.
-   */
-  function show(next: LookupOrder, likelyNew: boolean): void {
-    if (likelyNew && add(next)) return;
+  /** The row shows `next`: written if it shows something else, added if there is none. */
+  function show(next: LookupOrder): void {
     const row = current.get(next.orderId);
     if (!row) {
       add(next);
@@ -146,13 +141,17 @@ export function createOrderLookup(db: Db): OrderLookup {
 
   return {
     confirmed(order) {
-      if (!overlaid.get(order.orderId)) show(order, true);
+      // Most confirmed states are of orders new to this desk (a bootstrap, a new sale), so the
+      // insert is tried first. An order the overlay shows always has its row (provisional()
+      // writes it), so one inserted here was not overlaid: only on a conflict is the overlay
+      // asked, which spares a bootstrap a look-up per order.
+      if (add(order)) return;
+      if (!overlaid.get(order.orderId)) show(order);
     },
-    provisional: (state) => show(lookupOrder(state), false),
+    provisional: (state) => show(lookupOrder(state)),
     overlayCleared(orderId) {
       const confirmed = confirmedJson.get(orderId);
-      if (confirmed)
-        return show(lookupOrder(JSON.parse(confirmed.state_json) as OrderState), false);
+      if (confirmed) return show(lookupOrder(JSON.parse(confirmed.state_json) as OrderState));
       // An order made on this desk that the server refused has no confirmed copy: no row.
       const row = current.get(orderId);
       if (!row) return;

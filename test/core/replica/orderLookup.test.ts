@@ -160,6 +160,29 @@ test('an order made on this desk and refused by the server leaves no row behind'
   searchIndexIntact(db);
 });
 
+test("an order's first confirmed copy, arriving while an action on it is queued, is not shown over it", (t) => {
+  const { db } = tempDb(t);
+  const d = desk(db);
+  db.transaction(() => d.replica.putOrder(paid(4))).immediate();
+  d.ship('o4', 'SF4400112233');
+  // The row the overlay wrote is the order's only row: delete the confirmed copy's, as for an
+  // order made on this desk, whose first confirmed copy is new to the replica.
+  db.prepare("DELETE FROM sync_orders WHERE order_id = 'o4'").run();
+  db.transaction(() => d.replica.putOrder({ ...paid(4), version: 9 })).immediate();
+  assert.deepEqual(
+    d.find('SF4400112233').rows.map((r) => [r.orderId, r.status, r.pendingSync]),
+    [['o4', 'shipped', true]],
+  );
+  assert.equal(d.find('', 'awaiting_shipment').total, 0);
+  // A confirmed copy of an order nobody queued anything on is shown at once.
+  db.transaction(() => d.replica.putOrder(paid(5))).immediate();
+  assert.deepEqual(
+    d.find('', 'awaiting_shipment').rows.map((r) => r.orderId),
+    ['o5'],
+  );
+  searchIndexIntact(db);
+});
+
 test('a replica written by the first schema keeps its search after migration 0002', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'desk-lookup-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
