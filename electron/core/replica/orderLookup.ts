@@ -17,8 +17,8 @@ import type { Db } from '../store/openDatabase.ts';
 export interface OrderLookup {
   /** The confirmed state arrived: shown unless the overlay has a provisional one. */
   confirmed(order: LookupOrder): void;
-  /** The overlay has a provisional state: shown instead of the confirmed one. */
-  provisional(state: OrderState): void;
+  /** The overlay has a provisional state (as lookupOrder gives it): shown instead of the confirmed one. */
+  provisional(shown: LookupOrder): void;
   /** The overlay dropped the order: the confirmed state is shown again, or nothing at all. */
   overlayCleared(orderId: string): void;
 }
@@ -67,6 +67,14 @@ export function lookupOrder(s: OrderState): LookupOrder {
     shipByAt: s.status === 'funds_held' ? s.shipByAt : null,
     refundDueAt,
   };
+}
+
+/**
+ * What a lookup row shows of an order, as one text: its fields that writes compare (show()
+ * below), so two orders with the same text have rows that need no write between them.
+ */
+export function lookupShown(o: LookupOrder): string {
+  return JSON.stringify([o.status, o.title, o.trackingNo, o.shipByAt, o.refundDueAt]);
 }
 
 export function createOrderLookup(db: Db): OrderLookup {
@@ -148,7 +156,7 @@ export function createOrderLookup(db: Db): OrderLookup {
       if (add(order)) return;
       if (!overlaid.get(order.orderId)) show(order);
     },
-    provisional: (state) => show(lookupOrder(state)),
+    provisional: show,
     overlayCleared(orderId) {
       const confirmed = confirmedJson.get(orderId);
       if (confirmed) return show(lookupOrder(JSON.parse(confirmed.state_json) as OrderState));

@@ -6,7 +6,7 @@ import { movesMoney, postingFor } from '../../../shared/ledger/postings.ts';
 import type { Db } from '../store/openDatabase.ts';
 import type { Outbox, ReplayRow } from './outbox.ts';
 import type { ReplicaStore } from '../replica/replicaStore.ts';
-import { createOrderLookup } from '../replica/orderLookup.ts';
+import { createOrderLookup, lookupOrder, lookupShown } from '../replica/orderLookup.ts';
 import { createDisplayedOrderRead } from '../replica/replicaReads.ts';
 import { overlayPatch } from './overlayPatch.ts';
 
@@ -51,9 +51,11 @@ export function createProvisionalOverlay(
   // An upsert, not delete-then-insert: a delete would first put the confirmed state back into
   // the lookup (and its trigram index) for nothing.
   const upsertProvisional = db.prepare(
-    `INSERT INTO sync_provisional_orders (order_id, patch_json, pending_count) VALUES (?, ?, ?)
+    `INSERT INTO sync_provisional_orders (order_id, patch_json, pending_count, shown)
+     VALUES (?, ?, ?, ?)
      ON CONFLICT (order_id) DO UPDATE SET
-       patch_json = excluded.patch_json, pending_count = excluded.pending_count`,
+       patch_json = excluded.patch_json, pending_count = excluded.pending_count,
+       shown = excluded.shown`,
   );
   const putLeg = db.prepare(
     `INSERT INTO sync_provisional_legs (mutation_id, leg, order_id, kind, at, currency, account, amount_fen)
@@ -72,6 +74,7 @@ export function createProvisionalOverlay(
     confirmed: OrderState | null,
     nowMs: number,
     mayHaveLegs = true,
+    wasShown: string | null = null,
   ): void {
     if (mayHaveLegs) delLegs.run(orderId);
     // A mutation the server already rejected has no effect to show; its issue says why. One it
@@ -129,16 +132,19 @@ export function createProvisionalOverlay(
       });
     }
     if (state) {
-      upsertProvisional.run(orderId, overlayPatch(state, confirmed), pending.length);
-      lookup.provisional(state);
+      const shown = lookupOrder(state);
+      const shownText = lookupShown(shown);
+      upsertProvisional.run(orderId, overlayPatch(state, confirmed), pending.length, shownText);
+      // The lookup row shows what the last replay showed (`wasShown`): written only if that changed.
+      if (shownText !== wasShown) lookup.provisional(shown);
     } else delOrder(orderId);
   }
 
   // Orders with something to clear; with the outbox's orders, the only ones to rebuild: every
   // other order's overlay is empty and stays so, which keeps a 100,000-order bootstrap page
   // from touching these tables.
-  const overlaidOrders = db.prepare<[], { order_id: string }>(
-    'SELECT order_id FROM sync_provisional_orders',
+  const overlaidOrders = db.prepare<[], { order_id: string; shown: string | null }>(
+    'SELECT order_id, shown FROM sync_provisional_orders',
   );
   // Only orders with queued money moves have legs to clear: one scan instead of a DELETE each.
   const ordersWithLegs = db.prepare<[], { order_id: string }>(
@@ -168,13 +174,13 @@ export function createProvisionalOverlay(
         return;
       }
       const queued = outbox.replayByOrder([...ids]);
-      const overlaid = new Set(overlaidOrders.all().map((r) => r.order_id));
+      const overlaid = new Map(overlaidOrders.all().map((r) => [r.order_id, r.shown]));
       const work = [...ids].filter((id) => queued.has(id) || overlaid.has(id));
       const confirmed = replica.confirmedOrders(work.filter((id) => !stored?.has(id)));
       const withLegs = new Set(ordersWithLegs.all().map((r) => r.order_id));
       for (const id of work) {
         const base = stored?.get(id) ?? confirmed.get(id) ?? null;
-        rebuildOne(id, queued.get(id) ?? [], base, nowMs, withLegs.has(id));
+        rebuildOne(id, queued.get(id) ?? [], base, nowMs, withLegs.has(id), overlaid.get(id));
       }
     },
     displayedOrder(orderId) {

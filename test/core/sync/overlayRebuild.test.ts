@@ -3,6 +3,7 @@ import { hash } from 'node:crypto';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { paidOrder } from '../../../bench/paidOrder.ts';
+import { lookupOrder } from '../../../electron/core/replica/orderLookup.ts';
 import { createReplicaStore } from '../../../electron/core/replica/replicaStore.ts';
 import { createOutbox } from '../../../electron/core/sync/outbox.ts';
 import { createProvisionalOverlay } from '../../../electron/core/sync/provisionalOverlay.ts';
@@ -210,3 +211,91 @@ function run(t: TestContext, seed: number): void {
 for (const seed of [1, 2, 3, 11])
   test(`an overlay rebuilt as actions and pulls arrive equals a rebuild from scratch (seed ${seed})`, (t) =>
     run(t, seed));
+
+test("a pull's rebase of many queued orders writes each lookup row that shows something new, and only those", (t) => {
+  const { db } = tempDb(t);
+  const d = desk(db);
+  const orders = Array.from(
+    { length: 80 },
+    (_, i) =>
+      paidOrder({
+        i,
+        orderId: `q${String(i).padStart(3, '0')}`,
+        title: `Tieguanyin ${i}`,
+        at: T0 + i * 1000,
+        seq: i + 1,
+        prevHash: GENESIS_HASH,
+        sha256,
+      }).state,
+  );
+  const ids = orders.map((o) => o.orderId);
+  db.transaction(() => {
+    for (const o of orders) d.replica.putOrder(o);
+    for (const [i, o] of orders.entries())
+      d.outbox.append({
+        commandId: `ship-${o.orderId}`,
+        command: { type: 'ship', orderId: o.orderId, carrier: 'sf', trackingNo: `SF88${1000 + i}` },
+        clientTime: NOW,
+        baseState: o,
+        baseVersion: o.version,
+      });
+    d.overlay.rebuild(ids, NOW);
+  }).immediate();
+  const rowOf = db.prepare<
+    [string],
+    { status: string; tracking_no: string; refund_due_at: number | null }
+  >('SELECT status, tracking_no, refund_due_at FROM order_lookup WHERE order_id = ?');
+  const rewrites = () => db.prepare('SELECT total_changes() AS n').get() as { n: number };
+  // At the server, the buyer asks a refund on every other order; the rest get a seller's note.
+  const pulled = orders.map((o, i) => {
+    const command: EscrowCommand =
+      i % 2
+        ? {
+            type: 'request_refund',
+            orderId: o.orderId,
+            refundId: `r${i}`,
+            kind: 'refund_only',
+            amountFen: o.amountFen,
+            reason: 'late',
+          }
+        : { type: 'annotate_order', orderId: o.orderId, note: 'called', flag: null };
+    const r = decide(o, command, { now: NOW, actor: i % 2 ? BUYER : SELLER });
+    assert.ok(r.ok, r.ok ? '' : r.error.message);
+    return r.events.reduce<OrderState | null>(evolve, o)!;
+  });
+  db.transaction(() => {
+    for (const o of pulled) d.replica.putOrder(o);
+    d.overlay.rebuild(ids, NOW);
+  }).immediate();
+  // Each row shows what the overlay shows: the refunded orders' ships are now refused locally
+  // (a refund is open), the others are still shipped.
+  for (const [i, id] of ids.entries()) {
+    const shown = lookupOrder(d.overlay.displayedOrder(id)!);
+    const row = rowOf.get(id)!;
+    assert.deepEqual(
+      [row.status, row.tracking_no, row.refund_due_at],
+      [shown.status, shown.trackingNo, shown.refundDueAt],
+      id,
+    );
+    assert.equal(shown.status, i % 2 ? 'funds_held' : 'shipped', id);
+    assert.equal(shown.refundDueAt !== null, i % 2 === 1, id);
+  }
+  // A second pull that changes nothing any row shows (another note each): no lookup row is
+  // written, so the search index is left alone.
+  const before = rewrites().n;
+  db.transaction(() => {
+    for (const o of pulled) {
+      const r = decide(
+        o,
+        { type: 'annotate_order', orderId: o.orderId, note: 'again', flag: null },
+        { now: NOW, actor: SELLER },
+      );
+      assert.ok(r.ok);
+      d.replica.putOrder(r.events.reduce<OrderState | null>(evolve, o)!);
+    }
+    d.overlay.rebuild(ids, NOW);
+  }).immediate();
+  // Per order: the confirmed copy, its timeline-free upsert, and the overlay row; nothing more.
+  assert.equal(rewrites().n - before, 80 * 2);
+  db.prepare("INSERT INTO order_fts (order_fts, rank) VALUES ('integrity-check', 1)").run();
+});

@@ -6,6 +6,7 @@ import { sql as merchantSettings } from './0005_merchant_settings.ts';
 import { sql as txnsByShard } from './0006_txns_by_shard.ts';
 import { sql as txnsClustered } from './0007_txns_clustered.ts';
 import { sql as overlayPatch } from './0008_overlay_patch.ts';
+import { sql as overlayShown } from './0009_overlay_shown.ts';
 
 export interface Migration {
   /** Becomes PRAGMA user_version once applied; numbers start at 1 and have no gaps. */
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: '0006_txns_by_shard', sql: txnsByShard },
   { version: 7, name: '0007_txns_clustered', sql: txnsClustered },
   { version: 8, name: '0008_overlay_patch', sql: overlayPatch },
+  { version: 9, name: '0009_overlay_shown', sql: overlayShown },
 ];
