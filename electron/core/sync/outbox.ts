@@ -197,7 +197,7 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
     },
     replayByOrder(orderIds) {
       const byOrder = new Map<string, ReplayRow[]>();
-      for (const r of replayOfOrders.iterate(JSON.stringify(orderIds))) {
+      for (const r of replayOfOrders.all(JSON.stringify(orderIds))) {
         const rows = byOrder.get(r.order_id);
         if (rows) rows.push(toReplayRow(r));
         else byOrder.set(r.order_id, [toReplayRow(r)]);

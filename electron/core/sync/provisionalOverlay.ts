@@ -143,9 +143,11 @@ export function createProvisionalOverlay(
   // Orders with something to clear; with the outbox's orders, the only ones to rebuild: every
   // other order's overlay is empty and stays so, which keeps a 100,000-order bootstrap page
   // from touching these tables.
-  const overlaidOrders = db.prepare<[], { order_id: string; shown: string | null }>(
-    'SELECT order_id, shown FROM sync_provisional_orders',
-  );
+  const overlaidOrders = db
+    .prepare<[], [orderId: string, shown: string | null]>(
+      'SELECT order_id, shown FROM sync_provisional_orders',
+    )
+    .raw();
   // Only orders with queued money moves have legs to clear: one scan instead of a DELETE each.
   const ordersWithLegs = db.prepare<[], { order_id: string }>(
     'SELECT DISTINCT order_id FROM sync_provisional_legs',
@@ -174,7 +176,7 @@ export function createProvisionalOverlay(
         return;
       }
       const queued = outbox.replayByOrder([...ids]);
-      const overlaid = new Map(overlaidOrders.all().map((r) => [r.order_id, r.shown]));
+      const overlaid = new Map(overlaidOrders.all());
       const work = [...ids].filter((id) => queued.has(id) || overlaid.has(id));
       const confirmed = replica.confirmedOrders(work.filter((id) => !stored?.has(id)));
       const withLegs = new Set(ordersWithLegs.all().map((r) => r.order_id));
