@@ -89,7 +89,6 @@ export function violatesFloor(name: string, signedFen: number): boolean {
   return specViolatesFloor(accountSpec(name), signedFen);
 }
 
-/** violatesFloor for an account whose spec the caller already has. */
 /** Whether accountSpec knows the name. */
 export function isKnownAccount(name: string): boolean {
   try {
@@ -100,6 +99,7 @@ export function isKnownAccount(name: string): boolean {
   }
 }
 
+/** violatesFloor for an account whose spec the caller already has. */
 export function specViolatesFloor(spec: AccountSpec, signedFen: number): boolean {
   return spec.floorZero && (spec.normal === 'debit' ? signedFen : -signedFen) < 0;
 }

@@ -55,18 +55,14 @@ function accountInScope(merchantId: string | null): (account: string) => boolean
 function storedBalancesToCheck(
   db: Db,
 ): Array<{ currency: string; account: string; balanceFen: number }> {
-  const rows = db
-    .prepare<[], { currency: string; account: string; balanceFen: number }>(
-      'SELECT currency, account, balance_fen AS balanceFen FROM sync_balances WHERE balance_fen <> 0',
-    )
-    .all();
-  const zero = db
-    .prepare<[], [currency: string, account: string]>(
-      'SELECT currency, account FROM sync_balances WHERE balance_fen = 0',
+  const rows: Array<{ currency: string; account: string; balanceFen: number }> = [];
+  const all = db
+    .prepare<[], [currency: string, account: string, balanceFen: number]>(
+      'SELECT currency, account, balance_fen FROM sync_balances',
     )
     .raw();
-  for (const [currency, account] of zero.iterate())
-    if (!isKnownAccount(account)) rows.push({ currency, account, balanceFen: 0 });
+  for (const [currency, account, balanceFen] of all.iterate())
+    if (balanceFen !== 0 || !isKnownAccount(account)) rows.push({ currency, account, balanceFen });
   return rows;
 }
 
