@@ -8,7 +8,7 @@ import { isCommandId } from '../../shared/ledger/commandIds.ts';
 import { dataErrorMessage, findJsonProblem, isDataError } from '../common/jsonSafety.ts';
 import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
-import { BatchEngine, namedBy } from './batchEngine.ts';
+import { BatchEngine, EarlyWriteRefused, namedBy } from './batchEngine.ts';
 import type { FreshCommand } from './batchEngine.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 
@@ -121,7 +121,8 @@ export async function applyBatch(
     const outcomes = await claimAndApply(tx, screened, now, policy, opts.ordersAfter);
     screened.forEach((s, k) => (out[s.at] = outcomes[k]!));
     return out;
-  } catch (err) {
+  } catch (caught) {
+    const err = caught instanceof EarlyWriteRefused ? caught.refusal : caught;
     await tx.query(`ROLLBACK TO SAVEPOINT ${APPLY_BATCH_SAVEPOINT}`);
     if (!isDeskError(err) && !isDataError(err)) throw err;
     if (screened.length > 1) {

@@ -36,6 +36,18 @@ import type { OrderRowWrite } from './orderRows.ts';
 const evidenceKey = (sha256: string, userId: string, sizeBytes: number, mime: string) =>
   `${sha256}|${userId}|${sizeBytes}|${mime}`;
 
+/**
+ * A write the batch made before its end (a claim approval writes what was decided before it, to
+ * sum the buyer's window) was refused: a guard row or an order id another writer took. That
+ * refusal belongs to an earlier command, so it fails the batch, never the command being
+ * decided: applyBatch rolls back and applies the commands one by one, where it lands on its own.
+ */
+export class EarlyWriteRefused extends Error {
+  constructor(readonly refusal: unknown) {
+    super(`a write before the batch's end was refused: ${String(refusal)}`);
+  }
+}
+
 /** A command whose id this batch has claimed: it is decided here and its outcome stored. */
 export interface FreshCommand {
   envelope: CommandEnvelope;
@@ -268,7 +280,11 @@ export class BatchEngine {
     let exposure: DecisionExposure | undefined;
     if (command.type === 'decide_claim' && command.decision === 'approve' && before) {
       // The buyer's window sums other orders' rows: write what this batch changed first.
-      await this.flush();
+      try {
+        await this.flush();
+      } catch (err) {
+        throw new EarlyWriteRefused(err);
+      }
       exposure = await buyerExposure(this.tx, before, this.now, this.policy);
     }
     // The forecast decided this command against this very state (same object: nothing the

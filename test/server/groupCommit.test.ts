@@ -385,6 +385,104 @@ describe('group commit: a database refusal fails only its own command', () => {
   });
 });
 
+describe('group commit: a write refused in the middle of a batch', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await openTestDatabase('gc_midflush');
+    await seed(t.db);
+  });
+  after(() => t.drop());
+
+  it('a taken guard met when a claim approval writes early fails the batch, not the approval', async () => {
+    const step = (commandId: string, actor: Actor, command: EscrowCommand): CommandEnvelope => ({
+      commandId,
+      actor,
+      command,
+    });
+    const create = (orderId: string) =>
+      step(`create-${orderId}`, BUYER, {
+        type: 'create_order',
+        orderId,
+        merchantId: 'm1',
+        buyerId: 'b1',
+        currency: 'CNY',
+        amountFen: 1_000,
+        feeBps: 60,
+        goodsKind: 'express',
+        item: { title: 'Tea', quantity: 1 },
+        recipient: TEST_RECIPIENT,
+      });
+    const pay = (orderId: string) =>
+      step(`pay-${orderId}`, BANK, {
+        type: 'confirm_payment',
+        orderId,
+        bank: 'icbc',
+        bankRef: `ref-${orderId}`,
+        currency: 'CNY',
+        amountFen: 1_000,
+      });
+    const lifecycle = [
+      create('q1'),
+      create('q2'),
+      pay('q1'),
+      step('ship-q1', seller('m1'), {
+        type: 'ship',
+        orderId: 'q1',
+        carrier: 'SF',
+        trackingNo: 'SF100001',
+      }),
+      step('receive-q1', BUYER, { type: 'confirm_receipt', orderId: 'q1' }),
+      step('claim-q1', BUYER, {
+        type: 'file_claim',
+        orderId: 'q1',
+        claimId: 'k-q1',
+        amountFen: 200,
+        reason: 'not as described',
+        evidence: [],
+      }),
+    ];
+    for (const [i, e] of lifecycle.entries()) {
+      const [o] = await t.db.transaction((tx) => applyBatch(tx, [e], T0 + i * 1_000));
+      assert.ok(o!.ok, JSON.stringify(o));
+    }
+    // Another writer's hold on q2, made without the rules: q2's payment must be refused by the
+    // database's guard. The approval after it in the batch writes what the batch has decided
+    // before it sums the buyer's window, and that early write is where the guard is met.
+    const funding = await t.db.query<{ txn_id: string }>(
+      "SELECT txn_id FROM ledger_transactions WHERE kind = 'fund_guarantee' LIMIT 1",
+    );
+    await t.db.query('INSERT INTO escrow_holds (order_id, txn_id, shard) VALUES ($1, $2, $3)', [
+      'q2',
+      funding.rows[0]!.txn_id,
+      shardOf('m1'),
+    ]);
+    const approve = step('approve-q1', SENIOR, {
+      type: 'decide_claim',
+      orderId: 'q1',
+      claimId: 'k-q1',
+      decision: 'approve',
+      amountFen: 200,
+      reasonCode: 'not_as_described',
+      note: 'paid',
+    });
+    const stats = { fallbacks: 0 };
+    const outcomes = await t.db.transaction((tx) =>
+      applyBatch(tx, [pay('q2'), approve], T0 + 10_000, { stats }),
+    );
+    assert.deepEqual(
+      outcomes.map((o) => (o.ok ? 'ok' : o.error.code)),
+      ['escrow_already_held', 'ok'],
+    );
+    assert.equal(stats.fallbacks, 1, 'the batch was refused and retried one by one');
+    const q2 = await t.db.query<{ status: string; txns: string }>(
+      `SELECT o.status, (SELECT count(*) FROM ledger_transactions l WHERE l.order_id = o.order_id)
+              AS txns FROM orders o WHERE o.order_id = 'q2'`,
+    );
+    assert.deepEqual(q2.rows, [{ status: 'awaiting_payment', txns: 0 }]);
+    assert.deepEqual((await verifyLedger(t.db)).problems, []);
+  });
+});
+
 /** The database, counting the queue's order-shard look-ups. */
 function countingLookUps(db: Database): { counting: Database; lookUps: () => number } {
   let n = 0;
