@@ -2,8 +2,9 @@
 // (batches of 500 commands group-committed by applyBatch: one transaction, claims, locks and
 // writes one multi-row statement per table; row-locked, idempotency-recorded, posted to the
 // hash-chained ledger and logged for sync), against plain single-row INSERTs
-// through pg in the same batches as a baseline measured in the same run. BENCH_API_ORDERS scales
-// it (default 2,000 orders, four commands each: 16 batches; with the 4 batches of 500 orders the
+// through pg in the same batches as a baseline measured in the same run, in BENCH_API_ROUNDS (3)
+// alternating rounds of each; the figures are their medians. BENCH_API_ORDERS scales a round
+// (default 2,000 orders, four commands each: 16 batches; with the 4 batches of 500 orders the
 // first, cold one was a quarter of the run, Node's CPU per command 180-190 µs instead of
 // 115-135, and a p99 of four samples said nothing). Uses BENCH_DATABASE_URL (default the test
 // database); without PostgreSQL it prints a reason and measures nothing.
@@ -12,6 +13,7 @@ import type { CommandEnvelope } from '../shared/escrow/types.ts';
 import { orderLifecycle } from './orderLifecycle.ts';
 import { createMerchant } from '../server/auth/users.ts';
 import { openDatabase } from '../server/db/openDatabase.ts';
+import type { Database } from '../server/db/database.ts';
 import { applyBatch } from '../server/escrow/applyCommand.ts';
 import { verifyLedger } from '../server/ledger/verifyLedger.ts';
 import { pgBackendCpuUs } from './pgBackendCpu.ts';
@@ -19,15 +21,74 @@ import { pgReachable } from './pgReachable.ts';
 
 const URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BATCH = 500;
+/**
+ * Rounds of the write path and of the baseline, alternating: the figures are the medians. One
+ * pass of each moved the ratio between 0.38 and 0.57 from run to run on a quiet machine, most
+ * of it the baseline's (one round trip per row, so the machine's wake-up latency of the
+ * moment); a slow spell now falls on both.
+ */
+const ROUNDS = Number(process.env.BENCH_API_ROUNDS ?? 3);
 const T0 = Date.UTC(2026, 0, 5);
-function lifecycle(i: number): CommandEnvelope[] {
-  return orderLifecycle(`o${i}`, `m${i % 20}`, 1_000 + (i % 997) * 13);
+function lifecycle(round: number, i: number): CommandEnvelope[] {
+  return orderLifecycle(`o${round}-${i}`, `m${i % 20}`, 1_000 + (i % 997) * 13);
 }
 
 /** The q-quantile (nearest rank) of a sample. */
 export function percentile(sample: readonly number[], q: number): number {
   const sorted = [...sample].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+}
+
+const median = (xs: readonly number[]) => percentile(xs, 0.5);
+
+/** Each round's commands: its orders' creates, then their payments, ships and confirmations. */
+function roundCommands(round: number, orders: number): CommandEnvelope[] {
+  const perOrder = Array.from({ length: orders }, (_, i) => lifecycle(round, i));
+  const all: CommandEnvelope[] = [];
+  for (let step = 0; step < 4; step++) for (const cmds of perOrder) all.push(cmds[step]!);
+  return all;
+}
+
+/** Commands through applyBatch, BATCH per transaction; seconds, batch times, rejections. */
+async function applyRound(
+  db: Database,
+  all: readonly CommandEnvelope[],
+  batchMs: number[],
+): Promise<{ sec: number; rejected: number }> {
+  let rejected = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < all.length; i += BATCH) {
+    const t = process.hrtime.bigint();
+    await db.transaction(async (tx) => {
+      for (const o of await applyBatch(tx, all.slice(i, i + BATCH), T0 + i)) if (!o.ok) rejected++;
+    });
+    batchMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return { sec: Number(process.hrtime.bigint() - t0) / 1e9, rejected };
+}
+
+/**
+ * Baseline: as many single-row INSERTs (one jsonb payload each) through the same pool, in the
+ * same number of transactions.
+ */
+async function rawRound(
+  db: Database,
+  all: readonly CommandEnvelope[],
+  batchMs: number[],
+): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < all.length; i += BATCH) {
+    const t = process.hrtime.bigint();
+    await db.transaction(async (tx) => {
+      for (const e of all.slice(i, i + BATCH))
+        await tx.query('INSERT INTO raw_commands (id, payload) VALUES ($1, $2)', [
+          e.commandId,
+          JSON.stringify(e.command),
+        ]);
+    });
+    batchMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 export async function run(): Promise<void> {
@@ -41,65 +102,49 @@ export async function run(): Promise<void> {
   try {
     for (let m = 0; m < 20; m++)
       await createMerchant(db, { merchantId: `m${m}`, name: `M${m}`, feeBps: 60 }, T0);
-    const all: CommandEnvelope[] = [];
-    const perOrder = Array.from({ length: orders }, (_, i) => lifecycle(i));
-    for (let step = 0; step < 4; step++) for (const cmds of perOrder) all.push(cmds[step]!);
-
-    let rejected = 0;
+    await db.query('CREATE TABLE raw_commands (id text PRIMARY KEY, payload jsonb NOT NULL)');
     const batchMs: number[] = [];
-    const pg0 = await pgBackendCpuUs(db);
-    const cpu0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < all.length; i += BATCH) {
-      const t = process.hrtime.bigint();
-      await db.transaction(async (tx) => {
-        for (const o of await applyBatch(tx, all.slice(i, i + BATCH), T0 + i))
-          if (!o.ok) rejected++;
-      });
-      batchMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+    const rawMs: number[] = [];
+    const applyPerSecs: number[] = [];
+    const rawPerSecs: number[] = [];
+    let rejected = 0;
+    let commands = 0;
+    let cpuUs = 0;
+    let pgUs: number | null = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const all = roundCommands(round, orders);
+      commands += all.length;
+      const pg0 = await pgBackendCpuUs(db);
+      const cpu0 = process.cpuUsage();
+      const applied = await applyRound(db, all, batchMs);
+      const cpu = process.cpuUsage(cpu0);
+      const pg1 = await pgBackendCpuUs(db);
+      cpuUs += cpu.user + cpu.system;
+      pgUs = pgUs === null || pg0 === null || pg1 === null ? null : pgUs + (pg1 - pg0);
+      rejected += applied.rejected;
+      applyPerSecs.push(all.length / applied.sec);
+      rawPerSecs.push(all.length / (await rawRound(db, all, rawMs)));
     }
-    const applySec = Number(process.hrtime.bigint() - t0) / 1e9;
-    const cpu = process.cpuUsage(cpu0);
-    const pg1 = await pgBackendCpuUs(db);
     const report = await verifyLedger(db);
     if (!report.ok || rejected > 0)
       throw new Error(
         `bench run is not clean: ${rejected} rejected, ${JSON.stringify(report.problems)}`,
       );
 
-    // Baseline: as many single-row INSERTs (one jsonb payload each) through the same pool, in
-    // the same number of transactions.
-    await db.query('CREATE TABLE raw_commands (id text PRIMARY KEY, payload jsonb NOT NULL)');
-    const r0 = process.hrtime.bigint();
-    const rawMs: number[] = [];
-    for (let i = 0; i < all.length; i += BATCH) {
-      const t = process.hrtime.bigint();
-      await db.transaction(async (tx) => {
-        for (const e of all.slice(i, i + BATCH))
-          await tx.query('INSERT INTO raw_commands (id, payload) VALUES ($1, $2)', [
-            e.commandId,
-            JSON.stringify(e.command),
-          ]);
-      });
-      rawMs.push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-    const rawSec = Number(process.hrtime.bigint() - r0) / 1e9;
-
-    const applyPerSec = all.length / applySec;
-    const rawPerSec = all.length / rawSec;
+    const applyPerSec = median(applyPerSecs);
+    const rawPerSec = median(rawPerSecs);
     const lines: [string, string | number][] = [
-      ['api.commands', all.length],
+      ['api.commands', `${commands} (${ROUNDS} rounds of ${commands / ROUNDS})`],
       ['api.batch_size', BATCH],
       ['api.ledger_transactions', report.transactions],
       ['api.apply_cmds_per_s', Math.round(applyPerSec)],
-      ['api.apply_cpu_us_per_cmd', ((cpu.user + cpu.system) / all.length).toFixed(1)],
+      ['api.apply_rounds_cmds_per_s', applyPerSecs.map((x) => Math.round(x)).join('/')],
+      ['api.apply_cpu_us_per_cmd', (cpuUs / commands).toFixed(1)],
       // PostgreSQL's CPU per command (its backends, from /proc), beside Node's: on a shared
       // machine these two are the figures that wall-clock load does not distort.
-      [
-        'api.apply_pg_cpu_us_per_cmd',
-        pg0 === null || pg1 === null ? 'n/a' : ((pg1 - pg0) / all.length).toFixed(1),
-      ],
+      ['api.apply_pg_cpu_us_per_cmd', pgUs === null ? 'n/a' : (pgUs / commands).toFixed(1)],
       ['api.raw_insert_rows_per_s', Math.round(rawPerSec)],
+      ['api.raw_rounds_rows_per_s', rawPerSecs.map((x) => Math.round(x)).join('/')],
       ['api.apply_vs_raw_insert', (applyPerSec / rawPerSec).toFixed(3)],
       ['api.apply_batch_p50_ms', percentile(batchMs, 0.5).toFixed(1)],
       ['api.apply_batch_p99_ms', percentile(batchMs, 0.99).toFixed(1)],
