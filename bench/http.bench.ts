@@ -3,6 +3,8 @@
 // (seller staff) and confirm receipt (buyer), one request per command, against the API in a
 // child process on PostgreSQL (BENCH_DATABASE_URL), so client and server do not share an event
 // loop. Commands from concurrent requests are group-committed (server/escrow/commandQueue.ts).
+// BENCH_HTTP_ROUNDS (3) rounds of this alternate with rounds of the baseline, each on orders of
+// its own; the throughput figures are the medians of the rounds.
 //
 // Baseline, same run, same clients and HTTP stack: a Fastify route in the same child that stores
 // each request as one plain row (one autocommit INSERT), no rules.
@@ -27,6 +29,12 @@ import { pgReachable } from './pgReachable.ts';
 
 const URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ORDERS = Number(process.env.BENCH_HTTP_ORDERS ?? 3_000);
+/**
+ * Rounds of the API and of the baseline route, alternating, each on its own ORDERS orders: the
+ * throughput figures are the medians, the latency percentiles are over every round's requests
+ * (the first round is the server's cold one: its JIT and connections warming up).
+ */
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
 const CLIENTS = Number(process.env.BENCH_HTTP_CLIENTS ?? 64);
 const MERCHANTS = 8;
 const SCHEMA = 'bench_http';
@@ -82,9 +90,9 @@ async function serveChild(): Promise<void> {
     );
     tokens[userId] = token;
   }
-  for (let i = 0; i < ORDERS; i += 500) {
+  for (let i = 0; i < ORDERS * ROUNDS; i += 500) {
     const creates: CommandEnvelope[] = [];
-    for (let k = i; k < Math.min(ORDERS, i + 500); k++)
+    for (let k = i; k < Math.min(ORDERS * ROUNDS, i + 500); k++)
       creates.push(orderLifecycle(orderIdOf(k), merchantOf(k), amountOf(k))[0]!);
     const out = await db.transaction((tx) => applyBatch(tx, creates, now));
     if (out.some((o) => !o.ok)) throw new Error('bench set-up: an order was not created');
@@ -237,21 +245,24 @@ function post(
   });
 }
 
-/** `clients` loops, each taking the next order and running its three commands in turn. */
+/**
+ * `clients` loops, each taking the next order of [from, to) and running its three commands in
+ * turn; every request's latency is added to `latencies`. Returns the seconds it took.
+ */
 async function drive(
   clients: number,
-  orders: number,
+  [from, to]: [number, number],
+  latencies: number[],
   step: (i: number, latencies: number[]) => Promise<void>,
-): Promise<{ seconds: number; latencies: number[] }> {
-  const latencies: number[] = [];
-  let next = 0;
+): Promise<number> {
+  let next = from;
   const t = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      for (let i = next++; i < orders; i = next++) await step(i, latencies);
+      for (let i = next++; i < to; i = next++) await step(i, latencies);
     }),
   );
-  return { seconds: (performance.now() - t) / 1000, latencies };
+  return (performance.now() - t) / 1000;
 }
 
 export async function run(): Promise<void> {
@@ -271,10 +282,7 @@ export async function run(): Promise<void> {
           return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
         },
       });
-    const pg0 = await pgCpu();
-    const cpu0 = process.cpuUsage();
-    const before = await askCpu(child);
-    const api = await drive(CLIENTS, ORDERS, async (i, lat) => {
+    const payShipConfirm = async (i: number, lat: number[]) => {
       const orderId = orderIdOf(i);
       const body = JSON.stringify({
         notificationId: `n-${orderId}`,
@@ -297,37 +305,55 @@ export async function run(): Promise<void> {
         lat,
       );
       await post(`${ready.url}/v1/orders/${orderId}/confirm-receipt`, '{}', auth('b1'), lat);
-    });
-    const after = await askCpu(child);
-    const clientCpu = process.cpuUsage(cpu0);
-    const pg1 = await pgCpu();
-    await meter.end();
-    const raw = await drive(CLIENTS, ORDERS, async (i, lat) => {
+    };
+    const rawSteps = async (i: number, lat: number[]) => {
       for (const kind of ['pay', 'ship', 'confirm'])
         await post(ready.rawUrl, JSON.stringify({ kind, orderId: orderIdOf(i) }), {}, lat);
-    });
+    };
     const commands = ORDERS * 3;
-    const apiPerS = commands / api.seconds;
-    const rawPerS = commands / raw.seconds;
+    const apiLatencies: number[] = [];
+    const rawLatencies: number[] = [];
+    const apiPerSs: number[] = [];
+    const rawPerSs: number[] = [];
+    let serverUs = 0;
+    let clientUs = 0;
+    let pgUs: number | null = 0;
+    let stats: unknown = {};
+    for (let round = 0; round < ROUNDS; round++) {
+      const orders: [number, number] = [round * ORDERS, (round + 1) * ORDERS];
+      const pg0 = await pgCpu();
+      const cpu0 = process.cpuUsage();
+      const before = await askCpu(child);
+      apiPerSs.push(commands / (await drive(CLIENTS, orders, apiLatencies, payShipConfirm)));
+      const after = await askCpu(child);
+      const clientCpu = process.cpuUsage(cpu0);
+      const pg1 = await pgCpu();
+      serverUs += after.cpuUs - before.cpuUs;
+      clientUs += clientCpu.user + clientCpu.system;
+      pgUs = pgUs === null || pg0 === null || pg1 === null ? null : pgUs + (pg1 - pg0);
+      stats = after.stats;
+      rawPerSs.push(commands / (await drive(CLIENTS, orders, rawLatencies, rawSteps)));
+    }
+    await meter.end();
+    const all = commands * ROUNDS;
+    const apiPerS = percentile(apiPerSs, 0.5);
+    const rawPerS = percentile(rawPerSs, 0.5);
+    const perSecs = (xs: number[]) => xs.map((x) => Math.round(x)).join('/');
     const lines: [string, string | number][] = [
       ['api.http_clients', CLIENTS],
-      ['api.http_commands', commands],
+      ['api.http_commands', `${all} (${ROUNDS} rounds of ${commands})`],
       ['api.http_cmds_per_s', Math.round(apiPerS)],
-      ['api.http_p50_ms', percentile(api.latencies, 0.5).toFixed(1)],
-      ['api.http_p99_ms', percentile(api.latencies, 0.99).toFixed(1)],
-      ['api.http_server_cpu_us_per_cmd', ((after.cpuUs - before.cpuUs) / commands).toFixed(0)],
-      [
-        'api.http_pg_cpu_us_per_cmd',
-        pg0 === null || pg1 === null ? 'n/a' : ((pg1 - pg0) / commands).toFixed(0),
-      ],
-      [
-        'api.http_client_cpu_us_per_cmd',
-        ((clientCpu.user + clientCpu.system) / commands).toFixed(0),
-      ],
-      ['api.http_group_commit', JSON.stringify(after.stats)],
+      ['api.http_rounds_cmds_per_s', perSecs(apiPerSs)],
+      ['api.http_p50_ms', percentile(apiLatencies, 0.5).toFixed(1)],
+      ['api.http_p99_ms', percentile(apiLatencies, 0.99).toFixed(1)],
+      ['api.http_server_cpu_us_per_cmd', (serverUs / all).toFixed(0)],
+      ['api.http_pg_cpu_us_per_cmd', pgUs === null ? 'n/a' : (pgUs / all).toFixed(0)],
+      ['api.http_client_cpu_us_per_cmd', (clientUs / all).toFixed(0)],
+      ['api.http_group_commit', JSON.stringify(stats)],
       ['api.http_raw_insert_per_s', Math.round(rawPerS)],
-      ['api.http_raw_p50_ms', percentile(raw.latencies, 0.5).toFixed(1)],
-      ['api.http_raw_p99_ms', percentile(raw.latencies, 0.99).toFixed(1)],
+      ['api.http_raw_rounds_per_s', perSecs(rawPerSs)],
+      ['api.http_raw_p50_ms', percentile(rawLatencies, 0.5).toFixed(1)],
+      ['api.http_raw_p99_ms', percentile(rawLatencies, 0.99).toFixed(1)],
       ['api.http_vs_raw_insert', (apiPerS / rawPerS).toFixed(3)],
       ['host.cpus', cpus().length],
       ['host.loadavg_1m', loadavg()[0]!.toFixed(2)],
