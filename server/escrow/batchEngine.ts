@@ -7,6 +7,7 @@ import type {
   DecisionExposure,
   EscrowEvent,
   OrderState,
+  Role,
 } from '../../shared/escrow/types.ts';
 import { DeskError, isDeskError } from '../../shared/errors.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
@@ -31,6 +32,9 @@ import type { ChangeLogRow } from './changeLog.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
 import { writeOrderRowsInto } from './orderRows.ts';
 import type { OrderRowWrite } from './orderRows.ts';
+
+/** Roles whose commands name orders they do not read: the bank's payments, the timers. */
+const ACTS_ON_ANY_ORDER: ReadonlySet<Role> = new Set<Role>(['bank', 'system']);
 
 /** An uploaded file as a command may name it: who uploaded it, its size and its sniffed type. */
 const evidenceKey = (sha256: string, userId: string, sizeBytes: number, mime: string) =>
@@ -268,13 +272,13 @@ export class BatchEngine {
     const { commandId, actor, command } = envelope;
     if (orderId === null) throw new DeskError('invalid_input', 'the command names no order');
     const before = this.orders.get(orderId) ?? null;
-    // A seller's or buyer's command on someone else's order is refused exactly as one on a
-    // missing order: the answer must not confirm that the order exists.
+    // A command on an order its caller may not read is refused exactly as one on a missing
+    // order, and before its input is checked: a missing order answers `order_not_found` whatever
+    // the input, so a validation error on someone else's order would confirm that it exists.
+    // The bank and the timers act on any order; agents read every order.
     if (
-      before &&
       command.type !== 'create_order' &&
-      (actor.role === 'buyer' || actor.role === 'seller_staff' || actor.role === 'seller_admin') &&
-      !canSeeOrder(actor, before)
+      (before === null || (!ACTS_ON_ANY_ORDER.has(actor.role) && !canSeeOrder(actor, before)))
     )
       throw new DeskError('order_not_found', `no order ${orderId}`);
     let exposure: DecisionExposure | undefined;

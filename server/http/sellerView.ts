@@ -33,13 +33,19 @@ export function redactOrderForSeller(order: OrderState): OrderState {
   };
 }
 
-/** The order as `actor` may read it: the seller's own note and flag are not the buyer's. */
+/**
+ * The order as `actor` may read it: the platform's internal approval data is neither the
+ * seller's nor the buyer's, and the seller's own note and flag are not the buyer's.
+ */
 export function orderFor(actor: Actor, order: OrderState): OrderState {
   let seen = order;
   if (isSeller(actor)) seen = redactOrderForSeller(order);
-  else if (actor.role === 'buyer' && (order.sellerNote !== undefined || order.flag !== undefined)) {
-    const { sellerNote: _note, flag: _flag, ...rest } = order;
-    seen = rest;
+  else if (actor.role === 'buyer') {
+    seen = redactOrderForSeller(order);
+    if (seen.sellerNote !== undefined || seen.flag !== undefined) {
+      const { sellerNote: _note, flag: _flag, ...rest } = seen;
+      seen = rest;
+    }
   }
   return masksRecipients(actor.role) ? withMaskedRecipient(seen) : seen;
 }

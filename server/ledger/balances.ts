@@ -10,17 +10,29 @@ export interface AccountBalance {
   balanceFen: number;
 }
 
+/** `text` as a LIKE pattern that matches only itself: ids may hold `_`, which LIKE reads as any character. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+
 /**
- * Balances of the accounts whose names match a LIKE pattern (or all when none is given). An
- * account is the sum of its shard sub-accounts (one balance row per shard it was posted in:
- * the platform's accounts have one in every shard).
+ * Balances of the accounts named exactly `account`, or whose names start with `prefix` (all
+ * when neither is given). An account is the sum of its shard sub-accounts (one balance row per
+ * shard it was posted in: the platform's accounts have one in every shard).
  */
-export async function readBalances(db: Queryable, pattern?: string): Promise<AccountBalance[]> {
+export async function readBalances(
+  db: Queryable,
+  which: { account: string } | { prefix: string } | null = null,
+): Promise<AccountBalance[]> {
+  const filter =
+    which === null
+      ? null
+      : 'account' in which
+        ? { where: 'WHERE account = $1', param: which.account }
+        : { where: 'WHERE account LIKE $1', param: `${likeLiteral(which.prefix)}%` };
   const r = await db.query<{ account: string; currency: string; balance_fen: string }>(
     `SELECT account, currency, sum(balance_fen)::text AS balance_fen FROM account_balances
-      ${pattern === undefined ? '' : 'WHERE account LIKE $1'}
+      ${filter?.where ?? ''}
       GROUP BY account, currency ORDER BY account, currency`,
-    pattern === undefined ? [] : [pattern],
+    filter === null ? [] : [filter.param],
   );
   return r.rows.map((row) => ({
     account: row.account,

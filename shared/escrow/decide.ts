@@ -63,9 +63,11 @@ function decideOrThrow(
   if (!Number.isSafeInteger(now) || now < 0)
     reject('invalid_input', 'now must be epoch milliseconds');
   if (command.type === 'create_order') {
-    if (state) reject('order_exists', `order ${command.orderId} already exists`);
+    // Who may create comes first: a caller who may not create orders learns nothing about
+    // which ids are taken.
     const denied = authorize(ctx.actor, command, null);
     if (denied) throw new DeskError(denied.code, denied.message);
+    if (state) reject('order_exists', `order ${command.orderId} already exists`);
     const events = createOrder(command, now, policy);
     return { events, state: applyEvents(null, events) };
   }

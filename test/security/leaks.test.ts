@@ -58,8 +58,8 @@ describe('small leaks', () => {
     return { changes, cookie };
   }
 
-  it('sellers read no pending-approval note or agent id over HTTP', async () => {
-    for (const who of ['staff1', 'admin1'] as const) {
+  it('sellers and the buyer read no pending-approval note or agent id over HTTP', async () => {
+    for (const who of ['staff1', 'admin1', 'buyer1'] as const) {
       const one = await t.get(`/v1/orders/${orderId}`, who);
       assert.equal(one.status, 200);
       assert.equal(one.body.order.claims[0].pendingApproval.amountFen, 900_000);

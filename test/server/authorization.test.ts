@@ -15,6 +15,7 @@ const ROLES: (PersonName | null)[] = [
   'senior1',
   'buyer1',
   'buyer2',
+  'finance1',
   null,
 ];
 const OWN_SELLER: PersonName[] = ['staff1', 'admin1'];
@@ -96,7 +97,8 @@ describe('authorization: every route × every role', () => {
   });
 
   /** People of another merchant, or another buyer: the order is not theirs to know of. */
-  const OUTSIDERS: ReadonlySet<string> = new Set(['staff2', 'admin2', 'buyer2']);
+  // Callers who may not read the order: its commands answer as on a missing order.
+  const OUTSIDERS: ReadonlySet<string> = new Set(['staff2', 'admin2', 'buyer2', 'finance1']);
 
   for (const c of CASES) {
     it(`POST ${c.url}: only ${c.allowed.join(', ')} get past authorization`, async () => {
@@ -128,6 +130,38 @@ describe('authorization: every route × every role', () => {
       }
     });
   }
+
+  it('bad input on someone else’s order answers as bad input on a missing order', async () => {
+    const orderId = await paidOrder(t, { amountFen: 4_000 });
+    const probes: [PersonName, string, unknown][] = [
+      ['staff2', '/ship', { carrier: 'SF', trackingNo: '!!' }],
+      ['buyer2', '/refunds', { kind: 'refund_only', amountFen: 10, reason: 'r'.repeat(600) }],
+      ['finance1', '/confirm-receipt', {}],
+    ];
+    for (const [who, path, body] of probes) {
+      const foreign = await t.post(`/v1/orders/${orderId}${path}`, body, who);
+      const missing = await t.post(`/v1/orders/no-such-order${path}`, body, who);
+      assert.deepEqual(
+        [foreign.status, foreign.body.error?.code],
+        [missing.status, missing.body.error?.code],
+        `${who} ${path}: ${JSON.stringify(foreign.body)} vs ${JSON.stringify(missing.body)}`,
+      );
+      assert.equal(foreign.status, 404);
+    }
+    // Who may not create orders learns nothing of which ids are taken.
+    const create = (id: string) => ({
+      orderId: id,
+      merchantId: 'm1',
+      currency: 'CNY',
+      amountFen: 500,
+      goodsKind: 'virtual',
+      item: { title: 'x', quantity: 1 },
+    });
+    const taken = await t.post('/v1/orders', create(orderId), 'staff2');
+    const free = await t.post('/v1/orders', create('never-used-id'), 'staff2');
+    assert.deepEqual([taken.status, taken.body.error?.code], [403, 'forbidden']);
+    assert.deepEqual([free.status, free.body.error?.code], [403, 'forbidden']);
+  });
 
   it('order reads: own merchant, own buyer and agents only', async () => {
     const orderId = await paidOrder(t, { amountFen: 3_000 });

@@ -4,7 +4,7 @@ import { DeskError } from '../../shared/errors.ts';
 import { uuidv7 } from '../../shared/ids.ts';
 import type { PostingRequest } from '../../shared/ledger/types.ts';
 import type { Database } from '../../server/db/database.ts';
-import { signedBalance } from '../../server/ledger/balances.ts';
+import { readBalances, signedBalance } from '../../server/ledger/balances.ts';
 import { fundGuaranteeFund } from '../../server/ledger/platformFunding.ts';
 import { postTransaction } from '../../server/ledger/postTransaction.ts';
 import { verifyLedger } from '../../server/ledger/verifyLedger.ts';
@@ -88,6 +88,29 @@ describe('the PostgreSQL ledger', () => {
         { account: 'somewhere:else', amountFen: -10 },
       ]),
       'invalid_input',
+    );
+  });
+
+  it('a prefix read of balances takes `_` in an id literally', async () => {
+    for (const merchant of ['mx1', 'm_1'])
+      await db.transaction((tx) =>
+        postTransaction(
+          tx,
+          posting([
+            { account: 'platform:bank:icbc', amountFen: 100 },
+            { account: `merchant:${merchant}:available`, amountFen: -100 },
+          ]),
+        ),
+      );
+    const read = await readBalances(db, { prefix: 'merchant:m_1:' });
+    assert.deepEqual(
+      read.map((b) => [b.account, b.balanceFen]),
+      [['merchant:m_1:available', 100]],
+    );
+    const exact = await readBalances(db, { account: 'merchant:mx1:available' });
+    assert.deepEqual(
+      exact.map((b) => b.account),
+      ['merchant:mx1:available'],
     );
   });
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DeskError } from '../../../shared/errors.ts';
+import { account } from '../../../shared/ledger/accounts.ts';
 import { readBalances } from '../../ledger/balances.ts';
 import { verifyLedger } from '../../ledger/verifyLedger.ts';
 import { isAgent, isSeller, requireActor } from '../requestActor.ts';
@@ -16,12 +17,12 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ServerContext): 
     auth: 'bearer',
     handler: async (req) => {
       const actor = await requireActor(ctx, req);
-      const pattern = isAgent(actor)
-        ? undefined
+      const which = isAgent(actor)
+        ? null
         : isSeller(actor)
-          ? `merchant:${actor.merchantId ?? '-'}:%`
-          : `buyer:${actor.userId}:refundable`;
-      return { balances: await readBalances(ctx.db, pattern) };
+          ? { prefix: `merchant:${actor.merchantId ?? '-'}:` }
+          : { account: account.buyerRefundable(actor.userId) };
+      return { balances: await readBalances(ctx.db, which) };
     },
   });
   addRoute(app, {
