@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { sha256Hex } from '../common/sha256.ts';
 import type { BatchSidecar, CommandQueue, QueuedOutcome } from '../escrow/commandQueue.ts';
+import { derivedCommandId } from '../common/derivedCommandId.ts';
 
 export interface BankNotification {
   notificationId: string;
@@ -52,7 +53,7 @@ export function receiveNotification(
   rawBody: string,
   receivedAt: number,
 ): Promise<QueuedOutcome> {
-  const commandId = `bank:${n.bank}:${n.notificationId}`;
+  const commandId = derivedCommandId('bank', n.bank, n.notificationId);
   const receipt: NotificationReceipt = {
     bank: n.bank,
     notificationId: n.notificationId,

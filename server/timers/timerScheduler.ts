@@ -7,6 +7,7 @@ import type { Database } from '../db/database.ts';
 import { applyBatch } from '../escrow/applyCommand.ts';
 import { takeRollup } from '../ledger/ledgerRollup.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { derivedCommandId } from '../common/derivedCommandId.ts';
 
 const SYSTEM: Actor = { role: 'system', userId: 'system:timers' };
 
@@ -41,7 +42,7 @@ export async function applyDueTimers(
     const outcomes = await applyBatch(
       tx,
       due.rows.map((row) => ({
-        commandId: `timer:${row.order_id}:v${row.version}:${row.next_timer_at}`,
+        commandId: derivedCommandId('timer', row.order_id, `v${row.version}`, row.next_timer_at),
         actor: SYSTEM,
         command: { type: 'advance_timers' as const, orderId: row.order_id },
       })),

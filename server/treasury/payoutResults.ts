@@ -8,6 +8,7 @@ import { auditTreasury } from './treasuryAudit.ts';
 import { toWithdrawal } from './withdrawals.ts';
 import type { Withdrawal, WithdrawalRow } from './withdrawals.ts';
 import { shardOf } from '../../shared/ledger/shards.ts';
+import { derivedCommandId } from '../common/derivedCommandId.ts';
 
 /** A bank's signed answer about one payout (same HMAC scheme and key ids as payments). */
 export interface PayoutResult {
@@ -104,7 +105,7 @@ export async function receivePayoutResult(
       {
         txnId,
         shard: shardOf(merchantId),
-        commandId: `bank:${result.bank}:payout:${result.resultId}`.slice(0, 100),
+        commandId: derivedCommandId('bank', result.bank, 'payout', result.resultId),
         kind: result.outcome === 'paid' ? 'payout' : 'payout_returned',
         at: now,
         currency: 'CNY',

@@ -27,6 +27,27 @@ describe('timers run on server time, exactly once', () => {
     assert.equal(await runDueTimers(t.db, t.clock), 0, 'nothing left to do');
   });
 
+  it('an order with the longest id still has its timers fire', async () => {
+    // `timer:<order id>:v<version>:<due>` spelled out is longer than a command id may be.
+    const orderId = 'L'.repeat(80);
+    const r = await t.post(
+      '/v1/orders',
+      {
+        orderId,
+        merchantId: 'm1',
+        currency: 'CNY',
+        amountFen: 1_000,
+        goodsKind: 'virtual',
+        item: { title: '龙井茶', quantity: 1 },
+      },
+      'buyer1',
+    );
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    t.clock.advance(72 * HOUR_MS + 1);
+    assert.equal(await runDueTimers(t.db, t.clock), 1);
+    assert.equal(await status(orderId), 'closed_unpaid');
+  });
+
   it('two schedulers on one database apply each due timer once', async () => {
     const orders: string[] = [];
     for (let i = 0; i < 6; i++) orders.push(await shippedOrder(t, { amountFen: 2_000 + i }));
