@@ -471,10 +471,17 @@ export class BatchEngine {
              AS x(o text, v int, c text, e jsonb, p smallint, r text, u text)
           ${stmt.limit(events.length)}`,
       );
+      // A new order's events only if its row went in: a create another session won (the
+      // INSERT skipped it) must reach the order_exists check below, not fail on the winner's
+      // version-1 event as a data error.
+      const lostCreatesSkipped = rows.some((w) => w.stored === null)
+        ? `WHERE o NOT IN (SELECT id FROM order_rows WHERE new)
+              OR o IN (SELECT order_id FROM orders_new)`
+        : '';
       stmt.with(
         'order_timeline',
         `INSERT INTO order_events (order_id, version, command_id, event, shard)
-         SELECT o, v, c, e, p FROM timeline_rows`,
+         SELECT o, v, c, e, p FROM timeline_rows ${lostCreatesSkipped}`,
       );
       // Each row's `order_event` change (orderEventEntrySql, changeLog.ts).
       const entry = orderEventEntrySql({

@@ -166,6 +166,29 @@ describe('the journal and change log per shard', () => {
     assert.deepEqual((await verifyLedger(db)).problems, []);
   });
 
+  it('a create that loses its order id to another session answers order_exists', async (t) => {
+    if (!pg) return t.skip('needs PostgreSQL: two real sessions');
+    const [create] = orderLifecycle('race-1', M1, 1_100);
+    const winner = holdOpen(db, async (tx) => {
+      const [o] = await applyBatch(tx, [create!], T0);
+      assert.ok(o!.ok, JSON.stringify(o));
+    });
+    await winner.ready;
+    // The same order id under another command id, alone in its batch: its INSERT waits for
+    // the winner's uncommitted row, then finds it taken.
+    const loser = db.transaction((tx) =>
+      applyBatch(tx, [{ ...create!, commandId: 'race-1-create-again' }], T0 + 1),
+    );
+    await untilALockIsAwaited(db);
+    winner.release();
+    await winner.done;
+    const [outcome] = await loser;
+    assert.equal(!outcome!.ok && outcome!.error.code, 'order_exists', JSON.stringify(outcome));
+    const events = await db.query(`SELECT command_id FROM order_events WHERE order_id = 'race-1'`);
+    assert.deepEqual(events.rows, [{ command_id: 'race-1-create' }]);
+    assert.deepEqual((await verifyLedger(db)).problems, []);
+  });
+
   it('a payment sent right behind its order’s create waits for it in the create’s shard', async (t) => {
     if (!pg) return t.skip('needs PostgreSQL: two real sessions');
     // The payment names an order the database does not have yet; routed anywhere but the
