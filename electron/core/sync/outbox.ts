@@ -47,6 +47,11 @@ export interface Outbox {
   get(mutationId: number): OutboxRow | null;
   setLocalError(mutationId: number, code: string | null): void;
   count(): number;
+  /**
+   * The highest mutation id this desk ever gave out: a server that reports more as processed
+   * is answering for another desk (or another copy of this one), never for this outbox.
+   */
+  highestAllocated(): number;
   all(): OutboxRow[];
 }
 
@@ -192,6 +197,14 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
     },
     markServerResult(mutationId, status, error) {
       mark.run(status, error?.code ?? null, error?.message ?? null, mutationId);
+    },
+    highestAllocated() {
+      return Math.max(
+        meta.getNumber('lastAllocatedMutationId'),
+        meta.getNumber('confirmedMutationId'),
+        meta.getNumber('pushedMutationId'),
+        maxId.get()?.m ?? 0,
+      );
     },
     dropThrough(mutationId) {
       const rows = through.all(mutationId).map(toRow);
