@@ -127,6 +127,8 @@ export async function applyBatch(
     if (!isDeskError(err) && !isDataError(err)) throw err;
     if (screened.length > 1) {
       if (opts.stats) opts.stats.fallbacks++;
+      // What the rolled-back batch left in it is not what the commands one by one do.
+      opts.ordersAfter?.clear();
       const one = { ...opts, savepointTaken: false };
       for (const s of screened) out[s.at] = (await applyBatch(tx, [s.envelope], now, one))[0]!;
     } else {

@@ -70,6 +70,8 @@ function checkTxn(t: unknown): SyncedTxn {
     if (!l || !isStr(l.account) || !isInt(l.amountFen) || l.amountFen === 0)
       bad(`txn ${x.seq} leg`);
     sum += l.amountFen as number;
+    // Past 2^53 a float sum rounds, and legs that do not balance could sum to zero.
+    if (!Number.isSafeInteger(sum)) bad(`txn ${x.seq} does not balance`);
   }
   if (sum !== 0) bad(`txn ${x.seq} does not balance`);
   return t as SyncedTxn;

@@ -164,6 +164,19 @@ describe('pull answers', () => {
           ]),
         },
       ],
+      // Sums to 0 in floating point (2^53 + 1 rounds to 2^53), to 1 in fact.
+      [
+        {
+          kind: 'ledger_txn',
+          txn: txn([
+            { account: 'a', amountFen: Number.MAX_SAFE_INTEGER },
+            { account: 'b', amountFen: 1 },
+            { account: 'c', amountFen: 1 },
+            { account: 'd', amountFen: -Number.MAX_SAFE_INTEGER },
+            { account: 'e', amountFen: -1 },
+          ]),
+        },
+      ],
       [{ kind: 'order', order: { ...order(), heldFen: -1 } }],
       [{ kind: 'gossip' }],
     ];
