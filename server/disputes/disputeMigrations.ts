@@ -26,6 +26,64 @@ import { DISPUTE_FOLLOWS_JSON_CHANGES } from './disputeChangeTrigger.ts';
 const AUDIT_MATERIAL = `jsonb_build_array(p_prev, p_seq, p_claim, p_order, p_actor, p_role, p_action,
   p_before, p_after, p_detail, p_at, p_command)::text`;
 
+/**
+ * A claim id names one case on one order. The rules check it per order only (claimRules.ts);
+ * a claim filed on another order under an id already taken would take over that case (its
+ * status, snapshot and audit trail) and block its payment. The write is refused instead, with
+ * this constraint name, which applyBatch answers as `claim_exists`.
+ */
+export const CLAIM_ID_TAKEN = 'dispute_cases_claim_of_another_order';
+const CLAIM_OF_ANOTHER_ORDER = `IF prior_order IS NOT NULL AND prior_order <> p_order->>'orderId' THEN
+         RAISE EXCEPTION 'claim % is another order''s', c->>'claimId'
+           USING ERRCODE = 'unique_violation', CONSTRAINT = '${CLAIM_ID_TAKEN}';
+       END IF;`;
+
+/** Keeps dispute_cases in step with the order aggregate and audits what changed per claim. */
+const caseSync = (
+  guarded: boolean,
+) => `dispute_case_sync(p_order jsonb, p_command text, p_at bigint)
+     RETURNS void LANGUAGE plpgsql AS $$
+   DECLARE
+     c jsonb;
+     prior jsonb;
+     prior_order text;
+     who text;
+     what text;
+     role text;
+     events jsonb;
+   BEGIN
+     IF jsonb_typeof(p_order->'claims') <> 'array' THEN RETURN; END IF;
+     FOR c IN SELECT value FROM jsonb_array_elements(p_order->'claims') LOOP
+       SELECT snapshot, order_id INTO prior, prior_order
+         FROM dispute_cases WHERE claim_id = c->>'claimId' FOR UPDATE;
+       ${guarded ? CLAIM_OF_ANOTHER_ORDER : ''}
+       IF prior IS NOT NULL AND prior = c THEN CONTINUE; END IF;
+       SELECT cm.actor_user_id, cm.command_type INTO who, what
+         FROM commands cm WHERE cm.command_id = p_command;
+       SELECT u.role INTO role FROM users u WHERE u.user_id = who;
+       SELECT coalesce(jsonb_agg(e.event ORDER BY e.version), '[]'::jsonb) INTO events
+         FROM order_events e
+        WHERE e.order_id = p_order->>'orderId' AND e.command_id = p_command
+          AND (e.event->>'claimId' = c->>'claimId' OR e.event->>'claimId' IS NULL);
+       PERFORM case_audit_append(c->>'claimId', p_order->>'orderId',
+         coalesce(who, 'system'), coalesce(role, split_part(coalesce(who, 'system'), ':', 1)),
+         coalesce(what, CASE WHEN p_command IS NULL THEN 'case_imported' ELSE 'unknown' END), prior, c, jsonb_build_object('events', events), p_at,
+         p_command);
+       INSERT INTO dispute_cases (claim_id, order_id, merchant_id, buyer_id, status, amount_fen,
+                                  paid_fen, filed_at, due_at, decided_at, reason, snapshot,
+                                  updated_at)
+       VALUES (c->>'claimId', p_order->>'orderId', p_order->>'merchantId', p_order->>'buyerId',
+               c->>'status', (c->>'amountFen')::bigint, coalesce((c->>'paidFen')::bigint, 0),
+               (c->>'filedAt')::bigint, (c->>'dueAt')::bigint, (c->>'decidedAt')::bigint,
+               coalesce(c->>'reason', ''), c, p_at)
+       ON CONFLICT (claim_id) DO UPDATE SET status = EXCLUDED.status,
+         paid_fen = EXCLUDED.paid_fen, due_at = EXCLUDED.due_at,
+         decided_at = EXCLUDED.decided_at, snapshot = EXCLUDED.snapshot,
+         updated_at = EXCLUDED.updated_at;
+     END LOOP;
+   END
+   $$`;
+
 const STATEMENTS: string[] = [
   `CREATE TABLE dispute_cases (
      claim_id text PRIMARY KEY,
@@ -105,46 +163,7 @@ const STATEMENTS: string[] = [
      RETURN s;
    END
    $$`,
-  // Keeps dispute_cases in step with the order aggregate and audits what changed per claim.
-  `CREATE FUNCTION dispute_case_sync(p_order jsonb, p_command text, p_at bigint)
-     RETURNS void LANGUAGE plpgsql AS $$
-   DECLARE
-     c jsonb;
-     prior jsonb;
-     who text;
-     what text;
-     role text;
-     events jsonb;
-   BEGIN
-     IF jsonb_typeof(p_order->'claims') <> 'array' THEN RETURN; END IF;
-     FOR c IN SELECT value FROM jsonb_array_elements(p_order->'claims') LOOP
-       SELECT snapshot INTO prior FROM dispute_cases WHERE claim_id = c->>'claimId' FOR UPDATE;
-       IF prior IS NOT NULL AND prior = c THEN CONTINUE; END IF;
-       SELECT cm.actor_user_id, cm.command_type INTO who, what
-         FROM commands cm WHERE cm.command_id = p_command;
-       SELECT u.role INTO role FROM users u WHERE u.user_id = who;
-       SELECT coalesce(jsonb_agg(e.event ORDER BY e.version), '[]'::jsonb) INTO events
-         FROM order_events e
-        WHERE e.order_id = p_order->>'orderId' AND e.command_id = p_command
-          AND (e.event->>'claimId' = c->>'claimId' OR e.event->>'claimId' IS NULL);
-       PERFORM case_audit_append(c->>'claimId', p_order->>'orderId',
-         coalesce(who, 'system'), coalesce(role, split_part(coalesce(who, 'system'), ':', 1)),
-         coalesce(what, CASE WHEN p_command IS NULL THEN 'case_imported' ELSE 'unknown' END), prior, c, jsonb_build_object('events', events), p_at,
-         p_command);
-       INSERT INTO dispute_cases (claim_id, order_id, merchant_id, buyer_id, status, amount_fen,
-                                  paid_fen, filed_at, due_at, decided_at, reason, snapshot,
-                                  updated_at)
-       VALUES (c->>'claimId', p_order->>'orderId', p_order->>'merchantId', p_order->>'buyerId',
-               c->>'status', (c->>'amountFen')::bigint, coalesce((c->>'paidFen')::bigint, 0),
-               (c->>'filedAt')::bigint, (c->>'dueAt')::bigint, (c->>'decidedAt')::bigint,
-               coalesce(c->>'reason', ''), c, p_at)
-       ON CONFLICT (claim_id) DO UPDATE SET status = EXCLUDED.status,
-         paid_fen = EXCLUDED.paid_fen, due_at = EXCLUDED.due_at,
-         decided_at = EXCLUDED.decided_at, snapshot = EXCLUDED.snapshot,
-         updated_at = EXCLUDED.updated_at;
-     END LOOP;
-   END
-   $$`,
+  `CREATE FUNCTION ${caseSync(false)}`,
   `CREATE FUNCTION dispute_case_from_change() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
      IF NEW.kind = 'order' AND jsonb_typeof(NEW.payload->'claims') = 'array'
@@ -204,6 +223,11 @@ const DISPUTE_MIGRATIONS: readonly StatementMigration[] = [
   { id: 300, name: 'dispute_desk', statements: STATEMENTS },
   { id: 301, name: 'dispute_case_messages', statements: MESSAGES },
   { id: 302, name: 'dispute_follows_json_changes', statements: [...DISPUTE_FOLLOWS_JSON_CHANGES] },
+  {
+    id: 303,
+    name: 'claim_ids_are_global',
+    statements: [`CREATE OR REPLACE FUNCTION ${caseSync(true)}`],
+  },
 ];
 
 export async function prepareDisputeSchema(db: Database): Promise<void> {

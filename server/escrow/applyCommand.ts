@@ -11,6 +11,7 @@ import type { Queryable } from '../db/database.ts';
 import { BatchEngine, EarlyWriteRefused, namedBy } from './batchEngine.ts';
 import type { FreshCommand } from './batchEngine.ts';
 import type { CommandOutcome } from './commandOutcome.ts';
+import { CLAIM_ID_TAKEN } from '../disputes/disputeMigrations.ts';
 
 export interface ApplyOptions {
   policy?: EscrowPolicy;
@@ -297,5 +298,7 @@ function rejectionOf(err: unknown): ErrorInfo {
   const pgCode = (err as { code?: unknown } | null)?.code;
   if (pgCode === '23514')
     return { code: 'insufficient_funds', message: 'a balance would cross its floor' };
+  if (pgCode === '23505' && (err as { constraint?: unknown }).constraint === CLAIM_ID_TAKEN)
+    return { code: 'claim_exists', message: 'this claim id is already taken' };
   return { code: 'invalid_data', message: dataErrorMessage(err) };
 }

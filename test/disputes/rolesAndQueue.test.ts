@@ -259,3 +259,23 @@ test('an evidence pack is made only for decided cases', async () => {
   assert.equal(r.status, 409);
   assert.equal(r.body.error.code, 'invalid_state');
 });
+
+test('a claim id taken on another order is refused, and that case stays as it was', async () => {
+  const before = await t.api<CaseDetail>('agent1', 'GET', '/v1/disputes/cases/claim-m1');
+  const other = await paidOrder(t, {
+    amountFen: 5_000,
+    merchantId: 'm2',
+    buyer: 'b2',
+    title: '茶',
+  });
+  const r = await t.api<ErrorBody>('b2', 'POST', `/v1/orders/${other}/claims`, {
+    claimId: 'claim-m1',
+    amountFen: 5_000,
+    reason: 'never arrived',
+    evidence: [],
+  });
+  assert.equal(r.body.error?.code, 'claim_exists', JSON.stringify(r.body));
+  const after = await t.api<CaseDetail>('agent1', 'GET', '/v1/disputes/cases/claim-m1');
+  assert.deepEqual(after.body, before.body);
+  assert.equal((await orderOf(t, 'b2', other)).claims.length, 0);
+});
