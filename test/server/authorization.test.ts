@@ -247,8 +247,13 @@ describe('authorization: every route × every role', () => {
     const { evidence } = (await up.json()) as { evidence: { sha256: string } };
     assert.equal((await t.get(`/v1/evidence/${evidence.sha256}`, 'buyer1')).status, 200);
     assert.equal((await t.get(`/v1/evidence/${evidence.sha256}`, 'agent1')).status, 200);
-    assert.equal((await t.get(`/v1/evidence/${evidence.sha256}`, 'buyer2')).status, 403);
-    assert.equal((await t.get(`/v1/evidence/${evidence.sha256}`, 'staff2')).status, 403);
+    // Someone else's file answers exactly as a file nobody uploaded.
+    const missing = await t.get(`/v1/evidence/${'0'.repeat(64)}`, 'buyer2');
+    for (const who of ['buyer2', 'staff2'] as const) {
+      const r = await t.get(`/v1/evidence/${evidence.sha256}`, who);
+      assert.deepEqual([r.status, r.body.error?.code], [404, missing.body.error?.code], who);
+    }
+    assert.equal(missing.status, 404);
     assert.equal((await t.get(`/v1/evidence/${evidence.sha256}`, null)).status, 401);
     const anon = await fetch(`${t.url}/v1/evidence`, { method: 'POST', body: form });
     assert.equal(anon.status, 401);

@@ -86,9 +86,10 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: ServerContext)
       const actor = await requireActor(ctx, req);
       const { sha256 } = parseBody(pathIds, req.params);
       const found = await readEvidence(ctx.db, sha256 ?? '');
-      if (!found) throw new DeskError('not_found', 'no such evidence');
-      if (!isAgent(actor) && !found.uploaders.includes(actor.userId))
-        throw new DeskError('forbidden', 'not your evidence');
+      // Someone else's file answers as a missing one: a 403 would confirm that those bytes
+      // were uploaded (a hash of a known photo is enough to ask).
+      if (!found || (!isAgent(actor) && !found.uploaders.includes(actor.userId)))
+        throw new DeskError('not_found', 'no such evidence');
       return untrustedFileHeaders(reply, found.name, found.content).send(found.content);
     },
   });
