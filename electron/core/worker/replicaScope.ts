@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import type { Actor } from '../../../shared/escrow/types.ts';
 import type { Db } from '../store/openDatabase.ts';
 import { createOutbox } from '../sync/outbox.ts';
@@ -25,7 +25,7 @@ export function scopeOf(actor: Actor): string {
 
 export function openForScope(file: string, actor: Actor, open: (file: string) => Db): Db {
   const scope = scopeOf(actor);
-  let db = open(file);
+  const db = open(file);
   const meta = createSyncMeta(db);
   const held = meta.get('scope');
   if (held === scope) return db;
@@ -37,11 +37,28 @@ export function openForScope(file: string, actor: Actor, open: (file: string) =>
   }
   const queued = createOutbox(db, meta).all();
   const withdrawals = db.prepare('SELECT * FROM withdrawal_outbox').all() as WithdrawalRow[];
-  db.close();
+  // The new file is made whole beside the old one, then renamed over it: until the rename the
+  // old file still holds the queued actions, so a crash or a full disk loses nothing.
+  const next = `${file}.rescope`;
+  try {
+    removeDatabase(next);
+    const fresh = open(next);
+    try {
+      carryOver(fresh, scope, queued, withdrawals);
+    } finally {
+      fresh.close();
+    }
+  } finally {
+    db.close();
+  }
+  // A WAL left beside the old file would be read into the new one.
+  for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
+  renameSync(next, file);
+  return open(file);
+}
+
+function removeDatabase(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-  db = open(file);
-  carryOver(db, scope, queued, withdrawals);
-  return db;
 }
 
 function carryOver(db: Db, scope: string, queued: OutboxRow[], withdrawals: WithdrawalRow[]) {
