@@ -30,6 +30,35 @@ const BANK: Actor = { role: 'bank', userId: 'bank:icbc' };
 const SENIOR: Actor = { role: 'senior_agent', userId: 'u-senior1' };
 const seller = (m: string): Actor => ({ role: 'seller_staff', userId: `s-${m}`, merchantId: m });
 
+const step = (commandId: string, actor: Actor, command: EscrowCommand): CommandEnvelope => ({
+  commandId,
+  actor,
+  command,
+});
+/** A 1,000-fen order of m1 for b1, and its payment. */
+const create = (orderId: string) =>
+  step(`create-${orderId}`, BUYER, {
+    type: 'create_order',
+    orderId,
+    merchantId: 'm1',
+    buyerId: 'b1',
+    currency: 'CNY',
+    amountFen: 1_000,
+    feeBps: 60,
+    goodsKind: 'express',
+    item: { title: 'Tea', quantity: 1 },
+    recipient: TEST_RECIPIENT,
+  });
+const pay = (orderId: string) =>
+  step(`pay-${orderId}`, BANK, {
+    type: 'confirm_payment',
+    orderId,
+    bank: 'icbc',
+    bankRef: `ref-${orderId}`,
+    currency: 'CNY',
+    amountFen: 1_000,
+  });
+
 async function seed(db: Database): Promise<void> {
   await prepareSyncSchema(db);
   await createMerchant(db, { merchantId: 'm1', name: 'M1', feeBps: 60 }, T0);
@@ -302,34 +331,6 @@ describe('group commit: a database refusal fails only its own command', () => {
   after(() => t.drop());
 
   it('a guard row taken behind the rules’ back rejects that payment; the batch’s others apply', async () => {
-    const create = (orderId: string): CommandEnvelope => ({
-      commandId: `create-${orderId}`,
-      actor: BUYER,
-      command: {
-        type: 'create_order',
-        orderId,
-        merchantId: 'm1',
-        buyerId: 'b1',
-        currency: 'CNY',
-        amountFen: 1_000,
-        feeBps: 60,
-        goodsKind: 'express',
-        item: { title: 'Tea', quantity: 1 },
-        recipient: TEST_RECIPIENT,
-      },
-    });
-    const pay = (orderId: string): CommandEnvelope => ({
-      commandId: `pay-${orderId}`,
-      actor: BANK,
-      command: {
-        type: 'confirm_payment',
-        orderId,
-        bank: 'icbc',
-        bankRef: `ref-${orderId}`,
-        currency: 'CNY',
-        amountFen: 1_000,
-      },
-    });
     await t.db.transaction((tx) => applyBatch(tx, ['r1', 'r2', 'r3'].map(create), T0));
     // Another writer's hold on r2, made without the rules (the funding transaction stands in
     // for its journal row): the database's guard, not the rules, must refuse r2's payment.
@@ -394,33 +395,6 @@ describe('group commit: a write refused in the middle of a batch', () => {
   after(() => t.drop());
 
   it('a taken guard met when a claim approval writes early fails the batch, not the approval', async () => {
-    const step = (commandId: string, actor: Actor, command: EscrowCommand): CommandEnvelope => ({
-      commandId,
-      actor,
-      command,
-    });
-    const create = (orderId: string) =>
-      step(`create-${orderId}`, BUYER, {
-        type: 'create_order',
-        orderId,
-        merchantId: 'm1',
-        buyerId: 'b1',
-        currency: 'CNY',
-        amountFen: 1_000,
-        feeBps: 60,
-        goodsKind: 'express',
-        item: { title: 'Tea', quantity: 1 },
-        recipient: TEST_RECIPIENT,
-      });
-    const pay = (orderId: string) =>
-      step(`pay-${orderId}`, BANK, {
-        type: 'confirm_payment',
-        orderId,
-        bank: 'icbc',
-        bankRef: `ref-${orderId}`,
-        currency: 'CNY',
-        amountFen: 1_000,
-      });
     const lifecycle = [
       create('q1'),
       create('q2'),
