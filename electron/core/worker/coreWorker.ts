@@ -6,6 +6,7 @@ import type { Result } from '../../../shared/errors.ts';
 import { createCallQueue } from './callQueue.ts';
 import { handleCoreCall } from './deskHandlers.ts';
 import { openReplicaSession } from './replicaSession.ts';
+import { createSessionSlot } from './sessionSlot.ts';
 import { createPageDecoder } from '../sync/pageDecoder.ts';
 import type { ReplicaSession } from './replicaSession.ts';
 import type {
@@ -28,16 +29,12 @@ if (!port) throw new Error('coreWorker must run as a worker thread');
 const data = workerData as CoreWorkerData;
 const post = (message: WorkerMessage) => port.postMessage(message);
 
-let current: { session: ReplicaSession; stops: Array<() => void> } | null = null;
+const slot = createSessionSlot<ReplicaSession>();
 // Stateless, so one serves each user who signs in here in turn: its thread starts once.
 const pageDecoder = createPageDecoder();
 
 async function useSession(session: CoreSession | null): Promise<void> {
-  if (current) {
-    for (const stop of current.stops) stop();
-    await current.session.close();
-    current = null;
-  }
+  await slot.clear();
   if (!session) return;
   const replica = openReplicaSession(session, {
     dataDir: data.dataDir,
@@ -69,12 +66,13 @@ async function useSession(session: CoreSession | null): Promise<void> {
       post({ kind: 'event', topic: 'desk.alert', payload: { alerts: alerts.slice(0, 100) } }),
     ),
   ];
-  current = { session: replica, stops };
+  slot.set(replica, stops);
   // Finance works on the platform's books through the API; it has no replica scope to sync.
   if (replica.actor.role !== 'finance') sync.start();
 }
 
 async function answer(call: WorkerCall): Promise<Result<unknown>> {
+  const current = slot.current();
   if (!current) return fail('unauthorized', 'sign in first');
   return dispatch(call.method, call.input, call.nowMs, current.session);
 }
