@@ -185,6 +185,11 @@ export function createCoreHost(options: CoreHostOptions): CoreHost {
       });
     },
     setSession(next) {
+      // Calls not handed to a worker yet (it is restarting) were made for the session that
+      // was current then: run after the switch they would act as the next user.
+      if (next !== session)
+        for (const [id, entry] of pending)
+          if (!entry.sent) settle(id, fail('unauthorized', 'signed out before this call was sent'));
       session = next;
       sendSession();
     },

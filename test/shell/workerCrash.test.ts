@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uuidv7 } from '../../shared/ids.ts';
 import type { Authenticator } from '../../electron/host/sessionTypes.ts';
+import { createCoreHost } from '../../electron/host/coreHost.ts';
 import { createDeskHost } from '../../electron/host/deskHost.ts';
 import { memoryTokenVault } from '../../electron/host/sessionTypes.ts';
 import type { TopicName } from '../../shared/contract/types.ts';
@@ -170,6 +171,26 @@ test('a worker that cannot start is retried a few times, then calls fail at once
       'call after giving up',
     );
     assert.equal(later.ok ? 'ok' : later.error.code, 'unavailable');
+  } finally {
+    await host.close();
+  }
+});
+
+test('calls waiting for a restarting worker are refused when the user changes', async () => {
+  const host = createCoreHost({
+    workerEntry: new URL('./neverReadyWorker.mjs', import.meta.url),
+    workerData: { dataDir: join(tmpdir(), `never-ready-${uuidv7()}`) },
+  });
+  try {
+    const staff1 = { role: 'seller_staff', userId: 'staff1', merchantId: 'm1' } as const;
+    const staff3 = { role: 'seller_staff', userId: 'staff3', merchantId: 'm3' } as const;
+    host.setSession({ serverUrl: 'http://127.0.0.1:9', token: 'a'.repeat(43), actor: staff1 });
+    const queued = host.call('orders.list', { limit: 5 }, Date.now());
+    // staff1 signs out and staff3 signs in before the worker is back.
+    host.setSession(null);
+    host.setSession({ serverUrl: 'http://127.0.0.1:9', token: 'b'.repeat(43), actor: staff3 });
+    const r = await within(5_000, queued, 'the queued call');
+    assert.equal(r.ok ? 'ok' : r.error.code, 'unauthorized');
   } finally {
     await host.close();
   }
