@@ -3,6 +3,7 @@ import type { ErrorInfo } from '../../../shared/errors.ts';
 import type { Mutation } from '../../../shared/sync/protocol.ts';
 import type { Db } from '../store/openDatabase.ts';
 import type { SyncMeta } from './syncMeta.ts';
+import { ServerCallError } from '../../net/serverClient.ts';
 
 /**
  * The persistent outbox. A row is written (its mutation id allocated) in the same SQLite
@@ -48,10 +49,12 @@ export interface Outbox {
   setLocalError(mutationId: number, code: string | null): void;
   count(): number;
   /**
-   * The highest mutation id this desk ever gave out: a server that reports more as processed
-   * is answering for another desk (or another copy of this one), never for this outbox.
+   * Throws unless `lastMutationId`, what the server reports as processed, is at most the
+   * highest id this desk ever gave out. More means the server answers from another numbering
+   * (another desk, or another copy of this one): taken as is, queued actions would count as
+   * sent and be dropped unsent. Nothing is stored of an answer that fails this.
    */
-  highestAllocated(): number;
+  assertMadeHere(lastMutationId: number): void;
   all(): OutboxRow[];
 }
 
@@ -198,13 +201,18 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
     markServerResult(mutationId, status, error) {
       mark.run(status, error?.code ?? null, error?.message ?? null, mutationId);
     },
-    highestAllocated() {
-      return Math.max(
+    assertMadeHere(lastMutationId) {
+      const highest = Math.max(
         meta.getNumber('lastAllocatedMutationId'),
         meta.getNumber('confirmedMutationId'),
         meta.getNumber('pushedMutationId'),
         maxId.get()?.m ?? 0,
       );
+      if (lastMutationId > highest)
+        throw new ServerCallError(
+          'the server counts mutations this desk never made: actions stay queued',
+          { transient: false, network: false, status: 200, code: 'internal' },
+        );
     },
     dropThrough(mutationId) {
       const rows = through.all(mutationId).map(toRow);

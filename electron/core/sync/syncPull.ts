@@ -8,7 +8,6 @@ import type { PageDecoder } from './pageDecoder.ts';
 import type { PulledPage } from './pulledPage.ts';
 import type { ConfirmedStates } from './provisionalOverlay.ts';
 import type { SyncParts } from './syncParts.ts';
-import { ServerCallError } from '../../net/serverClient.ts';
 
 /** The page cache while the replica downloads for the first time, in KiB (openDatabase.ts). */
 const BOOTSTRAP_CACHE_KIB = 16 * 1024;
@@ -74,13 +73,7 @@ export function createPuller(
       meta.set('cookie', page.cookie);
       // Only a final page's lastMutationId is consistent with the changes delivered so far.
       if (!page.more) {
-        if (page.lastMutationId > outbox.highestAllocated())
-          // Nothing of the page is stored: dropping "confirmed" actions this desk never sent
-          // would lose them without a word.
-          throw new ServerCallError(
-            'the server confirms mutations this desk never made: actions stay queued',
-            { transient: false, network: false, status: 200, code: 'internal' },
-          );
+        outbox.assertMadeHere(page.lastMutationId);
         const confirmed = Math.max(meta.getNumber('confirmedMutationId'), page.lastMutationId);
         for (const row of outbox.dropThrough(confirmed)) {
           touched.add(row.orderId);

@@ -73,14 +73,7 @@ export function createPusher(
             touched.add(row.orderId);
           }
         }
-        if (res.lastMutationId > outbox.highestAllocated()) {
-          // Taken as is, every queued action up to that id would count as sent and be dropped
-          // unsent: keep them, and say the numbering is wrong.
-          throw new ServerCallError(
-            'the server reports mutations this desk never made: actions stay queued',
-            { transient: false, network: false, status: 200, code: 'internal' },
-          );
-        }
+        outbox.assertMadeHere(res.lastMutationId);
         if (res.lastMutationId < meta.getNumber('confirmedMutationId')) {
           throw new ServerCallError(
             'the server reports fewer processed mutations than it confirmed before',
