@@ -10,29 +10,20 @@ export interface AccountBalance {
   balanceFen: number;
 }
 
-/** `text` as a LIKE pattern that matches only itself: ids may hold `_`, which LIKE reads as any character. */
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, '\\$&');
-
 /**
- * Balances of the accounts named exactly `account`, or whose names start with `prefix` (all
- * when neither is given). An account is the sum of its shard sub-accounts (one balance row per
- * shard it was posted in: the platform's accounts have one in every shard).
+ * Balances of the accounts named (all when `names` is null). An account is the sum of its shard
+ * sub-accounts (one balance row per shard it was posted in: the platform's accounts have one in
+ * every shard).
  */
 export async function readBalances(
   db: Queryable,
-  which: { account: string } | { prefix: string } | null = null,
+  names: readonly string[] | null = null,
 ): Promise<AccountBalance[]> {
-  const filter =
-    which === null
-      ? null
-      : 'account' in which
-        ? { where: 'WHERE account = $1', param: which.account }
-        : { where: 'WHERE account LIKE $1', param: `${likeLiteral(which.prefix)}%` };
   const r = await db.query<{ account: string; currency: string; balance_fen: string }>(
     `SELECT account, currency, sum(balance_fen)::text AS balance_fen FROM account_balances
-      ${filter?.where ?? ''}
+      ${names === null ? '' : 'WHERE account = ANY($1::text[])'}
       GROUP BY account, currency ORDER BY account, currency`,
-    filter === null ? [] : [filter.param],
+    names === null ? [] : [names],
   );
   return r.rows.map((row) => ({
     account: row.account,

@@ -12,13 +12,9 @@ import { shardOf } from '../../shared/ledger/shards.ts';
 import type { ShardVector } from '../../shared/sync/shardVector.ts';
 import { decodeCookie, encodeCookie } from './syncCookie.ts';
 import type { SyncCookie } from './syncCookie.ts';
-import {
-  agentOrderPredicate,
-  clientHomeShard,
-  merchantAccounts,
-  scopeShards,
-} from './syncScope.ts';
+import { agentOrderPredicate, clientHomeShard, scopeShards } from './syncScope.ts';
 import type { SyncScope } from './syncScope.ts';
+import { merchantAccounts } from '../../shared/ledger/accounts.ts';
 
 /**
  * `POST /v1/sync/pull` (docs/sync.md). Answers with the response body as JSON text: orders and

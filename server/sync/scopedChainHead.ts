@@ -5,7 +5,8 @@ import { encodeShardVector } from '../../shared/sync/shardVector.ts';
 import type { ShardVector } from '../../shared/sync/shardVector.ts';
 import { sha256Hex } from '../common/sha256.ts';
 import type { Queryable } from '../db/database.ts';
-import { agentOrderPredicate, merchantAccounts } from './syncScope.ts';
+import { merchantAccounts } from '../../shared/ledger/accounts.ts';
+import { agentOrderPredicate } from './syncScope.ts';
 import type { SyncScope } from './syncScope.ts';
 
 /**

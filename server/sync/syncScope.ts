@@ -1,6 +1,5 @@
 import type { Actor } from '../../shared/escrow/types.ts';
 import { DeskError } from '../../shared/errors.ts';
-import { account } from '../../shared/ledger/accounts.ts';
 import { SHARDS, shardOf, shardOfKey } from '../../shared/ledger/shards.ts';
 import { masksRecipients } from '../http/sellerView.ts';
 
@@ -46,15 +45,6 @@ export function agentOrderPredicate(shards: string, seqs: string): string {
   return `o.order_id IN (SELECT ase.order_id FROM agent_scope_entries ase
     JOIN unnest(${shards}::smallint[], ${seqs}::bigint[]) AS asof(shard, seq)
       ON asof.shard = ase.shard WHERE ase.change_seq <= asof.seq)`;
-}
-
-/** The merchant's own accounts (the chart has exactly these three per merchant). */
-export function merchantAccounts(merchantId: string): string[] {
-  return [
-    account.merchantAvailable(merchantId),
-    account.merchantDeposit(merchantId),
-    account.payoutPending(merchantId),
-  ];
 }
 
 /**

@@ -89,6 +89,15 @@ export function violatesFloor(name: string, signedFen: number): boolean {
   return specViolatesFloor(accountSpec(name), signedFen);
 }
 
+/** The merchant's own accounts (the chart has exactly these three per merchant). */
+export function merchantAccounts(merchantId: string): string[] {
+  return [
+    account.merchantAvailable(merchantId),
+    account.merchantDeposit(merchantId),
+    account.payoutPending(merchantId),
+  ];
+}
+
 /** Whether accountSpec knows the name. */
 export function isKnownAccount(name: string): boolean {
   try {

@@ -8,6 +8,7 @@ import { readBalances, signedBalance } from '../../server/ledger/balances.ts';
 import { fundGuaranteeFund } from '../../server/ledger/platformFunding.ts';
 import { postTransaction } from '../../server/ledger/postTransaction.ts';
 import { verifyLedger } from '../../server/ledger/verifyLedger.ts';
+import { merchantAccounts } from '../../shared/ledger/accounts.ts';
 import { openTestDatabase } from './testServer.ts';
 import type { TestDatabase } from './testServer.ts';
 
@@ -91,7 +92,7 @@ describe('the PostgreSQL ledger', () => {
     );
   });
 
-  it('a prefix read of balances takes `_` in an id literally', async () => {
+  it('a read of a merchant’s balances takes `_` in its id literally', async () => {
     for (const merchant of ['mx1', 'm_1'])
       await db.transaction((tx) =>
         postTransaction(
@@ -102,12 +103,12 @@ describe('the PostgreSQL ledger', () => {
           ]),
         ),
       );
-    const read = await readBalances(db, { prefix: 'merchant:m_1:' });
+    const read = await readBalances(db, merchantAccounts('m_1'));
     assert.deepEqual(
       read.map((b) => [b.account, b.balanceFen]),
       [['merchant:m_1:available', 100]],
     );
-    const exact = await readBalances(db, { account: 'merchant:mx1:available' });
+    const exact = await readBalances(db, ['merchant:mx1:available']);
     assert.deepEqual(
       exact.map((b) => b.account),
       ['merchant:mx1:available'],

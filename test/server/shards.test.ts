@@ -254,7 +254,7 @@ describe('the journal and change log per shard', () => {
     );
     // 16,000 over 16 shards; compensation would draw from its own shard's 1,000.
     for (const r of rows.rows) assert.equal(Number(r.balance_fen), -1_000);
-    const [fund] = await readBalances(db, { account: 'platform:guarantee_fund' });
+    const [fund] = await readBalances(db, ['platform:guarantee_fund']);
     assert.equal(fund!.balanceFen, 16_000);
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DeskError } from '../../../shared/errors.ts';
-import { account } from '../../../shared/ledger/accounts.ts';
+import { account, merchantAccounts } from '../../../shared/ledger/accounts.ts';
 import { readBalances } from '../../ledger/balances.ts';
 import { verifyLedger } from '../../ledger/verifyLedger.ts';
 import { isAgent, isSeller, requireActor } from '../requestActor.ts';
@@ -17,12 +17,13 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ServerContext): 
     auth: 'bearer',
     handler: async (req) => {
       const actor = await requireActor(ctx, req);
-      const which = isAgent(actor)
+      // Named accounts, not a pattern: an id may hold `_`, which LIKE reads as any character.
+      const names = isAgent(actor)
         ? null
         : isSeller(actor)
-          ? { prefix: `merchant:${actor.merchantId ?? '-'}:` }
-          : { account: account.buyerRefundable(actor.userId) };
-      return { balances: await readBalances(ctx.db, which) };
+          ? merchantAccounts(actor.merchantId ?? '-')
+          : [account.buyerRefundable(actor.userId)];
+      return { balances: await readBalances(ctx.db, names) };
     },
   });
   addRoute(app, {
