@@ -11,6 +11,7 @@
 import os, { loadavg } from 'node:os';
 import type { CommandEnvelope } from '../shared/escrow/types.ts';
 import { orderLifecycle } from './orderLifecycle.ts';
+import { median, percentile } from './stats.ts';
 import { createMerchant } from '../server/auth/users.ts';
 import { openDatabase } from '../server/db/openDatabase.ts';
 import type { Database } from '../server/db/database.ts';
@@ -32,14 +33,6 @@ const T0 = Date.UTC(2026, 0, 5);
 function lifecycle(round: number, i: number): CommandEnvelope[] {
   return orderLifecycle(`o${round}-${i}`, `m${i % 20}`, 1_000 + (i % 997) * 13);
 }
-
-/** The q-quantile (nearest rank) of a sample. */
-export function percentile(sample: readonly number[], q: number): number {
-  const sorted = [...sample].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-}
-
-const median = (xs: readonly number[]) => percentile(xs, 0.5);
 
 /** Each round's commands: its orders' creates, then their payments, ships and confirmations. */
 function roundCommands(round: number, orders: number): CommandEnvelope[] {

@@ -47,6 +47,7 @@ import { shardOf } from '../shared/ledger/shards.ts';
 import { paidOrder, pullChanges } from './paidOrder.ts';
 import { seedReplicaJournal } from '../test/fixtures/replicaJournal.ts';
 import type { Change } from '../shared/sync/protocol.ts';
+import { median } from './stats.ts';
 
 const ORDERS = Number(process.env.BENCH_DESK_ORDERS ?? 20_000);
 const OVERLAY = 10_000;
@@ -125,7 +126,6 @@ function pullPages(): { pages: Uint8Array[]; changes: number; rows: string[] } {
 
 /** Rounds of the apply bench: the first runs cold, the median is what the figures give. */
 const APPLY_ROUNDS = 5;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * One fresh replica, every pull page applied by the sync client. The page decoder is the

@@ -22,7 +22,7 @@ import type { BankKey } from '../server/bank/bankKeys.ts';
 import type { Queryable } from '../server/db/database.ts';
 import { signNotification } from '../server/bank/notificationSignature.ts';
 import type { CommandEnvelope } from '../shared/escrow/types.ts';
-import { percentile } from './api.bench.ts';
+import { median, percentile } from './stats.ts';
 import { orderLifecycle } from './orderLifecycle.ts';
 import { pgBackendCpuUs } from './pgBackendCpu.ts';
 import { pgReachable } from './pgReachable.ts';
@@ -336,8 +336,8 @@ export async function run(): Promise<void> {
     }
     await meter.end();
     const all = commands * ROUNDS;
-    const apiPerS = percentile(apiPerSs, 0.5);
-    const rawPerS = percentile(rawPerSs, 0.5);
+    const apiPerS = median(apiPerSs);
+    const rawPerS = median(rawPerSs);
     const perSecs = (xs: number[]) => xs.map((x) => Math.round(x)).join('/');
     const lines: [string, string | number][] = [
       ['api.http_clients', CLIENTS],

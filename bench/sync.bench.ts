@@ -37,6 +37,7 @@ import { paidOrder } from './paidOrder.ts';
 import type { PullRequest, PushRequest } from '../shared/sync/protocol.ts';
 import type { Database as ServerDb } from '../server/db/database.ts';
 import { shardOf } from '../shared/ledger/shards.ts';
+import { median } from './stats.ts';
 
 /** The bulk seed's one merchant's shard: its journal chain and sub-accounts. */
 const SHARD = shardOf('m1');
@@ -445,10 +446,9 @@ export async function run(): Promise<void> {
       }
       pushRounds.push({ s, phaseS, baseS: secondsSince(t4), batches: pushes.length });
     }
-    const middle = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const pushS = middle(pushRounds.map((r) => r.s));
-    const pushBaseS = middle(pushRounds.map((r) => r.baseS));
-    const pushPhaseS = middle(pushRounds.map((r) => r.phaseS));
+    const pushS = median(pushRounds.map((r) => r.s));
+    const pushBaseS = median(pushRounds.map((r) => r.baseS));
+    const pushPhaseS = median(pushRounds.map((r) => r.phaseS));
     console.log(`sync.push_10k_s=${fmt(pushS)}`);
     console.log(`sync.push_10k_baseline_s=${fmt(pushBaseS)}`);
     console.log(`sync.push_10k_ratio=${fmt(pushS / pushBaseS)}`);
