@@ -16,10 +16,11 @@ function withMaskedRecipient<T extends { recipient?: Recipient }>(value: T): T {
 }
 
 /**
- * What seller roles may not see of an order: the platform's internal approval data. A claim
- * waiting for a second approval keeps its amount and time (the seller may know a payout is
- * pending), but the maker's agent id and note are blanked (the shapes stay valid for the desk).
- * Applied to HTTP reads and to sync pull (server/sync/pullChanges.ts) for merchant scopes.
+ * What seller roles (and the buyer, orderFor) may not see of an order: the platform's internal
+ * approval data. A claim waiting for a second approval keeps its amount and time (the seller
+ * may know a payout is pending), but the maker's agent id and note are blanked (the shapes stay
+ * valid for the desk). Applied to HTTP reads and to sync pull (server/sync/pullChanges.ts) for
+ * merchant scopes.
  */
 export function redactOrderForSeller(order: OrderState): OrderState {
   if (!order.claims.some((c) => c.pendingApproval)) return order;
