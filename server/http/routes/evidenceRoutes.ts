@@ -11,7 +11,7 @@ import { refundFileFor } from '../../evidence/refundFileAccess.ts';
 import { stripImageMetadata } from '../../evidence/stripImageMetadata.ts';
 import { readOrder } from '../../escrow/orderRows.ts';
 import { parseBody, pathIds } from '../requestSchemas.ts';
-import { isAgent, requireActor } from '../requestActor.ts';
+import { requireActor } from '../requestActor.ts';
 import { addRoute } from '../routeSpec.ts';
 import type { ServerContext } from '../serverContext.ts';
 
@@ -80,15 +80,18 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: ServerContext)
     summary:
       'Download an evidence file: the type sniffed from its bytes, nosniff, a sandbox CSP, always an attachment',
     tags: ['evidence'],
-    roles: 'its uploader, agents',
+    roles: 'its uploader only (agents read the files of a case or refund through it)',
     auth: 'bearer',
     handler: async (req, reply) => {
       const actor = await requireActor(ctx, req);
       const { sha256 } = parseBody(pathIds, req.params);
       const found = await readEvidence(ctx.db, sha256 ?? '');
       // Someone else's file answers as a missing one: a 403 would confirm that those bytes
-      // were uploaded (a hash of a known photo is enough to ask).
-      if (!found || (!isAgent(actor) && !found.uploaders.includes(actor.userId)))
+      // were uploaded (a hash of a known photo is enough to ask). Agents too: a file reaches
+      // them through the case or refund that cites it, whose routes check that the file is
+      // part of it; by hash alone any upload on the platform would be theirs to read, a
+      // buyer's photo with its location included.
+      if (!found || !found.uploaders.includes(actor.userId))
         throw new DeskError('not_found', 'no such evidence');
       return untrustedFileHeaders(reply, found.name, found.content).send(found.content);
     },
