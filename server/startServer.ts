@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_LOGIN_LIMITS } from './auth/loginGuard.ts';
 import type { LoginLimits } from './auth/loginGuard.ts';
+import { purgeStaleLoginFailures } from './auth/loginGuard.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
 import { BankKeyError, checkKeyring } from './bank/bankKeys.ts';
 import { DEFAULT_EVIDENCE_QUOTA } from './evidence/evidenceStore.ts';
@@ -125,11 +126,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           onError: (e) => app.log.error(e),
         });
   scheduler?.start();
-  // Expired sessions are deleted now and then (they no longer authenticate either way).
+  // Expired sessions are deleted now and then (they no longer authenticate either way), and
+  // failed-login counts a day old that are not lockouts (loginGuard.ts).
   const purgeEvery =
     opts.sessionPurgeIntervalMs ?? (opts.timerIntervalMs === false ? false : 10 * 60_000);
   const purge = () =>
-    purgeExpiredSessions(db, ctx.clock.now()).catch((e: unknown) => app.log.error(e));
+    Promise.all([
+      purgeExpiredSessions(db, ctx.clock.now()),
+      purgeStaleLoginFailures(db, ctx.clock.now()),
+    ]).catch((e: unknown) => app.log.error(e));
   const purger = purgeEvery === false ? null : setInterval(purge, purgeEvery);
   purger?.unref();
   if (purger) await purge();

@@ -1,5 +1,5 @@
 import { DeskError } from '../../shared/errors.ts';
-import { MINUTE_MS } from '../../shared/time.ts';
+import { HOUR_MS, MINUTE_MS } from '../../shared/time.ts';
 import type { Queryable } from '../db/database.ts';
 import { appendSecurityAudit } from '../security/securityAudit.ts';
 import { checkAndOpen } from './sessions.ts';
@@ -17,7 +17,8 @@ import type { UserRow } from './users.ts';
  *   an administrator lifts it (`npm run api:admin -- unlock-user --username …`); lockouts and
  *   unlocks are written to `security_audit`;
  * - one check at a time per username in this process.
- * A success resets the count.
+ * A success resets the count. Counts are kept per username typed, account or not (migration
+ * 0012), so none of these answers tells whether a username exists.
  */
 export interface LoginLimits {
   freeAttempts: number;
@@ -44,6 +45,19 @@ export class LoginRefused extends DeskError {
 
 const checking = new Set<string>();
 
+/**
+ * Failures are counted per username typed, not per account (migration 0012): a name nobody
+ * has is throttled and locked exactly as a real one, so no answer tells whether it exists.
+ */
+interface FailureRow {
+  failed_logins: number;
+  last_failed_login_at: number;
+  locked_at: number | null;
+}
+
+/** Unlocked failure counts with no new failure for this long are forgotten (purged). */
+export const LOGIN_FAILURES_KEPT_MS = 24 * HOUR_MS;
+
 /** The wait after `failures` consecutive failures, or 0 while attempts are free. */
 export function backoffMs(failures: number, limits: LoginLimits): number {
   if (failures < limits.freeAttempts) return 0;
@@ -61,28 +75,30 @@ export async function guardedLogin(
   ttlMs: number,
   limits: LoginLimits,
 ): Promise<Session | null> {
-  const r = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [req.username]);
-  const user = r.rows[0];
-  if (user?.locked_at !== null && user?.locked_at !== undefined)
+  const failed = await db.query<FailureRow>(
+    'SELECT failed_logins, last_failed_login_at, locked_at FROM login_failures WHERE username = $1',
+    [req.username],
+  );
+  const record = failed.rows[0];
+  if (record && record.locked_at !== null)
     throw new LoginRefused(
       'account_locked',
       'this account is locked after repeated failed logins; an administrator must unlock it',
     );
-  const failures = user?.failed_logins ?? 0;
-  const wait = (user?.last_failed_login_at ?? 0) + backoffMs(failures, limits) - now;
+  const failures = record?.failed_logins ?? 0;
+  const wait = (record?.last_failed_login_at ?? 0) + backoffMs(failures, limits) - now;
   if (failures >= limits.freeAttempts && wait > 0)
     throw new LoginRefused('login_throttled', 'too many failed logins; wait and try again', wait);
   if (checking.has(req.username))
     throw new LoginRefused('login_throttled', 'a login for this account is being checked', 1000);
   checking.add(req.username);
   try {
+    const r = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [req.username]);
+    const user = r.rows[0];
     const session = await checkAndOpen(db, user, req.password, now, ttlMs, req.clientKey);
-    if (user && session && failures > 0)
-      await db.query(
-        'UPDATE users SET failed_logins = 0, last_failed_login_at = NULL WHERE user_id = $1',
-        [user.user_id],
-      );
-    if (user && !session) await recordFailure(db, user, now, limits);
+    if (session && record)
+      await db.query('DELETE FROM login_failures WHERE username = $1', [req.username]);
+    if (!session) await recordFailure(db, req.username, user?.user_id, now, limits);
     return session;
   } finally {
     checking.delete(req.username);
@@ -91,26 +107,40 @@ export async function guardedLogin(
 
 async function recordFailure(
   db: Queryable,
-  user: UserRow,
+  username: string,
+  userId: string | undefined,
   now: number,
   limits: LoginLimits,
 ): Promise<void> {
   const r = await db.query<{ failed_logins: number; locked_at: number | null }>(
-    `UPDATE users SET failed_logins = failed_logins + 1, last_failed_login_at = $2,
-            locked_at = CASE WHEN locked_at IS NULL AND failed_logins + 1 >= $3 THEN $2
-                             ELSE locked_at END
-      WHERE user_id = $1 RETURNING failed_logins, locked_at`,
-    [user.user_id, now, limits.lockAfter],
+    `INSERT INTO login_failures AS f (username, failed_logins, last_failed_login_at, locked_at)
+     VALUES ($1, 1, $2, CASE WHEN $3::integer <= 1 THEN $2::bigint END)
+     ON CONFLICT (username) DO UPDATE SET
+       failed_logins = f.failed_logins + 1, last_failed_login_at = $2,
+       locked_at = CASE WHEN f.locked_at IS NULL AND f.failed_logins + 1 >= $3::integer THEN $2
+                        ELSE f.locked_at END
+     RETURNING failed_logins, locked_at`,
+    [username, now, limits.lockAfter],
   );
   const row = r.rows[0];
-  if (row && Number(row.locked_at) === now && row.failed_logins === limits.lockAfter)
+  // The audit trail is of accounts: a name nobody has is locked alike, but not audited.
+  if (userId && row && row.locked_at === now && row.failed_logins === limits.lockAfter)
     await appendSecurityAudit(db, {
       at: now,
       actor: 'system:login',
       action: 'account_locked',
-      subject: user.user_id,
+      subject: userId,
       detail: { failedLogins: row.failed_logins },
     });
+}
+
+/** Forgets failure counts that are not lockouts and saw no failure for a day; returns how many. */
+export async function purgeStaleLoginFailures(db: Queryable, now: number): Promise<number> {
+  const r = await db.query(
+    'DELETE FROM login_failures WHERE locked_at IS NULL AND last_failed_login_at <= $1',
+    [now - LOGIN_FAILURES_KEPT_MS],
+  );
+  return r.rowCount;
 }
 
 /** Lifts a lockout and clears the failure count; audited. Returns false for an unknown user. */
@@ -120,20 +150,24 @@ export async function unlockUser(
   by: string,
   now: number,
 ): Promise<boolean> {
-  const r = await db.query<{ user_id: string; was_locked: boolean; failed_logins: number }>(
-    `UPDATE users u SET failed_logins = 0, last_failed_login_at = NULL, locked_at = NULL
-       FROM users old WHERE u.user_id = old.user_id AND u.username = $1
-     RETURNING u.user_id, old.locked_at IS NOT NULL AS was_locked, old.failed_logins`,
+  const user = await db.query<{ user_id: string }>(
+    'SELECT user_id FROM users WHERE username = $1',
+    [username],
+  );
+  const userId = user.rows[0]?.user_id;
+  if (!userId) return false;
+  const r = await db.query<{ failed_logins: number; was_locked: boolean }>(
+    `DELETE FROM login_failures WHERE username = $1
+     RETURNING failed_logins, locked_at IS NOT NULL AS was_locked`,
     [username],
   );
   const row = r.rows[0];
-  if (!row) return false;
   await appendSecurityAudit(db, {
     at: now,
     actor: by,
     action: 'account_unlocked',
-    subject: row.user_id,
-    detail: { wasLocked: row.was_locked, failedLogins: row.failed_logins },
+    subject: userId,
+    detail: { wasLocked: row?.was_locked ?? false, failedLogins: row?.failed_logins ?? 0 },
   });
   return true;
 }

@@ -30,10 +30,6 @@ export interface UserRow {
   password_hash: string;
   role: UserRole;
   merchant_id: string | null;
-  /** Consecutive failed logins, the last one's time, and the lockout (migration 0004). */
-  failed_logins?: number;
-  last_failed_login_at?: number | null;
-  locked_at?: number | null;
 }
 
 const ID = /^[A-Za-z0-9_.-]{1,80}$/;

@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { HOUR_MS, MINUTE_MS } from '../../shared/time.ts';
-import { unlockUser } from '../../server/auth/loginGuard.ts';
+import {
+  LOGIN_FAILURES_KEPT_MS,
+  purgeStaleLoginFailures,
+  unlockUser,
+} from '../../server/auth/loginGuard.ts';
 import {
   PRODUCTION_LOG2N,
   hashPassword,
@@ -65,6 +69,44 @@ describe('logins and sessions', () => {
       audit.rows.map((r) => r.action),
       ['account_locked', 'account_unlocked'],
     );
+  });
+
+  it('a username nobody has answers every attempt exactly as a real one does', async () => {
+    // The same sequence against a real account and a made-up name: five free attempts, the
+    // backoff, then past each backoff until the lockout. Any difference names real accounts.
+    const answers = async (username: string): Promise<string[]> => {
+      const seen: string[] = [];
+      for (let i = 0; i < 8; i++) seen.push(await answer(username, `wrong-${i}`));
+      for (let i = 0; i < 16; i++) {
+        t.clock.advance(16 * MINUTE_MS);
+        seen.push(await answer(username, `wrong-again-${i}`));
+      }
+      return seen;
+    };
+    const answer = async (username: string, password: string) => {
+      const r = await login(username, password);
+      return `${r.status} ${r.body.error?.code} ${r.body.error?.message}`;
+    };
+    const real = await answers('staff3');
+    const madeUp = await answers('staff3-nobody');
+    assert.deepEqual(madeUp, real);
+    assert.deepEqual(
+      [real[0], real[5], real.at(-1)].map((a) => a?.split(' ')[0]),
+      ['401', '429', '423'],
+    );
+    // Once a day without a failure, counts that are not lockouts are forgotten; lockouts stay.
+    await login('agent3', 'wrong');
+    t.clock.advance(LOGIN_FAILURES_KEPT_MS);
+    assert.ok((await purgeStaleLoginFailures(t.db, t.clock.now())) >= 1);
+    const kept = await t.db.query<{ username: string }>(
+      `SELECT username FROM login_failures WHERE username IN ('agent3', 'staff3', 'staff3-nobody')
+        ORDER BY username`,
+    );
+    assert.deepEqual(
+      kept.rows.map((r) => r.username),
+      ['staff3', 'staff3-nobody'],
+    );
+    assert.equal((await login('staff3-nobody', 'x')).status, 423);
   });
 
   it('logout ends the session on the server; revocation ends all of a user; expired ones are purged', async () => {

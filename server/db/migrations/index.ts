@@ -10,6 +10,7 @@ import { migration0008 } from './0008_journal_shards.ts';
 import { migration0009 } from './0009_partition_keys.ts';
 import { migration0010 } from './0010_json_logs.ts';
 import { migration0011 } from './0011_one_due_index.ts';
+import { migration0012 } from './0012_login_failures.ts';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
 ];
