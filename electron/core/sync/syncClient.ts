@@ -61,6 +61,12 @@ export interface SyncClientOptions {
    * worker's, for each user in turn), or by default one of this client's own, ended on stop.
    */
   pageDecoder?: PageDecoder;
+  /**
+   * Actions of this user queued on the desk outside the sync outbox (a seller admin's
+   * withdrawals: withdrawalOutbox.ts), sent at the end of each round that reached the server.
+   * They count among the pending actions, so the badge and sign-out name them too.
+   */
+  sendQueued?: () => Promise<unknown>;
 }
 
 export interface SyncClient extends ReplicaReads {
@@ -90,7 +96,10 @@ export interface SyncClient extends ReplicaReads {
   acknowledgeIssue(mutationId: number): boolean;
   /** Sends the refused action again as a new mutation (new id and command id). */
   retryIssue(mutationId: number): { mutationId: number; commandId: string };
+  /** Actions not yet confirmed by the server: mutations and queued withdrawals. */
   pendingCount(): number;
+  /** Tells subscribers the pending and issue counts again (a withdrawal was queued). */
+  refreshCounts(): void;
   /** Local rehash and invariants, then the scoped chain against the server's (if online). */
   verifyReplica(): Promise<ReplicaVerification>;
 }
@@ -120,7 +129,9 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
   const alertListeners = new Set<(alerts: DeskAlert[]) => void>();
 
   const pendingStmt = db.prepare<[], { n: number }>(
-    "SELECT count(*) AS n FROM sync_outbox WHERE server_status IS NULL OR server_status = 'applied'",
+    `SELECT (SELECT count(*) FROM sync_outbox
+              WHERE server_status IS NULL OR server_status = 'applied')
+          + (SELECT count(*) FROM withdrawal_outbox WHERE state = 'queued') AS n`,
   );
   const pendingCount = (): number => pendingStmt.get()?.n ?? 0;
 
@@ -223,6 +234,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
     try {
       await pushAll();
       await pullAll();
+      await opts.sendQueued?.();
       // Pushing may have raced with new local actions; they go in the next round.
       const at = now();
       db.transaction(() => meta.set('lastSyncedAt', String(at))).immediate();
@@ -391,6 +403,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       return { mutationId: r.mutationId, commandId: r.commandId };
     },
     pendingCount,
+    refreshCounts,
     async verifyReplica() {
       // The round in flight finishes first; rounds after this starts wait for it (round()).
       while (inFlight) await inFlight.catch(() => undefined);

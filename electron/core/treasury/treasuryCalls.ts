@@ -51,8 +51,17 @@ const fromOutbox = (r: OutboxRow): Withdrawal => ({
   settledAt: null,
 });
 
-export function createTreasuryCalls({ client, db }: { client: ServerClient; db: Db }) {
-  const outbox = createWithdrawalOutbox(db, client);
+export function createTreasuryCalls({
+  client,
+  db,
+  onQueueChanged,
+}: {
+  client: ServerClient;
+  db: Db;
+  /** The withdrawal outbox changed (queued, sent, refused): the pending count is told again. */
+  onQueueChanged?: () => void;
+}) {
+  const outbox = createWithdrawalOutbox(db, client, onQueueChanged);
   const json = (method: 'GET' | 'POST', path: string, body?: unknown) =>
     asResult(() => client.json({ method, path, ...(body === undefined ? {} : { body }) }));
   const x = (id: string) => `/v1/treasury/exceptions/${encodeURIComponent(id)}`;
@@ -143,6 +152,6 @@ export function createTreasuryCalls({ client, db }: { client: ServerClient; db: 
         return fail('unknown_method', `${String(method)} is not a treasury call`);
     }
   }
-  /** Sends withdrawals queued offline; the worker calls it whenever a sync round succeeds. */
+  /** Sends withdrawals queued offline; each sync round that reaches the server calls it. */
   return Object.assign(call, { flushWithdrawals: () => outbox.flush() });
 }

@@ -33,7 +33,7 @@ export interface ServerWithdrawal {
  * answered with the first withdrawal, never a second one. A lasting refusal (limits, balance)
  * is kept with its code for the user to see; a transient failure leaves the request queued.
  */
-export function createWithdrawalOutbox(db: Db, client: ServerClient) {
+export function createWithdrawalOutbox(db: Db, client: ServerClient, onChanged = () => {}) {
   const rows = () =>
     db
       .prepare<[], OutboxRow>('SELECT * FROM withdrawal_outbox ORDER BY queued_at, request_key')
@@ -49,6 +49,7 @@ export function createWithdrawalOutbox(db: Db, client: ServerClient) {
       db.prepare(
         `UPDATE withdrawal_outbox SET state = 'sent', withdrawal_id = ? WHERE request_key = ?`,
       ).run(answer.withdrawal.withdrawalId, row.request_key);
+      onChanged();
       return ok(answer.withdrawal);
     } catch (err) {
       if (!(err instanceof ServerCallError)) throw err;
@@ -57,6 +58,7 @@ export function createWithdrawalOutbox(db: Db, client: ServerClient) {
         `UPDATE withdrawal_outbox SET state = 'refused', error_code = ?, error_message = ?
           WHERE request_key = ?`,
       ).run(err.code, err.message, row.request_key);
+      onChanged();
       return fail(err.code, err.message);
     }
   }
@@ -72,6 +74,7 @@ export function createWithdrawalOutbox(db: Db, client: ServerClient) {
         `INSERT INTO withdrawal_outbox (request_key, amount_fen, queued_at, state)
          VALUES (?, ?, ?, 'queued') ON CONFLICT DO NOTHING`,
       ).run(requestKey, amountFen, nowMs);
+      onChanged();
       const row = rows().find((r) => r.request_key === requestKey);
       if (!row) return fail('internal', 'outbox row missing');
       if (row.amount_fen !== amountFen)

@@ -43,18 +43,8 @@ async function useSession(session: CoreSession | null): Promise<void> {
     pageDecoder,
   });
   const { sync } = replica;
-  let flushing = false;
   const stops = [
     sync.subscribe((status) => post({ kind: 'event', topic: 'sync.status', payload: status })),
-    // Back online (a sync round went through): send the withdrawals queued meanwhile.
-    sync.subscribe((status) => {
-      if (status.state !== 'idle' || replica.actor.role !== 'seller_admin' || flushing) return;
-      flushing = true;
-      void replica.treasury
-        .flushWithdrawals()
-        .catch(() => false)
-        .finally(() => (flushing = false));
-    }),
     sync.onOrdersChanged((orderIds) =>
       post({
         kind: 'event',

@@ -54,6 +54,7 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     return openDatabase(f, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   });
   const client = createServerClient({ baseUrl: session.serverUrl, token: () => session.token });
+  const treasury = createTreasuryCalls({ client, db, onQueueChanged: () => sync.refreshCounts() });
   const sync = createSyncClient({
     db,
     transport: createHttpTransport(client),
@@ -61,6 +62,8 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     ...(opts.syncPollMs ? { pollIntervalMs: opts.syncPollMs } : {}),
     ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
     ...(opts.pageDecoder ? { pageDecoder: opts.pageDecoder } : {}),
+    // Withdrawals queued offline go out with every round that reaches the server.
+    sendQueued: () => treasury.flushWithdrawals(),
   });
   // The server pokes when this user's scope changes; polling stays as the fallback.
   const pokes = subscribePokes({
@@ -75,7 +78,7 @@ export function openReplicaSession(session: CoreSession, opts: OpenReplicaOption
     sync,
     search: createSearchModels(db),
     disputes: createDisputeCalls({ client }),
-    treasury: createTreasuryCalls({ client, db }),
+    treasury,
     shipping: createShippingCalls({ client }),
     refundFiles: createRefundFileCalls({ client }),
     merchantSettings: createMerchantSettings({ client, db }),
