@@ -108,6 +108,25 @@ export interface ServerClientOptions {
   /** The bearer token of the signed-in user, if any; the server takes the actor from it. */
   token?: () => string | null;
   timeoutMs?: number;
+  /** The largest answer read, in bytes (MAX_ANSWER_BYTES). */
+  maxAnswerBytes?: number;
+}
+
+/**
+ * The largest answer the desk reads. A pull page (5,000 changes) is a few MB, a report or an
+ * evidence file tens at most: an answer past this is a faulty or hostile server, read no
+ * further instead of growing until the desk runs out of memory.
+ */
+export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+
+/** An answer past the cap: asking again would bring the same, so it is not transient. */
+export function answerTooLarge(status: number, maxBytes: number): ServerCallError {
+  return new ServerCallError(`the server's answer is larger than ${maxBytes} bytes`, {
+    transient: false,
+    network: false,
+    status,
+    code: 'payload_too_large',
+  });
 }
 
 export interface ServerRequest {
@@ -149,6 +168,7 @@ export interface ServerClient {
 
 export function createServerClient(opts: ServerClientOptions): ServerClient {
   const timeoutMs = opts.timeoutMs ?? 30_000;
+  const maxBytes = opts.maxAnswerBytes ?? MAX_ANSWER_BYTES;
   const base = opts.baseUrl.replace(/\/+$/, '');
 
   async function send(req: ServerRequest): Promise<Response> {
@@ -176,11 +196,35 @@ export function createServerClient(opts: ServerClientOptions): ServerClient {
   }
 
   async function readBody(res: Response): Promise<Uint8Array> {
+    const declared = Number(res.headers.get('content-length') ?? 0);
+    if (declared > maxBytes) {
+      await res.body?.cancel().catch(() => {});
+      throw answerTooLarge(res.status, maxBytes);
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
     try {
-      return new Uint8Array(await res.arrayBuffer());
+      const reader = res.body?.getReader();
+      for (let r = await reader?.read(); r && !r.done; r = await reader!.read()) {
+        size += r.value.byteLength;
+        if (size > maxBytes) {
+          await reader!.cancel().catch(() => {});
+          throw answerTooLarge(res.status, maxBytes);
+        }
+        chunks.push(r.value);
+      }
     } catch (err) {
+      if (err instanceof ServerCallError) throw err;
       throw networkFailure(`the answer was cut off: ${(err as Error).message}`);
     }
+    if (chunks.length === 1) return chunks[0]!;
+    const data = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      data.set(c, at);
+      at += c.byteLength;
+    }
+    return data;
   }
 
   function parseJson(res: Response, data: Uint8Array): unknown {

@@ -315,3 +315,49 @@ describe('protocol version', () => {
     }
   });
 });
+
+describe('answer size', () => {
+  test('an answer past the cap is read no further and refused as lasting, declared or streamed', async () => {
+    let streamedBytes = 0;
+    const http = createServer((req, res) => {
+      if (req.url === '/declared') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1 << 30 });
+        res.write('{"cookie":"');
+        return;
+      }
+      // No length: a body that never ends, as a faulty proxy or a hostile server may send.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const more = () => {
+        while (!res.destroyed && res.write(chunk)) streamedBytes += chunk.length;
+        if (!res.destroyed) res.once('drain', more);
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { port } = http.address() as AddressInfo;
+    const client = createServerClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      maxAnswerBytes: 1024 * 1024,
+    });
+    try {
+      for (const path of ['/declared', '/streamed']) {
+        for (const read of [
+          () => client.json({ method: 'GET', path }),
+          () => client.bytes({ method: 'GET', path }),
+        ])
+          await assert.rejects(read(), (err: unknown) => {
+            assert.ok(err instanceof ServerCallError, String(err));
+            assert.equal(err.code, 'payload_too_large', path);
+            assert.equal(err.transient, false, 'asking again brings the same');
+            return true;
+          });
+      }
+      // The endless body was cut off near the cap, not read to the end of memory.
+      assert.ok(streamedBytes < 64 * 1024 * 1024, `${streamedBytes} bytes were sent`);
+    } finally {
+      http.closeAllConnections();
+      http.close();
+    }
+  });
+});
