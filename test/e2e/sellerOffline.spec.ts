@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import { createDeskHost } from '../../electron/host/deskHost.ts';
 import type { DeskHost } from '../../electron/host/deskHost.ts';
@@ -48,10 +48,17 @@ async function startApi(): Promise<void> {
     port: serverPort,
     timerIntervalMs: false,
     bankSecrets: randomBankKeyring(),
+    // The cooling-off has its own tests: the payout account below is usable at once.
+    treasuryPolicy: { coolingOffMs: 0 },
     loginLimits: { perIpPerMinute: 100_000 },
     maxConnectionsPerAddress: 100_000,
   });
   serverPort = Number(new URL(server.url).port);
+}
+
+async function serverWithdrawals(amountFen: number): Promise<number> {
+  const r = await serverDb.query('SELECT 1 FROM withdrawals WHERE amount_fen = $1', [amountFen]);
+  return r.rowCount;
 }
 
 async function serverStatus(orderId: string): Promise<string | undefined> {
@@ -137,4 +144,49 @@ test('a shipment made offline is pending, then confirmed once the central API is
   await shipped.getByTestId('pending-badge').waitFor({ state: 'detached', timeout: 60_000 });
   assert.equal(await serverStatus(orderId), 'shipped');
   await screenshot(page, '13-back-online-confirmed');
+});
+
+test('a withdrawal queued offline is counted at sign-out, kept, and sent at the next sign-in', async () => {
+  // staff1 has nothing unsent: signing out asks nothing.
+  await page.getByTestId('sign-out').click();
+  await signIn(page, 'admin1', 'escrow-demo-2005');
+  await page.getByTestId('nav-withdrawals').click();
+  const form = page.getByTestId('payout-account-form');
+  await form.getByLabel('Account name').fill('杭州西湖龙井茶庄');
+  await form.getByLabel('Bank and branch').fill('中国工商银行杭州分行');
+  await form.getByLabel('Card or account number').fill('6222 0212 3456 7890');
+  await form.getByRole('button', { name: 'Save account' }).click();
+  await page.getByTestId('payout-account-1').waitFor();
+
+  await server!.close();
+  server = null;
+  await page.getByTestId('nav-sync').click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await page.getByTestId('offline-banner').waitFor({ timeout: 60_000 });
+  await page.getByTestId('nav-withdrawals').click();
+  await page.getByTestId('withdraw-amount').fill('12.34');
+  await page.getByTestId('withdraw-submit').click();
+  await page.locator('[data-testid="withdrawal-row"][data-status="queued"]').waitFor();
+
+  // Signing out names it, like any action the server has not had.
+  await page.getByTestId('sign-out').click();
+  await page
+    .getByTestId('signout-pending')
+    .getByText('1 action has not been sent to the server yet.')
+    .waitFor();
+  await screenshot(page, '14-signout-queued-withdrawal');
+  await page.getByTestId('signout-keep').click();
+  await page.getByLabel(/用户名|Username|使用者名稱/).waitFor();
+  assert.equal(await serverWithdrawals(1_234), 0);
+
+  // Back online, the next sign-in's first sync round sends it, before any view asks.
+  await startApi();
+  await signIn(page, 'admin1', 'escrow-demo-2005');
+  await expect.poll(() => serverWithdrawals(1_234), { timeout: 60_000 }).toBe(1);
+  await page.getByTestId('nav-withdrawals').click();
+  await page.locator('[data-testid="withdrawal-row"][data-status="requested"]').waitFor();
+  await page.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 60_000 });
+  await page.getByTestId('sign-out').click();
+  await page.getByLabel(/用户名|Username|使用者名稱/).waitFor();
+  assert.equal(await serverWithdrawals(1_234), 1, 'sent once');
 });
