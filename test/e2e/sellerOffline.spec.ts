@@ -56,6 +56,15 @@ async function startApi(): Promise<void> {
   serverPort = Number(new URL(server.url).port);
 }
 
+/** The central API stops; a sync round the user asks for fails and the desk says it is offline. */
+async function stopApiAndSeeOffline(): Promise<void> {
+  await server!.close();
+  server = null;
+  await page.getByTestId('nav-sync').click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await page.getByTestId('offline-banner').waitFor({ timeout: 60_000 });
+}
+
 async function serverWithdrawals(amountFen: number): Promise<number> {
   const r = await serverDb.query('SELECT 1 FROM withdrawals WHERE amount_fen = $1', [amountFen]);
   return r.rowCount;
@@ -109,11 +118,7 @@ test('a shipment made offline is pending, then confirmed once the central API is
   const orderId = (await firstRow.getAttribute('data-order-id'))!;
   assert.equal(await serverStatus(orderId), 'funds_held');
 
-  await server!.close();
-  server = null;
-  await page.getByTestId('nav-sync').click();
-  await page.getByRole('button', { name: 'Sync now' }).click();
-  await page.getByTestId('offline-banner').waitFor({ timeout: 60_000 });
+  await stopApiAndSeeOffline();
 
   await page.getByTestId('nav-shipping').click();
   await page.locator('#view-search').fill(orderId);
@@ -158,11 +163,7 @@ test('a withdrawal queued offline is counted at sign-out, kept, and sent at the 
   await form.getByRole('button', { name: 'Save account' }).click();
   await page.getByTestId('payout-account-1').waitFor();
 
-  await server!.close();
-  server = null;
-  await page.getByTestId('nav-sync').click();
-  await page.getByRole('button', { name: 'Sync now' }).click();
-  await page.getByTestId('offline-banner').waitFor({ timeout: 60_000 });
+  await stopApiAndSeeOffline();
   await page.getByTestId('nav-withdrawals').click();
   await page.getByTestId('withdraw-amount').fill('12.34');
   await page.getByTestId('withdraw-submit').click();
