@@ -1,6 +1,6 @@
 import type { EscrowPolicy } from '../../shared/escrow/policy.ts';
 import { DEFAULT_POLICY } from '../../shared/escrow/policy.ts';
-import type { CommandEnvelope, OrderState } from '../../shared/escrow/types.ts';
+import type { Actor, CommandEnvelope, OrderState } from '../../shared/escrow/types.ts';
 import { isDeskError } from '../../shared/errors.ts';
 import type { ErrorInfo } from '../../shared/errors.ts';
 import { canonicalJson } from '../../shared/ledger/canonicalJson.ts';
@@ -34,6 +34,22 @@ export interface ApplyOptions {
 export const APPLY_BATCH_SAVEPOINT = 'apply_batch';
 
 /** One command: a batch of one (see applyBatch). */
+/**
+ * What a command id is bound to: the user who sent it and what it asks. Not their role or
+ * merchant: a user promoted (seller_staff to seller_admin) or moved whose desk re-sends a
+ * command the server applied before the answer reached it (the replica starts over for the new
+ * scope and carries its queued actions over, under their ids) gets that command's stored
+ * outcome, as any retry does, instead of a refusal of something that happened.
+ */
+export function payloadHashOf(actor: Actor, command: unknown): string {
+  return sha256Hex(canonicalJson({ userId: actor.userId, command }));
+}
+
+/** The form stored until 2026-12-03, over the whole actor: rows stored then still match. */
+function legacyPayloadHashOf(actor: Actor, command: unknown): string {
+  return sha256Hex(canonicalJson({ actor, command }));
+}
+
 export async function applyCommand(
   tx: Queryable,
   envelope: CommandEnvelope,
@@ -57,9 +73,9 @@ interface Screened extends FreshCommand {
  * push (which records `lastMutationId` and its `sync_results` rows in the same transaction)
  * share it. Returns one outcome per envelope, in order; `now` is server time.
  *
- * - Idempotency: command ids are claimed with one multi-row INSERT. The same id with the same
- *   actor and command returns the stored outcome (`replayed: true`); a different payload under
- *   that id is `idempotency_conflict` and writes nothing. An id repeated within the batch
+ * - Idempotency: command ids are claimed with one multi-row INSERT. The same id from the same
+ *   user with the same command returns the stored outcome (`replayed: true`, payloadHashOf); a
+ *   different payload under that id is `idempotency_conflict` and writes nothing. An id repeated within the batch
  *   behaves as it would one command after the other.
  * - Orders are locked FOR UPDATE (in id order) before the rules run, so commands on one order
  *   are decided one after the other against committed state; within a batch they chain in
@@ -107,7 +123,7 @@ export async function applyBatch(
       at,
       envelope,
       orderId,
-      payloadHash: sha256Hex(canonicalJson({ actor, command })),
+      payloadHash: payloadHashOf(actor, command),
     });
   });
   if (screened.length === 0) return out;
@@ -234,8 +250,11 @@ async function claimAndApply(
       continue;
     }
     const row = stored.get(commandId);
+    const same =
+      row?.payloadHash === s.payloadHash ||
+      row?.payloadHash === legacyPayloadHashOf(s.envelope.actor, s.envelope.command);
     outcomes.push(
-      !row || row.payloadHash !== s.payloadHash || !row.result
+      !row || !same || !row.result
         ? rejected(commandId, s.orderId, {
             code: 'idempotency_conflict',
             message: 'this command id was already used for a different command',
