@@ -103,10 +103,17 @@ export function createOrderListStore(desk: DeskApi, queue?: OrderQueue) {
         });
         if (gen !== generation) return;
         if (!r.ok) {
-          // Never leave the previous filters' rows up under an error about the new ones.
+          // Never leave the previous filters' rows up under an error about the new ones, nor
+          // their count: the grid would keep that many rows waiting for pages that never come.
           if (pagesGeneration !== gen) {
             pagesGeneration = gen;
-            set((s) => ({ pages: new Map(), revision: s.revision + 1 }));
+            set((s) => ({
+              pages: new Map(),
+              total: 0,
+              totalCapped: false,
+              selected: -1,
+              revision: s.revision + 1,
+            }));
           }
           set({ error: r.error, loading: false });
           return;

@@ -67,6 +67,12 @@ test('the order list finds an order by tracking number and ignores answers to ol
   for (let i = 0; i < orders.getState().total!; i++) {
     assert.equal(orders.getState().rowAt(i)?.status, 'funds_held');
   }
+  // A search the desk refuses (a NUL pasted in) lists nothing under its error: neither the
+  // previous rows nor their count, which left that many rows waiting for pages never asked.
+  await orders.getState().setFilters({ text: `\u0000${'x'.repeat(90)}` });
+  assert.equal(orders.getState().error?.code, 'invalid_text');
+  assert.equal(orders.getState().total, 0);
+  assert.equal(orders.getState().rowAt(0), undefined);
 });
 
 test('shipping with a tracking number in the wrong format is refused and changes nothing', async () => {
