@@ -60,6 +60,9 @@ export function createCaseQueueStore(
   // slow answer for "龙" never replaces the one for "龙井" that came back first.
   let latest = 0;
   let pending: unknown = null;
+  // The filter the cases on show answer (JSON): a refusal of another filter must not leave
+  // them up under its error, as if they matched it; a refusal of the same one (offline) may.
+  let shownFor: string | null = null;
   return createStore<QueueState>()((set, get) => ({
     filter: {},
     text: '',
@@ -97,8 +100,10 @@ export function createCaseQueueStore(
     async load() {
       const ticket = ++latest;
       set({ loading: true });
+      const asked = JSON.stringify(get().filter);
       const r = await desk.disputes.queue({ ...get().filter, limit: 200 });
       if (ticket !== latest) return;
+      if (r.ok) shownFor = asked;
       if (r.ok) {
         const ids = new Set(r.value.cases.map((c) => c.claimId));
         const { selected, cursor } = get();
@@ -112,6 +117,9 @@ export function createCaseQueueStore(
           selected: new Set([...selected].filter((id) => ids.has(id))),
           cursor: cursor && ids.has(cursor) ? cursor : null,
         });
+      } else if (asked !== shownFor) {
+        shownFor = asked;
+        set({ loading: false, error: r.error, cases: [], selected: new Set(), cursor: null });
       } else set({ loading: false, error: r.error });
     },
     toggle(claimId) {

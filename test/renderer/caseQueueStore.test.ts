@@ -87,3 +87,32 @@ test('typing searches once per pause, and a late answer never replaces a newer o
   // Agents come with their names, for the queue's assignee column and bulk assignment.
   assert.ok(store.getState().agents.some((a) => a.userId === 'u-agent-li' && a.displayName));
 });
+
+test('a refused search lists no cases under its error; a refused refresh keeps them', async () => {
+  let offline = false;
+  const flaky: DeskApi = {
+    ...desk,
+    disputes: {
+      ...desk.disputes,
+      queue: async (input) =>
+        offline
+          ? { ok: false as const, error: { code: 'unavailable' as const, message: 'offline' } }
+          : desk.disputes.queue(input),
+    },
+  };
+  const store = createCaseQueueStore(flaky, manualTimer().timer);
+  await store.getState().load();
+  const all = store.getState().cases.length;
+  assert.ok(all > 0);
+  // Offline, the same list asked again: what was shown stays, with the error beside it.
+  offline = true;
+  await store.getState().load();
+  assert.equal(store.getState().error?.code, 'unavailable');
+  assert.equal(store.getState().cases.length, all);
+  // A search the desk refuses (a NUL pasted in): no case is shown as if it matched.
+  offline = false;
+  store.getState().setFilter({ q: `\u0000demo` });
+  await store.getState().load();
+  assert.equal(store.getState().error?.code, 'invalid_text');
+  assert.deepEqual(store.getState().cases, []);
+});
