@@ -414,7 +414,9 @@ export const coreHandlers: CoreHandlers = {
           nextActions: i.nextActions,
           createdAt: i.createdAt,
         }))
-        .reverse(),
+        // Newest first by when they arrived: issues carried over from a rescoped replica have
+        // ids above the new file's own (replicaScope.ts), so ids alone are not time order.
+        .sort((a, b) => b.createdAt - a.createdAt || b.mutationId - a.mutationId),
     }),
   'sync.acknowledgeIssue': ({ mutationId }, { session }) =>
     ok({ acknowledged: session.sync.acknowledgeIssue(mutationId) }),

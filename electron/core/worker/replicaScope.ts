@@ -16,9 +16,17 @@ import type { OutboxRow as WithdrawalRow } from '../treasury/withdrawalOutbox.ts
  * Starting over writes a new file rather than deleting rows: deleted rows stay in a SQLite
  * file's free pages. What the user did and the server has not confirmed comes along: the
  * queued actions (under their command ids, so one the server already applied is answered with
- * its stored outcome, never applied twice) and the withdrawal requests. Their base states,
- * copies of orders as the old scope showed them, and the sync issues, stay behind.
+ * its stored outcome, never applied twice), the withdrawal requests, and the refusals the user
+ * has not yet dismissed (sync issues). Copies of orders as the old scope showed them (the
+ * actions' base states, the issues' before-and-after) stay behind.
  */
+
+/**
+ * Issues carried into a new file take ids from here up: the new file's mutations start again
+ * at 1 (a new client id), and a refusal of one of those must not collide with a carried issue.
+ * Issue ids only name issues (dismiss, retry); they are never sent.
+ */
+export const CARRIED_ISSUE_IDS_FROM = 2 ** 48;
 export function scopeOf(actor: Actor): string {
   return `${actor.role}:${actor.merchantId ?? ''}`;
 }
@@ -37,6 +45,9 @@ export function openForScope(file: string, actor: Actor, open: (file: string) =>
   }
   const queued = createOutbox(db, meta).all();
   const withdrawals = db.prepare('SELECT * FROM withdrawal_outbox').all() as WithdrawalRow[];
+  const issues = db
+    .prepare('SELECT * FROM sync_issues WHERE acknowledged_at IS NULL ORDER BY mutation_id')
+    .all() as IssueRow[];
   // The new file is made whole beside the old one, then renamed over it: until the rename the
   // old file still holds the queued actions, so a crash or a full disk loses nothing.
   const next = `${file}.rescope`;
@@ -44,7 +55,7 @@ export function openForScope(file: string, actor: Actor, open: (file: string) =>
     removeDatabase(next);
     const fresh = open(next);
     try {
-      carryOver(fresh, scope, queued, withdrawals);
+      carryOver(fresh, scope, { queued, withdrawals, issues });
     } finally {
       fresh.close();
     }
@@ -61,7 +72,23 @@ function removeDatabase(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 }
 
-function carryOver(db: Db, scope: string, queued: OutboxRow[], withdrawals: WithdrawalRow[]) {
+/** A sync issue as stored (syncIssues.ts). */
+interface IssueRow {
+  command_id: string;
+  order_id: string;
+  command_json: string;
+  code: string;
+  message: string;
+  next_actions_json: string;
+  created_at: number;
+}
+
+function carryOver(
+  db: Db,
+  scope: string,
+  held: { queued: OutboxRow[]; withdrawals: WithdrawalRow[]; issues: IssueRow[] },
+) {
+  const { queued, withdrawals, issues } = held;
   const meta = createSyncMeta(db);
   const outbox = createOutbox(db, meta);
   const putWithdrawal = db.prepare(
@@ -70,8 +97,25 @@ function carryOver(db: Db, scope: string, queued: OutboxRow[], withdrawals: With
      VALUES (@request_key, @amount_fen, @queued_at, @state, @withdrawal_id, @error_code,
        @error_message)`,
   );
+  const putIssue = db.prepare(
+    `INSERT INTO sync_issues (mutation_id, command_id, order_id, command_json, code, message,
+       next_actions_json, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   db.transaction(() => {
     meta.set('scope', scope);
+    issues.forEach((i, n) =>
+      putIssue.run(
+        CARRIED_ISSUE_IDS_FROM + n,
+        i.command_id,
+        i.order_id,
+        i.command_json,
+        i.code,
+        i.message,
+        i.next_actions_json,
+        i.created_at,
+      ),
+    );
     for (const m of queued)
       outbox.append({
         commandId: m.commandId,

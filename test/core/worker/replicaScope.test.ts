@@ -7,7 +7,9 @@ import { openDatabase } from '../../../electron/core/store/openDatabase.ts';
 import type { Db } from '../../../electron/core/store/openDatabase.ts';
 import { createOutbox } from '../../../electron/core/sync/outbox.ts';
 import { createSyncMeta } from '../../../electron/core/sync/syncMeta.ts';
+import { createSyncIssues } from '../../../electron/core/sync/syncIssues.ts';
 import { openForScope } from '../../../electron/core/worker/replicaScope.ts';
+import type { OrderState } from '../../../shared/escrow/types.ts';
 
 // A role or merchant change starts the replica over and carries the queued actions into the
 // new file. Until that file is whole, the old one must still hold them.
@@ -59,4 +61,72 @@ test('a start-over that fails half-way keeps the queued actions for the next try
     [],
     'no half-made file is left',
   );
+});
+
+test('refusals not yet dismissed come along, without the old scope’s order copies', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'desk-scope-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'boss.sqlite');
+  const first = openForScope(file, admin, openDatabase);
+  const meta = createSyncMeta(first);
+  const ship = { type: 'ship', orderId: 'o1', carrier: 'sf', trackingNo: 'SF1234567890' } as const;
+  const order = { orderId: 'o1', recipient: { name: '王小明' } } as unknown as OrderState;
+  first.transaction(() => {
+    meta.set('cookie', 'l1.7');
+    const issues = createSyncIssues(first, () => null);
+    for (const [mutationId, code] of [
+      [1, 'invalid_state'],
+      [2, 'refund_open'],
+    ] as const)
+      issues.record({
+        mutationId,
+        commandId: `ship-${mutationId}`,
+        command: ship,
+        error: { code, message: `refused ${mutationId}` },
+        baseState: order,
+        currentState: order,
+        nowMs: 1000 + mutationId,
+      });
+    issues.acknowledge(1, 2000);
+  })();
+  first.close();
+
+  const second = openForScope(file, staff, openDatabase);
+  t.after(() => second.close());
+  const issues = createSyncIssues(second, () => null);
+  const carried = issues.list();
+  assert.deepEqual(
+    carried.map((i) => [i.commandId, i.error.code, i.createdAt]),
+    [['ship-2', 'refund_open', 1002]],
+    'the open one, not the dismissed one',
+  );
+  assert.equal(carried[0]!.baseState, null, 'the admin’s copy of the order stays behind');
+  assert.ok(!JSON.stringify(second.prepare('SELECT * FROM sync_issues').all()).includes('王小明'));
+  // The new file's first mutation is 1 again; its refusal is a second issue, not a lost one.
+  const id = createOutbox(second, createSyncMeta(second)).append({
+    commandId: 'ship-new',
+    command: ship,
+    clientTime: 0,
+    baseState: null,
+    baseVersion: null,
+  });
+  assert.equal(id, 1);
+  issues.record({
+    mutationId: id,
+    commandId: 'ship-new',
+    command: ship,
+    error: { code: 'invalid_state', message: 'refused again' },
+    baseState: null,
+    currentState: null,
+    nowMs: 3000,
+  });
+  assert.deepEqual(
+    issues
+      .list()
+      .map((i) => i.commandId)
+      .sort(),
+    ['ship-2', 'ship-new'],
+  );
+  assert.ok(issues.acknowledge(carried[0]!.mutationId, 4000), 'a carried one can be dismissed');
+  assert.equal(issues.openCount(), 1);
 });
