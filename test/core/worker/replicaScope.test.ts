@@ -23,12 +23,17 @@ function queuedIds(db: Db): string[] {
     .map((r) => r.commandId);
 }
 
-test('a start-over that fails half-way keeps the queued actions for the next try', (t) => {
+/** The admin's replica file, opened for its scope, in a folder removed after the test. */
+function adminReplica(t: { after(fn: () => void): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'desk-scope-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'boss.sqlite');
   const first = openForScope(file, admin, openDatabase);
-  const meta = createSyncMeta(first);
+  return { dir, file, first, meta: createSyncMeta(first) };
+}
+
+test('a start-over that fails half-way keeps the queued actions for the next try', (t) => {
+  const { dir, file, first, meta } = adminReplica(t);
   first.transaction(() => {
     meta.set('cookie', 'l1.7');
     createOutbox(first, meta).append({
@@ -64,11 +69,7 @@ test('a start-over that fails half-way keeps the queued actions for the next try
 });
 
 test('refusals not yet dismissed come along, without the old scope’s order copies', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'desk-scope-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'boss.sqlite');
-  const first = openForScope(file, admin, openDatabase);
-  const meta = createSyncMeta(first);
+  const { file, first, meta } = adminReplica(t);
   const ship = { type: 'ship', orderId: 'o1', carrier: 'sf', trackingNo: 'SF1234567890' } as const;
   const order = { orderId: 'o1', recipient: { name: '王小明' } } as unknown as OrderState;
   first.transaction(() => {
