@@ -196,35 +196,26 @@ export function createServerClient(opts: ServerClientOptions): ServerClient {
   }
 
   async function readBody(res: Response): Promise<Uint8Array> {
-    const declared = Number(res.headers.get('content-length') ?? 0);
-    if (declared > maxBytes) {
+    if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
       await res.body?.cancel().catch(() => {});
       throw answerTooLarge(res.status, maxBytes);
     }
+    if (!res.body) return new Uint8Array(0);
+    const reader = res.body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
-    try {
-      const reader = res.body?.getReader();
-      for (let r = await reader?.read(); r && !r.done; r = await reader!.read()) {
-        size += r.value.byteLength;
-        if (size > maxBytes) {
-          await reader!.cancel().catch(() => {});
-          throw answerTooLarge(res.status, maxBytes);
-        }
-        chunks.push(r.value);
+    for (;;) {
+      const next = await reader.read().catch((err: unknown) => {
+        throw networkFailure(`the answer was cut off: ${(err as Error).message}`);
+      });
+      if (next.done) return Buffer.concat(chunks, size);
+      size += next.value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw answerTooLarge(res.status, maxBytes);
       }
-    } catch (err) {
-      if (err instanceof ServerCallError) throw err;
-      throw networkFailure(`the answer was cut off: ${(err as Error).message}`);
+      chunks.push(next.value);
     }
-    if (chunks.length === 1) return chunks[0]!;
-    const data = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) {
-      data.set(c, at);
-      at += c.byteLength;
-    }
-    return data;
   }
 
   function parseJson(res: Response, data: Uint8Array): unknown {
