@@ -33,7 +33,6 @@ export interface ApplyOptions {
 /** The savepoint a batch rolls back to before applying its commands one by one. */
 export const APPLY_BATCH_SAVEPOINT = 'apply_batch';
 
-/** One command: a batch of one (see applyBatch). */
 /**
  * What a command id is bound to: the user who sent it and what it asks. Not their role or
  * merchant: a user promoted (seller_staff to seller_admin) or moved whose desk re-sends a
@@ -41,7 +40,7 @@ export const APPLY_BATCH_SAVEPOINT = 'apply_batch';
  * scope and carries its queued actions over, under their ids) gets that command's stored
  * outcome, as any retry does, instead of a refusal of something that happened.
  */
-export function payloadHashOf(actor: Actor, command: unknown): string {
+function payloadHashOf(actor: Actor, command: unknown): string {
   return sha256Hex(canonicalJson({ userId: actor.userId, command }));
 }
 
@@ -50,6 +49,7 @@ function legacyPayloadHashOf(actor: Actor, command: unknown): string {
   return sha256Hex(canonicalJson({ actor, command }));
 }
 
+/** One command: a batch of one (see applyBatch). */
 export async function applyCommand(
   tx: Queryable,
   envelope: CommandEnvelope,
@@ -75,8 +75,8 @@ interface Screened extends FreshCommand {
  *
  * - Idempotency: command ids are claimed with one multi-row INSERT. The same id from the same
  *   user with the same command returns the stored outcome (`replayed: true`, payloadHashOf); a
- *   different payload under that id is `idempotency_conflict` and writes nothing. An id repeated within the batch
- *   behaves as it would one command after the other.
+ *   different payload under that id is `idempotency_conflict` and writes nothing. An id
+ *   repeated within the batch behaves as it would one command after the other.
  * - Orders are locked FOR UPDATE (in id order) before the rules run, so commands on one order
  *   are decided one after the other against committed state; within a batch they chain in
  *   arrival order (batchEngine.ts).
@@ -251,10 +251,11 @@ async function claimAndApply(
     }
     const row = stored.get(commandId);
     const same =
-      row?.payloadHash === s.payloadHash ||
-      row?.payloadHash === legacyPayloadHashOf(s.envelope.actor, s.envelope.command);
+      row !== undefined &&
+      (row.payloadHash === s.payloadHash ||
+        row.payloadHash === legacyPayloadHashOf(s.envelope.actor, s.envelope.command));
     outcomes.push(
-      !row || !same || !row.result
+      !same || !row.result
         ? rejected(commandId, s.orderId, {
             code: 'idempotency_conflict',
             message: 'this command id was already used for a different command',
