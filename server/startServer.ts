@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_LOGIN_LIMITS } from './auth/loginGuard.ts';
+import { DEFAULT_LOGIN_LIMITS, purgeStaleLoginFailures } from './auth/loginGuard.ts';
 import type { LoginLimits } from './auth/loginGuard.ts';
-import { purgeStaleLoginFailures } from './auth/loginGuard.ts';
 import { purgeExpiredSessions } from './auth/sessions.ts';
 import { BankKeyError, checkKeyring } from './bank/bankKeys.ts';
 import { DEFAULT_EVIDENCE_QUOTA } from './evidence/evidenceStore.ts';

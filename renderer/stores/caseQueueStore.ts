@@ -103,8 +103,8 @@ export function createCaseQueueStore(
       const asked = JSON.stringify(get().filter);
       const r = await desk.disputes.queue({ ...get().filter, limit: 200 });
       if (ticket !== latest) return;
-      if (r.ok) shownFor = asked;
       if (r.ok) {
+        shownFor = asked;
         const ids = new Set(r.value.cases.map((c) => c.claimId));
         const { selected, cursor } = get();
         set({

@@ -20,13 +20,6 @@ import type { OutboxRow as WithdrawalRow } from '../treasury/withdrawalOutbox.ts
  * has not yet dismissed (sync issues). Copies of orders as the old scope showed them (the
  * actions' base states, the issues' before-and-after) stay behind.
  */
-
-/**
- * Issues carried into a new file take ids from here up: the new file's mutations start again
- * at 1 (a new client id), and a refusal of one of those must not collide with a carried issue.
- * Issue ids only name issues (dismiss, retry); they are never sent.
- */
-export const CARRIED_ISSUE_IDS_FROM = 2 ** 48;
 export function scopeOf(actor: Actor): string {
   return `${actor.role}:${actor.merchantId ?? ''}`;
 }
@@ -71,6 +64,13 @@ export function openForScope(file: string, actor: Actor, open: (file: string) =>
 function removeDatabase(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 }
+
+/**
+ * Issues carried into a new file take ids from here up: the new file's mutations start again
+ * at 1 (a new client id), and a refusal of one of those must not collide with a carried issue.
+ * Issue ids only name issues (dismiss, retry); they are never sent.
+ */
+const CARRIED_ISSUE_IDS_FROM = 2 ** 48;
 
 /** A sync issue as stored (syncIssues.ts). */
 interface IssueRow {

@@ -4,8 +4,9 @@ import type { Migration } from '../migrate.ts';
  * Failed logins are counted per username typed, whether or not an account has it. Kept on
  * `users` (migration 0004), only real accounts were ever throttled or locked, so the sixth
  * wrong password answered 429 for a real username and 401 for a made-up one: a way to learn
- * which usernames exist. The counts already held move over; rows of names nobody has are
- * purged with expired sessions once their backoff is long over (sessions.ts).
+ * which usernames exist. The counts already held move over; counts that are not lockouts are
+ * purged with expired sessions a day after their last failure (loginGuard.ts
+ * purgeStaleLoginFailures), so sprayed names do not pile up.
  */
 export const migration0012: Migration = {
   id: 12,
