@@ -2,7 +2,7 @@
 // real SQLite file with the desk's durability settings:
 //
 // - desk.apply_changes_per_s: pulled change pages (orders, journal rows, timeline entries as
-//   the server sends them: the UTF-8 bytes of JSON pages, as the HTTP transport hands them
+//   the server sends them: the bytes of JSON pages in ASCII, as the HTTP transport hands them
 //   over, decoded by the desk's own decoder) applied into the replica by the sync client.
 //   Baseline raw.insert_rows_per_s: the pulled rows themselves, one plain prepared INSERT each
 //   (key, and the JSON the replica keeps of that change: the order, the journal row's legs,
@@ -46,6 +46,7 @@ import { GENESIS_HASH } from '../shared/ledger/chainHash.ts';
 import { shardOf } from '../shared/ledger/shards.ts';
 import { paidOrder, pullChanges } from './paidOrder.ts';
 import { seedReplicaJournal } from '../test/fixtures/replicaJournal.ts';
+import { asciiJson } from '../server/sync/asciiJson.ts';
 import type { Change } from '../shared/sync/protocol.ts';
 import { median } from './stats.ts';
 
@@ -99,7 +100,7 @@ function storedJson(change: Change): string {
   return JSON.stringify(change);
 }
 
-/** Pull pages as the HTTP transport receives them (UTF-8 JSON), and their rows. */
+/** Pull pages as the HTTP transport receives them (JSON in ASCII, asciiJson.ts), and their rows. */
 function pullPages(): { pages: Uint8Array[]; changes: number; rows: string[] } {
   const pages: Uint8Array[] = [];
   const rows: string[] = [];
@@ -109,7 +110,7 @@ function pullPages(): { pages: Uint8Array[]; changes: number; rows: string[] } {
   let total = 0;
   const flush = (more: boolean) => {
     const page = { cookie: `l1.${pages.length + 1}`, lastMutationId: 0, changes: buffer, more };
-    pages.push(Buffer.from(JSON.stringify(page)));
+    pages.push(Buffer.from(asciiJson(JSON.stringify(page))));
     total += buffer.length;
     rows.push(...buffer.map(storedJson));
     buffer = [];

@@ -12,6 +12,7 @@ import { paidOrder, startSyncServer } from './syncTestServer.ts';
 import type { SyncTestServer } from './syncTestServer.ts';
 import { openDesk, removeDir, tempDir } from './syncTestDesk.ts';
 import { shardOf } from '../../shared/ledger/shards.ts';
+import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
 
 /** The fields these tests read from push, pull and error answers. */
 interface ApiJson {
@@ -203,6 +204,25 @@ describe('push and pull', () => {
       body: JSON.stringify({ clientId, cookie: null }),
     });
     assert.equal(res.status, 401);
+  });
+
+  test("a pull page's bytes are ASCII, its Chinese carried as \\u escapes", async () => {
+    const res = await fetch(server.url + '/v1/sync/pull', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${server.tokens.get('staff1')!}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ clientId: uuidv7(), cookie: null, limit: 3 }),
+    });
+    assert.equal(res.status, 200);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    assert.ok(bytes.length > 0 && bytes.every((b) => b < 0x80));
+    const page = JSON.parse(new TextDecoder().decode(bytes)) as {
+      changes: { kind: string; order?: { recipient: { province: string } } }[];
+    };
+    const order = page.changes.find((c) => c.kind === 'order')!.order!;
+    assert.equal(order.recipient.province, TEST_RECIPIENT.province);
   });
 
   test('a malformed command is refused for good and the mutations after it still apply', async () => {
