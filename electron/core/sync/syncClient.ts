@@ -19,6 +19,7 @@ import type { SyncIssue } from './syncIssues.ts';
 import { createSyncMeta } from './syncMeta.ts';
 import { createPusher } from './syncPush.ts';
 import { createPuller } from './syncPull.ts';
+import { createPageScopeCheck } from './pageScope.ts';
 import { createWalCheckpointer } from '../store/walCheckpointer.ts';
 import { createPageDecoder } from './pageDecoder.ts';
 import type { PageDecoder } from './pageDecoder.ts';
@@ -216,7 +217,13 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
     ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
   });
   const decoder = opts.pageDecoder ?? createPageDecoder();
-  const pullAll = createPuller(parts, { pullLimit, bootstrapLimit, checkpointer, decoder });
+  const pullAll = createPuller(parts, {
+    pullLimit,
+    bootstrapLimit,
+    checkpointer,
+    decoder,
+    checkScope: createPageScopeCheck(db, opts.actor),
+  });
 
   // ---- rounds and the background loop ----------------------------------------------------
 

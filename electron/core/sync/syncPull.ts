@@ -5,6 +5,7 @@ import type { WalCheckpointer } from '../store/walCheckpointer.ts';
 import { alertsFor } from './deskAlerts.ts';
 import type { DeskAlert } from './deskAlerts.ts';
 import type { PageDecoder } from './pageDecoder.ts';
+import type { PageScopeCheck } from './pageScope.ts';
 import type { PulledPage } from './pulledPage.ts';
 import type { ConfirmedStates } from './provisionalOverlay.ts';
 import type { SyncParts } from './syncParts.ts';
@@ -41,14 +42,16 @@ export function createPuller(
     bootstrapLimit: number;
     checkpointer: WalCheckpointer;
     decoder: PageDecoder;
+    checkScope: PageScopeCheck;
   },
 ): () => Promise<void> {
   const { db, transport, clientId, meta, outbox, overlay, replica, issues, hub, now } = parts;
-  const { pullLimit, bootstrapLimit, checkpointer, decoder } = opts;
+  const { pullLimit, bootstrapLimit, checkpointer, decoder, checkScope } = opts;
   const countOrders = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_orders');
   const countTxns = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sync_txns');
 
   function applyPage(page: PulledPage, alerts: DeskAlert[]): Set<string> {
+    checkScope(page);
     const touched = new Set<string>();
     // The confirmed states this page wrote, handed to the rebase so it need not read them back.
     const stored = new Map<string, string>();
