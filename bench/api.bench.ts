@@ -8,6 +8,12 @@
 // first, cold one was a quarter of the run, Node's CPU per command 180-190 µs instead of
 // 115-135, and a p99 of four samples said nothing). Uses BENCH_DATABASE_URL (default the test
 // database); without PostgreSQL it prints a reason and measures nothing.
+//
+// api.apply_2streams_*: the same commands in two streams on disjoint sets of shards, each its
+// own sequence of 500-command transactions on its own connection, run at once (as two API
+// processes, or two placements' batches, run them: docs/partitioning.md), against the baseline
+// in the same two streams. It shows what taking the global serialisation points out bought:
+// before the partitioning, the second stream would have waited on the first's ledger head.
 import os, { loadavg } from 'node:os';
 import type { CommandEnvelope } from '../shared/escrow/types.ts';
 import { orderLifecycle } from './orderLifecycle.ts';
@@ -19,6 +25,7 @@ import { applyBatch } from '../server/escrow/applyCommand.ts';
 import { verifyLedger } from '../server/ledger/verifyLedger.ts';
 import { pgBackendCpuUs } from './pgBackendCpu.ts';
 import { pgReachable } from './pgReachable.ts';
+import { shardOf } from '../shared/ledger/shards.ts';
 
 const URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BATCH = 500;
@@ -42,14 +49,36 @@ function roundCommands(round: number, orders: number): CommandEnvelope[] {
   return all;
 }
 
-/** Commands through applyBatch, BATCH per transaction; seconds, batch times, rejections. */
-async function applyRound(
+/**
+ * A round's commands in `n` streams, split by the shard of each order's merchant, so no two
+ * streams touch a shard in common; each keeps the round's order.
+ */
+function streams(all: readonly CommandEnvelope[], n: number): CommandEnvelope[][] {
+  const merchantOf = new Map<string, string>();
+  for (const e of all)
+    if (e.command.type === 'create_order') merchantOf.set(e.command.orderId, e.command.merchantId);
+  const out = Array.from({ length: n }, (): CommandEnvelope[] => []);
+  for (const e of all) out[shardOf(merchantOf.get(e.command.orderId)!) % n]!.push(e);
+  return out;
+}
+
+/** Seconds that the streams, each run by `each` at the same time, take together. */
+async function timedStreams<T>(
+  parts: CommandEnvelope[][],
+  each: (part: CommandEnvelope[]) => Promise<T>,
+): Promise<{ sec: number; results: T[] }> {
+  const t0 = process.hrtime.bigint();
+  const results = await Promise.all(parts.map(each));
+  return { sec: Number(process.hrtime.bigint() - t0) / 1e9, results };
+}
+
+/** Commands through applyBatch, BATCH per transaction; batch times pushed, rejections counted. */
+async function applyStream(
   db: Database,
   all: readonly CommandEnvelope[],
   batchMs: number[],
-): Promise<{ sec: number; rejected: number }> {
+): Promise<number> {
   let rejected = 0;
-  const t0 = process.hrtime.bigint();
   for (let i = 0; i < all.length; i += BATCH) {
     const t = process.hrtime.bigint();
     await db.transaction(async (tx) => {
@@ -57,19 +86,18 @@ async function applyRound(
     });
     batchMs.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  return { sec: Number(process.hrtime.bigint() - t0) / 1e9, rejected };
+  return rejected;
 }
 
 /**
  * Baseline: as many single-row INSERTs (one jsonb payload each) through the same pool, in the
  * same number of transactions.
  */
-async function rawRound(
+async function rawStream(
   db: Database,
   all: readonly CommandEnvelope[],
   batchMs: number[],
-): Promise<number> {
-  const t0 = process.hrtime.bigint();
+): Promise<void> {
   for (let i = 0; i < all.length; i += BATCH) {
     const t = process.hrtime.bigint();
     await db.transaction(async (tx) => {
@@ -81,7 +109,6 @@ async function rawRound(
     });
     batchMs.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 export async function run(): Promise<void> {
@@ -100,6 +127,8 @@ export async function run(): Promise<void> {
     const rawMs: number[] = [];
     const applyPerSecs: number[] = [];
     const rawPerSecs: number[] = [];
+    const twoPerSecs: number[] = [];
+    const twoRawPerSecs: number[] = [];
     let rejected = 0;
     let commands = 0;
     let cpuUs = 0;
@@ -109,14 +138,20 @@ export async function run(): Promise<void> {
       commands += all.length;
       const pg0 = await pgBackendCpuUs(db);
       const cpu0 = process.cpuUsage();
-      const applied = await applyRound(db, all, batchMs);
+      const applied = await timedStreams([all], (p) => applyStream(db, p, batchMs));
       const cpu = process.cpuUsage(cpu0);
       const pg1 = await pgBackendCpuUs(db);
       cpuUs += cpu.user + cpu.system;
       pgUs = pgUs === null || pg0 === null || pg1 === null ? null : pgUs + (pg1 - pg0);
-      rejected += applied.rejected;
+      rejected += applied.results[0]!;
       applyPerSecs.push(all.length / applied.sec);
-      rawPerSecs.push(all.length / (await rawRound(db, all, rawMs)));
+      rawPerSecs.push(all.length / (await timedStreams([all], (p) => rawStream(db, p, rawMs))).sec);
+
+      const two = streams(roundCommands(ROUNDS + round, orders), 2);
+      const twoApplied = await timedStreams(two, (p) => applyStream(db, p, []));
+      rejected += twoApplied.results.reduce((n, r) => n + r, 0);
+      twoPerSecs.push(all.length / twoApplied.sec);
+      twoRawPerSecs.push(all.length / (await timedStreams(two, (p) => rawStream(db, p, []))).sec);
     }
     const report = await verifyLedger(db);
     if (!report.ok || rejected > 0)
@@ -143,6 +178,10 @@ export async function run(): Promise<void> {
       ['api.apply_batch_p99_ms', percentile(batchMs, 0.99).toFixed(1)],
       ['api.raw_batch_p50_ms', percentile(rawMs, 0.5).toFixed(1)],
       ['api.raw_batch_p99_ms', percentile(rawMs, 0.99).toFixed(1)],
+      ['api.apply_2streams_cmds_per_s', Math.round(median(twoPerSecs))],
+      ['api.apply_2streams_rounds_cmds_per_s', twoPerSecs.map((x) => Math.round(x)).join('/')],
+      ['api.raw_2streams_rows_per_s', Math.round(median(twoRawPerSecs))],
+      ['api.apply_2streams_vs_raw_insert', (median(twoPerSecs) / median(twoRawPerSecs)).toFixed(3)],
       ['host.cpus', os.cpus().length],
       ['host.loadavg_1m', loadavg()[0]!.toFixed(2)],
     ];
