@@ -14,8 +14,9 @@ import type { PulledPage } from './pulledPage.ts';
  * An agents' scope (orders that have had a claim or an escalated refund) is not checked here:
  * whether an order is in it depends on timeline entries the page may not carry.
  *
- * A journal row names its order after the order's own change: an order is created by a
- * command of its own, with no money moved, so its state is on this page or already stored.
+ * A journal row or timeline entry names its order after the order's own change: an order is
+ * created by a command of its own, with no money moved, and a command's timeline entries follow
+ * its order's change in the log (batchEngine.ts), so the order is on this page or stored.
  */
 export type PageScopeCheck = (page: PulledPage) => void;
 
@@ -41,6 +42,11 @@ export function createPageScopeCheck(db: Db, actor: Actor): PageScopeCheck {
           ? moves.some((m, i) => i % 2 === 0 && (m as string).startsWith(ownAccount))
           : onPage.has(orderId) || stored.get(orderId) !== undefined;
       if (!inScope) throw outOfScope(`journal row ${row[2]} of no order of this merchant`);
+    }
+    for (const row of page.events) {
+      const orderId = row[0];
+      if (!onPage.has(orderId) && stored.get(orderId) === undefined)
+        throw outOfScope(`timeline entry of ${orderId}, no order of this merchant`);
     }
   };
 }

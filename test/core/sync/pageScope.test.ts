@@ -60,6 +60,15 @@ test('a journal row of an order neither on the page nor stored is refused', asyn
   await refused(t, cs, /outside this desk's scope: journal row t-pd00002-0/);
 });
 
+test('a timeline entry of an order neither on the page nor stored is refused', async (t) => {
+  const cs = changes().filter(
+    (c) =>
+      !(c.kind === 'order' && c.order.orderId === 'pd00001') &&
+      !(c.kind === 'ledger_txn' && c.txn.orderId === 'pd00001'),
+  );
+  await refused(t, cs, /outside this desk's scope: timeline entry of pd00001/);
+});
+
 test("a journal row of no order that moves only another merchant's accounts is refused", async (t) => {
   const cs = changes();
   const txn = cs.find((c) => c.kind === 'ledger_txn')!;
