@@ -46,16 +46,23 @@ export function networkFailure(message: string): ServerCallError {
 }
 
 /**
- * An answer that is not JSON: a response cut mid-body after the server committed. Retrying is
- * safe (pushes are idempotent by mutation id, pulls by cookie), so it is transient.
+ * An answer that cannot be taken as data: not JSON, not the protocol, or (pageScope.ts) rows
+ * outside the caller's scope. A response cut mid-body after the server committed, a server
+ * mid-upgrade, a proxy's error page: retrying is safe (pushes are idempotent by mutation id,
+ * pulls by cookie), so it is transient.
  */
-export function unreadableAnswer(status: number): ServerCallError {
-  return new ServerCallError(`unreadable answer (HTTP ${status})`, {
+export function garbledAnswer(message: string, status = 200): ServerCallError {
+  return new ServerCallError(message, {
     transient: true,
     network: false,
     status,
     code: 'unavailable',
   });
+}
+
+/** An answer that is not JSON. */
+export function unreadableAnswer(status: number): ServerCallError {
+  return garbledAnswer(`unreadable answer (HTTP ${status})`, status);
 }
 
 /** A refusal (HTTP >= 400): 5xx, 429 and 408 are transient; the rest last. */
@@ -72,19 +79,14 @@ export function refusalOf(status: number, body: unknown): ServerCallError {
 }
 
 /**
- * Runs a protocol parser over a server answer: an answer that does not parse is treated as a
- * transient failure (a server mid-upgrade, a proxy's error page), never as data.
+ * Runs a protocol parser over a server answer: an answer that does not parse is a garbled
+ * answer, never data.
  */
 export function parseAnswer<T>(parse: () => T): T {
   try {
     return parse();
   } catch (err) {
-    throw new ServerCallError(`answer does not match the protocol: ${(err as Error).message}`, {
-      transient: true,
-      network: false,
-      status: 200,
-      code: 'unavailable',
-    });
+    throw garbledAnswer(`answer does not match the protocol: ${(err as Error).message}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Actor } from '../../../shared/escrow/types.ts';
-import { ServerCallError } from '../../net/serverClient.ts';
+import { garbledAnswer } from '../../net/serverClient.ts';
 import type { Db } from '../store/openDatabase.ts';
 import type { PulledPage } from './pulledPage.ts';
 
@@ -29,10 +29,17 @@ export function createPageScopeCheck(db: Db, actor: Actor): PageScopeCheck {
   );
   const ownAccount = `merchant:${merchantId}:`;
   return (page) => {
-    const onPage = new Set<string>();
+    // The page's orders, and stored ones once looked up (an order has several rows a page).
+    const held = new Set<string>();
+    const holds = (orderId: string) => {
+      if (held.has(orderId)) return true;
+      if (stored.get(orderId) === undefined) return false;
+      held.add(orderId);
+      return true;
+    };
     for (const row of page.orders) {
       if (row[1] !== merchantId) throw outOfScope(`order ${row[0]} of another merchant`);
-      onPage.add(row[0]);
+      held.add(row[0]);
     }
     for (const row of page.txns) {
       const orderId = row[7];
@@ -40,22 +47,13 @@ export function createPageScopeCheck(db: Db, actor: Actor): PageScopeCheck {
       const inScope =
         orderId === null
           ? moves.some((m, i) => i % 2 === 0 && (m as string).startsWith(ownAccount))
-          : onPage.has(orderId) || stored.get(orderId) !== undefined;
+          : holds(orderId);
       if (!inScope) throw outOfScope(`journal row ${row[2]} of no order of this merchant`);
     }
-    for (const row of page.events) {
-      const orderId = row[0];
-      if (!onPage.has(orderId) && stored.get(orderId) === undefined)
-        throw outOfScope(`timeline entry of ${orderId}, no order of this merchant`);
-    }
+    for (const row of page.events)
+      if (!holds(row[0]))
+        throw outOfScope(`timeline entry of ${row[0]}, no order of this merchant`);
   };
 }
 
-function outOfScope(what: string): ServerCallError {
-  return new ServerCallError(`answer outside this desk's scope: ${what}`, {
-    transient: true,
-    network: false,
-    status: 200,
-    code: 'unavailable',
-  });
-}
+const outOfScope = (what: string) => garbledAnswer(`answer outside this desk's scope: ${what}`);
