@@ -35,16 +35,20 @@ after(async () => {
   removeDir(dir);
 });
 
+function send(path: string, token: string, body: unknown): Promise<Response> {
+  return fetch(server.url + path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
 async function post(
   path: string,
   token: string,
   body: unknown,
 ): Promise<{ status: number; json: ApiJson }> {
-  const res = await fetch(server.url + path, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const res = await send(path, token, body);
   return { status: res.status, json: (await res.json()) as ApiJson };
 }
 
@@ -207,13 +211,10 @@ describe('push and pull', () => {
   });
 
   test("a pull page's bytes are ASCII, its Chinese carried as \\u escapes", async () => {
-    const res = await fetch(server.url + '/v1/sync/pull', {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${server.tokens.get('staff1')!}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ clientId: uuidv7(), cookie: null, limit: 3 }),
+    const res = await send('/v1/sync/pull', server.tokens.get('staff1')!, {
+      clientId: uuidv7(),
+      cookie: null,
+      limit: 3,
     });
     assert.equal(res.status, 200);
     const bytes = new Uint8Array(await res.arrayBuffer());
