@@ -147,11 +147,14 @@ export async function run(): Promise<void> {
       applyPerSecs.push(all.length / applied.sec);
       rawPerSecs.push(all.length / (await timedStreams([all], (p) => rawStream(db, p, rawMs))).sec);
 
-      const two = streams(roundCommands(ROUNDS + round, orders), 2);
+      // Orders of their own (round numbers after the one-stream rounds'), as many.
+      const twoRound = roundCommands(ROUNDS + round, orders);
+      const two = streams(twoRound, 2);
       const twoApplied = await timedStreams(two, (p) => applyStream(db, p, []));
       rejected += twoApplied.results.reduce((n, r) => n + r, 0);
-      twoPerSecs.push(all.length / twoApplied.sec);
-      twoRawPerSecs.push(all.length / (await timedStreams(two, (p) => rawStream(db, p, []))).sec);
+      twoPerSecs.push(twoRound.length / twoApplied.sec);
+      const twoRaw = await timedStreams(two, (p) => rawStream(db, p, []));
+      twoRawPerSecs.push(twoRound.length / twoRaw.sec);
     }
     const report = await verifyLedger(db);
     if (!report.ok || rejected > 0)
