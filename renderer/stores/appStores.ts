@@ -33,12 +33,13 @@ export function createAppStores(
   locale.subscribe((s, prev) => {
     if (s.locale !== prev.locale) dialogs.getState().clearNotices();
   });
+  const session = createSessionStore(desk, () => {
+    dialogs.getState().clearNotices();
+    opts.onSignedOut?.();
+  });
   return {
     desk,
-    session: createSessionStore(desk, () => {
-      dialogs.getState().clearNotices();
-      opts.onSignedOut?.();
-    }),
+    session,
     locale,
     nav: createNavStore(),
     clock: createClockStore(),
@@ -55,7 +56,7 @@ export function createAppStores(
     // A decision or an assignment changes the queue too.
     openCase: createCaseStore(desk, () => void caseQueue.getState().load()),
     alerts: createAlertStore(desk),
-    savedFilters: createSavedFiltersStore(),
+    savedFilters: createSavedFiltersStore(session),
   };
 }
 

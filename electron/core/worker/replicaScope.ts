@@ -3,6 +3,8 @@ import type { Actor } from '../../../shared/escrow/types.ts';
 import type { Db } from '../store/openDatabase.ts';
 import { createOutbox } from '../sync/outbox.ts';
 import type { OutboxRow } from '../sync/outbox.ts';
+import { createSyncIssues } from '../sync/syncIssues.ts';
+import type { SyncIssue } from '../sync/syncIssues.ts';
 import { createSyncMeta } from '../sync/syncMeta.ts';
 import type { OutboxRow as WithdrawalRow } from '../treasury/withdrawalOutbox.ts';
 
@@ -38,9 +40,8 @@ export function openForScope(file: string, actor: Actor, open: (file: string) =>
   }
   const queued = createOutbox(db, meta).all();
   const withdrawals = db.prepare('SELECT * FROM withdrawal_outbox').all() as WithdrawalRow[];
-  const issues = db
-    .prepare('SELECT * FROM sync_issues WHERE acknowledged_at IS NULL ORDER BY mutation_id')
-    .all() as IssueRow[];
+  // Read without the old scope's orders: none of them comes along.
+  const issues = createSyncIssues(db, () => null).list();
   // The new file is made whole beside the old one, then renamed over it: until the rename the
   // old file still holds the queued actions, so a crash or a full disk loses nothing.
   const next = `${file}.rescope`;
@@ -72,21 +73,10 @@ function removeDatabase(file: string): void {
  */
 const CARRIED_ISSUE_IDS_FROM = 2 ** 48;
 
-/** A sync issue as stored (syncIssues.ts). */
-interface IssueRow {
-  command_id: string;
-  order_id: string;
-  command_json: string;
-  code: string;
-  message: string;
-  next_actions_json: string;
-  created_at: number;
-}
-
 function carryOver(
   db: Db,
   scope: string,
-  held: { queued: OutboxRow[]; withdrawals: WithdrawalRow[]; issues: IssueRow[] },
+  held: { queued: OutboxRow[]; withdrawals: WithdrawalRow[]; issues: SyncIssue[] },
 ) {
   const { queued, withdrawals, issues } = held;
   const meta = createSyncMeta(db);
@@ -97,24 +87,21 @@ function carryOver(
      VALUES (@request_key, @amount_fen, @queued_at, @state, @withdrawal_id, @error_code,
        @error_message)`,
   );
-  const putIssue = db.prepare(
-    `INSERT INTO sync_issues (mutation_id, command_id, order_id, command_json, code, message,
-       next_actions_json, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const syncIssues = createSyncIssues(db, () => null);
   db.transaction(() => {
     meta.set('scope', scope);
+    // Recorded as the new scope sees them: without the old copies of the order, so the next
+    // actions offered are those for an order this user may not see, until a pull shows it.
     issues.forEach((i, n) =>
-      putIssue.run(
-        CARRIED_ISSUE_IDS_FROM + n,
-        i.command_id,
-        i.order_id,
-        i.command_json,
-        i.code,
-        i.message,
-        i.next_actions_json,
-        i.created_at,
-      ),
+      syncIssues.record({
+        mutationId: CARRIED_ISSUE_IDS_FROM + n,
+        commandId: i.commandId,
+        command: i.command,
+        error: i.error,
+        baseState: null,
+        currentState: null,
+        nowMs: i.createdAt,
+      }),
     );
     for (const m of queued)
       outbox.append({

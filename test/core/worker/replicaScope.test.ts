@@ -102,6 +102,11 @@ test('refusals not yet dismissed come along, without the old scope’s order cop
     'the open one, not the dismissed one',
   );
   assert.equal(carried[0]!.baseState, null, 'the admin’s copy of the order stays behind');
+  assert.deepEqual(
+    carried[0]!.nextActions,
+    ['handle_open_refund', 'retry', 'acknowledge'],
+    'no "view order" for an order the new scope has not shown',
+  );
   assert.ok(!JSON.stringify(second.prepare('SELECT * FROM sync_issues').all()).includes('王小明'));
   // The new file's first mutation is 1 again; its refusal is a second issue, not a lost one.
   const id = createOutbox(second, createSyncMeta(second)).append({
