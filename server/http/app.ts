@@ -25,6 +25,9 @@ import { syncRoutes } from '../sync/syncRoutes.ts';
 import type { ServerContext } from './serverContext.ts';
 import { sessionsOf } from './serverContext.ts';
 
+/** Refuses bytes that are not UTF-8, and keeps a byte-order mark (signatures cover it). */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** The exact JSON text received, for HMAC checks of bank notifications. */
@@ -82,8 +85,15 @@ export async function buildApp(
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    // JSON on the wire is UTF-8 (RFC 8259). Bytes that are not (a GBK file posted as is) are
+    // refused, not turned into U+FFFD: a title or a reason would be stored garbled for good.
+    let text: string;
+    try {
+      text = strictUtf8.decode(body as Buffer);
+    } catch {
+      return done(new DeskError('invalid_text', 'the body is not valid UTF-8'), undefined);
+    }
     req.rawBody = text;
     if (text.trim() === '') return done(null, undefined);
     let value: unknown;

@@ -110,7 +110,7 @@ describe('no poison: bad text and deep nesting are permanent rejections', () => 
     await assertLedgerOk(t);
   });
 
-  it('over HTTP, U+0000 in an order title, a username or a case note is a 400 with a stable code', async () => {
+  it('over HTTP, U+0000 in an order title, a username or a case note, or bytes that are not UTF-8, are a 400 with a stable code', async () => {
     const order = await t.post(
       '/v1/orders',
       {
@@ -142,6 +142,19 @@ describe('no poison: bad text and deep nesting are permanent rejections', () => 
     );
     assert.equal(deep.status, 400);
     assert.equal(deep.body.error.code, 'nesting_too_deep');
+    // A GBK file posted as it is: refused, not stored as U+FFFD for good.
+    const gbk = await t.postRaw(
+      '/v1/orders',
+      new Blob([
+        Buffer.from('{"merchantId":"m1","currency":"CNY","amountFen":1000,"goodsKind":"virtual",'),
+        Buffer.from('"item":{"title":"'),
+        Buffer.from([0xce, 0xd2, 0xb5, 0xc4]), // 我的 in GBK
+        Buffer.from('","quantity":1}}'),
+      ]),
+      { 'content-type': 'application/json', authorization: `Bearer ${await t.token('buyer1')}` },
+    );
+    assert.equal(gbk.status, 400, JSON.stringify(gbk.body));
+    assert.equal(gbk.body.error.code, 'invalid_text');
     // A query parameter the database refuses is the caller's 400, not a 500.
     const q = await t.get(`/v1/disputes/cases?q=${encodeURIComponent(`a${NUL}b`)}`, 'agent1');
     assert.ok(q.status < 500, `${q.status} ${JSON.stringify(q.body)}`);

@@ -134,7 +134,11 @@ export interface TestServer {
     who?: PersonName | null,
     headers?: Record<string, string>,
   ): Promise<HttpResult>;
-  postRaw(path: string, raw: string, headers: Record<string, string>): Promise<HttpResult>;
+  postRaw(
+    path: string,
+    raw: string | Blob,
+    headers: Record<string, string>,
+  ): Promise<HttpResult>;
   get(path: string, who?: PersonName | null): Promise<HttpResult>;
   close(): Promise<void>;
 }
@@ -161,7 +165,7 @@ export async function startTestServer(
   const request = async (
     method: string,
     path: string,
-    raw: string | undefined,
+    raw: string | Blob | undefined,
     headers: Record<string, string>,
   ): Promise<HttpResult> => {
     const r = await fetch(server.url + path, { method, headers, body: raw });
