@@ -458,6 +458,9 @@ export async function run(): Promise<void> {
         .join('/')})`,
     );
     console.log(`sync.push_batches=${pushRounds[0]!.batches}`);
+    // What the round spends after its last push answer: the pull that confirms the pushed
+    // actions, their rebase and the outbox rows dropped.
+    console.log(`sync.push_confirm_s=${fmt(median(pushRounds.map((r) => r.s - r.phaseS)))}`);
 
     // `pg` single-row autocommit INSERTs per second on the same database.
     const c = new pg.Client({ connectionString: PG_URL });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alertsFor } from '../../electron/core/sync/deskAlerts.ts';
+import { alertsFor, mayAlert } from '../../electron/core/sync/deskAlerts.ts';
 import type { Actor } from '../../shared/escrow/types.ts';
 import { decided } from '../fixtures/decided.ts';
 import { TEST_RECIPIENT } from '../fixtures/testRecipient.ts';
@@ -66,4 +66,14 @@ test('a seller hears of a payment and of a new refund request once, and of nothi
     [['refund_requested', 36_545]],
   );
   assert.deepEqual(alertsFor(refund, refund), []);
+
+  // The pull's shortcut: every state that alerted above passes it, a shipped one does not.
+  for (const s of [paid, refund]) assert.ok(mayAlert(s.status, JSON.stringify(s)), s.status);
+  const shipped = decided(
+    paid,
+    { type: 'ship', orderId: 'o1', carrier: 'sf', trackingNo: 'SF1234567890' },
+    { role: 'seller_staff', userId: 's1', merchantId: 'm1' },
+    4_000,
+  );
+  assert.equal(mayAlert(shipped.status, JSON.stringify(shipped)), false);
 });

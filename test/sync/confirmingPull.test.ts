@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { SyncTransport } from '../../electron/core/sync/syncTransport.ts';
+import { createHttpTransport } from '../../electron/core/sync/syncTransport.ts';
+import { createServerClient } from '../../electron/net/serverClient.ts';
 import { paidOrder, startSyncServer } from './syncTestServer.ts';
 import type { SyncTestServer } from './syncTestServer.ts';
 import { openDesk, removeDir, syncUntilDone, tempDir } from './syncTestDesk.ts';
@@ -29,13 +32,14 @@ after(async () => {
 
 test('pages of the pull that confirms a push show its actions as done, never as refused', async () => {
   // Pages of 140 changes (an order and its event each): 70 orders a page, over the overlay's
-  // many-orders path, and a last page for the rest.
+  // many-orders path, and a last page for the rest. A pull that finds more than a page asks
+  // for the rest at the bootstrap's size, so that is 140 too.
   const desk = openDesk(
     join(dir, 'a.sqlite'),
     server.url,
     server.tokens.get('staff1')!,
     server.actors.get('staff1')!,
-    { pullLimit: 140 },
+    { pullLimit: 140, bootstrapPageLimit: 140 },
   );
   try {
     await syncUntilDone(desk);
@@ -75,6 +79,40 @@ test('pages of the pull that confirms a push show its actions as done, never as 
       .prepare("SELECT count(*) AS n FROM sync_order_events WHERE type = 'order_shipped'")
       .get() as { n: number };
     assert.equal(ships.n, ORDERS);
+  } finally {
+    desk.close();
+  }
+});
+
+test('a pull that finds a backlog asks for the rest of it at the bootstrap page size', async () => {
+  const http = createHttpTransport(
+    createServerClient({ baseUrl: server.url, token: () => server.tokens.get('staff1')! }),
+  );
+  const limits: (number | undefined)[] = [];
+  // Every page asked here, none by the decoding thread (a transport without `connection`).
+  const transport: SyncTransport = {
+    push: (req) => http.push(req),
+    chain: (query) => http.chain(query),
+    pull: (req) => (limits.push(req.limit), http.pull(req)),
+  };
+  const desk = openDesk(
+    join(dir, 'b.sqlite'),
+    server.url,
+    server.tokens.get('staff1')!,
+    server.actors.get('staff1')!,
+    { transport, pullLimit: 20, bootstrapPageLimit: 1000 },
+  );
+  try {
+    await syncUntilDone(desk);
+    // Thirty new sales while the desk looks away: about a hundred changes.
+    await Promise.all(Array.from({ length: 30 }, (_, k) => paidOrder(server, `bl${k}`)));
+    limits.length = 0;
+    await syncUntilDone(desk);
+    assert.deepEqual(limits, [20, 1000], 'one small page, then the rest in one');
+    const held = desk.db
+      .prepare("SELECT count(*) AS n FROM sync_orders WHERE order_id LIKE 'bl%'")
+      .get() as { n: number };
+    assert.equal(held.n, 30);
   } finally {
     desk.close();
   }

@@ -19,8 +19,11 @@ export interface OrderLookup {
   confirmed(order: LookupOrder): void;
   /** The overlay has a provisional state (as lookupOrder gives it): shown instead of the confirmed one. */
   provisional(shown: LookupOrder): void;
-  /** The overlay dropped the order: the confirmed state is shown again, or nothing at all. */
-  overlayCleared(orderId: string): void;
+  /**
+   * The overlay dropped the order: the confirmed state is shown again, or nothing at all.
+   * `confirmed` is that state when the caller holds it (null: there is none), else it is read.
+   */
+  overlayCleared(orderId: string, confirmed?: OrderState | null): void;
 }
 
 /** Statuses of a refund that waits for the seller (its `dueAt` is the seller's deadline). */
@@ -108,6 +111,10 @@ export function createOrderLookup(db: Db): OrderLookup {
   const confirmedJson = db.prepare<[string], { state_json: string }>(
     'SELECT state_json FROM sync_orders WHERE order_id = ?',
   );
+  const confirmedState = (orderId: string): OrderState | null => {
+    const row = confirmedJson.get(orderId);
+    return row ? (JSON.parse(row.state_json) as OrderState) : null;
+  };
 
   function add(o: LookupOrder): boolean {
     const added = insert.run(
@@ -157,9 +164,9 @@ export function createOrderLookup(db: Db): OrderLookup {
       if (!overlaid.get(order.orderId)) show(order);
     },
     provisional: show,
-    overlayCleared(orderId) {
-      const confirmed = confirmedJson.get(orderId);
-      if (confirmed) return show(lookupOrder(JSON.parse(confirmed.state_json) as OrderState));
+    overlayCleared(orderId, held) {
+      const confirmed = held === undefined ? confirmedState(orderId) : held;
+      if (confirmed) return show(lookupOrder(confirmed));
       // An order made on this desk that the server refused has no confirmed copy: no row.
       const row = current.get(orderId);
       if (!row) return;

@@ -29,3 +29,13 @@ export function alertsFor(before: OrderState | null, after: OrderState): DeskAle
   }
   return alerts;
 }
+
+/**
+ * Whether an order's new state can alert at all, from its status and its state's JSON text,
+ * without parsing it: only a paid order waiting to ship, or one with a refund `requested`,
+ * can. Most pulled states (a shipment, a confirmed receipt, the answers to this desk's own
+ * push) cannot, and spare the pull the read and parse of the state each one replaces.
+ */
+export function mayAlert(status: string, stateJson: string): boolean {
+  return status === 'funds_held' || stateJson.includes('"requested"');
+}

@@ -35,8 +35,10 @@ export interface Outbox {
   /** Mutations the server has not processed yet, oldest first. */
   unpushed(afterId: number, limit: number): Mutation[];
   markServerResult(mutationId: number, status: 'applied' | 'rejected', error?: ErrorInfo): void;
-  /** Deletes rows the server confirmed and returns them. */
-  dropThrough(mutationId: number): OutboxRow[];
+  /** Deletes the rows the server confirmed, through `mutationId`, and returns their orders. */
+  dropThrough(mutationId: number): string[];
+  /** The rows through `mutationId` the server refused (their refusal already stored here). */
+  rejectedThrough(mutationId: number): OutboxRow[];
   pendingForOrder(orderId: string): OutboxRow[];
   /** What a replay needs of an order's queued mutations (no base state), oldest first. */
   replayForOrder(orderId: string): ReplayRow[];
@@ -137,8 +139,14 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
     `UPDATE sync_outbox SET server_status = ?, error_code = ?, error_message = ?
      WHERE mutation_id = ?`,
   );
-  const through = db.prepare<[number], Row>(
-    'SELECT * FROM sync_outbox WHERE mutation_id <= ? ORDER BY mutation_id',
+  // A confirming pull drops thousands of rows at once (the answers to a large push): only
+  // their orders are read, not each action's command and the state it was taken on.
+  const ordersThrough = db
+    .prepare<[number], string>('SELECT order_id FROM sync_outbox WHERE mutation_id <= ?')
+    .pluck();
+  const rejectedThrough = db.prepare<[number], Row>(
+    `SELECT * FROM sync_outbox WHERE mutation_id <= ? AND server_status = 'rejected'
+      ORDER BY mutation_id`,
   );
   const deleteThrough = db.prepare('DELETE FROM sync_outbox WHERE mutation_id <= ?');
   const forOrder = db.prepare<[string], Row>(
@@ -215,9 +223,12 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
         );
     },
     dropThrough(mutationId) {
-      const rows = through.all(mutationId).map(toRow);
-      if (rows.length > 0) deleteThrough.run(mutationId);
-      return rows;
+      const orderIds = ordersThrough.all(mutationId);
+      if (orderIds.length > 0) deleteThrough.run(mutationId);
+      return orderIds;
+    },
+    rejectedThrough(mutationId) {
+      return rejectedThrough.all(mutationId).map(toRow);
     },
     pendingForOrder(orderId) {
       return forOrder.all(orderId).map(toRow);

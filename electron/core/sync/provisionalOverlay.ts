@@ -44,8 +44,9 @@ export function createProvisionalOverlay(
 ): ProvisionalOverlay {
   const lookup = createOrderLookup(db);
   const delProvisional = db.prepare('DELETE FROM sync_provisional_orders WHERE order_id = ?');
-  const delOrder = (orderId: string) => {
-    if (delProvisional.run(orderId).changes > 0) lookup.overlayCleared(orderId);
+  /** Drops the order's overlay; `confirmed` is its confirmed state now (null: none). */
+  const delOrder = (orderId: string, confirmed: OrderState | null) => {
+    if (delProvisional.run(orderId).changes > 0) lookup.overlayCleared(orderId, confirmed);
   };
   const delLegs = db.prepare('DELETE FROM sync_provisional_legs WHERE order_id = ?');
   // An upsert, not delete-then-insert: a delete would first put the confirmed state back into
@@ -91,7 +92,7 @@ export function createProvisionalOverlay(
         ),
     );
     if (pending.length === 0) {
-      delOrder(orderId);
+      delOrder(orderId, confirmed);
       return;
     }
     let state: OrderState | null = confirmed;
@@ -137,7 +138,7 @@ export function createProvisionalOverlay(
       upsertProvisional.run(orderId, overlayPatch(state, confirmed), pending.length, shownText);
       // The lookup row shows what the last replay showed (`wasShown`): written only if that changed.
       if (shownText !== wasShown) lookup.provisional(shown);
-    } else delOrder(orderId);
+    } else delOrder(orderId, confirmed);
   }
 
   // Orders with something to clear; with the outbox's orders, the only ones to rebuild: every

@@ -2,7 +2,7 @@ import type { OrderState } from '../../../shared/escrow/types.ts';
 import { CACHE_KIB } from '../store/openDatabase.ts';
 import { refetchableTransaction } from '../store/refetchableTransaction.ts';
 import type { WalCheckpointer } from '../store/walCheckpointer.ts';
-import { alertsFor } from './deskAlerts.ts';
+import { alertsFor, mayAlert } from './deskAlerts.ts';
 import type { DeskAlert } from './deskAlerts.ts';
 import type { PageDecoder } from './pageDecoder.ts';
 import type { PageScopeCheck } from './pageScope.ts';
@@ -60,11 +60,12 @@ export function createPuller(
     refetchableTransaction(db, () => {
       for (const row of page.orders) {
         const orderId = row[0];
-        const before = alerting ? replica.confirmedOrder(orderId) : null;
+        const alertable = alerting && mayAlert(row[2], row[5]);
+        const before = alertable ? replica.confirmedOrder(orderId) : null;
         if (replica.putOrderRow(row)) {
           touched.add(orderId);
           stored.set(orderId, row[5]);
-          if (alerting) alerts.push(...alertsFor(before, JSON.parse(row[5]) as OrderState));
+          if (alertable) alerts.push(...alertsFor(before, JSON.parse(row[5]) as OrderState));
         }
       }
       for (const row of page.events) if (replica.putEventRow(row)) touched.add(row[0]);
@@ -78,12 +79,12 @@ export function createPuller(
       if (!page.more) {
         outbox.assertMadeHere(page.lastMutationId);
         const confirmed = Math.max(meta.getNumber('confirmedMutationId'), page.lastMutationId);
-        for (const row of outbox.dropThrough(confirmed)) {
-          touched.add(row.orderId);
-          if (row.serverStatus === 'rejected' && row.error && !issues.get(row.mutationId)) {
+        // A refusal stored without its issue is recorded while its row, and the state the
+        // user acted on, are still here.
+        for (const row of outbox.rejectedThrough(confirmed))
+          if (row.error && !issues.get(row.mutationId))
             parts.recordRejection(row.mutationId, row.commandId, row.command, row.error);
-          }
-        }
+        for (const orderId of outbox.dropThrough(confirmed)) touched.add(orderId);
         meta.set('confirmedMutationId', String(confirmed));
         if (meta.getNumber('pushedMutationId') < confirmed)
           meta.set('pushedMutationId', String(confirmed));
@@ -108,10 +109,15 @@ export function createPuller(
     }
   }
 
-  /** One page asked for and decoded; `limit` is the bootstrap's while it downloads. */
-  function fetchPage(cookie: string | null, bootstrapping: boolean): Promise<PulledPage> {
-    const limit = bootstrapping ? bootstrapLimit : pullLimit;
-    return decoder.pull(transport, { clientId, cookie, limit }, bootstrapping);
+  /**
+   * One page asked for and decoded. A pull asks for `pullLimit` changes first; when the server
+   * has more (a desk back online, the answers to its own large push, a first download), it is
+   * catching up a backlog and asks for the rest in pages of the bootstrap's size: a tenth as
+   * many round trips and transactions.
+   */
+  function fetchPage(cookie: string | null, catchingUp: boolean): Promise<PulledPage> {
+    const limit = catchingUp ? bootstrapLimit : pullLimit;
+    return decoder.pull(transport, { clientId, cookie, limit }, catchingUp);
   }
 
   async function pullUntilCaughtUp(): Promise<void> {
@@ -122,7 +128,7 @@ export function createPuller(
       if (page.more) {
         // Asked for now and decoded while this page is written. If asking fails, this page is
         // still written first: the failure surfaces at the next turn, after it is stored.
-        next = fetchPage(page.cookie, bootstrapping);
+        next = fetchPage(page.cookie, true);
         next.catch(() => {});
         // Lets the request go out (and a body already here reach the decoding thread) before
         // the write below holds this thread.
