@@ -132,8 +132,13 @@ export function createOutbox(db: Db, meta: SyncMeta): Outbox {
   const maxId = db.prepare<[], { m: number | null }>(
     'SELECT max(mutation_id) AS m FROM sync_outbox',
   );
-  const unpushed = db.prepare<[number, number], Row>(
-    'SELECT * FROM sync_outbox WHERE mutation_id > ? ORDER BY mutation_id LIMIT ?',
+  // What a push sends: not the state each action was taken on, the row's largest column.
+  const unpushed = db.prepare<
+    [number, number],
+    Pick<Row, 'mutation_id' | 'command_id' | 'command_json' | 'client_time'>
+  >(
+    `SELECT mutation_id, command_id, command_json, client_time FROM sync_outbox
+      WHERE mutation_id > ? ORDER BY mutation_id LIMIT ?`,
   );
   const mark = db.prepare(
     `UPDATE sync_outbox SET server_status = ?, error_code = ?, error_message = ?

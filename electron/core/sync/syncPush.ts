@@ -56,22 +56,21 @@ export function createPusher(
       db.transaction(() => {
         for (const r of res.results) {
           if (r.status === 'skipped') continue;
-          const row = outbox.get(r.id);
-          if (!row) continue;
+          // Most answers are `applied`: marked without reading the row (a row already gone
+          // is simply not updated).
           if (r.status === 'applied') {
             outbox.markServerResult(r.id, 'applied');
-          } else {
-            parts.recordRejection(
-              r.id,
-              row.commandId,
-              row.command,
-              r.error ?? {
-                code: 'internal',
-                message: 'rejected without a reason',
-              },
-            );
-            touched.add(row.orderId);
+            continue;
           }
+          const row = outbox.get(r.id);
+          if (!row) continue;
+          parts.recordRejection(
+            r.id,
+            row.commandId,
+            row.command,
+            r.error ?? { code: 'internal', message: 'rejected without a reason' },
+          );
+          touched.add(row.orderId);
         }
         outbox.assertMadeHere(res.lastMutationId);
         if (res.lastMutationId < meta.getNumber('confirmedMutationId')) {
