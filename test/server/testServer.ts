@@ -134,11 +134,7 @@ export interface TestServer {
     who?: PersonName | null,
     headers?: Record<string, string>,
   ): Promise<HttpResult>;
-  postRaw(
-    path: string,
-    raw: string | Blob,
-    headers: Record<string, string>,
-  ): Promise<HttpResult>;
+  postRaw(path: string, raw: string | Blob, headers: Record<string, string>): Promise<HttpResult>;
   get(path: string, who?: PersonName | null): Promise<HttpResult>;
   close(): Promise<void>;
 }
