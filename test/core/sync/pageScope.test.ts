@@ -104,11 +104,62 @@ test("the merchant's own rows pass: its accounts, and an order stored by an earl
   assert.equal(stored.get(), 1);
 });
 
-test("an agents' desk takes orders of any merchant (its scope is the server's to decide)", async (t) => {
+/** The page's orders made disputed: the first with a claim, the others with escalated refunds. */
+function disputedChanges(): Change[] {
   const cs = changes();
-  const order = cs.find((c) => c.kind === 'order')!;
-  if (order.kind === 'order') order.order.merchantId = 'm2';
+  let n = 0;
+  for (const c of cs) {
+    if (c.kind !== 'order') continue;
+    const o = c.order as unknown as { claims: unknown[]; refunds: unknown[]; merchantId: string };
+    o.merchantId = `m${n + 2}`;
+    if (n++ === 0) o.claims.push({ claimId: 'cl-1', status: 'submitted' });
+    else o.refunds.push({ refundId: `r-${n}`, status: 'escalated', escalatedAt: 5 });
+  }
+  return cs;
+}
+
+async function agentRefused(t: TestContext, cs: Change[], why: RegExp) {
   const desk = deskPulling(t, AGENT, [page(cs)]);
+  const before = rowCounts(desk.db);
+  await assert.rejects(desk.client.syncOnce(), why);
+  assert.deepEqual(rowCounts(desk.db), before, 'nothing of the page is stored');
+}
+
+test("an agents' desk takes disputed orders of any merchant, with their rows", async (t) => {
+  const desk = deskPulling(t, AGENT, [page(disputedChanges())]);
+  await desk.client.syncOnce();
+  assert.equal(desk.client.status().state, 'idle');
+  assert.equal(desk.client.listOrderIds().length, 3);
+});
+
+test("an agents' desk refuses an order that never had a claim or an escalated refund", async (t) => {
+  const cs = disputedChanges();
+  const order = cs.filter((c) => c.kind === 'order')[1]!;
+  if (order.kind === 'order') order.order.refunds = [];
+  await agentRefused(t, cs, /outside this desk's scope: order pd00001 with no claim/);
+});
+
+test("an agents' desk takes an order's earlier states beside the one that shows its claim", async (t) => {
+  // The server's back-fill: the state before the claim, then the one with it, on one page.
+  const cs = disputedChanges();
+  const first = cs.find((c) => c.kind === 'order')!;
+  const earlier = JSON.parse(JSON.stringify(first)) as Change;
+  if (earlier.kind === 'order') {
+    earlier.order.claims = [];
+    earlier.order.version -= 1;
+  }
+  const desk = deskPulling(t, AGENT, [page([earlier, ...cs])]);
   await desk.client.syncOnce();
   assert.equal(desk.client.listOrderIds().length, 3);
+});
+
+test("an agents' desk refuses journal rows and timeline entries of orders outside its scope", async (t) => {
+  const cs = disputedChanges();
+  const orphanTxn = cs.filter((c) => c.kind !== 'order' || c.order.orderId !== 'pd00002');
+  await agentRefused(t, orphanTxn, /outside this desk's scope: journal row t-pd00002-0/);
+  const noOrder = disputedChanges().map((c) => {
+    if (c.kind === 'ledger_txn' && c.txn.orderId === 'pd00000') c.txn.orderId = null;
+    return c;
+  });
+  await agentRefused(t, noOrder, /outside this desk's scope: journal row t-pd00000-0/);
 });
