@@ -57,14 +57,14 @@ export function createSavedFiltersStore(session: SessionStore) {
       },
     };
   });
+  // Earlier versions kept one list per install, whoever saved it: it cannot be given to anyone
+  // now, so it goes.
+  try {
+    globalThis.localStorage?.removeItem('escrow-desk.saved-order-filters');
+  } catch {
+    // Nothing stored, nothing to forget.
+  }
   const follow = () => {
-    // Earlier versions kept one list per install, whoever saved it: it cannot be given to
-    // anyone now, so it goes.
-    try {
-      globalThis.localStorage?.removeItem('escrow-desk.saved-order-filters');
-    } catch {
-      // Nothing stored, nothing to forget.
-    }
     const key = keyOf();
     store.setState({ saved: key ? load(key) : [] });
   };

@@ -20,10 +20,10 @@ export interface OrderLookup {
   /** The overlay has a provisional state (as lookupOrder gives it): shown instead of the confirmed one. */
   provisional(shown: LookupOrder): void;
   /**
-   * The overlay dropped the order: the confirmed state is shown again, or nothing at all.
-   * `confirmed` is that state when the caller holds it (null: there is none), else it is read.
+   * The overlay dropped the order: its confirmed state (null: there is none) is shown again,
+   * or nothing at all.
    */
-  overlayCleared(orderId: string, confirmed?: OrderState | null): void;
+  overlayCleared(orderId: string, confirmed: OrderState | null): void;
 }
 
 /** Statuses of a refund that waits for the seller (its `dueAt` is the seller's deadline). */
@@ -108,13 +108,6 @@ export function createOrderLookup(db: Db): OrderLookup {
   const overlaid = db.prepare<[string], { x: number }>(
     'SELECT 1 AS x FROM sync_provisional_orders WHERE order_id = ?',
   );
-  const confirmedJson = db.prepare<[string], { state_json: string }>(
-    'SELECT state_json FROM sync_orders WHERE order_id = ?',
-  );
-  const confirmedState = (orderId: string): OrderState | null => {
-    const row = confirmedJson.get(orderId);
-    return row ? (JSON.parse(row.state_json) as OrderState) : null;
-  };
 
   function add(o: LookupOrder): boolean {
     const added = insert.run(
@@ -164,8 +157,7 @@ export function createOrderLookup(db: Db): OrderLookup {
       if (!overlaid.get(order.orderId)) show(order);
     },
     provisional: show,
-    overlayCleared(orderId, held) {
-      const confirmed = held === undefined ? confirmedState(orderId) : held;
+    overlayCleared(orderId, confirmed) {
       if (confirmed) return show(lookupOrder(confirmed));
       // An order made on this desk that the server refused has no confirmed copy: no row.
       const row = current.get(orderId);
